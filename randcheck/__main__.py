@@ -1,0 +1,5 @@
+"""`python -m randcheck`."""
+
+from randcheck.cli import main
+
+main()

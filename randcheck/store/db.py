@@ -1,0 +1,73 @@
+"""Database engine and migrations; the same code on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import create_engine
+
+from randcheck.errors import CannotRunError
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=FULL")
+    cur.close()
+
+
+def open_engine(url: str) -> Engine:
+    """An engine for ``url`` with the schema migrated to the newest version.
+
+    Raises ``CannotRunError`` if the database cannot be opened or migrated.
+    """
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    try:
+        if url.startswith("sqlite:"):
+            path = url.split(":///", 1)[-1]
+            if path and path != ":memory:":
+                Path(path).parent.mkdir(parents=True, exist_ok=True)
+            engine = create_engine(url)
+            event.listen(engine, "connect", _sqlite_pragmas)
+        else:
+            engine = create_engine(url, pool_pre_ping=True)
+        migrate(engine)
+    except SQLAlchemyError as exc:
+        raise CannotRunError(
+            "db.cannot_open", url=_redact(url), reason=str(getattr(exc, "orig", None) or exc)
+        ) from exc
+    except OSError as exc:
+        raise CannotRunError("db.cannot_open", url=_redact(url), reason=str(exc)) from exc
+    return engine
+
+
+def _redact(url: str) -> str:
+    """The URL without its password, for messages."""
+    if "@" in url and "://" in url:
+        scheme, rest = url.split("://", 1)
+        cred, host = rest.rsplit("@", 1)
+        user = cred.split(":", 1)[0]
+        return f"{scheme}://{user}@{host}"
+    return url
+
+
+def alembic_config(engine: Engine) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.attributes["engine"] = engine
+    return cfg
+
+
+def migrate(engine: Engine) -> None:
+    """Upgrade the schema to every branch head (each area keeps its own migration branch)."""
+    command.upgrade(alembic_config(engine), "heads")

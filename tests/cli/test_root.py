@@ -1,0 +1,59 @@
+"""The root command: init, global options, exit codes."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import Cli
+
+
+def test_init_lays_out_workspace_idempotently(cli: Cli, ws_root: Path) -> None:
+    first = cli("init", "--bureau", "苏州市市场监督管理局", "--region", "320500")
+    assert first.exit_code == 0, first.output
+    for name in ("db", "audit_logs", "keys", "publish"):
+        assert (ws_root / name).is_dir()
+    assert (ws_root / "keys").stat().st_mode & 0o777 == 0o700
+    config = (ws_root / "randcheck.toml").read_text("utf-8")
+    assert "苏州市市场监督管理局" in config
+    second = cli("init", "--bureau", "other", "--region", "110000")
+    assert second.exit_code == 0
+    assert "already" in second.stderr
+    assert (ws_root / "randcheck.toml").read_text("utf-8") == config
+
+
+def test_init_rejects_bad_region(cli: Cli, ws_root: Path) -> None:
+    result = cli("init", "--region", "12")
+    assert result.exit_code == 2
+    assert "6 digits" in result.stderr
+    assert not (ws_root / "randcheck.toml").exists()
+
+
+def test_bad_lang_is_usage_error(cli: Cli) -> None:
+    result = cli("--lang", "fr", "init")
+    assert result.exit_code == 2
+
+
+def test_chinese_is_default(cli: Cli) -> None:
+    result = cli("init", lang="zh")
+    assert result.exit_code == 0
+    assert "工作区" in result.stderr
+
+
+def test_version() -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "randcheck", "--version"], capture_output=True, text=True, check=True
+    )
+    assert out.stdout.startswith("randcheck ")
+
+
+def test_core_does_not_import_cli_libraries() -> None:
+    code = (
+        "import sys, importlib, pkgutil, randcheck.core as c\n"
+        "for m in pkgutil.walk_packages(c.__path__, 'randcheck.core.'):\n"
+        "    importlib.import_module(m.name)\n"
+        "bad = [m for m in ('typer', 'rich') if m in sys.modules]\n"
+        "assert not bad, bad\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
