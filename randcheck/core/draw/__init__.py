@@ -1,0 +1,1 @@
+"""The randcheck/draw/v1 protocol (docs/SPEC.md)."""
