@@ -1,0 +1,237 @@
+"""The audit log: database rows first, then a JSONL mirror of canonical lines.
+
+Every change is recorded as an *entry*::
+
+    {"seq": int (0-based), "kind": "<area>.<event>", "actor": str,
+     "time": "YYYY-MM-DDTHH:MM:SSZ" (UTC), "payload": {...}}
+
+An entry's canonical RFC 8785 bytes are an RFC 6962 leaf (leaf hash SHA-256(0x00 || bytes)).
+
+Write order (fixed, so a crash at any point is recoverable):
+
+1. the caller's changes and the new ``audit_entry`` rows go into ONE database transaction;
+2. the transaction commits (the database is the primary copy);
+3. the new entries are appended to ``<workspace>/audit_logs/log.jsonl``, one canonical line each
+   (``body + "\\n"``), and the file is fsynced.
+
+If step 1 or 2 fails nothing is written anywhere.  If the process dies between 2 and 3, the
+file lacks the newest lines; :meth:`AuditLog.sync_file` (run at the start of every transaction,
+and after every commit) appends every database entry the file lacks, in ``seq`` order, under an
+exclusive ``flock`` on the file, so concurrent writers never interleave or duplicate lines.  A
+torn last line (a crash in the middle of an append) is cut back only when it is a prefix of the
+database entry that belongs there; anything else is left alone for ``randcheck log verify``.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from randcheck.core import merkle
+from randcheck.core.canonical import canonical, parse
+from randcheck.errors import CannotRunError, ChainError, InputError
+from randcheck.io.atomic import fsync_dir
+from randcheck.store.audit_models import AuditEntry
+from randcheck.workspace import Workspace
+
+LOG_NAME = "log.jsonl"
+TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+
+
+def format_time(now: datetime) -> str:
+    """UTC ``YYYY-MM-DDTHH:MM:SSZ``; a naive datetime is taken to be UTC already."""
+    if now.tzinfo is not None:
+        now = now.astimezone(UTC)
+    return now.strftime(TIME_FORMAT)
+
+
+def make_entry(seq: int, kind: str, actor: str, time: str, payload: dict[str, Any]) -> bytes:
+    """The canonical bytes of one entry (raises ``InputError`` on floats or bad types)."""
+    if not kind or "." not in kind:
+        raise InputError("audit.bad_kind", kind=kind)
+    return canonical({"seq": seq, "kind": kind, "actor": actor, "time": time, "payload": payload})
+
+
+@dataclass
+class AuditTx:
+    """One open transaction: ``session`` for the caller's changes, ``record`` for log entries."""
+
+    session: Session
+    actor: str
+    time: str
+    _next_seq: int | None = None
+    new_seqs: list[int] = field(default_factory=list)
+
+    def record(self, kind: str, payload: dict[str, Any]) -> int:
+        """Insert one entry in this transaction; returns its ``seq``."""
+        if self._next_seq is None:
+            current = self.session.exec(select(func.max(AuditEntry.seq))).one()
+            self._next_seq = 0 if current is None else int(current) + 1
+        seq = self._next_seq
+        body = make_entry(seq, kind, self.actor, self.time, payload)
+        self.session.add(
+            AuditEntry(seq=seq, leaf_hash=merkle.leaf_hash(body).hex(), body=body.decode("utf-8"))
+        )
+        try:
+            self.session.flush()
+        except IntegrityError as exc:  # another process took this seq at the same moment
+            raise CannotRunError("audit.concurrent", seq=seq) from exc
+        self._next_seq = seq + 1
+        self.new_seqs.append(seq)
+        return seq
+
+
+class AuditLog:
+    """The workspace's audit log (database table ``audit_entry`` + ``audit_logs/log.jsonl``)."""
+
+    def __init__(self, workspace: Workspace, engine: Engine) -> None:
+        self.workspace = workspace
+        self.engine = engine
+
+    @property
+    def path(self) -> Path:
+        return self.workspace.audit_dir / LOG_NAME
+
+    # -- writing -------------------------------------------------------------------------
+
+    @contextmanager
+    def transaction(self, actor: str, now: datetime | None = None) -> Iterator[AuditTx]:
+        """One database transaction plus the log entries it records (see the module doc)."""
+        self.sync_file()
+        stamp = format_time(now if now is not None else datetime.now(UTC))
+        with Session(self.engine) as session:
+            with session.begin():
+                tx = AuditTx(session=session, actor=actor, time=stamp)
+                yield tx
+        if tx.new_seqs:
+            self.sync_file()
+
+    def record(
+        self, actor: str, kind: str, payload: dict[str, Any], now: datetime | None = None
+    ) -> int:
+        """A transaction holding only one entry (e.g. ``keys.init``, ``draw.aborted``)."""
+        with self.transaction(actor, now) as tx:
+            return tx.record(kind, payload)
+
+    def sync_file(self) -> None:
+        """Append to the file every database entry it lacks (crash recovery); see module doc.
+
+        Raises ``ChainError`` when the file cannot be a prefix of the database log (it has
+        more lines than the database, or its last line differs from the database entry), so
+        that nothing is ever appended to a log that no longer matches.
+        """
+        db_size = self.size()
+        if db_size == 0 and not self.path.exists():
+            return
+        if self._file_state(db_size) == db_size:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        created = not self.path.exists()
+        try:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o644)
+        except OSError as exc:
+            raise CannotRunError(
+                "audit.cannot_append", path=str(self.path), reason=exc.strerror or str(exc)
+            ) from exc
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            db_size = self.size()  # re-read under the lock: another writer may have synced
+            have = self._file_state(db_size, fd)
+            if have < db_size:
+                data = b"".join(body + b"\n" for body in self._bodies(have, db_size))
+                os.write(fd, data)
+                os.fsync(fd)
+        except OSError as exc:
+            raise CannotRunError(
+                "audit.cannot_append", path=str(self.path), reason=exc.strerror or str(exc)
+            ) from exc
+        finally:
+            os.close(fd)  # also releases the lock
+        if created:
+            fsync_dir(self.path.parent)
+
+    def _file_state(self, db_size: int, fd: int | None = None) -> int:
+        """Complete lines in the file, after checking they can precede the database log.
+
+        With ``fd`` (held under the lock) a torn last line that is a prefix of the expected
+        entry is truncated away.
+        """
+        try:
+            data = self.path.read_bytes()
+        except FileNotFoundError:
+            return 0
+        except OSError as exc:
+            raise CannotRunError(
+                "io.cannot_read", path=str(self.path), reason=exc.strerror or str(exc)
+            ) from exc
+        cut = data.rfind(b"\n") + 1
+        whole, tail = data[:cut], data[cut:]
+        lines = whole.count(b"\n")
+        if lines > db_size:
+            raise ChainError("audit.file_ahead", file_lines=lines, db_entries=db_size)
+        if lines:
+            last = whole[:-1].rsplit(b"\n", 1)[-1]
+            if last != self._bodies(lines - 1, lines)[0]:
+                raise ChainError("audit.file_diverged", seq=lines - 1, line=lines)
+        if tail:
+            expected = self._bodies(lines, lines + 1)
+            if not expected or not (expected[0] + b"\n").startswith(tail):
+                raise ChainError("audit.file_torn", line=lines + 1)
+            if fd is not None:
+                os.ftruncate(fd, cut)
+        return lines
+
+    # -- reading -------------------------------------------------------------------------
+
+    def size(self) -> int:
+        """Number of entries in the database (``max(seq) + 1``)."""
+        with Session(self.engine) as session:
+            current = session.exec(select(func.max(AuditEntry.seq))).one()
+        return 0 if current is None else int(current) + 1
+
+    def _bodies(self, start: int, stop: int) -> list[bytes]:
+        with Session(self.engine) as session:
+            rows = session.exec(
+                select(AuditEntry.body)
+                .where(col(AuditEntry.seq) >= start, col(AuditEntry.seq) < stop)
+                .order_by(col(AuditEntry.seq))
+            ).all()
+        return [b.encode("utf-8") for b in rows]
+
+    def db_rows(self) -> list[tuple[int, str, bytes]]:
+        """Every database row as ``(seq, leaf_hash_hex, body_bytes)`` in seq order."""
+        with Session(self.engine) as session:
+            rows = session.exec(select(AuditEntry).order_by(col(AuditEntry.seq))).all()
+            return [(r.seq, r.leaf_hash, r.body.encode("utf-8")) for r in rows]
+
+    def entries(self) -> list[dict[str, Any]]:
+        """Every entry from the database, parsed, in seq order."""
+        out: list[dict[str, Any]] = []
+        for _seq, _leaf, body in self.db_rows():
+            entry = parse(body)
+            if not isinstance(entry, dict):
+                raise ChainError("audit.not_object", seq=_seq)
+            out.append(entry)
+        return out
+
+    def file_bytes(self) -> bytes:
+        """The raw log file (empty when it does not exist yet)."""
+        try:
+            return self.path.read_bytes()
+        except FileNotFoundError:
+            return b""
+
+    def leaf_hashes(self) -> list[bytes]:
+        """RFC 6962 leaf hashes of the database entries, in seq order."""
+        return [merkle.leaf_hash(body) for _s, _h, body in self.db_rows()]

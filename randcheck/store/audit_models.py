@@ -1,0 +1,21 @@
+"""The audit log table: one row per log entry, written in the same transaction as the change."""
+
+from __future__ import annotations
+
+from sqlalchemy import Column, Integer, String, Text
+from sqlmodel import Field, SQLModel
+
+
+class AuditEntry(SQLModel, table=True):
+    """One audit-log entry.
+
+    ``seq`` is the 0-based leaf index; ``body`` is the entry's canonical RFC 8785 JSON (UTF-8
+    text, exactly the bytes of its line in ``audit_logs/log.jsonl`` without the newline);
+    ``leaf_hash`` is the hex RFC 6962 leaf hash SHA-256(0x00 || body).
+    """
+
+    __tablename__ = "audit_entry"
+
+    seq: int = Field(sa_column=Column(Integer, primary_key=True, autoincrement=False))
+    leaf_hash: str = Field(sa_column=Column(String(64), nullable=False))
+    body: str = Field(sa_column=Column(Text, nullable=False))
