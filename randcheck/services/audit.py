@@ -26,22 +26,23 @@ from __future__ import annotations
 
 import fcntl
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from randcheck.core import merkle
+from randcheck.core import logverify, merkle, note, signing
 from randcheck.core.canonical import canonical, parse
-from randcheck.errors import CannotRunError, ChainError, InputError
-from randcheck.io.atomic import fsync_dir
+from randcheck.errors import CannotRunError, ChainError, InputError, NotFoundError
+from randcheck.io.atomic import atomic_write, fsync_dir
 from randcheck.store.audit_models import AuditEntry
 from randcheck.workspace import Workspace
 
@@ -235,3 +236,132 @@ class AuditLog:
     def leaf_hashes(self) -> list[bytes]:
         """RFC 6962 leaf hashes of the database entries, in seq order."""
         return [merkle.leaf_hash(body) for _s, _h, body in self.db_rows()]
+
+
+# -- checkpoints, verification and proofs (``randcheck log``) ------------------------------
+
+CHECKPOINT = "checkpoint.txt"
+CHECKPOINT_DIR = "checkpoints"
+
+
+@dataclass
+class VerifyReport:
+    """What ``randcheck log verify`` found."""
+
+    size: int
+    db_size: int
+    root: bytes
+    checkpoints: list[tuple[str, int]]
+    problems: list[logverify.Problem]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def first(self) -> logverify.Problem | None:
+        return self.problems[0] if self.problems else None
+
+
+def checkpoint_files(ws: Workspace) -> list[Path]:
+    """Every stored checkpoint: ``checkpoints/<size>.txt`` by size, then ``checkpoint.txt``."""
+    folder = ws.audit_dir / CHECKPOINT_DIR
+    found = sorted((p for p in folder.glob("*.txt") if p.stem.isdigit()), key=lambda p: int(p.stem))
+    latest = ws.audit_dir / CHECKPOINT
+    return [*found, *([latest] if latest.exists() else [])]
+
+
+def write_checkpoint(
+    ws: Workspace, audit: AuditLog, key: Ed25519PrivateKey, region_code: str
+) -> tuple[note.Checkpoint, str, Path]:
+    """Sign the current tree head and store it; returns (checkpoint, signed note, path).
+
+    Appends nothing to the log (an entry would change the very tree being signed).  Refuses
+    (``ChainError``) when the file and the database disagree: only a verified log is signed.
+    Writes ``checkpoints/<size>.txt`` and ``checkpoint.txt`` atomically; an existing
+    ``<size>.txt`` with different content is never overwritten.
+    """
+    audit.sync_file()
+    checked = logverify.check_lines(audit.file_bytes(), audit.db_rows())
+    if checked.problems:
+        bad = checked.problems[0]
+        raise ChainError("log.checkpoint_refused", seq=bad.seq, line=bad.line)
+    kid = signing.key_id(signing.public_raw(key))
+    origin = note.origin_for(region_code, kid)
+    cp = note.Checkpoint(origin, len(checked.hashes), merkle.root_from_hashes(checked.hashes))
+    signed = note.sign(cp.body(), origin, key)
+    path = ws.audit_dir / CHECKPOINT_DIR / f"{cp.size}.txt"
+    if path.exists() and path.read_text(encoding="utf-8") != signed:
+        raise ChainError("log.checkpoint_exists", path=str(path))
+    data = signed.encode("utf-8")
+    atomic_write(path, data)
+    atomic_write(ws.audit_dir / CHECKPOINT, data)
+    return cp, signed, path
+
+
+def verify_log(
+    ws: Workspace,
+    audit: AuditLog,
+    keys: Mapping[str, bytes],
+    state_provider: Callable[[Session], dict[str, str]] | None = None,
+) -> VerifyReport:
+    """Check the log file against itself, the database, every checkpoint and the DB state.
+
+    ``keys`` are the public keys a checkpoint may be signed with ({key id: raw}).  Does NOT
+    repair anything: a file that lacks database entries is reported.
+    """
+    db_rows = audit.db_rows()
+    checked = logverify.check_lines(audit.file_bytes(), db_rows)
+    problems = list(checked.problems)
+    cps: list[tuple[str, int]] = []
+    for path in checkpoint_files(ws):
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            text = ""
+        cp, found = logverify.check_checkpoint(text, str(path), keys, checked.hashes)
+        problems.extend(found)
+        if cp is not None:
+            cps.append((str(path), cp.size))
+    if state_provider is not None:
+        with Session(audit.engine) as session:
+            current = state_provider(session)
+        problems.extend(logverify.check_state(checked.entries, current))
+    problems.sort(key=logverify.Problem.sort_key)
+    return VerifyReport(
+        size=len(checked.lines),
+        db_size=len(db_rows),
+        root=merkle.root_from_hashes(checked.hashes),
+        checkpoints=cps,
+        problems=problems,
+    )
+
+
+def prove(ws: Workspace, audit: AuditLog, index: int) -> str:
+    """A c2sp.org/tlog-proof@v1 bundle for entry ``index`` against the latest checkpoint."""
+    latest = ws.audit_dir / CHECKPOINT
+    try:
+        signed = latest.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise NotFoundError("log.no_checkpoint") from exc
+    cp = note.parse_checkpoint(note.parse(signed).text)
+    if not 0 <= index < cp.size:
+        raise NotFoundError("log.index_beyond_checkpoint", index=index, size=cp.size)
+    lines, _tail = logverify.split_lines(audit.file_bytes())
+    hashes = [merkle.leaf_hash(x) for x in lines[: cp.size]]
+    if len(hashes) < cp.size or merkle.root_from_hashes(hashes) != cp.root:
+        raise ChainError("log.checkpoint_mismatch", size=cp.size)
+    bundle = note.ProofBundle(index, tuple(merkle.inclusion_proof(index, hashes)), signed)
+    return bundle.format()
+
+
+def entry_line(ws: Workspace, index: int) -> bytes:
+    """Line ``index`` (0-based) of the workspace's log file, without its newline."""
+    try:
+        data = (ws.audit_dir / LOG_NAME).read_bytes()
+    except FileNotFoundError as exc:
+        raise NotFoundError("log.no_entry", index=index) from exc
+    lines, _tail = logverify.split_lines(data)
+    if not 0 <= index < len(lines):
+        raise NotFoundError("log.no_entry", index=index)
+    return lines[index]

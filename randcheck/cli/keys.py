@@ -1,0 +1,141 @@
+"""``randcheck keys``: init, list, export, trust, revoke.
+
+Passphrases come from ``RANDCHECK_KEY_PASSPHRASE`` or a hidden prompt, never from argv.
+Exit codes: 0 ok, 1 refused (already exists, bad file), 2 usage, 3 could not run.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from randcheck.catalog import render
+from randcheck.cli._console import H, err, out, print_json
+from randcheck.cli._context import get
+from randcheck.errors import CannotRunError
+from randcheck.services import keys as svc
+from randcheck.services.audit import AuditLog
+
+PASSPHRASE_ENV = "RANDCHECK_KEY_PASSPHRASE"
+
+keys_app = typer.Typer(help=H("keys.help"), no_args_is_help=True, rich_markup_mode=None)
+
+
+def get_passphrase(prompt_key: str, lang: str, confirm: bool = False, **params: str) -> bytes:
+    """The passphrase from ``RANDCHECK_KEY_PASSPHRASE``, else a hidden prompt on the terminal.
+
+    ``confirm`` asks twice (for a new key).  The value is never echoed or logged.
+    """
+    env = os.environ.get(PASSPHRASE_ENV)
+    if env:
+        return env.encode("utf-8")
+    value: str = typer.prompt(render(prompt_key, lang, **params), hide_input=True, err=True)
+    if confirm:
+        again: str = typer.prompt(render("keys.prompt.confirm", lang), hide_input=True, err=True)
+        if again != value:
+            raise CannotRunError("keys.passphrase_mismatch")
+    if not value:
+        raise CannotRunError("keys.empty_passphrase")
+    return value.encode("utf-8")
+
+
+@keys_app.command("init", help=H("keys.init.help"))
+def init_cmd(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Option("--name", help=H("keys.opt.name"))] = svc.DEFAULT_NAME,
+) -> None:
+    app = get(ctx)
+    ws = app.workspace.require()
+    svc.check_name(name)
+    audit = AuditLog(ws, app.engine())
+    passphrase = get_passphrase("keys.prompt.new", app.lang, confirm=True)
+    info = svc.init_key(ws, audit, app.actor, passphrase, name=name)
+    err.print(
+        app.t(
+            "keys.created",
+            name=info.name,
+            key_id=info.key_id,
+            path=str(ws.keys_dir / f"{name}.key"),
+        )
+    )
+
+
+@keys_app.command("list", help=H("keys.list.help"))
+def list_cmd(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help=H("opt.json"))] = False,
+) -> None:
+    app = get(ctx)
+    ws = app.workspace.require()
+    found = svc.list_keys(ws)
+    if as_json:
+        print_json([k.to_json() for k in found])
+        return
+    if not found:
+        err.print(app.t("keys.none"))
+        return
+    table = Table()
+    for col in ("name", "role", "key_id", "since", "status"):
+        table.add_column(app.t(f"keys.col.{col}"), no_wrap=col in ("key_id", "since"))
+    for k in found:
+        status = (
+            app.t("keys.status.active")
+            if k.revoked is None
+            else app.t("keys.status.revoked", reason=k.revoked.get("reason", ""))
+        )
+        table.add_row(k.name, app.t(f"keys.role.{k.role}"), k.key_id[:16], k.since, status)
+    out.print(table)
+
+
+@keys_app.command("export", help=H("keys.export.help"))
+def export_cmd(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Option("--name", help=H("keys.opt.name"))] = svc.DEFAULT_NAME,
+) -> None:
+    app = get(ctx)
+    ws = app.workspace.require()
+    out.file.write(svc.export_text(ws, name))
+    out.file.flush()
+
+
+@keys_app.command("trust", help=H("keys.trust.help"))
+def trust_cmd(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help=H("keys.arg.file"))],
+    name: Annotated[str, typer.Option("--name", help=H("keys.opt.name"))],
+    role: Annotated[str, typer.Option("--role", help=H("keys.opt.role"))] = "office",
+) -> None:
+    app = get(ctx)
+    ws = app.workspace.require()
+    try:
+        text = file.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise CannotRunError("io.file_missing", path=str(file)) from exc
+    except UnicodeDecodeError as exc:
+        raise CannotRunError("keys.bad_public_file", path=str(file)) from exc
+    info = svc.trust_key(ws, AuditLog(ws, app.engine()), app.actor, text, str(file), name, role)
+    err.print(
+        app.t(
+            "keys.trusted", role=app.t(f"keys.role.{info.role}"), name=info.name, key_id=info.key_id
+        )
+    )
+
+
+@keys_app.command("revoke", help=H("keys.revoke.help"))
+def revoke_cmd(
+    ctx: typer.Context,
+    key_id: Annotated[str, typer.Argument(help=H("keys.arg.key_id"))],
+    reason: Annotated[str, typer.Option("--reason", help=H("keys.opt.reason"))],
+) -> None:
+    app = get(ctx)
+    ws = app.workspace.require()
+    info = svc.revoke_key(ws, AuditLog(ws, app.engine()), app.actor, key_id, reason)
+    err.print(app.t("keys.revoked_done", name=info.name, key_id=info.key_id))
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(keys_app, name="keys")

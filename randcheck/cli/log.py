@@ -1,0 +1,236 @@
+"""``randcheck log``: show, verify, checkpoint, prove, verify-proof.
+
+Exit codes: 0 ok / intact; 1 verification failed (the first bad entry is named); 2 usage;
+3 could not run (no workspace, no key, wrong passphrase).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+from sqlmodel import Session
+
+from randcheck.cli._console import H, err, out, print_json
+from randcheck.cli._context import AppContext, get
+from randcheck.cli.keys import get_passphrase
+from randcheck.core import logverify, note
+from randcheck.errors import CannotRunError, NotFoundError
+from randcheck.io.atomic import atomic_write
+from randcheck.services import audit as svc
+from randcheck.services import keys as keys_svc
+
+log_app = typer.Typer(help=H("log.help"), no_args_is_help=True, rich_markup_mode=None)
+
+
+def _summary(payload: dict[str, Any], width: int = 70) -> str:
+    parts = []
+    for key in sorted(payload):
+        if key == "state":
+            continue
+        value = payload[key]
+        text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+        parts.append(f"{key}={text}")
+    joined = " ".join(parts)
+    return joined if len(joined) <= width else joined[: width - 1] + "…"
+
+
+@log_app.command("show", help=H("log.show.help"))
+def show_cmd(
+    ctx: typer.Context,
+    start: Annotated[int, typer.Option("--from", min=0, help=H("log.opt.from"))] = 0,
+    limit: Annotated[int | None, typer.Option("--limit", min=1, help=H("log.opt.limit"))] = None,
+    as_json: Annotated[bool, typer.Option("--json", help=H("opt.json"))] = False,
+) -> None:
+    app = get(ctx)
+    ws = app.workspace.require()
+    entries = svc.AuditLog(ws, app.engine()).entries()[start:]
+    if limit is not None:
+        entries = entries[:limit]
+    if as_json:
+        print_json(entries)
+        return
+    if not entries:
+        err.print(app.t("log.empty"))
+        return
+    table = Table()
+    for col in ("seq", "time", "actor", "kind", "summary"):
+        table.add_column(app.t(f"log.col.{col}"), no_wrap=col != "summary")
+    for e in entries:
+        table.add_row(
+            str(e["seq"]),
+            e["time"],
+            escape(e["actor"]),
+            e["kind"],
+            escape(_summary(e["payload"])),
+        )
+    out.print(table)
+
+
+def _state_provider() -> Callable[[Session], dict[str, str]] | None:
+    """The registry's ``state_digests`` when that part is installed."""
+    try:
+        from randcheck.services.registry import state_digests
+    except ImportError:
+        return None
+    provider: Callable[[Session], dict[str, str]] = state_digests
+    return provider
+
+
+def _where(app: AppContext, p: logverify.Problem) -> str:
+    if p.seq is not None and p.line is not None:
+        return app.t("log.where", seq=p.seq, line=p.line)
+    if p.seq is not None:
+        return app.t("log.where_seq", seq=p.seq)
+    return app.t("log.where_none")
+
+
+def _reason(app: AppContext, p: logverify.Problem) -> str:
+    return app.t(p.code, seq=p.seq, line=p.line, **p.params)
+
+
+@log_app.command("verify", help=H("log.verify.help"))
+def verify_cmd(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help=H("opt.json"))] = False,
+) -> None:
+    app = get(ctx)
+    ws = app.workspace.require()
+    audit = svc.AuditLog(ws, app.engine())
+    keys = keys_svc.own_public_keys(ws, include_revoked=True)
+    report = svc.verify_log(ws, audit, keys, _state_provider())
+    if as_json:
+        print_json(
+            {
+                "ok": report.ok,
+                "size": report.size,
+                "db_size": report.db_size,
+                "root": report.root.hex(),
+                "checkpoints": [{"file": f, "size": n} for f, n in report.checkpoints],
+                "problems": [{**p.to_json(), "message": _reason(app, p)} for p in report.problems],
+            }
+        )
+    elif report.ok:
+        err.print(
+            app.t(
+                "log.intact",
+                size=report.size,
+                root=report.root.hex(),
+                checkpoints=len(report.checkpoints),
+            )
+        )
+    else:
+        first = report.problems[0]
+        err.print(
+            "[bold red]"
+            + escape(
+                app.t(
+                    "log.broken",
+                    count=len(report.problems),
+                    where=_where(app, first),
+                    reason=_reason(app, first),
+                )
+            )
+            + "[/]",
+            markup=True,
+        )
+        table = Table()
+        table.add_column(app.t("log.col.where"), no_wrap=True)
+        table.add_column(app.t("log.col.problem"))
+        for p in report.problems[:50]:
+            table.add_row(_where(app, p), escape(_reason(app, p)))
+        err.print(table)
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+@log_app.command("checkpoint", help=H("log.checkpoint.help"))
+def checkpoint_cmd(
+    ctx: typer.Context,
+    key_name: Annotated[
+        str, typer.Option("--key", help=H("log.opt.key_name"))
+    ] = keys_svc.DEFAULT_NAME,
+) -> None:
+    app = get(ctx)
+    ws = app.workspace.require()
+    audit = svc.AuditLog(ws, app.engine())
+    keys_svc.public_key(ws, key_name)  # fail early, before asking for a passphrase
+    passphrase = get_passphrase("keys.prompt.unlock", app.lang, name=key_name)
+    key = keys_svc.load_private_key(ws, key_name, passphrase)
+    region = ws.bureau()["region_code"]
+    cp, signed, path = svc.write_checkpoint(ws, audit, key, region)
+    out.file.write(signed)
+    out.file.flush()
+    err.print(app.t("log.checkpoint_written", size=cp.size, root=cp.root.hex(), path=str(path)))
+
+
+@log_app.command("prove", help=H("log.prove.help"))
+def prove_cmd(
+    ctx: typer.Context,
+    index: Annotated[int, typer.Argument(min=0, help=H("log.arg.index"))],
+    output: Annotated[Path | None, typer.Option("--output", "-o", help=H("log.opt.output"))] = None,
+) -> None:
+    app = get(ctx)
+    ws = app.workspace.require()
+    bundle = svc.prove(ws, svc.AuditLog(ws, app.engine()), index)
+    if output is None:
+        out.file.write(bundle)
+        out.file.flush()
+    else:
+        atomic_write(output, bundle.encode("utf-8"))
+        err.print(app.t("log.proof_written", path=str(output)))
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError as exc:
+        raise NotFoundError("io.file_missing", path=str(path)) from exc
+    except OSError as exc:
+        raise CannotRunError("io.cannot_read", path=str(path), reason=exc.strerror or "") from exc
+
+
+@log_app.command("verify-proof", help=H("log.verify_proof.help"))
+def verify_proof_cmd(
+    ctx: typer.Context,
+    proof_file: Annotated[Path, typer.Argument(help=H("log.arg.proof"))],
+    key: Annotated[Path, typer.Option("--key", help=H("log.opt.pubkey"))],
+    entry_file: Annotated[
+        Path | None, typer.Option("--entry-file", help=H("log.opt.entry_file"))
+    ] = None,
+) -> None:
+    app = get(ctx)
+    try:
+        bundle_text = _read(proof_file).decode("utf-8")
+        key_text = _read(key).decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise CannotRunError("proof.malformed") from exc
+    public, _name = keys_svc.parse_public_text(key_text, str(key))
+    index = note.parse_proof(bundle_text).index
+    if entry_file is not None:
+        entry = _read(entry_file)
+        if entry.endswith(b"\n"):
+            entry = entry[:-1]
+    else:
+        entry = svc.entry_line(app.workspace.require(), index)
+    bundle, cp = logverify.verify_proof(bundle_text, public, entry)
+    kind = json.loads(entry.decode("utf-8"))["kind"]
+    err.print(
+        app.t(
+            "log.proof_ok",
+            index=bundle.index,
+            kind=kind,
+            origin=cp.origin,
+            size=cp.size,
+            root=cp.root.hex(),
+        )
+    )
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(log_app, name="log")
