@@ -1,0 +1,518 @@
+"""Stream rows from registry files: CSV (UTF-8, UTF-8 BOM, GBK/GB18030; comma or tab), XLSX,
+JSON (an array of objects) and JSON Lines.
+
+``read_rows`` yields one ``SourceRow`` per data row: the values under *field names* (headers
+are mapped through an alias table plus ``--map col=field``), all as ``str``, and any problems
+found while reading that row (a formula cell, a field over ``MAX_FIELD_CHARS``).  Problems with
+the file as a whole (wrong encoding, not the format its extension says, no data rows, a
+missing required column) raise ``InputError`` at once.
+
+Encoding detection for CSV: the whole file is first decoded strictly, in streaming chunks, as
+UTF-8 (with or without BOM); if that fails, as GB18030 (a superset of GBK); if that fails too,
+the file is refused, naming the byte offset.  UTF-16 (detected by its BOM or NUL bytes) is
+refused with a hint to save as UTF-8.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import json
+import zipfile
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from decimal import Decimal
+from pathlib import Path
+from typing import IO, Any
+
+from randcheck.core.uscc import normalise as _normalise_code
+from randcheck.errors import InputError, RowError
+
+MAX_FIELD_CHARS = 4096  # longer values are row errors (a legal basis fits easily)
+_CSV_HARD_LIMIT = 16 * 1024 * 1024  # the csv module's own limit, raised so we can report rows
+_CHUNK = 1 << 20
+
+Progress = Callable[[int, int], None]  # (done, total) in bytes or rows
+
+
+@dataclass
+class SourceRow:
+    """One data row: values by field name, as text; ``errors`` found while reading it."""
+
+    row: int
+    values: dict[str, str]
+    errors: list[RowError] = field(default_factory=list)
+
+
+def header_key(name: str) -> str:
+    """Normalised header for alias lookup: half-width, lower case, no spaces/_/-."""
+    key = _normalise_code(name).lower()
+    for ch in "_-./（）()":
+        key = key.replace(ch, "")
+    return key
+
+
+def _file_error(
+    path: Path, code: str, row: int = 0, column: str = "", value: str = "", **params: Any
+) -> InputError:
+    rows = [RowError(path.name, row, column, value, code, dict(params))]
+    return InputError("registry.bad_file", rows=rows, file=path.name)
+
+
+class _Counting(io.RawIOBase):
+    """A binary reader that reports how many bytes were read."""
+
+    def __init__(self, raw: IO[bytes], progress: Progress | None, total: int) -> None:
+        self._raw = raw
+        self._progress = progress
+        self._total = total
+        self._done = 0
+        self._last = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        data = self._raw.read(len(buffer))
+        n = len(data)
+        buffer[:n] = data
+        self._done += n
+        if self._progress is not None and (self._done - self._last >= _CHUNK or n == 0):
+            self._last = self._done
+            self._progress(self._done, self._total)
+        return n
+
+
+def sniff_kind(path: Path) -> str:
+    """The file's real kind from its first bytes: 'zip', 'utf16', 'binary', 'json' or 'text'."""
+    with path.open("rb") as fh:
+        head = fh.read(4096)
+    if head.startswith(b"PK\x03\x04"):
+        return "zip"
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf16"
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return "binary"  # old .xls (OLE2)
+    if b"\x00" in head:
+        # UTF-16 without BOM has a NUL beside every ASCII character
+        return "utf16" if head[1::2].count(0) > len(head) // 4 else "binary"
+    stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if stripped.startswith((b"[", b"{")):
+        return "json"
+    return "text"
+
+
+def detect_encoding(path: Path) -> str:
+    """'utf-8-sig' or 'gb18030', decoding the whole file strictly; else an InputError."""
+    failure: tuple[int, bytes] | None = None
+    for encoding in ("utf-8-sig", "gb18030"):
+        decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
+        offset = 0
+        try:
+            with path.open("rb") as fh:
+                while chunk := fh.read(_CHUNK):
+                    decoder.decode(chunk)
+                    offset += len(chunk)
+                decoder.decode(b"", final=True)
+        except UnicodeDecodeError as exc:
+            if failure is None:
+                at = offset + max(exc.start, 0)
+                failure = (at, exc.object[exc.start : exc.start + 4])
+            continue
+        return encoding
+    at, sample = failure if failure else (0, b"")
+    raise _file_error(path, "registry.bad_encoding", value=sample.hex(" "), offset=str(at))
+
+
+def _cell_text(value: Any) -> str | None:
+    """Text of a parsed cell value; None means 'not representable' (handled by the caller)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if value.is_integer():
+            return str(int(value))
+        return repr(value)  # shortest round-trip decimal; parsed exactly later
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime):
+        if value.time() == time(0, 0):
+            return value.date().isoformat()
+        return value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, str):
+        return value
+    return None
+
+
+class _HeaderMap:
+    """Maps source column names to field names and checks required columns."""
+
+    def __init__(
+        self,
+        path: Path,
+        headers: list[str],
+        aliases: Mapping[str, str],
+        mapping: Mapping[str, str],
+        required: list[list[str]],
+    ) -> None:
+        self.columns: list[tuple[int, str, str]] = []  # (index, source name, field)
+        by_key = {header_key(k): v for k, v in aliases.items()}
+        user = {header_key(k): v for k, v in mapping.items()}
+        fields_known = set(aliases.values())
+        errors: list[RowError] = []
+        seen: dict[str, str] = {}
+        errors.extend(
+            RowError(path.name, 1, src, dest, "registry.map_unknown_field")
+            for src, dest in mapping.items()
+            if dest not in fields_known
+        )
+        for index, raw in enumerate(headers):
+            name = (raw or "").strip().lstrip("\ufeff")
+            key = header_key(name)
+            if not key:
+                continue
+            target: str | None = user.get(key) or by_key.get(key)
+            if target is None:
+                continue  # unknown columns are ignored (listed in the import summary)
+            if target in seen:
+                errors.append(
+                    RowError(
+                        path.name,
+                        1,
+                        name,
+                        target,
+                        "registry.duplicate_column",
+                        {"other": seen[target]},
+                    )
+                )
+                continue
+            seen[target] = name
+            self.columns.append((index, name, target))
+        errors.extend(
+            RowError(path.name, 1, group[0], "", "registry.missing_column")
+            for group in required
+            if not any(f in seen for f in group)
+        )
+        if errors:
+            raise InputError("registry.bad_file", rows=errors, file=path.name)
+        self.unknown = [
+            (h or "").strip()
+            for h in headers
+            if header_key(h or "") and (h or "").strip() not in seen.values()
+        ]
+
+    def source_name(self, field_name: str) -> str:
+        for _i, name, target in self.columns:
+            if target == field_name:
+                return name
+        return field_name
+
+
+def _check_sizes(path: Path, row: SourceRow, names: Mapping[str, str]) -> None:
+    for key, value in row.values.items():
+        if len(value) > MAX_FIELD_CHARS:
+            row.errors.append(
+                RowError(
+                    path.name,
+                    row.row,
+                    names.get(key, key),
+                    value[:40],
+                    "registry.field_too_long",
+                    {"limit": MAX_FIELD_CHARS, "length": len(value)},
+                )
+            )
+            row.values[key] = value[:MAX_FIELD_CHARS]
+
+
+class RowReader:
+    """An opened registry file.  Iterate it for ``SourceRow``s; ``unknown_columns`` lists
+    source columns that matched no field.  File-level problems raise in the constructor."""
+
+    def __init__(
+        self,
+        path: Path,
+        aliases: Mapping[str, str],
+        required: list[list[str]],
+        mapping: Mapping[str, str] | None = None,
+        progress: Progress | None = None,
+    ) -> None:
+        self.path = path
+        self.aliases = aliases
+        self.required = required
+        self.mapping = dict(mapping or {})
+        self.progress = progress
+        if not path.is_file():
+            from randcheck.errors import NotFoundError
+
+            raise NotFoundError("io.file_missing", path=str(path))
+        self.size = path.stat().st_size
+        if self.size == 0:
+            raise _file_error(path, "registry.empty_file")
+        ext = path.suffix.lower()
+        kind = sniff_kind(path)
+        self.format = ext.lstrip(".")
+        if ext in (".csv", ".tsv", ".txt"):
+            if kind == "zip":
+                raise _file_error(path, "registry.not_csv_zip")
+            if kind == "utf16":
+                raise _file_error(path, "registry.utf16")
+            if kind == "binary":
+                raise _file_error(path, "registry.not_text")
+            self.format = "csv"
+        elif ext == ".xlsx":
+            if kind != "zip":
+                raise _file_error(path, "registry.not_xlsx", kind=kind)
+        elif ext in (".json", ".jsonl", ".ndjson"):
+            if kind in ("zip", "binary", "utf16"):
+                raise _file_error(path, "registry.not_json")
+            self.format = "jsonl" if ext != ".json" else "json"
+        else:
+            raise _file_error(path, "registry.unknown_ext", ext=ext or "-")
+        self.unknown_columns: list[str] = []
+        self.column_names: dict[str, str] = {}  # field -> source column name
+        self._iter = self._open()
+        self._first = next(self._iter, None)
+        if self._first is None:
+            raise _file_error(path, "registry.empty_file")
+
+    def __iter__(self) -> Iterator[SourceRow]:
+        if self._first is not None:
+            first, self._first = self._first, None
+            yield first
+            yield from self._iter
+
+    # -- per format ------------------------------------------------------------------
+
+    def _open(self) -> Iterator[SourceRow]:
+        if self.format == "csv":
+            return self._csv()
+        if self.format == "xlsx":
+            return self._xlsx()
+        if self.format == "json":
+            return self._json()
+        return self._jsonl()
+
+    def _csv(self) -> Iterator[SourceRow]:
+        path = self.path
+        encoding = detect_encoding(path)
+        if csv.field_size_limit() < _CSV_HARD_LIMIT:
+            csv.field_size_limit(_CSV_HARD_LIMIT)
+        with path.open("rb") as raw:
+            counted = io.BufferedReader(_Counting(raw, self.progress, self.size), _CHUNK)
+            text = io.TextIOWrapper(counted, encoding=encoding, newline="")
+            first_line = text.readline()
+            delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
+            header = next(csv.reader([first_line], delimiter=delimiter), [])
+            hmap = _HeaderMap(path, header, self.aliases, self.mapping, self.required)
+            self.unknown_columns = hmap.unknown
+            names = {f: n for _i, n, f in hmap.columns}
+            self.column_names = names
+            reader = csv.reader(text, delimiter=delimiter, strict=True)
+            line = 1
+            while True:
+                try:
+                    cells = next(reader)
+                except StopIteration:
+                    break
+                except csv.Error as exc:
+                    raise _file_error(
+                        path, "registry.bad_csv", row=line + 1, reason=str(exc)
+                    ) from exc
+                line += 1
+                if not cells or all(not c.strip() for c in cells):
+                    continue  # blank line
+                values = {f: (cells[i] if i < len(cells) else "") for i, _n, f in hmap.columns}
+                row = SourceRow(line, values)
+                if len(cells) > len(header) and any(c.strip() for c in cells[len(header) :]):
+                    row.errors.append(
+                        RowError(
+                            path.name,
+                            line,
+                            "",
+                            str(len(cells)),
+                            "registry.extra_cells",
+                            {"expected": len(header)},
+                        )
+                    )
+                _check_sizes(path, row, names)
+                yield row
+
+    def _xlsx(self) -> Iterator[SourceRow]:
+        import openpyxl
+
+        path = self.path
+        try:
+            book = openpyxl.load_workbook(path, read_only=True, data_only=False)
+        except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+            raise _file_error(path, "registry.bad_xlsx", reason=type(exc).__name__) from exc
+        try:
+            sheet = book.worksheets[0]
+            rows = sheet.iter_rows()
+            header_cells = next(rows, None)
+            if header_cells is None:
+                raise _file_error(path, "registry.empty_file")
+            header = [str(_cell_text(c.value) or "") for c in header_cells]
+            hmap = _HeaderMap(path, header, self.aliases, self.mapping, self.required)
+            self.unknown_columns = hmap.unknown
+            names = {f: n for _i, n, f in hmap.columns}
+            self.column_names = names
+            total = sheet.max_row or 0
+            for offset, cells in enumerate(rows):
+                line = offset + 2
+                if self.progress is not None and line % 2000 == 0:
+                    self.progress(line, total)
+                values: dict[str, str] = {}
+                errors: list[RowError] = []
+                for i, name, target in hmap.columns:
+                    cell = cells[i] if i < len(cells) else None
+                    raw = getattr(cell, "value", None)
+                    if getattr(cell, "data_type", None) == "f":
+                        errors.append(
+                            RowError(path.name, line, name, str(raw)[:60], "registry.formula")
+                        )
+                        values[target] = ""
+                        continue
+                    text = _cell_text(raw)
+                    if text is None:
+                        errors.append(
+                            RowError(path.name, line, name, repr(raw)[:60], "registry.bad_cell")
+                        )
+                        text = ""
+                    values[target] = text
+                if all(not v.strip() for v in values.values()) and not errors:
+                    continue
+                row = SourceRow(line, values, errors)
+                _check_sizes(path, row, names)
+                yield row
+        finally:
+            book.close()
+
+    def _object_row(
+        self, line: int, obj: Any, hmap: _HeaderMap, names: Mapping[str, str]
+    ) -> SourceRow:
+        path = self.path
+        if not isinstance(obj, dict):
+            return SourceRow(
+                line, {}, [RowError(path.name, line, "", str(obj)[:40], "registry.not_object")]
+            )
+        by_field: dict[str, Any] = {}
+        lookup = {header_key(k): k for k in obj}
+        for _i, name, target in hmap.columns:
+            if header_key(name) in lookup:
+                by_field[target] = obj[lookup[header_key(name)]]
+        values: dict[str, str] = {}
+        errors: list[RowError] = []
+        for target, raw in by_field.items():
+            if isinstance(raw, list) and all(isinstance(x, str) for x in raw):
+                values[target] = "|".join(raw)
+                continue
+            text = _cell_text(raw)
+            if text is None:
+                errors.append(
+                    RowError(
+                        path.name,
+                        line,
+                        names.get(target, target),
+                        str(raw)[:40],
+                        "registry.bad_cell",
+                    )
+                )
+                text = ""
+            values[target] = text
+        row = SourceRow(line, values, errors)
+        _check_sizes(path, row, names)
+        return row
+
+    def _json_hmap(self, keys: list[str]) -> _HeaderMap:
+        hmap = _HeaderMap(self.path, keys, self.aliases, self.mapping, self.required)
+        self.unknown_columns = hmap.unknown
+        self.column_names = {f: n for _i, n, f in hmap.columns}
+        return hmap
+
+    def _json(self) -> Iterator[SourceRow]:
+        path = self.path
+        encoding = detect_encoding(path)
+        try:
+            with path.open("r", encoding=encoding) as fh:
+                data = json.load(fh, parse_float=Decimal, object_pairs_hook=_no_duplicate_keys)
+        except (json.JSONDecodeError, _DuplicateKey) as exc:
+            raise _file_error(path, "registry.bad_json", reason=str(exc)) from exc
+        if not isinstance(data, list):
+            raise _file_error(path, "registry.json_not_array")
+        if not data:
+            return
+        keys = _union_keys(data)
+        hmap = self._json_hmap(keys)
+        names = {f: n for _i, n, f in hmap.columns}
+        total = len(data)
+        for index, obj in enumerate(data, start=1):
+            if self.progress is not None and index % 2000 == 0:
+                self.progress(index, total)
+            yield self._object_row(index, obj, hmap, names)
+
+    def _jsonl(self) -> Iterator[SourceRow]:
+        path = self.path
+        encoding = detect_encoding(path)
+        hmap: _HeaderMap | None = None
+        names: dict[str, str] = {}
+        with path.open("rb") as raw:
+            counted = io.BufferedReader(_Counting(raw, self.progress, self.size), _CHUNK)
+            text = io.TextIOWrapper(counted, encoding=encoding, newline=None)
+            for line_no, line in enumerate(text, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    obj = json.loads(
+                        line, parse_float=Decimal, object_pairs_hook=_no_duplicate_keys
+                    )
+                except (json.JSONDecodeError, _DuplicateKey) as exc:
+                    yield SourceRow(
+                        line_no,
+                        {},
+                        [
+                            RowError(
+                                path.name,
+                                line_no,
+                                "",
+                                line.strip()[:40],
+                                "registry.bad_json_line",
+                                {"reason": str(exc)},
+                            )
+                        ],
+                    )
+                    continue
+                if hmap is None:
+                    if not isinstance(obj, dict):
+                        raise _file_error(path, "registry.not_object", row=line_no)
+                    hmap = self._json_hmap(list(obj))
+                    names = {f: n for _i, n, f in hmap.columns}
+                yield self._object_row(line_no, obj, hmap, names)
+
+
+class _DuplicateKey(ValueError):
+    pass
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _DuplicateKey(f"duplicate key {key!r}")
+        out[key] = value
+    return out
+
+
+def _union_keys(data: list[Any]) -> list[str]:
+    keys: dict[str, None] = {}
+    for obj in data:
+        if isinstance(obj, dict):
+            for k in obj:
+                keys.setdefault(k, None)
+    return list(keys)

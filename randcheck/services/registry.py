@@ -1,0 +1,1060 @@
+"""The registries (一单两库 plus 回避): validation, bulk import, edits, queries, export, digests.
+
+Import is one streaming pass: rows are read, validated and compared with the database in
+batches of ``BATCH`` keys (``SELECT key, row_hash ... WHERE key IN (...)``) and written with
+SQLAlchemy Core ``executemany`` (no ORM object per row).  Everything happens inside one
+``AuditLog.transaction``: when any row is bad, every bad row is still collected, then
+``InputError`` rolls the transaction back, so the database and the log stay as they were.
+A row in the file replaces the whole record (columns absent from the file get their
+defaults).  ``--replace`` marks active rows missing from the file inactive; nothing is deleted.
+
+State digests (``state_digests``): each row has a content hash ``row_hash`` = SHA-256 of the
+JSON array ``[registry, value, ...]`` of its columns in schema order (dates ISO, lists as
+``|a|b|``, ``active`` excluded).  A table digest is SHA-256 over
+``"randcheck/registry-state/v1\\n" + table + "\\n"`` followed by one JSON line
+``[key..., active, row_hash]`` per row in byte order of the key (``COLLATE "C"`` on
+PostgreSQL, ``BINARY`` on SQLite, so both give the same order).  ``state_digests(session)``
+recomputes every row hash from the row's content, so an edit made behind the tool's back
+changes the digest; imports record the digest from the stored hashes they just wrote (same
+value when nobody tampered; a mismatch later shows up in ``log verify``).  Limits: the
+digest proves the table matches what the log recorded; it is not secret and does not say
+*which* row differs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Column, Table, and_, bindparam, func, select, tuple_
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.sql.elements import ColumnElement
+from sqlmodel import Session
+
+from randcheck.core import uscc
+from randcheck.errors import InputError, NotFoundError, RowError, UsageError
+from randcheck.io.readers import MAX_FIELD_CHARS, Progress, RowReader
+from randcheck.store.models import Conflict, Entity, Inspector, Item
+from randcheck.workspace import Workspace
+
+BATCH = 5000
+MAX_REPORTED_ERRORS = 100_000
+DIGEST_TAG = "randcheck/registry-state/v1"
+SENSITIVE = frozenset({"risk_class", "risk_as_of"})  # internal only: never published
+
+# -- field specifications ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    name: str
+    kind: str  # text code legacy badge region date bool list ratio item_type risk active
+    aliases: tuple[str, ...] = ()
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class RegistrySpec:
+    name: str  # entities, inspectors, items, conflicts
+    table: Table
+    key: tuple[str, ...]
+    fields: tuple[FieldSpec, ...]
+    required_columns: tuple[tuple[str, ...], ...]
+    filters: Mapping[str, tuple[str, str]]  # option -> (column, mode: eq|prefix|list|bool)
+    list_columns: tuple[str, ...]
+
+    @property
+    def table_name(self) -> str:
+        return str(self.table.name)
+
+    def aliases(self) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for f in self.fields:
+            out[f.name] = f.name
+            for alias in f.aliases:
+                out[alias] = f.name
+        return out
+
+    def field(self, name: str) -> FieldSpec:
+        for f in self.fields:
+            if f.name == name:
+                return f
+        raise UsageError("registry.unknown_field", field=name, registry=self.name)
+
+
+_ACTIVE = FieldSpec("active", "active", ("有效", "是否有效", "有效状态", "enabled"))
+
+ENTITIES = RegistrySpec(
+    name="entities",
+    table=Entity.__table__,  # type: ignore[attr-defined]
+    key=("code",),
+    fields=(
+        FieldSpec(
+            "code",
+            "code",
+            (
+                "统一社会信用代码",
+                "统一社会信用代码/注册号",
+                "信用代码",
+                "社会信用代码",
+                "credit_code",
+                "uscc",
+                "unicode",
+            ),
+        ),
+        FieldSpec("legacy_reg_no", "legacy", ("注册号", "工商注册号", "reg_no", "regno")),
+        FieldSpec(
+            "name", "text", ("名称", "企业名称", "主体名称", "市场主体名称", "entname"), True
+        ),
+        FieldSpec(
+            "subject_type", "text", ("主体类别", "主体类型", "市场主体类型", "企业类型", "type")
+        ),
+        FieldSpec("registration_authority", "text", ("登记机关", "regorg")),
+        FieldSpec("jurisdiction_unit", "text", ("管辖单位", "localadm")),
+        FieldSpec("region_code", "region", ("行政区划", "行政区划代码", "区划代码", "region")),
+        FieldSpec("grid", "text", ("片区", "网格", "片区网格", "商圈")),
+        FieldSpec("industry", "text", ("行业", "行业代码", "所属行业", "国民经济行业")),
+        FieldSpec("status", "text", ("登记状态", "经营状态", "状态")),
+        FieldSpec("tags", "list", ("监管标签", "标签", "tag")),
+        FieldSpec("risk_class", "risk", ("风险等级", "风险分类", "信用风险分类", "risk")),
+        FieldSpec("risk_as_of", "date", ("风险分类日期", "风险等级日期", "风险评定日期")),
+        FieldSpec("last_inspected_on", "date", ("上次检查日期", "最近检查日期", "上次检查时间")),
+        _ACTIVE,
+    ),
+    required_columns=(("code", "legacy_reg_no"), ("name",)),
+    filters={
+        "region": ("region_code", "prefix"),
+        "industry": ("industry", "prefix"),
+        "status": ("status", "eq"),
+        "tag": ("tags", "list"),
+        "risk": ("risk_class", "eq"),
+    },
+    list_columns=(
+        "code",
+        "name",
+        "region_code",
+        "industry",
+        "status",
+        "tags",
+        "risk_class",
+        "active",
+    ),
+)
+
+INSPECTORS = RegistrySpec(
+    name="inspectors",
+    table=Inspector.__table__,  # type: ignore[attr-defined]
+    key=("badge_no",),
+    fields=(
+        FieldSpec(
+            "badge_no", "badge", ("执法证号", "执法证编号", "证件号", "badge", "cert_no"), True
+        ),
+        FieldSpec("issuer", "text", ("发证机关", "发证部门", "cert_issuer")),
+        FieldSpec(
+            "cert_valid_until", "date", ("有效期至", "证件有效期", "执法证有效期", "cert_expiry")
+        ),
+        FieldSpec("name", "text", ("姓名", "人员姓名"), True),
+        FieldSpec("unit", "text", ("工作单位", "单位")),
+        FieldSpec("department", "text", ("业务部门", "所在业务部门", "部门", "科室")),
+        FieldSpec("region", "text", ("所属地区", "单位所属地区", "地区", "region_code")),
+        FieldSpec("specialties", "list", ("业务专长", "专长", "执法领域", "specialty")),
+        FieldSpec("qualifications", "list", ("执法资质", "岗位资质", "资质", "qualification")),
+        FieldSpec("is_expert", "bool", ("是否专家", "专家", "expert")),
+        FieldSpec("status", "text", ("人员状态", "状态")),
+        _ACTIVE,
+    ),
+    required_columns=(("badge_no",), ("name",)),
+    filters={
+        "unit": ("unit", "eq"),
+        "department": ("department", "eq"),
+        "region": ("region", "prefix"),
+        "specialty": ("specialties", "list"),
+        "qualification": ("qualifications", "list"),
+        "status": ("status", "eq"),
+        "expert": ("is_expert", "bool"),
+    },
+    list_columns=(
+        "badge_no",
+        "name",
+        "unit",
+        "department",
+        "cert_valid_until",
+        "is_expert",
+        "active",
+    ),
+)
+
+ITEMS = RegistrySpec(
+    name="items",
+    table=Item.__table__,  # type: ignore[attr-defined]
+    key=("code",),
+    fields=(
+        FieldSpec("code", "badge", ("编号", "事项编号", "事项代码", "item_code"), True),
+        FieldSpec("name", "text", ("抽查事项", "事项名称", "抽查事项名称", "名称"), True),
+        FieldSpec("legal_basis", "text", ("抽查依据", "法律依据", "依据", "basis"), True),
+        FieldSpec("department", "text", ("抽查主体", "实施部门", "部门")),
+        FieldSpec("method", "text", ("抽查方式", "检查方式", "方式")),
+        FieldSpec("scope_tags", "list", ("抽查对象", "对象标签", "监管标签", "scope", "tags")),
+        FieldSpec("scope_filter", "text", ("对象范围", "范围条件", "filter")),
+        FieldSpec("required_qualification", "text", ("检查人员要求", "人员要求", "资质要求")),
+        FieldSpec("item_type", "item_type", ("事项类型", "类型", "type"), True),
+        FieldSpec("ratio_cap", "ratio", ("抽查比例", "比例上限", "ratio")),
+        FieldSpec("frequency", "text", ("抽查频次", "频次")),
+        _ACTIVE,
+    ),
+    required_columns=(("code",), ("name",), ("legal_basis",), ("item_type",)),
+    filters={
+        "department": ("department", "eq"),
+        "type": ("item_type", "eq"),
+        "tag": ("scope_tags", "list"),
+    },
+    list_columns=("code", "name", "item_type", "ratio_cap", "department", "scope_tags", "active"),
+)
+
+CONFLICTS = RegistrySpec(
+    name="conflicts",
+    table=Conflict.__table__,  # type: ignore[attr-defined]
+    key=("badge_no", "entity_code"),
+    fields=(
+        FieldSpec("badge_no", "badge", ("执法证号", "执法证编号", "badge", "inspector"), True),
+        FieldSpec(
+            "entity_code",
+            "code",
+            ("统一社会信用代码", "统一社会信用代码/注册号", "信用代码", "code", "entity", "uscc"),
+            True,
+        ),
+        FieldSpec("relation", "text", ("关系", "利害关系", "回避事由"), True),
+        FieldSpec("source", "text", ("来源", "信息来源")),
+        FieldSpec("declared_on", "date", ("申报日期", "登记日期", "date")),
+        _ACTIVE,
+    ),
+    required_columns=(("badge_no",), ("entity_code",), ("relation",)),
+    filters={"badge": ("badge_no", "eq"), "entity": ("entity_code", "eq")},
+    list_columns=("badge_no", "entity_code", "relation", "source", "declared_on", "active"),
+)
+
+SPECS: dict[str, RegistrySpec] = {s.name: s for s in (ENTITIES, INSPECTORS, ITEMS, CONFLICTS)}
+TABLES = ("entity", "inspector", "item", "conflict")
+
+
+def spec_for(registry: str) -> RegistrySpec:
+    try:
+        return SPECS[registry]
+    except KeyError:
+        raise UsageError("registry.unknown_registry", registry=registry) from None
+
+
+# -- value parsing ------------------------------------------------------------------------
+
+_LIST_SPLIT = re.compile(r"[,;，；、|\n]")
+_DATE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
+_DATE8 = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+_TRUE = {"1", "true", "yes", "y", "t", "是", "有效", "专家", "√"}
+_FALSE = {"0", "false", "no", "n", "f", "否", "无效", "失效", ""}
+_ITEM_TYPES = {
+    "重点": "重点",
+    "重点检查事项": "重点",
+    "key": "重点",
+    "一般": "一般",
+    "一般检查事项": "一般",
+    "general": "一般",
+}
+_RISK_WORDS = {"低风险": "A", "一般风险": "B", "较高风险": "C", "高风险": "D"}
+
+
+class _Bad(Exception):
+    def __init__(self, code: str, **params: Any) -> None:
+        super().__init__(code)
+        self.code = code
+        self.params = params
+
+
+def parse_date(text: str) -> date | None:
+    text = uscc.normalise(text)
+    if not text:
+        return None
+    m = _DATE.match(text) or _DATE8.match(text)
+    if m is None:
+        if "T" in text and len(text) >= 10:
+            return parse_date(text[:10])
+        raise _Bad("registry.bad_date")
+    try:
+        return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        raise _Bad("registry.bad_date") from None
+
+
+def parse_bool(text: str, default: bool) -> bool:
+    low = text.strip().lower()
+    if not low:
+        return default
+    if low in _TRUE:
+        return True
+    if low in _FALSE:
+        return False
+    raise _Bad("registry.bad_bool")
+
+
+def parse_list(text: str) -> str:
+    parts = sorted({p.strip() for p in _LIST_SPLIT.split(text) if p.strip()})
+    return "|" + "|".join(parts) + "|" if parts else ""
+
+
+def split_list(stored: str) -> list[str]:
+    return [p for p in stored.split("|") if p]
+
+
+def parse_ratio(text: str) -> str:
+    """An exact ratio in (0, 1] as ``"p/q"`` in lowest terms; ``""`` for none."""
+    raw = uscc.normalise(text)
+    if not raw:
+        return ""
+    try:
+        if raw.endswith("%"):
+            value = Fraction(Decimal(raw[:-1])) / 100
+        elif raw.endswith("‰"):
+            value = Fraction(Decimal(raw[:-1])) / 1000
+        elif "/" in raw:
+            num, den = raw.split("/", 1)
+            value = Fraction(int(num), int(den))
+        else:
+            value = Fraction(Decimal(raw))
+    except (ValueError, ZeroDivisionError, InvalidOperation):
+        raise _Bad("registry.bad_ratio") from None
+    if value <= 0 or value > 1:
+        raise _Bad("registry.ratio_range")
+    return f"{value.numerator}/{value.denominator}"
+
+
+def _parse(spec_field: FieldSpec, text: str) -> Any:
+    kind = spec_field.kind
+    if kind == "text":
+        return text.strip()
+    if kind == "badge":
+        return uscc.normalise(text)
+    if kind == "code":
+        value = uscc.normalise(text)
+        if not value:
+            return ""
+        result = uscc.check(value)
+        if result.error:
+            raise _Bad(result.error, **result.params)
+        return result
+    if kind == "legacy":
+        value = uscc.normalise(text)
+        if not value:
+            return ""
+        result = uscc.check(value)
+        if result.kind != "legacy":
+            raise _Bad("uscc.legacy_digits")
+        return result
+    if kind == "region":
+        value = uscc.normalise(text)
+        if value and not (len(value) == 6 and value.isdigit()):
+            raise _Bad("registry.bad_region")
+        return value
+    if kind == "date":
+        return parse_date(text)
+    if kind == "bool":
+        return parse_bool(text, False)
+    if kind == "active":
+        return parse_bool(text, True)
+    if kind == "list":
+        return parse_list(text)
+    if kind == "ratio":
+        return parse_ratio(text)
+    if kind == "item_type":
+        item_type = _ITEM_TYPES.get(text.strip().lower()) or _ITEM_TYPES.get(text.strip())
+        if item_type is None:
+            raise _Bad("registry.bad_item_type")
+        return item_type
+    if kind == "risk":
+        value = text.strip()
+        if not value:
+            return ""
+        value = _RISK_WORDS.get(value, uscc.normalise(value))
+        if value not in ("A", "B", "C", "D", "E"):
+            raise _Bad("registry.bad_risk")
+        return value
+    raise AssertionError(kind)  # pragma: no cover - specs are static
+
+
+@dataclass
+class Validated:
+    record: dict[str, Any] | None
+    errors: list[RowError] = field(default_factory=list)
+    warnings: list[RowError] = field(default_factory=list)
+
+
+def validate_record(
+    spec: RegistrySpec, values: Mapping[str, str], file: str, row: int, names: Mapping[str, str]
+) -> Validated:
+    """Validate one row's text values; returns the typed record or its errors."""
+    out: dict[str, Any] = {}
+    errors: list[RowError] = []
+    warnings: list[RowError] = []
+
+    def err(name: str, code: str, **params: Any) -> None:
+        errors.append(
+            RowError(file, row, names.get(name, name), values.get(name, "")[:60], code, params)
+        )
+
+    for f in spec.fields:
+        text = values.get(f.name, "")
+        try:
+            value = _parse(f, text)
+        except _Bad as bad:
+            err(f.name, bad.code, **bad.params)
+            continue
+        if isinstance(value, uscc.CodeCheck):
+            warnings.extend(
+                RowError(file, row, names.get(f.name, f.name), value.code, w, dict(value.params))
+                for w in value.warnings
+            )
+            value = value.code
+        if f.required and value in ("", None):
+            err(f.name, "registry.required")
+            continue
+        out[f.name] = value
+    if spec is ENTITIES and not errors:
+        if not out["code"]:
+            if out["legacy_reg_no"]:
+                out["code"] = out["legacy_reg_no"]
+            else:
+                err("code", "registry.required")
+        elif len(out["code"]) == 15 and not out["legacy_reg_no"]:
+            out["legacy_reg_no"] = out["code"]
+    if spec is ITEMS and not errors and out["item_type"] == "一般" and not out["ratio_cap"]:
+        err("ratio_cap", "registry.general_needs_cap")
+    if errors:
+        return Validated(None, errors, warnings)
+    return Validated(out, errors, warnings)
+
+
+# -- hashing and digests ------------------------------------------------------------------
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def row_hash(spec: RegistrySpec, record: Mapping[str, Any]) -> str:
+    """SHA-256 of the row content (schema order, ``active`` excluded)."""
+    items = [spec.name] + [_jsonable(record[f.name]) for f in spec.fields if f.name != "active"]
+    return hashlib.sha256(
+        json.dumps(items, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    ).hexdigest()
+
+
+def _col(spec: RegistrySpec, name: str) -> Column[Any]:
+    return spec.table.c[name]
+
+
+def _ordered(conn: Connection, spec: RegistrySpec) -> list[ColumnElement[Any]]:
+    collation = "C" if conn.dialect.name == "postgresql" else "BINARY"
+    return [_col(spec, k).collate(collation) for k in spec.key]
+
+
+def _bind(session: Session | Connection) -> Connection:
+    return session.connection() if isinstance(session, Session) else session
+
+
+def table_digest(conn: Connection, spec: RegistrySpec, recompute: bool = True) -> str:
+    """The digest of one registry table (see the module doc)."""
+    h = hashlib.sha256(f"{DIGEST_TAG}\n{spec.table_name}\n".encode())
+    if recompute:
+        cols = [_col(spec, f.name) for f in spec.fields]
+    else:
+        cols = [_col(spec, k) for k in spec.key] + [_col(spec, "active"), _col(spec, "row_hash")]
+    stmt = select(*cols).order_by(*_ordered(conn, spec)).execution_options(yield_per=10_000)
+    result = conn.execute(stmt)
+    for part in result.partitions():
+        lines = []
+        for r in part:
+            if recompute:
+                record = dict(zip((f.name for f in spec.fields), r, strict=True))
+                line = [
+                    *(record[k] for k in spec.key),
+                    bool(record["active"]),
+                    row_hash(spec, record),
+                ]
+            else:
+                line = [*r[:-2], bool(r[-2]), r[-1]]
+            lines.append(json.dumps(line, ensure_ascii=False, separators=(",", ":")) + "\n")
+        h.update("".join(lines).encode("utf-8"))
+    return h.hexdigest()
+
+
+def state_digests(session: Session | Connection, recompute: bool = True) -> dict[str, str]:
+    """One digest per registry table over its rows' content (for the audit log's ``state``)."""
+    conn = _bind(session)
+    return {s.table_name: table_digest(conn, s, recompute) for s in SPECS.values()}
+
+
+# -- import -----------------------------------------------------------------------------
+
+
+@dataclass
+class ImportResult:
+    registry: str
+    file: str
+    sha256: str
+    format: str
+    rows: int = 0
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    deactivated: int = 0
+    warnings: list[RowError] = field(default_factory=list)
+    unknown_columns: list[str] = field(default_factory=list)
+    dry_run: bool = False
+    seq: int | None = None
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "rows": self.rows,
+            "added": self.added,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "deactivated": self.deactivated,
+        }
+
+
+def file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        while chunk := fh.read(1 << 20):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _key_of(spec: RegistrySpec, record: Mapping[str, Any]) -> tuple[str, ...]:
+    return tuple(record[k] for k in spec.key)
+
+
+def _key_filter(spec: RegistrySpec, keys: Sequence[tuple[str, ...]]) -> ColumnElement[bool]:
+    if len(spec.key) == 1:
+        return _col(spec, spec.key[0]).in_([k[0] for k in keys])
+    return tuple_(*(_col(spec, k) for k in spec.key)).in_(keys)
+
+
+def _key_where(spec: RegistrySpec) -> ColumnElement[bool]:
+    return and_(*(_col(spec, k) == bindparam(f"k_{k}") for k in spec.key))
+
+
+class _Importer:
+    def __init__(self, conn: Connection, spec: RegistrySpec, write: bool) -> None:
+        self.conn = conn
+        self.spec = spec
+        self.write = write
+        self.empty = conn.execute(select(func.count()).select_from(spec.table)).scalar_one() == 0
+        self.batch: list[dict[str, Any]] = []
+        self.value_cols = [f.name for f in spec.fields] + ["row_hash"]
+        self.update_stmt = (
+            spec.table.update()
+            .where(_key_where(spec))
+            .values({c: bindparam(f"v_{c}") for c in self.value_cols if c not in spec.key})
+        )
+        self.added = self.updated = self.unchanged = 0
+
+    def add(self, record: dict[str, Any]) -> None:
+        self.batch.append(record)
+        if len(self.batch) >= BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        batch, self.batch = self.batch, []
+        if not batch:
+            return
+        spec = self.spec
+        existing: dict[tuple[str, ...], tuple[str, bool]] = {}
+        if not self.empty:
+            keys = [_key_of(spec, r) for r in batch]
+            cols = [_col(spec, k) for k in spec.key]
+            stmt = select(*cols, _col(spec, "row_hash"), _col(spec, "active")).where(
+                _key_filter(spec, keys)
+            )
+            for r in self.conn.execute(stmt):
+                existing[tuple(r[: len(spec.key)])] = (r[-2], bool(r[-1]))
+        inserts: list[dict[str, Any]] = []
+        updates: list[dict[str, Any]] = []
+        for record in batch:
+            old = existing.get(_key_of(spec, record))
+            if old is None:
+                inserts.append(record)
+            elif old[0] != record["row_hash"] or old[1] != record["active"]:
+                updates.append(record)
+            else:
+                self.unchanged += 1
+        self.added += len(inserts)
+        self.updated += len(updates)
+        if not self.write:
+            return
+        if inserts:
+            self.conn.execute(spec.table.insert(), inserts)
+        if updates:
+            params = [
+                {
+                    **{f"k_{k}": r[k] for k in spec.key},
+                    **{f"v_{c}": r[c] for c in self.value_cols if c not in spec.key},
+                }
+                for r in updates
+            ]
+            self.conn.execute(self.update_stmt, params)
+
+    def deactivate_missing(self, seen: set[tuple[str, ...]]) -> int:
+        spec = self.spec
+        cols = [_col(spec, k) for k in spec.key]
+        missing = [
+            tuple(r)
+            for r in self.conn.execute(select(*cols).where(_col(spec, "active").is_(True)))
+            if tuple(r) not in seen
+        ]
+        if self.write:
+            stmt = spec.table.update().where(_key_where(spec)).values(active=False)
+            for i in range(0, len(missing), BATCH):
+                chunk = missing[i : i + BATCH]
+                self.conn.execute(
+                    stmt, [{f"k_{k}": key[j] for j, k in enumerate(spec.key)} for key in chunk]
+                )
+        return len(missing)
+
+
+def _run_import(
+    conn: Connection,
+    spec: RegistrySpec,
+    reader: RowReader,
+    result: ImportResult,
+    replace: bool,
+    write: bool,
+) -> None:
+    importer = _Importer(conn, spec, write)
+    seen: dict[tuple[str, ...], int] = {}
+    errors: list[RowError] = []
+    error_count = 0
+    names: dict[str, str] = {}
+    file = reader.path.name
+    for src in reader:
+        result.rows += 1
+        if not names:
+            names = dict(reader.column_names)
+        row_errors = list(src.errors)
+        checked = validate_record(spec, src.values, file, src.row, names)
+        row_errors.extend(checked.errors)
+        result.warnings.extend(
+            checked.warnings[: max(0, MAX_REPORTED_ERRORS - len(result.warnings))]
+        )
+        record = checked.record
+        if record is not None and not row_errors:
+            key = _key_of(spec, record)
+            first = seen.get(key)
+            if first is not None:
+                row_errors.append(
+                    RowError(
+                        file,
+                        src.row,
+                        names.get(spec.key[-1], spec.key[-1]),
+                        "/".join(key),
+                        "registry.duplicate_key",
+                        {"first": first},
+                    )
+                )
+            else:
+                seen[key] = src.row
+        if row_errors:
+            error_count += len(row_errors)
+            room = MAX_REPORTED_ERRORS - len(errors)
+            errors.extend(row_errors[: max(room, 0)])
+            continue
+        if error_count:
+            continue  # keep validating to report every bad row, but write nothing more
+        assert record is not None
+        record["row_hash"] = row_hash(spec, record)
+        importer.add(record)
+    if error_count:
+        raise InputError("registry.bad_rows", rows=errors, file=file, count=error_count)
+    importer.flush()
+    result.added, result.updated, result.unchanged = (
+        importer.added,
+        importer.updated,
+        importer.unchanged,
+    )
+    if replace:
+        result.deactivated = importer.deactivate_missing(set(seen))
+
+
+def import_file(
+    engine: Engine,
+    workspace: Workspace,
+    registry: str,
+    path: Path,
+    *,
+    actor: str,
+    mapping: Mapping[str, str] | None = None,
+    replace: bool = False,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+    now: datetime | None = None,
+) -> ImportResult:
+    """Import ``path`` into ``registry`` (upsert by key), all-or-nothing with one audit entry.
+
+    Raises ``InputError`` (with every bad row) and changes nothing if any row is bad.
+    """
+    from randcheck.services.audit import AuditLog
+
+    spec = spec_for(registry)
+    reader = RowReader(
+        Path(path), spec.aliases(), [list(g) for g in spec.required_columns], mapping, progress
+    )
+    result = ImportResult(
+        registry=spec.name,
+        file=reader.path.name,
+        sha256=file_sha256(reader.path),
+        format=reader.format,
+        unknown_columns=list(reader.unknown_columns),
+        dry_run=dry_run,
+    )
+    if dry_run:
+        with engine.connect() as conn:
+            try:
+                _run_import(conn, spec, reader, result, replace, write=False)
+            finally:
+                conn.rollback()
+        return result
+    with AuditLog(workspace, engine).transaction(actor, now) as tx:
+        conn = tx.session.connection()
+        _run_import(conn, spec, reader, result, replace, write=True)
+        payload: dict[str, Any] = {
+            "registry": spec.name,
+            "file": result.file,
+            "sha256": result.sha256,
+            "format": result.format,
+            "replace": replace,
+            "counts": result.counts(),
+            "warnings": len(result.warnings),
+            "state": state_digests(conn, recompute=False),
+        }
+        result.seq = tx.record(f"{spec.name}.import", payload)
+    return result
+
+
+# -- edits ------------------------------------------------------------------------------
+
+
+def _key_tuple(spec: RegistrySpec, key: str) -> tuple[str, ...]:
+    parts = key.split("/") if len(spec.key) > 1 else [key]
+    if len(parts) != len(spec.key):
+        raise UsageError("registry.bad_key", key=key, form="/".join(spec.key))
+    return tuple(uscc.normalise(p) for p in parts)
+
+
+def _fetch(conn: Connection, spec: RegistrySpec, key: tuple[str, ...]) -> dict[str, Any]:
+    where = and_(*(_col(spec, k) == v for k, v in zip(spec.key, key, strict=True)))
+    row = conn.execute(select(spec.table).where(where)).mappings().first()
+    if row is None:
+        raise NotFoundError("registry.not_found", registry=spec.name, key="/".join(key))
+    return dict(row)
+
+
+def to_text(spec: RegistrySpec, name: str, value: Any) -> str:
+    """A stored value as the text a file would hold (the inverse of the import parsers)."""
+    f = spec.field(name)
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.isoformat()
+    if f.kind in ("bool", "active"):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return "|".join(value)
+    if f.kind == "list":
+        return "|".join(split_list(value))
+    return str(value)
+
+
+def set_fields(
+    engine: Engine,
+    workspace: Workspace,
+    registry: str,
+    key: str,
+    assignments: Mapping[str, str],
+    *,
+    actor: str,
+    now: datetime | None = None,
+) -> dict[str, Any]:
+    """Change fields of one row (validated like an import); one audit entry ``<registry>.edit``."""
+    from randcheck.services.audit import AuditLog
+
+    spec = spec_for(registry)
+    keyt = _key_tuple(spec, key)
+    for name in assignments:
+        spec.field(name)
+        if name in spec.key:
+            raise UsageError("registry.key_not_editable", field=name)
+    with AuditLog(workspace, engine).transaction(actor, now) as tx:
+        conn = tx.session.connection()
+        current = _fetch(conn, spec, keyt)
+        values = {f.name: to_text(spec, f.name, current[f.name]) for f in spec.fields}
+        values.update(assignments)
+        checked = validate_record(spec, values, "-", 0, {})
+        if checked.record is None:
+            raise InputError("registry.bad_edit", rows=checked.errors, key=key)
+        record = checked.record
+        record["row_hash"] = row_hash(spec, record)
+        changes = {
+            name: (
+                ["<redacted>", "<redacted>"]
+                if name in SENSITIVE
+                else [to_text(spec, name, current[name]), to_text(spec, name, record[name])]
+            )
+            for name in sorted(assignments)
+            if record[name] != current[name]
+        }
+        if changes:
+            conn.execute(
+                spec.table.update()
+                .where(_key_where(spec))
+                .values({c: record[c] for c in record if c not in spec.key}),
+                {f"k_{k}": v for k, v in zip(spec.key, keyt, strict=True)},
+            )
+            tx.record(
+                f"{spec.name}.edit",
+                {
+                    "registry": spec.name,
+                    "key": "/".join(keyt),
+                    "changes": changes,
+                    "state": state_digests(conn),
+                },
+            )
+    return {"key": "/".join(keyt), "changes": changes}
+
+
+def deactivate(
+    engine: Engine,
+    workspace: Workspace,
+    registry: str,
+    key: str,
+    reason: str,
+    *,
+    actor: str,
+    now: datetime | None = None,
+) -> bool:
+    """Mark one row inactive with a reason (one audit entry); False if it already was."""
+    from randcheck.services.audit import AuditLog
+
+    spec = spec_for(registry)
+    keyt = _key_tuple(spec, key)
+    if not reason.strip():
+        raise UsageError("registry.reason_required")
+    with AuditLog(workspace, engine).transaction(actor, now) as tx:
+        conn = tx.session.connection()
+        current = _fetch(conn, spec, keyt)
+        if not current["active"]:
+            return False
+        conn.execute(
+            spec.table.update().where(_key_where(spec)).values(active=False),
+            {f"k_{k}": v for k, v in zip(spec.key, keyt, strict=True)},
+        )
+        tx.record(
+            f"{spec.name}.deactivate",
+            {
+                "registry": spec.name,
+                "key": "/".join(keyt),
+                "reason": reason.strip(),
+                "state": state_digests(conn),
+            },
+        )
+    return True
+
+
+# -- queries ----------------------------------------------------------------------------
+
+
+def _where(
+    spec: RegistrySpec, filters: Mapping[str, str | None], include_inactive: bool
+) -> list[ColumnElement[bool]]:
+    clauses: list[ColumnElement[bool]] = []
+    if not include_inactive:
+        clauses.append(_col(spec, "active").is_(True))
+    for option, value in sorted(filters.items()):
+        if value is None or value == "":
+            continue
+        if option not in spec.filters:
+            raise UsageError("registry.unknown_filter", filter=option, registry=spec.name)
+        column, mode = spec.filters[option]
+        col = _col(spec, column)
+        if mode == "eq":
+            clauses.append(col == value)
+        elif mode == "prefix":
+            clauses.append(col.startswith(value, autoescape=True))
+        elif mode == "list":
+            clauses.append(col.contains(f"|{value}|", autoescape=True))
+        elif mode == "bool":
+            clauses.append(col.is_(parse_bool(value, True)))
+    return clauses
+
+
+def typed_row(spec: RegistrySpec, row: Mapping[Any, Any]) -> dict[str, Any]:
+    """A row as Python values: lists as ``list[str]``, dates as ``date``, flags as ``bool``."""
+    out: dict[str, Any] = {}
+    for f in spec.fields:
+        value = row[f.name]
+        if f.kind == "list":
+            value = split_list(value or "")
+        elif f.kind in ("bool", "active"):
+            value = bool(value)
+        out[f.name] = value
+    return out
+
+
+def json_row(spec: RegistrySpec, row: Mapping[str, Any], public: bool = False) -> dict[str, Any]:
+    """A typed row made JSON-safe (dates ISO); ``public`` drops internal fields."""
+    out = {
+        k: (v.isoformat() if isinstance(v, date) else v) for k, v in typed_row(spec, row).items()
+    }
+    if public:
+        for name in SENSITIVE:
+            out.pop(name, None)
+    return out
+
+
+def iter_rows(
+    session: Session | Connection,
+    registry: str,
+    filters: Mapping[str, str | None] | None = None,
+    *,
+    include_inactive: bool = False,
+    limit: int | None = None,
+) -> Iterator[dict[str, Any]]:
+    """Rows of ``registry`` matching ``filters``, in byte order of the key, as typed dicts."""
+    spec = spec_for(registry)
+    conn = _bind(session)
+    stmt = (
+        select(spec.table)
+        .where(*_where(spec, filters or {}, include_inactive))
+        .order_by(*_ordered(conn, spec))
+    )
+    if limit is not None and limit > 0:
+        stmt = stmt.limit(limit)
+    for part in conn.execute(stmt.execution_options(yield_per=5000)).mappings().partitions():
+        for row in part:
+            yield typed_row(spec, row)
+
+
+def iter_entities(
+    session: Session | Connection,
+    filters: Mapping[str, str | None] | None = None,
+    *,
+    include_inactive: bool = False,
+) -> Iterator[dict[str, Any]]:
+    """Active entities (filters: region, industry, status, tag, risk), ordered by code."""
+    return iter_rows(session, "entities", filters, include_inactive=include_inactive)
+
+
+def iter_inspectors(
+    session: Session | Connection,
+    filters: Mapping[str, str | None] | None = None,
+    *,
+    include_inactive: bool = False,
+) -> Iterator[dict[str, Any]]:
+    """Active inspectors (filters: unit, department, region, specialty, qualification, status,
+    expert), ordered by badge number."""
+    return iter_rows(session, "inspectors", filters, include_inactive=include_inactive)
+
+
+def iter_items(
+    session: Session | Connection,
+    filters: Mapping[str, str | None] | None = None,
+    *,
+    include_inactive: bool = False,
+) -> Iterator[dict[str, Any]]:
+    """Active inspection items (filters: department, type, tag), ordered by code."""
+    return iter_rows(session, "items", filters, include_inactive=include_inactive)
+
+
+def iter_conflicts(
+    session: Session | Connection,
+    filters: Mapping[str, str | None] | None = None,
+    *,
+    include_inactive: bool = False,
+) -> Iterator[dict[str, Any]]:
+    """Active conflicts (filters: badge, entity), ordered by (badge_no, entity_code)."""
+    return iter_rows(session, "conflicts", filters, include_inactive=include_inactive)
+
+
+def count_rows(
+    session: Session | Connection,
+    registry: str,
+    filters: Mapping[str, str | None] | None = None,
+    *,
+    include_inactive: bool = False,
+) -> int:
+    spec = spec_for(registry)
+    conn = _bind(session)
+    stmt = (
+        select(func.count())
+        .select_from(spec.table)
+        .where(*_where(spec, filters or {}, include_inactive))
+    )
+    return int(conn.execute(stmt).scalar_one())
+
+
+def get_row(session: Session | Connection, registry: str, key: str) -> dict[str, Any]:
+    spec = spec_for(registry)
+    return typed_row(spec, _fetch(_bind(session), spec, _key_tuple(spec, key)))
+
+
+def export_file(
+    engine: Engine,
+    registry: str,
+    path: Path,
+    *,
+    public: bool = False,
+    include_inactive: bool = True,
+    filters: Mapping[str, str | None] | None = None,
+) -> int:
+    """Write the registry to ``path`` (.csv/.xlsx/.json by extension), atomically; returns rows."""
+    from randcheck.io.writers import write_table
+
+    spec = spec_for(registry)
+    columns = [f.name for f in spec.fields if not (public and f.name in SENSITIVE)]
+    with engine.connect() as conn:
+        rows = (
+            {c: to_text(spec, c, r[c]) for c in columns}
+            for r in iter_rows(conn, registry, filters, include_inactive=include_inactive)
+        )
+        json_rows = (
+            json_row(spec, r, public)
+            for r in iter_rows(conn, registry, filters, include_inactive=include_inactive)
+        )
+        return write_table(Path(path), columns, rows, json_rows)
+
+
+__all__ = [
+    "MAX_FIELD_CHARS",
+    "SPECS",
+    "ImportResult",
+    "count_rows",
+    "deactivate",
+    "export_file",
+    "get_row",
+    "import_file",
+    "iter_conflicts",
+    "iter_entities",
+    "iter_inspectors",
+    "iter_items",
+    "iter_rows",
+    "row_hash",
+    "set_fields",
+    "state_digests",
+]
