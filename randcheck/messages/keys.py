@@ -57,7 +57,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "keys.col.name": {"zh": "名称", "en": "Name"},
     "keys.col.role": {"zh": "角色", "en": "Role"},
-    "keys.col.key_id": {"zh": "密钥 ID（SHA-256）", "en": "Key id (SHA-256)"},
+    "keys.col.key_id": {"zh": "密钥 ID（前 16 位）", "en": "Key id (first 16 hex)"},
     "keys.col.since": {"zh": "创建/加入时间", "en": "Since"},
     "keys.col.status": {"zh": "状态", "en": "Status"},
     "keys.status.active": {"zh": "有效", "en": "active"},

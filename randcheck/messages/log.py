@@ -77,7 +77,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "log.empty": {"zh": "审计日志为空", "en": "The audit log is empty"},
     "log.where": {"zh": "条目 {seq}（第 {line} 行）", "en": "entry {seq} (line {line})"},
     "log.where_seq": {"zh": "条目 {seq}", "en": "entry {seq}"},
-    "log.where_none": {"zh": "—", "en": "-"},
+    "log.where_none": {"zh": "（整个日志）", "en": "(whole log)"},
     "log.intact": {
         "zh": "审计日志完整：{size} 条，根哈希 {root}，已校验 {checkpoints} 个检查点",
         "en": "Audit log intact: {size} entries, root {root}, {checkpoints} checkpoint(s) verified",

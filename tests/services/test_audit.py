@@ -202,3 +202,30 @@ def test_table_columns(engine: Engine) -> None:
         assert (
             conn.execute(select(func.count()).select_from(AuditEntry.__table__)).scalar_one() == 0
         )  # type: ignore[attr-defined]
+
+
+def test_verify_log_compares_recorded_state_with_provider(log: AuditLog, ws: Workspace) -> None:
+    from sqlmodel import Session
+
+    from randcheck.services.audit import verify_log
+
+    log.record("a", "entities.import", {"state": {"entities": "aa", "items": "bb"}}, now=NOW)
+    log.record("a", "entities.edit", {"state": {"entities": "cc"}}, now=NOW)
+    seen: list[object] = []
+
+    def provider(current: dict[str, str]) -> Any:
+        def digests(session: Session) -> dict[str, str]:
+            seen.append(session)
+            return current
+
+        return digests
+
+    assert verify_log(ws, log, {}, provider({"entities": "cc", "items": "bb"})).ok
+    assert isinstance(seen[0], Session)
+    report = verify_log(ws, log, {}, provider({"entities": "zz", "items": "bb"}))
+    assert [(p.code, p.seq, p.params["table"]) for p in report.problems] == [
+        ("log.v.state_mismatch", 1, "entities")
+    ]
+    report = verify_log(ws, log, {}, provider({"entities": "cc"}))
+    assert [(p.seq, p.params["table"]) for p in report.problems] == [(0, "items")]
+    assert verify_log(ws, log, {}, None).ok
