@@ -1,0 +1,112 @@
+"""Frozen task snapshots and stored signed documents, read back for drawing and publishing."""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from sqlalchemy import delete
+from sqlmodel import Session, col, select
+
+from randcheck.errors import NotFoundError
+from randcheck.store.draw_models import AddendumRow, AnnouncementRow, RecordRow, SnapshotPart
+
+PART_BYTES = 8 * 1024 * 1024  # population-file bytes per stored part (before compression)
+
+
+def store_population(session: Session, task_id: str, population: Mapping[str, bytes]) -> None:
+    """Store each stratum's population file (SPEC §3) compressed, in parts, replacing any old."""
+    session.exec(delete(SnapshotPart).where(col(SnapshotPart.task_id) == task_id))
+    for stratum in sorted(population):
+        data = population[stratum]
+        parts = [data[i : i + PART_BYTES] for i in range(0, len(data), PART_BYTES)] or [b""]
+        for n, chunk in enumerate(parts):
+            session.add(
+                SnapshotPart(task_id=task_id, stratum=stratum, part=n, data=zlib.compress(chunk, 6))
+            )
+
+
+def load_population(session: Session, task_id: str) -> dict[str, bytes]:
+    """Each stratum's population file bytes, exactly as frozen at the announcement."""
+    rows = session.exec(
+        select(SnapshotPart)
+        .where(col(SnapshotPart.task_id) == task_id)
+        .order_by(col(SnapshotPart.stratum), col(SnapshotPart.part))
+    ).all()
+    out: dict[str, list[bytes]] = {}
+    for row in rows:
+        out.setdefault(row.stratum, []).append(zlib.decompress(row.data))
+    return {s: b"".join(parts) for s, parts in out.items()}
+
+
+def population_codes(files: Mapping[str, bytes]) -> dict[str, list[bytes]]:
+    """Sorted code lists from population files (``code\\n`` lines)."""
+    return {s: data.split(b"\n")[:-1] if data else [] for s, data in files.items()}
+
+
+@dataclass(frozen=True)
+class DrawDocuments:
+    """Everything signed for one record: announcement, record, addenda (envelope bytes)."""
+
+    task_id: str
+    announcement: bytes
+    announcement_log_seq: int
+    roster: bytes
+    record: bytes
+    record_digest: str
+    record_log_seq: int
+    addenda: tuple[bytes, ...]
+    addenda_log_seqs: tuple[int, ...]
+
+
+def announcement_row(session: Session, task_id: str) -> AnnouncementRow:
+    row = session.get(AnnouncementRow, task_id)
+    if row is None:
+        raise NotFoundError("task.not_announced", task=task_id)
+    return row
+
+
+def find_record(session: Session, ref: str) -> RecordRow:
+    """A record by digest (or a unique digest prefix of 8+ hex), or the newest of a task id."""
+    row = session.get(RecordRow, ref)
+    if row is not None:
+        return row
+    rows = list(
+        session.exec(
+            select(RecordRow)
+            .where(col(RecordRow.task_id) == ref)
+            .order_by(col(RecordRow.chain_index).desc())
+        ).all()
+    )
+    if rows:
+        return rows[0]
+    if len(ref) >= 8:
+        matches = [
+            r for r in session.exec(select(RecordRow)).all() if r.digest.startswith(ref.lower())
+        ]
+        if len(matches) == 1:
+            return matches[0]
+    raise NotFoundError("record.not_found", ref=ref)
+
+
+def documents(session: Session, ref: str) -> DrawDocuments:
+    """The signed documents of the record ``ref`` (digest, digest prefix, or task id)."""
+    rec = find_record(session, ref)
+    ann = announcement_row(session, rec.task_id)
+    adds = session.exec(
+        select(AddendumRow)
+        .where(col(AddendumRow.record_digest) == rec.digest)
+        .order_by(col(AddendumRow.seq))
+    ).all()
+    return DrawDocuments(
+        task_id=rec.task_id,
+        announcement=ann.envelope,
+        announcement_log_seq=ann.log_seq,
+        roster=ann.roster,
+        record=rec.envelope,
+        record_digest=rec.digest,
+        record_log_seq=rec.log_seq,
+        addenda=tuple(a.envelope for a in adds),
+        addenda_log_seqs=tuple(a.log_seq for a in adds),
+    )
