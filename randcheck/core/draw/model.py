@@ -1,0 +1,272 @@
+"""Frozen inputs of a draw (task, strata rules, team rules, roster) and their JSON forms."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from randcheck.core.draw.spec import (
+    check_bool,
+    check_date,
+    check_id,
+    check_int,
+    check_text,
+)
+from randcheck.errors import InputError
+
+ITEM_KINDS = ("key", "general")  # 重点 / 一般
+
+
+@dataclass(frozen=True)
+class Item:
+    code: str
+    kind: str  # "key" (重点) or "general" (一般)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"code": self.code, "kind": self.kind}
+
+
+@dataclass(frozen=True)
+class Task:
+    id: str
+    title: str
+    departments: tuple[str, ...]  # 发起部门 first
+    items: tuple[Item, ...]
+    batches: int = 1
+    ratio_cap: tuple[int, int] | None = None  # (num, den), required when any item is general
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "departments": list(self.departments),
+            "items": [i.to_json() for i in self.items],
+            "batches": self.batches,
+            "ratio_cap": (
+                None
+                if self.ratio_cap is None
+                else {"num": self.ratio_cap[0], "den": self.ratio_cap[1]}
+            ),
+        }
+
+    @classmethod
+    def from_json(cls, doc: Mapping[str, Any]) -> Task:
+        _keys(doc, {"id", "title", "departments", "items", "batches", "ratio_cap"}, "task")
+        deps = tuple(check_text(d, "task.departments") for d in _list(doc["departments"], "task"))
+        if not deps or len(set(deps)) != len(deps):
+            raise InputError("proto.bad_departments")
+        items = []
+        for it in _list(doc["items"], "task.items"):
+            _keys(it, {"code", "kind"}, "task.items")
+            if it["kind"] not in ITEM_KINDS:
+                raise InputError("proto.bad_item_kind", value=repr(it["kind"]))
+            items.append(Item(check_text(it["code"], "task.items.code"), it["kind"]))
+        if not items:
+            raise InputError("proto.no_items")
+        cap = doc["ratio_cap"]
+        ratio_cap = None
+        if cap is not None:
+            _keys(cap, {"num", "den"}, "task.ratio_cap")
+            den = check_int(cap["den"], "task.ratio_cap.den", 1)
+            ratio_cap = (check_int(cap["num"], "task.ratio_cap.num", 1, den), den)
+        if ratio_cap is None and any(i.kind == "general" for i in items):
+            raise InputError("proto.cap_required")
+        return cls(
+            id=check_text(doc["id"], "task.id"),
+            title=check_text(doc["title"], "task.title"),
+            departments=deps,
+            items=tuple(items),
+            batches=check_int(doc["batches"], "task.batches", 1),
+            ratio_cap=ratio_cap,
+        )
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A stratum's sample-size rule: a count, or an exact ratio num/den (rounded up)."""
+
+    kind: str  # "count" | "ratio"
+    n: int = 0
+    num: int = 0
+    den: int = 0
+
+    @classmethod
+    def count(cls, n: int) -> Rule:
+        return cls("count", n=n)
+
+    @classmethod
+    def ratio(cls, num: int, den: int) -> Rule:
+        return cls("ratio", num=num, den=den)
+
+    def to_json(self) -> dict[str, Any]:
+        if self.kind == "count":
+            return {"kind": "count", "n": self.n}
+        return {"kind": "ratio", "num": self.num, "den": self.den}
+
+    @classmethod
+    def from_json(cls, doc: Mapping[str, Any]) -> Rule:
+        if not isinstance(doc, Mapping) or doc.get("kind") not in ("count", "ratio"):
+            raise InputError("proto.bad_rule", value=repr(doc)[:80])
+        if doc["kind"] == "count":
+            _keys(doc, {"kind", "n"}, "rule")
+            return cls.count(check_int(doc["n"], "rule.n", 0))
+        _keys(doc, {"kind", "num", "den"}, "rule")
+        den = check_int(doc["den"], "rule.den", 1)
+        return cls.ratio(check_int(doc["num"], "rule.num", 1, den), den)
+
+
+@dataclass(frozen=True)
+class StratumSpec:
+    id: str
+    rule: Rule
+    reserve: int = 0
+
+
+@dataclass(frozen=True)
+class TeamRules:
+    max_load: int
+    inspect_from: str  # YYYY-MM-DD
+    inspect_to: str
+    min_inspectors: int = 2
+    experts: int = 0
+    per_department: bool = False
+    rotation: bool = True
+    qualifications: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "min_inspectors": self.min_inspectors,
+            "experts": self.experts,
+            "per_department": self.per_department,
+            "rotation": self.rotation,
+            "max_load": self.max_load,
+            "inspect_from": self.inspect_from,
+            "inspect_to": self.inspect_to,
+            "qualifications": sorted(self.qualifications),
+        }
+
+    @classmethod
+    def from_json(cls, doc: Mapping[str, Any]) -> TeamRules:
+        names = {
+            "min_inspectors",
+            "experts",
+            "per_department",
+            "rotation",
+            "max_load",
+            "inspect_from",
+            "inspect_to",
+            "qualifications",
+        }
+        _keys(doc, names, "teams")
+        quals = [check_text(q, "teams.qualifications") for q in _list(doc["qualifications"], "q")]
+        if quals != sorted(set(quals)):
+            raise InputError("proto.unsorted_list", field="teams.qualifications")
+        start = check_date(doc["inspect_from"], "teams.inspect_from")
+        end = check_date(doc["inspect_to"], "teams.inspect_to")
+        if end < start:
+            raise InputError("proto.bad_window", start=start, end=end)
+        return cls(
+            min_inspectors=check_int(doc["min_inspectors"], "teams.min_inspectors", 2),
+            experts=check_int(doc["experts"], "teams.experts", 0),
+            per_department=check_bool(doc["per_department"], "teams.per_department"),
+            rotation=check_bool(doc["rotation"], "teams.rotation"),
+            max_load=check_int(doc["max_load"], "teams.max_load", 1),
+            inspect_from=start,
+            inspect_to=end,
+            qualifications=tuple(quals),
+        )
+
+
+@dataclass(frozen=True)
+class Inspector:
+    id: str
+    department: str
+    expert: bool
+    cert_from: str  # YYYY-MM-DD
+    cert_to: str
+    qualifications: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "department": self.department,
+            "expert": self.expert,
+            "cert_from": self.cert_from,
+            "cert_to": self.cert_to,
+            "qualifications": sorted(set(self.qualifications)),
+        }
+
+
+@dataclass(frozen=True)
+class Roster:
+    """The pairing input: inspectors, 回避 pairs (inspector, code), previous (code, inspector)."""
+
+    inspectors: tuple[Inspector, ...]
+    conflicts: frozenset[tuple[str, str]] = field(default_factory=frozenset)
+    previous: frozenset[tuple[str, str]] = field(default_factory=frozenset)
+
+    def document(self) -> dict[str, Any]:
+        """The canonical roster document (SPEC §7.1): every list sorted."""
+        ids = [i.id for i in self.inspectors]
+        if len(set(ids)) != len(ids):
+            raise InputError("proto.duplicate_inspector")
+        return {
+            "inspectors": [i.to_json() for i in sorted(self.inspectors, key=lambda i: i.id)],
+            "conflicts": [list(p) for p in sorted(self.conflicts)],
+            "previous": [list(p) for p in sorted(self.previous)],
+        }
+
+    @classmethod
+    def from_document(cls, doc: Mapping[str, Any]) -> Roster:
+        """Parse and check a roster document; it must already be in canonical order."""
+        _keys(doc, {"inspectors", "conflicts", "previous"}, "roster")
+        inspectors = []
+        for row in _list(doc["inspectors"], "roster.inspectors"):
+            _keys(
+                row, {"id", "department", "expert", "cert_from", "cert_to", "qualifications"}, "i"
+            )
+            quals = [check_text(q, "qualifications") for q in _list(row["qualifications"], "q")]
+            if quals != sorted(set(quals)):
+                raise InputError("proto.unsorted_list", field="roster.qualifications")
+            inspectors.append(
+                Inspector(
+                    id=check_id(row["id"], "roster.id"),
+                    department=check_text(row["department"], "roster.department"),
+                    expert=check_bool(row["expert"], "roster.expert"),
+                    cert_from=check_date(row["cert_from"], "roster.cert_from"),
+                    cert_to=check_date(row["cert_to"], "roster.cert_to"),
+                    qualifications=tuple(quals),
+                )
+            )
+        ids = [i.id for i in inspectors]
+        if ids != sorted(set(ids)):
+            raise InputError("proto.unsorted_list", field="roster.inspectors")
+        pairs: list[frozenset[tuple[str, str]]] = []
+        for name in ("conflicts", "previous"):
+            rows = [
+                (check_id(p[0], name), check_id(p[1], name))
+                if isinstance(p, list) and len(p) == 2
+                else _bad_pair(name, p)
+                for p in _list(doc[name], name)
+            ]
+            if rows != sorted(set(rows)):
+                raise InputError("proto.unsorted_list", field=f"roster.{name}")
+            pairs.append(frozenset(rows))
+        return cls(tuple(inspectors), pairs[0], pairs[1])
+
+
+def _bad_pair(name: str, value: object) -> tuple[str, str]:
+    raise InputError("proto.bad_pair", field=name, value=repr(value)[:80])
+
+
+def _keys(doc: object, names: set[str], where: str) -> None:
+    if not isinstance(doc, Mapping) or set(doc) != names:
+        got = sorted(doc) if isinstance(doc, Mapping) else type(doc).__name__
+        raise InputError("proto.bad_fields", where=where, expected=sorted(names), got=got)
+
+
+def _list(value: object, where: str) -> Sequence[Any]:
+    if not isinstance(value, list):
+        raise InputError("proto.bad_list", where=where)
+    return value
