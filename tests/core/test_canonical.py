@@ -1,0 +1,73 @@
+"""RFC 8785 canonical JSON: the RFC's own examples (anchors.md §6) and the no-float rule."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import rfc8785
+from hypothesis import given
+from hypothesis import strategies as st
+
+from randcheck.core.canonical import canonical, is_canonical, parse
+from randcheck.errors import InputError
+
+# RFC 8785 §3.2.2 input and §3.2.3 output, byte for byte.
+RFC_INPUT = (
+    '{"numbers":[333333333.33333329,1E30,4.50,2e-3,0.000000000000000000000000001],'
+    '"string":"\\u20ac$\\u000F\\u000aA\'\\u0042\\u0022\\u005c\\\\\\"\\/",'
+    '"literals":[null,true,false]}'
+)
+RFC_OUTPUT = (
+    '{"literals":[null,true,false],"numbers":[333333333.3333333,1e+30,4.5,0.002,1e-27],'
+    '"string":"€$\\u000f\\nA\'B\\"\\\\\\\\\\"/"}'
+).encode()
+
+
+def test_rfc8785_full_example_through_the_library() -> None:
+    assert rfc8785.dumps(json.loads(RFC_INPUT)) == RFC_OUTPUT
+
+
+def test_rfc8785_example_without_floats_through_canonical() -> None:
+    value = json.loads(RFC_INPUT)
+    del value["numbers"]  # randcheck refuses floats in signed data
+    expected = RFC_OUTPUT.replace(b'"numbers":[333333333.3333333,1e+30,4.5,0.002,1e-27],', b"")
+    assert canonical(value) == expected
+    assert is_canonical(expected)
+
+
+def test_rfc8785_key_order_is_utf16() -> None:
+    keys = ["\u20ac", "\r", "\ufb33", "1", "\U0001f600", "\u0080", "\u00f6"]
+    out = canonical(dict.fromkeys(keys, 0)).decode()
+    order = ["\r", "1", "\u0080", "\u00f6", "\u20ac", "\U0001f600", "\ufb33"]
+    positions = [out.index(json.dumps(k, ensure_ascii=False)) for k in order]
+    assert positions == sorted(positions)
+    # Code-point order would put U+FB33 before the emoji: the usual sort_keys bug.
+    assert out != json.dumps(dict.fromkeys(keys, 0), sort_keys=True, ensure_ascii=False)
+
+
+def test_floats_and_duplicates_are_refused() -> None:
+    with pytest.raises(InputError) as exc:
+        canonical({"a": 1.5})
+    assert exc.value.code == "canonical.float"
+    with pytest.raises(InputError) as exc:
+        parse(b'{"a":1,"a":2}')
+    assert exc.value.code == "canonical.duplicate_key"
+    with pytest.raises(InputError) as exc:
+        parse(b'{"a":1.0}')
+    assert exc.value.code == "canonical.float"
+    assert not is_canonical(b'{"b":1, "a":2}')
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**53) + 1, 2**53 - 1) | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=12,
+)
+
+
+@given(json_values)
+def test_canonical_round_trips(value: object) -> None:
+    data = canonical(value)
+    assert canonical(parse(data)) == data
+    assert is_canonical(data)
