@@ -8,7 +8,8 @@ import json
 import pytest
 
 from randcheck.core import signing
-from randcheck.core.draw import commit, seed as seedmod
+from randcheck.core.draw import commit
+from randcheck.core.draw import seed as seedmod
 from randcheck.core.draw.commit import parse_population_file
 from randcheck.core.draw.envelope import open_envelope
 from randcheck.core.draw.model import Roster
@@ -52,7 +53,7 @@ def _inputs() -> tuple[dict, bytes, bytes, dict, Roster, dict]:  # type: ignore[
 
 
 def test_core_replays_the_signed_vector_with_addenda() -> None:
-    d, ann, rec, pop, roster, keys = _inputs()
+    d, ann, rec, pop, _roster, keys = _inputs()
     addenda = [a.encode() for a in d["addenda"]]
     report = replay(ann, rec, pop, d["roster"], keys, addenda)  # BLS verified (quicknet)
     assert bool(report), report.first_failure
@@ -77,7 +78,7 @@ def test_independent_verifier_rejects_a_changed_team() -> None:
     d, *_ = _inputs()
     keys = {d["key_id"]: bytes.fromhex(d["public_key"])}
     bad = dict(d, record=d["record"].replace('"id":"ZF00', '"id":"ZF01', 1))
-    with pytest.raises(Exception):  # noqa: B017,PT011 - signature or team check, either says no
+    with pytest.raises(Exception):  # noqa: B017 - signature or team check, either says no
         indep.verify_draw(bad, keys)
 
 
