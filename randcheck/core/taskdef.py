@@ -1,0 +1,496 @@
+"""Task definitions (the office's plan for one draw), parsed from TOML or JSON and validated.
+
+A definition says *what* to draw (items, filters, strata, exclusions), *who* may inspect
+(team rules), and *which public randomness* will be used.  It is turned into a signed
+announcement (docs/SPEC.md §4) by ``randcheck.services.tasks``.  Every error names the field.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from randcheck.core.canonical import parse as parse_json
+from randcheck.errors import InputError
+
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+_RATIO = re.compile(r"^\s*([0-9]+)\s*/\s*([0-9]+)\s*$")
+_PERCENT = re.compile(r"^\s*([0-9]+)\s*%\s*$")
+MODES = {
+    "directed": "directed",
+    "定向": "directed",
+    "undirected": "undirected",
+    "不定向": "undirected",
+}
+DRAND_CHAINS = ("quicknet", "mainnet")
+
+
+@dataclass(frozen=True)
+class StratumDef:
+    id: str
+    risk: tuple[str, ...]  # risk classes in this stratum; "*" = every class not listed elsewhere
+    count: int | None
+    ratio: tuple[int, int] | None
+    reserve: int
+
+
+@dataclass(frozen=True)
+class DiceDef:
+    witness: str
+    count: int
+    faces: int
+
+
+@dataclass(frozen=True)
+class LotteryDef:
+    name: str
+    period: str
+    count: int
+    min: int
+    max: int
+
+
+@dataclass(frozen=True)
+class DrandDef:
+    chain: str
+    round: int | None  # fixed in advance, or
+    delay: int  # seconds after the announcement: the first round strictly later
+
+
+@dataclass(frozen=True)
+class TaskDef:
+    id: str
+    title: str
+    items: tuple[str, ...]
+    departments: tuple[str, ...]  # empty: the items' departments, first item's first
+    mode: str
+    region: tuple[str, ...] = ()
+    industry: tuple[str, ...] = ()
+    subject_type: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()  # empty: the items' scope tags (directed) / none (undirected)
+    statuses: tuple[str, ...] = ("存续",)
+    recent_days: int | None = None
+    annual_cap: int | None = None
+    drawn_this_year: bool = True
+    strata: tuple[StratumDef, ...] = ()
+    batches: int = 1
+    min_inspectors: int = 2
+    experts: int = 0
+    per_department: bool = False
+    rotation: bool = True
+    max_load: int = 10
+    inspect_from: str = ""
+    inspect_to: str = ""
+    qualifications: tuple[str, ...] = ()  # on top of the items' required qualifications
+    dice: tuple[DiceDef, ...] = ()
+    lottery: tuple[LotteryDef, ...] = ()
+    drand: DrandDef | None = None
+    witnesses: tuple[str, ...] = ()
+    planned_draw_at: str = ""
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        """The canonical, JSON-safe form (stored with the task; publishable, no risk data)."""
+        return {
+            "id": self.id,
+            "title": self.title,
+            "items": list(self.items),
+            "departments": list(self.departments),
+            "mode": self.mode,
+            "filters": {
+                "region": list(self.region),
+                "industry": list(self.industry),
+                "subject_type": list(self.subject_type),
+                "tags": list(self.tags),
+            },
+            "exclusions": {
+                "statuses": list(self.statuses),
+                "recent_days": self.recent_days,
+                "annual_cap": self.annual_cap,
+                "drawn_this_year": self.drawn_this_year,
+            },
+            "strata": [
+                {
+                    "id": s.id,
+                    "risk": list(s.risk),
+                    "count": s.count,
+                    "ratio": None if s.ratio is None else f"{s.ratio[0]}/{s.ratio[1]}",
+                    "reserve": s.reserve,
+                }
+                for s in self.strata
+            ],
+            "batches": self.batches,
+            "teams": {
+                "min_inspectors": self.min_inspectors,
+                "experts": self.experts,
+                "per_department": self.per_department,
+                "rotation": self.rotation,
+                "max_load": self.max_load,
+                "inspect_from": self.inspect_from,
+                "inspect_to": self.inspect_to,
+                "qualifications": list(self.qualifications),
+            },
+            "entropy": {
+                "dice": [
+                    {"witness": d.witness, "count": d.count, "faces": d.faces} for d in self.dice
+                ],
+                "lottery": [
+                    {
+                        "name": x.name,
+                        "period": x.period,
+                        "count": x.count,
+                        "min": x.min,
+                        "max": x.max,
+                    }
+                    for x in self.lottery
+                ],
+                "drand": None
+                if self.drand is None
+                else {
+                    "chain": self.drand.chain,
+                    "round": self.drand.round,
+                    "delay": self.drand.delay,
+                },
+            },
+            "witnesses": list(self.witnesses),
+            "planned_draw_at": self.planned_draw_at,
+        }
+
+
+class _Reader:
+    """Typed access to one table of the definition, naming the field on every error."""
+
+    def __init__(self, doc: Mapping[str, Any], where: str, source: str) -> None:
+        if not isinstance(doc, Mapping):
+            raise InputError("taskdef.bad_table", field=where, file=source)
+        self.doc = doc
+        self.where = where
+        self.source = source
+        self.used: set[str] = set()
+
+    def _name(self, key: str) -> str:
+        return f"{self.where}.{key}" if self.where else key
+
+    def _bad(self, key: str, expected: str) -> InputError:
+        return InputError(
+            "taskdef.bad_field",
+            file=self.source,
+            field=self._name(key),
+            expected=expected,
+            value=repr(self.doc.get(key))[:80],
+        )
+
+    def has(self, key: str) -> bool:
+        return key in self.doc
+
+    def raw(self, key: str) -> Any:
+        self.used.add(key)
+        return self.doc.get(key)
+
+    def text(
+        self, key: str, default: str | None = None, pattern: re.Pattern[str] | None = None
+    ) -> str:
+        value = self.raw(key)
+        if value is None:
+            if default is None:
+                raise InputError("taskdef.missing", file=self.source, field=self._name(key))
+            return default
+        if isinstance(value, datetime | date):
+            value = value.isoformat()
+        if not isinstance(value, str) or (not value.strip() and default is None):
+            raise self._bad(key, "text")
+        value = value.strip()
+        if pattern is not None and not pattern.match(value):
+            raise self._bad(key, pattern.pattern)
+        return value
+
+    def integer(self, key: str, default: int | None, lo: int, hi: int = 2**31) -> int | None:
+        value = self.raw(key)
+        if value is None:
+            return default
+        if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
+            raise self._bad(key, f"integer {lo}..{hi}")
+        return value
+
+    def req_integer(self, key: str, default: int, lo: int, hi: int = 2**31) -> int:
+        value = self.integer(key, default, lo, hi)
+        assert value is not None
+        return value
+
+    def boolean(self, key: str, default: bool) -> bool:
+        value = self.raw(key)
+        if value is None:
+            return default
+        if not isinstance(value, bool):
+            raise self._bad(key, "true/false")
+        return value
+
+    def texts(self, key: str, default: Sequence[str] = ()) -> tuple[str, ...]:
+        value = self.raw(key)
+        if value is None:
+            return tuple(default)
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            raise self._bad(key, "list of texts")
+        out = tuple(v.strip() for v in value)
+        if len(set(out)) != len(out):
+            raise self._bad(key, "no duplicates")
+        return out
+
+    def table(self, key: str) -> _Reader:
+        value = self.raw(key)
+        return _Reader({} if value is None else value, self._name(key), self.source)
+
+    def tables(self, key: str) -> list[_Reader]:
+        value = self.raw(key)
+        if value is None:
+            return []
+        if isinstance(value, Mapping):
+            value = [value]
+        if not isinstance(value, list):
+            raise self._bad(key, "list of tables")
+        return [_Reader(v, f"{self._name(key)}[{i}]", self.source) for i, v in enumerate(value)]
+
+    def date(self, key: str) -> str:
+        value = self.raw(key)
+        if isinstance(value, date) and not isinstance(value, datetime):
+            return value.isoformat()
+        text = self.text(key)
+        try:
+            return date.fromisoformat(text).isoformat()
+        except ValueError as exc:
+            raise self._bad(key, "date YYYY-MM-DD") from exc
+
+    def finish(self) -> None:
+        unknown = sorted(set(self.doc) - self.used)
+        if unknown:
+            raise InputError(
+                "taskdef.unknown_field", file=self.source, field=self._name(unknown[0])
+            )
+
+
+def parse_ratio(text: str, source: str, where: str) -> tuple[int, int]:
+    """``"3/100"`` or ``"3%"`` as an exact (num, den) with 1 <= num <= den."""
+    m = _RATIO.match(text)
+    if m:
+        num, den = int(m.group(1)), int(m.group(2))
+    else:
+        p = _PERCENT.match(text)
+        if not p:
+            raise InputError(
+                "taskdef.bad_field", file=source, field=where, expected="p/q or n%", value=text
+            )
+        num, den = int(p.group(1)), 100
+    if not 1 <= num <= den:
+        raise InputError(
+            "taskdef.bad_field", file=source, field=where, expected="0 < ratio <= 1", value=text
+        )
+    return num, den
+
+
+def load_text(data: bytes, name: str) -> dict[str, Any]:
+    """Parse a definition file's bytes: TOML (``.toml``) or JSON (anything else)."""
+    try:
+        if name.lower().endswith(".toml"):
+            doc: Any = tomllib.loads(data.decode("utf-8-sig"))
+        else:
+            doc = parse_json(data.lstrip(b"\xef\xbb\xbf"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise InputError("taskdef.unreadable", file=name, reason=str(exc)) from exc
+    except InputError as exc:
+        raise InputError("taskdef.unreadable", file=name, reason=exc.code) from exc
+    if not isinstance(doc, dict):
+        raise InputError("taskdef.bad_table", field="(top)", file=name)
+    return doc
+
+
+def definitions(doc: Mapping[str, Any], source: str) -> list[TaskDef]:
+    """One task, or an annual plan: ``[[task]]`` tables sharing top-level ``[defaults]``."""
+    if "task" in doc:
+        tasks = doc["task"]
+        defaults = doc.get("defaults", {})
+        if not isinstance(tasks, list) or not isinstance(defaults, dict):
+            raise InputError("taskdef.bad_table", field="task", file=source)
+        extra = set(doc) - {"task", "defaults", "plan"}
+        if extra:
+            raise InputError("taskdef.unknown_field", file=source, field=sorted(extra)[0])
+        out = [parse_task(_merge(defaults, t), source, f"task[{i}]") for i, t in enumerate(tasks)]
+        ids = [t.id for t in out]
+        if len(set(ids)) != len(ids):
+            raise InputError("taskdef.duplicate_task", file=source, task=ids[0])
+        return out
+    return [parse_task(doc, source, "")]
+
+
+def _merge(base: Mapping[str, Any], over: Any) -> Any:
+    if not isinstance(over, Mapping):
+        return over
+    merged: dict[str, Any] = dict(base)
+    for k, v in over.items():
+        merged[k] = _merge(base[k], v) if isinstance(base.get(k), Mapping) else v
+    return merged
+
+
+def parse_task(doc: Mapping[str, Any], source: str, where: str = "") -> TaskDef:
+    """Validate one task table; raises ``InputError`` naming the file and field."""
+    r = _Reader(doc, where, source)
+    task_id = r.text("id", pattern=_ID)
+    title = r.text("title")
+    items = r.texts("items")
+    if not items:
+        raise InputError("taskdef.missing", file=source, field=r._name("items"))
+    departments = r.texts("departments")
+    mode_text = r.text("mode", "directed")
+    if mode_text not in MODES:
+        raise r._bad("mode", "directed|undirected|定向|不定向")
+    mode = MODES[mode_text]
+    f = r.table("filters")
+    region, industry = f.texts("region"), f.texts("industry")
+    subject_type, tags = f.texts("subject_type"), f.texts("tags")
+    f.finish()
+    if mode == "undirected" and (region or industry or subject_type or tags):
+        raise InputError("taskdef.undirected_filters", file=source, field=f.where)
+    x = r.table("exclusions")
+    statuses = x.texts("statuses", ("存续",))
+    recent = x.integer("recent_days", None, 1, 3660)
+    cap = x.integer("annual_cap", None, 1, 366)
+    this_year = x.boolean("drawn_this_year", True)
+    x.finish()
+    strata: list[StratumDef] = []
+    for s in r.tables("strata"):
+        sid = s.text("id", pattern=_ID)
+        risk = s.texts("risk", ("*",))
+        count = s.integer("count", None, 0)
+        ratio_text = s.raw("ratio")
+        ratio = None
+        if ratio_text is not None:
+            if not isinstance(ratio_text, str):
+                raise s._bad("ratio", "p/q or n%")
+            ratio = parse_ratio(ratio_text, source, s._name("ratio"))
+        if (count is None) == (ratio is None):
+            raise InputError("taskdef.count_or_ratio", file=source, field=s.where)
+        reserve = s.req_integer("reserve", 5, 0, 10000)
+        s.finish()
+        strata.append(StratumDef(sid, risk, count, ratio, reserve))
+    if not strata:
+        raise InputError("taskdef.missing", file=source, field=r._name("strata"))
+    sids = [s.id for s in strata]
+    if len(set(sids)) != len(sids):
+        raise InputError("taskdef.duplicate_stratum", file=source, field=r._name("strata"))
+    classes = [c for s in strata for c in s.risk]
+    if len(set(classes)) != len(classes):
+        raise InputError("taskdef.risk_twice", file=source, field=r._name("strata"))
+    batches = r.req_integer("batches", 1, 1, 1000)
+    t = r.table("teams")
+    min_insp = t.req_integer("min_inspectors", 2, 2, 20)
+    experts = t.req_integer("experts", 0, 0, 10)
+    per_dep = t.boolean("per_department", False)
+    rotation = t.boolean("rotation", True)
+    max_load = t.req_integer("max_load", 10, 1, 100000)
+    inspect_from = t.date("inspect_from")
+    inspect_to = t.date("inspect_to")
+    quals = t.texts("qualifications")
+    t.finish()
+    if inspect_to < inspect_from:
+        raise InputError("taskdef.dates_order", file=source, field=t._name("inspect_to"))
+    e = r.table("entropy")
+    dice = tuple(
+        DiceDef(
+            d.text("witness"), d.req_integer("count", 5, 1, 64), d.req_integer("faces", 6, 2, 1000)
+        )
+        for d in e.tables("dice")
+    )
+    lottery: list[LotteryDef] = []
+    for lt in e.tables("lottery"):
+        lo = lt.req_integer("min", 0, 0, 2**32 - 1)
+        hi = lt.req_integer("max", 9, 0, 2**32 - 1)
+        if hi < lo:
+            raise lt._bad("max", f">= {lo}")
+        lottery.append(
+            LotteryDef(
+                lt.text("name"), lt.text("period"), lt.req_integer("count", 3, 1, 64), lo, hi
+            )
+        )
+    drand: DrandDef | None = None
+    if e.has("drand"):
+        d = e.table("drand")
+        chain = d.text("chain", "quicknet")
+        if chain not in DRAND_CHAINS:
+            raise d._bad("chain", "|".join(DRAND_CHAINS))
+        drand = DrandDef(
+            chain,
+            d.integer("round", None, 1, 2**53 - 1),
+            d.req_integer("delay", 600, 1, 30 * 86400),
+        )
+        d.finish()
+    e.finish()
+    if not (dice or lottery or drand):
+        raise InputError("taskdef.no_public_entropy", file=source, field=e.where or "entropy")
+    witnesses = r.texts("witnesses")
+    planned = r.text("planned_draw_at", "")
+    r.finish()
+    return TaskDef(
+        id=task_id,
+        title=title,
+        items=items,
+        departments=departments,
+        mode=mode,
+        region=region,
+        industry=industry,
+        subject_type=subject_type,
+        tags=tags,
+        statuses=statuses,
+        recent_days=recent,
+        annual_cap=cap,
+        drawn_this_year=this_year,
+        strata=tuple(strata),
+        batches=batches,
+        min_inspectors=min_insp,
+        experts=experts,
+        per_department=per_dep,
+        rotation=rotation,
+        max_load=max_load,
+        inspect_from=inspect_from,
+        inspect_to=inspect_to,
+        qualifications=quals,
+        dice=dice,
+        lottery=tuple(lottery),
+        drand=drand,
+        witnesses=witnesses,
+        planned_draw_at=planned,
+    )
+
+
+def from_stored(doc: Mapping[str, Any]) -> TaskDef:
+    """A definition back from its stored ``to_json`` form."""
+    d = dict(doc)
+    ent = d.pop("entropy")
+    d.pop("filters", None)
+    filters = doc["filters"]
+    teams = d.pop("teams")
+    excl = d.pop("exclusions")
+    strata = []
+    for s in d.pop("strata"):
+        s = dict(s)
+        if s["ratio"] is None:
+            s.pop("ratio")
+        if s["count"] is None:
+            s.pop("count")
+        strata.append(s)
+    drand = ent.get("drand")
+    if drand is not None and drand.get("round") is None:
+        drand = {k: v for k, v in drand.items() if k != "round"}
+    rebuilt = {
+        **d,
+        "filters": filters if d["mode"] == "directed" else {},
+        "exclusions": {k: v for k, v in excl.items() if v is not None},
+        "strata": strata,
+        "teams": teams,
+        "entropy": {k: v for k, v in {**ent, "drand": drand}.items() if v is not None},
+    }
+    return parse_task(rebuilt, "(stored)")

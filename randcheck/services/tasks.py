@@ -1,0 +1,626 @@
+"""Tasks: store definitions, compute the eligible pool, check feasibility, announce.
+
+The announcement freezes the pool (per-stratum population files), the roster, the team rules
+and the entropy sources, signs them and logs them *before* any randomness exists
+(docs/SPEC.md §4).  Registry edits after that cannot change the draw.
+"""
+
+from __future__ import annotations
+
+import bisect
+import secrets
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from sqlalchemy import and_, or_, select
+from sqlalchemy.engine import Connection, Engine
+from sqlmodel import Session, col
+from sqlmodel import select as sm_select
+
+from randcheck.core import signing
+from randcheck.core.canonical import canonical, parse
+from randcheck.core.draw import drand, entropy, envelope
+from randcheck.core.draw.announce import announce as build_announcement
+from randcheck.core.draw.commit import population_file
+from randcheck.core.draw.model import Inspector, Item, Roster, Rule, StratumSpec, Task, TeamRules
+from randcheck.core.draw.pairing import Pairing
+from randcheck.core.draw.select import check_cap, sample_size
+from randcheck.core.taskdef import TaskDef, definitions, from_stored, load_text
+from randcheck.errors import ConflictError, InputError, NotFoundError, RandcheckError
+from randcheck.services.audit import AuditLog, format_time
+from randcheck.services.registry import split_list
+from randcheck.services.snapshots import store_population
+from randcheck.store.draw_models import AnnouncementRow, RecordRow, TaskRow
+from randcheck.store.models import Conflict as ConflictTable
+from randcheck.store.models import Entity as EntityTable
+from randcheck.store.models import Inspector as InspectorTable
+from randcheck.store.models import Item as ItemTable
+from randcheck.workspace import Workspace
+
+CHINA = timedelta(hours=8)  # "this year" and "within N days" are counted in China time
+ITEM_KIND = {"重点": "key", "一般": "general", "key": "key", "general": "general"}
+INACTIVE_INSPECTOR_STATUSES = ("离职", "停用", "失效", "调出", "退休", "辅助")
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+# --- definitions --------------------------------------------------------------------------
+
+
+def create_tasks(
+    ws: Workspace, engine: Engine, path: Path, actor: str, *, replace: bool = False
+) -> list[TaskDef]:
+    """Store every task of a definition file (one task, or an annual plan of ``[[task]]``).
+
+    All or nothing: one invalid task stores none.  A task that is already announced can
+    never be replaced; an unannounced one only with ``replace``.
+    """
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError as exc:
+        raise NotFoundError("io.file_missing", path=str(path)) from exc
+    defs = definitions(load_text(data, path.name), path.name)
+    audit = AuditLog(ws, engine)
+    with audit.transaction(actor) as tx:
+        for d in defs:
+            existing = tx.session.get(TaskRow, d.id)
+            if existing is not None:
+                if existing.status != "created":
+                    raise ConflictError("task.already_announced", task=d.id)
+                if not replace:
+                    raise ConflictError("task.exists", task=d.id)
+                tx.session.delete(existing)
+                tx.session.flush()
+            _resolve_items(tx.session, d)  # items must exist before a task can name them
+            body = canonical(d.to_json()).decode("utf-8")
+            tx.session.add(
+                TaskRow(
+                    id=d.id, title=d.title, definition=body, created_at=tx.time, status="created"
+                )
+            )
+            tx.record(
+                "task.create",
+                {"task": d.id, "title": d.title, "definition_sha256": _sha(body.encode())},
+            )
+    return defs
+
+
+def _sha(data: bytes) -> str:
+    import hashlib
+
+    return hashlib.sha256(data).hexdigest()
+
+
+def get_task(session: Session, task_id: str) -> tuple[TaskRow, TaskDef]:
+    row = session.get(TaskRow, task_id)
+    if row is None:
+        raise NotFoundError("task.not_found", task=task_id)
+    return row, from_stored(parse(row.definition.encode("utf-8")))
+
+
+def list_tasks(engine: Engine) -> list[TaskRow]:
+    with Session(engine) as session:
+        return list(session.exec(sm_select(TaskRow).order_by(col(TaskRow.id))).all())
+
+
+# --- the pool -------------------------------------------------------------------------------
+
+
+@dataclass
+class ResolvedTask:
+    """A definition joined with the item registry."""
+
+    definition: TaskDef
+    task: Task
+    departments: tuple[str, ...]
+    scope_tags: tuple[str, ...]
+    qualifications: tuple[str, ...]
+    items: list[dict[str, Any]]
+
+
+def _resolve_items(session: Session, d: TaskDef) -> ResolvedTask:
+    items: list[dict[str, Any]] = []
+    for code in d.items:
+        row = session.get(ItemTable, code)
+        if row is None or not row.active:
+            raise InputError("task.unknown_item", task=d.id, item=code)
+        items.append(row.model_dump())
+    kinds = []
+    caps: list[tuple[int, int]] = []
+    for it in items:
+        kind = ITEM_KIND.get(str(it["item_type"]).strip())
+        if kind is None:
+            raise InputError("task.bad_item_type", item=it["code"], value=it["item_type"])
+        kinds.append(Item(code=it["code"], kind=kind))
+        if kind == "general":
+            if not it["ratio_cap"]:
+                raise InputError("task.general_without_cap", item=it["code"])
+            num, den = (int(x) for x in str(it["ratio_cap"]).split("/"))
+            caps.append((num, den))
+    cap: tuple[int, int] | None = None
+    if caps:  # exact minimum, no rounding: compare a/b < c/d as a*d < c*b
+        cap = caps[0]
+        for c in caps[1:]:
+            if c[0] * cap[1] < cap[0] * c[1]:
+                cap = c
+    departments = d.departments or tuple(dict.fromkeys(str(it["department"]) for it in items))
+    departments = tuple(x for x in departments if x)
+    if not departments:
+        raise InputError("task.no_department", task=d.id)
+    tags = d.tags or tuple(sorted({t for it in items for t in split_list(str(it["scope_tags"]))}))
+    quals = tuple(
+        sorted(
+            {str(it["required_qualification"]) for it in items if it["required_qualification"]}
+            | set(d.qualifications)
+        )
+    )
+    task = Task(
+        id=d.id,
+        title=d.title,
+        departments=departments,
+        items=tuple(kinds),
+        batches=d.batches,
+        ratio_cap=cap,
+    )
+    return ResolvedTask(d, task, departments, tags if d.mode == "directed" else (), quals, items)
+
+
+@dataclass
+class Pool:
+    """The eligible pool per stratum (sorted codes), and exclusion counts per reason."""
+
+    strata: dict[str, list[bytes]]
+    exclusions: dict[str, int]
+    uncovered: dict[str, int] = field(default_factory=dict)  # risk class -> entities
+
+    def sizes(self) -> dict[str, int]:
+        return {s: len(c) for s, c in self.strata.items()}
+
+
+def _history(
+    session: Session, year: str
+) -> tuple[Counter[str], set[tuple[str, str]], set[tuple[str, str]]]:
+    """From this workspace's official records: draws per entity this year, (code, item) pairs
+    drawn this year, and (code, inspector) pairs of every earlier team (for rotation)."""
+    per_year: Counter[str] = Counter()
+    item_pairs: set[tuple[str, str]] = set()
+    previous: set[tuple[str, str]] = set()
+    rows = session.exec(sm_select(RecordRow).where(col(RecordRow.superseded).is_(False))).all()
+    for row in rows:
+        doc = envelope.open_envelope(row.envelope, "record").doc
+        ann = session.get(AnnouncementRow, row.task_id)
+        items: list[str] = []
+        if ann is not None:
+            adoc = envelope.open_envelope(ann.envelope, "announcement").doc
+            items = [i["code"] for i in adoc["task"]["items"]]
+        in_year = _china_year(doc["drawn_at"]) == year
+        for team in doc["teams"]:
+            code = team["target"]
+            for m in team["members"]:
+                previous.add((code, m["id"]))
+            if in_year:
+                per_year[code] += 1
+                for it in items:
+                    item_pairs.add((code, it))
+    return per_year, item_pairs, previous
+
+
+def _china_year(utc_text: str) -> str:
+    return (datetime.strptime(utc_text, "%Y-%m-%dT%H:%M:%SZ") + CHINA).strftime("%Y")
+
+
+def compute_pool(session: Session, rt: ResolvedTask, now: datetime) -> Pool:
+    """Scope filters (定向) in SQL, then exclusion rules in a fixed order, then strata."""
+    d = rt.definition
+    e = EntityTable.__table__.c  # type: ignore[attr-defined]
+    scope: list[Any] = []
+    if d.mode == "directed":
+        if d.region:
+            scope.append(or_(*[e.region_code.like(f"{r}%") for r in d.region]))
+        if d.industry:
+            scope.append(or_(*[e.industry.like(f"{i}%") for i in d.industry]))
+        if d.subject_type:
+            scope.append(e.subject_type.in_(list(d.subject_type)))
+        if rt.scope_tags:
+            scope.append(or_(*[e.tags.like(f"%|{t}|%") for t in rt.scope_tags]))
+    query = select(e.code, e.active, e.status, e.last_inspected_on, e.risk_class)
+    if scope:
+        query = query.where(and_(*scope))
+    conn: Connection = session.connection()
+    today = (now + CHINA).date()
+    year = today.strftime("%Y")
+    per_year, item_pairs, _ = _history(session, year)
+    recent_limit = today - timedelta(days=d.recent_days) if d.recent_days else None
+    listed = {c: s.id for s in d.strata for c in s.risk if c != "*"}
+    star = next((s.id for s in d.strata if "*" in s.risk), None)
+    strata: dict[str, list[bytes]] = {s.id: [] for s in d.strata}
+    reasons: Counter[str] = Counter()
+    uncovered: Counter[str] = Counter()
+    allowed = set(d.statuses)
+    for code, active, status, last, risk in conn.execute(query):
+        if not active:
+            reasons["invalid"] += 1
+        elif status not in allowed:
+            reasons["status"] += 1
+        elif recent_limit is not None and last is not None and _as_date(last) > recent_limit:
+            reasons["recent"] += 1
+        elif d.annual_cap is not None and per_year[code] >= d.annual_cap:
+            reasons["annual_cap"] += 1
+        elif d.drawn_this_year and any((code, it) in item_pairs for it in d.items):
+            reasons["drawn_this_year"] += 1
+        else:
+            sid = listed.get(risk or "", star)
+            if sid is None:
+                uncovered[risk or ""] += 1
+                continue
+            strata[sid].append(code.encode("ascii"))
+    for codes in strata.values():
+        codes.sort()
+    return Pool(strata, dict(sorted(reasons.items())), dict(sorted(uncovered.items())))
+
+
+def _as_date(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def build_roster(session: Session, rt: ResolvedTask, pool: Pool) -> Roster:
+    """Active inspectors of the task's departments (others cannot serve), their 回避 pairs
+    with pool entities, and previous (entity, inspector) pairs for rotation."""
+    deps = set(rt.departments)
+    i = InspectorTable.__table__.c  # type: ignore[attr-defined]
+    rows = session.connection().execute(
+        select(
+            i.badge_no,
+            i.department,
+            i.is_expert,
+            i.cert_valid_until,
+            i.qualifications,
+            i.specialties,
+            i.status,
+        )
+        .where(i.active.is_(True))
+        .order_by(i.badge_no)
+    )
+    inspectors = []
+    for badge, dep, expert, valid_until, quals, specs, status in rows:
+        if dep not in deps or status in INACTIVE_INSPECTOR_STATUSES:
+            continue
+        inspectors.append(
+            Inspector(
+                id=badge,
+                department=dep,
+                expert=bool(expert),
+                cert_from="0001-01-01",
+                cert_to=_as_date(valid_until).isoformat() if valid_until else "0001-01-01",
+                qualifications=tuple(sorted(set(split_list(quals)) | set(split_list(specs)))),
+            )
+        )
+    ids = {x.id for x in inspectors}
+    all_codes = sorted(c for codes in pool.strata.values() for c in codes)
+
+    def in_pool(code: str) -> bool:
+        raw = code.encode("ascii", "replace")
+        k = bisect.bisect_left(all_codes, raw)
+        return k < len(all_codes) and all_codes[k] == raw
+
+    c = ConflictTable.__table__.c  # type: ignore[attr-defined]
+    conflicts = {
+        (badge, code)
+        for badge, code in session.connection().execute(
+            select(c.badge_no, c.entity_code).where(c.active.is_(True))
+        )
+        if badge in ids and in_pool(code)
+    }
+    _, _, previous_all = _history(session, "")
+    previous = (
+        {(code, badge) for code, badge in previous_all if badge in ids and in_pool(code)}
+        if rt.definition.rotation
+        else set()
+    )
+    return Roster(tuple(inspectors), frozenset(conflicts), frozenset(previous))
+
+
+def team_rules(rt: ResolvedTask) -> TeamRules:
+    d = rt.definition
+    return TeamRules(
+        max_load=d.max_load,
+        inspect_from=d.inspect_from,
+        inspect_to=d.inspect_to,
+        min_inspectors=d.min_inspectors,
+        experts=d.experts,
+        per_department=d.per_department,
+        rotation=d.rotation,
+        qualifications=rt.qualifications,
+    )
+
+
+def strata_specs(d: TaskDef) -> list[StratumSpec]:
+    return [
+        StratumSpec(
+            s.id,
+            Rule.count(s.count) if s.count is not None else Rule.ratio(*(s.ratio or (1, 1))),
+            s.reserve,
+        )
+        for s in d.strata
+    ]
+
+
+# --- feasibility ---------------------------------------------------------------------------
+
+
+@dataclass
+class Finding:
+    """One feasibility finding: ``level`` is ok, warn or fail; ``code`` a catalog key."""
+
+    level: str
+    code: str
+    params: dict[str, Any]
+
+
+@dataclass
+class CheckReport:
+    task_id: str
+    findings: list[Finding]
+    pool: Pool | None = None
+    sample_sizes: dict[str, int] = field(default_factory=dict)
+
+    def __bool__(self) -> bool:
+        return all(f.level != "fail" for f in self.findings)
+
+
+def check_task(session: Session, task_id: str, now: datetime | None = None) -> CheckReport:
+    """Feasibility before anything is announced: items, strata, caps, inspectors, staffing."""
+    now = now or _now()
+    _, d = get_task(session, task_id)
+    report = CheckReport(task_id, [])
+    add = report.findings.append
+    try:
+        rt = _resolve_items(session, d)
+    except RandcheckError as exc:
+        add(Finding("fail", exc.code, exc.params))
+        return report
+    pool = compute_pool(session, rt, now)
+    report.pool = pool
+    for risk, n in pool.uncovered.items():
+        add(Finding("fail", "check.uncovered_class", {"count": n, "risk": risk or "-"}))
+    specs = strata_specs(d)
+    total_targets = 0
+    for spec in specs:
+        count = len(pool.strata[spec.id])
+        size = sample_size(spec.rule, count)
+        report.sample_sizes[spec.id] = size
+        total_targets += size
+        if count == 0:
+            add(Finding("warn", "check.empty_stratum", {"stratum": spec.id}))
+        else:
+            add(Finding("ok", "check.stratum", {"stratum": spec.id, "count": count, "size": size}))
+        try:
+            check_cap(rt.task, spec.id, count, size)
+        except RandcheckError as exc:
+            add(Finding("fail", exc.code, exc.params))
+    if total_targets == 0:
+        add(Finding("fail", "check.nothing_to_draw", {}))
+    roster = build_roster(session, rt, pool)
+    rules = team_rules(rt)
+    probe_rules = TeamRules(**{**rules.__dict__, "per_department": False})
+    pairing_probe = Pairing(roster, probe_rules, rt.departments, b"\x00" * 64)
+    usable = [
+        x
+        for x in roster.inspectors
+        if pairing_probe.reason(x, "") in (None, "conflict", "rotation", "workload")
+    ]
+    non_experts = [x for x in usable if not x.expert]
+    experts = [x for x in usable if x.expert]
+    add(
+        Finding(
+            "ok",
+            "check.inspectors",
+            {
+                "eligible": len(non_experts),
+                "experts": len(experts),
+                "roster": len(roster.inspectors),
+            },
+        )
+    )
+    need = total_targets * d.min_inspectors
+    capacity = len(non_experts) * d.max_load
+    if need > capacity:
+        add(Finding("fail", "check.capacity", {"need": need, "capacity": capacity}))
+    if d.experts and total_targets * d.experts > len(experts) * d.max_load:
+        add(
+            Finding(
+                "fail",
+                "check.expert_capacity",
+                {"need": total_targets * d.experts, "capacity": len(experts) * d.max_load},
+            )
+        )
+    if d.per_department:
+        for dep in rt.departments:
+            if not any(x.department == dep for x in non_experts):
+                add(Finding("fail", "check.department_empty", {"department": dep}))
+        if d.min_inspectors < len(rt.departments):
+            add(Finding("fail", "check.per_department_min", {"departments": len(rt.departments)}))
+    if d.drand is not None and d.drand.round is not None:
+        chain = drand.CHAINS[d.drand.chain]
+        if drand.round_time(chain, d.drand.round) <= int(now.timestamp()):
+            add(Finding("fail", "check.drand_past", {"round": d.drand.round}))
+    if (
+        report
+        and total_targets
+        and not (d.per_department and d.min_inspectors < len(rt.departments))
+    ):
+        # a trial staffing with a fixed all-zero key finds constraints no seed can meet
+        try:
+            trial = Pairing(roster, rules, rt.departments, b"\x00" * 64)
+            for spec in specs:
+                for code in pool.strata[spec.id][: report.sample_sizes[spec.id]]:
+                    trial.staff(code.decode("ascii"))
+            add(Finding("ok", "check.trial_staffing", {"targets": total_targets}))
+        except RandcheckError as exc:
+            add(
+                Finding(
+                    "warn",
+                    "check.trial_failed",
+                    {"reason": exc.code, "detail": _params_text(exc.params)},
+                )
+            )
+    return report
+
+
+def _params_text(params: Mapping[str, Any]) -> str:
+    return ", ".join(f"{k}={v}" for k, v in sorted(params.items()))
+
+
+# --- announce ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AnnounceResult:
+    task_id: str
+    digest: str
+    envelope: bytes
+    announced_at: str
+    strata: dict[str, int]
+    sample_sizes: dict[str, int]
+    exclusions: dict[str, int]
+    drand_round: int | None
+    drand_time: str | None
+    log_seq: int
+    notice: Path | None
+
+
+def sources_for(
+    d: TaskDef, nonce: bytes, announced: datetime
+) -> tuple[list[dict[str, Any]], int | None]:
+    """The announced entropy sources, in seed order: nonce, dice, lottery, drand."""
+    sources = [entropy.nonce_source(entropy.nonce_commitment(nonce))]
+    sources += [entropy.dice_source(x.witness, x.count, x.faces) for x in d.dice]
+    sources += [entropy.lottery_source(x.name, x.period, x.count, x.min, x.max) for x in d.lottery]
+    round_no = None
+    if d.drand is not None:
+        chain = drand.CHAINS[d.drand.chain]
+        ts = int(announced.timestamp())
+        round_no = d.drand.round or drand.round_at(chain, ts + d.drand.delay)
+        if drand.round_time(chain, round_no) <= ts:
+            raise InputError("task.drand_round_past", round=round_no)
+        sources.append(entropy.drand_source(chain.chain_hash, round_no))
+    return sources, round_no
+
+
+def announce(
+    ws: Workspace,
+    engine: Engine,
+    task_id: str,
+    key: Ed25519PrivateKey,
+    actor: str,
+    now: datetime | None = None,
+) -> AnnounceResult:
+    """Freeze, sign and log the announcement of ``task_id``; then write the public notice."""
+    now = (now or _now()).astimezone(UTC).replace(microsecond=0)
+    with Session(engine) as session:
+        row, d = get_task(session, task_id)
+        if row.status != "created":
+            raise ConflictError("task.already_announced", task=task_id)
+        report = check_task(session, task_id, now)
+        if not report:
+            first = next(f for f in report.findings if f.level == "fail")
+            raise InputError(
+                "task.check_failed",
+                task=task_id,
+                reason=first.code,
+                detail=_params_text(first.params),
+            )
+        rt = _resolve_items(session, d)
+        pool = report.pool
+        assert pool is not None
+        roster = build_roster(session, rt, pool)
+    nonce = secrets.token_bytes(32)
+    announced_at = format_time(now)
+    sources, round_no = sources_for(d, nonce, now)
+    body = build_announcement(
+        task=rt.task,
+        strata=strata_specs(d),
+        population=pool.strata,
+        exclusions=pool.exclusions,
+        roster=roster,
+        teams=team_rules(rt),
+        sources=sources,
+        announced_at=announced_at,
+    )
+    env = envelope.signed(body, key)
+    opened = envelope.open_envelope(env, "announcement")
+    roster_doc = canonical(roster.document())
+    audit = AuditLog(ws, engine)
+    with audit.transaction(actor, now) as tx:
+        current = tx.session.get(TaskRow, task_id)
+        if current is None or current.status != "created":  # raced with another announce
+            raise ConflictError("task.already_announced", task=task_id)
+        seq = tx.record(
+            "task.announce",
+            {
+                "task": task_id,
+                "announcement": opened.digest,
+                "key": signing.key_id(signing.public_raw(key)),
+                "strata": {s: len(c) for s, c in sorted(pool.strata.items())},
+                "exclusions": pool.exclusions,
+            },
+        )
+        tx.session.add(
+            AnnouncementRow(
+                task_id=task_id,
+                envelope=env,
+                digest=opened.digest,
+                announced_at=announced_at,
+                roster=roster_doc,
+                nonce=nonce.hex(),
+                log_seq=seq,
+            )
+        )
+        store_population(
+            tx.session, task_id, {s: population_file(c) for s, c in pool.strata.items()}
+        )
+        current.status = "announced"
+        tx.session.add(current)
+    notice = _write_notice(ws, engine, task_id)
+    chain_time = None
+    if round_no is not None and d.drand is not None:
+        chain_time = format_time(
+            datetime.fromtimestamp(drand.round_time(drand.CHAINS[d.drand.chain], round_no), UTC)
+        )
+    return AnnounceResult(
+        task_id=task_id,
+        digest=opened.digest,
+        envelope=env,
+        announced_at=announced_at,
+        strata=pool.sizes(),
+        sample_sizes=report.sample_sizes,
+        exclusions=pool.exclusions,
+        drand_round=round_no,
+        drand_time=chain_time,
+        log_seq=seq,
+        notice=notice,
+    )
+
+
+def _write_notice(ws: Workspace, engine: Engine, task_id: str) -> Path | None:
+    """The public pre-draw notice (written by the publish service)."""
+    import importlib
+
+    try:
+        publish = importlib.import_module("randcheck.services.publish")
+    except ModuleNotFoundError:
+        return None
+    path: Path = publish.write_notice(ws, engine, task_id)
+    return path
+
+
+def announced_codes(population: Mapping[str, Sequence[bytes]]) -> Iterable[bytes]:
+    for codes in population.values():
+        yield from codes
