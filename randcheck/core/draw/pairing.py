@@ -44,6 +44,12 @@ class Pairing:
         self.previous = set(roster.previous) if rules.rotation else set()
         self.recused: set[tuple[str, str]] = set()
         self._copy = hashlib.sha256(key).copy
+        self._lp_id = {i.id: lp(i.id) for i in self.inspectors}
+        self._experts = [i for i in self.inspectors if i.expert]
+        self._regular = [i for i in self.inspectors if not i.expert]
+        self._by_department = {
+            d: [i for i in self._regular if i.department == d] for d in departments
+        }
         required = set(rules.qualifications)
         deps = set(departments)
         # Reasons 1-3 do not depend on the target: compute them once.
@@ -77,23 +83,43 @@ class Pairing:
         return None
 
     def _pick(
-        self, code: str, candidates: Iterable[Inspector], team: list[Member], step: str
+        self, code: str, candidates: Sequence[Inspector], team: list[Member], step: str
     ) -> Member:
         in_team = {m.id for m in team}
-        pool = [i for i in candidates if i.id not in in_team]
-        eligible = [i for i in pool if self.reason(i, code) is None]
+        loads, cap, static = self.loads, self.rules.max_load, self.static
+        conflicts, recused, previous = self.conflicts, self.recused, self.previous
+        # The same tests as reason(), inlined: this loop runs for every pick of every target.
+        eligible = [
+            i.id
+            for i in candidates
+            if static[i.id] is None
+            and loads[i.id] < cap
+            and i.id not in in_team
+            and (i.id, code) not in conflicts
+            and (i.id, code) not in recused
+            and (code, i.id) not in previous
+        ]
         if not eligible:
             counts: dict[str, int] = {}
-            for i in pool:
-                r = self.reason(i, code) or "none"
-                counts[r] = counts.get(r, 0) + 1
+            for i in candidates:
+                if i.id not in in_team:
+                    r = self.reason(i, code) or "none"
+                    counts[r] = counts.get(r, 0) + 1
             detail = ", ".join(f"{r}={counts[r]}" for r in REASONS if r in counts) or "none"
             raise InputError("proto.unstaffable", target=code, step=step, reasons=detail)
-        low = min(self.loads[i.id] for i in eligible)
-        best = min((self.ticket(code, i.id), i.id) for i in eligible if self.loads[i.id] == low)
-        chosen = self.by_id[best[1]]
-        self.loads[chosen.id] += 1
-        return Member(chosen.id, best[0].hex(), chosen.expert)
+        low = min(loads[i] for i in eligible)
+        base = self._copy()
+        base.update(lp(code))
+        copy, lp_id = base.copy, self._lp_id
+        ranked = []
+        for iid in eligible:
+            if loads[iid] == low:
+                h = copy()
+                h.update(lp_id[iid])
+                ranked.append((h.digest(), iid))
+        best = min(ranked)  # non-empty: at least one eligible inspector has the lowest load
+        loads[best[1]] += 1
+        return Member(best[1], best[0].hex(), self.by_id[best[1]].expert)
 
     def staff(self, code: str, team: Sequence[Member] = ()) -> list[Member]:
         """Complete ``team`` for target ``code`` (SPEC §7.3); ``InputError`` if impossible."""
