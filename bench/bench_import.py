@@ -1,0 +1,105 @@
+"""Benchmark: import N demo entities from CSV with the real ``randcheck entities import``.
+
+Prints rows/s and peak memory (ru_maxrss of the child process) beside a baseline measured in
+the same run: plain ``sqlite3`` ``executemany`` of the same rows in one transaction.
+Target (issue 2): within 3x the baseline time and under 500 MB peak.
+
+    python bench/bench_import.py              # 1,000,000 rows
+    python bench/bench_import.py --rows 20000 # quick
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import resource
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from randcheck.demo_data import ENTITY_FIELDS, iter_entities, write_csv
+
+
+def _child_rss_mb(before: int) -> float:
+    # ru_maxrss of RUSAGE_CHILDREN is the largest child so far (KiB on Linux)
+    now = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return max(now, before) / 1024
+
+
+def baseline(csv_path: Path, db_path: Path) -> float:
+    """Plain sqlite3: read the same CSV and executemany it in one transaction."""
+    start = time.perf_counter()
+    conn = sqlite3.connect(db_path)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=FULL")
+    cols = ", ".join(f"{c} TEXT" for c in ENTITY_FIELDS[1:])
+    conn.execute(f"CREATE TABLE entity (code TEXT PRIMARY KEY, {cols})")
+    marks = ", ".join("?" for _ in ENTITY_FIELDS)
+    with csv_path.open(newline="", encoding="utf-8") as fh:
+        reader = csv.reader(fh)
+        next(reader)
+        with conn:
+            conn.executemany(f"INSERT INTO entity VALUES ({marks})", reader)
+    conn.close()
+    return time.perf_counter() - start
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--seed", default="bench")
+    parser.add_argument("--keep", action="store_true", help="keep the temp folder")
+    args = parser.parse_args()
+    tmp = Path(tempfile.mkdtemp(prefix="randcheck-bench-"))
+    csv_path = tmp / "entities.csv"
+    t0 = time.perf_counter()
+    write_csv(csv_path, ENTITY_FIELDS, ENTITY_FIELDS, iter_entities(args.seed, args.rows))
+    gen = time.perf_counter() - t0
+    size_mb = csv_path.stat().st_size / 1e6
+    print(f"generated {args.rows:,} rows ({size_mb:.0f} MB) in {gen:.1f} s", flush=True)
+
+    base = baseline(csv_path, tmp / "baseline.sqlite")
+    print(
+        f"baseline sqlite3 executemany: {base:.2f} s  ({args.rows / base:,.0f} rows/s)", flush=True
+    )
+
+    ws = tmp / "ws"
+    env = {
+        **os.environ,
+        "RANDCHECK_HOME": str(ws),
+        "RANDCHECK_LANG": "en",
+        "RANDCHECK_ACTOR": "bench",
+    }
+    env.pop("RANDCHECK_DATABASE_URL", None)
+    cmd = [sys.executable, "-m", "randcheck"]
+    subprocess.run([*cmd, "init"], env=env, check=True, capture_output=True)
+    rss_before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    t1 = time.perf_counter()
+    proc = subprocess.run(
+        [*cmd, "entities", "import", str(csv_path)], env=env, capture_output=True, text=True
+    )
+    took = time.perf_counter() - t1
+    if proc.returncode != 0:
+        print(proc.stderr[-3000:])
+        return 1
+    peak = _child_rss_mb(rss_before)
+    ratio = took / base
+    print(f"randcheck entities import:    {took:.2f} s  ({args.rows / took:,.0f} rows/s)")
+    print(f"ratio to baseline: {ratio:.2f}x (target <= 3x)")
+    print(f"peak RSS of the import: {peak:.0f} MB (target < 500 MB)")
+    print(proc.stderr.strip().splitlines()[-1])
+    if not args.keep:
+        for p in sorted(tmp.rglob("*"), reverse=True):
+            p.unlink() if p.is_file() else p.rmdir()
+        tmp.rmdir()
+    else:
+        print(f"kept {tmp}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
