@@ -78,4 +78,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     "draw.practice_not_official": {"zh": "练习抽取永远不能成为正式记录", "en": "a practice draw can never become an official record"},
     "draw.chain_moved": {"zh": "抽取期间工作区又产生了新记录（任务 {task}）：请重新开始", "en": "another record was made during this draw (task {task}): start again"},
     "draw.superseded": {"zh": "记录 {record} 已被重抽取代，不能再替换", "en": "record {record} was superseded by a redraw; it cannot be substituted"},
+    # exclusion reasons (SPEC §4)
+    "exclusion.invalid": {"zh": "名录记录已失效", "en": "registry row inactive"},
+    "exclusion.status": {"zh": "登记状态非存续", "en": "registration status not 存续"},
+    "exclusion.recent": {"zh": "近期已检查", "en": "inspected recently"},
+    "exclusion.annual_cap": {"zh": "已达年度检查次数上限", "en": "annual inspection cap reached"},
+    "exclusion.drawn_this_year": {"zh": "本年度已就同一事项被抽中", "en": "already drawn this year for the same item"},
+    "check.announced": {"zh": "任务已公告：以下结果按当前名录计算，不影响已冻结的快照", "en": "the task is already announced: these findings use the current registry, not the frozen snapshot"},
 }

@@ -378,9 +378,11 @@ class CheckReport:
 def check_task(session: Session, task_id: str, now: datetime | None = None) -> CheckReport:
     """Feasibility before anything is announced: items, strata, caps, inspectors, staffing."""
     now = now or _now()
-    _, d = get_task(session, task_id)
+    row, d = get_task(session, task_id)
     report = CheckReport(task_id, [])
     add = report.findings.append
+    if row.status != "created":
+        add(Finding("warn", "check.announced", {}))
     try:
         rt = _resolve_items(session, d)
     except RandcheckError as exc:

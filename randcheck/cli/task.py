@@ -1,0 +1,215 @@
+"""``randcheck task``: create, list, show, check and announce inspection tasks.
+
+Exit codes: 0 done; 1 bad definition or failed feasibility check; 2 usage;
+3 could not run (no workspace, unknown task, no key, wrong passphrase).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+from sqlmodel import Session
+
+from randcheck.catalog import render
+from randcheck.cli._console import H, err, out, print_json
+from randcheck.cli._context import get
+from randcheck.cli.keys import get_passphrase
+from randcheck.core.canonical import parse
+from randcheck.errors import EXIT_NO
+from randcheck.services import keys as keys_svc
+from randcheck.services import tasks as svc
+
+task_app = typer.Typer(help=H("task.help"), no_args_is_help=True, rich_markup_mode=None)
+JSON_OPT = Annotated[bool, typer.Option("--json", help=H("opt.json"))]
+
+
+@task_app.command("create", help=H("task.create.help"))
+def create_cmd(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help=H("task.create.help"))],
+    replace: Annotated[bool, typer.Option("--replace", help=H("task.opt.replace"))] = False,
+) -> None:
+    app = get(ctx)
+    ws = app.workspace.require()
+    defs = svc.create_tasks(ws, app.engine(), file, app.actor, replace=replace)
+    err.print(escape(app.t("task.created", tasks=", ".join(d.id for d in defs))))
+
+
+@task_app.command("list", help=H("task.list.help"))
+def list_cmd(ctx: typer.Context, as_json: JSON_OPT = False) -> None:
+    app = get(ctx)
+    app.workspace.require()
+    rows = svc.list_tasks(app.engine())
+    if as_json:
+        print_json(
+            [
+                {"id": r.id, "title": r.title, "status": r.status, "created_at": r.created_at}
+                for r in rows
+            ]
+        )
+        return
+    table = Table()
+    for col in ("id", "title", "status", "created"):
+        table.add_column(app.t(f"task.col.{col}"))
+    for r in rows:
+        table.add_row(r.id, escape(r.title), app.t(f"task.status.{r.status}"), r.created_at)
+    out.print(table)
+
+
+@task_app.command("show", help=H("task.show.help"))
+def show_cmd(ctx: typer.Context, task: str, as_json: JSON_OPT = False) -> None:
+    app = get(ctx)
+    app.workspace.require()
+    with Session(app.engine()) as session:
+        row, _ = svc.get_task(session, task)
+    definition = parse(row.definition.encode("utf-8"))
+    doc: dict[str, Any] = {
+        "id": row.id,
+        "status": row.status,
+        "created_at": row.created_at,
+        "definition": definition,
+    }
+    if as_json:
+        print_json(doc)
+        return
+    table = Table(show_header=False)
+    table.add_column()
+    table.add_column()
+    table.add_row(app.t("task.col.id"), row.id)
+    table.add_row(app.t("task.col.title"), escape(row.title))
+    table.add_row(app.t("task.col.status"), app.t(f"task.status.{row.status}"))
+    table.add_row(app.t("task.col.created"), row.created_at)
+    for key in (
+        "items",
+        "departments",
+        "mode",
+        "filters",
+        "exclusions",
+        "strata",
+        "teams",
+        "entropy",
+        "witnesses",
+        "planned_draw_at",
+    ):
+        table.add_row(key, escape(_short(definition.get(key))))
+    out.print(table)
+
+
+def _short(value: Any) -> str:
+    import json
+
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+
+def _findings_table(lang: str, report: svc.CheckReport) -> Table:
+    table = Table()
+    table.add_column(render("task.col.level", lang))
+    table.add_column(render("task.col.finding", lang))
+    colours = {"ok": "green", "warn": "yellow", "fail": "bold red"}
+    for f in report.findings:
+        table.add_row(
+            f"[{colours[f.level]}]{render(f'task.level.{f.level}', lang)}[/]",
+            escape(render(f.code, lang, **f.params)),
+        )
+    if report.pool is not None and report.pool.exclusions:
+        for reason, n in report.pool.exclusions.items():
+            table.add_row(
+                render("task.col.reason", lang), f"{render(f'exclusion.{reason}', lang)}: {n}"
+            )
+    return table
+
+
+@task_app.command("check", help=H("task.check.help"))
+def check_cmd(ctx: typer.Context, task: str, as_json: JSON_OPT = False) -> None:
+    app = get(ctx)
+    app.workspace.require()
+    with Session(app.engine()) as session:
+        report = svc.check_task(session, task)
+    if as_json:
+        print_json(
+            {
+                "task": task,
+                "ok": bool(report),
+                "findings": [
+                    {
+                        "level": f.level,
+                        "code": f.code,
+                        "params": f.params,
+                        "text": render(f.code, app.lang, **f.params),
+                    }
+                    for f in report.findings
+                ],
+                "pool": report.pool.sizes() if report.pool else {},
+                "exclusions": report.pool.exclusions if report.pool else {},
+                "sample_sizes": report.sample_sizes,
+            }
+        )
+    else:
+        out.print(_findings_table(app.lang, report))
+        key = "task.check_ok" if report else "task.check_bad"
+        err.print(escape(app.t(key, task=task)))
+    if not report:
+        raise typer.Exit(EXIT_NO)
+
+
+@task_app.command("announce", help=H("task.announce.help"))
+def announce_cmd(
+    ctx: typer.Context,
+    task: str,
+    key: Annotated[str, typer.Option("--key", help=H("task.opt.key"))] = keys_svc.DEFAULT_NAME,
+    as_json: JSON_OPT = False,
+) -> None:
+    app = get(ctx)
+    ws = app.workspace.require()
+    engine = app.engine()
+    with Session(engine) as session:
+        report = svc.check_task(session, task)
+    if not report:
+        out.print(_findings_table(app.lang, report))
+        err.print(escape(app.t("task.check_bad", task=task)))
+        raise typer.Exit(EXIT_NO)
+    passphrase = get_passphrase("task.passphrase", app.lang, name=key)
+    private = keys_svc.load_private_key(ws, key, passphrase)
+    result = svc.announce(ws, engine, task, private, app.actor)
+    if as_json:
+        print_json(
+            {
+                "task": result.task_id,
+                "announcement": result.digest,
+                "announced_at": result.announced_at,
+                "strata": result.strata,
+                "sample_sizes": result.sample_sizes,
+                "exclusions": result.exclusions,
+                "drand_round": result.drand_round,
+                "drand_time": result.drand_time,
+                "log_seq": result.log_seq,
+                "notice": str(result.notice) if result.notice else None,
+            }
+        )
+        return
+    table = Table()
+    for col in ("stratum", "pool", "sample"):
+        table.add_column(app.t(f"task.col.{col}"))
+    for sid, n in result.strata.items():
+        table.add_row(sid, str(n), str(result.sample_sizes.get(sid, 0)))
+    out.print(table)
+    if result.exclusions:
+        ex = Table()
+        ex.add_column(app.t("task.col.reason"))
+        ex.add_column(app.t("task.col.count"))
+        for reason, n in result.exclusions.items():
+            ex.add_row(app.t(f"exclusion.{reason}"), str(n))
+        out.print(ex)
+    err.print(escape(app.t("task.announced", task=task, digest=result.digest)))
+    if result.drand_round is not None:
+        err.print(escape(app.t("task.drand_at", round=result.drand_round, time=result.drand_time)))
+    if result.notice is not None:
+        err.print(escape(app.t("task.notice_written", path=str(result.notice))))
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(task_app, name="task")
