@@ -30,7 +30,7 @@ class AppContext:
     def db_url(self) -> str:
         return self.db_url_option or self.workspace.default_db_url()
 
-    def t(self, key: str, **params: Any) -> str:
+    def t(self, key: str, /, **params: Any) -> str:
         """Catalog text in this run's language."""
         return render(key, self.lang, **params)
 

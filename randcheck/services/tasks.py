@@ -55,7 +55,13 @@ def _now() -> datetime:
 
 
 def create_tasks(
-    ws: Workspace, engine: Engine, path: Path, actor: str, *, replace: bool = False
+    ws: Workspace,
+    engine: Engine,
+    path: Path,
+    actor: str,
+    *,
+    replace: bool = False,
+    now: datetime | None = None,
 ) -> list[TaskDef]:
     """Store every task of a definition file (one task, or an annual plan of ``[[task]]``).
 
@@ -68,7 +74,7 @@ def create_tasks(
         raise NotFoundError("io.file_missing", path=str(path)) from exc
     defs = definitions(load_text(data, path.name), path.name)
     audit = AuditLog(ws, engine)
-    with audit.transaction(actor) as tx:
+    with audit.transaction(actor, now) as tx:
         for d in defs:
             existing = tx.session.get(TaskRow, d.id)
             if existing is not None:
