@@ -43,6 +43,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "proto.evidence_field": {"zh": "第 {index} 个熵来源的 {field} 与公告不符", "en": "entropy source {index}: {field} differs from the announcement"},
     "proto.evidence_range": {"zh": "第 {index} 个熵来源的数值 {value} 不在 {lo}–{hi} 之间", "en": "entropy source {index}: value {value} is outside {lo}–{hi}"},
     "proto.evidence_shape": {"zh": "第 {index} 个熵来源（{type}）的证据格式无效", "en": "entropy source {index} ({type}): the evidence is malformed"},
+    "proto.malformed": {"zh": "{part} 检查失败：文件内容的类型不对（{detail}）", "en": "{part} failed: the document has values of the wrong type ({detail})"},
     "proto.no_items": {"zh": "任务至少需要一个检查事项", "en": "a task needs at least one item"},
     "proto.no_sources": {"zh": "公告没有声明任何熵来源", "en": "the announcement declares no entropy source"},
     "proto.no_trusted_signature": {"zh": "{kind} 没有受信任密钥的有效签名", "en": "the {kind} has no valid signature by a trusted key"},

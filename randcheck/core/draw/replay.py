@@ -61,6 +61,13 @@ class _Run:
         except RandcheckError as exc:
             self.checks.append(Check(name, False, exc.code, dict(exc.params)))
             return False
+        except (KeyError, TypeError, ValueError, IndexError, AttributeError) as exc:
+            # A signed but malformed document (wrong types): a failed check, never a crash.
+            detail = type(exc).__name__
+            self.checks.append(
+                Check(name, False, "proto.malformed", {"part": name, "detail": detail})
+            )
+            return False
         self.checks.append(Check(name, True))
         return True
 
@@ -158,7 +165,7 @@ def replay(
     seed_ok = ent_ok and run.check("seed", seed_check)
     if not ent_ok:
         run.skip("seed")
-    if not (pop_ok and seed_ok) or seed is None:
+    if not (pop_ok and seed_ok) or seed is None or not isinstance(rec["strata"], list):
         run.skip("selection")
         run.skip("teams")
         return Report(tuple(run.checks))

@@ -290,3 +290,16 @@ def test_announce_rejects_strata_without_population() -> None:
 
 def test_replay_mismatch_is_a_verification_error() -> None:
     assert issubclass(ReplayMismatchError, VerificationError)
+
+
+def test_signed_but_malformed_record_is_a_failed_check_not_a_crash() -> None:
+    ann, rec, pop, ros = make_draw()
+    body = open_envelope(rec).doc
+    body["drawn_at"] = 20230915
+    report = replay(ann, signed(body, KEY), pop, ros, KEYS, verify_bls=False)
+    assert not report
+    failed = {c.name: c.code for c in report.checks if not c.ok}
+    assert failed["entropy"] == "proto.malformed"
+    body["strata"] = "none"
+    report = replay(ann, signed(body, KEY), pop, ros, KEYS, verify_bls=False)
+    assert report.first_failure is not None and report.first_failure.name == "record.binding"
