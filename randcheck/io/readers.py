@@ -283,7 +283,7 @@ class RowReader:
             if kind != "zip":
                 raise _file_error(path, "registry.not_xlsx", kind=kind)
         elif ext in (".json", ".jsonl", ".ndjson"):
-            if kind in ("zip", "binary", "utf16"):
+            if kind != "json":
                 raise _file_error(path, "registry.not_json")
             self.format = "jsonl" if ext != ".json" else "json"
         else:

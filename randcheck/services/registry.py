@@ -1143,7 +1143,7 @@ def typed_row(spec: RegistrySpec, row: Mapping[Any, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for f in spec.fields:
         value = row[f.name]
-        if f.kind == "list":
+        if f.kind == "list" and not isinstance(value, list):
             value = split_list(value or "")
         elif f.kind in ("bool", "active"):
             value = bool(value)
