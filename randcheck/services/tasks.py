@@ -35,7 +35,7 @@ from randcheck.errors import ConflictError, InputError, NotFoundError, Randcheck
 from randcheck.services.audit import AuditLog, format_time
 from randcheck.services.registry import split_list
 from randcheck.services.snapshots import store_population
-from randcheck.store.draw_models import AnnouncementRow, RecordRow, TaskRow
+from randcheck.store.draw_models import AddendumRow, AnnouncementRow, RecordRow, TaskRow
 from randcheck.store.models import Conflict as ConflictTable
 from randcheck.store.models import Entity as EntityTable
 from randcheck.store.models import Inspector as InspectorTable
@@ -215,6 +215,19 @@ def _history(
                 per_year[code] += 1
                 for it in items:
                     item_pairs.add((code, it))
+        # substitutions: a replacement target was drawn too, and its new team inspects it
+        adds = session.exec(
+            sm_select(AddendumRow).where(col(AddendumRow.record_digest) == row.digest)
+        ).all()
+        for add in adds:
+            adoc = envelope.open_envelope(add.envelope, "addendum").doc
+            code = adoc["replacement"]["code"] if adoc["replacement"] else adoc["target"]
+            for m in adoc["team"]:
+                previous.add((code, m["id"]))
+            if adoc["replacement"] and _china_year(adoc["issued_at"]) == year:
+                per_year[code] += 1
+                for it in items:
+                    item_pairs.add((code, it))
     return per_year, item_pairs, previous
 
 
@@ -228,14 +241,15 @@ def compute_pool(session: Session, rt: ResolvedTask, now: datetime) -> Pool:
     e = EntityTable.__table__.c  # type: ignore[attr-defined]
     scope: list[Any] = []
     if d.mode == "directed":
+        # literal prefixes and tags: a "%" or "_" in a filter is not a LIKE wildcard
         if d.region:
-            scope.append(or_(*[e.region_code.like(f"{r}%") for r in d.region]))
+            scope.append(or_(*[e.region_code.startswith(r, autoescape=True) for r in d.region]))
         if d.industry:
-            scope.append(or_(*[e.industry.like(f"{i}%") for i in d.industry]))
+            scope.append(or_(*[e.industry.startswith(i, autoescape=True) for i in d.industry]))
         if d.subject_type:
             scope.append(e.subject_type.in_(list(d.subject_type)))
         if rt.scope_tags:
-            scope.append(or_(*[e.tags.like(f"%|{t}|%") for t in rt.scope_tags]))
+            scope.append(or_(*[e.tags.contains(f"|{t}|", autoescape=True) for t in rt.scope_tags]))
     query = select(e.code, e.active, e.status, e.last_inspected_on, e.risk_class)
     if scope:
         query = query.where(and_(*scope))
