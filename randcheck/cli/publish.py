@@ -1,0 +1,67 @@
+"""``randcheck publish RECORD``: write the publication bundle ``publish/<task>/``.
+
+Exit codes: 0 written; 1 refused (bad data); 3 could not run (no record, no key, wrong
+passphrase, cannot write — the previous folder is then left as it was).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+
+from randcheck.cli._console import H, err, print_json
+from randcheck.cli._context import get
+from randcheck.cli.keys import get_passphrase
+from randcheck.services import keys as keys_svc
+from randcheck.services import publish as svc
+
+
+def publish_cmd(
+    ctx: typer.Context,
+    record: Annotated[str, typer.Argument(help=H("publish.arg.record"))],
+    out: Annotated[Path | None, typer.Option("--out", help=H("publish.opt.out"))] = None,
+    key_name: Annotated[
+        str, typer.Option("--key", help=H("publish.opt.key"))
+    ] = keys_svc.DEFAULT_NAME,
+    as_json: Annotated[bool, typer.Option("--json", help=H("opt.json"))] = False,
+) -> None:
+    app = get(ctx)
+    ws = app.workspace.require()
+    engine = app.engine()
+    keys_svc.public_key(ws, key_name)  # fail early, before asking for a passphrase
+    passphrase = get_passphrase("keys.prompt.unlock", app.lang, name=key_name)
+    key = keys_svc.load_private_key(ws, key_name, passphrase)
+    result = svc.publish_record(ws, engine, record, key, out=out, actor=app.actor)
+    if result.new_checkpoint:
+        err.print(escape(app.t("publish.new_checkpoint", size=result.checkpoint_size)))
+    if as_json:
+        print_json(
+            {
+                "path": str(result.path),
+                "task_id": result.task_id,
+                "record_digest": result.record_digest,
+                "verification_code": result.code,
+                "files": list(result.files),
+                "checkpoint_size": result.checkpoint_size,
+                "new_checkpoint": result.new_checkpoint,
+            }
+        )
+    err.print(
+        escape(
+            app.t(
+                "publish.done",
+                path=str(result.path),
+                files=len(result.files),
+                record=result.record_digest,
+                code=result.code,
+            )
+        )
+    )
+    err.print(escape(app.t("publish.verify_hint", path=str(result.path))))
+
+
+def register(app: typer.Typer) -> None:
+    app.command("publish", help=H("publish.help"))(publish_cmd)

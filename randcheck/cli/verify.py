@@ -1,0 +1,171 @@
+"""``randcheck verify PATH``: check a publication bundle, or one company's place in it.
+
+Exit codes: 0 every check passed; 1 a check failed (the first failure is named on stderr) or
+``--entity`` is not in the pool; 3 could not run (path missing, not a bundle, unreadable).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from randcheck.catalog import MESSAGES
+from randcheck.cli._console import H, err, out, print_json
+from randcheck.cli._context import AppContext, get
+from randcheck.core import signing
+from randcheck.core.draw.replay import Check
+from randcheck.errors import CannotRunError, NotFoundError
+from randcheck.services import keys as keys_svc
+from randcheck.services import verify as svc
+
+
+def _read_key(path: Path) -> tuple[str, bytes]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise NotFoundError("io.file_missing", path=str(path)) from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CannotRunError("verify.bad_key_file", path=str(path)) from exc
+    public, _name = keys_svc.parse_public_text(text, str(path))
+    return signing.key_id(public), public
+
+
+def trusted_keys(app: AppContext, files: list[Path] | None) -> dict[str, bytes]:
+    """Keys from ``--trusted-keys`` files, else the workspace's own and trusted keys."""
+    if files:
+        return dict(_read_key(p) for p in files)
+    ws = app.workspace
+    if not ws.is_initialised():
+        return {}
+    keys = dict(keys_svc.own_public_keys(ws, include_revoked=True))
+    keys.update(keys_svc.trusted_keys(ws))
+    return keys
+
+
+def what(app: AppContext, name: str) -> str:
+    parts = name.split(".")
+    while parts:
+        key = "verify.what." + ".".join(parts)
+        if key in MESSAGES:
+            return app.t(key)
+        parts.pop()
+    return name
+
+
+def reason(app: AppContext, check: Check) -> str:
+    params: dict[str, Any] = dict(check.params)
+    if isinstance(params.get("reason_code"), str):
+        params["reason_code"] = app.t(params["reason_code"])
+    return app.t(check.code, **params)
+
+
+def _entity_lines(app: AppContext, ent: dict[str, Any]) -> list[str]:
+    code = ent["code"]
+    if not ent.get("in_pool"):
+        return [app.t("verify.entity.not_in_pool", code=code)]
+    lines = [
+        app.t(
+            "verify.entity.in_pool",
+            code=code,
+            stratum=ent["stratum"],
+            count=ent["count"],
+            chunk=ent["chunk_index"],
+        ),
+        app.t("verify.entity.ticket", ticket=ent["ticket"]),
+    ]
+    if ent["cutoff"] is None:
+        lines.append(app.t("verify.entity.no_cutoff"))
+    else:
+        lines.append(app.t("verify.entity.cutoff", cutoff=ent["cutoff"], last=ent["last_drawn"]))
+    lines.append(app.t("verify.entity.drawn" if ent["drawn"] else "verify.entity.not_drawn"))
+    if ent.get("reserve_rank"):
+        lines.append(app.t("verify.entity.reserve", rank=ent["reserve_rank"]))
+    if ent.get("replaced_by_addendum"):
+        lines.append(app.t("verify.entity.replaced", seq=ent["replaced_by_addendum"]))
+    if ent.get("brought_in_by_addendum"):
+        lines.append(app.t("verify.entity.brought_in", seq=ent["brought_in_by_addendum"]))
+    lines.append(app.t("verify.entity.note"))
+    return lines
+
+
+def verify_cmd(
+    ctx: typer.Context,
+    path: Annotated[Path, typer.Argument(help=H("verify.arg.path"))],
+    trusted: Annotated[
+        list[Path] | None, typer.Option("--trusted-keys", help=H("verify.opt.trusted_keys"))
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help=H("opt.json"))] = False,
+    entity: Annotated[str | None, typer.Option("--entity", help=H("verify.opt.entity"))] = None,
+) -> None:
+    app = get(ctx)
+    keys = trusted_keys(app, trusted)
+    report = svc.verify_bundle(path, keys, entity=entity)
+    failed = [c for c in report.checks if not c.ok]
+    entity_missing = report.entity is not None and not report.entity.get("in_pool")
+    if as_json:
+        doc = report.to_json()
+        for c, row in zip(report.checks, doc["checks"], strict=True):
+            row["what"] = what(app, c.name)
+            row["message"] = reason(app, c)
+        if report.entity is not None:
+            doc["entity"]["explanation"] = _entity_lines(app, report.entity)
+        print_json(doc)
+    else:
+        err.print(
+            escape(
+                app.t(
+                    "verify.title",
+                    path=str(report.path),
+                    task=report.task_id or "?",
+                    record=report.record_digest or "?",
+                    code=report.code or "?",
+                )
+            )
+        )
+        table = Table()
+        table.add_column(app.t("verify.col.check"), no_wrap=True)
+        table.add_column(app.t("verify.col.what"))
+        table.add_column(app.t("verify.col.result"), no_wrap=True)
+        table.add_column(app.t("verify.col.reason"))
+        for c in report.checks:
+            mark = (
+                f"[green]{app.t('verify.pass')}[/]"
+                if c.ok
+                else f"[bold red]{app.t('verify.fail')}[/]"
+            )
+            table.add_row(escape(c.name), escape(what(app, c.name)), mark, escape(reason(app, c)))
+        out.print(table)
+        if report.entity is not None:
+            out.print(
+                escape(app.t("verify.entity.title", code=report.entity["code"])), style="bold"
+            )
+            for line in _entity_lines(app, report.entity):
+                out.print("  " + escape(line))
+    first = report.first_failure
+    if first is not None:
+        err.print(
+            "[bold red]"
+            + escape(
+                app.t(
+                    "verify.failed",
+                    count=len(failed),
+                    check=first.name,
+                    what=what(app, first.name),
+                    reason=reason(app, first),
+                )
+            )
+            + "[/]",
+            markup=True,
+        )
+    else:
+        err.print(escape(app.t("verify.all_ok", count=len(report.checks), code=report.code)))
+    if first is not None or entity_missing:
+        raise typer.Exit(1)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("verify", help=H("verify.help"))(verify_cmd)

@@ -1,0 +1,84 @@
+"""Messages of ``randcheck publish``, the publication bundle and the pre-draw notice."""
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "publish.help": {
+        "zh": "生成公示文件夹 publish/<任务>/：签名的公告与记录、名录文件、检查人员公开名单、日志证明、index.html 公示页、results.csv/xlsx 与 SHA256SUMS",
+        "en": "write the publication folder publish/<task>/: signed announcement and record, population files, public roster, log proofs, the index.html page, results.csv/xlsx and SHA256SUMS",
+    },
+    "publish.arg.record": {
+        "zh": "抽取记录：记录摘要、唯一的摘要前缀（至少 8 位）或任务编号（取该任务最新记录）",
+        "en": "the draw record: its digest, a unique digest prefix (8+ hex digits) or a task id (its newest record)",
+    },
+    "publish.opt.out": {
+        "zh": "写入此目录下的 <任务>/ 子目录（默认：工作区的 publish/）",
+        "en": "write the <task>/ folder under this directory (default: the workspace's publish/)",
+    },
+    "publish.opt.key": {
+        "zh": "签名所用的本单位密钥名称",
+        "en": "name of the office key that signs",
+    },
+    "publish.done": {
+        "zh": "已生成公示文件夹 {path}（{files} 个文件，记录 {record}，核验码 {code}）",
+        "en": "wrote the publication folder {path} ({files} files, record {record}, verification code {code})",
+    },
+    "publish.new_checkpoint": {
+        "zh": "已签发新的日志检查点（{size} 条）以覆盖本记录",
+        "en": "signed a new log checkpoint ({size} entries) covering this record",
+    },
+    "publish.verify_hint": {
+        "zh": "核验方法：randcheck verify {path} --trusted-keys <本单位公钥文件>",
+        "en": "to check it: randcheck verify {path} --trusted-keys <the office's public key file>",
+    },
+    "publish.bad_folder_name": {
+        "zh": "任务编号 {task} 不能用作文件夹名称",
+        "en": "task id {task} cannot be used as a folder name",
+    },
+    "publish.no_task": {
+        "zh": "找不到任务 {task} 的定义",
+        "en": "task {task} has no stored definition",
+    },
+    "publish.no_log_entry": {
+        "zh": "审计日志中找不到第 {seq} 条（{what}）",
+        "en": "audit log entry {seq} ({what}) is missing",
+    },
+    "publish.checkpoint_moved": {
+        "zh": "生成证明期间日志检查点发生了变化，请重新运行",
+        "en": "the log checkpoint changed while the proofs were made; please run again",
+    },
+    "publish.cannot_write": {
+        "zh": "无法写入公示文件夹 {path}：{reason}（原有文件夹未改动）",
+        "en": "cannot write the publication folder {path}: {reason} (the existing folder is unchanged)",
+    },
+    "publish.notice_written": {
+        "zh": "已生成抽查任务公告 {path}",
+        "en": "wrote the task notice {path}",
+    },
+    # -- exclusion reasons (SPEC §4) and table headings of results.csv / results.xlsx ---------
+    "publish.excl.status": {"zh": "登记状态非存续", "en": "registration status not active"},
+    "publish.excl.recent": {"zh": "近期已接受检查", "en": "inspected recently"},
+    "publish.excl.annual_cap": {
+        "zh": "已达年度抽查次数上限",
+        "en": "annual inspection cap reached",
+    },
+    "publish.excl.drawn_this_year": {
+        "zh": "本年度已因同一事项被抽取",
+        "en": "already drawn this year for the same item",
+    },
+    "publish.excl.invalid": {"zh": "名录信息无效", "en": "registry row not valid"},
+    "publish.col.task": {"zh": "任务编号", "en": "task"},
+    "publish.col.stratum": {"zh": "层", "en": "stratum"},
+    "publish.col.batch": {"zh": "批次", "en": "batch"},
+    "publish.col.code": {"zh": "统一社会信用代码/注册号", "en": "code"},
+    "publish.col.name": {"zh": "名称", "en": "name"},
+    "publish.col.badges": {"zh": "检查人员执法证号", "en": "inspector badge numbers"},
+    "publish.col.inspectors": {"zh": "检查人员姓名", "en": "inspector names"},
+    "publish.col.note": {"zh": "备注", "en": "note"},
+    "publish.note.replacement": {
+        "zh": "替补（第 {seq} 号补充记录替换 {target}）",
+        "en": "replacement (addendum {seq} replaced {target})",
+    },
+    "publish.note.team_changed": {
+        "zh": "检查组经第 {seq} 号补充记录调整",
+        "en": "team changed by addendum {seq}",
+    },
+}

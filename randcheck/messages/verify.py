@@ -1,0 +1,277 @@
+"""Messages of ``randcheck verify`` (bundle checks, the table, the per-entity answer)."""
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "verify.help": {
+        "zh": "核验公示文件夹：签名、公告先于随机数、随机数证据、名录、重算抽取结果与检查组、日志证明、记录链与文件校验值",
+        "en": "check a publication folder: signatures, announcement before the randomness, entropy evidence, pool files, recomputed targets and teams, log proofs, record chain and file checksums",
+    },
+    "verify.arg.path": {
+        "zh": "公示文件夹（或其中的 record.json）",
+        "en": "the publication folder (or the record.json inside it)",
+    },
+    "verify.opt.trusted_keys": {
+        "zh": "受信任的本单位公钥文件（可重复）；不给出时使用工作区自己的密钥和受信任密钥。文件夹内的 keys/operator.pub 本身不被信任",
+        "en": "a trusted office public-key file (repeatable); without it the workspace's own and trusted keys are used. The folder's own keys/operator.pub is never trusted by itself",
+    },
+    "verify.opt.entity": {
+        "zh": "说明该统一社会信用代码是否在名录中、票号、分界线以及为何被抽中或未被抽中",
+        "en": "show whether this code was in the pool, its ticket, the cut-off and why it was or was not drawn",
+    },
+    "verify.opt.no_bls": {
+        "zh": "跳过 drand BLS 签名运算（仅检查随机值=签名哈希与时间）",
+        "en": "skip the drand BLS pairing (check only randomness = hash of signature, and timing)",
+    },
+    # -- table ---------------------------------------------------------------------------------
+    "verify.col.check": {"zh": "检查项", "en": "check"},
+    "verify.col.what": {"zh": "内容", "en": "what it checks"},
+    "verify.col.result": {"zh": "结果", "en": "result"},
+    "verify.col.reason": {"zh": "说明", "en": "details"},
+    "verify.pass": {"zh": "通过", "en": "PASS"},
+    "verify.fail": {"zh": "未通过", "en": "FAIL"},
+    "verify.title": {
+        "zh": "核验 {path}（任务 {task}，记录 {record}，核验码 {code}）",
+        "en": "verifying {path} (task {task}, record {record}, verification code {code})",
+    },
+    "verify.all_ok": {
+        "zh": "全部 {count} 项检查通过。核验码 {code}",
+        "en": "all {count} checks passed. Verification code {code}",
+    },
+    "verify.failed": {
+        "zh": "核验未通过：{count} 项检查失败。第一项：{check}（{what}）—— {reason}",
+        "en": "verification FAILED: {count} checks failed. First: {check} ({what}) — {reason}",
+    },
+    # -- what each check is about --------------------------------------------------------------
+    "verify.what.trust": {"zh": "有可信的本单位公钥", "en": "trusted office keys are available"},
+    "verify.what.announcement.envelope": {"zh": "公告文件格式", "en": "announcement file layout"},
+    "verify.what.announcement.signature": {"zh": "公告签名", "en": "announcement signature"},
+    "verify.what.announcement.rules": {
+        "zh": "公告规则与抽取数量",
+        "en": "announced rules and sample sizes",
+    },
+    "verify.what.record.envelope": {"zh": "抽取记录文件格式", "en": "record file layout"},
+    "verify.what.record.signature": {"zh": "抽取记录签名", "en": "record signature"},
+    "verify.what.record.binding": {
+        "zh": "记录与公告相对应",
+        "en": "record belongs to the announcement",
+    },
+    "verify.what.population": {
+        "zh": "名录文件与公告的根哈希一致",
+        "en": "pool file matches its announced root",
+    },
+    "verify.what.population.disjoint": {"zh": "各层名录互不重叠", "en": "no code is in two strata"},
+    "verify.what.roster": {
+        "zh": "检查人员名单与公告一致",
+        "en": "inspector roster matches the announcement",
+    },
+    "verify.what.entropy": {
+        "zh": "随机数证据（承诺、骰子、彩票、drand BLS 与时间）",
+        "en": "entropy evidence (commitment, dice, lottery, drand BLS and timing)",
+    },
+    "verify.what.seed": {"zh": "随机种子重算", "en": "seed recomputed"},
+    "verify.what.selection": {
+        "zh": "抽中对象、批次与备选名单重算",
+        "en": "drawn targets, batches and reserve recomputed",
+    },
+    "verify.what.teams": {"zh": "检查组重算", "en": "inspector teams recomputed"},
+    "verify.what.addenda": {"zh": "替换补充记录", "en": "substitution addenda"},
+    "verify.what.addendum": {
+        "zh": "替换补充记录的签名与重算",
+        "en": "addendum signature and recomputation",
+    },
+    "verify.what.log.checkpoint": {"zh": "日志检查点签名", "en": "log checkpoint signature"},
+    "verify.what.log.announcement": {
+        "zh": "公告已记入日志（包含证明）",
+        "en": "announcement is in the log (inclusion proof)",
+    },
+    "verify.what.log.record": {
+        "zh": "抽取记录已记入日志（包含证明）",
+        "en": "record is in the log (inclusion proof)",
+    },
+    "verify.what.log.addendum": {
+        "zh": "补充记录已记入日志（包含证明）",
+        "en": "addendum is in the log (inclusion proof)",
+    },
+    "verify.what.log.order": {
+        "zh": "公告先于抽取记入日志，且早于 drand 轮次产生",
+        "en": "announcement logged before the record and before the drand round existed",
+    },
+    "verify.what.chain": {"zh": "记录链（上一条记录）", "en": "record chain (previous record)"},
+    "verify.what.results": {
+        "zh": "results.csv 与签名记录一致",
+        "en": "results.csv agrees with the signed record",
+    },
+    "verify.what.files": {"zh": "SHA256SUMS 与每个文件一致", "en": "SHA256SUMS matches every file"},
+    "verify.what.files.signature": {"zh": "SHA256SUMS 的签名", "en": "signature over SHA256SUMS"},
+    # -- reasons -------------------------------------------------------------------------------
+    "verify.no_path": {"zh": "路径 {path} 不存在", "en": "path {path} does not exist"},
+    "verify.not_bundle": {
+        "zh": "{path} 不是公示文件夹（找不到 record.json）",
+        "en": "{path} is not a publication folder (no record.json)",
+    },
+    "verify.no_trusted_keys": {
+        "zh": "没有可信公钥：请用 --trusted-keys 指定从本单位网站等可靠渠道取得的公钥文件（文件夹内的 keys/operator.pub 不能自证）",
+        "en": "no trusted key: pass --trusted-keys with the office's public key obtained from a source you trust (the folder's own keys/operator.pub cannot vouch for itself)",
+    },
+    "verify.trust_ok": {"zh": "{count} 个可信公钥：{keys}", "en": "{count} trusted keys: {keys}"},
+    "verify.bad_key_file": {
+        "zh": "无法读取公钥文件 {path}",
+        "en": "cannot read the key file {path}",
+    },
+    "verify.missing_file": {"zh": "缺少文件 {file}", "en": "file {file} is missing"},
+    "verify.population_missing": {"zh": "缺少名录文件 {file}", "en": "pool file {file} is missing"},
+    "verify.population_gzip": {
+        "zh": "名录压缩文件 {file} 已损坏",
+        "en": "the compressed pool file {file} is corrupt",
+    },
+    "verify.checkpoint_bad": {
+        "zh": "日志检查点的签名无效或不是可信密钥签发（{reason_code}）",
+        "en": "the log checkpoint is not validly signed by a trusted key ({reason_code})",
+    },
+    "verify.checkpoint_ok": {
+        "zh": "检查点覆盖 {size} 条日志（{origin}）",
+        "en": "checkpoint covers {size} entries ({origin})",
+    },
+    "verify.no_entry": {
+        "zh": "文件夹中没有记载摘要 {digest}… 的日志条目",
+        "en": "no log entry in the folder names digest {digest}…",
+    },
+    "verify.no_checkpoint": {
+        "zh": "没有有效的检查点，无法核验第 {seq} 条日志",
+        "en": "no valid checkpoint to check log entry {seq} against",
+    },
+    "verify.proof_other_checkpoint": {
+        "zh": "第 {seq} 条日志的证明所附检查点与 log/checkpoint.txt 不同",
+        "en": "the proof of log entry {seq} carries a different checkpoint from log/checkpoint.txt",
+    },
+    "verify.proof_bad": {
+        "zh": "第 {seq} 条日志的包含证明无效（{reason_code}）",
+        "en": "the inclusion proof of log entry {seq} is invalid ({reason_code})",
+    },
+    "verify.logged": {
+        "zh": "日志第 {seq} 条（{kind}，{time}）",
+        "en": "log entry {seq} ({kind}, {time})",
+    },
+    "verify.order_record": {
+        "zh": "抽取记录（日志第 {record} 条）不在公告（第 {announcement} 条）之后",
+        "en": "the record (log entry {record}) is not after the announcement (entry {announcement})",
+    },
+    "verify.order_addendum": {
+        "zh": "第 {seq} 号补充记录的日志条目 {entry} 顺序不对",
+        "en": "addendum {seq} is logged out of order (entry {entry})",
+    },
+    "verify.order_drand": {
+        "zh": "公告记入日志的时间 {logged} 不早于 drand 第 {round} 轮的产生时间",
+        "en": "the announcement was logged at {logged}, not before drand round {round} existed",
+    },
+    "verify.order_ok": {
+        "zh": "公告为日志第 {announcement} 条（{logged}），记录为第 {record} 条",
+        "en": "announcement is log entry {announcement} ({logged}), record is entry {record}",
+    },
+    "verify.redraw_no_previous": {
+        "zh": "记录标为重新抽取，却没有指向上一条记录",
+        "en": "the record is marked as a redraw but names no previous record",
+    },
+    "verify.chain_first": {"zh": "本工作区的第一条记录", "en": "the workspace's first record"},
+    "verify.chain_format": {
+        "zh": "上一条记录摘要格式无效：{value}",
+        "en": "malformed previous-record digest: {value}",
+    },
+    "verify.chain_format_only": {
+        "zh": "上一条记录 {previous}… 格式正确；完整核验需要该记录的公示文件夹",
+        "en": "previous record {previous}… is well formed; checking it needs that record's folder",
+    },
+    "verify.chain_order": {
+        "zh": "上一条记录 {previous}… 未在本记录之前记入日志",
+        "en": "previous record {previous}… was not logged before this record",
+    },
+    "verify.chain_logged": {
+        "zh": "上一条记录 {previous}… 为日志第 {seq} 条，先于本记录",
+        "en": "previous record {previous}… is log entry {seq}, before this record",
+    },
+    "verify.results_unreadable": {"zh": "results.csv 无法读取", "en": "results.csv cannot be read"},
+    "verify.results_row": {
+        "zh": "results.csv 第 {row} 行与签名记录不符（应为 {entity}）",
+        "en": "row {row} of results.csv disagrees with the signed record (expected {entity})",
+    },
+    "verify.results_count": {
+        "zh": "results.csv 有 {got} 行，签名记录有 {expected} 个检查对象",
+        "en": "results.csv has {got} rows but the signed record has {expected} targets",
+    },
+    "verify.results_ok": {
+        "zh": "{rows} 行与签名记录一致",
+        "en": "{rows} rows agree with the signed record",
+    },
+    "verify.sums_malformed": {
+        "zh": "SHA256SUMS 第 {line} 行格式无效",
+        "en": "line {line} of SHA256SUMS is malformed",
+    },
+    "verify.file_missing": {
+        "zh": "SHA256SUMS 列出的文件 {file} 不存在",
+        "en": "file {file} listed in SHA256SUMS is missing",
+    },
+    "verify.file_changed": {
+        "zh": "文件 {file} 已被改动（校验值不符）",
+        "en": "file {file} was changed (checksum differs)",
+    },
+    "verify.file_unlisted": {
+        "zh": "文件 {file} 不在 SHA256SUMS 中（共 {count} 个多余文件）",
+        "en": "file {file} is not listed in SHA256SUMS ({count} unlisted files)",
+    },
+    "verify.files_ok": {"zh": "{count} 个文件校验值一致", "en": "{count} files match"},
+    "verify.sums_sig_malformed": {
+        "zh": "SHA256SUMS.sig 格式无效",
+        "en": "SHA256SUMS.sig is malformed",
+    },
+    "verify.sums_untrusted": {
+        "zh": "SHA256SUMS 由不受信任的密钥 {key_id}… 签名",
+        "en": "SHA256SUMS is signed by an untrusted key {key_id}…",
+    },
+    "verify.sums_sig_bad": {
+        "zh": "SHA256SUMS 的签名无效（密钥 {key_id}…）",
+        "en": "the signature over SHA256SUMS is invalid (key {key_id}…)",
+    },
+    "verify.sums_sig_ok": {"zh": "由密钥 {key_id}… 签名", "en": "signed by key {key_id}…"},
+    # -- --entity ------------------------------------------------------------------------------
+    "verify.entity.title": {"zh": "检查对象 {code}", "en": "entity {code}"},
+    "verify.entity.not_in_pool": {
+        "zh": "{code} 不在本次抽查的名录中（未被纳入抽取范围，因此不可能被抽中）",
+        "en": "{code} was not in the pool of this draw (so it could not be drawn)",
+    },
+    "verify.entity.in_pool": {
+        "zh": "{code} 在层 {stratum} 的名录中（共 {count} 户，第 {chunk} 块的包含证明有效）",
+        "en": "{code} was in the pool of stratum {stratum} ({count} codes; inclusion proof for chunk {chunk} valid)",
+    },
+    "verify.entity.ticket": {"zh": "票号：{ticket}", "en": "ticket: {ticket}"},
+    "verify.entity.cutoff": {
+        "zh": "分界票号：{cutoff}（最后一个抽中者 {last}）",
+        "en": "cut-off: {cutoff} (last drawn: {last})",
+    },
+    "verify.entity.no_cutoff": {
+        "zh": "该层未抽取任何对象",
+        "en": "nothing was drawn in this stratum",
+    },
+    "verify.entity.drawn": {
+        "zh": "结论：被抽中 —— 其票号不大于分界票号",
+        "en": "result: DRAWN — its ticket is not greater than the cut-off",
+    },
+    "verify.entity.not_drawn": {
+        "zh": "结论：未被抽中 —— 其票号大于分界票号",
+        "en": "result: NOT drawn — its ticket is greater than the cut-off",
+    },
+    "verify.entity.reserve": {
+        "zh": "位于备选名单第 {rank} 位",
+        "en": "it is number {rank} on the reserve list",
+    },
+    "verify.entity.replaced": {
+        "zh": "已由第 {seq} 号补充记录替换，不再是检查对象",
+        "en": "it was replaced by addendum {seq} and is no longer a target",
+    },
+    "verify.entity.brought_in": {
+        "zh": "由第 {seq} 号补充记录作为替补纳入检查",
+        "en": "it was brought in as a replacement by addendum {seq}",
+    },
+    "verify.entity.note": {
+        "zh": "票号 = SHA-256(层密钥 ‖ 代码)，层密钥由随机种子导出；任何人都可重算。",
+        "en": "ticket = SHA-256(stratum key ‖ code), the stratum key derived from the seed; anyone can recompute it.",
+    },
+}

@@ -1,0 +1,357 @@
+"""``randcheck publish``: the bundle's files, the 公示 page, results, atomic replacement."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import gzip
+import hashlib
+import io
+import json
+import shutil
+import zipfile
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from sqlmodel import Session
+
+from randcheck.core import signing
+from randcheck.core.canonical import parse
+from randcheck.core.draw import commit
+from randcheck.errors import CannotRunError
+from randcheck.services import keys as keys_svc
+from randcheck.services import publish
+from randcheck.services.audit import AuditLog
+from randcheck.store.draw_models import RecordRow
+from tests.conftest import snapshot_tree
+from tests.publish.conftest import (
+    PASSPHRASE,
+    RISK_CLASSES,
+    TASK_ID,
+    Drawn,
+    entity_name,
+)
+
+EXPECTED = {
+    "SHA256SUMS",
+    "SHA256SUMS.sig",
+    "addenda/0001.json",
+    "announcement.json",
+    "index.html",
+    "inspectors.json",
+    "keys/operator.pub",
+    "log/1.tlog-proof",
+    "log/2.tlog-proof",
+    "log/3.tlog-proof",
+    "log/checkpoint.txt",
+    "log/entries/1.json",
+    "log/entries/2.json",
+    "log/entries/3.json",
+    "notice.html",
+    "population/S1.txt",
+    "population/S2.txt",
+    "population/S3.txt",
+    "record.json",
+    "results.csv",
+    "results.xlsx",
+    "roster.json",
+}
+VOID = {"meta", "br", "hr", "img", "input", "link", "col", "wbr", "area", "base", "source"}
+
+
+def files_of(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def key(drawn: Drawn) -> object:
+    return keys_svc.load_private_key(drawn.ws, "office", PASSPHRASE.encode())
+
+
+class Structure(HTMLParser):
+    """Checks that every non-void element is closed in order; collects text and attributes."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[str] = []
+        self.errors: list[str] = []
+        self.tags: list[str] = []
+        self.attrs: list[tuple[str, str | None]] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        self.attrs.extend(attrs)
+        if tag not in VOID:
+            self.stack.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self.stack or self.stack[-1] != tag:
+            self.errors.append(f"</{tag}> closes {self.stack[-1:] or 'nothing'}")
+            return
+        self.stack.pop()
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def parse_html(data: bytes) -> Structure:
+    p = Structure()
+    p.feed(data.decode("utf-8"))
+    p.close()
+    return p
+
+
+def test_bundle_has_every_file(bundle: Path) -> None:
+    assert set(files_of(bundle)) == EXPECTED
+    assert bundle.name == TASK_ID
+    assert not [p for p in bundle.parent.iterdir() if p.name.startswith(".")]  # no temp dirs
+
+
+def test_signed_documents_are_published_exactly_as_stored(drawn: Drawn, bundle: Path) -> None:
+    with Session(drawn.engine) as s:
+        row = s.get(RecordRow, drawn.rec_digest)
+        assert row is not None
+        assert (bundle / "record.json").read_bytes() == row.envelope
+    for sid, codes in drawn.population.items():
+        assert (bundle / f"population/{sid}.txt").read_bytes() == commit.population_file(codes)
+    roster = parse((bundle / "roster.json").read_bytes())
+    assert isinstance(roster, dict) and roster["inspectors"][0]["id"] == "ZF001"
+    assert b'"kind":"addendum"' in (bundle / "addenda/0001.json").read_bytes()
+    pub = (bundle / "keys/operator.pub").read_text()
+    assert pub == drawn.key_text
+
+
+def test_sha256sums_covers_every_other_file_and_is_signed(drawn: Drawn, bundle: Path) -> None:
+    files = files_of(bundle)
+    lines = files["SHA256SUMS"].decode().splitlines()
+    paths = [line.split("  ", 1)[1] for line in lines]
+    assert paths == sorted(paths, key=str.encode)
+    assert set(paths) == EXPECTED - {"SHA256SUMS", "SHA256SUMS.sig"}
+    for line in lines:
+        digest, path = line.split("  ", 1)
+        assert hashlib.sha256(files[path]).hexdigest() == digest
+    sig = json.loads(files["SHA256SUMS.sig"])
+    public = keys_svc.public_key(drawn.ws)
+    assert sig["keyid"] == signing.key_id(public)
+    signing.verify(
+        public, publish.sums_signing_input(files["SHA256SUMS"]), bytes.fromhex(sig["sig"])
+    )
+
+
+def test_log_entries_are_the_log_lines(drawn: Drawn, bundle: Path) -> None:
+    entries = [json.loads((bundle / f"log/entries/{n}.json").read_bytes()) for n in (1, 2, 3)]
+    assert [e["kind"] for e in entries] == ["task.announce", "draw.record", "draw.substitute"]
+    assert entries[0]["payload"]["announcement"] == drawn.ann_digest
+    log = (drawn.ws.audit_dir / "log.jsonl").read_bytes().split(b"\n")
+    for n in (1, 2, 3):
+        assert (bundle / f"log/entries/{n}.json").read_bytes() == log[n] + b"\n"
+    proof = (bundle / "log/2.tlog-proof").read_text()
+    assert proof.endswith((bundle / "log/checkpoint.txt").read_text())
+
+
+def test_index_html_is_well_formed_and_self_contained(bundle: Path) -> None:
+    data = (bundle / "index.html").read_bytes()
+    p = parse_html(data)
+    assert p.errors == [] and p.stack == []
+    assert p.tags[:4] == ["html", "head", "meta", "meta"]
+    assert p.tags.count("h2") == 8 and "title" in p.tags and "body" in p.tags
+    assert "script" not in p.tags and "link" not in p.tags and "img" not in p.tags
+    low = data.decode().lower()
+    for bad in ("http:", "https:", "//", "src=", "url(", "@import", "<script", "<link"):
+        assert bad not in low, bad
+    assert not any(name in ("src", "href") for name, _v in p.attrs)
+
+
+def test_index_html_shows_the_draw(drawn: Drawn, bundle: Path) -> None:
+    page = (bundle / "index.html").read_text()
+    rec = drawn.record
+    for s in rec["strata"]:  # type: ignore[union-attr]
+        for d in s["drawn"]:
+            assert d["code"] in page and entity_name(d["code"]) in page
+    assert drawn.replacement in page and entity_name(drawn.replacement) in page
+    assert "企业已注销" in page and "已由第 1 号补充记录替换" in page
+    assert f"randcheck verify {TASK_ID} --trusted-keys" in page
+    assert drawn.rec_digest in page and publish.short_code(drawn.rec_digest) in page
+    assert signing.key_id(keys_svc.public_key(drawn.ws)) in page
+    assert rec["seed"] in page  # type: ignore[operator]
+    for text in ("执法员", "ZF00", "《中华人民共和国食品安全法》第一百一十条", "王监督、李见证"):
+        assert text in page
+    assert "登记状态非存续" in page and "drand" in page and "657413" in page
+    assert 'id="redraw"' not in page and 'id="practice"' not in page
+
+
+def test_no_risk_class_anywhere_in_the_bundle(drawn: Drawn, bundle: Path) -> None:
+    notice = publish.write_notice(drawn.ws, drawn.engine, TASK_ID)
+    blobs = [*files_of(bundle).values(), notice.read_bytes()]
+    with zipfile.ZipFile(io.BytesIO((bundle / "results.xlsx").read_bytes())) as z:
+        blobs += [z.read(n) for n in z.namelist()]
+    for blob in blobs:
+        for risk in RISK_CLASSES:
+            assert risk.encode() not in blob
+        assert b"RISKCLS" not in blob and b"risk" not in blob.lower()
+
+
+def test_results_csv_and_xlsx(drawn: Drawn, bundle: Path) -> None:
+    raw = (bundle / "results.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
+    assert rows[0] == ["任务编号", "层", "批次", "统一社会信用代码/注册号", "名称",
+                       "检查人员执法证号", "检查人员姓名", "备注"]  # fmt: skip
+    body = rows[1:]
+    teams = {t["target"]: t for t in drawn.record["teams"]}  # type: ignore[union-attr]
+    assert len(body) == len(teams)
+    codes = [r[3] for r in body]
+    assert drawn.replaced not in codes and codes[-1] != "" and drawn.replacement in codes
+    for r in body:
+        assert r[0] == TASK_ID and r[4] == entity_name(r[3])
+        if r[3] in teams:
+            assert r[5] == ";".join(m["id"] for m in teams[r[3]]["members"])
+            assert r[6] == ";".join(f"执法员{m['id'][-2:]}" for m in teams[r[3]]["members"])
+            assert r[2] in ("1", "2")
+        else:
+            assert r[3] == drawn.replacement and "替补" in r[7] and r[2] == ""
+    wb = load_workbook(bundle / "results.xlsx")
+    sheet = [
+        ["" if v is None else str(v) for v in row] for row in wb.active.iter_rows(values_only=True)
+    ]
+    assert sheet == rows
+
+
+def test_inspectors_json_has_public_fields_only(bundle: Path) -> None:
+    doc = json.loads((bundle / "inspectors.json").read_bytes())
+    assert len(doc["inspectors"]) == 10
+    for row in doc["inspectors"]:
+        assert set(row) == {"badge_no", "name", "unit", "department", "issuer"}
+    assert doc["inspectors"][0] == {
+        "badge_no": "ZF001",
+        "name": "执法员01",
+        "unit": "苏州市测试市场监督管理局",
+        "department": "农业农村局",
+        "issuer": "江苏省人民政府",
+    }
+
+
+def test_publish_is_deterministic_and_needs_no_second_checkpoint(
+    drawn: Drawn, bundle: Path, tmp_path: Path
+) -> None:
+    again = publish.publish_record(
+        drawn.ws,
+        drawn.engine,
+        drawn.rec_digest[:10],
+        key(drawn),
+        out=tmp_path,  # type: ignore[arg-type]
+    )
+    assert not again.new_checkpoint
+    assert again.path == tmp_path / TASK_ID
+    assert files_of(again.path) == files_of(bundle)
+    kinds = [e["kind"] for e in AuditLog(drawn.ws, drawn.engine).entries()]
+    assert kinds.count("publish.bundle") >= 2
+
+
+def test_large_population_is_gzipped_deterministically(
+    drawn: Drawn, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, office_key: dict[str, bytes]
+) -> None:
+    from randcheck.services.verify import verify_bundle
+
+    monkeypatch.setattr(publish, "GZIP_OVER", 100)
+    res = publish.publish_record(drawn.ws, drawn.engine, TASK_ID, key(drawn), out=tmp_path)  # type: ignore[arg-type]
+    names = set(files_of(res.path))
+    assert {"population/S1.txt.gz", "population/S2.txt.gz", "population/S3.txt.gz"} <= names
+    packed = (res.path / "population/S2.txt.gz").read_bytes()
+    assert packed[4:8] == b"\x00\x00\x00\x00" and packed[3] & 0x08 == 0  # mtime 0, no name
+    assert gzip.decompress(packed) == commit.population_file(drawn.population["S2"])
+    assert publish.deterministic_gzip(b"x\n") == publish.deterministic_gzip(b"x\n")
+    report = verify_bundle(res.path, office_key, verify_bls=False)
+    assert report.ok, report.first_failure
+
+
+def test_failed_republish_leaves_the_old_folder(
+    drawn: Drawn, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = publish.publish_record(drawn.ws, drawn.engine, TASK_ID, key(drawn), out=tmp_path)  # type: ignore[arg-type]
+    (first.path / "stale.txt").write_text("old")
+    before = snapshot_tree(tmp_path)
+    size = AuditLog(drawn.ws, drawn.engine).size()
+
+    def boom(root: Path, files: object) -> None:
+        (root / "half-written").write_text("x")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(publish, "_write_tree", boom)
+    with pytest.raises(CannotRunError) as exc:
+        publish.publish_record(drawn.ws, drawn.engine, TASK_ID, key(drawn), out=tmp_path)  # type: ignore[arg-type]
+    assert exc.value.code == "publish.cannot_write"
+    assert snapshot_tree(tmp_path) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == [TASK_ID]
+    assert AuditLog(drawn.ws, drawn.engine).size() == size
+    monkeypatch.undo()
+    second = publish.publish_record(drawn.ws, drawn.engine, TASK_ID, key(drawn), out=tmp_path)  # type: ignore[arg-type]
+    assert not (second.path / "stale.txt").exists()  # a re-publish replaces the whole folder
+    assert sorted(p.name for p in tmp_path.iterdir()) == [TASK_ID]
+
+
+def test_redraw_and_superseded_are_marked(drawn: Drawn) -> None:
+    data = publish._gather(drawn.ws, drawn.engine, drawn.rec_digest)
+    doc = {**data.rec_env.doc, "redraw": {"reason": "见证人未到场，经批准重新抽取"}}
+    data.rec_env = dataclasses.replace(data.rec_env, doc=doc)
+    data.superseded = True
+    page = publish.render_index(data).decode()
+    assert 'id="redraw"' in page and "见证人未到场，经批准重新抽取" in page
+    assert 'id="superseded"' in page
+
+
+def test_write_notice_shows_counts_not_names(drawn: Drawn, bundle: Path) -> None:
+    path = publish.write_notice(drawn.ws, drawn.engine, TASK_ID)
+    assert path == drawn.ws.publish_dir / TASK_ID / "notice.html"
+    data = path.read_bytes()
+    p = parse_html(data)
+    assert p.errors == [] and p.stack == []
+    page = data.decode()
+    for bad in ("http:", "https:", "//", "src=", "<script", "<link"):
+        assert bad not in page.lower()
+    for text in ("120", "80", "40", "登记状态非存续", "近期已接受检查", "657413",
+                 "2023-09-15 19:00:03", "食品安全法", "王监督", drawn.ann_digest):  # fmt: skip
+        assert text in page, text
+    for codes in drawn.population.values():
+        for c in codes:
+            assert c.decode() not in page
+    assert drawn.record["seed"] not in page  # type: ignore[operator]
+    assert (bundle / "notice.html").read_bytes() == data  # the bundle carries the same notice
+
+
+def test_cli_publish(drawn: Drawn, tmp_path: Path) -> None:
+    cli = drawn.cli()
+    env = {"RANDCHECK_KEY_PASSPHRASE": PASSPHRASE}
+    for lang in ("en", "zh"):
+        out = tmp_path / lang
+        res = cli("publish", TASK_ID, "--out", str(out), "--json", lang=lang, env=env)
+        assert res.exit_code == 0, res.output
+        doc = json.loads(res.stdout)
+        assert doc["path"] == str(out / TASK_ID) and doc["record_digest"] == drawn.rec_digest
+        assert doc["verification_code"] == publish.short_code(drawn.rec_digest)
+        assert set(doc["files"]) == EXPECTED
+    assert "verification code" in res.stderr.replace("\n", " ") or "核验码" in res.stderr
+    bad = cli(
+        "publish", TASK_ID, "--out", str(tmp_path / "x"), env={"RANDCHECK_KEY_PASSPHRASE": "wrong"}
+    )
+    assert bad.exit_code == 3 and not (tmp_path / "x").exists()
+    missing = cli("publish", "no-such-task", "--out", str(tmp_path / "y"), env=env)
+    assert missing.exit_code == 3 and not (tmp_path / "y").exists()
+
+
+def test_folder_names_are_safe() -> None:
+    assert publish.folder_name("2023-SC-001") == "2023-SC-001"
+    assert publish.folder_name("a/b") == "a%2Fb"
+    assert publish.stratum_file("A/..") == "population/A%2F...txt"
+    for bad in ("", ".", ".."):
+        with pytest.raises(CannotRunError):
+            publish.folder_name(bad)
+    assert publish.short_code("49d524e1405fe1c7" + "0" * 48) == "49D5-24E1-405F"
+
+
+def test_copy_keeps_working(bundle: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "elsewhere" / "bundle"
+    shutil.copytree(bundle, copy)
+    assert files_of(copy) == files_of(bundle)
