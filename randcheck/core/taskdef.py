@@ -320,9 +320,11 @@ def definitions(doc: Mapping[str, Any], source: str) -> list[TaskDef]:
         if extra:
             raise InputError("taskdef.unknown_field", file=source, field=sorted(extra)[0])
         out = [parse_task(_merge(defaults, t), source, f"task[{i}]") for i, t in enumerate(tasks)]
-        ids = [t.id for t in out]
-        if len(set(ids)) != len(ids):
-            raise InputError("taskdef.duplicate_task", file=source, task=ids[0])
+        seen: set[str] = set()
+        for t in out:
+            if t.id in seen:  # name the id that repeats
+                raise InputError("taskdef.duplicate_task", file=source, task=t.id)
+            seen.add(t.id)
         return out
     return [parse_task(doc, source, "")]
 
@@ -365,6 +367,8 @@ def parse_task(doc: Mapping[str, Any], source: str, where: str = "") -> TaskDef:
     for s in r.tables("strata"):
         sid = s.text("id", pattern=_ID)
         risk = s.texts("risk", ("*",))
+        if not risk:  # a stratum no entity could ever be in
+            raise s._bad("risk", "non-empty list of risk classes")
         count = s.integer("count", None, 0)
         ratio_text = s.raw("ratio")
         ratio = None
@@ -399,23 +403,32 @@ def parse_task(doc: Mapping[str, Any], source: str, where: str = "") -> TaskDef:
     if inspect_to < inspect_from:
         raise InputError("taskdef.dates_order", file=source, field=t._name("inspect_to"))
     e = r.table("entropy")
-    dice = tuple(
-        DiceDef(
-            d.text("witness"), d.req_integer("count", 5, 1, 64), d.req_integer("faces", 6, 2, 1000)
+    # Evidence is entered per witness / per lottery name (entropy file, ceremony): each must
+    # be unique, and a misspelt key (``face = 20``) must not silently become the default.
+    dice: list[DiceDef] = []
+    for dt in e.tables("dice"):
+        die = DiceDef(
+            dt.text("witness"),
+            dt.req_integer("count", 5, 1, 64),
+            dt.req_integer("faces", 6, 2, 1000),
         )
-        for d in e.tables("dice")
-    )
+        dt.finish()
+        if any(x.witness == die.witness for x in dice):
+            raise dt._bad("witness", "a witness named once")
+        dice.append(die)
     lottery: list[LotteryDef] = []
     for lt in e.tables("lottery"):
         lo = lt.req_integer("min", 0, 0, 2**32 - 1)
         hi = lt.req_integer("max", 9, 0, 2**32 - 1)
         if hi < lo:
             raise lt._bad("max", f">= {lo}")
-        lottery.append(
-            LotteryDef(
-                lt.text("name"), lt.text("period"), lt.req_integer("count", 3, 1, 64), lo, hi
-            )
+        lot = LotteryDef(
+            lt.text("name"), lt.text("period"), lt.req_integer("count", 3, 1, 64), lo, hi
         )
+        lt.finish()
+        if any(x.name == lot.name for x in lottery):
+            raise lt._bad("name", "a lottery named once")
+        lottery.append(lot)
     drand: DrandDef | None = None
     if e.has("drand"):
         d = e.table("drand")
@@ -458,7 +471,7 @@ def parse_task(doc: Mapping[str, Any], source: str, where: str = "") -> TaskDef:
         inspect_from=inspect_from,
         inspect_to=inspect_to,
         qualifications=quals,
-        dice=dice,
+        dice=tuple(dice),
         lottery=tuple(lottery),
         drand=drand,
         witnesses=witnesses,
