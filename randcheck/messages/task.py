@@ -15,6 +15,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "taskdef.dates_order": {"zh": "{file}：{field} 早于检查开始日期", "en": "{file}: {field} is before the inspection start date"},
     "taskdef.no_public_entropy": {"zh": "{file}：{field} 至少需要一个公开随机源（骰子、彩票或 drand）", "en": "{file}: {field} needs at least one public randomness source (dice, lottery or drand)"},
     # tasks
+    "task.not_announced": {"zh": "任务 {task} 尚未公告", "en": "task {task} has not been announced"},
+    "record.not_found": {"zh": "找不到抽取记录 {ref}", "en": "no draw record {ref}"},
     "task.not_found": {"zh": "找不到任务 {task}", "en": "no task {task}"},
     "task.exists": {"zh": "任务 {task} 已存在（用 --replace 覆盖尚未公告的任务）", "en": "task {task} already exists (use --replace for a task not yet announced)"},
     "task.already_announced": {"zh": "任务 {task} 已公告，不能再修改或重复公告", "en": "task {task} is already announced; it cannot be changed or announced again"},

@@ -27,6 +27,7 @@ from randcheck.core.draw.commit import population_root
 from randcheck.core.draw.model import Roster
 from randcheck.errors import ConflictError, InputError, NotFoundError, VerificationError
 from randcheck.services.audit import AuditLog, format_time
+from randcheck.services.publish import short_code
 from randcheck.services.snapshots import (
     announcement_row,
     find_record,
@@ -40,11 +41,6 @@ PRACTICE_NONCE = hashlib.sha256(
     b"randcheck/draw/v1/practice-nonce (public, never official)"
 ).digest()
 SEEN_SEED_STAGES = ("seed", "targets", "teams", "sign")
-
-
-def short_code(digest: str) -> str:
-    """A code to read aloud: the digest's first 12 hex digits in groups of four."""
-    return "-".join(digest[i : i + 4] for i in range(0, 12, 4)).upper()
 
 
 @dataclass
