@@ -74,6 +74,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     # draws
     "draw.snapshot_changed": {"zh": "任务 {task} 的冻结快照与公告不符（{check}）：拒绝抽取", "en": "task {task}: the frozen snapshot no longer matches the announcement ({check}); refusing to draw"},
     "draw.drand_wrong_round": {"zh": "drand 轮次为 {got}，公告的是第 {want} 轮", "en": "the drand round is {got}, but round {want} was announced"},
+    "draw.entropy_bad": {"zh": "熵文件中随机源 {source} 的格式不对：应为数字列表", "en": "the entropy file's source {source} is malformed: expected a list of numbers"},
     "draw.entropy_missing": {"zh": "熵文件缺少随机源 {source}", "en": "the entropy file lacks source {source}"},
     "draw.already_drawn": {"zh": "任务 {task} 已有正式抽取（或抽取中途已显示种子后中止）：如确需重抽，请用 --redraw --reason", "en": "task {task} already has an official draw (or a ceremony was aborted after its seed was shown): to draw again use --redraw --reason"},
     "draw.nothing_to_redraw": {"zh": "任务 {task} 还没有正式抽取，不需要 --redraw", "en": "task {task} has no official draw yet; --redraw is not needed"},

@@ -142,17 +142,30 @@ def _aborted_after_seed(session: Session, task_id: str, official: RecordRow | No
 # --- evidence -----------------------------------------------------------------------------
 
 
-def dice_evidence(source: Mapping[str, Any], values: Sequence[int]) -> dict[str, Any]:
-    """Evidence for one dice source; ``InputError`` names the witness on a bad roll."""
-    ev = entropy.dice_evidence(str(source["witness"]), list(values))
-    _check_one(source, ev)
+def dice_evidence(
+    source: Mapping[str, Any], values: Sequence[int], index: int = 0
+) -> dict[str, Any]:
+    """Evidence for one dice source (``index`` in the announcement); ``InputError`` on a bad
+    roll."""
+    ev = entropy.dice_evidence(str(source["witness"]), _values(values, f"dice:{source['witness']}"))
+    _check_one(source, ev, index)
     return ev
 
 
-def lottery_evidence(source: Mapping[str, Any], numbers: Sequence[int]) -> dict[str, Any]:
-    ev = entropy.lottery_evidence(str(source["name"]), str(source["period"]), list(numbers))
-    _check_one(source, ev)
+def lottery_evidence(
+    source: Mapping[str, Any], numbers: Sequence[int], index: int = 0
+) -> dict[str, Any]:
+    name, period = str(source["name"]), str(source["period"])
+    ev = entropy.lottery_evidence(name, period, _values(numbers, f"lottery:{name}"))
+    _check_one(source, ev, index)
     return ev
+
+
+def _values(values: Any, source: str) -> list[Any]:
+    """A list of numbers from an entropy file or prompt (anything else: ``InputError``)."""
+    if not isinstance(values, list | tuple):
+        raise InputError("draw.entropy_bad", source=source)
+    return list(values)
 
 
 def drand_evidence(
@@ -167,9 +180,11 @@ def drand_evidence(
     return ev
 
 
-def _check_one(source: Mapping[str, Any], ev: Mapping[str, Any]) -> None:
+def _check_one(source: Mapping[str, Any], ev: Mapping[str, Any], index: int) -> None:
     try:
-        entropy.check_evidence(source, ev, 0, "0000-01-01T00:00:00Z", "9999-12-31T23:59:59Z", False)
+        entropy.check_evidence(
+            source, ev, index, "0000-01-01T00:00:00Z", "9999-12-31T23:59:59Z", False
+        )
     except VerificationError as exc:
         raise InputError(exc.code, **exc.params) from exc
 
@@ -191,21 +206,26 @@ def evidence_from_file(
     {"dice": {"<witness>": [values...]}, "lottery": {"<name>": [numbers...]},
      "drand": <the round's JSON object or text>}
     """
+    if not isinstance(doc, Mapping):
+        raise InputError("draw.entropy_bad", source="(file)")
     dice = doc.get("dice", {})
     lottery = doc.get("lottery", {})
+    for name, part in (("dice", dice), ("lottery", lottery)):
+        if not isinstance(part, Mapping):
+            raise InputError("draw.entropy_bad", source=name)
     out: list[dict[str, Any]] = []
-    for src in sources_for(plan, practice):
+    for i, src in enumerate(sources_for(plan, practice)):
         kind = src["type"]
         if kind == "nonce":
             out.append(nonce_evidence(plan, practice))
         elif kind == "dice":
             if src["witness"] not in dice:
                 raise InputError("draw.entropy_missing", source=f"dice:{src['witness']}")
-            out.append(dice_evidence(src, dice[src["witness"]]))
+            out.append(dice_evidence(src, dice[src["witness"]], i))
         elif kind == "lottery":
             if src["name"] not in lottery:
                 raise InputError("draw.entropy_missing", source=f"lottery:{src['name']}")
-            out.append(lottery_evidence(src, lottery[src["name"]]))
+            out.append(lottery_evidence(src, lottery[src["name"]], i))
         else:
             beacon = doc.get("drand")
             if beacon is None:
