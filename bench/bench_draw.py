@@ -66,6 +66,8 @@ def build_db(path: Path, n: int) -> None:
 
 
 def load(path: Path) -> tuple[dict[str, list[bytes]], dict[str, int]]:
+    from randcheck.core.draw.commit import compact
+
     """One streaming SELECT; codes arrive as bytes (CAST AS BLOB) and are sorted here.
 
     Sorting in Python gives the byte order the spec needs whatever the database collation,
@@ -79,8 +81,12 @@ def load(path: Path) -> tuple[dict[str, list[bytes]], dict[str, int]]:
     )
     for code, risk in cur:
         adders[risk](code)
-    for codes in buckets.values():
+    del adders, cur  # drop the references to the unsorted lists
+    for sid in STRATA:
+        codes = buckets.pop(sid)
         codes.sort()
+        buckets[sid] = compact(codes)  # sequential memory for every later pass
+        del codes
     excluded = dict(
         con.execute("SELECT 'status', count(*) FROM entity WHERE status <> '存续'").fetchall()
     )
