@@ -81,7 +81,14 @@ def announce_time() -> datetime:
     return datetime.fromtimestamp(drand.round_time(chain, DRAND_ROUND) - 3600, UTC)
 
 
-def build(root: Path, db_url: str, witness: bool = True, entities: int = 600) -> Workspace:
+def demo_files(folder: Path, entities: int = 600) -> dict[str, Path]:
+    """The demo registries (write once per test module, import into every workspace)."""
+    return write_demo(folder, entities=entities, inspectors=60)
+
+
+def build(
+    root: Path, db_url: str, demo: dict[str, Path] | None = None, witness: bool = True
+) -> Workspace:
     """Initialise ``root``, import demo registries, create and announce :data:`TASK`."""
     ws, _ = init_workspace(root, "测试市市场监督管理局", "320500")
     engine: Engine = open_engine(db_url)
@@ -90,7 +97,7 @@ def build(root: Path, db_url: str, witness: bool = True, entities: int = 600) ->
         keys.init_key(ws, audit, "tester", PASSPHRASE.encode())
         if witness:
             keys.init_key(ws, audit, "tester", WITNESS_PASSPHRASE.encode(), name="zhang-san")
-        paths = write_demo(root.parent / "demo", entities=entities, inspectors=60)
+        paths = demo or demo_files(root.parent / "demo")
         for reg, name in (
             ("items", "items_json"),
             ("entities", "entities_csv"),
@@ -111,3 +118,31 @@ def build(root: Path, db_url: str, witness: bool = True, entities: int = 600) ->
 def write_entropy(path: Path, doc: dict[str, Any] | None = None) -> Path:
     path.write_text(json.dumps(ENTROPY if doc is None else doc, ensure_ascii=False), "utf-8")
     return path
+
+
+def state(db_url: str) -> dict[str, Any]:
+    """What the draw may change: records, addenda and audit entries (kind, payload)."""
+    from sqlmodel import Session, col, select
+
+    from randcheck.core.canonical import parse
+    from randcheck.store.audit_models import AuditEntry
+    from randcheck.store.draw_models import AddendumRow, RecordRow
+
+    engine = open_engine(db_url)
+    try:
+        with Session(engine) as s:
+            records = [
+                (r.digest, r.superseded, r.redraw_reason, r.envelope)
+                for r in s.exec(select(RecordRow).order_by(col(RecordRow.chain_index))).all()
+            ]
+            addenda = [
+                (a.record_digest, a.seq, a.digest)
+                for a in s.exec(select(AddendumRow).order_by(col(AddendumRow.seq))).all()
+            ]
+            log = []
+            for row in s.exec(select(AuditEntry).order_by(col(AuditEntry.seq))).all():
+                entry = parse(row.body.encode("utf-8"))
+                log.append((entry["kind"], entry["payload"]))
+    finally:
+        engine.dispose()
+    return {"records": records, "addenda": addenda, "log": log}
