@@ -86,13 +86,34 @@ def org_check_char(body8: str) -> str:
     return "X" if value == 10 else "0" if value == 11 else str(value)
 
 
+def _mod11_10_step(p: int, digit: int) -> int:
+    s = (p + digit) % 10 or 10
+    return (s * 2) % 11
+
+
+# State after two digits, indexed [state][two-digit string]: half the Python-level steps.
+_PAIR_STEP = [
+    {f"{a}{b}": _mod11_10_step(_mod11_10_step(p, a), b) for a in range(10) for b in range(10)}
+    for p in range(11)
+]
+
+
 def legacy_check_digit(first14: str) -> str:
     """The ISO 7064 MOD 11,10 check digit of a 14-digit 注册号 body."""
     p = 10
-    for ch in first14:
-        s = (p + int(ch)) % 10 or 10
-        p = (s * 2) % 11
+    for i in range(0, 14, 2):
+        p = _PAIR_STEP[p][first14[i : i + 2]]
     return str((11 - p) % 10)
+
+
+def is_clean_valid_legacy(number: str) -> bool:
+    """True iff ``number`` is 15 ASCII digits with the right check digit (fast path)."""
+    return (
+        len(number) == 15
+        and number.isascii()
+        and number.isdigit()
+        and legacy_check_digit(number[:14]) == number[14]
+    )
 
 
 def is_clean_valid_uscc(code: str) -> bool:

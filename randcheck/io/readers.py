@@ -343,7 +343,7 @@ class RowReader:
                         path, "registry.bad_csv", row=line + 1, reason=str(exc)
                     ) from exc
                 line += 1
-                if not "".join(cells).strip():
+                if not cells or (not cells[0].strip() and not "".join(cells).strip()):
                     continue  # blank line
                 if len(cells) >= width:
                     values = dict(zip(fields, pick(cells), strict=True))
