@@ -21,6 +21,7 @@ from randcheck.cli.keys import get_passphrase
 from randcheck.core.canonical import parse
 from randcheck.errors import EXIT_NO
 from randcheck.services import keys as keys_svc
+from randcheck.services import publish
 from randcheck.services import tasks as svc
 
 task_app = typer.Typer(help=H("task.help"), no_args_is_help=True, rich_markup_mode=None)
@@ -188,6 +189,7 @@ def announce_cmd(
                 "drand_time": result.drand_time,
                 "log_seq": result.log_seq,
                 "notice": str(result.notice) if result.notice else None,
+                "notice_error": result.notice_error,
             }
         )
         return
@@ -209,6 +211,16 @@ def announce_cmd(
         err.print(escape(app.t("task.drand_at", round=result.drand_round, time=result.drand_time)))
     if result.notice is not None:
         err.print(escape(app.t("task.notice_written", path=str(result.notice))))
+    if result.notice_error is not None:
+        err.print(escape(app.t("task.notice_failed", task=task, reason=result.notice_error)))
+
+
+@task_app.command("notice", help=H("task.notice.help"))
+def notice_cmd(ctx: typer.Context, task: str) -> None:
+    app = get(ctx)
+    ws = app.workspace.require()
+    path = publish.write_notice(ws, app.engine(), task)
+    err.print(escape(app.t("task.notice_written", path=str(path))))
 
 
 def register(app: typer.Typer) -> None:

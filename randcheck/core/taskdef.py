@@ -303,7 +303,7 @@ def load_text(data: bytes, name: str) -> dict[str, Any]:
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise InputError("taskdef.unreadable", file=name, reason=str(exc)) from exc
     except InputError as exc:
-        raise InputError("taskdef.unreadable", file=name, reason=exc.code) from exc
+        raise InputError("taskdef.unreadable", file=name, reason=str(exc)) from exc
     if not isinstance(doc, dict):
         raise InputError("taskdef.bad_table", field="(top)", file=name)
     return doc

@@ -30,6 +30,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "task.announced": {"zh": "任务 {task} 已公告并签名；公告摘要 {digest}", "en": "Task {task} announced and signed; announcement digest {digest}"},
     "task.notice_written": {"zh": "公示公告已写入 {path}", "en": "Public notice written to {path}"},
     "task.drand_at": {"zh": "drand 第 {round} 轮将于 {time}（UTC）产生", "en": "drand round {round} will be published at {time} (UTC)"},
+    "task.notice_failed": {"zh": "任务 {task} 已公告，但公告网页未能写出：{reason}。请运行 randcheck task notice {task} 重试", "en": "task {task} is announced, but its notice page could not be written: {reason}. Run `randcheck task notice {task}` to retry"},
+    "task.notice.help": {"zh": "（重新）写出已公告任务的公示公告网页 publish/<任务>/notice.html", "en": "(Re)write the public notice page publish/<task>/notice.html of an announced task"},
     "task.check_ok": {"zh": "任务 {task} 可以公告", "en": "Task {task} can be announced"},
     "task.check_bad": {"zh": "任务 {task} 不能公告：请先处理上面标为“不通过”的问题", "en": "Task {task} cannot be announced: fix the findings marked FAIL above"},
     "task.help": {"zh": "抽查任务：创建、查看、可行性检查、公告", "en": "Inspection tasks: create, list, show, check, announce"},

@@ -10,7 +10,7 @@ from __future__ import annotations
 import bisect
 import secrets
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -32,6 +32,7 @@ from randcheck.core.draw.pairing import Pairing
 from randcheck.core.draw.select import check_cap, sample_size
 from randcheck.core.taskdef import TaskDef, definitions, from_stored, load_text
 from randcheck.errors import ConflictError, InputError, NotFoundError, RandcheckError
+from randcheck.services import publish
 from randcheck.services.audit import AuditLog, format_time
 from randcheck.services.registry import split_list
 from randcheck.services.snapshots import store_population
@@ -516,6 +517,7 @@ class AnnounceResult:
     drand_time: str | None
     log_seq: int
     notice: Path | None
+    notice_error: str | None = None
 
 
 def sources_for(
@@ -610,7 +612,7 @@ def announce(
         )
         current.status = "announced"
         tx.session.add(current)
-    notice = _write_notice(ws, engine, task_id)
+    notice, notice_error = _write_notice(ws, engine, task_id)
     chain_time = None
     if round_no is not None and d.drand is not None:
         chain_time = format_time(
@@ -628,21 +630,14 @@ def announce(
         drand_time=chain_time,
         log_seq=seq,
         notice=notice,
+        notice_error=notice_error,
     )
 
 
-def _write_notice(ws: Workspace, engine: Engine, task_id: str) -> Path | None:
-    """The public pre-draw notice (written by the publish service)."""
-    import importlib
-
+def _write_notice(ws: Workspace, engine: Engine, task_id: str) -> tuple[Path | None, str | None]:
+    """The public pre-draw notice.  The announcement is already committed when this runs, so
+    a failure here is reported (with ``randcheck task notice`` to retry), never raised."""
     try:
-        publish = importlib.import_module("randcheck.services.publish")
-    except ModuleNotFoundError:
-        return None
-    path: Path = publish.write_notice(ws, engine, task_id)
-    return path
-
-
-def announced_codes(population: Mapping[str, Sequence[bytes]]) -> Iterable[bytes]:
-    for codes in population.values():
-        yield from codes
+        return publish.write_notice(ws, engine, task_id), None
+    except (RandcheckError, OSError) as exc:
+        return None, str(exc)

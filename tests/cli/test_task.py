@@ -158,6 +158,12 @@ def test_announce_with_passphrase_from_env(
     assert doc["strata"] == {"S1": 20, "S2": 20} and doc["sample_sizes"] == {"S1": 10, "S2": 2}
     assert doc["drand_round"] is None
     assert json.loads(world("task", "show", "T1", "--json").stdout)["status"] == "announced"
+    notice = Path(doc["notice"])
+    assert notice.is_file() and doc["notice_error"] is None
+    notice.unlink()  # `task notice` writes it again, for an announced task only
+    r = world("task", "notice", "T1")
+    assert r.exit_code == 0 and notice.is_file()
+    assert world("task", "notice", "BAD").exit_code == 3
     # a second announce is refused (exit 1: a check said no), in Chinese too
     r = world("task", "announce", "T1", env=PW, lang="zh")
     assert r.exit_code != 0 and "已公告" in r.stderr

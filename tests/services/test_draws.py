@@ -41,11 +41,6 @@ from tests.drawfixtures import (
 NONCE = bytes(range(32))
 
 
-@pytest.fixture(autouse=True)
-def _no_notice(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(tasks, "_write_notice", lambda *a: None)
-
-
 @pytest.fixture
 def ws(ws_root: Path) -> Workspace:
     return init_workspace(ws_root, "测试市市场监督管理局", "320500")[0]

@@ -41,12 +41,6 @@ from tests.drawfixtures import (
 )
 
 
-@pytest.fixture(autouse=True)
-def _no_notice(monkeypatch: pytest.MonkeyPatch) -> None:
-    # the public notice belongs to the publish service (tested there)
-    monkeypatch.setattr(tasks, "_write_notice", lambda *a: None)
-
-
 @pytest.fixture
 def ws(ws_root: Path) -> Workspace:
     return init_workspace(ws_root, "测试市市场监督管理局", "320500")[0]
@@ -686,3 +680,26 @@ def test_every_error_and_finding_code_is_in_the_catalog() -> None:
                 if code_arg.value not in MESSAGES:
                     missing.append(f"{name}:{node.lineno} {code_arg.value}")
     assert missing == []
+
+
+def test_announce_writes_the_notice_and_reports_a_failed_one(
+    ws: Workspace, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seed_world(engine)
+    t = create(ws, engine, with_drand(definition()))
+    res = tasks.announce(ws, engine, t, OPERATOR, "tester", ANNOUNCE_AT)
+    assert res.notice is not None and res.notice.is_file() and res.notice_error is None
+    assert res.digest[:16] in res.notice.read_text("utf-8")
+
+    t2 = create(ws, engine, with_drand(definition(id="T2")))
+
+    def broken(*_: Any) -> Path:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(tasks.publish, "write_notice", broken)
+    res2 = tasks.announce(ws, engine, t2, OPERATOR, "tester", ANNOUNCE_AT)
+    # the announcement is committed and signed; the failed page is reported, not raised
+    assert res2.notice is None and "No space left" in str(res2.notice_error)
+    with Session(engine) as s:
+        row = s.get(TaskRow, t2)
+        assert row is not None and row.status == "announced"
