@@ -36,9 +36,8 @@ def counts(engine: Engine) -> dict[str, int]:
             name: int(conn.execute(select(func.count()).select_from(spec.table)).scalar_one())
             for name, spec in SPECS.items()
         }
-        out["audit"] = int(
-            conn.execute(select(func.count()).select_from(AuditEntry.__table__)).scalar_one()
-        )  # type: ignore[attr-defined]
+        audit = AuditEntry.__table__  # type: ignore[attr-defined]
+        out["audit"] = int(conn.execute(select(func.count()).select_from(audit)).scalar_one())
     return out
 
 

@@ -131,7 +131,9 @@ def test_utf16_is_refused(tmp_path: Path) -> None:
 
 def test_csv_that_is_a_zip_or_binary(tmp_path: Path) -> None:
     book = openpyxl.Workbook()
-    book.active.append(["code", "name"])  # type: ignore[union-attr]
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["code", "name"])
     xlsx_named_csv = tmp_path / "really.csv"
     book.save(xlsx_named_csv)
     assert file_error(xlsx_named_csv) == ["registry.not_csv_zip"]
