@@ -2,7 +2,10 @@
 
 Import is one streaming pass: rows are read, validated and compared with the database in
 batches of ``BATCH`` keys (``SELECT key, row_hash ... WHERE key IN (...)``) and written with
-SQLAlchemy Core ``executemany`` (no ORM object per row).  Everything happens inside one
+the driver's ``executemany`` of the SQL SQLAlchemy compiled for the dialect (no ORM object
+per row).  Validation has a generated fast path for ordinary rows (``_fast_validator``); any
+row it does not accept goes through ``validate_record``, the reference, and a test checks the
+two agree.  Everything happens inside one
 ``AuditLog.transaction``: when any row is bad, every bad row is still collected, then
 ``InputError`` rolls the transaction back, so the database and the log stay as they were.
 A row in the file replaces the whole record (columns absent from the file get their
@@ -18,8 +21,11 @@ PostgreSQL, ``BINARY`` on SQLite, so both give the same order).  ``state_digests
 recomputes every row hash from the row's content, so an edit made behind the tool's back
 changes the digest; imports record the digest from the stored hashes they just wrote (same
 value when nobody tampered; a mismatch later shows up in ``log verify``).  Limits: the
-digest proves the table matches what the log recorded; it is not secret and does not say
-*which* row differs.
+digest proves the table matches what the log recorded, as far as the log itself is trusted
+(someone who can rewrite both the database and the log is caught by signed checkpoints, not
+here); it is not secret (registries are guessable, so it must not be published as a
+commitment to hide them); it does not say *which* row differs; and it costs one ordered scan
+per table (about a second per million rows), paid on every import and edit.
 """
 
 from __future__ import annotations
