@@ -110,6 +110,11 @@ def human_time(utc_text: str, lang: str) -> str:
     return render("ceremony.time", lang, local=f"{local:%Y-%m-%d %H:%M:%S}", utc=f"{when:%H:%M:%S}")
 
 
+def group_hex(value: str, size: int = 8) -> str:
+    """Hex in blocks, easier to read aloud and compare."""
+    return " ".join(value[i : i + size] for i in range(0, len(value), size))
+
+
 def check_values(
     values: Sequence[int], count: int, lo: int, hi: int
 ) -> tuple[str, dict[str, Any]] | None:
@@ -372,7 +377,7 @@ class Ceremony:
         doc = self.plan.doc
         grid = Table.grid(padding=(0, 2))
         grid.add_column(style="bold", no_wrap=True)
-        grid.add_column()
+        grid.add_column(overflow="fold")
         task = doc.get("task", {})
         grid.add_row(self.t("ceremony.f.task"), f"{self.plan.task_id}  {self.plan.title}")
         grid.add_row(self.t("ceremony.f.departments"), "、".join(task.get("departments", [])))
@@ -397,7 +402,7 @@ class Ceremony:
         table = Table(title=self.t("ceremony.checks_title"), expand=False)
         table.add_column(self.t("ceremony.col.check"))
         table.add_column(self.t("ceremony.col.result"))
-        table.add_column(self.t("ceremony.col.detail"))
+        table.add_column(self.t("ceremony.col.detail"), overflow="fold")
         for name, passed, detail in self.plan.checks:
             label = (
                 self.t("ceremony.check.snapshot", stratum=name.split(".", 1)[1])
@@ -424,7 +429,7 @@ class Ceremony:
         self.con.print(plan_table)
         src_table = Table(title=self.t("ceremony.sources_title"))
         src_table.add_column("#", justify="right")
-        src_table.add_column(self.t("ceremony.col.source"))
+        src_table.add_column(self.t("ceremony.col.source"), overflow="fold")
         for i, src in enumerate(self.sources, 1):
             src_table.add_row(str(i), self.describe_source(src))
         self.con.print(src_table)
@@ -492,7 +497,7 @@ class Ceremony:
                 got[i] = self.one_witness(src)
             table = Table(title=self.t("ceremony.dice_reveal"))
             table.add_column(self.t("ceremony.col.witness"))
-            table.add_column(self.t("ceremony.col.values"))
+            table.add_column(self.t("ceremony.col.values"), overflow="fold")
             for i, _ in dice:
                 ev = got[i]
                 table.add_row(str(ev["witness"]), "  ".join(str(v) for v in ev["values"]))
@@ -639,7 +644,7 @@ class Ceremony:
         matches = nonce_commitment(bytes.fromhex(str(ev["value"]))) == src["commitment"]
         grid = Table.grid(padding=(0, 2))
         grid.add_column(style="bold")
-        grid.add_column()
+        grid.add_column(overflow="fold")
         grid.add_row(self.t("ceremony.f.nonce"), str(ev["value"]))
         grid.add_row(self.t("ceremony.f.commitment"), str(src["commitment"]))
         grid.add_row(
@@ -655,8 +660,8 @@ class Ceremony:
     def show_evidence(self, evidence: Sequence[Mapping[str, Any]]) -> None:
         table = Table(title=self.t("ceremony.evidence_title"))
         table.add_column("#", justify="right")
-        table.add_column(self.t("ceremony.col.source"))
-        table.add_column(self.t("ceremony.col.values"))
+        table.add_column(self.t("ceremony.col.source"), overflow="fold")
+        table.add_column(self.t("ceremony.col.values"), overflow="fold")
         for i, ev in enumerate(evidence, 1):
             kind = ev["type"]
             if kind == "nonce":
@@ -678,7 +683,7 @@ class Ceremony:
         self.header(3, "ceremony.stage.seed")
         self.con.print(
             Panel(
-                Align.center(Text(str(body["seed"]), style="bold")),
+                Align.center(Text(group_hex(str(body["seed"])), style="bold", overflow="fold")),
                 title=self.t("ceremony.seed_title"),
                 subtitle=self.t("ceremony.seed_sub"),
                 border_style="green",
@@ -706,7 +711,7 @@ class Ceremony:
             )
             table.add_column(self.t("ceremony.col.rank"), justify="right")
             table.add_column(self.t("ceremony.col.code"), no_wrap=True)
-            table.add_column(self.t("ceremony.col.name"))
+            table.add_column(self.t("ceremony.col.name"), overflow="fold")
             table.add_column(self.t("ceremony.col.ticket"), no_wrap=True)
             table.add_column(self.t("ceremony.col.batch"), justify="right")
             for rank, d in enumerate(s["drawn"], 1):
@@ -726,7 +731,7 @@ class Ceremony:
                 )
                 reserve.add_column(self.t("ceremony.col.rank"), justify="right")
                 reserve.add_column(self.t("ceremony.col.code"), no_wrap=True)
-                reserve.add_column(self.t("ceremony.col.name"))
+                reserve.add_column(self.t("ceremony.col.name"), overflow="fold")
                 for i, r in enumerate(s["reserve"], 1):
                     reserve.add_row(str(i), r["code"], escape(self.names.get(r["code"], "")))
                 self.con.print(reserve)
@@ -749,8 +754,8 @@ class Ceremony:
         table.add_column("#", justify="right")
         table.add_column(self.t("ceremony.col.stratum"))
         table.add_column(self.t("ceremony.col.code"), no_wrap=True)
-        table.add_column(self.t("ceremony.col.name"))
-        table.add_column(self.t("ceremony.col.team"))
+        table.add_column(self.t("ceremony.col.name"), overflow="fold")
+        table.add_column(self.t("ceremony.col.team"), overflow="fold")
         for n, team in enumerate(body["teams"], 1):
             members = "\n".join(
                 f"{m['id']} {self.staff.get(m['id'], '')}"
@@ -815,7 +820,8 @@ class Ceremony:
             Text(""),
             Align.center(Text(fin.code, style="bold")),
             Text(""),
-            Align.center(Text(self.t("ceremony.record_digest", digest=fin.digest))),
+            Align.center(Text(self.t("ceremony.record_digest"))),
+            Align.center(Text(fin.digest, overflow="fold")),
             Align.center(Text(self.t("ceremony.logged", seq=fin.log_seq), style="dim")),
         ]
         if body.get("redraw"):
@@ -1023,7 +1029,7 @@ def substitute_cmd(
     staff = inspector_names(engine, [m["id"] for m in team] + ([inspector] if inspector else []))
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold", no_wrap=True)
-    grid.add_column()
+    grid.add_column(overflow="fold")
     grid.add_row(app.t("ceremony.f.record"), str(doc["record"]))
     grid.add_row(app.t("ceremony.f.seq"), str(doc["seq"]))
     grid.add_row(app.t("ceremony.f.action"), app.t(f"ceremony.action.{doc['action']}"))

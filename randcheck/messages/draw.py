@@ -185,8 +185,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{witness}, enter them again to confirm",
     },
     "ceremony.time": {
-        "zh": "{local} 北京时间（UTC {utc}）",
-        "en": "{local} Beijing time ({utc} UTC)",
+        "zh": "北京时间 {local}，UTC {utc}",
+        "en": "{local} Beijing time / {utc} UTC",
     },
     "ceremony.wrong_count": {
         "zh": "应输入 {want} 个数，实际输入了 {got} 个，请重新输入。",
@@ -316,7 +316,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "请当众宣读核验码：",
         "en": "Read the verification code aloud:",
     },
-    "ceremony.record_digest": {"zh": "记录摘要 {digest}", "en": "Record digest {digest}"},
+    "ceremony.record_digest": {"zh": "记录摘要", "en": "Record digest"},
     "ceremony.logged": {"zh": "已记入审计日志第 {seq} 条", "en": "logged as audit entry {seq}"},
     "ceremony.redraw_marked": {
         "zh": "本记录为重抽：{reason}",
