@@ -1099,7 +1099,7 @@ def set_fields(
                     "registry": spec.name,
                     "key": "/".join(keyt),
                     "changes": changes,
-                    "state": state_digests(conn),
+                    "state": state_digests(conn, recompute=False),
                 },
             )
     return {"key": "/".join(keyt), "changes": changes}
@@ -1137,7 +1137,7 @@ def deactivate(
                 "registry": spec.name,
                 "key": "/".join(keyt),
                 "reason": reason.strip(),
-                "state": state_digests(conn),
+                "state": state_digests(conn, recompute=False),
             },
         )
     return True
