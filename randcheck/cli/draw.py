@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import math
 import os
 import re
 import signal
@@ -190,6 +191,23 @@ def big_text(code: str) -> str:
     """``code`` (hex digits and dashes) in the block font, two columns of space apart."""
     rows = ["  ".join(_GLYPHS[ch][r] for ch in code.upper()) for r in range(5)]
     return "\n".join(rows)
+
+
+def countdown(con: Console, due: datetime, label: Callable[[str], str], tick: float = 0.5) -> None:
+    """A live panel counting down (hh:mm:ss, rounded up) until ``due``; returns at once if
+    ``due`` has passed.  Ctrl-C interrupts it like any other step."""
+
+    def panel() -> RenderableType:
+        left = max(0, math.ceil((due - datetime.now(UTC)).total_seconds()))
+        clock = f"{left // 3600:02d}:{left % 3600 // 60:02d}:{left % 60:02d}"
+        return Panel(Align.center(Text(label(clock), style="bold")), border_style="magenta")
+
+    if datetime.now(UTC) >= due:
+        return
+    with Live(panel(), console=con, refresh_per_second=4, transient=False) as live:
+        while datetime.now(UTC) < due:
+            time.sleep(tick)
+            live.update(panel())
 
 
 @contextmanager
@@ -577,23 +595,9 @@ class Ceremony:
         due = datetime.strptime(draws.drand_round_time(src), "%Y-%m-%dT%H:%M:%SZ").replace(
             tzinfo=UTC
         )
-        if _now() >= due:
-            return
-
-        def panel() -> RenderableType:
-            left = max(0, int((due - datetime.now(UTC)).total_seconds()))
-            clock = f"{left // 3600:02d}:{left % 3600 // 60:02d}:{left % 60:02d}"
-            return Panel(
-                Align.center(
-                    Text(self.t("ceremony.countdown", round=src["round"], left=clock), style="bold")
-                ),
-                border_style="magenta",
-            )
-
-        with Live(panel(), console=self.con, refresh_per_second=2, transient=False) as live:
-            while datetime.now(UTC) < due:
-                time.sleep(0.5)
-                live.update(panel())
+        countdown(
+            self.con, due, lambda left: self.t("ceremony.countdown", round=src["round"], left=left)
+        )
 
     def gather_drand(self, src: Mapping[str, Any]) -> dict[str, Any]:
         round_time = human_time(draws.drand_round_time(src), self.app.lang)

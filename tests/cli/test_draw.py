@@ -397,3 +397,23 @@ def test_help_lists_both_commands(cli: Any) -> None:
     result = cli("draw", "--help")
     assert result.exit_code == 0
     assert "substitute" in result.stdout and "run" in result.stdout
+
+
+def test_countdown_waits_for_the_round() -> None:
+    import io
+    import time
+    from datetime import UTC, datetime, timedelta
+
+    from rich.console import Console
+
+    from randcheck.cli.draw import countdown
+
+    buf = io.StringIO()
+    con = Console(file=buf, force_terminal=True, width=80)
+    start = time.monotonic()
+    countdown(con, datetime.now(UTC) + timedelta(seconds=1.2), lambda left: f"left {left}", 0.1)
+    assert time.monotonic() - start >= 1.1
+    assert "left 00:00:02" in buf.getvalue() and "left 00:00:00" in buf.getvalue()
+    start = time.monotonic()
+    countdown(con, datetime.now(UTC) - timedelta(seconds=1), lambda left: "never", 0.1)
+    assert time.monotonic() - start < 0.1 and "never" not in buf.getvalue()
