@@ -51,7 +51,6 @@ from randcheck.core.draw.entropy import nonce_commitment
 from randcheck.errors import (
     EXIT_NO,
     CannotRunError,
-    ConflictError,
     InputError,
     RandcheckError,
     UsageError,
@@ -937,11 +936,7 @@ def run_cmd(
     drand_text = _read_drand(drand_file) if drand_file is not None else None
     plan = draws.prepare(engine, task)
     if not practice:
-        drawn = plan.official is not None or plan.needs_redraw
-        if drawn and not redraw:
-            raise ConflictError("draw.already_drawn", task=task)
-        if redraw and not drawn:
-            raise ConflictError("draw.nothing_to_redraw", task=task)
+        draws.check_redraw(plan, redraw)
         keys_svc.public_key(ws, key)  # the keys must exist before anything is shown
         for name in witness_key or []:
             keys_svc.public_key(ws, name)

@@ -260,6 +260,16 @@ def practice_announcement(plan: DrawPlan) -> bytes:
     return envelope.signed(body, throwaway)
 
 
+def check_redraw(plan: DrawPlan, redraw: bool) -> None:
+    """An official draw must be a marked redraw exactly when the task was drawn before (or a
+    ceremony was aborted after its seed was shown); raises ``ConflictError`` otherwise."""
+    drawn = plan.official is not None or plan.needs_redraw
+    if drawn and not redraw:
+        raise ConflictError("draw.already_drawn", task=plan.task_id)
+    if redraw and not drawn:
+        raise ConflictError("draw.nothing_to_redraw", task=plan.task_id)
+
+
 def compute(
     plan: DrawPlan,
     evidence: Sequence[Mapping[str, Any]],
@@ -270,10 +280,7 @@ def compute(
 ) -> dict[str, Any]:
     """The record body (unsigned).  Refuses a second official draw without a redraw reason."""
     if not practice:
-        if (plan.official is not None or plan.needs_redraw) and redraw_reason is None:
-            raise ConflictError("draw.already_drawn", task=plan.task_id)
-        if plan.official is None and not plan.needs_redraw and redraw_reason is not None:
-            raise ConflictError("draw.nothing_to_redraw", task=plan.task_id)
+        check_redraw(plan, redraw_reason is not None)
     announcement = practice_announcement(plan) if practice else plan.announcement
     return record.draw(
         announcement,
