@@ -31,7 +31,7 @@ JSON_OPT = Annotated[bool, typer.Option("--json", help=H("opt.json"))]
 @task_app.command("create", help=H("task.create.help"))
 def create_cmd(
     ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(help=H("task.create.help"))],
+    file: Annotated[Path, typer.Argument(help=H("task.arg.file"))],
     replace: Annotated[bool, typer.Option("--replace", help=H("task.opt.replace"))] = False,
 ) -> None:
     app = get(ctx)

@@ -3,7 +3,7 @@
 MESSAGES: dict[str, dict[str, str]] = {
     "publish.help": {
         "zh": "生成公示文件夹 publish/<任务>/：签名的公告与记录、名录文件、检查人员公开名单、日志证明、index.html 公示页、results.csv/xlsx 与 SHA256SUMS",
-        "en": "write the publication folder publish/<task>/: signed announcement and record, population files, public roster, log proofs, the index.html page, results.csv/xlsx and SHA256SUMS",
+        "en": "Write the publication folder publish/<task>/: signed announcement and record, population files, public roster, log proofs, the index.html page, results.csv/xlsx and SHA256SUMS",
     },
     "publish.arg.record": {
         "zh": "抽取记录：记录摘要、唯一的摘要前缀（至少 8 位）或任务编号（取该任务最新记录）",

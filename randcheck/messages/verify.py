@@ -3,7 +3,7 @@
 MESSAGES: dict[str, dict[str, str]] = {
     "verify.help": {
         "zh": "核验公示文件夹：签名、公告先于随机数、随机数证据、名录、重算抽取结果与检查组、日志证明、记录链与文件校验值",
-        "en": "check a publication folder: signatures, announcement before the randomness, entropy evidence, pool files, recomputed targets and teams, log proofs, record chain and file checksums",
+        "en": "Check a publication folder: signatures, announcement before the randomness, entropy evidence, pool files, recomputed targets and teams, log proofs, record chain and file checksums",
     },
     "verify.arg.path": {
         "zh": "公示文件夹（或其中的 record.json）",
