@@ -6,6 +6,7 @@ to run every database test on PostgreSQL: each test then gets its own schema.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import uuid
 from collections.abc import Callable, Iterator
@@ -26,11 +27,11 @@ settings.load_profile("ci")
 PG_URL = os.environ.get("RANDCHECK_TEST_DATABASE_URL")
 
 
-@pytest.fixture
-def db_url(tmp_path: Path) -> Iterator[str]:
-    """A database URL no other test uses."""
+@contextlib.contextmanager
+def fresh_db_url(root: Path) -> Iterator[str]:
+    """A database URL no other test uses: SQLite under ``root``, or a new PostgreSQL schema."""
     if not PG_URL:
-        yield f"sqlite:///{tmp_path / 'ws' / 'db' / 'randcheck.sqlite'}"
+        yield f"sqlite:///{root / 'db' / 'randcheck.sqlite'}"
         return
     schema = "t_" + uuid.uuid4().hex[:16]
     admin = create_engine(PG_URL)
@@ -43,6 +44,13 @@ def db_url(tmp_path: Path) -> Iterator[str]:
         with admin.begin() as conn:
             conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+@pytest.fixture
+def db_url(tmp_path: Path) -> Iterator[str]:
+    """A database URL no other test uses."""
+    with fresh_db_url(tmp_path / "ws") as url:
+        yield url
 
 
 @pytest.fixture

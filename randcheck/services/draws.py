@@ -29,6 +29,7 @@ from randcheck.errors import ConflictError, InputError, NotFoundError, Verificat
 from randcheck.services.audit import AuditLog, format_time
 from randcheck.services.publish import short_code
 from randcheck.services.snapshots import (
+    addenda_rows,
     announcement_row,
     find_record,
     load_population,
@@ -415,11 +416,7 @@ def substitute(
         if rec.superseded:
             raise ConflictError("draw.superseded", record=rec.digest[:16])
         ann = announcement_row(session, rec.task_id)
-        adds = session.exec(
-            select(AddendumRow)
-            .where(col(AddendumRow.record_digest) == rec.digest)
-            .order_by(col(AddendumRow.seq))
-        ).all()
+        adds = addenda_rows(session, rec.digest)
         roster = Roster.from_document(parse(ann.roster))
     body = record.substitute(
         ann.envelope,

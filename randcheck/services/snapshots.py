@@ -90,15 +90,22 @@ def find_record(session: Session, ref: str) -> RecordRow:
     raise NotFoundError("record.not_found", ref=ref)
 
 
+def addenda_rows(session: Session, record_digest: str) -> list[AddendumRow]:
+    """The addenda of a record, in ``seq`` order."""
+    return list(
+        session.exec(
+            select(AddendumRow)
+            .where(col(AddendumRow.record_digest) == record_digest)
+            .order_by(col(AddendumRow.seq))
+        ).all()
+    )
+
+
 def documents(session: Session, ref: str) -> DrawDocuments:
     """The signed documents of the record ``ref`` (digest, digest prefix, or task id)."""
     rec = find_record(session, ref)
     ann = announcement_row(session, rec.task_id)
-    adds = session.exec(
-        select(AddendumRow)
-        .where(col(AddendumRow.record_digest) == rec.digest)
-        .order_by(col(AddendumRow.seq))
-    ).all()
+    adds = addenda_rows(session, rec.digest)
     return DrawDocuments(
         task_id=rec.task_id,
         announcement=ann.envelope,

@@ -10,15 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 from stdnum.cn import uscc
@@ -37,7 +34,7 @@ from randcheck.store import models
 from randcheck.store.db import open_engine
 from randcheck.store.draw_models import AddendumRow, AnnouncementRow, RecordRow, TaskRow
 from randcheck.workspace import Workspace, init_workspace
-from tests.conftest import Cli
+from tests.conftest import Cli, fresh_db_url
 
 PASSPHRASE = "correct horse battery staple"
 TASK_ID = "2023-SC-001"
@@ -294,26 +291,11 @@ def build_drawn(root: Path, db_url: str) -> Drawn:
     )
 
 
-PG_URL = os.environ.get("RANDCHECK_TEST_DATABASE_URL")
-
-
 @pytest.fixture(scope="module")
 def module_db_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
     root = tmp_path_factory.mktemp("pub") / "ws"
-    if not PG_URL:
-        yield root, f"sqlite:///{root / 'db' / 'randcheck.sqlite'}"
-        return
-    schema = "t_" + uuid.uuid4().hex[:16]
-    admin = create_engine(PG_URL)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    sep = "&" if "?" in PG_URL else "?"
-    try:
-        yield root, f"{PG_URL}{sep}options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with fresh_db_url(root) as url:
+        yield root, url
 
 
 @pytest.fixture(scope="module")
