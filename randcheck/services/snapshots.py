@@ -23,7 +23,7 @@ def store_population(session: Session, task_id: str, population: Mapping[str, by
         parts = [data[i : i + PART_BYTES] for i in range(0, len(data), PART_BYTES)] or [b""]
         for n, chunk in enumerate(parts):
             session.add(
-                SnapshotPart(task_id=task_id, stratum=stratum, part=n, data=zlib.compress(chunk, 6))
+                SnapshotPart(task_id=task_id, stratum=stratum, part=n, data=zlib.compress(chunk, 1))
             )
 
 

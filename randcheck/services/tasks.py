@@ -10,7 +10,7 @@ from __future__ import annotations
 import bisect
 import secrets
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -186,6 +186,16 @@ class Pool:
     strata: dict[str, list[bytes]]
     exclusions: dict[str, int]
     uncovered: dict[str, int] = field(default_factory=dict)  # risk class -> entities
+    previous: set[tuple[str, str]] = field(default_factory=set)  # (code, inspector), all years
+
+    def contains(self, code: str) -> bool:
+        """Whether ``code`` is in some stratum (each stratum list is sorted)."""
+        raw = code.encode("ascii", "replace")
+        for codes in self.strata.values():
+            k = bisect.bisect_left(codes, raw)
+            if k < len(codes) and codes[k] == raw:
+                return True
+        return False
 
     def sizes(self) -> dict[str, int]:
         return {s: len(c) for s, c in self.strata.items()}
@@ -257,7 +267,9 @@ def compute_pool(session: Session, rt: ResolvedTask, now: datetime) -> Pool:
     conn: Connection = session.connection()
     today = (now + CHINA).date()
     year = today.strftime("%Y")
-    per_year, item_pairs, _ = _history(session, year)
+    per_year, item_pairs, previous = _history(session, year)
+    task_items = set(d.items)
+    drawn_for_items = {code for code, it in item_pairs if it in task_items}
     recent_limit = today - timedelta(days=d.recent_days) if d.recent_days else None
     listed = {c: s.id for s in d.strata for c in s.risk if c != "*"}
     star = next((s.id for s in d.strata if "*" in s.risk), None)
@@ -265,7 +277,7 @@ def compute_pool(session: Session, rt: ResolvedTask, now: datetime) -> Pool:
     reasons: Counter[str] = Counter()
     uncovered: Counter[str] = Counter()
     allowed = set(d.statuses)
-    for code, active, status, last, risk in conn.execute(query):
+    for code, active, status, last, risk in _raw_rows(conn, query):
         if not active:
             reasons["invalid"] += 1
         elif status not in allowed:
@@ -274,7 +286,7 @@ def compute_pool(session: Session, rt: ResolvedTask, now: datetime) -> Pool:
             reasons["recent"] += 1
         elif d.annual_cap is not None and per_year[code] >= d.annual_cap:
             reasons["annual_cap"] += 1
-        elif d.drawn_this_year and any((code, it) in item_pairs for it in d.items):
+        elif d.drawn_this_year and code in drawn_for_items:
             reasons["drawn_this_year"] += 1
         else:
             sid = listed.get(risk or "", star)
@@ -284,7 +296,25 @@ def compute_pool(session: Session, rt: ResolvedTask, now: datetime) -> Pool:
             strata[sid].append(code.encode("ascii"))
     for codes in strata.values():
         codes.sort()
-    return Pool(strata, dict(sorted(reasons.items())), dict(sorted(uncovered.items())))
+    return Pool(
+        strata, dict(sorted(reasons.items())), dict(sorted(uncovered.items())), previous
+    )
+
+
+def _raw_rows(conn: Connection, query: Any) -> Iterator[tuple[Any, ...]]:
+    """Rows of ``query`` through the DB-API cursor of this transaction (SQL and parameters
+    compiled by SQLAlchemy for the dialect): several times faster than Core result rows
+    over a million-entity registry."""
+    compiled = query.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
+    params = compiled.construct_params()
+    args: Any = [params[k] for k in compiled.positiontup or []] if compiled.positional else params
+    cursor = conn.connection.cursor()
+    try:
+        cursor.execute(str(compiled), args)
+        while part := cursor.fetchmany(10_000):
+            yield from part
+    finally:
+        cursor.close()
 
 
 def _as_date(value: Any) -> date:
@@ -324,12 +354,7 @@ def build_roster(session: Session, rt: ResolvedTask, pool: Pool) -> Roster:
             )
         )
     ids = {x.id for x in inspectors}
-    all_codes = sorted(c for codes in pool.strata.values() for c in codes)
-
-    def in_pool(code: str) -> bool:
-        raw = code.encode("ascii", "replace")
-        k = bisect.bisect_left(all_codes, raw)
-        return k < len(all_codes) and all_codes[k] == raw
+    in_pool = pool.contains
 
     c = ConflictTable.__table__.c  # type: ignore[attr-defined]
     conflicts = {
@@ -339,9 +364,8 @@ def build_roster(session: Session, rt: ResolvedTask, pool: Pool) -> Roster:
         )
         if badge in ids and in_pool(code)
     }
-    _, _, previous_all = _history(session, "")
     previous = (
-        {(code, badge) for code, badge in previous_all if badge in ids and in_pool(code)}
+        {(code, badge) for code, badge in pool.previous if badge in ids and in_pool(code)}
         if rt.definition.rotation
         else set()
     )
@@ -390,6 +414,7 @@ class CheckReport:
     task_id: str
     findings: list[Finding]
     pool: Pool | None = None
+    roster: Roster | None = None
     sample_sizes: dict[str, int] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
@@ -431,6 +456,7 @@ def check_task(session: Session, task_id: str, now: datetime | None = None) -> C
     if total_targets == 0:
         add(Finding("fail", "check.nothing_to_draw", {}))
     roster = build_roster(session, rt, pool)
+    report.roster = roster
     rules = team_rules(rt)
     probe_rules = TeamRules(**{**rules.__dict__, "per_department": False})
     pairing_probe = Pairing(roster, probe_rules, rt.departments, b"\x00" * 64)
@@ -562,9 +588,8 @@ def announce(
                 detail=_params_text(first.params),
             )
         rt = _resolve_items(session, d)
-        pool = report.pool
-        assert pool is not None
-        roster = build_roster(session, rt, pool)
+        pool, roster = report.pool, report.roster
+        assert pool is not None and roster is not None
     nonce = secrets.token_bytes(32)
     announced_at = format_time(now)
     sources, round_no = sources_for(d, nonce, now)
