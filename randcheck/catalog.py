@@ -47,7 +47,13 @@ def render(key: str, lang: str, /, **params: Any) -> str:
 
     An unknown key renders as the key itself plus its parameters, so that a missing
     translation never hides an error; ``tests/test_catalog.py`` keeps that from happening.
+    A parameter pair ``<name>_key`` / ``<name>_params`` is rendered first, as ``{<name>}``.
     """
+    for name in [k[: -len("_key")] for k in params if k.endswith("_key")]:
+        # a nested message: ``<name>_key`` (a catalog key) rendered with ``<name>_params``
+        inner = params.pop(f"{name}_key")
+        inner_params = params.pop(f"{name}_params", {}) or {}
+        params[name] = render(str(inner), lang, **inner_params)
     texts = MESSAGES.get(key)
     if texts is None:
         extra = " ".join(f"{k}={v}" for k, v in sorted(params.items()))

@@ -38,3 +38,19 @@ def test_normalise_lang() -> None:
     assert normalise_lang("EN") == "en"
     assert normalise_lang("zh_CN.UTF-8") == "zh"
     assert normalise_lang(None) == "zh"
+
+
+def test_nested_message_is_rendered_in_the_same_language() -> None:
+    text = render(
+        "task.check_failed",
+        "en",
+        task="T1",
+        reason_key="check.capacity",
+        reason_params={"need": 10, "capacity": 4},
+    )
+    assert text == (
+        "task T1 failed its feasibility check: not enough inspectors: "
+        "10 assignments needed, at most 4 possible"
+    )
+    zh = render("task.check_failed", "zh", task="T1", reason_key="check.nothing_to_draw")
+    assert zh == "任务 T1 未通过可行性检查：没有可抽取的对象"

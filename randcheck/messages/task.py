@@ -2,46 +2,142 @@
 
 MESSAGES: dict[str, dict[str, str]] = {
     # definitions
-    "taskdef.bad_table": {"zh": "{file}：{field} 应为表（对象）", "en": "{file}: {field} must be a table (object)"},
-    "taskdef.bad_field": {"zh": "{file}：字段 {field} 的值 {value} 无效，应为 {expected}", "en": "{file}: field {field} has invalid value {value}; expected {expected}"},
-    "taskdef.missing": {"zh": "{file}：缺少必填字段 {field}", "en": "{file}: required field {field} is missing"},
-    "taskdef.unknown_field": {"zh": "{file}：未知字段 {field}", "en": "{file}: unknown field {field}"},
-    "taskdef.unreadable": {"zh": "{file} 不是有效的 TOML/JSON：{reason}", "en": "{file} is not valid TOML/JSON: {reason}"},
-    "taskdef.duplicate_task": {"zh": "{file}：任务编号 {task} 重复", "en": "{file}: task id {task} appears twice"},
-    "taskdef.undirected_filters": {"zh": "{file}：不定向抽查不能设置筛选条件（{field}）", "en": "{file}: an undirected draw cannot have filters ({field})"},
-    "taskdef.count_or_ratio": {"zh": "{file}：{field} 须且只能设置 count 或 ratio 之一", "en": "{file}: {field} needs exactly one of count or ratio"},
-    "taskdef.duplicate_stratum": {"zh": "{file}：{field} 中分层编号重复", "en": "{file}: duplicate stratum id in {field}"},
-    "taskdef.risk_twice": {"zh": "{file}：{field} 中同一风险类别出现在两个分层", "en": "{file}: a risk class appears in two strata in {field}"},
-    "taskdef.dates_order": {"zh": "{file}：{field} 早于检查开始日期", "en": "{file}: {field} is before the inspection start date"},
-    "taskdef.no_public_entropy": {"zh": "{file}：{field} 至少需要一个公开随机源（骰子、彩票或 drand）", "en": "{file}: {field} needs at least one public randomness source (dice, lottery or drand)"},
+    "taskdef.bad_table": {
+        "zh": "{file}：{field} 应为表（对象）",
+        "en": "{file}: {field} must be a table (object)",
+    },
+    "taskdef.bad_field": {
+        "zh": "{file}：字段 {field} 的值 {value} 无效，应为 {expected}",
+        "en": "{file}: field {field} has invalid value {value}; expected {expected}",
+    },
+    "taskdef.missing": {
+        "zh": "{file}：缺少必填字段 {field}",
+        "en": "{file}: required field {field} is missing",
+    },
+    "taskdef.unknown_field": {
+        "zh": "{file}：未知字段 {field}",
+        "en": "{file}: unknown field {field}",
+    },
+    "taskdef.unreadable": {
+        "zh": "{file} 不是有效的 TOML/JSON：{reason}",
+        "en": "{file} is not valid TOML/JSON: {reason}",
+    },
+    "taskdef.duplicate_task": {
+        "zh": "{file}：任务编号 {task} 重复",
+        "en": "{file}: task id {task} appears twice",
+    },
+    "taskdef.undirected_filters": {
+        "zh": "{file}：不定向抽查不能设置筛选条件（{field}）",
+        "en": "{file}: an undirected draw cannot have filters ({field})",
+    },
+    "taskdef.count_or_ratio": {
+        "zh": "{file}：{field} 须且只能设置 count 或 ratio 之一",
+        "en": "{file}: {field} needs exactly one of count or ratio",
+    },
+    "taskdef.duplicate_stratum": {
+        "zh": "{file}：{field} 中分层编号重复",
+        "en": "{file}: duplicate stratum id in {field}",
+    },
+    "taskdef.risk_twice": {
+        "zh": "{file}：{field} 中同一风险类别出现在两个分层",
+        "en": "{file}: a risk class appears in two strata in {field}",
+    },
+    "taskdef.dates_order": {
+        "zh": "{file}：{field} 早于检查开始日期",
+        "en": "{file}: {field} is before the inspection start date",
+    },
+    "taskdef.no_public_entropy": {
+        "zh": "{file}：{field} 至少需要一个公开随机源（骰子、彩票或 drand）",
+        "en": "{file}: {field} needs at least one public randomness source (dice, lottery or drand)",
+    },
     # tasks
-    "task.not_announced": {"zh": "任务 {task} 尚未公告", "en": "task {task} has not been announced"},
+    "task.not_announced": {
+        "zh": "任务 {task} 尚未公告",
+        "en": "task {task} has not been announced",
+    },
     "record.not_found": {"zh": "找不到抽取记录 {ref}", "en": "no draw record {ref}"},
     "task.not_found": {"zh": "找不到任务 {task}", "en": "no task {task}"},
-    "task.exists": {"zh": "任务 {task} 已存在（用 --replace 覆盖尚未公告的任务）", "en": "task {task} already exists (use --replace for a task not yet announced)"},
-    "task.already_announced": {"zh": "任务 {task} 已公告，不能再修改或重复公告", "en": "task {task} is already announced; it cannot be changed or announced again"},
-    "task.unknown_item": {"zh": "任务 {task}：抽查事项 {item} 不在事项清单中或已失效", "en": "task {task}: item {item} is not in the item list or is inactive"},
-    "task.bad_item_type": {"zh": "事项 {item} 的类型 {value!r} 应为 重点 或 一般", "en": "item {item} has type {value!r}; expected 重点 or 一般"},
-    "task.general_without_cap": {"zh": "一般检查事项 {item} 必须设置抽查比例上限", "en": "general item {item} must have a ratio cap"},
+    "task.exists": {
+        "zh": "任务 {task} 已存在（用 --replace 覆盖尚未公告的任务）",
+        "en": "task {task} already exists (use --replace for a task not yet announced)",
+    },
+    "task.already_announced": {
+        "zh": "任务 {task} 已公告，不能再修改或重复公告",
+        "en": "task {task} is already announced; it cannot be changed or announced again",
+    },
+    "task.unknown_item": {
+        "zh": "任务 {task}：抽查事项 {item} 不在事项清单中或已失效",
+        "en": "task {task}: item {item} is not in the item list or is inactive",
+    },
+    "task.bad_item_type": {
+        "zh": "事项 {item} 的类型 {value!r} 应为 重点 或 一般",
+        "en": "item {item} has type {value!r}; expected 重点 or 一般",
+    },
+    "task.general_without_cap": {
+        "zh": "一般检查事项 {item} 必须设置抽查比例上限",
+        "en": "general item {item} must have a ratio cap",
+    },
     "task.no_department": {"zh": "任务 {task} 没有实施部门", "en": "task {task} has no department"},
-    "task.check_failed": {"zh": "任务 {task} 未通过可行性检查：{reason}（{detail}）", "en": "task {task} failed its feasibility check: {reason} ({detail})"},
-    "task.drand_round_past": {"zh": "drand 轮次 {round} 不在公告时间之后", "en": "drand round {round} is not after the announcement time"},
+    "task.check_failed": {
+        "zh": "任务 {task} 未通过可行性检查：{reason}",
+        "en": "task {task} failed its feasibility check: {reason}",
+    },
+    "task.drand_round_past": {
+        "zh": "drand 轮次 {round} 不在公告时间之后",
+        "en": "drand round {round} is not after the announcement time",
+    },
     "task.created": {"zh": "已创建任务：{tasks}", "en": "Created tasks: {tasks}"},
-    "task.announced": {"zh": "任务 {task} 已公告并签名；公告摘要 {digest}", "en": "Task {task} announced and signed; announcement digest {digest}"},
+    "task.announced": {
+        "zh": "任务 {task} 已公告并签名；公告摘要 {digest}",
+        "en": "Task {task} announced and signed; announcement digest {digest}",
+    },
     "task.notice_written": {"zh": "公示公告已写入 {path}", "en": "Public notice written to {path}"},
-    "task.drand_at": {"zh": "drand 第 {round} 轮将于 {time}（UTC）产生", "en": "drand round {round} will be published at {time} (UTC)"},
-    "task.notice_failed": {"zh": "任务 {task} 已公告，但公告网页未能写出：{reason}。请运行 randcheck task notice {task} 重试", "en": "task {task} is announced, but its notice page could not be written: {reason}. Run `randcheck task notice {task}` to retry"},
-    "task.notice.help": {"zh": "（重新）写出已公告任务的公示公告网页 publish/<任务>/notice.html", "en": "(Re)write the public notice page publish/<task>/notice.html of an announced task"},
+    "task.drand_at": {
+        "zh": "drand 第 {round} 轮将于 {time}（UTC）产生",
+        "en": "drand round {round} will be published at {time} (UTC)",
+    },
+    "task.notice_failed": {
+        "zh": "任务 {task} 已公告，但公告网页未能写出：{reason}。请运行 randcheck task notice {task} 重试",
+        "en": "task {task} is announced, but its notice page could not be written: {reason}. Run `randcheck task notice {task}` to retry",
+    },
+    "task.notice.help": {
+        "zh": "（重新）写出已公告任务的公示公告网页 publish/<任务>/notice.html",
+        "en": "(Re)write the public notice page publish/<task>/notice.html of an announced task",
+    },
     "task.check_ok": {"zh": "任务 {task} 可以公告", "en": "Task {task} can be announced"},
-    "task.check_bad": {"zh": "任务 {task} 不能公告：请先处理上面标为“不通过”的问题", "en": "Task {task} cannot be announced: fix the findings marked FAIL above"},
-    "task.help": {"zh": "抽查任务：创建、查看、可行性检查、公告、公告网页", "en": "Inspection tasks: create, list, show, check, announce, notice."},
-    "task.create.help": {"zh": "从 TOML/JSON 文件创建任务（可为含多个 [[task]] 的年度抽查计划）", "en": "Create tasks from a TOML/JSON file (one task, or an annual plan of [[task]] tables)"},
+    "task.check_bad": {
+        "zh": "任务 {task} 不能公告：请先处理上面标为“不通过”的问题",
+        "en": "Task {task} cannot be announced: fix the findings marked FAIL above",
+    },
+    "task.help": {
+        "zh": "抽查任务：创建、查看、可行性检查、公告、公告网页",
+        "en": "Inspection tasks: create, list, show, check, announce, notice.",
+    },
+    "task.create.help": {
+        "zh": "从 TOML/JSON 文件创建任务（可为含多个 [[task]] 的年度抽查计划）",
+        "en": "Create tasks from a TOML/JSON file (one task, or an annual plan of [[task]] tables)",
+    },
     "task.list.help": {"zh": "列出任务", "en": "List tasks."},
-    "task.show.help": {"zh": "显示一个任务的定义和状态", "en": "Show one task's definition and status."},
-    "task.check.help": {"zh": "可行性检查：检查对象池、分层、比例上限、执法人员、试配对", "en": "Feasibility: pool, strata, ratio caps, inspectors, trial staffing"},
-    "task.announce.help": {"zh": "冻结名录快照、签名并记录公告（在任何随机数产生之前）", "en": "Freeze the snapshot, sign and log the announcement (before any randomness exists)"},
-    "task.arg.file": {"zh": "任务定义文件（.toml 或 .json，格式见 docs/tasks.md）", "en": "task definition file (.toml or .json; format in docs/tasks.md)"},
-    "task.opt.replace": {"zh": "覆盖尚未公告的同名任务", "en": "replace a task of the same id that is not yet announced"},
+    "task.show.help": {
+        "zh": "显示一个任务的定义和状态",
+        "en": "Show one task's definition and status.",
+    },
+    "task.check.help": {
+        "zh": "可行性检查：检查对象池、分层、比例上限、执法人员、试配对",
+        "en": "Feasibility: pool, strata, ratio caps, inspectors, trial staffing",
+    },
+    "task.announce.help": {
+        "zh": "冻结名录快照、签名并记录公告（在任何随机数产生之前）",
+        "en": "Freeze the snapshot, sign and log the announcement (before any randomness exists)",
+    },
+    "task.arg.file": {
+        "zh": "任务定义文件（.toml 或 .json，格式见 docs/tasks.md）",
+        "en": "task definition file (.toml or .json; format in docs/tasks.md)",
+    },
+    "task.opt.replace": {
+        "zh": "覆盖尚未公告的同名任务",
+        "en": "replace a task of the same id that is not yet announced",
+    },
     "task.opt.key": {"zh": "签名密钥名称", "en": "signing key name"},
     "task.col.id": {"zh": "编号", "en": "id"},
     "task.col.title": {"zh": "名称", "en": "title"},
@@ -62,33 +158,99 @@ MESSAGES: dict[str, dict[str, str]] = {
     "task.status.drawn": {"zh": "已抽取", "en": "drawn"},
     "task.passphrase": {"zh": "签名密钥“{name}”的口令", "en": "Passphrase of signing key '{name}'"},
     # feasibility findings
-    "check.uncovered_class": {"zh": "{count} 个对象的风险类别 {risk} 不属于任何分层（不得免抽）", "en": "{count} entities of risk class {risk} are in no stratum (no class may be exempt)"},
-    "check.empty_stratum": {"zh": "分层 {stratum} 没有符合条件的对象", "en": "stratum {stratum} has no eligible entity"},
-    "check.stratum": {"zh": "分层 {stratum}：{count} 个对象，抽取 {size} 个", "en": "stratum {stratum}: {count} entities, {size} to draw"},
+    "check.uncovered_class": {
+        "zh": "{count} 个对象的风险类别 {risk} 不属于任何分层（不得免抽）",
+        "en": "{count} entities of risk class {risk} are in no stratum (no class may be exempt)",
+    },
+    "check.empty_stratum": {
+        "zh": "分层 {stratum} 没有符合条件的对象",
+        "en": "stratum {stratum} has no eligible entity",
+    },
+    "check.stratum": {
+        "zh": "分层 {stratum}：{count} 个对象，抽取 {size} 个",
+        "en": "stratum {stratum}: {count} entities, {size} to draw",
+    },
     "check.nothing_to_draw": {"zh": "没有可抽取的对象", "en": "nothing to draw"},
-    "check.inspectors": {"zh": "执法人员：名录 {roster} 人，符合资质 {eligible} 人，专家 {experts} 人", "en": "inspectors: {roster} on the roster, {eligible} qualified, {experts} experts"},
-    "check.capacity": {"zh": "执法人员不足：需要 {need} 人次，最多可安排 {capacity} 人次", "en": "not enough inspectors: {need} assignments needed, at most {capacity} possible"},
-    "check.expert_capacity": {"zh": "专家不足：需要 {need} 人次，最多可安排 {capacity} 人次", "en": "not enough experts: {need} assignments needed, at most {capacity} possible"},
-    "check.department_empty": {"zh": "部门 {department} 没有符合条件的执法人员", "en": "department {department} has no eligible inspector"},
-    "check.per_department_min": {"zh": "每部门各一人要求每组至少 {departments} 名执法人员", "en": "one per department needs at least {departments} inspectors per team"},
-    "check.drand_past": {"zh": "drand 第 {round} 轮已经产生，不能作为未来随机源", "en": "drand round {round} is already public; it cannot be a future source"},
-    "check.trial_staffing": {"zh": "试配对：{targets} 个对象均可配齐检查组", "en": "trial staffing: all {targets} targets can be staffed"},
-    "check.trial_failed": {"zh": "试配对未能配齐（随机结果可能不同）：{reason} {detail}", "en": "trial staffing failed (a real seed may differ): {reason} {detail}"},
+    "check.inspectors": {
+        "zh": "执法人员：名录 {roster} 人，符合资质 {eligible} 人，专家 {experts} 人",
+        "en": "inspectors: {roster} on the roster, {eligible} qualified, {experts} experts",
+    },
+    "check.capacity": {
+        "zh": "执法人员不足：需要 {need} 人次，最多可安排 {capacity} 人次",
+        "en": "not enough inspectors: {need} assignments needed, at most {capacity} possible",
+    },
+    "check.expert_capacity": {
+        "zh": "专家不足：需要 {need} 人次，最多可安排 {capacity} 人次",
+        "en": "not enough experts: {need} assignments needed, at most {capacity} possible",
+    },
+    "check.department_empty": {
+        "zh": "部门 {department} 没有符合条件的执法人员",
+        "en": "department {department} has no eligible inspector",
+    },
+    "check.per_department_min": {
+        "zh": "每部门各一人要求每组至少 {departments} 名执法人员",
+        "en": "one per department needs at least {departments} inspectors per team",
+    },
+    "check.drand_past": {
+        "zh": "drand 第 {round} 轮已经产生，不能作为未来随机源",
+        "en": "drand round {round} is already public; it cannot be a future source",
+    },
+    "check.trial_staffing": {
+        "zh": "试配对：{targets} 个对象均可配齐检查组",
+        "en": "trial staffing: all {targets} targets can be staffed",
+    },
+    "check.trial_failed": {
+        "zh": "试配对未能配齐（随机结果可能不同）：{reason} {detail}",
+        "en": "trial staffing failed (a real seed may differ): {reason} {detail}",
+    },
     # draws
-    "draw.snapshot_changed": {"zh": "任务 {task} 的冻结快照与公告不符（{check}）：拒绝抽取", "en": "task {task}: the frozen snapshot no longer matches the announcement ({check}); refusing to draw"},
-    "draw.drand_wrong_round": {"zh": "drand 轮次为 {got}，公告的是第 {want} 轮", "en": "the drand round is {got}, but round {want} was announced"},
-    "draw.entropy_bad": {"zh": "熵文件中随机源 {source} 的格式不对：应为数字列表", "en": "the entropy file's source {source} is malformed: expected a list of numbers"},
-    "draw.entropy_missing": {"zh": "熵文件缺少随机源 {source}", "en": "the entropy file lacks source {source}"},
-    "draw.already_drawn": {"zh": "任务 {task} 已有正式抽取（或抽取中途已显示种子后中止）：如确需重抽，请用 --redraw --reason", "en": "task {task} already has an official draw (or a ceremony was aborted after its seed was shown): to draw again use --redraw --reason"},
-    "draw.nothing_to_redraw": {"zh": "任务 {task} 还没有正式抽取，不需要 --redraw", "en": "task {task} has no official draw yet; --redraw is not needed"},
-    "draw.practice_not_official": {"zh": "练习抽取永远不能成为正式记录", "en": "a practice draw can never become an official record"},
-    "draw.chain_moved": {"zh": "抽取期间工作区又产生了新记录（任务 {task}）：请重新开始", "en": "another record was made during this draw (task {task}): start again"},
-    "draw.superseded": {"zh": "记录 {record} 已被重抽取代，不能再替换", "en": "record {record} was superseded by a redraw; it cannot be substituted"},
+    "draw.snapshot_changed": {
+        "zh": "任务 {task} 的冻结快照与公告不符（{check}）：拒绝抽取",
+        "en": "task {task}: the frozen snapshot no longer matches the announcement ({check}); refusing to draw",
+    },
+    "draw.drand_wrong_round": {
+        "zh": "drand 轮次为 {got}，公告的是第 {want} 轮",
+        "en": "the drand round is {got}, but round {want} was announced",
+    },
+    "draw.entropy_bad": {
+        "zh": "熵文件中随机源 {source} 的格式不对：应为数字列表",
+        "en": "the entropy file's source {source} is malformed: expected a list of numbers",
+    },
+    "draw.entropy_missing": {
+        "zh": "熵文件缺少随机源 {source}",
+        "en": "the entropy file lacks source {source}",
+    },
+    "draw.already_drawn": {
+        "zh": "任务 {task} 已有正式抽取（或抽取中途已显示种子后中止）：如确需重抽，请用 --redraw --reason",
+        "en": "task {task} already has an official draw (or a ceremony was aborted after its seed was shown): to draw again use --redraw --reason",
+    },
+    "draw.nothing_to_redraw": {
+        "zh": "任务 {task} 还没有正式抽取，不需要 --redraw",
+        "en": "task {task} has no official draw yet; --redraw is not needed",
+    },
+    "draw.practice_not_official": {
+        "zh": "练习抽取永远不能成为正式记录",
+        "en": "a practice draw can never become an official record",
+    },
+    "draw.chain_moved": {
+        "zh": "抽取期间工作区又产生了新记录（任务 {task}）：请重新开始",
+        "en": "another record was made during this draw (task {task}): start again",
+    },
+    "draw.superseded": {
+        "zh": "记录 {record} 已被重抽取代，不能再替换",
+        "en": "record {record} was superseded by a redraw; it cannot be substituted",
+    },
     # exclusion reasons (SPEC §4)
     "exclusion.invalid": {"zh": "名录记录已失效", "en": "registry row inactive"},
     "exclusion.status": {"zh": "登记状态非存续", "en": "registration status not 存续"},
     "exclusion.recent": {"zh": "近期已检查", "en": "inspected recently"},
     "exclusion.annual_cap": {"zh": "已达年度检查次数上限", "en": "annual inspection cap reached"},
-    "exclusion.drawn_this_year": {"zh": "本年度已就同一事项被抽中", "en": "already drawn this year for the same item"},
-    "check.announced": {"zh": "任务已公告：以下结果按当前名录计算，不影响已冻结的快照", "en": "the task is already announced: these findings use the current registry, not the frozen snapshot"},
+    "exclusion.drawn_this_year": {
+        "zh": "本年度已就同一事项被抽中",
+        "en": "already drawn this year for the same item",
+    },
+    "check.announced": {
+        "zh": "任务已公告：以下结果按当前名录计算，不影响已冻结的快照",
+        "en": "the task is already announced: these findings use the current registry, not the frozen snapshot",
+    },
 }

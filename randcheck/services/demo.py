@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
 from randcheck.core.draw import drand
@@ -24,6 +25,7 @@ from randcheck.demo_data import write_demo
 from randcheck.errors import ConflictError
 from randcheck.services import draws, keys, publish, registry, tasks, verify
 from randcheck.services.audit import AuditLog, format_time
+from randcheck.store.audit_models import AuditEntry
 from randcheck.store.db import open_engine
 from randcheck.workspace import Workspace, init_workspace
 
@@ -51,20 +53,20 @@ annual_cap = 2
 [[strata]]
 id = "S1"
 risk = ["C", "D"]
-count = 10
+ratio = "1/25"
 reserve = 5
 
 [[strata]]
 id = "S2"
 risk = ["*"]
-count = 20
+ratio = "1/100"
 reserve = 5
 
 [teams]
 min_inspectors = 2
 per_department = true
 rotation = true
-max_load = 6
+max_load = 10
 inspect_from = "2023-09-18"
 inspect_to = "2023-10-31"
 
@@ -136,6 +138,18 @@ def prepare_folder(folder: Path) -> None:
     (folder / MARKER).write_text("randcheck demo workspace; safe to delete\n", "utf-8")
 
 
+def _require_empty(db_url: str) -> None:
+    """Refuse a database that already holds a workspace's data: the demo never mixes in."""
+    engine = open_engine(db_url)
+    try:
+        with engine.connect() as conn:
+            used = conn.execute(select(func.count()).select_from(AuditEntry)).scalar_one()
+    finally:
+        engine.dispose()
+    if used:
+        raise ConflictError("demo.db_in_use")
+
+
 def run_demo(
     folder: Path,
     passphrase: bytes,
@@ -160,6 +174,8 @@ def run_demo(
         if on_step is not None:
             on_step(s)
 
+    if db_url:
+        _require_empty(db_url)  # an explicit database (e.g. PostgreSQL) must be a fresh one
     prepare_folder(folder)
     ws: Workspace = Workspace(folder.resolve())
     engine_box: list[Engine] = []

@@ -296,9 +296,7 @@ def compute_pool(session: Session, rt: ResolvedTask, now: datetime) -> Pool:
             strata[sid].append(code.encode("ascii"))
     for codes in strata.values():
         codes.sort()
-    return Pool(
-        strata, dict(sorted(reasons.items())), dict(sorted(uncovered.items())), previous
-    )
+    return Pool(strata, dict(sorted(reasons.items())), dict(sorted(uncovered.items())), previous)
 
 
 def _raw_rows(conn: Connection, query: Any) -> Iterator[tuple[Any, ...]]:
@@ -582,10 +580,7 @@ def announce(
         if not report:
             first = next(f for f in report.findings if f.level == "fail")
             raise InputError(
-                "task.check_failed",
-                task=task_id,
-                reason=first.code,
-                detail=_params_text(first.params),
+                "task.check_failed", task=task_id, reason_key=first.code, reason_params=first.params
             )
         rt = _resolve_items(session, d)
         pool, roster = report.pool, report.roster

@@ -246,7 +246,7 @@ def test_every_entity_of_a_class_without_stratum_fails_the_check(
     with pytest.raises(InputError) as exc:
         tasks.announce(ws, engine, t, OPERATOR, "tester", ANNOUNCE_AT)
     assert exc.value.code == "task.check_failed"
-    assert exc.value.params["reason"] == "check.uncovered_class"
+    assert exc.value.params["reason_key"] == "check.uncovered_class"
     with Session(engine) as s:
         assert s.get(AnnouncementRow, t) is None
 

@@ -1,0 +1,56 @@
+"""`randcheck demo`: the README's main job, end to end on generated data."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.conftest import Cli
+
+
+def test_demo_runs_the_whole_story_and_verifies(cli: Cli, tmp_path: Path) -> None:
+    out = tmp_path / "demo"
+    r = cli("demo", "--out", str(out), "--entities", "2000", lang="zh")
+    assert r.exit_code == 0, r.output
+    bundle = out / "publish" / "DEMO-2023-001"
+    for name in ("index.html", "record.json", "announcement.json", "results.xlsx", "SHA256SUMS"):
+        assert (bundle / name).is_file(), name
+    assert "演示完成" in r.stdout and str(bundle) in r.stdout
+    assert "模拟时钟" in r.stderr  # the simulated clock is said on screen
+    # the bundle verifies again, from outside, against the office key alone
+    pub = out / "keys" / "office.pub"
+    v = cli("verify", str(bundle), "--trusted-keys", str(pub), "--json")
+    assert v.exit_code == 0, v.output
+    report = json.loads(v.stdout)
+    assert report["ok"] and report["task_id"] == "DEMO-2023-001"
+    assert {"entropy", "seed", "teams", "log.record", "files.signature"} <= {
+        c["name"] for c in report["checks"]
+    }
+    # the demo's own log is intact
+    lv = Cli(out, cli.db_url)("log", "verify")  # the demo used the --db it was given
+    assert lv.exit_code == 0, lv.output
+    # that database now holds the demo: a second demo into it is refused, nothing touched
+    before = sorted(p.name for p in out.iterdir())
+    again = cli("demo", "--out", str(tmp_path / "other"), lang="en")
+    assert again.exit_code == 1 and "fresh database" in again.stderr
+    assert sorted(p.name for p in out.iterdir()) == before
+    assert not (tmp_path / "other").exists()
+
+
+def test_demo_replaces_an_earlier_demo_but_never_other_folders(cli: Cli, tmp_path: Path) -> None:
+    out = tmp_path / "demo"
+    own_db = {"RANDCHECK_DATABASE_URL": ""}  # no --db: SQLite inside the demo folder
+    assert cli("demo", "--out", str(out), "--entities", "500", env=own_db).exit_code == 0
+    assert (out / "db" / "randcheck.sqlite").is_file()
+    first = (out / "publish" / "DEMO-2023-001" / "record.json").read_bytes()
+    assert cli("demo", "--out", str(out), "--entities", "500", env=own_db).exit_code == 0
+    # a fresh workspace: a new secret nonce gives a new record
+    assert (out / "publish" / "DEMO-2023-001" / "record.json").read_bytes() != first
+
+    busy = tmp_path / "mine"
+    busy.mkdir()
+    (busy / "notes.txt").write_text("keep me", "utf-8")
+    r = cli("demo", "--out", str(busy), lang="en", env=own_db)
+    assert r.exit_code == 1
+    assert "not empty" in r.stderr
+    assert [p.name for p in busy.iterdir()] == ["notes.txt"]
