@@ -20,6 +20,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import shutil
 import tempfile
 import zipfile
@@ -582,7 +583,15 @@ def results_xlsx(table: Sequence[Sequence[str]], stamp: str) -> bytes:
             z = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
             z.compress_type = zipfile.ZIP_DEFLATED
             z.external_attr = 0o644 << 16
-            dst.writestr(z, src.read(info.filename))
+            data = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                # openpyxl stamps "modified" with the wall clock at save time: pin it
+                data = re.sub(
+                    rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
+                    rb"\g<1>" + stamp.encode("ascii") + rb"\g<2>",
+                    data,
+                )
+            dst.writestr(z, data)
     return out.getvalue()
 
 

@@ -355,3 +355,26 @@ def test_copy_keeps_working(bundle: Path, tmp_path: Path) -> None:
     copy = tmp_path / "elsewhere" / "bundle"
     shutil.copytree(bundle, copy)
     assert files_of(copy) == files_of(bundle)
+
+
+def test_results_xlsx_does_not_depend_on_the_wall_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    # openpyxl stamps "modified" with datetime.now() at save time; two saves a second apart
+    # must still give the same bytes (publishing twice is byte-identical)
+    import datetime as dt
+
+    import openpyxl.writer.excel as excel
+
+    table = [["任务", "代码"], ["T1", "91320500MA1XXXXXX0"]]
+
+    class Clock(dt.datetime):
+        offset = 0
+
+        @classmethod
+        def now(cls, tz: dt.tzinfo | None = None) -> Clock:  # type: ignore[override]
+            base = dt.datetime(2030, 1, 1, 0, 0, cls.offset, tzinfo=tz)
+            return cls(*base.timetuple()[:6], tzinfo=tz)
+
+    monkeypatch.setattr(excel.datetime, "datetime", Clock)
+    first = publish.results_xlsx(table, "2023-09-15T11:01:03Z")
+    Clock.offset = 7
+    assert publish.results_xlsx(table, "2023-09-15T11:01:03Z") == first
