@@ -366,7 +366,7 @@ class Ceremony:
                 redraw_reason=self.redraw_reason,
             )
         except RandcheckError as exc:
-            self.abort("entropy", exc.code)
+            self.abort(self.stage, exc.code)
             raise
         self.stage = "seed"
         self.show_seed(body)
@@ -484,6 +484,7 @@ class Ceremony:
             if self.drand_text is not None:
                 doc["drand"] = self.drand_text
             evidence = draws.evidence_from_file(self.plan, doc, format_time(_now()), self.practice)
+            self.stage = "reveal"  # the nonce is shown with the evidence: the seed is known
             self.show_evidence(evidence)
             self.confirm("ceremony.confirm_entropy")
             return evidence
@@ -643,6 +644,8 @@ class Ceremony:
         return text
 
     def reveal_nonce(self, src: Mapping[str, Any]) -> dict[str, Any]:
+        # from here on every input of the seed is on screen: an abort forces a marked redraw
+        self.stage = "reveal"
         ev = draws.nonce_evidence(self.plan, self.practice)
         matches = nonce_commitment(bytes.fromhex(str(ev["value"]))) == src["commitment"]
         grid = Table.grid(padding=(0, 2))

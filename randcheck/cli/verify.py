@@ -35,14 +35,21 @@ def _read_key(path: Path) -> tuple[str, bytes]:
 
 
 def trusted_keys(app: AppContext, files: list[Path] | None) -> dict[str, bytes]:
-    """Keys from ``--trusted-keys`` files, else the workspace's own and trusted keys."""
+    """Keys from ``--trusted-keys`` files, else the workspace's own keys and the other offices'
+    trusted keys (not witnesses', not revoked ones)."""
     if files:
         return dict(_read_key(p) for p in files)
     ws = app.workspace
     if not ws.is_initialised():
         return {}
-    keys = dict(keys_svc.own_public_keys(ws, include_revoked=True))
-    keys.update(keys_svc.trusted_keys(ws))
+    # operator keys only: this workspace's own keys and other offices' keys, never a witness
+    # key (a witness co-signs, it cannot stand in for the office) and never a revoked key
+    keys = dict(keys_svc.own_public_keys(ws, include_revoked=False))
+    keys.update(
+        (k.key_id, k.public)
+        for k in keys_svc.trusted_entries(ws)
+        if k.role == "office" and not k.revoked
+    )
     return keys
 
 

@@ -41,7 +41,8 @@ from randcheck.workspace import Workspace
 PRACTICE_NONCE = hashlib.sha256(
     b"randcheck/draw/v1/practice-nonce (public, never official)"
 ).digest()
-SEEN_SEED_STAGES = ("seed", "targets", "teams", "sign")
+# stages at which every input of the seed has been shown (the nonce is revealed last)
+SEEN_SEED_STAGES = ("reveal", "seed", "targets", "teams", "sign")
 
 
 @dataclass

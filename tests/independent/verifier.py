@@ -329,16 +329,20 @@ def verify_draw(vec: dict[str, Any], keys: dict[str, bytes]) -> dict[str, Any]:
     # §6 entropy and seed
     srcs = ann["entropy"]
     need([s["type"] for s in srcs].count("nonce") == 1, "one nonce")
+    # §6.1: an official draw needs at least one source besides the operator's nonce
+    need(ann["practice"] or len(srcs) >= 2, "a public source")
+    need(len(srcs) == len(rec["entropy"]), "evidence count")
     encs = [
         encode_evidence(s, e, ann, rec["drawn_at"])
-        for s, e in zip(srcs, rec["entropy"], strict=False)
+        for s, e in zip(srcs, rec["entropy"], strict=True)
     ]
-    need(len(srcs) == len(rec["entropy"]), "evidence count")
     seed = derive_seed(a_digest, encs)
     need(seed.hex() == rec["seed"], "seed")
     # §6.3 selection
     targets = []
-    for s, rs in zip(ann["strata"], rec["strata"], strict=False):
+    # §9 record.binding: the record's strata are exactly the announcement's, in order
+    need([s["id"] for s in rec["strata"]] == [s["id"] for s in ann["strata"]], "strata")
+    for s, rs in zip(ann["strata"], rec["strata"], strict=True):
         key = expand(seed, tag("ticket") + lp(s["id"]), 64)
         ranked = sorted((ticket(key, c), c) for c in pops[s["id"]])
         n, r = s["sample_size"], s["reserve_size"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -16,6 +17,8 @@ from randcheck.errors import InputError, SignatureError, VerificationError
 
 _HEAD = b'{"signed":'
 _SEP = b',"signatures":['
+_KEYID = re.compile(r"[0-9a-f]{64}")
+_SIG = re.compile(r"[0-9a-f]{128}")
 
 
 @dataclass(frozen=True)
@@ -93,6 +96,10 @@ def open_envelope(data: bytes, kind: str | None = None) -> Envelope:
         if not isinstance(s, dict) or set(s) != {"keyid", "sig"}:
             raise VerificationError("proto.envelope_layout")
         if not all(isinstance(s[f], str) for f in ("keyid", "sig")):
+            raise VerificationError("proto.envelope_layout")
+        # lower-case hex of fixed length (SPEC §2): one byte string per signature, and the
+        # body/signatures separator cannot occur inside a signature object
+        if not (_KEYID.fullmatch(s["keyid"]) and _SIG.fullmatch(s["sig"])):
             raise VerificationError("proto.envelope_layout")
         pairs.append((s["keyid"], s["sig"]))
     if wrap(body, pairs) != data:

@@ -14,8 +14,8 @@ CHUNK = 1024
 TAG_PREFIX = SPEC_ID + "/"
 KINDS = ("announcement", "record", "addendum")
 
-_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z")  # ASCII digits only
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _HEX32 = re.compile(r"[0-9a-f]{64}")
 #: Visible ASCII: the code alphabet (SPEC §1).
 CODE_BYTES = bytes(range(0x21, 0x7F))

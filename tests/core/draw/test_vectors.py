@@ -139,3 +139,21 @@ def test_signing_key_is_the_documented_fixed_key() -> None:
     d = vector("draw.json")
     key = signing.private_from_seed(bytes.fromhex(d["signing_key_seed"]))
     assert signing.public_raw(key).hex() == d["public_key"]
+
+
+def test_independent_verifier_rejects_a_record_that_drops_a_stratum() -> None:
+    from randcheck.core.draw.envelope import signed
+
+    d, *_ = _inputs()
+    keys = {d["key_id"]: bytes.fromhex(d["public_key"])}
+    body = json.loads(d["record"])["signed"]
+    assert len(body["strata"]) > 1
+    body["strata"] = body["strata"][:-1]  # a whole stratum's targets quietly left out
+    body["teams"] = [
+        t
+        for t in body["teams"]
+        if t["stratum"] != json.loads(d["record"])["signed"]["strata"][-1]["id"]
+    ]
+    forged = signed(body, signing.private_from_seed(bytes.fromhex(d["signing_key_seed"]))).decode()
+    with pytest.raises(indep.Fail):
+        indep.verify_draw(dict(d, record=forged, addenda=[]), keys)
