@@ -97,8 +97,16 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "verify.what.chain": {"zh": "记录链（上一条记录）", "en": "record chain (previous record)"},
     "verify.what.results": {
-        "zh": "results.csv 与签名记录一致",
-        "en": "results.csv agrees with the signed record",
+        "zh": "results.csv 每一列与签名记录（含补充记录）及 inspectors.json 一致",
+        "en": "every column of results.csv agrees with the signed record, its addenda and inspectors.json",
+    },
+    "verify.what.results.xlsx": {
+        "zh": "results.xlsx 与 results.csv 逐行一致",
+        "en": "results.xlsx shows exactly results.csv, row for row",
+    },
+    "verify.what.page": {
+        "zh": "公示页 index.html 的抽中对象、检查组、记录摘要与核验码与签名记录一致",
+        "en": "the page index.html shows the record's targets, teams, digest and verification code",
     },
     "verify.what.files": {"zh": "SHA256SUMS 与每个文件一致", "en": "SHA256SUMS matches every file"},
     "verify.what.files.signature": {"zh": "SHA256SUMS 的签名", "en": "signature over SHA256SUMS"},
@@ -188,18 +196,99 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "上一条记录 {previous}… 为日志第 {seq} 条，先于本记录",
         "en": "previous record {previous}… is log entry {seq}, before this record",
     },
-    "verify.results_unreadable": {"zh": "results.csv 无法读取", "en": "results.csv cannot be read"},
+    "verify.results_unreadable": {
+        "zh": "{file} 无法读取（应为带 BOM 的 UTF-8 CSV）",
+        "en": "{file} cannot be read (expected UTF-8 CSV with a BOM)",
+    },
+    "verify.results_header": {
+        "zh": "{file} 的表头与 randcheck 的列不符",
+        "en": "the heading row of {file} is not randcheck's columns",
+    },
     "verify.results_row": {
         "zh": "results.csv 第 {row} 行与签名记录不符（应为 {entity}）",
         "en": "row {row} of results.csv disagrees with the signed record (expected {entity})",
+    },
+    "verify.results_cell": {
+        "zh": "results.csv 第 {row} 行“{column}”为“{got}”，签名记录为“{expected}”",
+        "en": "row {row} of results.csv, column {column}: “{got}”, the signed record says “{expected}”",
+    },
+    "verify.results_no_name": {
+        "zh": "results.csv 第 {row} 行（{entity}）缺少名称",
+        "en": "row {row} of results.csv ({entity}) has no name",
     },
     "verify.results_count": {
         "zh": "results.csv 有 {got} 行，签名记录有 {expected} 个检查对象",
         "en": "results.csv has {got} rows but the signed record has {expected} targets",
     },
+    "verify.inspectors_bad": {
+        "zh": "{file} 无效，或所列执法证号与 roster.json 不一致",
+        "en": "{file} is invalid or does not list exactly the badge numbers of roster.json",
+    },
+    "verify.inspector_unknown": {
+        "zh": "检查对象 {entity} 的检查人员 {badge} 不在 inspectors.json 中",
+        "en": "inspector {badge} of target {entity} is not in inspectors.json",
+    },
     "verify.results_ok": {
-        "zh": "{rows} 行与签名记录一致",
-        "en": "{rows} rows agree with the signed record",
+        "zh": "{rows} 行的任务、层、批次、代码、执法证号、检查人员姓名与备注均与签名记录及 inspectors.json 一致；企业名称没有签名来源（记录只含代码），仅检查其非空且在各文件中一致",
+        "en": "{rows} rows: task, stratum, batch, code, badge numbers, inspector names and notes agree with the signed record and inspectors.json; entity names have no signed source (the record holds codes only), so only that they are present and the same in every file is checked",
+    },
+    "verify.xlsx_unreadable": {"zh": "{file} 无法读取", "en": "{file} cannot be read"},
+    "verify.xlsx_sheets": {
+        "zh": "{file} 应只有一个工作表",
+        "en": "{file} must hold exactly one sheet",
+    },
+    "verify.xlsx_cell_type": {
+        "zh": "{file} 含有非文本单元格或自定义数字格式（可改变显示内容）",
+        "en": "{file} has a cell that is not plain text or has a custom number format (which can change what is shown)",
+    },
+    "verify.xlsx_row": {
+        "zh": "results.xlsx 第 {row} 行与 results.csv 不同",
+        "en": "row {row} of results.xlsx differs from results.csv",
+    },
+    "verify.xlsx_count": {
+        "zh": "results.xlsx 有 {got} 行，results.csv 有 {expected} 行",
+        "en": "results.xlsx has {got} rows, results.csv has {expected}",
+    },
+    "verify.xlsx_ok": {
+        "zh": "{rows} 行（含表头）与 results.csv 一致",
+        "en": "{rows} rows (heading included) match results.csv",
+    },
+    "verify.page_unreadable": {"zh": "{file} 不是 UTF-8 文本", "en": "{file} is not UTF-8 text"},
+    "verify.page_active": {
+        "zh": "公示页含有不允许的 <{tag}> 内容（脚本、外部资源、隐藏或改写文字的样式）",
+        "en": "the page has disallowed <{tag}> content (script, external resource, or style that hides or rewrites text)",
+    },
+    "verify.page_digest": {
+        "zh": "公示页上的记录摘要与 record.json 不符",
+        "en": "the record digest on the page is not record.json's",
+    },
+    "verify.page_code": {
+        "zh": "公示页上的核验码不是 {code}",
+        "en": "the verification code on the page is not {code}",
+    },
+    "verify.page_count": {
+        "zh": "公示页上的抽中户数不是 {count} 户",
+        "en": "the page does not say {count} targets",
+    },
+    "verify.page_tables": {
+        "zh": "公示页的 {table} 表格与签名记录的分层不符",
+        "en": "the page's {table} tables do not match the record's strata",
+    },
+    "verify.page_row": {
+        "zh": "公示页 {table} 表第 {row} 行与签名记录不符（应为 {entity}）",
+        "en": "row {row} of the page's {table} table disagrees with the signed record (expected {entity})",
+    },
+    "verify.page_rows": {
+        "zh": "公示页 {table} 表应恰有 {expected} 行且与签名记录一致",
+        "en": "the page's {table} table must have exactly {expected} rows agreeing with the signed record",
+    },
+    "verify.page_names": {
+        "zh": "{entity} 在公示页与 results.csv 中的名称不一致",
+        "en": "{entity} has different names on the page and in results.csv",
+    },
+    "verify.page_ok": {
+        "zh": "抽中名单、备选名单、{targets} 个检查对象的检查组、补充记录、记录摘要与核验码均与签名记录一致；企业名称与 results.csv 一致",
+        "en": "drawn and reserve lists, the teams of {targets} targets, addenda, record digest and verification code agree with the signed record; entity names match results.csv",
     },
     "verify.sums_malformed": {
         "zh": "SHA256SUMS 第 {line} 行格式无效",

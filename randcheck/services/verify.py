@@ -4,7 +4,8 @@ Every check is a named :class:`~randcheck.core.draw.replay.Check` (passed or fai
 catalog code and parameters).  The protocol checks come from the core replay
 (``announcement.*``, ``record.*``, ``population.*``, ``roster``, ``entropy``, ``seed``,
 ``selection.*``, ``teams``, ``addendum.*``); this module adds the bundle's own checks:
-``trust``, ``log.*``, ``chain``, ``results``, ``files`` and ``files.signature``.
+``trust``, ``log.*``, ``chain``, ``results``, ``results.xlsx``, ``page``, ``files`` and
+``files.signature``.
 
 Trust: the key in ``keys/operator.pub`` is never trusted because it is in the bundle (whoever
 could change the bundle could change the key).  The caller hands in the trusted keys
@@ -20,9 +21,11 @@ import io
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+from randcheck.catalog import render
 from randcheck.core import logverify, note, signing
 from randcheck.core.canonical import parse
 from randcheck.core.draw import commit, drand
@@ -36,7 +39,9 @@ from randcheck.errors import (
     NotFoundError,
     RandcheckError,
 )
+from randcheck.services.publish import _COLS as RESULT_COLUMNS
 from randcheck.services.publish import (
+    PUBLIC_INSPECTOR_FIELDS,
     SUMS,
     SUMS_SIG,
     result_rows,
@@ -321,42 +326,489 @@ def _chain_check(rec: Mapping[str, Any] | None, log: _Log, seqs: Mapping[str, in
     return _ok("chain", "verify.chain_logged", previous=prev[:16], seq=seq)
 
 
-def _results_check(
+# -- what the public reads: results.csv, results.xlsx, index.html -------------------------
+
+_NO_NAME = "（未登记姓名）"  # the page's text for a team member without a registered name
+_CSS_BANNED = re.compile(
+    r"content|:before|:after|url\(|@import|display:none|visibility|opacity|font-size:0|"
+    r"transparent|position|clip|text-indent|expression"
+)
+_ACTIVE = frozenset({"script", "iframe", "object", "embed", "link", "img", "svg", "template"})
+_VOID = frozenset(
+    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
+)
+
+
+@dataclass
+class _Node:
+    """An element of the parsed page: tag, attributes (first wins) and children."""
+
+    tag: str
+    attrs: dict[str, str]
+    children: list[_Node | str] = field(default_factory=list)
+
+    def text(self) -> str:
+        return "".join(c if isinstance(c, str) else c.text() for c in self.children)
+
+    def own(self) -> str:
+        return "".join(c for c in self.children if isinstance(c, str))
+
+    def classes(self) -> set[str]:
+        return set(self.attrs.get("class", "").split())
+
+    def walk(self) -> list[_Node]:
+        out: list[_Node] = []
+        for c in self.children:
+            if isinstance(c, _Node):
+                out.append(c)
+                out.extend(c.walk())
+        return out
+
+    def marked(self, name: str) -> _Node | None:
+        """The first descendant marked ``data-f="name"``."""
+        return next((n for n in self.walk() if n.attrs.get("data-f") == name), None)
+
+
+class _Page(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.root = _Node("#root", {})
+        self.stack = [self.root]
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        node = _Node(tag, {})
+        for k, v in attrs:
+            node.attrs.setdefault(k, v or "")
+        self.stack[-1].children.append(node)
+        if tag not in _VOID:
+            self.stack.append(node)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        node = _Node(tag, {})
+        for k, v in attrs:
+            node.attrs.setdefault(k, v or "")
+        self.stack[-1].children.append(node)
+
+    def handle_endtag(self, tag: str) -> None:
+        for i in range(len(self.stack) - 1, 0, -1):
+            if self.stack[i].tag == tag:
+                del self.stack[i:]
+                return
+
+    def handle_data(self, data: str) -> None:
+        self.stack[-1].children.append(data)
+
+
+@dataclass(frozen=True)
+class _Expected:
+    """What the signed documents (and inspectors.json) say the public files must show."""
+
+    task: str
+    rows: list[dict[str, Any]]  # result_rows after the addenda
+    table: list[list[str]]  # results.csv without the name column's values (left "")
+    inspectors: dict[str, str]  # badge -> name, from inspectors.json
+
+
+def _inspector_names(files: Mapping[str, bytes]) -> dict[str, str] | None:
+    """badge -> name from inspectors.json; None when it is missing or not the roster's list."""
+    try:
+        doc = parse(files.get("inspectors.json", b""))
+        roster = parse(files.get("roster.json", b""))
+        rows = doc["inspectors"]
+        ids = [str(r["id"]) for r in roster["inspectors"]]
+        names: dict[str, str] = {}
+        for r in rows:
+            if set(r) != set(PUBLIC_INSPECTOR_FIELDS) or not all(
+                isinstance(r[f], str) for f in PUBLIC_INSPECTOR_FIELDS
+            ):
+                return None
+            if r["badge_no"] in names:
+                return None
+            names[r["badge_no"]] = r["name"]
+    except (RandcheckError, KeyError, TypeError, AttributeError):
+        return None
+    return names if list(names) == ids else None
+
+
+def _expected(
     files: Mapping[str, bytes],
     ann: Announcement | None,
     rec: Mapping[str, Any] | None,
     adds: list[Envelope | None],
-) -> Check:
-    raw = files.get("results.csv")
-    if raw is None:
-        return _fail("results", "verify.missing_file", file="results.csv")
+) -> _Expected | Check:
+    """The expected public content, or the failed ``results`` check saying why there is none."""
     if ann is None or rec is None or any(a is None for a in adds):
         return _fail("results", "proto.check_skipped")
     try:
-        text = raw.decode("utf-8").removeprefix("\ufeff")
-        rows = list(csv.reader(io.StringIO(text, newline="")))
-    except (UnicodeDecodeError, csv.Error):
-        return _fail("results", "verify.results_unreadable")
-    try:
-        want = result_rows(ann, rec, [a.doc for a in adds if a is not None])
+        rows = result_rows(ann, rec, [a.doc for a in adds if a is not None])
     except (KeyError, TypeError, ValueError):
         return _fail("results", "proto.check_skipped")
-    got = [(r[1], r[3], r[5]) if len(r) >= 6 else tuple(r) for r in rows[1:]]
-    expect = [(w["stratum"], w["code"], ";".join(w["badges"])) for w in want]
-    if got != expect:
-        for i, (g, e) in enumerate(zip(got, expect, strict=False), start=2):
-            if g != e:
-                return _fail("results", "verify.results_row", row=i, entity=e[1])
-        return _fail("results", "verify.results_count", got=len(got), expected=len(expect))
-    for r in rows[1:]:
-        if len(r) < 1 or r[0] != ann.task.id:
-            return _fail(
-                "results",
-                "verify.results_row",
-                row=rows.index(r) + 1,
-                entity=r[3] if len(r) > 3 else "",
-            )
-    return _ok("results", "verify.results_ok", rows=len(expect))
+    names = _inspector_names(files)
+    if names is None:
+        return _fail("results", "verify.inspectors_bad", file="inspectors.json")
+    table = [[render(f"publish.col.{c}", "zh") for c in RESULT_COLUMNS]]
+    for r in rows:
+        for b in r["badges"]:
+            if b not in names:
+                return _fail("results", "verify.inspector_unknown", badge=b, entity=r["code"])
+        note_text = ""
+        if r["replaces"] is not None:
+            seq, old = r["replaces"]
+            note_text = render("publish.note.replacement", "zh", seq=seq, target=old)
+        elif r["team_changed"] is not None:
+            note_text = render("publish.note.team_changed", "zh", seq=r["team_changed"])
+        table.append(
+            [
+                ann.task.id,
+                r["stratum"],
+                "" if r["batch"] is None else str(r["batch"]),
+                r["code"],
+                "",
+                ";".join(r["badges"]),
+                ";".join(names[b] for b in r["badges"]),
+                note_text,
+            ]
+        )
+    return _Expected(ann.task.id, rows, table, names)
+
+
+def _csv_rows(files: Mapping[str, bytes]) -> list[list[str]] | None:
+    raw = files.get("results.csv")
+    if raw is None or not raw.startswith(b"\xef\xbb\xbf"):
+        return None
+    try:
+        return list(csv.reader(io.StringIO(raw[3:].decode("utf-8"), newline="")))
+    except (UnicodeDecodeError, csv.Error):
+        return None
+
+
+_NAME_COL = RESULT_COLUMNS.index("name")
+
+
+def _results_check(files: Mapping[str, bytes], exp: _Expected | Check) -> Check:
+    """Every column of results.csv against the signed record after its addenda."""
+    if "results.csv" not in files:
+        return _fail("results", "verify.missing_file", file="results.csv")
+    if isinstance(exp, Check):
+        return exp
+    rows = _csv_rows(files)
+    if rows is None:
+        return _fail("results", "verify.results_unreadable", file="results.csv")
+    if not rows or rows[0] != exp.table[0]:
+        return _fail("results", "verify.results_header", file="results.csv")
+    for i, (got, want) in enumerate(zip(rows[1:], exp.table[1:], strict=False), start=2):
+        if len(got) != len(want):
+            return _fail("results", "verify.results_row", row=i, entity=want[3])
+        for c, (g, w) in enumerate(zip(got, want, strict=True)):
+            if c == _NAME_COL:
+                if not g.strip():
+                    return _fail("results", "verify.results_no_name", row=i, entity=want[3])
+            elif g != w:
+                return _fail(
+                    "results",
+                    "verify.results_cell",
+                    row=i,
+                    column=render(f"publish.col.{RESULT_COLUMNS[c]}", "zh"),
+                    got=g[:60],
+                    expected=w,
+                )
+    if len(rows) != len(exp.table):
+        return _fail(
+            "results", "verify.results_count", got=len(rows) - 1, expected=len(exp.table) - 1
+        )
+    return _ok("results", "verify.results_ok", rows=len(rows) - 1)
+
+
+def _xlsx_rows(raw: bytes) -> list[list[str]] | str:
+    """The one sheet's rows as text (blank cells ""), or a failure code."""
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(io.BytesIO(raw), read_only=True, data_only=False)
+    except Exception:  # any damage in the zip or the XML: openpyxl raises many kinds
+        return "verify.xlsx_unreadable"
+    try:
+        if len(wb.worksheets) != 1:
+            return "verify.xlsx_sheets"
+        rows: list[list[str]] = []
+        for row in wb.worksheets[0].iter_rows():
+            out: list[str] = []
+            for cell in row:
+                value = getattr(cell, "value", None)
+                if value is None:
+                    out.append("")
+                    continue
+                if not isinstance(value, str) or cell.number_format != "General":
+                    return "verify.xlsx_cell_type"
+                out.append(value)
+            while out and out[-1] == "":
+                out.pop()
+            rows.append(out)
+        while rows and not rows[-1]:
+            rows.pop()
+        return rows
+    except Exception:  # a sheet that cannot be read to the end
+        return "verify.xlsx_unreadable"
+    finally:
+        wb.close()
+
+
+def _xlsx_check(files: Mapping[str, bytes]) -> Check:
+    """results.xlsx shows exactly results.csv, header row included."""
+    raw = files.get("results.xlsx")
+    if raw is None:
+        return _fail("results.xlsx", "verify.missing_file", file="results.xlsx")
+    csv_rows = _csv_rows(files)
+    if csv_rows is None:
+        return _fail("results.xlsx", "verify.results_unreadable", file="results.csv")
+    got = _xlsx_rows(raw)
+    if isinstance(got, str):
+        return _fail("results.xlsx", got, file="results.xlsx")
+    want = [list(r) for r in csv_rows]
+    for r in want:
+        while r and r[-1] == "":
+            r.pop()
+    for i, (g, w) in enumerate(zip(got, want, strict=False), start=1):
+        if g != w:
+            return _fail("results.xlsx", "verify.xlsx_row", row=i)
+    if len(got) != len(want):
+        return _fail("results.xlsx", "verify.xlsx_count", got=len(got), expected=len(want))
+    return _ok("results.xlsx", "verify.xlsx_ok", rows=len(want))
+
+
+def _members_text(badges: list[str], experts: list[bool], names: Mapping[str, str]) -> str:
+    return "、".join(
+        f"{names.get(b, '') or _NO_NAME}（{b}）" + ("专家" if e else "")
+        for b, e in zip(badges, experts, strict=True)
+    )
+
+
+def _rows(table: _Node) -> list[_Node]:
+    """The table's rows that are not heading rows (a heading row has th cells only)."""
+    out = []
+    for tr in (n for n in table.walk() if n.tag == "tr"):
+        cells = [c for c in tr.children if isinstance(c, _Node) and c.tag in ("td", "th")]
+        if cells and all(c.tag == "th" for c in cells):
+            continue
+        out.append(tr)
+    return out
+
+
+def _cell(row: _Node, name: str, own: bool = False) -> str | None:
+    node = row.marked(name)
+    if node is None:
+        return None
+    return node.own() if own else node.text()
+
+
+_Problem = tuple[str, dict[str, Any]]
+
+
+def _at(table: str, row: int, entity: str) -> _Problem:
+    return "verify.page_row", {"table": table, "row": row, "entity": entity}
+
+
+def _page_style(nodes: list[_Node]) -> _Problem | None:
+    """Nothing on the page may run, load, hide or rewrite the text the checks read."""
+    for n in nodes:
+        if n.tag in _ACTIVE or "style" in n.attrs or "hidden" in n.attrs:
+            return "verify.page_active", {"tag": n.tag}
+        if any(k.startswith("on") for k in n.attrs):
+            return "verify.page_active", {"tag": n.tag}
+        if n.tag == "style" and _CSS_BANNED.search(re.sub(r"\s+", "", n.text().lower())):
+            return "verify.page_active", {"tag": "style"}
+    return None
+
+
+def _page_summary(nodes: list[_Node], exp: _Expected, digest: str) -> _Problem | None:
+    digests = [n.text() for n in nodes if n.attrs.get("data-f") == "record-digest"]
+    codes = [n.text() for n in nodes if "code" in n.classes()]
+    if not digests or any(d != digest for d in digests):
+        return "verify.page_digest", {}
+    if not codes or any(c != short_code(digest) for c in codes):
+        return "verify.page_code", {"code": short_code(digest)}
+    counts = [n.text() for n in nodes if n.attrs.get("data-f") == "target-count"]
+    if counts != [f"{len(exp.rows)} 户"]:
+        return "verify.page_count", {"count": len(exp.rows)}
+    return None
+
+
+def _tables(nodes: list[_Node], cls: str) -> list[_Node]:
+    return [n for n in nodes if n.tag == "table" and cls in n.classes()]
+
+
+def _page_draw(
+    nodes: list[_Node],
+    rec: Mapping[str, Any],
+    adds: list[Mapping[str, Any]],
+    saw: dict[str, set[str]],
+) -> _Problem | None:
+    """Section 五: per stratum, every drawn code with rank, batch and replaced mark; reserves."""
+    replaced = {a["target"]: a["seq"] for a in adds if a["action"] == "replace_target"}
+    strata = [s for s in rec["strata"] if s["drawn"]]
+    tables = _tables(nodes, "drawn")
+    if [t.attrs.get("data-stratum") for t in tables] != [s["id"] for s in strata]:
+        return "verify.page_tables", {"table": "drawn"}
+    for table, s in zip(tables, strata, strict=True):
+        rows = _rows(table)
+        name = f"drawn {s['id']}"
+        for i, d in enumerate(s["drawn"], start=1):
+            if i > len(rows):
+                return _at(name, i, d["code"])
+            row = rows[i - 1]
+            seq = replaced.get(d["code"])
+            got = (
+                row.attrs.get("data-code"), row.attrs.get("data-stratum"),
+                row.attrs.get("data-batch"), _cell(row, "code"), _cell(row, "batch"),
+                _cell(row, "rank"), _cell(row, "replaced"),
+            )  # fmt: skip
+            batch = str(d["batch"])
+            tag = None if seq is None else f"已由第 {seq} 号补充记录替换"
+            if got != (d["code"], s["id"], batch, d["code"], batch, str(i), tag):
+                return _at(name, i, d["code"])
+            saw.setdefault(d["code"], set()).add(_cell(row, "name", own=True) or "")
+        if len(rows) != len(s["drawn"]):
+            return "verify.page_rows", {"table": name, "expected": len(s["drawn"])}
+    strata = [s for s in rec["strata"] if s["reserve"]]
+    tables = _tables(nodes, "reserve")
+    if [t.attrs.get("data-stratum") for t in tables] != [s["id"] for s in strata]:
+        return "verify.page_tables", {"table": "reserve"}
+    for table, s in zip(tables, strata, strict=True):
+        rows = _rows(table)
+        got_r = [(r.attrs.get("data-code"), _cell(r, "code"), _cell(r, "rank")) for r in rows]
+        want_r = [(r["code"], r["code"], str(i)) for i, r in enumerate(s["reserve"], start=1)]
+        if got_r != want_r:
+            return "verify.page_rows", {"table": f"reserve {s['id']}", "expected": len(want_r)}
+        for r in rows:
+            saw.setdefault(r.attrs.get("data-code", ""), set()).add(_cell(r, "name") or "")
+    return None
+
+
+def _page_teams(nodes: list[_Node], exp: _Expected, saw: dict[str, set[str]]) -> _Problem | None:
+    """Section 六: the current targets after the addenda, in results.csv order, with teams."""
+    tables = [n for n in nodes if n.tag == "table" and n.attrs.get("id") == "teams"]
+    if len(tables) != 1:
+        return "verify.page_tables", {"table": "teams"}
+    rows = _rows(tables[0])
+    for i, want in enumerate(exp.rows, start=1):
+        if i > len(rows):
+            return _at("teams", i, want["code"])
+        row = rows[i - 1]
+        batch = "" if want["batch"] is None else str(want["batch"])
+        got = (
+            row.attrs.get("data-code"), row.attrs.get("data-stratum"),
+            row.attrs.get("data-batch"), row.attrs.get("data-badges"), _cell(row, "code"),
+            _cell(row, "stratum"), _cell(row, "batch"), _cell(row, "members"),
+            _cell(row, "replacement"),
+        )  # fmt: skip
+        members = _members_text(want["badges"], want["experts"], exp.inspectors)
+        if got != (
+            want["code"], want["stratum"], batch, ";".join(want["badges"]), want["code"],
+            want["stratum"], batch or "—", members,
+            "替补" if want["replaces"] is not None else None,
+        ):  # fmt: skip
+            return _at("teams", i, want["code"])
+        saw.setdefault(want["code"], set()).add(_cell(row, "name", own=True) or "")
+    if len(rows) != len(exp.rows):
+        return "verify.page_rows", {"table": "teams", "expected": len(exp.rows)}
+    return None
+
+
+def _page_addenda(
+    nodes: list[_Node], adds: list[Mapping[str, Any]], inspectors: Mapping[str, str]
+) -> _Problem | None:
+    """Section 七: each addendum's number, target, replacement, inspector and new team."""
+    tables = [n for n in nodes if n.tag == "table" and n.attrs.get("id") == "addenda"]
+    if len(tables) != (1 if adds else 0):
+        return "verify.page_tables", {"table": "addenda"}
+    rows = _rows(tables[0]) if tables else []
+    if len(rows) != len(adds):
+        return "verify.page_rows", {"table": "addenda", "expected": len(adds)}
+    for row, a in zip(rows, adds, strict=True):
+        new = (a["replacement"] or {}).get("code")
+        badges = [str(m["id"]) for m in a["team"]]
+        got = (
+            row.attrs.get("data-seq"), _cell(row, "seq"), row.attrs.get("data-target"),
+            row.attrs.get("data-replacement"), row.attrs.get("data-inspector"),
+            row.attrs.get("data-badges"), _cell(row, "team"),
+        )  # fmt: skip
+        want = (
+            str(a["seq"]), str(a["seq"]), a["target"], new or "", a["inspector"] or "",
+            ";".join(badges), "、".join(f"{inspectors.get(b) or b}（{b}）" for b in badges),
+        )  # fmt: skip
+        shown = [
+            span.text()
+            for cell in (row.marked("target"), row.marked("replacement"))
+            if cell is not None
+            for span in cell.walk()
+            if "mono" in span.classes()
+        ]
+        codes = ([] if a["inspector"] else [a["target"]]) + ([new] if new else [])
+        if got != want or shown != codes or a["target"] not in (_cell(row, "target") or ""):
+            return _at("addenda", int(a["seq"]), a["target"])
+    return None
+
+
+def _page_problem(
+    page: _Node,
+    exp: _Expected,
+    rec: Mapping[str, Any],
+    adds: list[Mapping[str, Any]],
+    digest: str,
+    csv_names: Mapping[str, str],
+) -> _Problem | None:
+    """The first way the page disagrees with the signed documents, or None."""
+    nodes = page.walk()
+    saw: dict[str, set[str]] = {c: {n} for c, n in csv_names.items()}
+    problem = (
+        _page_style(nodes)
+        or _page_summary(nodes, exp, digest)
+        or _page_draw(nodes, rec, adds, saw)
+        or _page_teams(nodes, exp, saw)
+        or _page_addenda(nodes, adds, exp.inspectors)
+    )
+    if problem is not None:
+        return problem
+    for code in sorted(saw):  # one name per code across the page and results.csv
+        if len(saw[code]) > 1:
+            return "verify.page_names", {"entity": code}
+    return None
+
+
+def _page_check(
+    files: Mapping[str, bytes],
+    exp: _Expected | Check,
+    rec_env: Envelope | None,
+    adds: list[Envelope | None],
+) -> Check:
+    """index.html shows the record's targets, teams, digest and verification code."""
+    raw = files.get("index.html")
+    if raw is None:
+        return _fail("page", "verify.missing_file", file="index.html")
+    if isinstance(exp, Check) or rec_env is None:
+        return _fail("page", "proto.check_skipped")
+    try:
+        parser = _Page()
+        parser.feed(raw.decode("utf-8"))
+        parser.close()
+    except UnicodeDecodeError:
+        return _fail("page", "verify.page_unreadable", file="index.html")
+    rows = _csv_rows(files) or []
+    csv_names = {r[3]: r[_NAME_COL] for r in rows[1:] if len(r) == len(RESULT_COLUMNS)}
+    try:
+        problem = _page_problem(
+            parser.root,
+            exp,
+            rec_env.doc,
+            [a.doc for a in adds if a is not None],
+            rec_env.digest,
+            csv_names,
+        )
+    except (KeyError, TypeError, ValueError):
+        return _fail("page", "proto.check_skipped")
+    if problem is not None:
+        return _fail("page", problem[0], **problem[1])
+    return _ok("page", "verify.page_ok", targets=len(exp.rows))
 
 
 def _files_check(files: Mapping[str, bytes]) -> Check:
@@ -513,7 +965,10 @@ def verify_bundle(
         checks.append(_log_check(f"log.addendum.{i}", log, a.digest if a else None, seqs))
     checks.append(_order_check(log, seqs, ann, len(add_envs)))
     checks.append(_chain_check(rec_env.doc if rec_env else None, log, seqs))
-    checks.append(_results_check(files, ann, rec_env.doc if rec_env else None, add_envs))
+    expected = _expected(files, ann, rec_env.doc if rec_env else None, add_envs)
+    checks.append(_results_check(files, expected))
+    checks.append(_xlsx_check(files))
+    checks.append(_page_check(files, expected, rec_env, add_envs))
     checks.append(_files_check(files))
     checks.append(_sums_signature(files, keys))
 
