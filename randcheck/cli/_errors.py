@@ -7,6 +7,7 @@ from typing import Any
 import typer
 from rich.markup import escape
 from rich.table import Table
+from sqlalchemy.exc import SQLAlchemyError
 from typer.core import TyperGroup
 
 from randcheck.catalog import render
@@ -45,6 +46,18 @@ class RandcheckGroup(TyperGroup):
                 raise
             report(exc, lang)
             raise typer.Exit(exc.exit_code) from None
+        except SQLAlchemyError as exc:  # e.g. a read-only or locked database mid-command
+            app = ctx.obj
+            if getattr(app, "verbose", False):
+                raise
+            lang = getattr(app, "lang", "zh")
+            reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+            err.print(
+                f"[bold red]{render('error.prefix', lang)}[/]: "
+                + escape(render("db.failed", lang, reason=reason)),
+                markup=True,
+            )
+            raise typer.Exit(EXIT_CANNOT_RUN) from None
         except OSError as exc:
             app = ctx.obj
             if getattr(app, "verbose", False):
@@ -54,9 +67,9 @@ class RandcheckGroup(TyperGroup):
                 f"[bold red]{render('error.prefix', lang)}[/]: "
                 + escape(
                     render(
-                        "io.cannot_read",
+                        "io.failed",
                         lang,
-                        path=getattr(exc, "filename", "?"),
+                        path=getattr(exc, "filename", None) or "?",
                         reason=exc.strerror or str(exc),
                     )
                 ),

@@ -15,6 +15,7 @@ from datetime import date, datetime
 from typing import Any
 
 from randcheck.core.canonical import parse as parse_json
+from randcheck.core.draw import drand as _drand
 from randcheck.errors import InputError
 
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
@@ -27,6 +28,7 @@ MODES = {
     "不定向": "undirected",
 }
 DRAND_CHAINS = ("quicknet", "mainnet")
+LATEST_ROUND_TIME = 4102444800  # 2100-01-01T00:00:00Z
 
 
 @dataclass(frozen=True)
@@ -435,9 +437,12 @@ def parse_task(doc: Mapping[str, Any], source: str, where: str = "") -> TaskDef:
         chain = d.text("chain", "quicknet")
         if chain not in DRAND_CHAINS:
             raise d._bad("chain", "|".join(DRAND_CHAINS))
+        # a round fixed in advance must be published before 2100: beyond that it is a typo,
+        # and no time past year 9999 can even be written down
+        last_round = _drand.round_at(_drand.CHAINS[chain], LATEST_ROUND_TIME)
         drand = DrandDef(
             chain,
-            d.integer("round", None, 1, 2**53 - 1),
+            d.integer("round", None, 1, last_round),
             d.req_integer("delay", 600, 1, 30 * 86400),
         )
         d.finish()
@@ -446,6 +451,15 @@ def parse_task(doc: Mapping[str, Any], source: str, where: str = "") -> TaskDef:
         raise InputError("taskdef.no_public_entropy", file=source, field=e.where or "entropy")
     witnesses = r.texts("witnesses")
     planned = r.text("planned_draw_at", "")
+    if planned:
+        try:
+            when = datetime.fromisoformat(planned)
+        except ValueError:
+            when = None
+        if when is None or when.tzinfo is None:
+            raise r._bad(
+                "planned_draw_at", "date-time with time zone, e.g. 2026-12-01T09:00:00+08:00"
+            )
     r.finish()
     return TaskDef(
         id=task_id,

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
+
+from randcheck.errors import CannotRunError
 
 
 def fsync_dir(path: Path) -> None:
@@ -31,8 +34,15 @@ def atomic_open(path: Path, mode: int = 0o644) -> Iterator[IO[bytes]]:
     On an exception the temp file is removed and ``path`` is left exactly as it was.
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    if path.is_dir():
+        raise CannotRunError("io.cannot_write", path=str(path), reason=os.strerror(errno.EISDIR))
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise CannotRunError(
+            "io.cannot_write", path=str(path), reason=exc.strerror or str(exc)
+        ) from exc
     try:
         os.fchmod(fd, mode)
         with os.fdopen(fd, "wb") as fh:
@@ -40,6 +50,12 @@ def atomic_open(path: Path, mode: int = 0o644) -> Iterator[IO[bytes]]:
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
+    except OSError as exc:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise CannotRunError(
+            "io.cannot_write", path=str(path), reason=exc.strerror or str(exc)
+        ) from exc
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)

@@ -43,6 +43,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "无法读取 {path}：{reason}",
         "en": "cannot read {path}: {reason}",
     },
+    "db.failed": {
+        "zh": "数据库操作失败，未做任何更改：{reason}",
+        "en": "the database operation failed and nothing was changed: {reason}",
+    },
+    "io.failed": {"zh": "{path}：{reason}", "en": "{path}: {reason}"},
     "io.file_missing": {"zh": "文件不存在：{path}", "en": "file not found: {path}"},
     "opt.workspace": {
         "zh": "工作区目录（环境变量 RANDCHECK_HOME，默认当前目录）",

@@ -107,7 +107,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "ceremony.stage.checks": {"zh": "核对公告与快照", "en": "Announcement and snapshot checks"},
     "ceremony.stage.entropy": {"zh": "录入随机源", "en": "Entropy sources"},
-    "ceremony.stage.reveal": {"zh": "揭示随机源（含操作员随机数）", "en": "Entropy revealed (with the operator nonce)"},
+    "ceremony.stage.reveal": {
+        "zh": "揭示随机源（含操作员随机数）",
+        "en": "Entropy revealed (with the operator nonce)",
+    },
     "ceremony.stage.seed": {"zh": "随机种子", "en": "The seed"},
     "ceremony.stage.targets": {"zh": "抽中的检查对象", "en": "Drawn entities"},
     "ceremony.stage.teams": {"zh": "检查组", "en": "Inspection teams"},

@@ -588,6 +588,12 @@ def announce(
     nonce = secrets.token_bytes(32)
     announced_at = format_time(now)
     sources, round_no = sources_for(d, nonce, now)
+    # everything that can fail is computed before anything is signed or stored
+    chain_time = None
+    if round_no is not None and d.drand is not None:
+        chain_time = format_time(
+            datetime.fromtimestamp(drand.round_time(drand.CHAINS[d.drand.chain], round_no), UTC)
+        )
     body = build_announcement(
         task=rt.task,
         strata=strata_specs(d),
@@ -633,11 +639,6 @@ def announce(
         current.status = "announced"
         tx.session.add(current)
     notice, notice_error = _write_notice(ws, engine, task_id)
-    chain_time = None
-    if round_no is not None and d.drand is not None:
-        chain_time = format_time(
-            datetime.fromtimestamp(drand.round_time(drand.CHAINS[d.drand.chain], round_no), UTC)
-        )
     return AnnounceResult(
         task_id=task_id,
         digest=opened.digest,

@@ -46,7 +46,7 @@ def open_engine(url: str) -> Engine:
         raise CannotRunError(
             "db.cannot_open", url=_redact(url), reason=str(getattr(exc, "orig", None) or exc)
         ) from exc
-    except OSError as exc:
+    except (OSError, ImportError) as exc:  # ImportError: a --db driver that is not installed
         raise CannotRunError("db.cannot_open", url=_redact(url), reason=str(exc)) from exc
     return engine
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -57,3 +58,38 @@ def test_core_does_not_import_cli_libraries() -> None:
         "assert not bad, bad\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_a_database_driver_that_is_not_installed_is_a_clear_exit_3(ready_cli: Cli) -> None:
+    r = ready_cli(
+        "entities", "count", env={"RANDCHECK_DATABASE_URL": "mysql+nosuchdriver://u@h/db"}
+    )
+    assert r.exit_code == 3
+    assert "cannot open database" in r.stderr and "Traceback" not in r.output
+
+
+def test_a_read_only_database_is_exit_3_and_nothing_changes(
+    ready_cli: Cli, ws_root: Path, tmp_path: Path
+) -> None:
+    if not ready_cli.db_url.startswith("sqlite:"):
+        # PostgreSQL: every transaction read-only (the URL already carries options=...)
+        ro = ready_cli.db_url + "%20-cdefault_transaction_read_only%3Don"
+    else:
+        path = ready_cli.db_url.split(":///", 1)[1]
+        ro = f"sqlite:///file:{path}?mode=ro&uri=true"
+    csv = tmp_path / "e.csv"
+    csv.write_text("code,name\n91320500MA1XXXXXXC,甲\n", "utf-8")
+    before = sorted(p.name for p in (ws_root / "audit_logs").iterdir())
+    r = ready_cli("entities", "import", str(csv), env={"RANDCHECK_DATABASE_URL": ro})
+    assert r.exit_code == 3, r.output
+    assert "nothing was changed" in r.stderr and "Traceback" not in r.output
+    assert sorted(p.name for p in (ws_root / "audit_logs").iterdir()) == before
+    assert json.loads(ready_cli("entities", "count", "--json").stdout)["count"] == 0
+
+
+def test_writing_into_a_directory_names_it(ready_cli: Cli, tmp_path: Path) -> None:
+    target = tmp_path / "out.csv"
+    target.mkdir()
+    r = ready_cli("entities", "export", str(target))
+    assert r.exit_code == 3
+    assert f"cannot write {target}" in r.stderr and ".tmp" not in r.stderr

@@ -383,3 +383,29 @@ def test_round_trip_property(doc: dict[str, Any], name: str) -> None:
     again = from_stored(stored)
     assert again == d
     assert again.to_json() == stored
+
+
+def test_far_future_drand_round_and_bad_planned_time_are_field_errors() -> None:
+    import pytest
+
+    from randcheck.core.taskdef import parse_task
+    from randcheck.errors import InputError
+
+    base = {
+        "id": "T-1",
+        "title": "t",
+        "items": ["A07"],
+        "strata": [{"id": "S", "count": 1}],
+        "teams": {"inspect_from": "2026-12-01", "inspect_to": "2026-12-31"},
+        "entropy": {"drand": {"chain": "quicknet", "round": 99999999999999}},
+    }
+    with pytest.raises(InputError) as exc:
+        parse_task(base, "t.toml")
+    assert exc.value.params["field"] == "entropy.drand.round"
+    ok = dict(base, entropy={"drand": {"chain": "quicknet", "round": 657413}})
+    assert parse_task(ok, "t.toml").drand is not None
+    for bad in ("tomorrow", "2026-12-01T09:00:00"):  # no time zone: ambiguous
+        with pytest.raises(InputError) as exc:
+            parse_task(dict(ok, planned_draw_at=bad), "t.toml")
+        assert exc.value.params["field"] == "planned_draw_at"
+    assert parse_task(dict(ok, planned_draw_at="2026-12-01T09:00:00+08:00"), "t.toml")
