@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import errno
 import gzip
 import hashlib
 import io
@@ -715,6 +716,20 @@ def _write_tree(root: Path, files: Mapping[str, bytes]) -> None:
         fsync_dir(d)
 
 
+def _check_writable(folder: Path) -> None:
+    """``folder`` is, or can be created as, a writable directory; nothing is created here."""
+    probe = folder
+    while not probe.exists() and probe != probe.parent:
+        probe = probe.parent
+    if not probe.is_dir():
+        reason = os.strerror(errno.ENOTDIR)
+    elif not os.access(probe, os.W_OK | os.X_OK):
+        reason = os.strerror(errno.EACCES)
+    else:
+        return
+    raise CannotRunError("publish.cannot_write", path=str(folder), reason=reason)
+
+
 def publish_record(
     ws: Workspace,
     engine: Engine,
@@ -732,8 +747,9 @@ def publish_record(
     ``publish.bundle`` audit entry (task, record digest, SHA-256 of SHA256SUMS).
     """
     ws.require()
-    data, files, cp_size, new_cp = build_files(ws, engine, ref, key)
     parent = (out or ws.publish_dir).resolve()
+    _check_writable(parent)  # before anything is signed (a new checkpoint included)
+    data, files, cp_size, new_cp = build_files(ws, engine, ref, key)
     target = parent / folder_name(data.ann.task.id)
     try:
         parent.mkdir(parents=True, exist_ok=True)

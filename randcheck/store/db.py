@@ -35,7 +35,7 @@ def open_engine(url: str) -> Engine:
     try:
         if url.startswith("sqlite:"):
             path = url.split(":///", 1)[-1]
-            if path and path != ":memory:":
+            if path and path != ":memory:" and not path.startswith("file:"):  # file: = URI form
                 Path(path).parent.mkdir(parents=True, exist_ok=True)
             engine = create_engine(url)
             event.listen(engine, "connect", _sqlite_pragmas)

@@ -378,3 +378,21 @@ def test_results_xlsx_does_not_depend_on_the_wall_clock(monkeypatch: pytest.Monk
     first = publish.results_xlsx(table, "2023-09-15T11:01:03Z")
     Clock.offset = 7
     assert publish.results_xlsx(table, "2023-09-15T11:01:03Z") == first
+
+
+def test_publish_into_a_file_signs_nothing(drawn: Drawn, tmp_path: Path) -> None:
+    cli = drawn.cli()
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder", "utf-8")
+    audit = drawn.ws.audit_dir
+    # no checkpoint yet: a publish that went ahead would sign one first
+    shutil.rmtree(audit / "checkpoints", ignore_errors=True)
+    (audit / "checkpoint.txt").unlink(missing_ok=True)
+    before = {p: p.read_bytes() for p in sorted(audit.rglob("*")) if p.is_file()}
+    r = cli(
+        "publish", TASK_ID, "--out", str(blocker / "sub"),
+        env={"RANDCHECK_KEY_PASSPHRASE": PASSPHRASE},
+    )  # fmt: skip
+    assert r.exit_code == 3 and "Traceback" not in r.output
+    # no new checkpoint was signed, no log line written
+    assert {p: p.read_bytes() for p in sorted(audit.rglob("*")) if p.is_file()} == before
