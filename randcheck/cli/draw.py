@@ -49,6 +49,7 @@ from randcheck.cli.keys import PASSPHRASE_ENV
 from randcheck.core.draw import envelope
 from randcheck.core.draw.entropy import nonce_commitment
 from randcheck.errors import (
+    EXIT_CANNOT_RUN,
     EXIT_NO,
     CannotRunError,
     InputError,
@@ -70,9 +71,10 @@ MAX_JSON_LINES = 60  # a pasted drand round spread over more lines than this is 
 
 
 class PassphraseRefused(RandcheckError):
-    """A wrong passphrase at the ceremony or a substitution (exit 1: nothing was signed)."""
+    """A wrong passphrase at the ceremony or a substitution (exit 3, as everywhere: the
+    signature could not be made; nothing was signed)."""
 
-    exit_code = EXIT_NO
+    exit_code = EXIT_CANNOT_RUN
 
 
 class Declined(RandcheckError):
@@ -235,7 +237,7 @@ def load_key(
     """Decrypt own key ``name`` with the passphrase from ``env_var`` or a hidden prompt.
 
     A wrong passphrase from the environment fails at once; at the prompt, after ``attempts``
-    tries.  Either way ``PassphraseRefused`` (exit 1).
+    tries.  Either way ``PassphraseRefused`` (exit 3).
     """
     keys_svc.public_key(ws, name)  # a missing key fails before any prompt (exit 3)
     env = os.environ.get(env_var)

@@ -7,6 +7,7 @@ Exit codes: 0 ok, 1 refused (already exists, bad file), 2 usage, 3 could not run
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -25,6 +26,25 @@ PASSPHRASE_ENV = "RANDCHECK_KEY_PASSPHRASE"
 keys_app = typer.Typer(help=H("keys.help"), no_args_is_help=True, rich_markup_mode=None)
 
 
+def hidden_prompt(text: str) -> str:
+    """A hidden prompt; with no terminal and no input (a script without the environment
+    variable) it says so in the catalog's words instead of Click's English "Aborted!"."""
+    if not sys.stdin.isatty():
+        # piped input has no echo to hide: read one line (getpass would warn on the terminal)
+        sys.stderr.write(text + ": ")
+        sys.stderr.flush()
+        line = sys.stdin.readline()
+        sys.stderr.write("\n")
+        if not line:
+            raise CannotRunError("keys.no_passphrase", env=PASSPHRASE_ENV)
+        return line.rstrip("\r\n")
+    try:
+        value: str = typer.prompt(text, hide_input=True, err=True)
+    except typer.Abort as exc:
+        raise CannotRunError("keys.no_passphrase", env=PASSPHRASE_ENV) from exc
+    return value
+
+
 def get_passphrase(prompt_key: str, lang: str, confirm: bool = False, **params: str) -> bytes:
     """The passphrase from ``RANDCHECK_KEY_PASSPHRASE``, else a hidden prompt on the terminal.
 
@@ -33,9 +53,9 @@ def get_passphrase(prompt_key: str, lang: str, confirm: bool = False, **params: 
     env = os.environ.get(PASSPHRASE_ENV)
     if env:
         return env.encode("utf-8")
-    value: str = typer.prompt(render(prompt_key, lang, **params), hide_input=True, err=True)
+    value = hidden_prompt(render(prompt_key, lang, **params))
     if confirm:
-        again: str = typer.prompt(render("keys.prompt.confirm", lang), hide_input=True, err=True)
+        again = hidden_prompt(render("keys.prompt.confirm", lang))
         if again != value:
             raise CannotRunError("keys.passphrase_mismatch")
     if not value:

@@ -7,12 +7,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The live draw ceremony and substitutions. `randcheck draw TASK` is short for `randcheck draw run TASK` (spell it out for a task named run or substitute); `randcheck draw substitute RECORD --target CODE --reason TEXT` signs a substitution addendum.",
     },
     "ceremony.run.help": {
-        "zh": "主持任务的现场抽取：核对公告与快照，录入各随机源（骰子、彩票、drand、随机数揭示），显示种子、抽中对象与检查组，操作员签名（见证人可联署），保存并记入日志。Ctrl-C 或口令错误时不签名、不保存，只记录中止。退出码：0 完成；1 被拒绝（重复抽取、随机数据有误、口令错误、确认时回答否）；2 用法错误；3 无法运行；130 被中断。",
-        "en": "Run the live draw of a task: check the announcement and snapshot, take each entropy source (dice, lottery, drand, nonce reveal), show the seed, the drawn entities and the teams, sign as operator (witnesses may co-sign), store and log. Ctrl-C or a wrong passphrase signs and stores nothing and logs the abort. Exit codes: 0 done; 1 refused (second draw, bad entropy, wrong passphrase, 'no' at a confirmation); 2 usage; 3 could not run; 130 interrupted.",
+        "zh": "主持任务的现场抽取：核对公告与快照，录入各随机源（骰子、彩票、drand、随机数揭示），显示种子、抽中对象与检查组，操作员签名（见证人可联署），保存并记入日志。Ctrl-C 或口令错误时不签名、不保存，只记录中止。退出码：0 完成；1 被拒绝（重复抽取、随机数据有误、确认时回答否）；2 用法错误；3 无法运行（含口令错误）；130 被中断。",
+        "en": "Run the live draw of a task: check the announcement and snapshot, take each entropy source (dice, lottery, drand, nonce reveal), show the seed, the drawn entities and the teams, sign as operator (witnesses may co-sign), store and log. Ctrl-C or a wrong passphrase signs and stores nothing and logs the abort. Exit codes: 0 done; 1 refused (second draw, bad entropy, 'no' at a confirmation); 2 usage; 3 could not run (a wrong passphrase too); 130 interrupted.",
     },
     "ceremony.substitute.help": {
-        "zh": "替补：按协议确定地替换一个抽中对象（--target），或让一名检查人员回避（--target 与 --inspector），签发并记录附录。口令错误时退出码为 1。",
-        "en": "Substitution: deterministically replace a drawn entity (--target), or recuse an inspector (--target with --inspector); signs and logs an addendum. Exit code 1 on a wrong passphrase.",
+        "zh": "替补：按协议确定地替换一个抽中对象（--target），或让一名检查人员回避（--target 与 --inspector），签发并记录附录。口令错误时退出码为 3。",
+        "en": "Substitution: deterministically replace a drawn entity (--target), or recuse an inspector (--target with --inspector); signs and logs an addendum. Exit code 3 on a wrong passphrase.",
     },
     "ceremony.arg.task": {"zh": "任务编号", "en": "task id"},
     "ceremony.arg.record": {

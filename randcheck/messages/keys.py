@@ -1,6 +1,10 @@
 """Messages of ``randcheck keys`` (signing identity and trusted keys)."""
 
 MESSAGES: dict[str, dict[str, str]] = {
+    "keys.no_passphrase": {
+        "zh": "没有输入口令：在脚本中请设置环境变量 {env}",
+        "en": "no passphrase was entered: in a script, set the environment variable {env}",
+    },
     "keys.help": {
         "zh": "签名身份：本机关的 Ed25519 密钥与受信任的其他机关/见证方公钥。",
         "en": "Signing identity: this office's Ed25519 keys and trusted keys of other offices and witnesses.",

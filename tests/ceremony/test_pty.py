@@ -139,7 +139,7 @@ def test_wrong_passphrase_leaves_nothing(
     for _ in range(3):
         run.answer("操作员私钥 office 的口令", "not-the-passphrase")
     run.expect("抽取已中止")
-    assert run.finish() == 1
+    assert run.finish() == 3
     st = w.state(db_url)
     assert st["records"] == [] and st["log"][:-1] == before["log"]
     assert st["log"][-1] == (

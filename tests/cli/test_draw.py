@@ -155,7 +155,7 @@ def test_wrong_passphrase_stores_nothing_and_logs_abort(
 ) -> None:
     before = w.state(db_url)
     result = draw(announced, entropy, lang=lang, env={"RANDCHECK_KEY_PASSPHRASE": "wrong"})
-    assert result.exit_code == 1
+    assert result.exit_code == 3
     st = w.state(db_url)
     assert st["records"] == [] and st["log"][:-1] == before["log"]
     kind, payload = st["log"][-1]
@@ -179,7 +179,7 @@ def test_wrong_passphrase_stores_nothing_and_logs_abort(
 def test_wrong_witness_passphrase(announced: Any, entropy: Path, db_url: str) -> None:
     env = dict(OK_ENV, RANDCHECK_WITNESS_PASSPHRASE_ZHANG_SAN="nope")
     result = draw(announced, entropy, "--witness-key", "zhang-san", env=env)
-    assert result.exit_code == 1
+    assert result.exit_code == 3
     st = w.state(db_url)
     assert st["records"] == [] and st["log"][-1][0] == "draw.aborted"
 
@@ -386,7 +386,7 @@ def test_substitute_refusals(announced: Any, entropy: Path, db_url: str) -> None
         "x",
         env={"RANDCHECK_KEY_PASSPHRASE": "wrong"},
     )
-    assert wrong.exit_code == 1
+    assert wrong.exit_code == 3
     not_drawn = announced(
         "draw", "substitute", w.TASK, "--target", "91320500000000000X", "--reason", "x", env=OK_ENV
     )

@@ -109,3 +109,10 @@ def test_keys_need_a_workspace(cli: Any) -> None:
     r = cli("keys", "list")
     assert r.exit_code == 3
     assert "randcheck init" in r.stderr
+
+
+def test_no_passphrase_in_a_script_says_which_variable(ready_cli: Any) -> None:
+    r = ready_cli("keys", "init", input="", lang="zh")  # no terminal, no input, no variable
+    assert r.exit_code == 3
+    assert "RANDCHECK_KEY_PASSPHRASE" in r.stderr and "Aborted" not in r.output
+    assert "Traceback" not in r.output
