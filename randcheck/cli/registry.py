@@ -112,7 +112,7 @@ def _group(spec: svc.RegistrySpec) -> typer.Typer:
     @group.command("import", help=H("registry.import.help"))
     def import_cmd(
         ctx: typer.Context,
-        file: Annotated[Path, typer.Argument(help=H("registry.arg.file"))],
+        file: Annotated[Path, typer.Argument(help=H("registry.arg.file"), readable=False)],
         map_: Annotated[list[str] | None, typer.Option("--map", help=H("registry.opt.map"))] = None,
         replace: Annotated[bool, typer.Option("--replace", help=H("registry.opt.replace"))] = False,
         dry_run: Annotated[bool, typer.Option("--dry-run", help=H("registry.opt.dry_run"))] = False,

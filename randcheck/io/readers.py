@@ -262,8 +262,10 @@ class RowReader:
         self.mapping = dict(mapping or {})
         self.progress = progress
         if not path.is_file():
-            from randcheck.errors import NotFoundError
+            from randcheck.errors import CannotRunError, NotFoundError
 
+            if path.exists():  # a folder, a device: it is there, but not a file
+                raise CannotRunError("io.not_a_file", path=str(path))
             raise NotFoundError("io.file_missing", path=str(path))
         self.size = path.stat().st_size
         if self.size == 0:

@@ -48,6 +48,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "the database operation failed and nothing was changed: {reason}",
     },
     "io.failed": {"zh": "{path}：{reason}", "en": "{path}: {reason}"},
+    "io.not_a_file": {
+        "zh": "{path} 不是文件（是文件夹或设备）",
+        "en": "{path} is not a file (a folder or a device)",
+    },
     "io.file_missing": {"zh": "文件不存在：{path}", "en": "file not found: {path}"},
     "opt.workspace": {
         "zh": "工作区目录（环境变量 RANDCHECK_HOME，默认当前目录）",

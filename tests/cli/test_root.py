@@ -93,3 +93,10 @@ def test_writing_into_a_directory_names_it(ready_cli: Cli, tmp_path: Path) -> No
     r = ready_cli("entities", "export", str(target))
     assert r.exit_code == 3
     assert f"cannot write {target}" in r.stderr and ".tmp" not in r.stderr
+
+
+def test_importing_a_folder_says_it_is_not_a_file(ready_cli: Cli, tmp_path: Path) -> None:
+    folder = tmp_path / "e.csv"
+    folder.mkdir()
+    r = ready_cli("entities", "import", str(folder))
+    assert r.exit_code == 3 and "is not a file" in r.stderr
