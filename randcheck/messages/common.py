@@ -47,7 +47,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "数据库操作失败，未做任何更改：{reason}",
         "en": "the database operation failed and nothing was changed: {reason}",
     },
-    "io.failed": {"zh": "文件操作失败 {path}：{reason}", "en": "file operation failed on {path}: {reason}"},
+    "io.failed": {
+        "zh": "文件操作失败 {path}：{reason}",
+        "en": "file operation failed on {path}: {reason}",
+    },
     "io.not_a_file": {
         "zh": "{path} 不是文件（是文件夹或设备）",
         "en": "{path} is not a file (a folder or a device)",

@@ -216,6 +216,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "熵文件中随机源 {source} 的格式不对：应为数字列表",
         "en": "the entropy file's source {source} is malformed: expected a list of numbers",
     },
+    "draw.bad_evidence": {
+        "zh": "随机源“{source}”：{reason}",
+        "en": "entropy source '{source}': {reason}",
+    },
     "draw.entropy_missing": {
         "zh": "熵文件缺少随机源 {source}",
         "en": "the entropy file lacks source {source}",

@@ -188,7 +188,12 @@ def _check_one(source: Mapping[str, Any], ev: Mapping[str, Any], index: int) -> 
             source, ev, index, "0000-01-01T00:00:00Z", "9999-12-31T23:59:59Z", False
         )
     except VerificationError as exc:
-        raise InputError(exc.code, **exc.params) from exc
+        # name the source as the file and the screen do (its 1-based number and its name)
+        label = source.get("witness") or f"{source.get('name')} {source.get('period')}"
+        params = {**exc.params, "index": index + 1}
+        raise InputError(
+            "draw.bad_evidence", source=str(label), reason_key=exc.code, reason_params=params
+        ) from exc
 
 
 def nonce_evidence(plan: DrawPlan, practice: bool = False) -> dict[str, Any]:

@@ -421,4 +421,8 @@ def test_a_bad_roll_names_its_source(ws: Workspace, engine: Engine, task: str) -
     plan = draws.prepare(engine, task)
     with pytest.raises(InputError) as exc:
         draws.evidence_from_file(plan, {"dice": {"张三": [1, 2, 3, 4, 9]}}, DRAWN_AT)
-    assert exc.value.params["index"] == 1  # source 0 is the nonce; the dice are source 1
+    # the nonce is source #1 on screen and in the file order; the dice are #2, by 张三
+    assert exc.value.code == "draw.bad_evidence" and exc.value.params["source"] == "张三"
+    assert exc.value.params["reason_params"]["index"] == 2
+    text = str(exc.value)
+    assert "张三" in text and "9" in text and "1–6" in text
