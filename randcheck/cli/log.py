@@ -49,14 +49,18 @@ def show_cmd(
 ) -> None:
     app = get(ctx)
     ws = app.workspace.require()
-    entries = svc.AuditLog(ws, app.engine()).entries()[start:]
+    everything = svc.AuditLog(ws, app.engine()).entries()
+    entries = everything[start:]
     if limit is not None:
         entries = entries[:limit]
     if as_json:
         print_json(entries)
         return
     if not entries:
-        err.print(app.t("log.empty"))
+        if everything:
+            err.print(app.t("log.none_from", start=start, size=len(everything)))
+        else:
+            err.print(app.t("log.empty"))
         return
     table = Table()
     for col in ("seq", "time", "actor", "kind", "summary"):

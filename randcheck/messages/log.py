@@ -74,6 +74,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "log.col.summary": {"zh": "摘要", "en": "Summary"},
     "log.col.where": {"zh": "位置", "en": "Where"},
     "log.col.problem": {"zh": "问题", "en": "Problem"},
+    "log.none_from": {
+        "zh": "审计日志共 {size} 条，从序号 {start} 起没有记录",
+        "en": "The audit log has {size} entries; none from seq {start} on",
+    },
     "log.empty": {"zh": "审计日志为空", "en": "The audit log is empty"},
     "log.where": {"zh": "条目 {seq}（第 {line} 行）", "en": "entry {seq} (line {line})"},
     "log.where_seq": {"zh": "条目 {seq}", "en": "entry {seq}"},

@@ -223,3 +223,10 @@ def test_interrupted_write_is_repaired_by_next_write(logged: Any) -> None:
     assert logged("keys", "init", "--name", "k5", env=ENV).exit_code == 0
     assert _log_path(logged).read_bytes().startswith(full)
     assert _verify(logged)[0] == 0
+
+
+def test_show_from_past_the_end_is_not_called_empty(ready_cli: Any) -> None:
+    env = {"RANDCHECK_KEY_PASSPHRASE": "pw-123456"}
+    assert ready_cli("keys", "init", env=env).exit_code == 0  # one entry
+    r = ready_cli("log", "show", "--from", "9999")
+    assert r.exit_code == 0 and "has 1 entries" in r.stderr and "empty" not in r.stderr
