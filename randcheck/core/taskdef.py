@@ -177,12 +177,14 @@ class _Reader:
     def _name(self, key: str) -> str:
         return f"{self.where}.{key}" if self.where else key
 
-    def _bad(self, key: str, expected: str) -> InputError:
+    def _bad(self, key: str, expected: str, **params: Any) -> InputError:
+        """``expected`` is a ``taskdef.exp.*`` catalog key, rendered in the user's language."""
         return InputError(
             "taskdef.bad_field",
             file=self.source,
             field=self._name(key),
-            expected=expected,
+            expected_key=expected,
+            expected_params=params,
             value=repr(self.doc.get(key))[:80],
         )
 
@@ -204,10 +206,10 @@ class _Reader:
         if isinstance(value, datetime | date):
             value = value.isoformat()
         if not isinstance(value, str) or (not value.strip() and default is None):
-            raise self._bad(key, "text")
+            raise self._bad(key, "taskdef.exp.text")
         value = value.strip()
         if pattern is not None and not pattern.match(value):
-            raise self._bad(key, pattern.pattern)
+            raise self._bad(key, "taskdef.exp.pattern", pattern=pattern.pattern)
         return value
 
     def integer(self, key: str, default: int | None, lo: int, hi: int = 2**31) -> int | None:
@@ -215,7 +217,7 @@ class _Reader:
         if value is None:
             return default
         if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
-            raise self._bad(key, f"integer {lo}..{hi}")
+            raise self._bad(key, "taskdef.exp.int", lo=lo, hi=hi)
         return value
 
     def req_integer(self, key: str, default: int, lo: int, hi: int = 2**31) -> int:
@@ -228,7 +230,7 @@ class _Reader:
         if value is None:
             return default
         if not isinstance(value, bool):
-            raise self._bad(key, "true/false")
+            raise self._bad(key, "taskdef.exp.bool")
         return value
 
     def texts(self, key: str, default: Sequence[str] = ()) -> tuple[str, ...]:
@@ -238,10 +240,10 @@ class _Reader:
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-            raise self._bad(key, "list of texts")
+            raise self._bad(key, "taskdef.exp.texts")
         out = tuple(v.strip() for v in value)
         if len(set(out)) != len(out):
-            raise self._bad(key, "no duplicates")
+            raise self._bad(key, "taskdef.exp.unique")
         return out
 
     def table(self, key: str) -> _Reader:
@@ -255,7 +257,7 @@ class _Reader:
         if isinstance(value, Mapping):
             value = [value]
         if not isinstance(value, list):
-            raise self._bad(key, "list of tables")
+            raise self._bad(key, "taskdef.exp.tables")
         return [_Reader(v, f"{self._name(key)}[{i}]", self.source) for i, v in enumerate(value)]
 
     def date(self, key: str) -> str:
@@ -266,7 +268,7 @@ class _Reader:
         try:
             return date.fromisoformat(text).isoformat()
         except ValueError as exc:
-            raise self._bad(key, "date YYYY-MM-DD") from exc
+            raise self._bad(key, "taskdef.exp.date") from exc
 
     def finish(self) -> None:
         unknown = sorted(set(self.doc) - self.used)
@@ -285,12 +287,20 @@ def parse_ratio(text: str, source: str, where: str) -> tuple[int, int]:
         p = _PERCENT.match(text)
         if not p:
             raise InputError(
-                "taskdef.bad_field", file=source, field=where, expected="p/q or n%", value=text
+                "taskdef.bad_field",
+                file=source,
+                field=where,
+                expected_key="taskdef.exp.ratio",
+                value=text,
             )
         num, den = int(p.group(1)), 100
     if not 1 <= num <= den:
         raise InputError(
-            "taskdef.bad_field", file=source, field=where, expected="0 < ratio <= 1", value=text
+            "taskdef.bad_field",
+            file=source,
+            field=where,
+            expected_key="taskdef.exp.ratio_range",
+            value=text,
         )
     return num, den
 
@@ -351,7 +361,7 @@ def parse_task(doc: Mapping[str, Any], source: str, where: str = "") -> TaskDef:
     departments = r.texts("departments")
     mode_text = r.text("mode", "directed")
     if mode_text not in MODES:
-        raise r._bad("mode", "directed|undirected|定向|不定向")
+        raise r._bad("mode", "taskdef.exp.one_of", values="directed|undirected|定向|不定向")
     mode = MODES[mode_text]
     f = r.table("filters")
     region, industry = f.texts("region"), f.texts("industry")
@@ -370,13 +380,13 @@ def parse_task(doc: Mapping[str, Any], source: str, where: str = "") -> TaskDef:
         sid = s.text("id", pattern=_ID)
         risk = s.texts("risk", ("*",))
         if not risk:  # a stratum no entity could ever be in
-            raise s._bad("risk", "non-empty list of risk classes")
+            raise s._bad("risk", "taskdef.exp.risk")
         count = s.integer("count", None, 0)
         ratio_text = s.raw("ratio")
         ratio = None
         if ratio_text is not None:
             if not isinstance(ratio_text, str):
-                raise s._bad("ratio", "p/q or n%")
+                raise s._bad("ratio", "taskdef.exp.ratio")
             ratio = parse_ratio(ratio_text, source, s._name("ratio"))
         if (count is None) == (ratio is None):
             raise InputError("taskdef.count_or_ratio", file=source, field=s.where)
@@ -416,27 +426,27 @@ def parse_task(doc: Mapping[str, Any], source: str, where: str = "") -> TaskDef:
         )
         dt.finish()
         if any(x.witness == die.witness for x in dice):
-            raise dt._bad("witness", "a witness named once")
+            raise dt._bad("witness", "taskdef.exp.witness_once")
         dice.append(die)
     lottery: list[LotteryDef] = []
     for lt in e.tables("lottery"):
         lo = lt.req_integer("min", 0, 0, 2**32 - 1)
         hi = lt.req_integer("max", 9, 0, 2**32 - 1)
         if hi < lo:
-            raise lt._bad("max", f">= {lo}")
+            raise lt._bad("max", "taskdef.exp.at_least", lo=lo)
         lot = LotteryDef(
             lt.text("name"), lt.text("period"), lt.req_integer("count", 3, 1, 64), lo, hi
         )
         lt.finish()
         if any(x.name == lot.name for x in lottery):
-            raise lt._bad("name", "a lottery named once")
+            raise lt._bad("name", "taskdef.exp.lottery_once")
         lottery.append(lot)
     drand: DrandDef | None = None
     if e.has("drand"):
         d = e.table("drand")
         chain = d.text("chain", "quicknet")
         if chain not in DRAND_CHAINS:
-            raise d._bad("chain", "|".join(DRAND_CHAINS))
+            raise d._bad("chain", "taskdef.exp.one_of", values="|".join(DRAND_CHAINS))
         # a round fixed in advance must be published before 2100: beyond that it is a typo,
         # and no time past year 9999 can even be written down
         last_round = _drand.round_at(_drand.CHAINS[chain], LATEST_ROUND_TIME)
@@ -457,9 +467,7 @@ def parse_task(doc: Mapping[str, Any], source: str, where: str = "") -> TaskDef:
         except ValueError:
             when = None
         if when is None or when.tzinfo is None:
-            raise r._bad(
-                "planned_draw_at", "date-time with time zone, e.g. 2026-12-01T09:00:00+08:00"
-            )
+            raise r._bad("planned_draw_at", "taskdef.exp.datetime")
     r.finish()
     return TaskDef(
         id=task_id,

@@ -50,6 +50,32 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "{file}：{field} 至少需要一个公开随机源（骰子、彩票或 drand）",
         "en": "{file}: {field} needs at least one public randomness source (dice, lottery or drand)",
     },
+    # what a definition field expects (the {expected} of taskdef.bad_field)
+    "taskdef.exp.text": {"zh": "文本", "en": "text"},
+    "taskdef.exp.bool": {"zh": "true 或 false", "en": "true or false"},
+    "taskdef.exp.texts": {"zh": "文本列表", "en": "a list of texts"},
+    "taskdef.exp.unique": {"zh": "不重复的值", "en": "no duplicates"},
+    "taskdef.exp.tables": {"zh": "表（对象）的列表", "en": "a list of tables"},
+    "taskdef.exp.date": {"zh": "日期 YYYY-MM-DD", "en": "a date YYYY-MM-DD"},
+    "taskdef.exp.datetime": {
+        "zh": "带时区的时间，如 2026-12-01T09:00:00+08:00",
+        "en": "a date-time with time zone, e.g. 2026-12-01T09:00:00+08:00",
+    },
+    "taskdef.exp.ratio": {"zh": "比例 p/q 或 n%", "en": "a ratio p/q or n%"},
+    "taskdef.exp.ratio_range": {
+        "zh": "大于 0 且不超过 1 的比例",
+        "en": "a ratio above 0 and at most 1",
+    },
+    "taskdef.exp.risk": {"zh": "非空的风险类别列表", "en": "a non-empty list of risk classes"},
+    "taskdef.exp.witness_once": {"zh": "每名见证人只出现一次", "en": "each witness named once"},
+    "taskdef.exp.lottery_once": {"zh": "每种彩票只出现一次", "en": "each lottery named once"},
+    "taskdef.exp.int": {"zh": "{lo} 到 {hi} 之间的整数", "en": "an integer from {lo} to {hi}"},
+    "taskdef.exp.at_least": {"zh": "不小于 {lo}", "en": "at least {lo}"},
+    "taskdef.exp.pattern": {
+        "zh": "字母、数字和 . _ -（最长 64 个字符，形如 {pattern}）",
+        "en": "letters, digits and . _ - (at most 64 characters, {pattern})",
+    },
+    "taskdef.exp.one_of": {"zh": "以下之一：{values}", "en": "one of {values}"},
     # tasks
     "task.not_announced": {
         "zh": "任务 {task} 尚未公告",
