@@ -45,7 +45,7 @@ from typer.core import TyperGroup
 from randcheck.catalog import render
 from randcheck.cli._console import H, err, out, print_json
 from randcheck.cli._context import AppContext, get
-from randcheck.cli.keys import PASSPHRASE_ENV
+from randcheck.cli.keys import PASSPHRASE_ENV, hidden_prompt
 from randcheck.core.draw import envelope
 from randcheck.core.draw.entropy import nonce_commitment
 from randcheck.errors import (
@@ -245,10 +245,7 @@ def load_key(
         if env:
             passphrase = env.encode("utf-8")
         else:
-            value: str = typer.prompt(
-                prompt, hide_input=True, err=True, default="", show_default=False
-            )
-            passphrase = value.encode("utf-8")
+            passphrase = hidden_prompt(prompt).encode("utf-8")
         try:
             if not passphrase:
                 raise CannotRunError("keys.bad_passphrase")
