@@ -23,7 +23,8 @@ from randcheck.core import signing
 from randcheck.core.canonical import canonical, parse
 from randcheck.core.draw import drand, entropy, envelope, record
 from randcheck.core.draw.announce import parse_announcement
-from randcheck.core.draw.commit import population_root
+from randcheck.core.draw.codes import Codes
+from randcheck.core.draw.commit import parse_population_file, population_root
 from randcheck.core.draw.model import Roster
 from randcheck.errors import ConflictError, InputError, NotFoundError, VerificationError
 from randcheck.services.audit import AuditLog, format_time
@@ -33,7 +34,6 @@ from randcheck.services.snapshots import (
     announcement_row,
     find_record,
     load_population,
-    population_codes,
 )
 from randcheck.store.draw_models import AddendumRow, RecordRow, TaskRow
 from randcheck.workspace import Workspace
@@ -55,7 +55,7 @@ class DrawPlan:
     digest: str
     doc: dict[str, Any]
     sources: list[dict[str, Any]]
-    population: dict[str, list[bytes]]
+    population: dict[str, Codes]
     roster: Roster
     nonce: bytes
     previous_record: str | None
@@ -90,10 +90,15 @@ def prepare(engine: Engine, task_id: str) -> DrawPlan:
     env = envelope.open_envelope(ann_row.envelope, "announcement")
     doc = dict(env.doc)
     ann = parse_announcement(doc)
-    population = population_codes(files)
+    population: dict[str, Codes] = {}
     checks: list[tuple[str, bool, str]] = []
     for plan in ann.strata:
-        codes = population.get(plan.id, [])
+        try:
+            codes = parse_population_file(files.get(plan.id, b""), plan.id)
+        except InputError:  # a stored snapshot that is no longer a population file
+            codes = Codes(b"")
+            checks.append((f"snapshot.{plan.id}", False, plan.root[:16]))
+        population[plan.id] = codes
         ok = len(codes) == plan.count and population_root(codes) == plan.root
         checks.append((f"snapshot.{plan.id}", ok, f"{plan.count} / {plan.root[:16]}"))
     roster = Roster.from_document(parse(ann_row.roster))

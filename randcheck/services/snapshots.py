@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
+from randcheck.core.draw.codes import Codes
+from randcheck.core.draw.commit import parse_population_file
 from randcheck.errors import NotFoundError
 from randcheck.store.draw_models import AddendumRow, AnnouncementRow, RecordRow, SnapshotPart
 
@@ -40,9 +42,9 @@ def load_population(session: Session, task_id: str) -> dict[str, bytes]:
     return {s: b"".join(parts) for s, parts in out.items()}
 
 
-def population_codes(files: Mapping[str, bytes]) -> dict[str, list[bytes]]:
-    """Sorted code lists from population files (``code\\n`` lines)."""
-    return {s: data.split(b"\n")[:-1] if data else [] for s, data in files.items()}
+def population_codes(files: Mapping[str, bytes]) -> dict[str, Codes]:
+    """Each stratum's codes from its population file (``code\\n`` lines), checked again."""
+    return {s: parse_population_file(data, s) for s, data in files.items()}
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from randcheck.core import signing
 from randcheck.core.canonical import canonical, parse
 from randcheck.core.draw import drand, entropy, envelope
 from randcheck.core.draw.announce import announce as build_announcement
+from randcheck.core.draw.codes import Codes
 from randcheck.core.draw.commit import population_file
 from randcheck.core.draw.model import Inspector, Item, Roster, Rule, StratumSpec, Task, TeamRules
 from randcheck.core.draw.pairing import Pairing
@@ -183,7 +184,7 @@ def _resolve_items(session: Session, d: TaskDef) -> ResolvedTask:
 class Pool:
     """The eligible pool per stratum (sorted codes), and exclusion counts per reason."""
 
-    strata: dict[str, list[bytes]]
+    strata: dict[str, Codes]
     exclusions: dict[str, int]
     uncovered: dict[str, int] = field(default_factory=dict)  # risk class -> entities
     previous: set[tuple[str, str]] = field(default_factory=set)  # (code, inspector), all years
@@ -273,7 +274,7 @@ def compute_pool(session: Session, rt: ResolvedTask, now: datetime) -> Pool:
     recent_limit = today - timedelta(days=d.recent_days) if d.recent_days else None
     listed = {c: s.id for s in d.strata for c in s.risk if c != "*"}
     star = next((s.id for s in d.strata if "*" in s.risk), None)
-    strata: dict[str, list[bytes]] = {s.id: [] for s in d.strata}
+    found: dict[str, list[str]] = {s.id: [] for s in d.strata}
     reasons: Counter[str] = Counter()
     uncovered: Counter[str] = Counter()
     allowed = set(d.statuses)
@@ -293,10 +294,18 @@ def compute_pool(session: Session, rt: ResolvedTask, now: datetime) -> Pool:
             if sid is None:
                 uncovered[risk or ""] += 1
                 continue
-            strata[sid].append(code.encode("ascii"))
-    for codes in strata.values():
-        codes.sort()
+            found[sid].append(code)
+    strata = {sid: _codes(codes, sid) for sid, codes in found.items()}
     return Pool(strata, dict(sorted(reasons.items())), dict(sorted(uncovered.items())), previous)
+
+
+def _codes(codes: list[str], stratum: str) -> Codes:
+    """One stratum's codes sorted and checked (in C when built: one blob, not a list)."""
+    blob = "\n".join(codes).encode("utf-8")
+    if blob.count(b"\n") != max(len(codes) - 1, 0):  # a code holding a newline
+        bad = next(c for c in codes if "\n" in c)
+        raise InputError("proto.bad_code", field=f"population[{stratum}]", value=repr(bad)[:80])
+    return Codes.from_unsorted(blob, stratum)
 
 
 def _raw_rows(conn: Connection, query: Any) -> Iterator[tuple[Any, ...]]:

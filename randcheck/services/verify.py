@@ -19,7 +19,7 @@ import csv
 import gzip
 import io
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from html.parser import HTMLParser
 from pathlib import Path
@@ -142,8 +142,8 @@ def _soft_envelope(data: bytes | None, kind: str) -> Envelope | None:
 
 def _population(
     files: Mapping[str, bytes], ann: Announcement | None
-) -> tuple[dict[str, list[bytes]], dict[str, Check]]:
-    pop: dict[str, list[bytes]] = {}
+) -> tuple[dict[str, Sequence[bytes]], dict[str, Check]]:
+    pop: dict[str, Sequence[bytes]] = {}
     override: dict[str, Check] = {}
     if ann is None:
         return pop, override
@@ -871,7 +871,7 @@ def _entity(
     code: str,
     ann_raw: bytes,
     rec_raw: bytes,
-    population: Mapping[str, list[bytes]],
+    population: Mapping[str, Sequence[bytes]],
     adds: list[Envelope | None],
 ) -> dict[str, Any]:
     out: dict[str, Any] = {"code": code, "in_pool": False}

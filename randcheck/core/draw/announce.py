@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from randcheck import __version__
-from randcheck.core.draw import entropy
+from randcheck.core.draw import accel, entropy
+from randcheck.core.draw.codes import Codes
 from randcheck.core.draw.commit import check_sorted_codes, population_root, roster_digest
 from randcheck.core.draw.model import Roster, Rule, StratumSpec, Task, TeamRules, _keys, _list
 from randcheck.core.draw.select import check_cap, sample_size
@@ -81,6 +82,14 @@ class Announcement:
 def check_disjoint(population: Mapping[str, Sequence[bytes]]) -> None:
     """Raise ``InputError`` if a code is in two strata (the strata must already be sorted)."""
     if len(population) < 2:
+        return
+    if all(isinstance(c, Codes) for c in population.values()):
+        files = [c.blob for c in population.values() if isinstance(c, Codes)]
+        found = [accel.common(a, b) for i, a in enumerate(files) for b in files[i + 1 :]]
+        dups = [d for d in found if d is not None]
+        if dups:  # the smallest shared code, as the merge below reports
+            entity = min(dups).decode("ascii", "replace")
+            raise InputError("proto.code_in_two_strata", entity=entity)
         return
     merged = sorted(itertools.chain.from_iterable(population.values()))
     if not all(map(operator.lt, merged, itertools.islice(merged, 1, None))):

@@ -10,21 +10,21 @@ from typing import Any
 
 from randcheck.core import merkle
 from randcheck.core.canonical import canonical
+from randcheck.core.draw.codes import Codes
 from randcheck.core.draw.spec import CHUNK, CODE_BYTES, check_code, check_hex32, tag
 from randcheck.errors import InputError, VerificationError
 
 _CHUNK_TAG = tag("population-chunk")
 
 
-def canonical_codes(codes: Iterable[str | bytes], stratum: str = "") -> list[bytes]:
-    """The codes as sorted, unique bytes; raises ``InputError`` on a bad or duplicate code.
+def canonical_codes(codes: Iterable[str | bytes], stratum: str = "") -> Codes:
+    """The codes sorted and checked (unique, well-formed); raises ``InputError`` otherwise.
 
-    The result is :func:`compact`: pass lists made here (or by :func:`parse_population_file`)
-    to ``announce``, ``draw`` and ``replay`` for speed.
+    Pass :class:`Codes` (made here, by :func:`parse_population_file` or
+    ``Codes.from_unsorted``) to ``announce``, ``draw`` and ``replay``: they run over the
+    population file bytes, in C when the extension is built.
     """
-    out = sorted(c.encode("utf-8") if isinstance(c, str) else c for c in codes)
-    check_sorted_codes(out, stratum)
-    return compact(out)
+    return Codes.from_unsorted(codes, stratum)
 
 
 def compact(codes: Sequence[bytes]) -> list[bytes]:
@@ -40,6 +40,8 @@ def compact(codes: Sequence[bytes]) -> list[bytes]:
 
 def check_sorted_codes(codes: Sequence[bytes], stratum: str = "") -> None:
     """Raise ``InputError`` unless ``codes`` are valid codes in strictly ascending byte order."""
+    if isinstance(codes, Codes):
+        return  # checked when made, and immutable
     if not codes:
         return
     if not all(map(operator.lt, codes, itertools.islice(codes, 1, None))):
@@ -59,18 +61,16 @@ def check_sorted_codes(codes: Sequence[bytes], stratum: str = "") -> None:
 
 def population_file(codes: Sequence[bytes]) -> bytes:
     """The published population file: sorted codes, each followed by a newline."""
+    if isinstance(codes, Codes):
+        return codes.blob
     return b"\n".join(codes) + b"\n" if codes else b""
 
 
-def parse_population_file(data: bytes, stratum: str = "") -> list[bytes]:
+def parse_population_file(data: bytes, stratum: str = "") -> Codes:
     """The codes of a population file, checked sorted, unique and well-formed."""
-    if not data:
-        return []
-    if not data.endswith(b"\n"):
+    if data and not data.endswith(b"\n"):
         raise InputError("proto.population_newline", stratum=stratum)
-    codes = data[:-1].split(b"\n")
-    check_sorted_codes(codes, stratum)
-    return codes
+    return Codes(data, stratum)
 
 
 def chunk_leaf(chunk: Sequence[bytes]) -> bytes:
@@ -80,6 +80,8 @@ def chunk_leaf(chunk: Sequence[bytes]) -> bytes:
 
 def chunk_hashes(codes: Sequence[bytes]) -> list[bytes]:
     """RFC 6962 leaf hashes of the chunks of sorted ``codes``."""
+    if isinstance(codes, Codes):
+        return codes.chunk_hashes()
     sha = hashlib.sha256
     return [
         sha(b"\x00" + chunk_leaf(codes[i : i + CHUNK])).digest()

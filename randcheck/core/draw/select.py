@@ -7,6 +7,8 @@ import heapq
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+from randcheck.core.draw import accel
+from randcheck.core.draw.codes import Codes
 from randcheck.core.draw.model import Rule, Task
 from randcheck.errors import InputError
 
@@ -60,6 +62,9 @@ class StratumDraw:
 
 def draw_stratum(key: bytes, codes: Sequence[bytes], size: int, reserve: int) -> StratumDraw:
     """Rank by ``(ticket, code)``, keeping only the ``size + reserve`` smallest (O(k) memory)."""
+    if isinstance(codes, Codes):  # one pass over the population file (C when built)
+        best = accel.lowest(key, codes.blob, size + reserve)
+        return StratumDraw(tuple(best[:size]), tuple(best[size:]))
     best = heapq.nsmallest(size + reserve, zip(tickets(key, codes), codes, strict=True))
     return StratumDraw(tuple(best[:size]), tuple(best[size:]))
 

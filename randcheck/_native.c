@@ -1,0 +1,616 @@
+/*
+ * randcheck._native: the hot loops of randcheck/draw/v1 in C (docs/SPEC.md §3, §6.3, §12.2).
+ *
+ * Nothing here defines the protocol: every function has a pure-Python twin in
+ * randcheck/core/draw/accel.py, the tests check both give identical answers, and
+ * RANDCHECK_NO_NATIVE=1 makes randcheck use the twins. This module only makes the
+ * same computation fast:
+ *
+ *   scan(blob)               check a population file (SPEC §3): (count, width, error, index)
+ *   sort_lines(blob)         sort newline-separated codes into population-file form
+ *   offsets(blob)            start offset of every line (uint64, native order) + the end
+ *   common(a, b)             first code in two sorted population files, or None
+ *   lowest(key, blob, k)     the k smallest (ticket, code) of a population file (SPEC §6.3)
+ *   sha256(data)             plain SHA-256 (for the tests of the compression functions)
+ *   backend()                "sha-ni" or "portable"; use_portable(flag) forces the latter
+ *
+ * Tickets are H(K_s || u32(len) || code) with |K_s| = 64: the state after K_s is computed
+ * once, then each code costs one compression (two for codes longer than 51 bytes). On x86-64
+ * CPUs with the SHA extensions the compression uses them (checked at run time with CPUID).
+ * The GIL is released around every loop over a population.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#if (defined(__x86_64__) || defined(_M_X64)) && (defined(__GNUC__) || defined(__clang__))
+#define RC_X86 1
+#include <cpuid.h>
+#include <immintrin.h>
+#endif
+
+/* ------------------------------------------------------------------ SHA-256 */
+
+static const uint32_t K256[64] = {
+    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4,
+    0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe,
+    0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f,
+    0x4a7484aa, 0x5cb0a9dc, 0x76f988da, 0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7,
+    0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc,
+    0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b,
+    0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070, 0x19a4c116,
+    0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+    0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7,
+    0xc67178f2};
+
+static const uint32_t IV256[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+                                  0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
+
+#define ROR(x, n) (((x) >> (n)) | ((x) << (32 - (n))))
+
+static uint32_t load_be32(const uint8_t *p) {
+    return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | p[3];
+}
+
+static void store_be32(uint8_t *p, uint32_t v) {
+    p[0] = (uint8_t)(v >> 24);
+    p[1] = (uint8_t)(v >> 16);
+    p[2] = (uint8_t)(v >> 8);
+    p[3] = (uint8_t)v;
+}
+
+static void compress_portable(uint32_t st[8], const uint8_t *data, size_t blocks) {
+    uint32_t w[64];
+    while (blocks--) {
+        for (int i = 0; i < 16; i++) w[i] = load_be32(data + 4 * i);
+        for (int i = 16; i < 64; i++) {
+            uint32_t s0 = ROR(w[i - 15], 7) ^ ROR(w[i - 15], 18) ^ (w[i - 15] >> 3);
+            uint32_t s1 = ROR(w[i - 2], 17) ^ ROR(w[i - 2], 19) ^ (w[i - 2] >> 10);
+            w[i] = w[i - 16] + s0 + w[i - 7] + s1;
+        }
+        uint32_t a = st[0], b = st[1], c = st[2], d = st[3];
+        uint32_t e = st[4], f = st[5], g = st[6], h = st[7];
+        for (int i = 0; i < 64; i++) {
+            uint32_t S1 = ROR(e, 6) ^ ROR(e, 11) ^ ROR(e, 25);
+            uint32_t ch = (e & f) ^ (~e & g);
+            uint32_t t1 = h + S1 + ch + K256[i] + w[i];
+            uint32_t S0 = ROR(a, 2) ^ ROR(a, 13) ^ ROR(a, 22);
+            uint32_t maj = (a & b) ^ (a & c) ^ (b & c);
+            uint32_t t2 = S0 + maj;
+            h = g;
+            g = f;
+            f = e;
+            e = d + t1;
+            d = c;
+            c = b;
+            b = a;
+            a = t1 + t2;
+        }
+        st[0] += a;
+        st[1] += b;
+        st[2] += c;
+        st[3] += d;
+        st[4] += e;
+        st[5] += f;
+        st[6] += g;
+        st[7] += h;
+        data += 64;
+    }
+}
+
+#ifdef RC_X86
+/* The SHA-NI compression (the well-known public-domain pattern of Intel's white paper). */
+__attribute__((target("sha,sse4.1,ssse3"))) static void compress_shani(uint32_t st[8],
+                                                                        const uint8_t *data,
+                                                                        size_t blocks) {
+    const __m128i MASK = _mm_set_epi64x(0x0c0d0e0f08090a0bULL, 0x0405060700010203ULL);
+    __m128i tmp = _mm_loadu_si128((const __m128i *)&st[0]);
+    __m128i s1 = _mm_loadu_si128((const __m128i *)&st[4]);
+    tmp = _mm_shuffle_epi32(tmp, 0xB1);       /* CDAB */
+    s1 = _mm_shuffle_epi32(s1, 0x1B);         /* EFGH */
+    __m128i s0 = _mm_alignr_epi8(tmp, s1, 8); /* ABEF */
+    s1 = _mm_blend_epi16(s1, tmp, 0xF0);      /* CDGH */
+    while (blocks--) {
+        __m128i abef = s0, cdgh = s1;
+        __m128i w[4];
+        for (int g = 0; g < 16; g++) {
+            __m128i m;
+            if (g < 4) {
+                m = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(data + 16 * g)), MASK);
+            } else {
+                __m128i w4 = w[g & 3], w3 = w[(g + 1) & 3], w2 = w[(g + 2) & 3],
+                        w1 = w[(g + 3) & 3];
+                m = _mm_sha256msg1_epu32(w4, w3);
+                m = _mm_add_epi32(m, _mm_alignr_epi8(w1, w2, 4));
+                m = _mm_sha256msg2_epu32(m, w1);
+            }
+            w[g & 3] = m;
+            __m128i k = _mm_add_epi32(m, _mm_loadu_si128((const __m128i *)&K256[4 * g]));
+            s1 = _mm_sha256rnds2_epu32(s1, s0, k);
+            k = _mm_shuffle_epi32(k, 0x0E);
+            s0 = _mm_sha256rnds2_epu32(s0, s1, k);
+        }
+        s0 = _mm_add_epi32(s0, abef);
+        s1 = _mm_add_epi32(s1, cdgh);
+        data += 64;
+    }
+    tmp = _mm_shuffle_epi32(s0, 0x1B);  /* FEBA */
+    s1 = _mm_shuffle_epi32(s1, 0xB1);   /* DCHG */
+    s0 = _mm_blend_epi16(tmp, s1, 0xF0); /* DCBA */
+    s1 = _mm_alignr_epi8(s1, tmp, 8);   /* ABEF */
+    _mm_storeu_si128((__m128i *)&st[0], s0);
+    _mm_storeu_si128((__m128i *)&st[4], s1);
+}
+
+static int cpu_has_shani(void) {
+    unsigned int a, b, c, d;
+    if (!__get_cpuid(1, &a, &b, &c, &d)) return 0;
+    if (!(c & (1u << 19)) || !(c & (1u << 9))) return 0; /* SSE4.1, SSSE3 */
+    if (__get_cpuid_max(0, NULL) < 7) return 0;
+    __cpuid_count(7, 0, a, b, c, d);
+    return (b & (1u << 29)) != 0; /* SHA */
+}
+#endif
+
+typedef void (*compress_fn)(uint32_t st[8], const uint8_t *data, size_t blocks);
+static compress_fn compress = compress_portable;
+static int have_shani = 0;
+
+/* SHA-256 of a whole message, for the tests of the compression functions. */
+static void sha256_full(const uint8_t *msg, size_t len, uint8_t out[32]) {
+    uint32_t st[8];
+    memcpy(st, IV256, sizeof st);
+    size_t full = len / 64;
+    compress(st, msg, full);
+    uint8_t tail[128] = {0};
+    size_t rest = len - full * 64;
+    memcpy(tail, msg + full * 64, rest);
+    tail[rest] = 0x80;
+    size_t tail_blocks = rest + 9 <= 64 ? 1 : 2;
+    uint64_t bits = (uint64_t)len * 8;
+    for (int i = 0; i < 8; i++) tail[tail_blocks * 64 - 1 - i] = (uint8_t)(bits >> (8 * i));
+    compress(st, tail, tail_blocks);
+    for (int i = 0; i < 8; i++) store_be32(out + 4 * i, st[i]);
+}
+
+/* ------------------------------------------------------------------ lines */
+
+/* Byte order of two codes (memcmp, then the shorter first). */
+static int cmp_code(const uint8_t *a, size_t la, const uint8_t *b, size_t lb) {
+    size_t n = la < lb ? la : lb;
+    int r = memcmp(a, b, n);
+    if (r) return r;
+    return (la > lb) - (la < lb);
+}
+
+/* scan(blob) -> (count, width, error, index)
+ * error: 0 ok; 1 a line is not sorted after the previous one (duplicate or out of order);
+ * 2 a line is not a code (1..64 bytes of visible ASCII); 3 no newline after the last line.
+ * An order error is reported before a code error, as the Python twin does. width is the
+ * common line length, or 0 when lengths differ or there are no lines. */
+static PyObject *py_scan(PyObject *self, PyObject *args) {
+    Py_buffer buf;
+    if (!PyArg_ParseTuple(args, "y*", &buf)) return NULL;
+    const uint8_t *p = buf.buf, *end = p + buf.len;
+    Py_ssize_t count = 0, width = -1, order_at = -1, code_at = -1;
+    int missing_newline = 0;
+    Py_BEGIN_ALLOW_THREADS;
+    const uint8_t *prev = NULL;
+    size_t prev_len = 0;
+    while (p < end) {
+        const uint8_t *nl = memchr(p, '\n', (size_t)(end - p));
+        if (nl == NULL) {
+            missing_newline = 1;
+            break;
+        }
+        size_t len = (size_t)(nl - p);
+        if (code_at < 0) {
+            int ok = len >= 1 && len <= 64;
+            for (size_t i = 0; ok && i < len; i++) ok = p[i] >= 0x21 && p[i] <= 0x7e;
+            if (!ok) code_at = count;
+        }
+        if (order_at < 0 && prev != NULL && cmp_code(prev, prev_len, p, len) >= 0)
+            order_at = count;
+        if (width == -1)
+            width = (Py_ssize_t)len;
+        else if (width != (Py_ssize_t)len)
+            width = 0;
+        prev = p;
+        prev_len = len;
+        count++;
+        p = nl + 1;
+    }
+    Py_END_ALLOW_THREADS;
+    PyBuffer_Release(&buf);
+    int error = 0;
+    Py_ssize_t index = -1;
+    if (order_at >= 0) {
+        error = 1;
+        index = order_at;
+    } else if (code_at >= 0) {
+        error = 2;
+        index = code_at;
+    } else if (missing_newline) {
+        error = 3;
+        index = count;
+    }
+    return Py_BuildValue("nnin", count, width < 0 ? 0 : width, error, index);
+}
+
+typedef struct {
+    uint64_t k0, k1, k2; /* bytes 0..23, big-endian, zero-padded */
+    uint32_t off, len;
+} line_t;
+
+static uint64_t key_at(const uint8_t *p, size_t len, size_t from) {
+    uint64_t k = 0;
+    for (size_t i = 0; i < 8; i++) {
+        size_t j = from + i;
+        k = (k << 8) | (j < len ? p[j] : 0);
+    }
+    return k;
+}
+
+/* Zero-padded keys then length give byte order for codes of up to 24 bytes; longer ties
+ * compare the rest. (Zero bytes inside a line still sort correctly: see cmp_code.) */
+static inline int line_cmp(const uint8_t *base, const line_t *a, const line_t *b) {
+    if (a->k0 != b->k0) return a->k0 < b->k0 ? -1 : 1;
+    if (a->k1 != b->k1) return a->k1 < b->k1 ? -1 : 1;
+    if (a->k2 != b->k2) return a->k2 < b->k2 ? -1 : 1;
+    if (a->len > 24 && b->len > 24)
+        return cmp_code(base + a->off + 24, a->len - 24, base + b->off + 24,
+                        b->len - 24);
+    return (a->len > b->len) - (a->len < b->len);
+}
+
+static void swap_lines(line_t *a, line_t *b) {
+    line_t t = *a;
+    *a = *b;
+    *b = t;
+}
+
+static void insertion_sort(const uint8_t *base, line_t *v, size_t n) {
+    for (size_t i = 1; i < n; i++) {
+        line_t x = v[i];
+        size_t j = i;
+        while (j > 0 && line_cmp(base, &x, &v[j - 1]) < 0) {
+            v[j] = v[j - 1];
+            j--;
+        }
+        v[j] = x;
+    }
+}
+
+static void sift_down(const uint8_t *base, line_t *v, size_t root, size_t n) {
+    for (;;) {
+        size_t child = 2 * root + 1;
+        if (child >= n) return;
+        if (child + 1 < n && line_cmp(base, &v[child], &v[child + 1]) < 0) child++;
+        if (line_cmp(base, &v[root], &v[child]) >= 0) return;
+        swap_lines(&v[root], &v[child]);
+        root = child;
+    }
+}
+
+static void heap_sort(const uint8_t *base, line_t *v, size_t n) {
+    for (size_t i = n / 2; i-- > 0;) sift_down(base, v, i, n);
+    for (size_t i = n; i-- > 1;) {
+        swap_lines(&v[0], &v[i]);
+        sift_down(base, v, 0, i);
+    }
+}
+
+/* Introsort: quicksort with a median of three, insertion sort for small parts and heap sort
+ * when the recursion gets too deep (no quadratic case whatever the input). */
+static void intro_sort(const uint8_t *base, line_t *v, size_t n, int depth) {
+    while (n > 16) {
+        if (depth-- == 0) {
+            heap_sort(base, v, n);
+            return;
+        }
+        size_t mid = n / 2;
+        if (line_cmp(base, &v[mid], &v[0]) < 0) swap_lines(&v[mid], &v[0]);
+        if (line_cmp(base, &v[n - 1], &v[0]) < 0) swap_lines(&v[n - 1], &v[0]);
+        if (line_cmp(base, &v[n - 1], &v[mid]) < 0) swap_lines(&v[n - 1], &v[mid]);
+        line_t pivot = v[mid];
+        size_t i = 0, j = n - 1;
+        for (;;) {
+            while (line_cmp(base, &v[i], &pivot) < 0) i++;
+            while (line_cmp(base, &pivot, &v[j]) < 0) j--;
+            if (i >= j) break;
+            swap_lines(&v[i], &v[j]);
+            i++;
+            j--;
+        }
+        size_t left = j + 1;
+        if (left < n - left) {
+            intro_sort(base, v, left, depth);
+            v += left;
+            n -= left;
+        } else {
+            intro_sort(base, v + left, n - left, depth);
+            n = left;
+        }
+    }
+    insertion_sort(base, v, n);
+}
+
+/* sort_lines(blob) -> bytes: the lines of blob (separated by newlines; a final newline is
+ * optional) sorted by byte order, each followed by a newline. Duplicates are kept. */
+static PyObject *py_sort_lines(PyObject *self, PyObject *args) {
+    Py_buffer buf;
+    if (!PyArg_ParseTuple(args, "y*", &buf)) return NULL;
+    const uint8_t *base = buf.buf;
+    size_t len = (size_t)buf.len;
+    if (len >= UINT32_MAX) {
+        PyBuffer_Release(&buf);
+        PyErr_SetString(PyExc_OverflowError, "population too large for sort_lines");
+        return NULL;
+    }
+    if (len == 0) {
+        PyBuffer_Release(&buf);
+        return PyBytes_FromStringAndSize("", 0);
+    }
+    size_t n = 1;
+    for (const uint8_t *q = base; (q = memchr(q, '\n', (size_t)(base + len - q))) != NULL; q++)
+        n++;
+    if (base[len - 1] == '\n') n--; /* a final newline ends the last line */
+    line_t *v = malloc(n * sizeof *v);
+    PyObject *out = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)(len + (base[len - 1] != '\n')));
+    if (v == NULL || out == NULL) {
+        free(v);
+        Py_XDECREF(out);
+        PyBuffer_Release(&buf);
+        return PyErr_NoMemory();
+    }
+    uint8_t *dst = (uint8_t *)PyBytes_AS_STRING(out);
+    Py_BEGIN_ALLOW_THREADS;
+    const uint8_t *p = base, *end = base + len;
+    for (size_t i = 0; i < n; i++) {
+        const uint8_t *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t l = nl ? (size_t)(nl - p) : (size_t)(end - p);
+        v[i].k0 = key_at(p, l, 0);
+        v[i].k1 = key_at(p, l, 8);
+        v[i].k2 = key_at(p, l, 16);
+        v[i].off = (uint32_t)(p - base);
+        v[i].len = (uint32_t)l;
+        p += l + 1;
+    }
+    int depth = 2;
+    for (size_t m = n; m > 1; m >>= 1) depth += 2;
+    intro_sort(base, v, n, depth);
+    for (size_t i = 0; i < n; i++) {
+        memcpy(dst, base + v[i].off, v[i].len);
+        dst += v[i].len;
+        *dst++ = '\n';
+    }
+    Py_END_ALLOW_THREADS;
+    free(v);
+    PyBuffer_Release(&buf);
+    return out;
+}
+
+/* offsets(blob) -> bytes: uint64 (native order) start of each line, then len(blob). */
+static PyObject *py_offsets(PyObject *self, PyObject *args) {
+    Py_buffer buf;
+    if (!PyArg_ParseTuple(args, "y*", &buf)) return NULL;
+    const uint8_t *base = buf.buf, *end = base + buf.len;
+    size_t n = 0;
+    for (const uint8_t *q = base; q < end && (q = memchr(q, '\n', (size_t)(end - q))); q++) n++;
+    PyObject *out = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)((n + 1) * sizeof(uint64_t)));
+    if (out == NULL) {
+        PyBuffer_Release(&buf);
+        return NULL;
+    }
+    uint64_t *o = (uint64_t *)PyBytes_AS_STRING(out);
+    Py_BEGIN_ALLOW_THREADS;
+    const uint8_t *p = base;
+    for (size_t i = 0; i < n; i++) {
+        o[i] = (uint64_t)(p - base);
+        p = (const uint8_t *)memchr(p, '\n', (size_t)(end - p)) + 1;
+    }
+    o[n] = (uint64_t)buf.len;
+    Py_END_ALLOW_THREADS;
+    PyBuffer_Release(&buf);
+    return out;
+}
+
+/* common(a, b) -> bytes | None: the first code in both sorted population files. */
+static PyObject *py_common(PyObject *self, PyObject *args) {
+    Py_buffer A, B;
+    if (!PyArg_ParseTuple(args, "y*y*", &A, &B)) return NULL;
+    const uint8_t *p = A.buf, *pe = p + A.len, *q = B.buf, *qe = q + B.len;
+    const uint8_t *hit = NULL;
+    size_t hit_len = 0;
+    Py_BEGIN_ALLOW_THREADS;
+    while (p < pe && q < qe) {
+        const uint8_t *pn = memchr(p, '\n', (size_t)(pe - p));
+        const uint8_t *qn = memchr(q, '\n', (size_t)(qe - q));
+        size_t lp = pn ? (size_t)(pn - p) : (size_t)(pe - p);
+        size_t lq = qn ? (size_t)(qn - q) : (size_t)(qe - q);
+        int c = cmp_code(p, lp, q, lq);
+        if (c == 0) {
+            hit = p;
+            hit_len = lp;
+            break;
+        }
+        if (c < 0)
+            p += lp + 1;
+        else
+            q += lq + 1;
+    }
+    Py_END_ALLOW_THREADS;
+    PyObject *out = hit ? PyBytes_FromStringAndSize((const char *)hit, (Py_ssize_t)hit_len)
+                        : Py_NewRef(Py_None);
+    PyBuffer_Release(&A);
+    PyBuffer_Release(&B);
+    return out;
+}
+
+/* ------------------------------------------------------------------ tickets */
+
+typedef struct {
+    uint32_t t[8];
+    const uint8_t *code;
+    uint32_t len;
+} cand_t;
+
+/* (ticket, code) order, the ranking of SPEC §6.3. */
+static inline int cand_cmp(const cand_t *a, const cand_t *b) {
+    for (int i = 0; i < 8; i++)
+        if (a->t[i] != b->t[i]) return a->t[i] < b->t[i] ? -1 : 1;
+    return cmp_code(a->code, a->len, b->code, b->len);
+}
+
+static void cand_sift_down(cand_t *h, size_t i, size_t n) { /* max-heap */
+    for (;;) {
+        size_t c = 2 * i + 1;
+        if (c >= n) return;
+        if (c + 1 < n && cand_cmp(&h[c], &h[c + 1]) < 0) c++;
+        if (cand_cmp(&h[i], &h[c]) >= 0) return;
+        cand_t t = h[i];
+        h[i] = h[c];
+        h[c] = t;
+        i = c;
+    }
+}
+
+static void cand_sift_up(cand_t *h, size_t i) {
+    while (i > 0) {
+        size_t parent = (i - 1) / 2;
+        if (cand_cmp(&h[parent], &h[i]) >= 0) return;
+        cand_t t = h[i];
+        h[i] = h[parent];
+        h[parent] = t;
+        i = parent;
+    }
+}
+
+static int cand_qsort_cmp(const void *a, const void *b) { return cand_cmp(a, b); }
+
+/* lowest(key, blob, k) -> list[(ticket, code)]: the k smallest (ticket, code) pairs of the
+ * codes of population file blob, ascending; ticket = SHA-256(key || u32(len) || code). */
+static PyObject *py_lowest(PyObject *self, PyObject *args) {
+    Py_buffer key, buf;
+    Py_ssize_t k;
+    if (!PyArg_ParseTuple(args, "y*y*n", &key, &buf, &k)) return NULL;
+    if (key.len != 64 || k < 0) {
+        PyBuffer_Release(&key);
+        PyBuffer_Release(&buf);
+        PyErr_SetString(PyExc_ValueError, "lowest needs a 64-byte key and k >= 0");
+        return NULL;
+    }
+    cand_t *heap = malloc(((size_t)k + 1) * sizeof *heap);
+    if (heap == NULL) {
+        PyBuffer_Release(&key);
+        PyBuffer_Release(&buf);
+        return PyErr_NoMemory();
+    }
+    size_t n = 0, cap = (size_t)k;
+    int too_long = 0;
+    Py_BEGIN_ALLOW_THREADS;
+    uint32_t mid[8];
+    memcpy(mid, IV256, sizeof mid);
+    compress(mid, key.buf, 1);
+    const uint8_t *p = buf.buf, *end = p + buf.len;
+    uint8_t block[128];
+    cand_t c;
+    while (p < end && cap > 0) {
+        const uint8_t *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
+        if (len > 64) {
+            too_long = 1;
+            break;
+        }
+        size_t blocks = 4 + len + 9 <= 64 ? 1 : 2;
+        memset(block, 0, blocks * 64);
+        store_be32(block, (uint32_t)len);
+        memcpy(block + 4, p, len);
+        block[4 + len] = 0x80;
+        uint64_t bits = (uint64_t)(64 + 4 + len) * 8;
+        for (int i = 0; i < 8; i++) block[blocks * 64 - 1 - i] = (uint8_t)(bits >> (8 * i));
+        memcpy(c.t, mid, sizeof mid);
+        compress(c.t, block, blocks);
+        c.code = p;
+        c.len = (uint32_t)len;
+        if (n < cap) {
+            heap[n] = c;
+            cand_sift_up(heap, n);
+            n++;
+        } else if (c.t[0] <= heap[0].t[0] && cand_cmp(&c, &heap[0]) < 0) {
+            heap[0] = c;
+            cand_sift_down(heap, 0, n);
+        }
+        p += len + 1;
+    }
+    qsort(heap, n, sizeof *heap, cand_qsort_cmp);
+    Py_END_ALLOW_THREADS;
+    PyObject *out = NULL;
+    if (too_long) {
+        PyErr_SetString(PyExc_ValueError, "a code is longer than 64 bytes");
+    } else if ((out = PyList_New((Py_ssize_t)n)) != NULL) {
+        for (size_t i = 0; i < n; i++) {
+            uint8_t t[32];
+            for (int j = 0; j < 8; j++) store_be32(t + 4 * j, heap[i].t[j]);
+            PyObject *pair = Py_BuildValue("(y#y#)", (const char *)t, (Py_ssize_t)32,
+                                           (const char *)heap[i].code, (Py_ssize_t)heap[i].len);
+            if (pair == NULL) {
+                Py_CLEAR(out);
+                break;
+            }
+            PyList_SET_ITEM(out, (Py_ssize_t)i, pair);
+        }
+    }
+    free(heap);
+    PyBuffer_Release(&key);
+    PyBuffer_Release(&buf);
+    return out;
+}
+
+/* ------------------------------------------------------------------ module */
+
+static PyObject *py_sha256(PyObject *self, PyObject *args) {
+    Py_buffer buf;
+    if (!PyArg_ParseTuple(args, "y*", &buf)) return NULL;
+    uint8_t out[32];
+    sha256_full(buf.buf, (size_t)buf.len, out);
+    PyBuffer_Release(&buf);
+    return PyBytes_FromStringAndSize((const char *)out, 32);
+}
+
+static PyObject *py_backend(PyObject *self, PyObject *noargs) {
+    return PyUnicode_FromString(compress == compress_portable ? "portable" : "sha-ni");
+}
+
+static PyObject *py_use_portable(PyObject *self, PyObject *arg) {
+    int flag = PyObject_IsTrue(arg);
+    if (flag < 0) return NULL;
+#ifdef RC_X86
+    compress = (flag || !have_shani) ? compress_portable : compress_shani;
+#endif
+    return py_backend(self, NULL);
+}
+
+static PyMethodDef methods[] = {
+    {"scan", py_scan, METH_VARARGS, "scan(blob) -> (count, width, error, index)"},
+    {"sort_lines", py_sort_lines, METH_VARARGS, "sort_lines(blob) -> bytes"},
+    {"offsets", py_offsets, METH_VARARGS, "offsets(blob) -> bytes of uint64"},
+    {"common", py_common, METH_VARARGS, "common(a, b) -> bytes | None"},
+    {"lowest", py_lowest, METH_VARARGS, "lowest(key, blob, k) -> list[(ticket, code)]"},
+    {"sha256", py_sha256, METH_VARARGS, "sha256(data) -> bytes"},
+    {"backend", py_backend, METH_NOARGS, "backend() -> 'sha-ni' | 'portable'"},
+    {"use_portable", py_use_portable, METH_O, "use_portable(flag) -> backend"},
+    {NULL, NULL, 0, NULL}};
+
+static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "randcheck._native",
+                                    "Native hot loops of randcheck/draw/v1.", -1, methods};
+
+PyMODINIT_FUNC PyInit__native(void) {
+#ifdef RC_X86
+    have_shani = cpu_has_shani();
+    if (have_shani) compress = compress_shani;
+#endif
+    return PyModule_Create(&module);
+}

@@ -1,0 +1,137 @@
+"""The hot loops over a whole population, in C when ``randcheck._native`` is built.
+
+Each function here has two implementations with identical results: the C one in
+``randcheck/_native.c`` and a pure-Python twin below (``pure_*``). The twins are the
+reference; the tests run both on the same inputs. ``RANDCHECK_NO_NATIVE=1`` in the
+environment (read at import) makes randcheck use the twins, e.g. to cross-check a result.
+
+A *population file* (SPEC §3) is ``code\\n`` per code; the functions take it as one bytes
+object, so that a million codes are one allocation rather than a million.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import heapq
+import os
+from collections.abc import Callable
+from types import ModuleType
+from typing import cast
+
+#: ``u32(len)`` for every possible code length.
+_LEN_PREFIX = [n.to_bytes(4, "big") for n in range(65)]
+_VISIBLE = bytes(range(0x21, 0x7F))
+
+
+def _load_native() -> ModuleType | None:
+    if os.environ.get("RANDCHECK_NO_NATIVE", "") not in ("", "0"):
+        return None
+    try:
+        from randcheck import _native  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    return cast(ModuleType, _native)
+
+
+native: ModuleType | None = _load_native()
+
+
+def backend() -> str:
+    """``"sha-ni"`` or ``"portable"`` (C), or ``"python"`` when the extension is not used."""
+    return str(native.backend()) if native is not None else "python"
+
+
+def _lines(blob: bytes) -> list[bytes]:
+    return blob[:-1].split(b"\n") if blob.endswith(b"\n") else blob.split(b"\n")
+
+
+def pure_scan(blob: bytes) -> tuple[int, int, int, int]:
+    """``(count, width, error, index)`` of a population file; see ``_native.c``'s ``scan``."""
+    if not blob:
+        return 0, 0, 0, -1
+    missing = not blob.endswith(b"\n")
+    lines = _lines(blob)
+    count = len(lines) - 1 if missing else len(lines)
+    body = lines[:count]
+    widths = {len(c) for c in body}
+    width = widths.pop() if len(widths) == 1 else 0
+    for i in range(1, count):
+        if not body[i - 1] < body[i]:
+            return count, width, 1, i
+    for i, c in enumerate(body):
+        if not 1 <= len(c) <= 64 or c.translate(None, _VISIBLE):
+            return count, width, 2, i
+    if missing:
+        return count, width, 3, count
+    return count, width, 0, -1
+
+
+def pure_sort_lines(blob: bytes) -> bytes:
+    """The lines of ``blob`` (final newline optional) sorted, each followed by a newline."""
+    if not blob:
+        return b""
+    lines = sorted(_lines(blob))
+    return b"\n".join(lines) + b"\n"
+
+
+def pure_offsets(blob: bytes) -> bytes:
+    """``uint64`` start offsets of the lines of a population file, then ``len(blob)``."""
+    import array
+
+    out = array.array("Q", [0])
+    pos = 0
+    for line in _lines(blob) if blob else []:
+        pos += len(line) + 1
+        out.append(pos)
+    if blob:
+        out[-1] = len(blob)
+    return out.tobytes()
+
+
+def pure_common(a: bytes, b: bytes) -> bytes | None:
+    """The first code in both sorted population files, or ``None``."""
+    xs, ys = (_lines(a) if a else []), (_lines(b) if b else [])
+    i = j = 0
+    while i < len(xs) and j < len(ys):
+        if xs[i] == ys[j]:
+            return xs[i]
+        if xs[i] < ys[j]:
+            i += 1
+        else:
+            j += 1
+    return None
+
+
+def pure_lowest(key: bytes, blob: bytes, k: int) -> list[tuple[bytes, bytes]]:
+    """The ``k`` smallest ``(ticket, code)`` of a population file, ascending (SPEC §6.3):
+    ``ticket = SHA-256(key || u32(len(code)) || code)``."""
+    if len(key) != 64 or k < 0:
+        raise ValueError("lowest needs a 64-byte key and k >= 0")
+    copy = hashlib.sha256(key).copy
+    prefix = _LEN_PREFIX
+
+    def tickets(codes: list[bytes]) -> list[tuple[bytes, bytes]]:
+        out = []
+        for code in codes:
+            h = copy()
+            h.update(prefix[len(code)] + code)
+            out.append((h.digest(), code))
+        return out
+
+    codes = _lines(blob) if blob else []
+    if any(len(c) > 64 for c in codes):
+        raise ValueError("a code is longer than 64 bytes")
+    return heapq.nsmallest(k, tickets(codes))
+
+
+scan: Callable[[bytes], tuple[int, int, int, int]] = pure_scan
+sort_lines: Callable[[bytes], bytes] = pure_sort_lines
+offsets: Callable[[bytes], bytes] = pure_offsets
+common: Callable[[bytes, bytes], bytes | None] = pure_common
+lowest: Callable[[bytes, bytes, int], list[tuple[bytes, bytes]]] = pure_lowest
+if native is not None:
+    scan = native.scan
+    sort_lines = native.sort_lines
+    offsets = native.offsets
+    common = native.common
+    lowest = native.lowest
