@@ -23,8 +23,13 @@ _LEN_PREFIX = [n.to_bytes(4, "big") for n in range(65)]
 _VISIBLE = bytes(range(0x21, 0x7F))
 
 
+#: False when ``RANDCHECK_NO_NATIVE`` is set: then randcheck runs only Python code of its own
+#: and py_ecc (no C extension, no blst), e.g. to cross-check a result.
+NATIVE_ALLOWED = os.environ.get("RANDCHECK_NO_NATIVE", "") in ("", "0")
+
+
 def _load_native() -> ModuleType | None:
-    if os.environ.get("RANDCHECK_NO_NATIVE", "") not in ("", "0"):
+    if not NATIVE_ALLOWED:
         return None
     try:
         from randcheck import _native  # type: ignore[attr-defined]

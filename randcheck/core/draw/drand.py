@@ -14,8 +14,11 @@ drand ``crypto/schemes.go``):
     hashed to G1 with DST ``BLS_SIG_BLS12381G1_XMD:SHA-256_SSWU_RO_NUL_`` (RFC 9380), and
     checked as ``e(sig, G2) == e(H(msg), pk)``.
 
-In both, ``randomness = SHA-256(signature)``.  The curve arithmetic is the pure-Python
-``py_ecc`` (Ethereum Foundation); one verification takes well under a second.
+In both, ``randomness = SHA-256(signature)``.  The curve arithmetic is blst (supranational,
+through the ``pyblst`` bindings: about a millisecond) when it is installed, else the pure-Python
+``py_ecc`` (Ethereum Foundation: well under a second).  Both run the same checks and give the
+same answer (tests/core/draw/test_drand.py runs every case on both); ``RANDCHECK_NO_NATIVE=1``
+selects ``py_ecc``.
 
 Every input is validated before any curve arithmetic: rounds are integers in ``[1, 2^64)``,
 byte strings are lowercase hexadecimal of the exact length the scheme requires.  Points are
@@ -24,7 +27,7 @@ infinity, for the signature and for the key.  Every failure raises
 :class:`randcheck.errors.VerificationError` with a ``drand.*`` catalog code; an unknown chain
 hash raises :class:`randcheck.errors.NotFoundError`.
 
-This module is pure: no network, files, clock or environment.
+This module is pure: no network, files or clock (the environment is read once, by ``accel``).
 """
 
 from __future__ import annotations
@@ -46,13 +49,32 @@ from py_ecc.fields import optimized_bls12_381_FQ12 as FQ12
 from py_ecc.optimized_bls12_381.optimized_curve import G2, is_inf, neg
 from py_ecc.optimized_bls12_381.optimized_pairing import final_exponentiate, pairing
 
+from randcheck.core.draw.accel import NATIVE_ALLOWED
 from randcheck.errors import NotFoundError, VerificationError
+
+try:
+    import pyblst as _pyblst
+except ImportError:  # pragma: no cover - pyblst is a dependency; py_ecc is the fallback
+    _pyblst = None
+_blst: Any = _pyblst if NATIVE_ALLOWED else None
 
 SCHEME_CHAINED = "pedersen-bls-chained"
 SCHEME_G1_RFC9380 = "bls-unchained-g1-rfc9380"
 
 #: Domain separation tag of RFC 9380 hash-to-G1 used by ``bls-unchained-g1-rfc9380``.
 DST_G1 = b"BLS_SIG_BLS12381G1_XMD:SHA-256_SSWU_RO_NUL_"
+
+#: Domain separation tag of the IETF ``G2Basic`` ciphersuite (``pedersen-bls-chained``).
+DST_G2 = b"BLS_SIG_BLS12381G2_XMD:SHA-256_SSWU_RO_NUL_"
+
+#: Compressed generators of G1 and G2 (the standard ones, as py_ecc and blst define them).
+_G1_GEN = bytes.fromhex(
+    "97f1d3a73197d7942695638c4fa9ac0fc3688c4f9774b905a14e3a3f171bac586c55e83ff97a1aeffb3af00adb22c6bb"
+)
+_G2_GEN = bytes.fromhex(
+    "93e02b6052719f607dacd3a088274f65596bd0d09920b61ab5da61bbdc7f5049334cf11213945d57e5ac7d055d042b7e"
+    "024aa2b2f08f0a91260805272dc51051c6e47ad4fa403b02b4510b647ae3d1770bac0326a805bbefd48056c8c121bdb8"
+)
 
 #: Byte lengths (public key, signature) of each supported scheme.
 _LENGTHS: dict[str, tuple[int, int]] = {
@@ -245,7 +267,9 @@ def verify_round(
 
     # 2. Decode and check the points; 3. the pairing check.
     msg = round_message(chain, round, prev)
-    if chain.scheme == SCHEME_CHAINED:
+    if _blst is not None:
+        ok = _verify_blst(chain, round, msg, sig, pk)
+    elif chain.scheme == SCHEME_CHAINED:
         if _g1_key(pk) is None:
             raise VerificationError("drand.bad_public_key", chain=chain.name)
         if _g2_point(sig) is None:
@@ -268,6 +292,41 @@ def verify_round(
     if not ok:
         raise VerificationError("drand.bad_signature", round=round, chain=chain.name)
     return hashlib.sha256(sig).digest()
+
+
+def _blst_point(cls: Any, raw: bytes) -> Any:
+    """A compressed point decoded by blst (on curve and in the subgroup), never infinity."""
+    if raw[0] & 0x40:  # the infinity flag (ZCash encoding); blst would accept it
+        return None
+    try:
+        return cls.uncompress(raw)
+    except ValueError:
+        return None
+
+
+def _verify_blst(chain: DrandChain, round: int, msg: bytes, sig: bytes, pk: bytes) -> bool:
+    """The checks of :func:`verify_round` with blst; raises as it does, else the pairing result."""
+    b = _blst
+    if chain.scheme == SCHEME_CHAINED:  # key in G1, signature in G2
+        key, point = _blst_point(b.BlstP1Element, pk), _blst_point(b.BlstP2Element, sig)
+    else:  # key in G2, signature in G1
+        key, point = _blst_point(b.BlstP2Element, pk), _blst_point(b.BlstP1Element, sig)
+    if key is None:
+        raise VerificationError("drand.bad_public_key", chain=chain.name)
+    if point is None:
+        raise VerificationError("drand.signature_not_point", round=round)
+    if chain.scheme == SCHEME_CHAINED:  # e(G1, sig) == e(pk, H2(msg))
+        h = b.BlstP2Element.hash_to_group(msg, DST_G2)
+        g1 = b.BlstP1Element.uncompress(_G1_GEN)
+        return bool(b.final_verify(b.miller_loop(g1, point), b.miller_loop(key, h)))
+    h = b.BlstP1Element.hash_to_group(msg, DST_G1)  # e(sig, G2) == e(H1(msg), pk)
+    g2 = b.BlstP2Element.uncompress(_G2_GEN)
+    return bool(b.final_verify(b.miller_loop(point, g2), b.miller_loop(h, key)))
+
+
+def backend() -> str:
+    """``"blst"`` or ``"py_ecc"``: which library checks the pairings."""
+    return "blst" if _blst is not None else "py_ecc"
 
 
 # --- beacon JSON ------------------------------------------------------------------------------

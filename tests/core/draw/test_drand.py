@@ -1,9 +1,11 @@
 """Offline drand verification against real League of Entropy rounds (anchors.md §4).
 
 The three real rounds come from noislabs/drand-verify and mcdcam/python-drand-verify, and
-were cross-checked with drand-verify 0.2.1.  Each BLS verification costs a few tenths of a
-second in pure Python, so the suite runs exactly nine pairing checks; every other rejection
-must happen before any curve arithmetic, which ``no_curve`` enforces.
+were cross-checked with drand-verify 0.2.1.  Every test runs twice: with blst (pyblst, the
+default) and with the pure-Python py_ecc (``RANDCHECK_NO_NATIVE=1``); both must give the same
+answers.  Each py_ecc verification costs a few tenths of a second, so the suite runs few
+pairing checks; every other rejection must happen before any curve arithmetic, which
+``no_curve`` enforces.
 """
 
 from __future__ import annotations
@@ -69,12 +71,27 @@ def check_code(excinfo: Any, code: str) -> None:
     assert code in MESSAGES
 
 
+@pytest.fixture(autouse=True, params=["blst", "py_ecc"])
+def backend(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Run each test with blst and with py_ecc (the pure-Python reference)."""
+    if request.param == "py_ecc":
+        monkeypatch.setattr(drand, "_blst", None)
+    elif drand._pyblst is None:
+        pytest.fail("pyblst is a dependency of randcheck and must be installed")
+    else:
+        monkeypatch.setattr(drand, "_blst", drand._pyblst)
+    assert drand.backend() == request.param
+    return str(request.param)
+
+
 @pytest.fixture
 def no_curve(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Make any curve arithmetic fail the test: rejections must come from input validation."""
 
     def forbidden(*args: Any, **kwargs: Any) -> Any:
         raise AssertionError("curve arithmetic reached for invalid input")
+
+    monkeypatch.setattr(drand, "_verify_blst", forbidden)
 
     for name in ("_g1_point", "_g2_point", "_g1_key", "_g2_key", "pairing", "hash_to_G1"):
         monkeypatch.setattr(drand, name, forbidden)
@@ -180,6 +197,34 @@ def test_flipped_signature_byte_is_rejected(index: int) -> None:
     with pytest.raises(VerificationError) as excinfo:
         verify_round(QUICKNET, 657413, flip(Q657413_SIG, index))
     check_code(excinfo, "drand.signature_not_point")
+
+
+def _g1_off_subgroup() -> str:
+    """A compressed point on the G1 curve (y² = x³ + 4) that is not in the order-r subgroup."""
+    from py_ecc.fields import optimized_bls12_381_FQ as FQ
+    from py_ecc.optimized_bls12_381.optimized_curve import curve_order, is_inf, multiply
+
+    p = FQ.field_modulus
+    x = 1
+    while True:
+        y2 = (x**3 + 4) % p
+        y = pow(y2, (p + 1) // 4, p)
+        if y * y % p == y2:
+            point = (FQ(x), FQ(y), FQ(1))
+            if not is_inf(multiply(point, curve_order)):
+                return bytes(G1_to_pubkey(point)).hex()
+        x += 1
+
+
+def test_curve_points_outside_the_subgroup_are_rejected() -> None:
+    """On the curve is not enough: a small-subgroup point must fail as signature and as key."""
+    bad = _g1_off_subgroup()
+    with pytest.raises(VerificationError) as excinfo:
+        verify_round(QUICKNET, 657413, bad)
+    check_code(excinfo, "drand.signature_not_point")
+    with pytest.raises(VerificationError) as excinfo:
+        verify_round(dataclasses.replace(MAINNET, public_key=bad), 72785, M72785_SIG, M72785_PREV)
+    check_code(excinfo, "drand.bad_public_key")
 
 
 def test_points_at_infinity_are_rejected() -> None:
