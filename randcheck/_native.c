@@ -11,6 +11,7 @@
  *   offsets(blob)            start offset of every line (uint64, native order) + the end
  *   common(a, b)             first code in two sorted population files, or None
  *   lowest(key, blob, k)     the k smallest (ticket, code) of a population file (SPEC §6.3)
+ *   pair_tickets(key, code, ids)  H(K_p || lp(code) || lp(id)) for each id (SPEC §7.3)
  *   sha256(data)             plain SHA-256 (for the tests of the compression functions)
  *   backend()                "sha-ni" or "portable"; use_portable(flag) forces the latter
  *
@@ -502,13 +503,15 @@ static PyObject *py_lowest(PyObject *self, PyObject *args) {
         PyErr_SetString(PyExc_ValueError, "lowest needs a 64-byte key and k >= 0");
         return NULL;
     }
-    cand_t *heap = malloc(((size_t)k + 1) * sizeof *heap);
+    /* a file of len bytes has at most len lines: never allocate for more */
+    size_t cap = (size_t)k < (size_t)buf.len ? (size_t)k : (size_t)buf.len;
+    cand_t *heap = malloc((cap + 1) * sizeof *heap);
     if (heap == NULL) {
         PyBuffer_Release(&key);
         PyBuffer_Release(&buf);
         return PyErr_NoMemory();
     }
-    size_t n = 0, cap = (size_t)k;
+    size_t n = 0;
     int too_long = 0;
     Py_BEGIN_ALLOW_THREADS;
     uint32_t mid[8];
@@ -517,12 +520,16 @@ static PyObject *py_lowest(PyObject *self, PyObject *args) {
     const uint8_t *p = buf.buf, *end = p + buf.len;
     uint8_t block[128];
     cand_t c;
-    while (p < end && cap > 0) {
+    while (p < end) {
         const uint8_t *nl = memchr(p, '\n', (size_t)(end - p));
         size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
         if (len > 64) {
             too_long = 1;
             break;
+        }
+        if (cap == 0) {
+            p += len + 1;
+            continue;
         }
         size_t blocks = 4 + len + 9 <= 64 ? 1 : 2;
         memset(block, 0, blocks * 64);
@@ -569,6 +576,82 @@ static PyObject *py_lowest(PyObject *self, PyObject *args) {
     return out;
 }
 
+/* ------------------------------------------------------------------ pairing */
+
+/* SHA-256 of (one 64-byte block already absorbed into mid) || tail. */
+static void hash_after_block(const uint32_t mid[8], const uint8_t *tail, size_t len,
+                             uint8_t out[32]) {
+    uint32_t st[8];
+    memcpy(st, mid, sizeof st);
+    size_t full = len / 64;
+    compress(st, tail, full);
+    uint8_t last[128] = {0};
+    size_t rest = len - full * 64;
+    memcpy(last, tail + full * 64, rest);
+    last[rest] = 0x80;
+    size_t blocks = rest + 9 <= 64 ? 1 : 2;
+    uint64_t bits = (uint64_t)(64 + len) * 8;
+    for (int i = 0; i < 8; i++) last[blocks * 64 - 1 - i] = (uint8_t)(bits >> (8 * i));
+    compress(st, last, blocks);
+    for (int i = 0; i < 8; i++) store_be32(out + 4 * i, st[i]);
+}
+
+/* pair_tickets(key, code, ids) -> list[bytes]: H(key || u32(len code) || code || u32(len id)
+ * || id) for each id in the list ids (bytes), in order; key is 64 bytes. */
+static PyObject *py_pair_tickets(PyObject *self, PyObject *args) {
+    Py_buffer key, code;
+    PyObject *ids;
+    if (!PyArg_ParseTuple(args, "y*y*O!", &key, &code, &PyList_Type, &ids)) return NULL;
+    PyObject *out = NULL;
+    uint8_t *msg = NULL;
+    if (key.len != 64) {
+        PyErr_SetString(PyExc_ValueError, "pair_tickets needs a 64-byte key");
+        goto done;
+    }
+    Py_ssize_t n = PyList_GET_SIZE(ids), longest = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *id = PyList_GET_ITEM(ids, i);
+        if (!PyBytes_Check(id)) {
+            PyErr_SetString(PyExc_TypeError, "pair_tickets ids must be bytes");
+            goto done;
+        }
+        if (PyBytes_GET_SIZE(id) > longest) longest = PyBytes_GET_SIZE(id);
+    }
+    if (code.len > 0xFFFFFFF || longest > 0xFFFFFFF) {
+        PyErr_SetString(PyExc_ValueError, "field too long");
+        goto done;
+    }
+    msg = malloc((size_t)(8 + code.len + longest));
+    if (msg == NULL || (out = PyList_New(n)) == NULL) {
+        if (msg == NULL) PyErr_NoMemory();
+        goto done;
+    }
+    uint32_t mid[8];
+    memcpy(mid, IV256, sizeof mid);
+    compress(mid, key.buf, 1);
+    store_be32(msg, (uint32_t)code.len);
+    memcpy(msg + 4, code.buf, (size_t)code.len);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *id = PyList_GET_ITEM(ids, i);
+        size_t idlen = (size_t)PyBytes_GET_SIZE(id);
+        store_be32(msg + 4 + code.len, (uint32_t)idlen);
+        memcpy(msg + 8 + code.len, PyBytes_AS_STRING(id), idlen);
+        uint8_t t[32];
+        hash_after_block(mid, msg, (size_t)(8 + code.len) + idlen, t);
+        PyObject *b = PyBytes_FromStringAndSize((const char *)t, 32);
+        if (b == NULL) {
+            Py_CLEAR(out);
+            goto done;
+        }
+        PyList_SET_ITEM(out, i, b);
+    }
+done:
+    free(msg);
+    PyBuffer_Release(&key);
+    PyBuffer_Release(&code);
+    return out;
+}
+
 /* ------------------------------------------------------------------ module */
 
 static PyObject *py_sha256(PyObject *self, PyObject *args) {
@@ -599,6 +682,7 @@ static PyMethodDef methods[] = {
     {"offsets", py_offsets, METH_VARARGS, "offsets(blob) -> bytes of uint64"},
     {"common", py_common, METH_VARARGS, "common(a, b) -> bytes | None"},
     {"lowest", py_lowest, METH_VARARGS, "lowest(key, blob, k) -> list[(ticket, code)]"},
+    {"pair_tickets", py_pair_tickets, METH_VARARGS, "pair_tickets(key, code, ids) -> list"},
     {"sha256", py_sha256, METH_VARARGS, "sha256(data) -> bytes"},
     {"backend", py_backend, METH_NOARGS, "backend() -> 'sha-ni' | 'portable'"},
     {"use_portable", py_use_portable, METH_O, "use_portable(flag) -> backend"},

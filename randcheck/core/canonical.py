@@ -1,4 +1,13 @@
-"""RFC 8785 canonical JSON for everything that is hashed or signed; floats are refused."""
+"""RFC 8785 canonical JSON for everything that is hashed or signed; floats are refused.
+
+For the values randcheck signs (strings, integers within ±(2^53 − 1), booleans, null, lists
+and objects) RFC 8785 output is exactly what the standard library's C JSON encoder writes with
+sorted keys, no whitespace and no ASCII escaping, with one exception: RFC 8785 sorts keys by
+UTF-16 code units and Python by code points, which differ only when keys hold characters above
+U+D7FF. :func:`canonical` takes that fast path when every key is below U+D800 and every string
+encodes as UTF-8 (no lone surrogates), else the ``rfc8785`` package. tests/core/
+test_canonical.py checks both give the same bytes.
+"""
 
 from __future__ import annotations
 
@@ -32,8 +41,46 @@ def _check(value: Any, path: str) -> None:
     raise InputError("canonical.type", path=path, type=type(value).__name__)
 
 
+_LIMIT = 2**53 - 1
+_ENCODE = json.JSONEncoder(
+    ensure_ascii=False, allow_nan=False, sort_keys=True, separators=(",", ":")
+).encode
+
+
+def _fast_ok(value: Any) -> bool:
+    """Whether ``value`` passes :func:`_check` and all its keys sort alike in UTF-16 and code
+    points (no key character above U+D7FF). Iterative and path-free: the common case."""
+    stack = [value]
+    pop, push = stack.pop, stack.append
+    while stack:
+        v = pop()
+        t = type(v)
+        if t is str or t is bool or v is None:
+            continue
+        if t is int:
+            if -_LIMIT <= v <= _LIMIT:
+                continue
+            return False
+        if t is dict:
+            for k, item in v.items():
+                if type(k) is not str or (k and max(k) > "\ud7ff"):
+                    return False
+                push(item)
+            continue
+        if t is list or t is tuple:
+            stack.extend(v)
+            continue
+        return False
+    return True
+
+
 def canonical(value: Any) -> bytes:
     """RFC 8785 bytes of ``value``; raises ``InputError`` on floats, big ints or non-JSON types."""
+    if _fast_ok(value):
+        try:
+            return _ENCODE(value).encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate: let rfc8785 decide
+            pass
     _check(value, "$")
     out: bytes = rfc8785.dumps(value)
     return out

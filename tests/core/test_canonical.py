@@ -71,3 +71,44 @@ def test_canonical_round_trips(value: object) -> None:
     data = canonical(value)
     assert canonical(parse(data)) == data
     assert is_canonical(data)
+
+
+# Every code point, and controls, quotes, backslashes and characters around U+D800/U+E000
+# and above U+FFFF more often than uniform sampling would give them.
+_tricky = st.sampled_from(
+    ["", "\x00", "\x1f", "\x7f", '"', "\\", "/", "\u2028", "\ud7ff", "\ue000", "\uffff",
+     "\U00010000", "\U0001f600", "é", "€", "中文"]
+)  # fmt: skip
+_texts = st.text() | _tricky | st.lists(_tricky, max_size=5).map("".join)
+any_json = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**53) + 1, 2**53 - 1)
+    | _texts
+    | st.text(alphabet=st.characters(min_codepoint=0xD800, max_codepoint=0xDFFF), max_size=2),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_texts, inner, max_size=5),
+    max_leaves=20,
+)
+
+
+@given(any_json)
+def test_fast_path_gives_the_rfc8785_bytes(value: object) -> None:
+    """canonical() takes the C json encoder when it can; it must equal rfc8785 byte for byte
+    (or both refuse the value, e.g. a lone surrogate)."""
+    try:
+        expected: bytes | None = rfc8785.dumps(value)
+    except Exception:
+        expected = None
+    try:
+        got: bytes | None = canonical(value)
+    except Exception:
+        got = None
+    assert got == expected
+
+
+def test_fast_path_key_order_needs_utf16_above_d7ff() -> None:
+    """U+E000 sorts after U+10000 by code point but before it in UTF-16: the fast path must
+    not decide this order."""
+    value = {"\ue000": 1, "\U00010000": 2, "a": 3}
+    assert canonical(value) == rfc8785.dumps(value)
+    assert canonical(value).index("\U00010000".encode()) < canonical(value).index("\ue000".encode())

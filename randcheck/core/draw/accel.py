@@ -129,14 +129,31 @@ def pure_lowest(key: bytes, blob: bytes, k: int) -> list[tuple[bytes, bytes]]:
     return heapq.nsmallest(k, tickets(codes))
 
 
+def pure_pair_tickets(key: bytes, code: bytes, ids: list[bytes]) -> list[bytes]:
+    """``H(key || lp(code) || lp(id))`` for each id, in order (SPEC §7.3); ``key`` is 64 bytes."""
+    if len(key) != 64:
+        raise ValueError("pair_tickets needs a 64-byte key")
+    base = hashlib.sha256(key)
+    base.update(len(code).to_bytes(4, "big") + code)
+    copy = base.copy
+    out = []
+    for i in ids:
+        h = copy()
+        h.update(len(i).to_bytes(4, "big") + i)
+        out.append(h.digest())
+    return out
+
+
 scan: Callable[[bytes], tuple[int, int, int, int]] = pure_scan
 sort_lines: Callable[[bytes], bytes] = pure_sort_lines
 offsets: Callable[[bytes], bytes] = pure_offsets
 common: Callable[[bytes, bytes], bytes | None] = pure_common
 lowest: Callable[[bytes, bytes, int], list[tuple[bytes, bytes]]] = pure_lowest
+pair_tickets: Callable[[bytes, bytes, list[bytes]], list[bytes]] = pure_pair_tickets
 if native is not None:
     scan = native.scan
     sort_lines = native.sort_lines
     offsets = native.offsets
     common = native.common
     lowest = native.lowest
+    pair_tickets = native.pair_tickets

@@ -6,6 +6,7 @@ import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from randcheck.core.draw import accel
 from randcheck.core.draw.model import Inspector, Roster, TeamRules
 from randcheck.core.draw.spec import lp
 from randcheck.errors import InputError
@@ -24,7 +25,13 @@ class Member:
 
 
 class Pairing:
-    """Staffs targets one at a time; holds the loads so that addenda can continue a draw."""
+    """Staffs targets one at a time; holds the loads so that addenda can continue a draw.
+
+    The ranking is SPEC §7.3's, ``(load, pair_ticket, id)`` over the eligible candidates. To
+    find the minimum quickly the inspectors are kept in sets by current load: a pick looks at
+    the lowest load level that holds an eligible candidate and computes nothing for the rest.
+    All pair tickets of a target are computed in one batch (in C when built).
+    """
 
     def __init__(
         self, roster: Roster, rules: TeamRules, departments: Sequence[str], key: bytes
@@ -40,16 +47,11 @@ class Pairing:
         self.inspectors = sorted(roster.inspectors, key=lambda i: i.id)
         self.by_id = {i.id: i for i in self.inspectors}
         self.loads = {i.id: 0 for i in self.inspectors}
-        self.conflicts = set(roster.conflicts)
+        self._level: dict[int, set[str]] = {0: set(self.loads)}  # load -> inspector ids
         self.previous = set(roster.previous) if rules.rotation else set()
         self.recused: set[tuple[str, str]] = set()
+        self._key = key
         self._copy = hashlib.sha256(key).copy
-        self._lp_id = {i.id: lp(i.id) for i in self.inspectors}
-        self._experts = [i for i in self.inspectors if i.expert]
-        self._regular = [i for i in self.inspectors if not i.expert]
-        self._by_department = {
-            d: [i for i in self._regular if i.department == d] for d in departments
-        }
         required = set(rules.qualifications)
         deps = set(departments)
         # Reasons 1-3 do not depend on the target: compute them once.
@@ -63,11 +65,42 @@ class Pairing:
             elif not required <= set(i.qualifications):
                 reason = "qualification"
             self.static[i.id] = reason
+        self.conflicts = set(roster.conflicts)
+        # conflicts (i, c) and previous (c, i) by code: the ids each target rules out
+        self._blocked: dict[str, set[str]] = {}
+        for iid, code in self.conflicts:
+            self._blocked.setdefault(code, set()).add(iid)
+        for code, iid in self.previous:
+            self._blocked.setdefault(code, set()).add(iid)
+        self._ok = [i.id for i in self.inspectors if self.static[i.id] is None]
+        self._ok_raw = [iid.encode("utf-8") for iid in self._ok]
+        self._tickets: tuple[str, dict[str, bytes]] = ("", {})
 
+    # -- loads ---------------------------------------------------------------------------
+    def _set_load(self, iid: str, load: int) -> None:
+        self._level[self.loads[iid]].discard(iid)
+        self.loads[iid] = load
+        self._level.setdefault(load, set()).add(iid)
+
+    def take(self, iid: str) -> None:
+        """Count one more target for ``iid`` (a member of a team already drawn)."""
+        self._set_load(iid, self.loads[iid] + 1)
+
+    def release(self, members: Iterable[Member]) -> None:
+        for m in members:
+            self._set_load(m.id, self.loads[m.id] - 1)
+
+    # -- tickets and eligibility ---------------------------------------------------------
     def ticket(self, code: str, inspector_id: str) -> bytes:
         h = self._copy()
         h.update(lp(code) + lp(inspector_id))
         return h.digest()
+
+    def _tickets_for(self, code: str) -> dict[str, bytes]:
+        if self._tickets[0] != code or not self._tickets[1]:
+            raw = accel.pair_tickets(self._key, code.encode("utf-8"), self._ok_raw)
+            self._tickets = (code, dict(zip(self._ok, raw, strict=True)))
+        return self._tickets[1]
 
     def reason(self, inspector: Inspector, code: str) -> str | None:
         """The first failing eligibility test of SPEC §7.2, or None when eligible."""
@@ -85,41 +118,29 @@ class Pairing:
     def _pick(
         self, code: str, candidates: Sequence[Inspector], team: list[Member], step: str
     ) -> Member:
+        static = self.static
+        pool = {i.id for i in candidates if static[i.id] is None}
+        pool.difference_update(m.id for m in team)
+        blocked = self._blocked.get(code)
+        if blocked:
+            pool -= blocked
+        if self.recused:
+            pool.difference_update(i for i, c in self.recused if c == code)
+        for load in sorted(k for k, ids in self._level.items() if ids and k < self.rules.max_load):
+            eligible = pool & self._level[load]
+            if eligible:
+                tickets = self._tickets_for(code)
+                best = min(eligible, key=lambda iid: (tickets[iid], iid))
+                self.take(best)
+                return Member(best, tickets[best].hex(), self.by_id[best].expert)
+        counts: dict[str, int] = {}
         in_team = {m.id for m in team}
-        loads, cap, static = self.loads, self.rules.max_load, self.static
-        conflicts, recused, previous = self.conflicts, self.recused, self.previous
-        # The same tests as reason(), inlined: this loop runs for every pick of every target.
-        eligible = [
-            i.id
-            for i in candidates
-            if static[i.id] is None
-            and loads[i.id] < cap
-            and i.id not in in_team
-            and (i.id, code) not in conflicts
-            and (i.id, code) not in recused
-            and (code, i.id) not in previous
-        ]
-        if not eligible:
-            counts: dict[str, int] = {}
-            for i in candidates:
-                if i.id not in in_team:
-                    r = self.reason(i, code) or "none"
-                    counts[r] = counts.get(r, 0) + 1
-            detail = ", ".join(f"{r}={counts[r]}" for r in REASONS if r in counts) or "none"
-            raise InputError("proto.unstaffable", target=code, step=step, reasons=detail)
-        low = min(loads[i] for i in eligible)
-        base = self._copy()
-        base.update(lp(code))
-        copy, lp_id = base.copy, self._lp_id
-        ranked = []
-        for iid in eligible:
-            if loads[iid] == low:
-                h = copy()
-                h.update(lp_id[iid])
-                ranked.append((h.digest(), iid))
-        best = min(ranked)  # non-empty: at least one eligible inspector has the lowest load
-        loads[best[1]] += 1
-        return Member(best[1], best[0].hex(), self.by_id[best[1]].expert)
+        for i in candidates:
+            if i.id not in in_team:
+                r = self.reason(i, code) or "none"
+                counts[r] = counts.get(r, 0) + 1
+        detail = ", ".join(f"{r}={counts[r]}" for r in REASONS if r in counts) or "none"
+        raise InputError("proto.unstaffable", target=code, step=step, reasons=detail)
 
     def staff(self, code: str, team: Sequence[Member] = ()) -> list[Member]:
         """Complete ``team`` for target ``code`` (SPEC §7.3); ``InputError`` if impossible."""
@@ -136,7 +157,3 @@ class Pairing:
         while sum(m.expert for m in members) < self.rules.experts:
             members.append(self._pick(code, experts, members, "experts"))
         return members
-
-    def release(self, members: Iterable[Member]) -> None:
-        for m in members:
-            self.loads[m.id] -= 1

@@ -205,7 +205,7 @@ def initial_state(ann: Announcement, record: bytes, roster: Roster) -> State:
         for m in members:
             if m.id not in pairing.loads:
                 raise VerificationError("proto.unknown_inspector", inspector=m.id)
-            pairing.loads[m.id] += 1
+            pairing.take(m.id)
         teams[row["target"]] = members
         stratum_of[row["target"]] = row["stratum"]
     reserve = {s["id"]: [(r["code"], r["ticket"]) for r in s["reserve"]] for s in doc["strata"]}
@@ -239,7 +239,7 @@ def _apply(
             raise InputError("proto.not_on_team", inspector=str(inspector), target=target)
         state.pairing.recused.add((inspector, target))
         kept = [m for m in team if m.id != inspector]
-        state.pairing.loads[inspector] -= 1
+        state.pairing.release([m for m in team if m.id == inspector])
         new = state.pairing.staff(target, kept)
         state.teams[target] = new
         return None, new
