@@ -11,6 +11,9 @@
  *   offsets(blob)            start offset of every line (uint64, native order) + the end
  *   common(a, b)             first code in two sorted population files, or None
  *   lowest(key, blob, k)     the k smallest (ticket, code) of a population file (SPEC §6.3)
+ *   partition(codes, keys, names)  split codes by the key on the same line of keys
+ *   merge(runs)              merge sorted population files into one
+ *   best_pair(key, code, ids)  the smallest (pair ticket, id) of ids: (index, ticket)
  *   pair_tickets(key, code, ids)  H(K_p || lp(code) || lp(id)) for each id (SPEC §7.3)
  *   sha256(data)             plain SHA-256 (for the tests of the compression functions)
  *   backend()                "sha-ni" or "portable"; use_portable(flag) forces the latter
@@ -450,6 +453,160 @@ static PyObject *py_common(PyObject *self, PyObject *args) {
     return out;
 }
 
+/* partition(codes, keys, names) -> (list[bytes], int): line i of codes goes to the output of
+ * the name equal to line i of keys (each output: lines followed by a newline); returns the
+ * outputs in the order of names and the number of lines whose key is none of them. Both
+ * blobs are newline-separated (a final newline is optional) and must have as many lines. */
+static PyObject *py_partition(PyObject *self, PyObject *args) {
+    Py_buffer C, K;
+    PyObject *names;
+    if (!PyArg_ParseTuple(args, "y*y*O!", &C, &K, &PyList_Type, &names)) return NULL;
+    Py_ssize_t m = PyList_GET_SIZE(names);
+    PyObject *result = NULL, *outs = NULL;
+    size_t *sizes = calloc((size_t)m + 1, sizeof *sizes);
+    uint8_t **dst = calloc((size_t)m + 1, sizeof *dst);
+    const char **nm = calloc((size_t)m + 1, sizeof *nm);
+    size_t *nl = calloc((size_t)m + 1, sizeof *nl);
+    size_t other = 0;
+    int mismatch = 0;
+    if (sizes == NULL || dst == NULL || nm == NULL || nl == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t j = 0; j < m; j++) {
+        PyObject *name = PyList_GET_ITEM(names, j);
+        if (!PyBytes_Check(name)) {
+            PyErr_SetString(PyExc_TypeError, "partition names must be bytes");
+            goto done;
+        }
+        nm[j] = PyBytes_AS_STRING(name); /* names (the list) keeps them alive */
+        nl[j] = (size_t)PyBytes_GET_SIZE(name);
+    }
+    for (int pass = 0; pass < 2 && !mismatch; pass++) {
+        Py_BEGIN_ALLOW_THREADS;
+        const uint8_t *p = C.buf, *pe = p + C.len, *q = K.buf, *qe = q + K.len;
+        while (p < pe || q < qe) {
+            if (p >= pe || q >= qe) {
+                mismatch = 1;
+                break;
+            }
+            const uint8_t *pn = memchr(p, '\n', (size_t)(pe - p));
+            const uint8_t *qn = memchr(q, '\n', (size_t)(qe - q));
+            size_t lp = pn ? (size_t)(pn - p) : (size_t)(pe - p);
+            size_t lq = qn ? (size_t)(qn - q) : (size_t)(qe - q);
+            Py_ssize_t j = 0;
+            while (j < m && !(nl[j] == lq && memcmp(nm[j], q, lq) == 0)) j++;
+            if (j == m) {
+                if (pass == 0) other++;
+            } else if (pass == 0) {
+                sizes[j] += lp + 1;
+            } else {
+                memcpy(dst[j], p, lp);
+                dst[j][lp] = '\n';
+                dst[j] += lp + 1;
+            }
+            p += lp + 1;
+            q += lq + 1;
+        }
+        Py_END_ALLOW_THREADS;
+        if (pass == 0 && !mismatch) {
+            if ((outs = PyList_New(m)) == NULL) goto done;
+            for (Py_ssize_t j = 0; j < m; j++) {
+                PyObject *b = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)sizes[j]);
+                if (b == NULL) goto done;
+                PyList_SET_ITEM(outs, j, b);
+                dst[j] = (uint8_t *)PyBytes_AS_STRING(b);
+            }
+        }
+    }
+    if (mismatch)
+        PyErr_SetString(PyExc_ValueError, "partition: codes and keys differ in lines");
+    else
+        result = Py_BuildValue("(On)", outs, (Py_ssize_t)other);
+done:
+    Py_XDECREF(outs);
+    free(sizes);
+    free(dst);
+    free(nm);
+    free(nl);
+    PyBuffer_Release(&C);
+    PyBuffer_Release(&K);
+    return result;
+}
+
+/* merge(runs) -> bytes: population-file blobs, each sorted, merged into one sorted blob
+ * (duplicates kept). A k-way merge: O(total · k) comparisons for the few runs it is used on. */
+static PyObject *py_merge(PyObject *self, PyObject *args) {
+    PyObject *runs;
+    if (!PyArg_ParseTuple(args, "O!", &PyList_Type, &runs)) return NULL;
+    Py_ssize_t k = PyList_GET_SIZE(runs);
+    size_t total = 0;
+    for (Py_ssize_t i = 0; i < k; i++) {
+        PyObject *r = PyList_GET_ITEM(runs, i);
+        if (!PyBytes_Check(r)) {
+            PyErr_SetString(PyExc_TypeError, "merge runs must be bytes");
+            return NULL;
+        }
+        Py_ssize_t n = PyBytes_GET_SIZE(r);
+        if (n > 0 && PyBytes_AS_STRING(r)[n - 1] != '\n') {
+            PyErr_SetString(PyExc_ValueError, "merge runs must end with a newline");
+            return NULL;
+        }
+        total += (size_t)n;
+    }
+    const uint8_t **pos = calloc((size_t)k + 1, sizeof *pos);
+    const uint8_t **end = calloc((size_t)k + 1, sizeof *end);
+    size_t *len = calloc((size_t)k + 1, sizeof *len);
+    uint64_t *head = calloc((size_t)k + 1, sizeof *head); /* first 8 bytes, big-endian */
+    PyObject *out = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)total);
+    if (pos == NULL || end == NULL || len == NULL || head == NULL || out == NULL) {
+        free(pos);
+        free(end);
+        free(len);
+        free(head);
+        Py_XDECREF(out);
+        return PyErr_NoMemory();
+    }
+    for (Py_ssize_t i = 0; i < k; i++) {
+        PyObject *r = PyList_GET_ITEM(runs, i);
+        pos[i] = (const uint8_t *)PyBytes_AS_STRING(r);
+        end[i] = pos[i] + PyBytes_GET_SIZE(r);
+        if (pos[i] < end[i]) {
+            len[i] = (size_t)((const uint8_t *)memchr(pos[i], '\n', (size_t)(end[i] - pos[i])) -
+                              pos[i]);
+            head[i] = key_at(pos[i], len[i], 0);
+        }
+    }
+    uint8_t *dst = (uint8_t *)PyBytes_AS_STRING(out);
+    Py_BEGIN_ALLOW_THREADS;
+    for (;;) {
+        Py_ssize_t best = -1;
+        for (Py_ssize_t i = 0; i < k; i++) {
+            if (pos[i] >= end[i]) continue;
+            /* zero-padded prefixes order like the codes when they differ (see line_cmp) */
+            if (best < 0 || head[i] < head[best] ||
+                (head[i] == head[best] && cmp_code(pos[i], len[i], pos[best], len[best]) < 0))
+                best = i;
+        }
+        if (best < 0) break;
+        memcpy(dst, pos[best], len[best] + 1);
+        dst += len[best] + 1;
+        pos[best] += len[best] + 1;
+        if (pos[best] < end[best]) {
+            len[best] = (size_t)((const uint8_t *)memchr(pos[best], '\n',
+                                                         (size_t)(end[best] - pos[best])) -
+                                 pos[best]);
+            head[best] = key_at(pos[best], len[best], 0);
+        }
+    }
+    Py_END_ALLOW_THREADS;
+    free(head);
+    free(pos);
+    free(end);
+    free(len);
+    return out;
+}
+
 /* ------------------------------------------------------------------ tickets */
 
 typedef struct {
@@ -652,6 +809,35 @@ done:
     return out;
 }
 
+/* best_pair(key, code, ids) -> (index, ticket): the id with the smallest (pair ticket, id)
+ * among ids (a non-empty list of bytes), its index in ids and its ticket (SPEC §7.3). */
+static PyObject *py_best_pair(PyObject *self, PyObject *args) {
+    PyObject *tickets = py_pair_tickets(self, args);
+    if (tickets == NULL) return NULL;
+    PyObject *ids = PyTuple_GET_ITEM(args, 2);
+    Py_ssize_t n = PyList_GET_SIZE(tickets), best = -1;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (best >= 0) {
+            int c = memcmp(PyBytes_AS_STRING(PyList_GET_ITEM(tickets, i)),
+                           PyBytes_AS_STRING(PyList_GET_ITEM(tickets, best)), 32);
+            if (c == 0) {
+                PyObject *a = PyList_GET_ITEM(ids, i), *b = PyList_GET_ITEM(ids, best);
+                c = cmp_code((const uint8_t *)PyBytes_AS_STRING(a), (size_t)PyBytes_GET_SIZE(a),
+                             (const uint8_t *)PyBytes_AS_STRING(b), (size_t)PyBytes_GET_SIZE(b));
+            }
+            if (c >= 0) continue;
+        }
+        best = i;
+    }
+    PyObject *out = NULL;
+    if (best < 0)
+        PyErr_SetString(PyExc_ValueError, "best_pair needs at least one id");
+    else
+        out = Py_BuildValue("(nO)", best, PyList_GET_ITEM(tickets, best));
+    Py_DECREF(tickets);
+    return out;
+}
+
 /* ------------------------------------------------------------------ module */
 
 static PyObject *py_sha256(PyObject *self, PyObject *args) {
@@ -682,6 +868,9 @@ static PyMethodDef methods[] = {
     {"offsets", py_offsets, METH_VARARGS, "offsets(blob) -> bytes of uint64"},
     {"common", py_common, METH_VARARGS, "common(a, b) -> bytes | None"},
     {"lowest", py_lowest, METH_VARARGS, "lowest(key, blob, k) -> list[(ticket, code)]"},
+    {"merge", py_merge, METH_VARARGS, "merge(runs) -> bytes"},
+    {"partition", py_partition, METH_VARARGS, "partition(codes, keys, names) -> (list, int)"},
+    {"best_pair", py_best_pair, METH_VARARGS, "best_pair(key, code, ids) -> (index, ticket)"},
     {"pair_tickets", py_pair_tickets, METH_VARARGS, "pair_tickets(key, code, ids) -> list"},
     {"sha256", py_sha256, METH_VARARGS, "sha256(data) -> bytes"},
     {"backend", py_backend, METH_NOARGS, "backend() -> 'sha-ni' | 'portable'"},

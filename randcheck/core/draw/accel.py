@@ -14,9 +14,9 @@ from __future__ import annotations
 import hashlib
 import heapq
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from types import ModuleType
-from typing import cast
+from typing import Any, cast
 
 #: ``u32(len)`` for every possible code length.
 _LEN_PREFIX = [n.to_bytes(4, "big") for n in range(65)]
@@ -39,6 +39,19 @@ def _load_native() -> ModuleType | None:
 
 
 native: ModuleType | None = _load_native()
+
+
+def parallel_map(fn: Callable[..., Any], *args: Sequence[Any]) -> list[Any]:
+    """``list(map(fn, *args))``, on up to ``os.cpu_count()`` threads when the C extension is
+    used (its loops release the GIL); in order either way, so results never depend on it."""
+    n = min(map(len, args)) if args else 0
+    workers = min(n, os.cpu_count() or 1)
+    if native is None or workers < 2:
+        return list(map(fn, *args))
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(fn, *args))
 
 
 def backend() -> str:
@@ -129,6 +142,35 @@ def pure_lowest(key: bytes, blob: bytes, k: int) -> list[tuple[bytes, bytes]]:
     return heapq.nsmallest(k, tickets(codes))
 
 
+def pure_partition(codes: bytes, keys: bytes, names: list[bytes]) -> tuple[list[bytes], int]:
+    """Line ``i`` of ``codes`` to the output of the name equal to line ``i`` of ``keys``
+    (outputs in the order of ``names``, each line followed by a newline), and the number of
+    lines whose key is none of them."""
+    cs = _lines(codes) if codes else []
+    ks = _lines(keys) if keys else []
+    if len(cs) != len(ks):
+        raise ValueError("partition: codes and keys differ in lines")
+    index: dict[bytes, int] = {}
+    for j, name in enumerate(names):
+        index.setdefault(name, j)
+    outs: list[list[bytes]] = [[] for _ in names]
+    other = 0
+    for c, k in zip(cs, ks, strict=True):
+        at = index.get(k)
+        if at is None:
+            other += 1
+        else:
+            outs[at].append(c + b"\n")
+    return [b"".join(o) for o in outs], other
+
+
+def pure_merge(runs: list[bytes]) -> bytes:
+    """Sorted population files merged into one sorted file (duplicates kept)."""
+    if any(r and not r.endswith(b"\n") for r in runs):
+        raise ValueError("merge runs must end with a newline")
+    return pure_sort_lines(b"".join(runs))
+
+
 def pure_pair_tickets(key: bytes, code: bytes, ids: list[bytes]) -> list[bytes]:
     """``H(key || lp(code) || lp(id))`` for each id, in order (SPEC §7.3); ``key`` is 64 bytes."""
     if len(key) != 64:
@@ -144,12 +186,24 @@ def pure_pair_tickets(key: bytes, code: bytes, ids: list[bytes]) -> list[bytes]:
     return out
 
 
+def pure_best_pair(key: bytes, code: bytes, ids: list[bytes]) -> tuple[int, bytes]:
+    """The index in ``ids`` of the smallest ``(pair ticket, id)``, and its ticket (SPEC §7.3)."""
+    tickets = pure_pair_tickets(key, code, ids)
+    if not tickets:
+        raise ValueError("best_pair needs at least one id")
+    best = min(range(len(ids)), key=lambda k: (tickets[k], ids[k]))
+    return best, tickets[best]
+
+
 scan: Callable[[bytes], tuple[int, int, int, int]] = pure_scan
 sort_lines: Callable[[bytes], bytes] = pure_sort_lines
 offsets: Callable[[bytes], bytes] = pure_offsets
 common: Callable[[bytes, bytes], bytes | None] = pure_common
 lowest: Callable[[bytes, bytes, int], list[tuple[bytes, bytes]]] = pure_lowest
 pair_tickets: Callable[[bytes, bytes, list[bytes]], list[bytes]] = pure_pair_tickets
+partition: Callable[[bytes, bytes, list[bytes]], tuple[list[bytes], int]] = pure_partition
+best_pair: Callable[[bytes, bytes, list[bytes]], tuple[int, bytes]] = pure_best_pair
+merge: Callable[[list[bytes]], bytes] = pure_merge
 if native is not None:
     scan = native.scan
     sort_lines = native.sort_lines
@@ -157,3 +211,6 @@ if native is not None:
     common = native.common
     lowest = native.lowest
     pair_tickets = native.pair_tickets
+    partition = native.partition
+    best_pair = native.best_pair
+    merge = native.merge

@@ -85,7 +85,8 @@ def check_disjoint(population: Mapping[str, Sequence[bytes]]) -> None:
         return
     if all(isinstance(c, Codes) for c in population.values()):
         files = [c.blob for c in population.values() if isinstance(c, Codes)]
-        found = [accel.common(a, b) for i, a in enumerate(files) for b in files[i + 1 :]]
+        pairs = [(a, b) for i, a in enumerate(files) for b in files[i + 1 :]]
+        found = accel.parallel_map(accel.common, [a for a, _ in pairs], [b for _, b in pairs])
         dups = [d for d in found if d is not None]
         if dups:  # the smallest shared code, as the merge below reports
             entity = min(dups).decode("ascii", "replace")
@@ -135,7 +136,10 @@ def announce(
     ids = [s.id for s in strata]
     if len(set(ids)) != len(ids) or set(ids) != set(population):
         raise InputError("proto.strata_mismatch", strata=sorted(ids), population=sorted(population))
-    plans = [plan_stratum(task, s, population[s.id]) for s in sorted(strata, key=lambda s: s.id)]
+    ordered = sorted(strata, key=lambda s: s.id)
+    plans = accel.parallel_map(
+        plan_stratum, [task] * len(ordered), ordered, [population[s.id] for s in ordered]
+    )
     check_disjoint(population)
     roster_doc = roster.document()
     body = {

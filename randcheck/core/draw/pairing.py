@@ -29,8 +29,9 @@ class Pairing:
 
     The ranking is SPEC §7.3's, ``(load, pair_ticket, id)`` over the eligible candidates. To
     find the minimum quickly the inspectors are kept in sets by current load: a pick looks at
-    the lowest load level that holds an eligible candidate and computes nothing for the rest.
-    All pair tickets of a target are computed in one batch (in C when built).
+    the lowest load level that holds an eligible candidate and hashes only those candidates
+    (``accel.best_pair``, in C when built). Inside, inspectors are their UTF-8 ids: ``lp(id)``
+    hashes them, and their byte order is the code point order of the ids.
     """
 
     def __init__(
@@ -47,7 +48,9 @@ class Pairing:
         self.inspectors = sorted(roster.inspectors, key=lambda i: i.id)
         self.by_id = {i.id: i for i in self.inspectors}
         self.loads = {i.id: 0 for i in self.inspectors}
-        self._level: dict[int, set[str]] = {0: set(self.loads)}  # load -> inspector ids
+        self._raw = {i.id: i.id.encode("utf-8") for i in self.inspectors}
+        self._name = {raw: iid for iid, raw in self._raw.items()}
+        self._level: dict[int, set[bytes]] = {0: set(self._name)}  # load -> raw ids
         self.previous = set(roster.previous) if rules.rotation else set()
         self.recused: set[tuple[str, str]] = set()
         self._key = key
@@ -66,21 +69,28 @@ class Pairing:
                 reason = "qualification"
             self.static[i.id] = reason
         self.conflicts = set(roster.conflicts)
-        # conflicts (i, c) and previous (c, i) by code: the ids each target rules out
-        self._blocked: dict[str, set[str]] = {}
+        # conflicts (i, c) and previous (c, i) by code: the inspectors each target rules out
+        self._blocked: dict[str, set[bytes]] = {}
         for iid, code in self.conflicts:
-            self._blocked.setdefault(code, set()).add(iid)
+            self._blocked.setdefault(code, set()).add(iid.encode("utf-8"))
         for code, iid in self.previous:
-            self._blocked.setdefault(code, set()).add(iid)
-        self._ok = [i.id for i in self.inspectors if self.static[i.id] is None]
-        self._ok_raw = [iid.encode("utf-8") for iid in self._ok]
-        self._tickets: tuple[str, dict[str, bytes]] = ("", {})
+            self._blocked.setdefault(code, set()).add(iid.encode("utf-8"))
+        regular = [i for i in self.inspectors if not i.expert]
+        self._groups: dict[str, tuple[list[Inspector], frozenset[bytes]]] = {}
+        for name, members in [
+            ("inspectors", regular),
+            ("experts", [i for i in self.inspectors if i.expert]),
+            *[(f"department:{d}", [i for i in regular if i.department == d]) for d in departments],
+        ]:
+            ok = frozenset(self._raw[i.id] for i in members if self.static[i.id] is None)
+            self._groups[name] = (members, ok)
 
     # -- loads ---------------------------------------------------------------------------
     def _set_load(self, iid: str, load: int) -> None:
-        self._level[self.loads[iid]].discard(iid)
+        raw = self._raw[iid]
+        self._level[self.loads[iid]].discard(raw)
         self.loads[iid] = load
-        self._level.setdefault(load, set()).add(iid)
+        self._level.setdefault(load, set()).add(raw)
 
     def take(self, iid: str) -> None:
         """Count one more target for ``iid`` (a member of a team already drawn)."""
@@ -96,12 +106,6 @@ class Pairing:
         h.update(lp(code) + lp(inspector_id))
         return h.digest()
 
-    def _tickets_for(self, code: str) -> dict[str, bytes]:
-        if self._tickets[0] != code or not self._tickets[1]:
-            raw = accel.pair_tickets(self._key, code.encode("utf-8"), self._ok_raw)
-            self._tickets = (code, dict(zip(self._ok, raw, strict=True)))
-        return self._tickets[1]
-
     def reason(self, inspector: Inspector, code: str) -> str | None:
         """The first failing eligibility test of SPEC §7.2, or None when eligible."""
         static = self.static[inspector.id]
@@ -115,24 +119,24 @@ class Pairing:
             return "workload"
         return None
 
-    def _pick(
-        self, code: str, candidates: Sequence[Inspector], team: list[Member], step: str
-    ) -> Member:
-        static = self.static
-        pool = {i.id for i in candidates if static[i.id] is None}
-        pool.difference_update(m.id for m in team)
+    def _pick(self, code: str, step: str, team: list[Member]) -> Member:
+        """Add the best eligible candidate of group ``step`` (SPEC §7.3) for ``code``."""
+        candidates, ok = self._groups[step]
+        pool = set(ok)
+        pool.difference_update([self._raw[m.id] for m in team])
         blocked = self._blocked.get(code)
         if blocked:
             pool -= blocked
         if self.recused:
-            pool.difference_update(i for i, c in self.recused if c == code)
-        for load in sorted(k for k, ids in self._level.items() if ids and k < self.rules.max_load):
-            eligible = pool & self._level[load]
+            pool.difference_update([self._raw[i] for i, c in self.recused if c == code])
+        levels = self._level
+        for load in sorted(k for k, ids in levels.items() if ids and k < self.rules.max_load):
+            eligible = list(pool & levels[load])
             if eligible:
-                tickets = self._tickets_for(code)
-                best = min(eligible, key=lambda iid: (tickets[iid], iid))
+                k, ticket = accel.best_pair(self._key, code.encode("utf-8"), eligible)
+                best = self._name[eligible[k]]
                 self.take(best)
-                return Member(best, tickets[best].hex(), self.by_id[best].expert)
+                return Member(best, ticket.hex(), self.by_id[best].expert)
         counts: dict[str, int] = {}
         in_team = {m.id for m in team}
         for i in candidates:
@@ -145,15 +149,12 @@ class Pairing:
     def staff(self, code: str, team: Sequence[Member] = ()) -> list[Member]:
         """Complete ``team`` for target ``code`` (SPEC §7.3); ``InputError`` if impossible."""
         members = list(team)
-        experts = [i for i in self.inspectors if i.expert]
-        regular = [i for i in self.inspectors if not i.expert]
         if self.rules.per_department:
             for dep in self.departments:
                 if not any(not m.expert and self.by_id[m.id].department == dep for m in members):
-                    cands = [i for i in regular if i.department == dep]
-                    members.append(self._pick(code, cands, members, f"department:{dep}"))
+                    members.append(self._pick(code, f"department:{dep}", members))
         while sum(not m.expert for m in members) < self.rules.min_inspectors:
-            members.append(self._pick(code, regular, members, "inspectors"))
+            members.append(self._pick(code, "inspectors", members))
         while sum(m.expert for m in members) < self.rules.experts:
-            members.append(self._pick(code, experts, members, "experts"))
+            members.append(self._pick(code, "experts", members))
         return members

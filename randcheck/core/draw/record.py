@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from randcheck.core.draw import entropy
+from randcheck.core.draw import accel, entropy
 from randcheck.core.draw import seed as seedmod
 from randcheck.core.draw.announce import TOOL, Announcement, parse_announcement
 from randcheck.core.draw.commit import population_root, roster_digest
@@ -38,9 +38,9 @@ def check_population(ann: Announcement, population: Mapping[str, Sequence[bytes]
     """Each stratum's codes give the announced (count, root); raises ``VerificationError``."""
     if set(population) != {p.id for p in ann.strata}:
         raise VerificationError("proto.population_strata", got=sorted(population))
-    for plan in ann.strata:
-        codes = population[plan.id]
-        if len(codes) != plan.count or population_root(codes) != plan.root:
+    roots = accel.parallel_map(population_root, [population[p.id] for p in ann.strata])
+    for plan, root in zip(ann.strata, roots, strict=True):
+        if len(population[plan.id]) != plan.count or root != plan.root:
             raise VerificationError("proto.population_mismatch", stratum=plan.id)
 
 
@@ -70,12 +70,13 @@ def compute_seed(
 def select_all(
     ann: Announcement, population: Mapping[str, Sequence[bytes]], seed: bytes
 ) -> list[StratumDraw]:
-    return [
-        draw_stratum(
-            seedmod.ticket_key(seed, p.id), population[p.id], p.sample_size, p.reserve_size
-        )
-        for p in ann.strata
-    ]
+    return accel.parallel_map(
+        draw_stratum,
+        [seedmod.ticket_key(seed, p.id) for p in ann.strata],
+        [population[p.id] for p in ann.strata],
+        [p.sample_size for p in ann.strata],
+        [p.reserve_size for p in ann.strata],
+    )
 
 
 def staff_all(

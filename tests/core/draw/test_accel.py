@@ -802,3 +802,48 @@ def test_pair_tickets_refuse_bad_input() -> None:
             fn(bytes(63), b"c", [b"i"])
     with pytest.raises(TypeError):
         native.pair_tickets(bytes(64), b"c", ["not bytes"])
+
+
+# ============================================================= partition (snapshot reads)
+
+
+@needs_native
+@FAST
+@given(
+    st.lists(
+        st.tuples(st.binary(max_size=20).map(lambda b: b.replace(b"\n", b"")),
+                  st.sampled_from([b"A", b"B", b"CC", b"", b"D"])),
+        max_size=40,
+    ),
+    st.lists(st.sampled_from([b"A", b"B", b"CC", b"", b"Z"]), max_size=4),
+    st.booleans(),
+)  # fmt: skip
+def test_partition_matches_pure(
+    rows: list[tuple[bytes, bytes]], names: list[bytes], final: bool
+) -> None:
+    assert native is not None
+    codes = b"\n".join(c for c, _ in rows) + (b"\n" if final and rows else b"")
+    keys = b"\n".join(k for _, k in rows) + (b"\n" if rows else b"")
+    if rows and rows[-1][0] == b"" and not final:
+        return  # a last empty line without its newline is not a line (both twins agree)
+    got = native.partition(codes, keys, names)
+    assert got == accel.pure_partition(codes, keys, names)
+    outs, other = got
+    first = {}
+    for j, name in enumerate(names):
+        first.setdefault(name, j)  # a repeated name gets nothing: the first one takes its lines
+    expected = [
+        b"".join(c + b"\n" for c, k in rows if first.get(k) == j) for j in range(len(names))
+    ]
+    assert outs == expected
+    assert other == sum(k not in names for _, k in rows)
+
+
+@needs_native
+def test_partition_refuses_unequal_line_counts() -> None:
+    assert native is not None
+    for fn in (native.partition, accel.pure_partition):
+        with pytest.raises(ValueError, match="differ in lines"):
+            fn(b"x\ny\n", b"A\n", [b"A"])
+        with pytest.raises(ValueError, match="differ in lines"):
+            fn(b"x\n", b"A\nB\n", [b"A"])
