@@ -15,8 +15,8 @@ The database is a real randcheck workspace database (``randcheck.store.db.open_e
 migrates it; helper A's ``entity`` table); rows are inserted with plain sqlite3 for speed and
 the file is reused between runs (``--db``).
 
-    python bench/bench_draw.py                     # 1,000,000 entities
-    python bench/bench_draw.py --entities 10000000
+    python bench/bench_draw.py                     # 1,000,000 entities, 3 runs per phase
+    python bench/bench_draw.py --entities 10000000 --repeat 1
 """
 
 from __future__ import annotations
@@ -283,6 +283,7 @@ def main() -> None:
     ap.add_argument("--db", type=Path, default=None)
     ap.add_argument("--out", type=Path, default=None)
     ap.add_argument("--child", default=None)
+    ap.add_argument("--repeat", type=int, default=3, help="runs per phase; medians are shown")
     args = ap.parse_args()
     db = args.db or Path(f"/tmp/randcheck-bench-{args.entities}.db")
     out = args.out or db.with_suffix(".draw.json")
@@ -294,7 +295,13 @@ def main() -> None:
     print(
         f"database {db}: {args.entities:,} entities ({time.perf_counter() - t0:.1f} s to prepare)"
     )
-    results = {p: run(p, db, out) for p in ("draw", "replay", "peer")}
+    import statistics
+
+    results: dict[str, dict[str, float]] = {}
+    for p in ("draw", "replay", "peer"):
+        runs = [run(p, db, out) for _ in range(max(1, args.repeat))]
+        results[p] = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
+    print(f"medians of {max(1, args.repeat)} runs per phase (each run its own process)")
     for p, r in results.items():
         parts = ", ".join(f"{k} {v:.2f}" for k, v in r.items() if k not in ("total", "peak_mb"))
         print(f"{p:7s} total {r['total']:7.2f} s  peak {r['peak_mb']:7.0f} MB   ({parts})")

@@ -13,6 +13,7 @@
  *   lowest(key, blob, k)     the k smallest (ticket, code) of a population file (SPEC §6.3)
  *   partition(codes, keys, names)  split codes by the key on the same line of keys
  *   merge(runs)              merge sorted population files into one
+ *   shared(runs)             the smallest code in two or more sorted population files
  *   best_pair(key, code, ids)  the smallest (pair ticket, id) of ids: (index, ticket)
  *   pair_tickets(key, code, ids)  H(K_p || lp(code) || lp(id)) for each id (SPEC §7.3)
  *   sha256(data)             plain SHA-256 (for the tests of the compression functions)
@@ -148,6 +149,60 @@ __attribute__((target("sha,sse4.1,ssse3"))) static void compress_shani(uint32_t 
     _mm_storeu_si128((__m128i *)&st[4], s1);
 }
 
+/* Two independent one-block compressions, their instructions interleaved: the SHA round
+ * instructions have a latency of several cycles, so two streams keep the unit busy. */
+__attribute__((target("sha,sse4.1,ssse3"))) static void compress2_shani(uint32_t sa[8],
+                                                                         uint32_t sb[8],
+                                                                         const uint8_t *da,
+                                                                         const uint8_t *db) {
+    const __m128i MASK = _mm_set_epi64x(0x0c0d0e0f08090a0bULL, 0x0405060700010203ULL);
+    __m128i ta = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)&sa[0]), 0xB1);
+    __m128i tb = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)&sb[0]), 0xB1);
+    __m128i a1 = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)&sa[4]), 0x1B);
+    __m128i b1 = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)&sb[4]), 0x1B);
+    __m128i a0 = _mm_alignr_epi8(ta, a1, 8), b0 = _mm_alignr_epi8(tb, b1, 8);
+    a1 = _mm_blend_epi16(a1, ta, 0xF0);
+    b1 = _mm_blend_epi16(b1, tb, 0xF0);
+    __m128i a_abef = a0, a_cdgh = a1, b_abef = b0, b_cdgh = b1;
+    __m128i wa[4], wb[4];
+    for (int g = 0; g < 16; g++) {
+        __m128i ma, mb;
+        if (g < 4) {
+            ma = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(da + 16 * g)), MASK);
+            mb = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(db + 16 * g)), MASK);
+        } else {
+            ma = _mm_sha256msg1_epu32(wa[g & 3], wa[(g + 1) & 3]);
+            mb = _mm_sha256msg1_epu32(wb[g & 3], wb[(g + 1) & 3]);
+            ma = _mm_add_epi32(ma, _mm_alignr_epi8(wa[(g + 3) & 3], wa[(g + 2) & 3], 4));
+            mb = _mm_add_epi32(mb, _mm_alignr_epi8(wb[(g + 3) & 3], wb[(g + 2) & 3], 4));
+            ma = _mm_sha256msg2_epu32(ma, wa[(g + 3) & 3]);
+            mb = _mm_sha256msg2_epu32(mb, wb[(g + 3) & 3]);
+        }
+        wa[g & 3] = ma;
+        wb[g & 3] = mb;
+        __m128i k = _mm_loadu_si128((const __m128i *)&K256[4 * g]);
+        __m128i ka = _mm_add_epi32(ma, k), kb = _mm_add_epi32(mb, k);
+        a1 = _mm_sha256rnds2_epu32(a1, a0, ka);
+        b1 = _mm_sha256rnds2_epu32(b1, b0, kb);
+        ka = _mm_shuffle_epi32(ka, 0x0E);
+        kb = _mm_shuffle_epi32(kb, 0x0E);
+        a0 = _mm_sha256rnds2_epu32(a0, a1, ka);
+        b0 = _mm_sha256rnds2_epu32(b0, b1, kb);
+    }
+    a0 = _mm_add_epi32(a0, a_abef);
+    a1 = _mm_add_epi32(a1, a_cdgh);
+    b0 = _mm_add_epi32(b0, b_abef);
+    b1 = _mm_add_epi32(b1, b_cdgh);
+    ta = _mm_shuffle_epi32(a0, 0x1B);
+    a1 = _mm_shuffle_epi32(a1, 0xB1);
+    tb = _mm_shuffle_epi32(b0, 0x1B);
+    b1 = _mm_shuffle_epi32(b1, 0xB1);
+    _mm_storeu_si128((__m128i *)&sa[0], _mm_blend_epi16(ta, a1, 0xF0));
+    _mm_storeu_si128((__m128i *)&sa[4], _mm_alignr_epi8(a1, ta, 8));
+    _mm_storeu_si128((__m128i *)&sb[0], _mm_blend_epi16(tb, b1, 0xF0));
+    _mm_storeu_si128((__m128i *)&sb[4], _mm_alignr_epi8(b1, tb, 8));
+}
+
 static int cpu_has_shani(void) {
     unsigned int a, b, c, d;
     if (!__get_cpuid(1, &a, &b, &c, &d)) return 0;
@@ -161,6 +216,16 @@ static int cpu_has_shani(void) {
 typedef void (*compress_fn)(uint32_t st[8], const uint8_t *data, size_t blocks);
 static compress_fn compress = compress_portable;
 static int have_shani = 0;
+
+static void compress2_portable(uint32_t sa[8], uint32_t sb[8], const uint8_t *da,
+                               const uint8_t *db) {
+    compress(sa, da, 1);
+    compress(sb, db, 1);
+}
+
+typedef void (*compress2_fn)(uint32_t sa[8], uint32_t sb[8], const uint8_t *da,
+                             const uint8_t *db);
+static compress2_fn compress2 = compress2_portable;
 
 /* SHA-256 of a whole message, for the tests of the compression functions. */
 static void sha256_full(const uint8_t *msg, size_t len, uint8_t out[32]) {
@@ -607,6 +672,80 @@ static PyObject *py_merge(PyObject *self, PyObject *args) {
     return out;
 }
 
+/* shared(runs) -> bytes | None: the smallest code in two or more of the sorted population
+ * files runs (a k-way merge that writes nothing: one pass over all strata). */
+static PyObject *py_shared(PyObject *self, PyObject *args) {
+    PyObject *runs;
+    if (!PyArg_ParseTuple(args, "O!", &PyList_Type, &runs)) return NULL;
+    Py_ssize_t k = PyList_GET_SIZE(runs);
+    for (Py_ssize_t i = 0; i < k; i++)
+        if (!PyBytes_Check(PyList_GET_ITEM(runs, i))) {
+            PyErr_SetString(PyExc_TypeError, "shared runs must be bytes");
+            return NULL;
+        }
+    const uint8_t **pos = calloc((size_t)k + 1, sizeof *pos);
+    const uint8_t **end = calloc((size_t)k + 1, sizeof *end);
+    size_t *len = calloc((size_t)k + 1, sizeof *len);
+    uint64_t *head = calloc((size_t)k + 1, sizeof *head);
+    if (pos == NULL || end == NULL || len == NULL || head == NULL) {
+        free(pos);
+        free(end);
+        free(len);
+        free(head);
+        return PyErr_NoMemory();
+    }
+    for (Py_ssize_t i = 0; i < k; i++) {
+        PyObject *r = PyList_GET_ITEM(runs, i);
+        pos[i] = (const uint8_t *)PyBytes_AS_STRING(r);
+        end[i] = pos[i] + PyBytes_GET_SIZE(r);
+    }
+    const uint8_t *hit = NULL;
+    size_t hit_len = 0;
+    Py_BEGIN_ALLOW_THREADS;
+    for (Py_ssize_t i = 0; i < k; i++)
+        if (pos[i] < end[i]) {
+            const uint8_t *nl = memchr(pos[i], '\n', (size_t)(end[i] - pos[i]));
+            len[i] = nl ? (size_t)(nl - pos[i]) : (size_t)(end[i] - pos[i]);
+            head[i] = key_at(pos[i], len[i], 0);
+        }
+    for (;;) {
+        Py_ssize_t best = -1;
+        int tie = 0;
+        for (Py_ssize_t i = 0; i < k; i++) {
+            if (pos[i] >= end[i]) continue;
+            int c = best < 0 ? -1
+                    : head[i] != head[best] ? (head[i] < head[best] ? -1 : 1)
+                    : cmp_code(pos[i], len[i], pos[best], len[best]);
+            if (c < 0) {
+                best = i;
+                tie = 0;
+            } else if (c == 0) {
+                tie = 1;
+            }
+        }
+        if (best < 0) break;
+        if (tie) {
+            hit = pos[best];
+            hit_len = len[best];
+            break;
+        }
+        pos[best] += len[best] + 1;
+        if (pos[best] < end[best]) {
+            const uint8_t *nl = memchr(pos[best], '\n', (size_t)(end[best] - pos[best]));
+            len[best] = nl ? (size_t)(nl - pos[best]) : (size_t)(end[best] - pos[best]);
+            head[best] = key_at(pos[best], len[best], 0);
+        }
+    }
+    Py_END_ALLOW_THREADS;
+    PyObject *out = hit ? PyBytes_FromStringAndSize((const char *)hit, (Py_ssize_t)hit_len)
+                        : Py_NewRef(Py_None);
+    free(pos);
+    free(end);
+    free(len);
+    free(head);
+    return out;
+}
+
 /* ------------------------------------------------------------------ tickets */
 
 typedef struct {
@@ -675,39 +814,57 @@ static PyObject *py_lowest(PyObject *self, PyObject *args) {
     memcpy(mid, IV256, sizeof mid);
     compress(mid, key.buf, 1);
     const uint8_t *p = buf.buf, *end = p + buf.len;
-    uint8_t block[128];
-    cand_t c;
-    while (p < end) {
-        const uint8_t *nl = memchr(p, '\n', (size_t)(end - p));
-        size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
-        if (len > 64) {
-            too_long = 1;
-            break;
-        }
-        if (cap == 0) {
+    uint8_t block[2][128];
+    cand_t c[2];
+    int have = 0; /* codes waiting in c[] for their tickets */
+    while (p < end || have) {
+        int blocks = 0;
+        if (p < end) {
+            const uint8_t *nl = memchr(p, '\n', (size_t)(end - p));
+            size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
+            if (len > 64) {
+                too_long = 1;
+                break;
+            }
+            if (cap == 0) {
+                p += len + 1;
+                continue;
+            }
+            blocks = 4 + len + 9 <= 64 ? 1 : 2;
+            uint8_t *b = block[have];
+            memset(b, 0, (size_t)blocks * 64);
+            store_be32(b, (uint32_t)len);
+            memcpy(b + 4, p, len);
+            b[4 + len] = 0x80;
+            uint64_t bits = (uint64_t)(64 + 4 + len) * 8;
+            for (int i = 0; i < 8; i++) b[blocks * 64 - 1 - i] = (uint8_t)(bits >> (8 * i));
+            memcpy(c[have].t, mid, sizeof mid);
+            c[have].code = p;
+            c[have].len = (uint32_t)len;
             p += len + 1;
-            continue;
+            if (blocks == 2) { /* a long code: its own two compressions, then on */
+                compress(c[have].t, b, 2);
+            } else if (++have < 2 && p < end) {
+                continue; /* wait for a partner */
+            }
         }
-        size_t blocks = 4 + len + 9 <= 64 ? 1 : 2;
-        memset(block, 0, blocks * 64);
-        store_be32(block, (uint32_t)len);
-        memcpy(block + 4, p, len);
-        block[4 + len] = 0x80;
-        uint64_t bits = (uint64_t)(64 + 4 + len) * 8;
-        for (int i = 0; i < 8; i++) block[blocks * 64 - 1 - i] = (uint8_t)(bits >> (8 * i));
-        memcpy(c.t, mid, sizeof mid);
-        compress(c.t, block, blocks);
-        c.code = p;
-        c.len = (uint32_t)len;
-        if (n < cap) {
-            heap[n] = c;
-            cand_sift_up(heap, n);
-            n++;
-        } else if (c.t[0] <= heap[0].t[0] && cand_cmp(&c, &heap[0]) < 0) {
-            heap[0] = c;
-            cand_sift_down(heap, 0, n);
+        int ready = have;
+        if (blocks == 2) ready = have + 1; /* the two-block code sits at c[have] */
+        if (have == 2)
+            compress2(c[0].t, c[1].t, block[0], block[1]);
+        else if (have == 1)
+            compress(c[0].t, block[0], 1);
+        for (int j = 0; j < ready; j++) {
+            if (n < cap) {
+                heap[n] = c[j];
+                cand_sift_up(heap, n);
+                n++;
+            } else if (c[j].t[0] <= heap[0].t[0] && cand_cmp(&c[j], &heap[0]) < 0) {
+                heap[0] = c[j];
+                cand_sift_down(heap, 0, n);
+            }
         }
-        p += len + 1;
+        have = 0;
     }
     qsort(heap, n, sizeof *heap, cand_qsort_cmp);
     Py_END_ALLOW_THREADS;
@@ -858,6 +1015,7 @@ static PyObject *py_use_portable(PyObject *self, PyObject *arg) {
     if (flag < 0) return NULL;
 #ifdef RC_X86
     compress = (flag || !have_shani) ? compress_portable : compress_shani;
+    compress2 = (flag || !have_shani) ? compress2_portable : compress2_shani;
 #endif
     return py_backend(self, NULL);
 }
@@ -868,6 +1026,7 @@ static PyMethodDef methods[] = {
     {"offsets", py_offsets, METH_VARARGS, "offsets(blob) -> bytes of uint64"},
     {"common", py_common, METH_VARARGS, "common(a, b) -> bytes | None"},
     {"lowest", py_lowest, METH_VARARGS, "lowest(key, blob, k) -> list[(ticket, code)]"},
+    {"shared", py_shared, METH_VARARGS, "shared(runs) -> bytes | None"},
     {"merge", py_merge, METH_VARARGS, "merge(runs) -> bytes"},
     {"partition", py_partition, METH_VARARGS, "partition(codes, keys, names) -> (list, int)"},
     {"best_pair", py_best_pair, METH_VARARGS, "best_pair(key, code, ids) -> (index, ticket)"},
@@ -883,7 +1042,10 @@ static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "randcheck._native",
 PyMODINIT_FUNC PyInit__native(void) {
 #ifdef RC_X86
     have_shani = cpu_has_shani();
-    if (have_shani) compress = compress_shani;
+    if (have_shani) {
+        compress = compress_shani;
+        compress2 = compress2_shani;
+    }
 #endif
     return PyModule_Create(&module);
 }

@@ -171,6 +171,13 @@ def pure_merge(runs: list[bytes]) -> bytes:
     return pure_sort_lines(b"".join(runs))
 
 
+def pure_shared(runs: list[bytes]) -> bytes | None:
+    """The smallest code found in two or more of the sorted population files ``runs``."""
+    found = [pure_common(a, b) for i, a in enumerate(runs) for b in runs[i + 1 :]]
+    dups = [d for d in found if d is not None]
+    return min(dups) if dups else None
+
+
 def pure_pair_tickets(key: bytes, code: bytes, ids: list[bytes]) -> list[bytes]:
     """``H(key || lp(code) || lp(id))`` for each id, in order (SPEC §7.3); ``key`` is 64 bytes."""
     if len(key) != 64:
@@ -204,6 +211,7 @@ pair_tickets: Callable[[bytes, bytes, list[bytes]], list[bytes]] = pure_pair_tic
 partition: Callable[[bytes, bytes, list[bytes]], tuple[list[bytes], int]] = pure_partition
 best_pair: Callable[[bytes, bytes, list[bytes]], tuple[int, bytes]] = pure_best_pair
 merge: Callable[[list[bytes]], bytes] = pure_merge
+shared: Callable[[list[bytes]], bytes | None] = pure_shared
 if native is not None:
     scan = native.scan
     sort_lines = native.sort_lines
@@ -214,3 +222,4 @@ if native is not None:
     partition = native.partition
     best_pair = native.best_pair
     merge = native.merge
+    shared = native.shared

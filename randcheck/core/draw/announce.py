@@ -85,11 +85,9 @@ def check_disjoint(population: Mapping[str, Sequence[bytes]]) -> None:
         return
     if all(isinstance(c, Codes) for c in population.values()):
         files = [c.blob for c in population.values() if isinstance(c, Codes)]
-        pairs = [(a, b) for i, a in enumerate(files) for b in files[i + 1 :]]
-        found = accel.parallel_map(accel.common, [a for a, _ in pairs], [b for _, b in pairs])
-        dups = [d for d in found if d is not None]
-        if dups:  # the smallest shared code, as the merge below reports
-            entity = min(dups).decode("ascii", "replace")
+        dup_code = accel.shared(files)  # the smallest shared code, as the merge below reports
+        if dup_code is not None:
+            entity = dup_code.decode("ascii", "replace")
             raise InputError("proto.code_in_two_strata", entity=entity)
         return
     merged = sorted(itertools.chain.from_iterable(population.values()))

@@ -847,3 +847,33 @@ def test_partition_refuses_unequal_line_counts() -> None:
             fn(b"x\ny\n", b"A\n", [b"A"])
         with pytest.raises(ValueError, match="differ in lines"):
             fn(b"x\n", b"A\nB\n", [b"A"])
+
+
+# ============================================================= merge and shared (k runs)
+
+
+def _sorted_file(lines: list[bytes]) -> bytes:
+    return b"".join(c + b"\n" for c in sorted(set(lines)))
+
+
+@needs_native
+@FAST
+@given(st.lists(st.lists(st.binary(min_size=0, max_size=30).map(lambda b: b.replace(b"\n", b"")),
+                         max_size=25), max_size=6))  # fmt: skip
+def test_merge_and_shared_match_pure(groups: list[list[bytes]]) -> None:
+    """Sorted runs (codes with long shared prefixes, zero bytes and empty lines included)."""
+    assert native is not None
+    runs = [_sorted_file([b"P" * 20 + c if i % 2 else c for i, c in enumerate(g)]) for g in groups]
+    assert native.merge(runs) == accel.pure_merge(runs) == accel.pure_sort_lines(b"".join(runs))
+    assert native.shared(runs) == accel.pure_shared(runs)
+    common = [set(accel._lines(r)) if r else set() for r in runs]
+    dups = {c for i, a in enumerate(common) for b in common[i + 1 :] for c in a & b}
+    assert native.shared(runs) == (min(dups) if dups else None)
+
+
+@needs_native
+def test_merge_refuses_runs_without_final_newline() -> None:
+    assert native is not None
+    for fn in (native.merge, accel.pure_merge):
+        with pytest.raises(ValueError, match="newline"):
+            fn([b"a\n", b"b"])
