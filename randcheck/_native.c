@@ -254,6 +254,30 @@ static int cmp_code(const uint8_t *a, size_t la, const uint8_t *b, size_t lb) {
     return (la > lb) - (la < lb);
 }
 
+/* Population arguments must be bytes: immutable, so that nothing (another thread, a finalizer
+ * run by the garbage collector) can change them while the GIL is released. */
+static int bytes_args(PyObject *args, Py_ssize_t n) {
+    for (Py_ssize_t i = 0; i < n && i < PyTuple_GET_SIZE(args); i++)
+        if (!PyBytes_Check(PyTuple_GET_ITEM(args, i))) {
+            PyErr_SetString(PyExc_TypeError, "randcheck._native takes bytes, not other buffers");
+            return 0;
+        }
+    return 1;
+}
+
+/* A list argument copied into a new tuple of bytes (a list could change under us). */
+static PyObject *bytes_tuple(PyObject *list, const char *what) {
+    PyObject *t = PySequence_Tuple(list);
+    if (t == NULL) return NULL;
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(t); i++)
+        if (!PyBytes_Check(PyTuple_GET_ITEM(t, i))) {
+            PyErr_Format(PyExc_TypeError, "%s must be bytes", what);
+            Py_DECREF(t);
+            return NULL;
+        }
+    return t;
+}
+
 /* scan(blob) -> (count, width, error, index)
  * error: 0 ok; 1 a line is not sorted after the previous one (duplicate or out of order);
  * 2 a line is not a code (1..64 bytes of visible ASCII); 3 no newline after the last line.
@@ -261,6 +285,7 @@ static int cmp_code(const uint8_t *a, size_t la, const uint8_t *b, size_t lb) {
  * common line length, or 0 when lengths differ or there are no lines. */
 static PyObject *py_scan(PyObject *self, PyObject *args) {
     Py_buffer buf;
+    if (!bytes_args(args, 1)) return NULL;
     if (!PyArg_ParseTuple(args, "y*", &buf)) return NULL;
     const uint8_t *p = buf.buf, *end = p + buf.len;
     Py_ssize_t count = 0, width = -1, order_at = -1, code_at = -1;
@@ -410,6 +435,7 @@ static void intro_sort(const uint8_t *base, line_t *v, size_t n, int depth) {
  * optional) sorted by byte order, each followed by a newline. Duplicates are kept. */
 static PyObject *py_sort_lines(PyObject *self, PyObject *args) {
     Py_buffer buf;
+    if (!bytes_args(args, 1)) return NULL;
     if (!PyArg_ParseTuple(args, "y*", &buf)) return NULL;
     const uint8_t *base = buf.buf;
     size_t len = (size_t)buf.len;
@@ -464,10 +490,12 @@ static PyObject *py_sort_lines(PyObject *self, PyObject *args) {
 /* offsets(blob) -> bytes: uint64 (native order) start of each line, then len(blob). */
 static PyObject *py_offsets(PyObject *self, PyObject *args) {
     Py_buffer buf;
+    if (!bytes_args(args, 1)) return NULL;
     if (!PyArg_ParseTuple(args, "y*", &buf)) return NULL;
     const uint8_t *base = buf.buf, *end = base + buf.len;
     size_t n = 0;
     for (const uint8_t *q = base; q < end && (q = memchr(q, '\n', (size_t)(end - q))); q++) n++;
+    if (buf.len > 0 && base[buf.len - 1] != '\n') n++; /* an unterminated last line */
     PyObject *out = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)((n + 1) * sizeof(uint64_t)));
     if (out == NULL) {
         PyBuffer_Release(&buf);
@@ -478,7 +506,8 @@ static PyObject *py_offsets(PyObject *self, PyObject *args) {
     const uint8_t *p = base;
     for (size_t i = 0; i < n; i++) {
         o[i] = (uint64_t)(p - base);
-        p = (const uint8_t *)memchr(p, '\n', (size_t)(end - p)) + 1;
+        const uint8_t *nl = memchr(p, '\n', (size_t)(end - p));
+        p = nl ? nl + 1 : end;
     }
     o[n] = (uint64_t)buf.len;
     Py_END_ALLOW_THREADS;
@@ -489,6 +518,7 @@ static PyObject *py_offsets(PyObject *self, PyObject *args) {
 /* common(a, b) -> bytes | None: the first code in both sorted population files. */
 static PyObject *py_common(PyObject *self, PyObject *args) {
     Py_buffer A, B;
+    if (!bytes_args(args, 2)) return NULL;
     if (!PyArg_ParseTuple(args, "y*y*", &A, &B)) return NULL;
     const uint8_t *p = A.buf, *pe = p + A.len, *q = B.buf, *qe = q + B.len;
     const uint8_t *hit = NULL;
@@ -522,11 +552,12 @@ static PyObject *py_common(PyObject *self, PyObject *args) {
  * the name equal to line i of keys (each output: lines followed by a newline); returns the
  * outputs in the order of names and the number of lines whose key is none of them. Both
  * blobs are newline-separated (a final newline is optional) and must have as many lines. */
-static PyObject *py_partition(PyObject *self, PyObject *args) {
+static PyObject *partition_impl(PyObject *self, PyObject *args, PyObject *names) {
     Py_buffer C, K;
-    PyObject *names;
-    if (!PyArg_ParseTuple(args, "y*y*O!", &C, &K, &PyList_Type, &names)) return NULL;
-    Py_ssize_t m = PyList_GET_SIZE(names);
+    PyObject *ignored;
+    if (!bytes_args(args, 2)) return NULL;
+    if (!PyArg_ParseTuple(args, "y*y*O!", &C, &K, &PyList_Type, &ignored)) return NULL;
+    Py_ssize_t m = PyTuple_GET_SIZE(names);
     PyObject *result = NULL, *outs = NULL;
     size_t *sizes = calloc((size_t)m + 1, sizeof *sizes);
     uint8_t **dst = calloc((size_t)m + 1, sizeof *dst);
@@ -539,7 +570,7 @@ static PyObject *py_partition(PyObject *self, PyObject *args) {
         goto done;
     }
     for (Py_ssize_t j = 0; j < m; j++) {
-        PyObject *name = PyList_GET_ITEM(names, j);
+        PyObject *name = PyTuple_GET_ITEM(names, j);
         if (!PyBytes_Check(name)) {
             PyErr_SetString(PyExc_TypeError, "partition names must be bytes");
             goto done;
@@ -599,15 +630,26 @@ done:
     return result;
 }
 
+static PyObject *py_partition(PyObject *self, PyObject *args) {
+    PyObject *list = PyTuple_GET_SIZE(args) > 0 ? PyTuple_GET_ITEM(args, PyTuple_GET_SIZE(args) - 1) : NULL;
+    if (list == NULL || !PyList_Check(list)) {
+        PyErr_SetString(PyExc_TypeError, "partition takes a list as its last argument");
+        return NULL;
+    }
+    PyObject *t = bytes_tuple(list, "partition names");
+    if (t == NULL) return NULL;
+    PyObject *out = partition_impl(self, args, t);
+    Py_DECREF(t);
+    return out;
+}
+
 /* merge(runs) -> bytes: population-file blobs, each sorted, merged into one sorted blob
  * (duplicates kept). A k-way merge: O(total · k) comparisons for the few runs it is used on. */
-static PyObject *py_merge(PyObject *self, PyObject *args) {
-    PyObject *runs;
-    if (!PyArg_ParseTuple(args, "O!", &PyList_Type, &runs)) return NULL;
-    Py_ssize_t k = PyList_GET_SIZE(runs);
+static PyObject *merge_impl(PyObject *self, PyObject *args, PyObject *runs) {
+    Py_ssize_t k = PyTuple_GET_SIZE(runs);
     size_t total = 0;
     for (Py_ssize_t i = 0; i < k; i++) {
-        PyObject *r = PyList_GET_ITEM(runs, i);
+        PyObject *r = PyTuple_GET_ITEM(runs, i);
         if (!PyBytes_Check(r)) {
             PyErr_SetString(PyExc_TypeError, "merge runs must be bytes");
             return NULL;
@@ -633,7 +675,7 @@ static PyObject *py_merge(PyObject *self, PyObject *args) {
         return PyErr_NoMemory();
     }
     for (Py_ssize_t i = 0; i < k; i++) {
-        PyObject *r = PyList_GET_ITEM(runs, i);
+        PyObject *r = PyTuple_GET_ITEM(runs, i);
         pos[i] = (const uint8_t *)PyBytes_AS_STRING(r);
         end[i] = pos[i] + PyBytes_GET_SIZE(r);
         if (pos[i] < end[i]) {
@@ -672,14 +714,25 @@ static PyObject *py_merge(PyObject *self, PyObject *args) {
     return out;
 }
 
+static PyObject *py_merge(PyObject *self, PyObject *args) {
+    PyObject *list = PyTuple_GET_SIZE(args) > 0 ? PyTuple_GET_ITEM(args, PyTuple_GET_SIZE(args) - 1) : NULL;
+    if (list == NULL || !PyList_Check(list)) {
+        PyErr_SetString(PyExc_TypeError, "merge takes a list as its last argument");
+        return NULL;
+    }
+    PyObject *t = bytes_tuple(list, "merge runs");
+    if (t == NULL) return NULL;
+    PyObject *out = merge_impl(self, args, t);
+    Py_DECREF(t);
+    return out;
+}
+
 /* shared(runs) -> bytes | None: the smallest code in two or more of the sorted population
  * files runs (a k-way merge that writes nothing: one pass over all strata). */
-static PyObject *py_shared(PyObject *self, PyObject *args) {
-    PyObject *runs;
-    if (!PyArg_ParseTuple(args, "O!", &PyList_Type, &runs)) return NULL;
-    Py_ssize_t k = PyList_GET_SIZE(runs);
+static PyObject *shared_impl(PyObject *self, PyObject *args, PyObject *runs) {
+    Py_ssize_t k = PyTuple_GET_SIZE(runs);
     for (Py_ssize_t i = 0; i < k; i++)
-        if (!PyBytes_Check(PyList_GET_ITEM(runs, i))) {
+        if (!PyBytes_Check(PyTuple_GET_ITEM(runs, i))) {
             PyErr_SetString(PyExc_TypeError, "shared runs must be bytes");
             return NULL;
         }
@@ -695,7 +748,7 @@ static PyObject *py_shared(PyObject *self, PyObject *args) {
         return PyErr_NoMemory();
     }
     for (Py_ssize_t i = 0; i < k; i++) {
-        PyObject *r = PyList_GET_ITEM(runs, i);
+        PyObject *r = PyTuple_GET_ITEM(runs, i);
         pos[i] = (const uint8_t *)PyBytes_AS_STRING(r);
         end[i] = pos[i] + PyBytes_GET_SIZE(r);
     }
@@ -746,6 +799,19 @@ static PyObject *py_shared(PyObject *self, PyObject *args) {
     return out;
 }
 
+static PyObject *py_shared(PyObject *self, PyObject *args) {
+    PyObject *list = PyTuple_GET_SIZE(args) > 0 ? PyTuple_GET_ITEM(args, PyTuple_GET_SIZE(args) - 1) : NULL;
+    if (list == NULL || !PyList_Check(list)) {
+        PyErr_SetString(PyExc_TypeError, "shared takes a list as its last argument");
+        return NULL;
+    }
+    PyObject *t = bytes_tuple(list, "shared runs");
+    if (t == NULL) return NULL;
+    PyObject *out = shared_impl(self, args, t);
+    Py_DECREF(t);
+    return out;
+}
+
 /* ------------------------------------------------------------------ tickets */
 
 typedef struct {
@@ -792,6 +858,7 @@ static int cand_qsort_cmp(const void *a, const void *b) { return cand_cmp(a, b);
 static PyObject *py_lowest(PyObject *self, PyObject *args) {
     Py_buffer key, buf;
     Py_ssize_t k;
+    if (!bytes_args(args, 2)) return NULL;
     if (!PyArg_ParseTuple(args, "y*y*n", &key, &buf, &k)) return NULL;
     if (key.len != 64 || k < 0) {
         PyBuffer_Release(&key);
@@ -912,19 +979,20 @@ static void hash_after_block(const uint32_t mid[8], const uint8_t *tail, size_t 
 
 /* pair_tickets(key, code, ids) -> list[bytes]: H(key || u32(len code) || code || u32(len id)
  * || id) for each id in the list ids (bytes), in order; key is 64 bytes. */
-static PyObject *py_pair_tickets(PyObject *self, PyObject *args) {
+static PyObject *pair_tickets_impl(PyObject *self, PyObject *args, PyObject *ids) {
     Py_buffer key, code;
-    PyObject *ids;
-    if (!PyArg_ParseTuple(args, "y*y*O!", &key, &code, &PyList_Type, &ids)) return NULL;
+    PyObject *ignored;
+    if (!bytes_args(args, 2)) return NULL;
+    if (!PyArg_ParseTuple(args, "y*y*O!", &key, &code, &PyList_Type, &ignored)) return NULL;
     PyObject *out = NULL;
     uint8_t *msg = NULL;
     if (key.len != 64) {
         PyErr_SetString(PyExc_ValueError, "pair_tickets needs a 64-byte key");
         goto done;
     }
-    Py_ssize_t n = PyList_GET_SIZE(ids), longest = 0;
+    Py_ssize_t n = PyTuple_GET_SIZE(ids), longest = 0;
     for (Py_ssize_t i = 0; i < n; i++) {
-        PyObject *id = PyList_GET_ITEM(ids, i);
+        PyObject *id = PyTuple_GET_ITEM(ids, i);
         if (!PyBytes_Check(id)) {
             PyErr_SetString(PyExc_TypeError, "pair_tickets ids must be bytes");
             goto done;
@@ -946,7 +1014,7 @@ static PyObject *py_pair_tickets(PyObject *self, PyObject *args) {
     store_be32(msg, (uint32_t)code.len);
     memcpy(msg + 4, code.buf, (size_t)code.len);
     for (Py_ssize_t i = 0; i < n; i++) {
-        PyObject *id = PyList_GET_ITEM(ids, i);
+        PyObject *id = PyTuple_GET_ITEM(ids, i);
         size_t idlen = (size_t)PyBytes_GET_SIZE(id);
         store_be32(msg + 4 + code.len, (uint32_t)idlen);
         memcpy(msg + 8 + code.len, PyBytes_AS_STRING(id), idlen);
@@ -966,19 +1034,40 @@ done:
     return out;
 }
 
+static PyObject *ids_tuple(PyObject *args) {
+    PyObject *list = PyTuple_GET_SIZE(args) == 3 ? PyTuple_GET_ITEM(args, 2) : NULL;
+    if (list == NULL || !PyList_Check(list)) {
+        PyErr_SetString(PyExc_TypeError, "expected (key, code, ids: list)");
+        return NULL;
+    }
+    return bytes_tuple(list, "pair_tickets ids");
+}
+
+static PyObject *py_pair_tickets(PyObject *self, PyObject *args) {
+    PyObject *ids = ids_tuple(args);
+    if (ids == NULL) return NULL;
+    PyObject *out = pair_tickets_impl(self, args, ids);
+    Py_DECREF(ids);
+    return out;
+}
+
 /* best_pair(key, code, ids) -> (index, ticket): the id with the smallest (pair ticket, id)
  * among ids (a non-empty list of bytes), its index in ids and its ticket (SPEC §7.3). */
 static PyObject *py_best_pair(PyObject *self, PyObject *args) {
-    PyObject *tickets = py_pair_tickets(self, args);
-    if (tickets == NULL) return NULL;
-    PyObject *ids = PyTuple_GET_ITEM(args, 2);
+    PyObject *ids = ids_tuple(args);
+    if (ids == NULL) return NULL;
+    PyObject *tickets = pair_tickets_impl(self, args, ids);
+    if (tickets == NULL) {
+        Py_DECREF(ids);
+        return NULL;
+    }
     Py_ssize_t n = PyList_GET_SIZE(tickets), best = -1;
     for (Py_ssize_t i = 0; i < n; i++) {
         if (best >= 0) {
             int c = memcmp(PyBytes_AS_STRING(PyList_GET_ITEM(tickets, i)),
                            PyBytes_AS_STRING(PyList_GET_ITEM(tickets, best)), 32);
             if (c == 0) {
-                PyObject *a = PyList_GET_ITEM(ids, i), *b = PyList_GET_ITEM(ids, best);
+                PyObject *a = PyTuple_GET_ITEM(ids, i), *b = PyTuple_GET_ITEM(ids, best);
                 c = cmp_code((const uint8_t *)PyBytes_AS_STRING(a), (size_t)PyBytes_GET_SIZE(a),
                              (const uint8_t *)PyBytes_AS_STRING(b), (size_t)PyBytes_GET_SIZE(b));
             }
@@ -992,6 +1081,7 @@ static PyObject *py_best_pair(PyObject *self, PyObject *args) {
     else
         out = Py_BuildValue("(nO)", best, PyList_GET_ITEM(tickets, best));
     Py_DECREF(tickets);
+    Py_DECREF(ids);
     return out;
 }
 
@@ -999,6 +1089,7 @@ static PyObject *py_best_pair(PyObject *self, PyObject *args) {
 
 static PyObject *py_sha256(PyObject *self, PyObject *args) {
     Py_buffer buf;
+    if (!bytes_args(args, 1)) return NULL;
     if (!PyArg_ParseTuple(args, "y*", &buf)) return NULL;
     uint8_t out[32];
     sha256_full(buf.buf, (size_t)buf.len, out);

@@ -165,10 +165,11 @@ def pure_partition(codes: bytes, keys: bytes, names: list[bytes]) -> tuple[list[
 
 
 def pure_merge(runs: list[bytes]) -> bytes:
-    """Sorted population files merged into one sorted file (duplicates kept)."""
+    """Sorted population files merged into one sorted file (duplicates kept); like the C
+    version, a merge (each run read in order), so unsorted runs give the same bytes too."""
     if any(r and not r.endswith(b"\n") for r in runs):
         raise ValueError("merge runs must end with a newline")
-    return pure_sort_lines(b"".join(runs))
+    return b"".join(c + b"\n" for c in heapq.merge(*(_lines(r) if r else [] for r in runs)))
 
 
 def pure_shared(runs: list[bytes]) -> bytes | None:
@@ -214,7 +215,14 @@ merge: Callable[[list[bytes]], bytes] = pure_merge
 shared: Callable[[list[bytes]], bytes | None] = pure_shared
 if native is not None:
     scan = native.scan
-    sort_lines = native.sort_lines
+    _c_sort_lines = native.sort_lines
+
+    def sort_lines(blob: bytes) -> bytes:
+        try:
+            return cast(bytes, _c_sort_lines(blob))
+        except OverflowError:  # 4 GiB or more: beyond the C sort's 32-bit offsets
+            return pure_sort_lines(blob)
+
     offsets = native.offsets
     common = native.common
     lowest = native.lowest

@@ -29,10 +29,11 @@ class Codes(Sequence[bytes]):
 
     def __init__(self, blob: bytes, stratum: str = "") -> None:
         """Check ``blob`` as a population file; raises ``InputError`` naming the bad code."""
+        blob = bytes(blob)  # an immutable copy is what gets checked and kept
         count, width, error, index = accel.scan(blob)
         if error:
             _raise(blob, error, index, stratum)
-        self._blob = bytes(blob)
+        self._blob = blob
         self._count = count
         self._width = width
         self._offsets: memoryview | None = None

@@ -214,10 +214,13 @@ def _restore_backend() -> Iterator[None]:
 def test_accel_dispatches_to_native() -> None:
     assert native is not None
     assert accel.scan is native.scan
-    assert accel.sort_lines is native.sort_lines
     assert accel.offsets is native.offsets
     assert accel.common is native.common
     assert accel.lowest is native.lowest
+    for name in ("partition", "merge", "shared", "pair_tickets", "best_pair"):
+        assert getattr(accel, name) is getattr(native, name)
+    # sort_lines wraps the C sort only to fall back to Python beyond 4 GiB
+    assert accel.sort_lines is not accel.pure_sort_lines
     assert accel.backend() == native.backend() in ("sha-ni", "portable")
 
 
@@ -877,3 +880,48 @@ def test_merge_refuses_runs_without_final_newline() -> None:
     for fn in (native.merge, accel.pure_merge):
         with pytest.raises(ValueError, match="newline"):
             fn([b"a\n", b"b"])
+
+
+# ============================================================= inputs that could change
+
+
+@needs_native
+def test_native_takes_only_immutable_bytes() -> None:
+    """A bytearray or memoryview could be changed by another thread while the C loops run
+    without the GIL (found by an ASan review): the C functions refuse them; lists of runs,
+    names and ids are copied to tuples first."""
+    assert native is not None
+    for call in (
+        lambda: native.scan(bytearray(b"a\n")),
+        lambda: native.sort_lines(memoryview(b"b\na\n")),
+        lambda: native.offsets(bytearray(b"a\n")),
+        lambda: native.common(b"a\n", bytearray(b"a\n")),
+        lambda: native.partition(bytearray(b"x\n"), b"A\n", [b"A"]),
+        lambda: native.lowest(bytes(64), bytearray(b"a\n"), 1),
+        lambda: native.pair_tickets(bytearray(64), b"c", [b"i"]),
+        lambda: native.merge([b"a\n", bytearray(b"b\n")]),
+        lambda: native.shared([b"a\n", bytearray(b"b\n")]),
+        lambda: native.best_pair(bytes(64), b"c", [bytearray(b"i")]),
+    ):
+        with pytest.raises(TypeError):
+            call()
+    # the Python side hands over bytes: a Codes made from a bytearray keeps its own copy
+    raw = bytearray(b"A\nB\n")
+    codes = Codes(raw)  # type: ignore[arg-type]
+    raw[:] = b"Z\nY\n"
+    assert list(codes) == [b"A", b"B"]
+
+
+@needs_native
+@pytest.mark.parametrize("blob", [b"a", b"a\nb", b"ab\nc", b"\n", b"a\n\nb"])
+def test_offsets_of_unterminated_blobs_match_pure(blob: bytes) -> None:
+    assert native is not None
+    assert native.offsets(blob) == accel.pure_offsets(blob)
+
+
+@needs_native
+def test_merge_of_unsorted_runs_matches_pure() -> None:
+    """Both twins merge (each run read in order); neither sorts a run."""
+    assert native is not None
+    runs = [b"b\na\n", b"c\n", b"a\nz\n"]
+    assert native.merge(runs) == accel.pure_merge(runs) == b"a\nb\na\nc\nz\n"
