@@ -278,6 +278,28 @@ static PyObject *bytes_tuple(PyObject *list, const char *what) {
     return t;
 }
 
+/* The last argument, a list, copied into a new tuple of bytes. */
+static PyObject *last_list(PyObject *args, const char *what) {
+    Py_ssize_t n = PyTuple_GET_SIZE(args);
+    PyObject *list = n > 0 ? PyTuple_GET_ITEM(args, n - 1) : NULL;
+    if (list == NULL || !PyList_Check(list)) {
+        PyErr_Format(PyExc_TypeError, "%s: a list expected", what);
+        return NULL;
+    }
+    return bytes_tuple(list, what);
+}
+
+typedef PyObject *(*tuple_impl)(PyObject *self, PyObject *args, PyObject *items);
+
+/* impl(self, args, tuple copy of the last argument). */
+static PyObject *with_list(PyObject *self, PyObject *args, tuple_impl impl, const char *what) {
+    PyObject *t = last_list(args, what);
+    if (t == NULL) return NULL;
+    PyObject *out = impl(self, args, t);
+    Py_DECREF(t);
+    return out;
+}
+
 /* scan(blob) -> (count, width, error, index)
  * error: 0 ok; 1 a line is not sorted after the previous one (duplicate or out of order);
  * 2 a line is not a code (1..64 bytes of visible ASCII); 3 no newline after the last line.
@@ -631,16 +653,50 @@ done:
 }
 
 static PyObject *py_partition(PyObject *self, PyObject *args) {
-    PyObject *list = PyTuple_GET_SIZE(args) > 0 ? PyTuple_GET_ITEM(args, PyTuple_GET_SIZE(args) - 1) : NULL;
-    if (list == NULL || !PyList_Check(list)) {
-        PyErr_SetString(PyExc_TypeError, "partition takes a list as its last argument");
+    return with_list(self, args, partition_impl, "partition names");
+}
+
+/* A cursor over the lines of one sorted run, with the zero-padded first 8 bytes of the
+ * current line as a big-endian integer: most comparisons are one integer comparison. */
+typedef struct {
+    const uint8_t *pos, *end;
+    size_t len;
+    uint64_t head;
+} run_t;
+
+static void run_load(run_t *r) {
+    if (r->pos >= r->end) return;
+    const uint8_t *nl = memchr(r->pos, '\n', (size_t)(r->end - r->pos));
+    r->len = nl ? (size_t)(nl - r->pos) : (size_t)(r->end - r->pos);
+    r->head = key_at(r->pos, r->len, 0);
+}
+
+static void run_next(run_t *r) {
+    r->pos += r->len + 1;
+    run_load(r);
+}
+
+/* Byte order of the current lines (zero-padded heads order like the codes when they
+ * differ: see line_cmp). */
+static int run_cmp(const run_t *a, const run_t *b) {
+    if (a->head != b->head) return a->head < b->head ? -1 : 1;
+    return cmp_code(a->pos, a->len, b->pos, b->len);
+}
+
+/* The runs of a tuple of bytes as cursors (NULL and an exception when out of memory). */
+static run_t *runs_open(PyObject *runs) {
+    Py_ssize_t k = PyTuple_GET_SIZE(runs);
+    run_t *r = calloc((size_t)k + 1, sizeof *r);
+    if (r == NULL) {
+        PyErr_NoMemory();
         return NULL;
     }
-    PyObject *t = bytes_tuple(list, "partition names");
-    if (t == NULL) return NULL;
-    PyObject *out = partition_impl(self, args, t);
-    Py_DECREF(t);
-    return out;
+    for (Py_ssize_t i = 0; i < k; i++) {
+        PyObject *b = PyTuple_GET_ITEM(runs, i);
+        r[i].pos = (const uint8_t *)PyBytes_AS_STRING(b);
+        r[i].end = r[i].pos + PyBytes_GET_SIZE(b);
+    }
+    return r;
 }
 
 /* merge(runs) -> bytes: population-file blobs, each sorted, merged into one sorted blob
@@ -649,126 +705,58 @@ static PyObject *merge_impl(PyObject *self, PyObject *args, PyObject *runs) {
     Py_ssize_t k = PyTuple_GET_SIZE(runs);
     size_t total = 0;
     for (Py_ssize_t i = 0; i < k; i++) {
-        PyObject *r = PyTuple_GET_ITEM(runs, i);
-        if (!PyBytes_Check(r)) {
-            PyErr_SetString(PyExc_TypeError, "merge runs must be bytes");
-            return NULL;
-        }
-        Py_ssize_t n = PyBytes_GET_SIZE(r);
-        if (n > 0 && PyBytes_AS_STRING(r)[n - 1] != '\n') {
+        PyObject *b = PyTuple_GET_ITEM(runs, i);
+        Py_ssize_t n = PyBytes_GET_SIZE(b);
+        if (n > 0 && PyBytes_AS_STRING(b)[n - 1] != '\n') {
             PyErr_SetString(PyExc_ValueError, "merge runs must end with a newline");
             return NULL;
         }
         total += (size_t)n;
     }
-    const uint8_t **pos = calloc((size_t)k + 1, sizeof *pos);
-    const uint8_t **end = calloc((size_t)k + 1, sizeof *end);
-    size_t *len = calloc((size_t)k + 1, sizeof *len);
-    uint64_t *head = calloc((size_t)k + 1, sizeof *head); /* first 8 bytes, big-endian */
+    run_t *r = runs_open(runs);
+    if (r == NULL) return NULL;
     PyObject *out = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)total);
-    if (pos == NULL || end == NULL || len == NULL || head == NULL || out == NULL) {
-        free(pos);
-        free(end);
-        free(len);
-        free(head);
-        Py_XDECREF(out);
-        return PyErr_NoMemory();
-    }
-    for (Py_ssize_t i = 0; i < k; i++) {
-        PyObject *r = PyTuple_GET_ITEM(runs, i);
-        pos[i] = (const uint8_t *)PyBytes_AS_STRING(r);
-        end[i] = pos[i] + PyBytes_GET_SIZE(r);
-        if (pos[i] < end[i]) {
-            len[i] = (size_t)((const uint8_t *)memchr(pos[i], '\n', (size_t)(end[i] - pos[i])) -
-                              pos[i]);
-            head[i] = key_at(pos[i], len[i], 0);
-        }
+    if (out == NULL) {
+        free(r);
+        return NULL;
     }
     uint8_t *dst = (uint8_t *)PyBytes_AS_STRING(out);
     Py_BEGIN_ALLOW_THREADS;
+    for (Py_ssize_t i = 0; i < k; i++) run_load(&r[i]);
     for (;;) {
         Py_ssize_t best = -1;
-        for (Py_ssize_t i = 0; i < k; i++) {
-            if (pos[i] >= end[i]) continue;
-            /* zero-padded prefixes order like the codes when they differ (see line_cmp) */
-            if (best < 0 || head[i] < head[best] ||
-                (head[i] == head[best] && cmp_code(pos[i], len[i], pos[best], len[best]) < 0))
-                best = i;
-        }
+        for (Py_ssize_t i = 0; i < k; i++)
+            if (r[i].pos < r[i].end && (best < 0 || run_cmp(&r[i], &r[best]) < 0)) best = i;
         if (best < 0) break;
-        memcpy(dst, pos[best], len[best] + 1);
-        dst += len[best] + 1;
-        pos[best] += len[best] + 1;
-        if (pos[best] < end[best]) {
-            len[best] = (size_t)((const uint8_t *)memchr(pos[best], '\n',
-                                                         (size_t)(end[best] - pos[best])) -
-                                 pos[best]);
-            head[best] = key_at(pos[best], len[best], 0);
-        }
+        memcpy(dst, r[best].pos, r[best].len + 1);
+        dst += r[best].len + 1;
+        run_next(&r[best]);
     }
     Py_END_ALLOW_THREADS;
-    free(head);
-    free(pos);
-    free(end);
-    free(len);
+    free(r);
     return out;
 }
 
 static PyObject *py_merge(PyObject *self, PyObject *args) {
-    PyObject *list = PyTuple_GET_SIZE(args) > 0 ? PyTuple_GET_ITEM(args, PyTuple_GET_SIZE(args) - 1) : NULL;
-    if (list == NULL || !PyList_Check(list)) {
-        PyErr_SetString(PyExc_TypeError, "merge takes a list as its last argument");
-        return NULL;
-    }
-    PyObject *t = bytes_tuple(list, "merge runs");
-    if (t == NULL) return NULL;
-    PyObject *out = merge_impl(self, args, t);
-    Py_DECREF(t);
-    return out;
+    return with_list(self, args, merge_impl, "merge runs");
 }
 
 /* shared(runs) -> bytes | None: the smallest code in two or more of the sorted population
  * files runs (a k-way merge that writes nothing: one pass over all strata). */
 static PyObject *shared_impl(PyObject *self, PyObject *args, PyObject *runs) {
     Py_ssize_t k = PyTuple_GET_SIZE(runs);
-    for (Py_ssize_t i = 0; i < k; i++)
-        if (!PyBytes_Check(PyTuple_GET_ITEM(runs, i))) {
-            PyErr_SetString(PyExc_TypeError, "shared runs must be bytes");
-            return NULL;
-        }
-    const uint8_t **pos = calloc((size_t)k + 1, sizeof *pos);
-    const uint8_t **end = calloc((size_t)k + 1, sizeof *end);
-    size_t *len = calloc((size_t)k + 1, sizeof *len);
-    uint64_t *head = calloc((size_t)k + 1, sizeof *head);
-    if (pos == NULL || end == NULL || len == NULL || head == NULL) {
-        free(pos);
-        free(end);
-        free(len);
-        free(head);
-        return PyErr_NoMemory();
-    }
-    for (Py_ssize_t i = 0; i < k; i++) {
-        PyObject *r = PyTuple_GET_ITEM(runs, i);
-        pos[i] = (const uint8_t *)PyBytes_AS_STRING(r);
-        end[i] = pos[i] + PyBytes_GET_SIZE(r);
-    }
+    run_t *r = runs_open(runs);
+    if (r == NULL) return NULL;
     const uint8_t *hit = NULL;
     size_t hit_len = 0;
     Py_BEGIN_ALLOW_THREADS;
-    for (Py_ssize_t i = 0; i < k; i++)
-        if (pos[i] < end[i]) {
-            const uint8_t *nl = memchr(pos[i], '\n', (size_t)(end[i] - pos[i]));
-            len[i] = nl ? (size_t)(nl - pos[i]) : (size_t)(end[i] - pos[i]);
-            head[i] = key_at(pos[i], len[i], 0);
-        }
+    for (Py_ssize_t i = 0; i < k; i++) run_load(&r[i]);
     for (;;) {
         Py_ssize_t best = -1;
         int tie = 0;
         for (Py_ssize_t i = 0; i < k; i++) {
-            if (pos[i] >= end[i]) continue;
-            int c = best < 0 ? -1
-                    : head[i] != head[best] ? (head[i] < head[best] ? -1 : 1)
-                    : cmp_code(pos[i], len[i], pos[best], len[best]);
+            if (r[i].pos >= r[i].end) continue;
+            int c = best < 0 ? -1 : run_cmp(&r[i], &r[best]);
             if (c < 0) {
                 best = i;
                 tie = 0;
@@ -778,38 +766,20 @@ static PyObject *shared_impl(PyObject *self, PyObject *args, PyObject *runs) {
         }
         if (best < 0) break;
         if (tie) {
-            hit = pos[best];
-            hit_len = len[best];
+            hit = r[best].pos;
+            hit_len = r[best].len;
             break;
         }
-        pos[best] += len[best] + 1;
-        if (pos[best] < end[best]) {
-            const uint8_t *nl = memchr(pos[best], '\n', (size_t)(end[best] - pos[best]));
-            len[best] = nl ? (size_t)(nl - pos[best]) : (size_t)(end[best] - pos[best]);
-            head[best] = key_at(pos[best], len[best], 0);
-        }
+        run_next(&r[best]);
     }
     Py_END_ALLOW_THREADS;
-    PyObject *out = hit ? PyBytes_FromStringAndSize((const char *)hit, (Py_ssize_t)hit_len)
-                        : Py_NewRef(Py_None);
-    free(pos);
-    free(end);
-    free(len);
-    free(head);
-    return out;
+    free(r);
+    return hit ? PyBytes_FromStringAndSize((const char *)hit, (Py_ssize_t)hit_len)
+               : Py_NewRef(Py_None);
 }
 
 static PyObject *py_shared(PyObject *self, PyObject *args) {
-    PyObject *list = PyTuple_GET_SIZE(args) > 0 ? PyTuple_GET_ITEM(args, PyTuple_GET_SIZE(args) - 1) : NULL;
-    if (list == NULL || !PyList_Check(list)) {
-        PyErr_SetString(PyExc_TypeError, "shared takes a list as its last argument");
-        return NULL;
-    }
-    PyObject *t = bytes_tuple(list, "shared runs");
-    if (t == NULL) return NULL;
-    PyObject *out = shared_impl(self, args, t);
-    Py_DECREF(t);
-    return out;
+    return with_list(self, args, shared_impl, "shared runs");
 }
 
 /* ------------------------------------------------------------------ tickets */
@@ -1034,27 +1004,14 @@ done:
     return out;
 }
 
-static PyObject *ids_tuple(PyObject *args) {
-    PyObject *list = PyTuple_GET_SIZE(args) == 3 ? PyTuple_GET_ITEM(args, 2) : NULL;
-    if (list == NULL || !PyList_Check(list)) {
-        PyErr_SetString(PyExc_TypeError, "expected (key, code, ids: list)");
-        return NULL;
-    }
-    return bytes_tuple(list, "pair_tickets ids");
-}
-
 static PyObject *py_pair_tickets(PyObject *self, PyObject *args) {
-    PyObject *ids = ids_tuple(args);
-    if (ids == NULL) return NULL;
-    PyObject *out = pair_tickets_impl(self, args, ids);
-    Py_DECREF(ids);
-    return out;
+    return with_list(self, args, pair_tickets_impl, "pair_tickets ids");
 }
 
 /* best_pair(key, code, ids) -> (index, ticket): the id with the smallest (pair ticket, id)
  * among ids (a non-empty list of bytes), its index in ids and its ticket (SPEC §7.3). */
 static PyObject *py_best_pair(PyObject *self, PyObject *args) {
-    PyObject *ids = ids_tuple(args);
+    PyObject *ids = last_list(args, "best_pair ids");
     if (ids == NULL) return NULL;
     PyObject *tickets = pair_tickets_impl(self, args, ids);
     if (tickets == NULL) {

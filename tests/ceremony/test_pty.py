@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -54,6 +55,9 @@ class Run:
             encoding="utf-8",
             timeout=TIMEOUT,
             dimensions=(40, 120),
+            # as from an interactive shell: Ctrl-C delivered even when the test runner itself
+            # was started with SIGINT ignored (a background job in a script, as CI may be)
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
         )
         self.child.logfile_read = self.log
 
