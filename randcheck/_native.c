@@ -16,6 +16,7 @@
  *   shared(runs)             the smallest code in two or more sorted population files
  *   best_pair(key, code, ids)  the smallest (pair ticket, id) of ids: (index, ticket)
  *   pair_tickets(key, code, ids)  H(K_p || lp(code) || lp(id)) for each id (SPEC §7.3)
+ *   uscc_ok(text)            a clean USCC with both check characters right (bulk import)
  *   sha256(data)             plain SHA-256 (for the tests of the compression functions)
  *   backend()                "sha-ni" or "portable"; use_portable(flag) forces the latter
  *
@@ -1042,6 +1043,45 @@ static PyObject *py_best_pair(PyObject *self, PyObject *args) {
     return out;
 }
 
+/* ------------------------------------------------------------------ registry import */
+
+/* Value of a USCC character (GB 32100: 0-9 A-H J-N P-R T U W-Y), or -1. */
+static int uscc_value(unsigned c) {
+    static const char alphabet[] = "0123456789ABCDEFGHJKLMNPQRTUWXY";
+    const char *at = c ? strchr(alphabet, (int)c) : NULL;
+    return at ? (int)(at - alphabet) : -1;
+}
+
+/* uscc_ok(text) -> bool: the twin of randcheck.core.uscc.is_clean_valid_uscc: 18 characters
+ * already normalised, positions 3-8 digits, the others from the USCC alphabet, the mod-31
+ * check character (position 18) and the GB 11714 organisation check (position 17) right. */
+static PyObject *py_uscc_ok(PyObject *self, PyObject *arg) {
+    if (!PyUnicode_Check(arg)) {
+        PyErr_SetString(PyExc_TypeError, "uscc_ok takes a str");
+        return NULL;
+    }
+    if (PyUnicode_GET_LENGTH(arg) != 18 || !PyUnicode_IS_ASCII(arg)) Py_RETURN_FALSE;
+    const unsigned char *c = (const unsigned char *)PyUnicode_DATA(arg);
+    static const int org_weights[8] = {3, 7, 9, 10, 5, 8, 4, 2};
+    int value[18];
+    for (int i = 0; i < 18; i++) {
+        value[i] = uscc_value(c[i]);
+        if (value[i] < 0 || (i >= 2 && i < 8 && value[i] > 9)) Py_RETURN_FALSE;
+    }
+    int total = 0, weight = 1; /* weights 3^i mod 31 */
+    for (int i = 0; i < 17; i++) {
+        total += value[i] * weight;
+        weight = weight * 3 % 31;
+    }
+    if (value[17] != (31 - total % 31) % 31) Py_RETURN_FALSE;
+    int org = 0; /* positions 9-16: base-36 values, which the USCC alphabet's values equal */
+    for (int i = 0; i < 8; i++) org += (c[8 + i] <= '9' ? c[8 + i] - '0' : c[8 + i] - 'A' + 10) * org_weights[i];
+    int check = 11 - org % 11;
+    unsigned expected = check == 10 ? 'X' : check == 11 ? '0' : (unsigned)('0' + check);
+    if (c[16] != expected) Py_RETURN_FALSE;
+    Py_RETURN_TRUE;
+}
+
 /* ------------------------------------------------------------------ module */
 
 static PyObject *py_sha256(PyObject *self, PyObject *args) {
@@ -1079,6 +1119,7 @@ static PyMethodDef methods[] = {
     {"partition", py_partition, METH_VARARGS, "partition(codes, keys, names) -> (list, int)"},
     {"best_pair", py_best_pair, METH_VARARGS, "best_pair(key, code, ids) -> (index, ticket)"},
     {"pair_tickets", py_pair_tickets, METH_VARARGS, "pair_tickets(key, code, ids) -> list"},
+    {"uscc_ok", py_uscc_ok, METH_O, "uscc_ok(text) -> bool"},
     {"sha256", py_sha256, METH_VARARGS, "sha256(data) -> bytes"},
     {"backend", py_backend, METH_NOARGS, "backend() -> 'sha-ni' | 'portable'"},
     {"use_portable", py_use_portable, METH_O, "use_portable(flag) -> backend"},

@@ -925,3 +925,56 @@ def test_merge_of_unsorted_runs_matches_pure() -> None:
     assert native is not None
     runs = [b"b\na\n", b"c\n", b"a\nz\n"]
     assert native.merge(runs) == accel.pure_merge(runs) == b"a\nb\na\nc\nz\n"
+
+
+# ============================================================= USCC check (registry import)
+
+
+_USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+
+
+@st.composite
+def uscc_like(draw: st.DrawFn) -> str:
+    """Valid USCCs (both check characters computed), then possibly one character changed."""
+    from randcheck.core import uscc
+
+    body = (
+        draw(st.text(_USCC_CHARS, min_size=2, max_size=2))
+        + draw(st.text("0123456789", min_size=6, max_size=6))
+        + draw(st.text(_USCC_CHARS, min_size=8, max_size=8))
+    )
+    code = body + uscc.org_check_char(body[8:16])
+    code += uscc.uscc_check_char(code)
+    if draw(st.booleans()):
+        i = draw(st.integers(0, 17))
+        code = (
+            code[:i]
+            + draw(st.sampled_from([*_USCC_CHARS, "I", "O", "Z", "a", "中", " "]))
+            + code[i + 1 :]
+        )
+    return code
+
+
+@needs_native
+@FAST
+@given(uscc_like() | st.text(max_size=20))
+def test_uscc_ok_matches_the_python_check(text: str) -> None:
+    from randcheck.core import uscc
+
+    assert native is not None
+    assert native.uscc_ok(text) == uscc.is_clean_valid_uscc(text)
+
+
+@needs_native
+def test_uscc_ok_accepts_real_codes_and_refuses_wrong_check_characters() -> None:
+    from randcheck.core import uscc
+
+    assert native is not None
+    for code in ("91350100M000100Y43", "91110000600037341L"):
+        assert uscc.is_clean_valid_uscc(code)
+        assert native.uscc_ok(code) is True
+        for i in (16, 17):
+            wrong = code[:i] + ("0" if code[i] != "0" else "1") + code[i + 1 :]
+            assert native.uscc_ok(wrong) is uscc.is_clean_valid_uscc(wrong) is False
+    with pytest.raises(TypeError):
+        native.uscc_ok(b"91350100M000100Y43")
