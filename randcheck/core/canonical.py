@@ -42,6 +42,7 @@ def _check(value: Any, path: str) -> None:
 
 
 _LIMIT = 2**53 - 1
+_MAX_DEPTH = 200  # deeper than any document randcheck signs; beyond it, the checked path
 _ENCODE = json.JSONEncoder(
     ensure_ascii=False, allow_nan=False, sort_keys=True, separators=(",", ":")
 ).encode
@@ -50,10 +51,12 @@ _ENCODE = json.JSONEncoder(
 def _fast_ok(value: Any) -> bool:
     """Whether ``value`` passes :func:`_check` and all its keys sort alike in UTF-16 and code
     points (no key character above U+D7FF). Iterative and path-free: the common case."""
-    stack = [value]
+    stack = [(value, 0)]
     pop, push = stack.pop, stack.append
     while stack:
-        v = pop()
+        v, depth = pop()
+        if depth > _MAX_DEPTH:  # e.g. a list that contains itself: let _check refuse it
+            return False
         t = type(v)
         if t is str or t is bool or v is None:
             continue
@@ -65,10 +68,10 @@ def _fast_ok(value: Any) -> bool:
             for k, item in v.items():
                 if type(k) is not str or (k and max(k) > "\ud7ff"):
                     return False
-                push(item)
+                push((item, depth + 1))
             continue
         if t is list or t is tuple:
-            stack.extend(v)
+            stack.extend([(item, depth + 1) for item in v])
             continue
         return False
     return True

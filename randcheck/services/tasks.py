@@ -301,8 +301,9 @@ def compute_pool(session: Session, rt: ResolvedTask, now: datetime) -> Pool:
 
 def _codes(codes: list[str], stratum: str) -> Codes:
     """One stratum's codes sorted and checked (in C when built: one blob, not a list)."""
-    blob = "\n".join(codes).encode("utf-8")
-    if blob.count(b"\n") != max(len(codes) - 1, 0):  # a code holding a newline
+    # every code followed by a newline, so that an empty code stays a (bad) line of its own
+    blob = ("\n".join(codes) + "\n").encode("utf-8") if codes else b""
+    if blob.count(b"\n") != len(codes):  # a code holding a newline
         bad = next(c for c in codes if "\n" in c)
         raise InputError("proto.bad_code", field=f"population[{stratum}]", value=repr(bad)[:80])
     return Codes.from_unsorted(blob, stratum)

@@ -112,3 +112,21 @@ def test_fast_path_key_order_needs_utf16_above_d7ff() -> None:
     value = {"\ue000": 1, "\U00010000": 2, "a": 3}
     assert canonical(value) == rfc8785.dumps(value)
     assert canonical(value).index("\U00010000".encode()) < canonical(value).index("\ue000".encode())
+
+
+def test_a_value_containing_itself_is_refused_not_looped_on() -> None:
+    """The fast path walks values without recursion; a cycle must still end (as the checked
+    path always did, with RecursionError), not loop forever. Run apart, with a time limit."""
+    import subprocess
+    import sys
+
+    script = (
+        "from randcheck.core.canonical import canonical\n"
+        "a = []\na.append(a)\nd = {}\nd['d'] = d\n"
+        "for v in (a, d):\n"
+        "    try:\n        canonical(v)\n    except RecursionError:\n        print('refused')\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert out.stdout.split() == ["refused", "refused"]

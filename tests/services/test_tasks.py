@@ -703,3 +703,14 @@ def test_announce_writes_the_notice_and_reports_a_failed_one(
     with Session(engine) as s:
         row = s.get(TaskRow, t2)
         assert row is not None and row.status == "announced"
+
+
+@pytest.mark.parametrize("codes", [[""], ["91350100M000100Y43", ""], ["", "91350100M000100Y43"]])
+def test_an_empty_code_in_the_pool_is_refused_wherever_it_comes(codes: list[str]) -> None:
+    """A review found that an empty code read last was dropped silently (the pool query has
+    no ORDER BY, so it depended on row order); it must always be a clean bad_code error."""
+    from randcheck.services.tasks import _codes
+
+    with pytest.raises(InputError) as exc:
+        _codes(codes, "S1")
+    assert exc.value.code == "proto.bad_code"
