@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import itertools
 import json
 import resource
 import sqlite3
@@ -93,6 +94,7 @@ def load(path: Path) -> tuple[dict[str, Any], dict[str, int]]:
 
     SQLite scans on one core (its allocator serialises threads, so parallel scans were
     slower), so the work is pipelined: a reader thread fetches the table in 8 rowid ranges,
+    the last one small,
     SQLite concatenating each range's codes and risk classes in C (``group_concat``); the main
     thread meanwhile splits each range by stratum and sorts it (``accel.partition``,
     ``accel.sort_lines``, C, GIL released). At the end each stratum's sorted runs are merged
@@ -109,19 +111,24 @@ def load(path: Path) -> tuple[dict[str, Any], dict[str, int]]:
 
     con = sqlite3.connect(path)
     top = int(con.execute("SELECT max(rowid) FROM entity").fetchone()[0] or 0)
-    total = int(con.execute("SELECT count(*) FROM entity").fetchone()[0])  # no row decoding
     con.close()
-    step = max(1, -(-top // 8))
-    ranges = [(lo, min(lo + step - 1, top)) for lo in range(1, top + 1, step)]
+    # 8 ranges, the last one small: what is left after the reader's last range (splitting
+    # and sorting it, then the merge) is all that does not overlap the reading
+    bounds = [0, *(top * k * 97 // 700 for k in range(1, 8)), top]
+    ranges = [(lo + 1, hi) for lo, hi in itertools.pairwise(bounds) if hi > lo]
     chunks: queue.Queue[tuple[bytes, bytes, int] | BaseException | None] = queue.Queue(maxsize=2)
+    total = [0]
 
     def reader() -> None:
         try:
             con = sqlite3.connect(path)
             for lo, hi in ranges:
                 chunks.put(_read_range(con, lo, hi))
-            con.close()
             chunks.put(None)
+            # the table's row count (kept by SQLite, no row decoding), while the main thread
+            # works on the last range
+            total[0] = int(con.execute("SELECT count(*) FROM entity").fetchone()[0])
+            con.close()
         except BaseException as exc:  # handed to the main thread
             chunks.put(exc)
 
@@ -144,7 +151,7 @@ def load(path: Path) -> tuple[dict[str, Any], dict[str, int]]:
     with ThreadPoolExecutor(max_workers=2) as pool:
         merged = list(pool.map(accel.merge, runs))
         population = list(pool.map(Codes, merged, sids))
-    return dict(zip(sids, population, strict=True)), {"status": int(total) - eligible}
+    return dict(zip(sids, population, strict=True)), {"status": total[0] - eligible}
 
 
 def roster() -> Any:
