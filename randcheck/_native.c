@@ -9,7 +9,6 @@
  *   scan(blob)               check a population file (SPEC §3): (count, width, error, index)
  *   sort_lines(blob)         sort newline-separated codes into population-file form
  *   offsets(blob)            start offset of every line (uint64, native order) + the end
- *   common(a, b)             first code in two sorted population files, or None
  *   lowest(key, blob, k)     the k smallest (ticket, code) of a population file (SPEC §6.3)
  *   partition(codes, keys, names)  split codes by the key on the same line of keys
  *   merge(runs)              merge sorted population files into one
@@ -535,39 +534,6 @@ static PyObject *py_offsets(PyObject *self, PyObject *args) {
     o[n] = (uint64_t)buf.len;
     Py_END_ALLOW_THREADS;
     PyBuffer_Release(&buf);
-    return out;
-}
-
-/* common(a, b) -> bytes | None: the first code in both sorted population files. */
-static PyObject *py_common(PyObject *self, PyObject *args) {
-    Py_buffer A, B;
-    if (!bytes_args(args, 2)) return NULL;
-    if (!PyArg_ParseTuple(args, "y*y*", &A, &B)) return NULL;
-    const uint8_t *p = A.buf, *pe = p + A.len, *q = B.buf, *qe = q + B.len;
-    const uint8_t *hit = NULL;
-    size_t hit_len = 0;
-    Py_BEGIN_ALLOW_THREADS;
-    while (p < pe && q < qe) {
-        const uint8_t *pn = memchr(p, '\n', (size_t)(pe - p));
-        const uint8_t *qn = memchr(q, '\n', (size_t)(qe - q));
-        size_t lp = pn ? (size_t)(pn - p) : (size_t)(pe - p);
-        size_t lq = qn ? (size_t)(qn - q) : (size_t)(qe - q);
-        int c = cmp_code(p, lp, q, lq);
-        if (c == 0) {
-            hit = p;
-            hit_len = lp;
-            break;
-        }
-        if (c < 0)
-            p += lp + 1;
-        else
-            q += lq + 1;
-    }
-    Py_END_ALLOW_THREADS;
-    PyObject *out = hit ? PyBytes_FromStringAndSize((const char *)hit, (Py_ssize_t)hit_len)
-                        : Py_NewRef(Py_None);
-    PyBuffer_Release(&A);
-    PyBuffer_Release(&B);
     return out;
 }
 
@@ -1112,7 +1078,6 @@ static PyMethodDef methods[] = {
     {"scan", py_scan, METH_VARARGS, "scan(blob) -> (count, width, error, index)"},
     {"sort_lines", py_sort_lines, METH_VARARGS, "sort_lines(blob) -> bytes"},
     {"offsets", py_offsets, METH_VARARGS, "offsets(blob) -> bytes of uint64"},
-    {"common", py_common, METH_VARARGS, "common(a, b) -> bytes | None"},
     {"lowest", py_lowest, METH_VARARGS, "lowest(key, blob, k) -> list[(ticket, code)]"},
     {"shared", py_shared, METH_VARARGS, "shared(runs) -> bytes | None"},
     {"merge", py_merge, METH_VARARGS, "merge(runs) -> bytes"},

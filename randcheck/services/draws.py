@@ -95,11 +95,10 @@ def prepare(engine: Engine, task_id: str) -> DrawPlan:
     for plan in ann.strata:
         try:
             codes = parse_population_file(files.get(plan.id, b""), plan.id)
+            ok = len(codes) == plan.count and population_root(codes) == plan.root
         except InputError:  # a stored snapshot that is no longer a population file
-            codes = Codes(b"")
-            checks.append((f"snapshot.{plan.id}", False, plan.root[:16]))
+            codes, ok = Codes(b""), False
         population[plan.id] = codes
-        ok = len(codes) == plan.count and population_root(codes) == plan.root
         checks.append((f"snapshot.{plan.id}", ok, f"{plan.count} / {plan.root[:16]}"))
     roster = Roster.from_document(parse(ann_row.roster))
     record.check_roster(ann, roster)

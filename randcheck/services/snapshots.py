@@ -9,8 +9,6 @@ from dataclasses import dataclass
 from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
-from randcheck.core.draw.codes import Codes
-from randcheck.core.draw.commit import parse_population_file
 from randcheck.errors import NotFoundError
 from randcheck.store.draw_models import AddendumRow, AnnouncementRow, RecordRow, SnapshotPart
 
@@ -40,11 +38,6 @@ def load_population(session: Session, task_id: str) -> dict[str, bytes]:
     for row in rows:
         out.setdefault(row.stratum, []).append(zlib.decompress(row.data))
     return {s: b"".join(parts) for s, parts in out.items()}
-
-
-def population_codes(files: Mapping[str, bytes]) -> dict[str, Codes]:
-    """Each stratum's codes from its population file (``code\\n`` lines), checked again."""
-    return {s: parse_population_file(data, s) for s, data in files.items()}
 
 
 @dataclass(frozen=True)

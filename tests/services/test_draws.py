@@ -12,12 +12,13 @@ from sqlmodel import Session, col, select
 
 from randcheck.core.canonical import parse
 from randcheck.core.draw import envelope
+from randcheck.core.draw.commit import parse_population_file
 from randcheck.core.draw.model import Roster
 from randcheck.core.draw.replay import replay
 from randcheck.errors import ConflictError, InputError, RandcheckError, VerificationError
 from randcheck.services import draws, tasks
 from randcheck.services.audit import AuditLog
-from randcheck.services.snapshots import documents, load_population, population_codes
+from randcheck.services.snapshots import documents, load_population
 from randcheck.store.draw_models import AddendumRow, RecordRow, TaskRow
 from randcheck.workspace import Workspace, init_workspace
 from tests.drawfixtures import (
@@ -78,7 +79,7 @@ def replay_stored(engine: Engine, ref: str, keys: dict[str, bytes] | None = None
     return replay(
         docs.announcement,
         docs.record,
-        population_codes(files),
+        {sid: parse_population_file(data, sid) for sid, data in files.items()},
         Roster.from_document(parse(docs.roster)),
         keys or trusted(),
         docs.addenda,
@@ -283,7 +284,7 @@ def test_substitutions_are_stored_logged_and_replayed(
     # the addenda only verify in order
     with Session(engine) as s:
         docs = documents(s, task)
-        pop = population_codes(load_population(s, task))
+        pop = {sid: parse_population_file(d, sid) for sid, d in load_population(s, task).items()}
     roster = Roster.from_document(parse(docs.roster))
     wrong = replay(docs.announcement, docs.record, pop, roster, trusted(), docs.addenda[::-1])
     assert not wrong

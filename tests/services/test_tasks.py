@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -714,3 +715,39 @@ def test_an_empty_code_in_the_pool_is_refused_wherever_it_comes(codes: list[str]
     with pytest.raises(InputError) as exc:
         _codes(codes, "S1")
     assert exc.value.code == "proto.bad_code"
+
+
+@pytest.mark.parametrize(
+    "forge",
+    [
+        lambda data: data[:-1],  # no newline after the last code
+        lambda data: b"ZZ\n" + data,  # out of order
+        lambda data: data + data.split(b"\n")[-2] + b"\n",  # a duplicate
+        lambda data: b"bad code\n" + data,  # not a code
+    ],
+    ids=["no-final-newline", "unsorted", "duplicate", "bad-code"],
+)
+def test_a_snapshot_that_is_no_longer_a_population_file_is_refused_by_prepare(
+    ws: Workspace, engine: Engine, forge: Callable[[bytes], bytes]
+) -> None:
+    """prepare() re-reads the frozen pool as a population file: a stored part edited into
+    something else is the same 'snapshot changed' refusal, never a traceback."""
+    seed_world(engine)
+    t = create(ws, engine, definition())
+    tasks.announce(ws, engine, t, OPERATOR, "tester", ANNOUNCE_AT)
+    with Session(engine) as s:
+        part = s.exec(
+            select(SnapshotPart).where(
+                col(SnapshotPart.task_id) == t, col(SnapshotPart.stratum) == "S2"
+            )
+        ).one()
+        data = zlib.decompress(part.data)
+    with engine.begin() as conn:
+        conn.execute(
+            update(SnapshotPart.__table__)  # type: ignore[attr-defined]
+            .where(SnapshotPart.task_id == t, SnapshotPart.stratum == "S2")  # type: ignore[arg-type]
+            .values(data=zlib.compress(forge(data)))
+        )
+    with pytest.raises(VerificationError) as exc:
+        draws.prepare(engine, t)
+    assert exc.value.code == "draw.snapshot_changed" and exc.value.params["check"] == "snapshot.S2"

@@ -106,8 +106,8 @@ def pure_offsets(blob: bytes) -> bytes:
     return out.tobytes()
 
 
-def pure_common(a: bytes, b: bytes) -> bytes | None:
-    """The first code in both sorted population files, or ``None``."""
+def _pure_common(a: bytes, b: bytes) -> bytes | None:
+    """The first code in both sorted population files, or ``None`` (a merge walk)."""
     xs, ys = (_lines(a) if a else []), (_lines(b) if b else [])
     i = j = 0
     while i < len(xs) and j < len(ys):
@@ -174,7 +174,7 @@ def pure_merge(runs: list[bytes]) -> bytes:
 
 def pure_shared(runs: list[bytes]) -> bytes | None:
     """The smallest code found in two or more of the sorted population files ``runs``."""
-    found = [pure_common(a, b) for i, a in enumerate(runs) for b in runs[i + 1 :]]
+    found = [_pure_common(a, b) for i, a in enumerate(runs) for b in runs[i + 1 :]]
     dups = [d for d in found if d is not None]
     return min(dups) if dups else None
 
@@ -206,7 +206,6 @@ def pure_best_pair(key: bytes, code: bytes, ids: list[bytes]) -> tuple[int, byte
 scan: Callable[[bytes], tuple[int, int, int, int]] = pure_scan
 sort_lines: Callable[[bytes], bytes] = pure_sort_lines
 offsets: Callable[[bytes], bytes] = pure_offsets
-common: Callable[[bytes, bytes], bytes | None] = pure_common
 lowest: Callable[[bytes, bytes, int], list[tuple[bytes, bytes]]] = pure_lowest
 pair_tickets: Callable[[bytes, bytes, list[bytes]], list[bytes]] = pure_pair_tickets
 partition: Callable[[bytes, bytes, list[bytes]], tuple[list[bytes], int]] = pure_partition
@@ -224,7 +223,6 @@ if native is not None:
             return pure_sort_lines(blob)
 
     offsets = native.offsets
-    common = native.common
     lowest = native.lowest
     pair_tickets = native.pair_tickets
     partition = native.partition

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from randcheck.core.draw import accel
 from randcheck.core.draw.model import Inspector, Roster, TeamRules
-from randcheck.core.draw.spec import lp
 from randcheck.errors import InputError
 
 REASONS = ("department", "certificate", "qualification", "conflict", "rotation", "workload")
@@ -54,7 +52,6 @@ class Pairing:
         self.previous = set(roster.previous) if rules.rotation else set()
         self.recused: set[tuple[str, str]] = set()
         self._key = key
-        self._copy = hashlib.sha256(key).copy
         required = set(rules.qualifications)
         deps = set(departments)
         # Reasons 1-3 do not depend on the target: compute them once.
@@ -101,11 +98,6 @@ class Pairing:
             self._set_load(m.id, self.loads[m.id] - 1)
 
     # -- tickets and eligibility ---------------------------------------------------------
-    def ticket(self, code: str, inspector_id: str) -> bytes:
-        h = self._copy()
-        h.update(lp(code) + lp(inspector_id))
-        return h.digest()
-
     def reason(self, inspector: Inspector, code: str) -> str | None:
         """The first failing eligibility test of SPEC §7.2, or None when eligible."""
         static = self.static[inspector.id]

@@ -40,7 +40,7 @@ native = accel.native
 needs_native = pytest.mark.skipif(native is None, reason="randcheck._native is not built")
 #: The implementations behind ``accel``; ``Codes`` and friends are run under each.
 IMPLS = ["python"] + (["native"] if native is not None else [])
-_NAMES = ("scan", "sort_lines", "offsets", "common", "lowest")
+_NAMES = ("scan", "sort_lines", "offsets", "shared", "lowest")
 ROOT = Path(__file__).resolve().parents[3]
 
 FAST = settings(max_examples=150, deadline=None)
@@ -215,7 +215,6 @@ def test_accel_dispatches_to_native() -> None:
     assert native is not None
     assert accel.scan is native.scan
     assert accel.offsets is native.offsets
-    assert accel.common is native.common
     assert accel.lowest is native.lowest
     for name in ("partition", "merge", "shared", "pair_tickets", "best_pair"):
         assert getattr(accel, name) is getattr(native, name)
@@ -360,26 +359,32 @@ def sorted_pairs(draw: st.DrawFn, line: st.SearchStrategy[bytes]) -> tuple[bytes
 @needs_native
 @FAST
 @given(sorted_pairs(code_st))
-def test_common_matches_pure(pair: tuple[bytes, bytes]) -> None:
+def test_shared_of_two_matches_pure(pair: tuple[bytes, bytes]) -> None:
     assert native is not None
     a, b = pair
-    assert native.common(a, b) == accel.pure_common(a, b)
-    assert native.common(b, a) == accel.pure_common(b, a)
+    assert native.shared([a, b]) == accel.pure_shared([a, b])
+    assert native.shared([b, a]) == accel.pure_shared([b, a])
 
 
 @needs_native
 @FAST
 @given(sorted_pairs(lines_st()))
-def test_common_matches_pure_on_any_sorted_lines(pair: tuple[bytes, bytes]) -> None:
+def test_shared_of_two_matches_pure_on_any_sorted_lines(pair: tuple[bytes, bytes]) -> None:
     """Sorted but not necessarily valid lines (NUL, empty, long, non-ASCII)."""
     assert native is not None
     a, b = pair
-    assert native.common(a, b) == accel.pure_common(a, b)
+    assert native.shared([a, b]) == accel.pure_shared([a, b])
 
 
-def test_common_examples() -> None:
-    impls = [accel.pure_common] + ([native.common] if native is not None else [])
-    for common in impls:
+def test_shared_of_two_examples() -> None:
+    impls = [accel.pure_shared] + ([native.shared] if native is not None else [])
+    for shared in impls:
+
+        def common(
+            a: bytes, b: bytes, shared: Callable[..., bytes | None] = shared
+        ) -> bytes | None:
+            return shared([a, b])
+
         assert common(b"", b"") is None
         assert common(b"a\n", b"") is None
         assert common(b"a\nc\n", b"b\nd\n") is None
@@ -895,7 +900,6 @@ def test_native_takes_only_immutable_bytes() -> None:
         lambda: native.scan(bytearray(b"a\n")),
         lambda: native.sort_lines(memoryview(b"b\na\n")),
         lambda: native.offsets(bytearray(b"a\n")),
-        lambda: native.common(b"a\n", bytearray(b"a\n")),
         lambda: native.partition(bytearray(b"x\n"), b"A\n", [b"A"]),
         lambda: native.lowest(bytes(64), bytearray(b"a\n"), 1),
         lambda: native.pair_tickets(bytearray(64), b"c", [b"i"]),
