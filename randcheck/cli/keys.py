@@ -1,7 +1,10 @@
-"""``randcheck keys``: init, list, export, trust, revoke.
+"""``randcheck keys``: init, rewrap, list, export, trust, revoke.
 
-Passphrases come from ``RANDCHECK_KEY_PASSPHRASE`` or a hidden prompt, never from argv.
-Exit codes: 0 ok, 1 refused (already exists, bad file), 2 usage, 3 could not run.
+Passphrases come from ``RANDCHECK_KEY_PASSPHRASE`` or a hidden prompt, never from argv;
+``keys rewrap`` reads the new one from ``RANDCHECK_NEW_KEY_PASSPHRASE`` or a hidden prompt
+asked twice.  A new key's passphrase must pass ``services.keys.check_new_passphrase``.
+Exit codes: 0 ok, 1 refused (already exists, bad file, weak passphrase), 2 usage, 3 could not
+run (including a wrong passphrase).
 """
 
 from __future__ import annotations
@@ -22,13 +25,14 @@ from randcheck.services import keys as svc
 from randcheck.services.audit import AuditLog
 
 PASSPHRASE_ENV = "RANDCHECK_KEY_PASSPHRASE"
+NEW_PASSPHRASE_ENV = "RANDCHECK_NEW_KEY_PASSPHRASE"
 
 keys_app = typer.Typer(help=H("keys.help"), no_args_is_help=True, rich_markup_mode=None)
 
 
-def hidden_prompt(text: str) -> str:
+def hidden_prompt(text: str, env: str = PASSPHRASE_ENV) -> str:
     """A hidden prompt; with no terminal and no input (a script without the environment
-    variable) it says so in the catalog's words instead of Click's English "Aborted!"."""
+    variable ``env``) it says so in the catalog's words instead of Click's English "Aborted!"."""
     if not sys.stdin.isatty():
         # piped input has no echo to hide: read one line (getpass would warn on the terminal)
         sys.stderr.write(text + ": ")
@@ -36,12 +40,12 @@ def hidden_prompt(text: str) -> str:
         line = sys.stdin.readline()
         sys.stderr.write("\n")
         if not line:
-            raise CannotRunError("keys.no_passphrase", env=PASSPHRASE_ENV)
+            raise CannotRunError("keys.no_passphrase", env=env)
         return line.rstrip("\r\n")
     try:
         value: str = typer.prompt(text, hide_input=True, err=True)
     except typer.Abort as exc:
-        raise CannotRunError("keys.no_passphrase", env=PASSPHRASE_ENV) from exc
+        raise CannotRunError("keys.no_passphrase", env=env) from exc
     return value
 
 
@@ -63,7 +67,26 @@ def get_passphrase(prompt_key: str, lang: str, confirm: bool = False, **params: 
     return value.encode("utf-8")
 
 
-@keys_app.command("init", help=H("keys.init.help"))
+def get_new_passphrase(prompt_key: str, lang: str, env_var: str, **params: str) -> bytes:
+    """A passphrase for a new key file, from ``env_var`` or a hidden prompt asked twice.
+
+    It must pass the rule (``keys.weak_passphrase``, exit 1): at the prompt that is checked
+    before the second question.  The value is never echoed or logged.
+    """
+    env = os.environ.get(env_var)
+    if env:
+        value = env.encode("utf-8")
+        svc.check_new_passphrase(value)
+        return value
+    first = hidden_prompt(render(prompt_key, lang, **params), env_var)
+    svc.check_new_passphrase(first.encode("utf-8"))
+    again = hidden_prompt(render("keys.prompt.confirm", lang), env_var)
+    if again != first:
+        raise CannotRunError("keys.passphrase_mismatch")
+    return first.encode("utf-8")
+
+
+@keys_app.command("init", help=H("keys.init.help", min=str(svc.MIN_PASSPHRASE_CHARS)))
 def init_cmd(
     ctx: typer.Context,
     name: Annotated[str, typer.Option("--name", help=H("keys.opt.name"))] = svc.DEFAULT_NAME,
@@ -72,11 +95,34 @@ def init_cmd(
     ws = app.workspace.require()
     svc.check_name(name)
     audit = AuditLog(ws, app.engine())
-    passphrase = get_passphrase("keys.prompt.new", app.lang, confirm=True)
+    passphrase = get_new_passphrase("keys.prompt.new", app.lang, PASSPHRASE_ENV)
     info = svc.init_key(ws, audit, app.actor, passphrase, name=name)
     err.print(
         app.t(
             "keys.created",
+            name=info.name,
+            key_id=info.key_id,
+            path=str(ws.keys_dir / f"{name}.key"),
+        )
+    )
+
+
+@keys_app.command("rewrap", help=H("keys.rewrap.help", min=str(svc.MIN_PASSPHRASE_CHARS)))
+def rewrap_cmd(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help=H("keys.arg.name"))] = svc.DEFAULT_NAME,
+) -> None:
+    app = get(ctx)
+    ws = app.workspace.require()
+    svc.check_name(name)
+    svc.public_key(ws, name)  # a missing key fails before any prompt (exit 3)
+    old = get_passphrase("keys.prompt.current", app.lang, name=name)
+    svc.unlock_key(ws, name, old)  # a wrong passphrase fails before the new one is asked
+    new = get_new_passphrase("keys.prompt.rewrap_new", app.lang, NEW_PASSPHRASE_ENV, name=name)
+    info = svc.rewrap_key(ws, AuditLog(ws, app.engine()), app.actor, old, new, name=name)
+    err.print(
+        app.t(
+            "keys.rewrapped",
             name=info.name,
             key_id=info.key_id,
             path=str(ws.keys_dir / f"{name}.key"),

@@ -10,8 +10,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Signing identity: this office's Ed25519 keys and trusted keys of other offices and witnesses.",
     },
     "keys.init.help": {
-        "zh": "生成 Ed25519 签名密钥（私钥用口令加密保存，文件权限 0600）。",
-        "en": "Create an Ed25519 signing key (private key encrypted with a passphrase, file mode 0600).",
+        "zh": "生成 Ed25519 签名密钥（私钥用口令加密保存，文件权限 0600；口令至少 {min} 个字符，一个汉字算一个，且不能全是同一个字符）。",
+        "en": "Create an Ed25519 signing key (private key encrypted with a passphrase, file mode 0600; the passphrase needs at least {min} characters, a Chinese character counting as one, not all the same).",
+    },
+    "keys.rewrap.help": {
+        "zh": "用新口令和更强的加密（scrypt + AES-256-GCM）重写本机关私钥文件；密钥本身和密钥 ID 不变。现有口令取自 RANDCHECK_KEY_PASSPHRASE 或隐藏输入，新口令取自 RANDCHECK_NEW_KEY_PASSPHRASE 或隐藏输入两次（至少 {min} 个字符，且不能全是同一个字符）。",
+        "en": "Rewrite an own private key file under a new passphrase with stronger encryption (scrypt + AES-256-GCM); the key and its key id stay the same. The current passphrase comes from RANDCHECK_KEY_PASSPHRASE or a hidden prompt, the new one from RANDCHECK_NEW_KEY_PASSPHRASE or a hidden prompt asked twice (at least {min} characters, not all the same).",
     },
     "keys.list.help": {
         "zh": "列出本机关密钥和受信任的公钥。",
@@ -36,6 +40,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "keys.opt.reason": {"zh": "吊销原因（必填）", "en": "reason for revocation (required)"},
     "keys.arg.file": {"zh": "公钥文件", "en": "public key file"},
+    "keys.arg.name": {"zh": "密钥名称（默认 office）", "en": "key name (default office)"},
     "keys.arg.key_id": {
         "zh": "密钥 ID（至少前 8 位十六进制）",
         "en": "key id (at least its first 8 hex digits)",
@@ -43,9 +48,21 @@ MESSAGES: dict[str, dict[str, str]] = {
     "keys.prompt.new": {"zh": "为新私钥设置口令", "en": "Passphrase for the new private key"},
     "keys.prompt.confirm": {"zh": "再次输入口令", "en": "Repeat the passphrase"},
     "keys.prompt.unlock": {"zh": "私钥 {name} 的口令", "en": "Passphrase of private key {name}"},
+    "keys.prompt.current": {
+        "zh": "私钥 {name} 的现有口令",
+        "en": "Current passphrase of private key {name}",
+    },
+    "keys.prompt.rewrap_new": {
+        "zh": "私钥 {name} 的新口令",
+        "en": "New passphrase for private key {name}",
+    },
     "keys.created": {
         "zh": "已生成密钥 {name}，密钥 ID {key_id}，私钥文件 {path}（已加密，权限 0600）",
         "en": "Created key {name}, key id {key_id}, private key {path} (encrypted, mode 0600)",
+    },
+    "keys.rewrapped": {
+        "zh": "已用新口令重新加密私钥 {name}（密钥 ID {key_id} 未变），文件 {path}（scrypt + AES-256-GCM，权限 0600）",
+        "en": "Re-encrypted private key {name} under the new passphrase (key id {key_id} unchanged), file {path} (scrypt + AES-256-GCM, mode 0600)",
     },
     "keys.trusted": {
         "zh": "已信任 {role} 公钥 {name}，密钥 ID {key_id}",
@@ -133,4 +150,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "key {key_id} is already revoked",
     },
     "keys.passphrase_mismatch": {"zh": "两次输入的口令不一致", "en": "the two passphrases differ"},
+    "keys.weak_passphrase": {
+        "zh": "口令太弱，未写入任何文件：新口令至少要有 {min} 个字符（一个汉字算一个字符），且不能全是同一个字符",
+        "en": "passphrase too weak, nothing was written: a new passphrase needs at least {min} characters (a Chinese character counts as one) and must not be one character repeated",
+    },
 }

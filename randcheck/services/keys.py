@@ -2,18 +2,44 @@
 
 Files under ``<workspace>/keys/`` (the folder is mode 0700):
 
-* ``<name>.key``  the private key, PKCS8 PEM encrypted with the passphrase, mode 0600;
+* ``<name>.key``  the private key, encrypted with the passphrase, mode 0600: the JSON
+  "randcheck-private-key" version 1 form (scrypt + AES-256-GCM, see below and
+  ``docs/keys.md``); keys made before it are encrypted PKCS8 PEM and still load;
 * ``<name>.json`` metadata: name, key id, raw public key (base64), created, revoked;
 * ``<name>.pub``  the public key in the export form (see :func:`export_text`);
 * ``trusted.json`` other offices' and witnesses' public keys, with role and revocation.
 
 Key id = SHA-256 of the DER SubjectPublicKeyInfo, lower-case hex (``randcheck.core.signing``).
 Nothing is ever deleted: revoking marks the key.  Every event is an audit entry
-(``keys.init``, ``keys.trust``, ``keys.revoke``) written in the same step as the files: if the
-database transaction fails the files are put back as they were.
+(``keys.init``, ``keys.rewrap``, ``keys.trust``, ``keys.revoke``) written in the same step as
+the files: if the database transaction fails the files are put back as they were.
 
 Passphrases are bytes handed in by the caller (the CLI reads them from a hidden prompt or
 ``RANDCHECK_KEY_PASSPHRASE``); they never appear in a message, the log or an exception.
+A passphrase for a new key file (``init_key``, ``rewrap_key``) must pass
+:func:`check_new_passphrase`.
+
+Why this private-key format.  ``cryptography``'s ``BestAvailableEncryption`` (PKCS8) fixes
+PBKDF2 at 2,048 iterations: about 0.5 ms per guess.  Two formats let us choose the cost: the
+OpenSSH key format (bcrypt-pbkdf rounds) and our own small JSON file with scrypt.  OpenSSH's
+needs the ``bcrypt`` package, which ``cryptography`` 50 does not bundle (``Need bcrypt module``),
+and its cipher (AES-256-CTR, checked by two equal random words) has no real authentication.
+The JSON file needs nothing beyond ``cryptography``, every field is named in the file, scrypt
+is memory-hard (64 MiB per guess, which hurts GPU guessing much more than bcrypt's 4 KiB) and
+anyone can check it with ``hashlib.scrypt`` and any AES-GCM: so that is the format.
+
+Key file, version 1 (UTF-8 JSON object, sorted keys; byte strings are standard base64)::
+
+    {"format": "randcheck-private-key", "version": 1,
+     "key_id": <hex key id of public_key>, "public_key": <32-byte raw Ed25519 public key>,
+     "kdf": {"name": "scrypt", "log_n": 16, "r": 8, "p": 1, "salt": <16 random bytes>},
+     "aead": {"name": "AES-256-GCM", "nonce": <12 random bytes>},
+     "ciphertext": <AES-256-GCM of the 32-byte Ed25519 seed, with its 16-byte tag>}
+
+    key = scrypt(passphrase, salt, N = 2**log_n, r, p, dkLen = 32)
+    ciphertext = AES-256-GCM(key, nonce, seed, associated data = ASSOCIATED_PREFIX + public_key)
+
+Measured on the 2-core build machine (``bench/bench_kdf.py``): about 0.16 s per guess.
 """
 
 from __future__ import annotations
@@ -22,6 +48,7 @@ import base64
 import binascii
 import contextlib
 import json
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -29,8 +56,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
 from randcheck.core import note, signing
 from randcheck.errors import (
@@ -40,15 +70,42 @@ from randcheck.errors import (
     NotFoundError,
     UsageError,
 )
-from randcheck.io.atomic import atomic_write
+from randcheck.io.atomic import atomic_write, make_private_dir
 from randcheck.services.audit import AuditLog, format_time
-from randcheck.workspace import Workspace
+from randcheck.workspace import KEYS_MODE, Workspace
 
 DEFAULT_NAME = "office"
 ROLES = ("office", "witness")
 TRUSTED = "trusted.json"
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 _HEX = re.compile(r"^[0-9a-f]{8,64}$")
+
+# -- the private-key file (see the module doc and docs/keys.md) ----------------------------
+KEY_FORMAT = "randcheck-private-key"
+KEY_FORMAT_VERSION = 1
+FORMAT_V1 = f"{KEY_FORMAT}/{KEY_FORMAT_VERSION}"  # as named in audit entries
+FORMAT_PKCS8 = "pkcs8-pem"  # keys written before version 1 (PBKDF2, 2,048 iterations)
+ASSOCIATED_PREFIX = b"randcheck-private-key/1"  # AEAD associated data = this + public key
+# scrypt parameters written into new key files: N = 2**16, r = 8 -> 64 MiB and ~0.16 s per
+# guess on the 2-core build machine (bench/bench_kdf.py); the target was >= 0.1 s.
+SCRYPT_LOG_N = 16
+SCRYPT_R = 8
+SCRYPT_P = 1
+# what a key file may ask for when it is read: never weaker than what we write, and never
+# so much that a damaged or hostile file could take gigabytes or minutes
+MIN_SCRYPT_LOG_N = SCRYPT_LOG_N
+MAX_SCRYPT_LOG_N = 20
+MIN_SCRYPT_R = SCRYPT_R
+MAX_SCRYPT_R = 16
+MAX_SCRYPT_P = 4
+MAX_SCRYPT_MEMORY = 1 << 30  # 128 * r * N bytes
+SALT_BYTES = 16
+NONCE_BYTES = 12
+SEED_BYTES = 32
+TAG_BYTES = 16
+
+# -- the rule for a new passphrase -----------------------------------------------------
+MIN_PASSPHRASE_CHARS = 12
 
 
 @dataclass(frozen=True)
@@ -106,8 +163,9 @@ def init_key(
     key_file = _key_path(ws, name)
     if key_file.exists() or _meta_path(ws, name).exists():
         raise ConflictError("keys.exists", name=name, path=str(key_file))
+    check_new_passphrase(passphrase)
     private = signing.generate()
-    pem = signing.encrypt_private(private, passphrase)
+    pem = encode_private_key(private, passphrase)
     public = signing.public_raw(private)
     kid = signing.key_id(public)
     stamp = format_time(now or datetime.now(UTC))
@@ -118,12 +176,18 @@ def init_key(
         "created": stamp,
         "revoked": None,
     }
-    ws.keys_dir.mkdir(parents=True, exist_ok=True)
+    make_private_dir(ws.keys_dir, KEYS_MODE)
     paths = [key_file, _meta_path(ws, name), _pub_path(ws, name)]
     with _restore_on_error(paths), audit.transaction(actor, now) as tx:
         tx.record(
             "keys.init",
-            {"name": name, "key_id": kid, "public_key": _b64(public), "algorithm": "Ed25519"},
+            {
+                "name": name,
+                "key_id": kid,
+                "public_key": _b64(public),
+                "algorithm": "Ed25519",
+                "format": FORMAT_V1,
+            },
         )
         atomic_write(key_file, pem, 0o600)
         atomic_write(_meta_path(ws, name), _dump(meta), 0o644)
@@ -183,24 +247,198 @@ def public_key(ws: Workspace, name: str = DEFAULT_NAME) -> bytes:
 def load_private_key(ws: Workspace, name: str, passphrase: bytes) -> Ed25519PrivateKey:
     """Decrypt own key ``name``; wrong passphrase raises ``CannotRunError('keys.bad_passphrase')``.
 
-    A revoked key is refused (``keys.revoked_key``): it must not sign anything new.
+    Both key file forms load (version 1 and the older encrypted PKCS8 PEM), told apart by
+    their content.  A revoked key is refused (``keys.revoked_key``): it must not sign anything
+    new.
     """
     meta = _own_by_name(ws, name)
     if meta.get("revoked"):
         raise CannotRunError("keys.revoked_key", name=name)
+    return _decrypt_own(ws, name, meta, passphrase)[0]
+
+
+def unlock_key(ws: Workspace, name: str, passphrase: bytes) -> None:
+    """Check ``passphrase`` opens own key ``name`` (revoked or not); raise as
+    :func:`load_private_key` does.  ``keys rewrap`` asks this before it asks for a new one."""
+    _decrypt_own(ws, name, _own_by_name(ws, name), passphrase)
+
+
+def key_file_format(ws: Workspace, name: str = DEFAULT_NAME) -> str:
+    """:data:`FORMAT_V1` or :data:`FORMAT_PKCS8`: the form own key ``name`` is stored in."""
+    _own_by_name(ws, name)
     path = _key_path(ws, name)
+    return _detect_format(_read_key_file(path, name), str(path))
+
+
+def rewrap_key(
+    ws: Workspace,
+    audit: AuditLog,
+    actor: str,
+    old_passphrase: bytes,
+    new_passphrase: bytes,
+    name: str = DEFAULT_NAME,
+    now: datetime | None = None,
+) -> KeyInfo:
+    """Re-encrypt own key ``name`` in the version 1 form under ``new_passphrase``.
+
+    The key itself (so its public key and key id) does not change.  The new passphrase must
+    pass :func:`check_new_passphrase`; a wrong old one raises ``keys.bad_passphrase``.  A
+    revoked key may be rewrapped too (it still cannot sign).  The file is replaced atomically
+    with mode 0600 in the same step as the ``keys.rewrap`` audit entry.
+    """
+    meta = _own_by_name(ws, name)
+    check_new_passphrase(new_passphrase)
+    private, old_format = _decrypt_own(ws, name, meta, old_passphrase)
+    data = encode_private_key(private, new_passphrase)
+    public = signing.public_raw(private)
+    key_file = _key_path(ws, name)
+    with _restore_on_error([key_file]), audit.transaction(actor, now) as tx:
+        tx.record(
+            "keys.rewrap",
+            {
+                "name": name,
+                "key_id": meta["key_id"],
+                "from_format": old_format,
+                "format": FORMAT_V1,
+                "kdf": {"name": "scrypt", "log_n": SCRYPT_LOG_N, "r": SCRYPT_R, "p": SCRYPT_P},
+            },
+        )
+        atomic_write(key_file, data, 0o600)
+    return KeyInfo(
+        name, meta["key_id"], "own", public, meta.get("created", ""), meta.get("revoked")
+    )
+
+
+def check_new_passphrase(passphrase: bytes) -> None:
+    """The rule for a passphrase that protects a new key file: at least
+    :data:`MIN_PASSPHRASE_CHARS` characters (a Chinese character counts as one), not all the
+    same character.  Otherwise ``InputError('keys.weak_passphrase')`` (exit 1)."""
+    text = passphrase.decode("utf-8", errors="replace")
+    if len(text) < MIN_PASSPHRASE_CHARS or len(set(text)) < 2:
+        raise InputError("keys.weak_passphrase", min=MIN_PASSPHRASE_CHARS)
+
+
+def encode_private_key(key: Ed25519PrivateKey, passphrase: bytes) -> bytes:
+    """The version 1 key file for ``key`` under ``passphrase`` (fresh salt and nonce)."""
+    seed = key.private_bytes(
+        serialization.Encoding.Raw,
+        serialization.PrivateFormat.Raw,
+        serialization.NoEncryption(),
+    )
+    public = signing.public_raw(key)
+    salt = os.urandom(SALT_BYTES)
+    nonce = os.urandom(NONCE_BYTES)
+    wrap = _scrypt(passphrase, salt, SCRYPT_LOG_N, SCRYPT_R, SCRYPT_P)
+    ciphertext = AESGCM(wrap).encrypt(nonce, seed, ASSOCIATED_PREFIX + public)
+    doc = {
+        "format": KEY_FORMAT,
+        "version": KEY_FORMAT_VERSION,
+        "key_id": signing.key_id(public),
+        "public_key": _b64(public),
+        "kdf": {
+            "name": "scrypt",
+            "log_n": SCRYPT_LOG_N,
+            "r": SCRYPT_R,
+            "p": SCRYPT_P,
+            "salt": _b64(salt),
+        },
+        "aead": {"name": "AES-256-GCM", "nonce": _b64(nonce)},
+        "ciphertext": _b64(ciphertext),
+    }
+    return _dump(doc)
+
+
+def decode_private_key(data: bytes, passphrase: bytes, source: str) -> Ed25519PrivateKey:
+    """The key in a key file of either form (``source`` names it in errors).
+
+    Wrong passphrase: ``CannotRunError('keys.bad_passphrase')``; a file that is neither form
+    or breaks the version 1 rules: ``CannotRunError('keys.bad_file')``.
+    """
+    if _detect_format(data, source) == FORMAT_PKCS8:
+        return signing.decrypt_private(data, passphrase)
+    public, log_n, r, p, salt, nonce, ciphertext = _parse_v1(data, source)
+    wrap = _scrypt(passphrase, salt, log_n, r, p)
     try:
-        pem = path.read_bytes()
+        seed = AESGCM(wrap).decrypt(nonce, ciphertext, ASSOCIATED_PREFIX + public)
+    except InvalidTag as exc:
+        raise CannotRunError("keys.bad_passphrase") from exc
+    key = Ed25519PrivateKey.from_private_bytes(seed)
+    if signing.public_raw(key) != public:  # authenticated, so only a file built that way
+        raise CannotRunError("keys.bad_file", path=source)
+    return key
+
+
+def _decrypt_own(
+    ws: Workspace, name: str, meta: dict[str, Any], passphrase: bytes
+) -> tuple[Ed25519PrivateKey, str]:
+    path = _key_path(ws, name)
+    data = _read_key_file(path, name)
+    form = _detect_format(data, str(path))
+    key = decode_private_key(data, passphrase, str(path))
+    if signing.key_id(signing.public_raw(key)) != meta["key_id"]:
+        raise CannotRunError("keys.mismatch", name=name)
+    return key, form
+
+
+def _read_key_file(path: Path, name: str) -> bytes:
+    try:
+        return path.read_bytes()
     except FileNotFoundError as exc:
         raise NotFoundError("keys.no_key", name=name) from exc
     except OSError as exc:
         raise CannotRunError(
             "io.cannot_read", path=str(path), reason=exc.strerror or str(exc)
         ) from exc
-    key = signing.decrypt_private(pem, passphrase)
-    if signing.key_id(signing.public_raw(key)) != meta["key_id"]:
-        raise CannotRunError("keys.mismatch", name=name)
-    return key
+
+
+def _detect_format(data: bytes, source: str) -> str:
+    head = data.lstrip()
+    if head.startswith(b"{"):
+        return FORMAT_V1
+    if head.startswith(b"-----BEGIN ENCRYPTED PRIVATE KEY-----"):
+        return FORMAT_PKCS8
+    raise CannotRunError("keys.bad_file", path=source)
+
+
+def _parse_v1(data: bytes, source: str) -> tuple[bytes, int, int, int, bytes, bytes, bytes]:
+    """(public key, log_n, r, p, salt, nonce, ciphertext) of a version 1 file, checked."""
+    try:
+        doc = json.loads(data.decode("utf-8"))
+        kdf, aead = doc["kdf"], doc["aead"]
+        ok = (
+            doc["format"] == KEY_FORMAT
+            and doc["version"] == KEY_FORMAT_VERSION
+            and kdf["name"] == "scrypt"
+            and aead["name"] == "AES-256-GCM"
+        )
+        log_n, r, p = kdf["log_n"], kdf["r"], kdf["p"]
+        public = base64.b64decode(doc["public_key"], validate=True)
+        salt = base64.b64decode(kdf["salt"], validate=True)
+        nonce = base64.b64decode(aead["nonce"], validate=True)
+        ciphertext = base64.b64decode(doc["ciphertext"], validate=True)
+        key_id = doc["key_id"]
+    except (ValueError, KeyError, TypeError, binascii.Error) as exc:
+        raise CannotRunError("keys.bad_file", path=source) from exc
+    ints = all(type(v) is int for v in (log_n, r, p))
+    if not (
+        ok
+        and ints
+        and MIN_SCRYPT_LOG_N <= log_n <= MAX_SCRYPT_LOG_N
+        and MIN_SCRYPT_R <= r <= MAX_SCRYPT_R
+        and 1 <= p <= MAX_SCRYPT_P
+        and 128 * r * (1 << log_n) <= MAX_SCRYPT_MEMORY
+        and len(public) == 32
+        and len(salt) >= SALT_BYTES
+        and len(nonce) == NONCE_BYTES
+        and len(ciphertext) == SEED_BYTES + TAG_BYTES
+        and key_id == signing.key_id(public)
+    ):
+        raise CannotRunError("keys.bad_file", path=source)
+    return public, log_n, r, p, salt, nonce, ciphertext
+
+
+def _scrypt(passphrase: bytes, salt: bytes, log_n: int, r: int, p: int) -> bytes:
+    return Scrypt(salt=salt, length=32, n=1 << log_n, r=r, p=p).derive(passphrase)
 
 
 # -- export and trust ------------------------------------------------------------------

@@ -26,8 +26,9 @@ def test_init_list_export(ready_cli: Any, lang: str) -> None:
     assert ("Created key office" if lang == "en" else "已生成密钥 office") in r.stderr
     key_file = ready_cli.root / "keys" / "office.key"
     assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
-    text = key_file.read_text()
-    assert "ENCRYPTED PRIVATE KEY" in text and "-----BEGIN PRIVATE KEY-----" not in text
+    doc = json.loads(key_file.read_text())
+    assert doc["format"] == "randcheck-private-key" and doc["kdf"]["name"] == "scrypt"
+    assert "PRIVATE KEY-----" not in key_file.read_text()
 
     r = ready_cli("keys", "list", "--json", lang=lang)
     assert r.exit_code == 0
@@ -116,3 +117,131 @@ def test_no_passphrase_in_a_script_says_which_variable(ready_cli: Any) -> None:
     assert r.exit_code == 3
     assert "RANDCHECK_KEY_PASSPHRASE" in r.stderr and "Aborted" not in r.output
     assert "Traceback" not in r.output
+
+
+# -- the passphrase rule and keys rewrap ---------------------------------------------------
+
+NEW_PW = "a much longer new passphrase"
+OLD_PW = "old"  # keys made before the rule could have any passphrase
+
+
+def _keys_dir(cli: Any) -> dict[str, bytes]:
+    folder = cli.root / "keys"
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())} if folder.exists() else {}
+
+
+def _make_legacy(cli: Any, passphrase: str) -> str:
+    """Turn the CLI workspace's key ``office`` (made with PW) into an old PKCS8 PEM file."""
+    from cryptography.hazmat.primitives import serialization
+
+    from randcheck.services import keys as svc
+    from randcheck.workspace import Workspace
+
+    ws = Workspace(cli.root)
+    private = svc.load_private_key(ws, "office", PW.encode())
+    path = cli.root / "keys" / "office.key"
+    path.write_bytes(
+        private.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.BestAvailableEncryption(passphrase.encode()),
+        )
+    )
+    path.chmod(0o600)
+    return svc.key_file_format(ws, "office")
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [("en", "at least 12 characters"), ("zh", "至少要有 12 个字符")],
+)
+def test_init_refuses_a_weak_passphrase(ready_cli: Any, lang: str, text: str) -> None:
+    before = _keys_dir(ready_cli)
+    r = ready_cli("keys", "init", lang=lang, env={"RANDCHECK_KEY_PASSPHRASE": "short-pw"})
+    assert r.exit_code == 1, r.output
+    assert text in r.stderr and "short-pw" not in r.output
+    assert _keys_dir(ready_cli) == before
+    # at the prompt: refused after the first entry, before the confirmation is asked
+    r = ready_cli(
+        "keys", "init", lang=lang, input="aaaaaaaaaaaaaaaa\n", env={"RANDCHECK_KEY_PASSPHRASE": ""}
+    )
+    assert r.exit_code == 1, r.output
+    assert text in r.stderr and "aaaaaaaaaaaaaaaa" not in r.output
+    assert _keys_dir(ready_cli) == before
+    assert json.loads(ready_cli("log", "show", "--json").stdout) == []
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_rewrap_upgrades_an_old_key_from_the_environment(ready_cli: Any, lang: str) -> None:
+    assert ready_cli("keys", "init", env=ENV).exit_code == 0
+    (k,) = json.loads(ready_cli("keys", "list", "--json").stdout)
+    assert _make_legacy(ready_cli, OLD_PW) == "pkcs8-pem"
+    env = {"RANDCHECK_KEY_PASSPHRASE": OLD_PW, "RANDCHECK_NEW_KEY_PASSPHRASE": NEW_PW}
+    r = ready_cli("keys", "rewrap", lang=lang, env=env)
+    assert r.exit_code == 0, r.output
+    assert NEW_PW not in r.output
+    assert k["key_id"] in r.stderr
+    assert ("Re-encrypted private key office" if lang == "en" else "已用新口令重新加密") in r.stderr
+    key_file = ready_cli.root / "keys" / "office.key"
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    assert json.loads(key_file.read_text())["key_id"] == k["key_id"]
+    assert json.loads(ready_cli("keys", "list", "--json").stdout) == [k]
+
+    # the new passphrase signs; the old one no longer opens the key (exit 3, as everywhere)
+    r = ready_cli("log", "checkpoint", env={"RANDCHECK_KEY_PASSPHRASE": NEW_PW})
+    assert r.exit_code == 0, r.output
+    r = ready_cli("keys", "rewrap", lang=lang, env=env)
+    assert r.exit_code == 3
+    assert ("wrong passphrase" if lang == "en" else "口令错误") in r.stderr
+    log = json.loads(ready_cli("log", "show", "--json").stdout)
+    assert [e["kind"] for e in log] == ["keys.init", "keys.rewrap"]
+    assert log[1]["payload"]["from_format"] == "pkcs8-pem"
+    assert OLD_PW not in json.dumps(log[1]) and NEW_PW not in json.dumps(log)
+
+
+def test_rewrap_with_prompts(ready_cli: Any) -> None:
+    assert ready_cli("keys", "init", env=ENV).exit_code == 0
+    _make_legacy(ready_cli, OLD_PW)
+    no_env = {"RANDCHECK_KEY_PASSPHRASE": ""}
+    r = ready_cli("keys", "rewrap", "office", input=f"{OLD_PW}\n{NEW_PW}\n{NEW_PW}\n", env=no_env)
+    assert r.exit_code == 0, r.output
+    assert OLD_PW + "\n" not in r.output and NEW_PW not in r.output  # hidden input
+    assert "Current passphrase of private key office" in r.stderr
+    assert "New passphrase for private key office" in r.stderr
+    from randcheck.services import keys as svc
+    from randcheck.workspace import Workspace
+
+    ws = Workspace(ready_cli.root)
+    assert svc.key_file_format(ws, "office") == "randcheck-private-key/1"
+    assert svc.load_private_key(ws, "office", NEW_PW.encode())
+
+
+def test_rewrap_refusals_change_nothing(ready_cli: Any) -> None:
+    assert ready_cli("keys", "init", env=ENV).exit_code == 0
+    _make_legacy(ready_cli, OLD_PW)
+    before = _keys_dir(ready_cli)
+    no_env = {"RANDCHECK_KEY_PASSPHRASE": ""}
+
+    # wrong current passphrase: exit 3 before the new one is asked
+    r = ready_cli("keys", "rewrap", input="wrong-old\n", env=no_env)
+    assert r.exit_code == 3 and "wrong passphrase" in r.stderr
+    assert "New passphrase" not in r.stderr
+    # weak new passphrase: exit 1 (from the environment and at the prompt)
+    env = {"RANDCHECK_KEY_PASSPHRASE": OLD_PW, "RANDCHECK_NEW_KEY_PASSPHRASE": "tiny"}
+    r = ready_cli("keys", "rewrap", env=env, lang="zh")
+    assert r.exit_code == 1 and "口令太弱" in r.stderr and "tiny" not in r.output
+    r = ready_cli("keys", "rewrap", input=f"{OLD_PW}\ntiny\n", env=no_env)
+    assert r.exit_code == 1 and "at least 12 characters" in r.stderr
+    # the two new entries differ
+    r = ready_cli("keys", "rewrap", input=f"{OLD_PW}\n{NEW_PW}\n{NEW_PW}x\n", env=no_env)
+    assert r.exit_code == 3 and "differ" in r.stderr
+    # a script without the new passphrase's variable is told which one to set
+    r = ready_cli("keys", "rewrap", input="", env={"RANDCHECK_KEY_PASSPHRASE": OLD_PW})
+    assert r.exit_code == 3 and "RANDCHECK_NEW_KEY_PASSPHRASE" in r.stderr
+    # no such key, bad name
+    assert ready_cli("keys", "rewrap", "nobody", env=ENV).exit_code == 3
+    assert ready_cli("keys", "rewrap", "../evil", env=ENV).exit_code == 2
+
+    assert _keys_dir(ready_cli) == before
+    log = json.loads(ready_cli("log", "show", "--json").stdout)
+    assert [e["kind"] for e in log] == ["keys.init"]

@@ -12,7 +12,7 @@ import pytest
 from randcheck.store.db import open_engine
 from tests.drawfixtures import definition, inspector, seed_world, table_counts, write_def
 
-PW = {"RANDCHECK_KEY_PASSPHRASE": "正确的口令"}
+PW = {"RANDCHECK_KEY_PASSPHRASE": "正确的口令是十二个字以上"}
 
 
 @pytest.fixture
@@ -143,7 +143,7 @@ def test_announce_with_passphrase_from_env(
     # wrong passphrase: non-zero, nothing announced, nothing written
     r = world("task", "announce", "T1", env={"RANDCHECK_KEY_PASSPHRASE": "错的"})
     assert r.exit_code == 3, r.output
-    assert "正确的口令" not in r.output and "错的" not in r.output
+    assert "正确的口令是十二个字以上" not in r.output and "错的" not in r.output
     assert counts(world) == before and tree_snapshot(world.root) == tree
     assert json.loads(world("task", "show", "T1", "--json").stdout)["status"] == "created"
     # failing check: exit 1 before any passphrase is asked
@@ -172,9 +172,9 @@ def test_announce_with_passphrase_from_env(
 def test_announce_table_output_and_prompted_passphrase(world: Any) -> None:
     doc = definition(exclusions={"statuses": ["存续"]}, id="T9")
     assert world("task", "create", deffile(world, doc)).exit_code == 0
-    r = world("task", "announce", "T9", input="正确的口令\n", lang="zh")
+    r = world("task", "announce", "T9", input="正确的口令是十二个字以上\n", lang="zh")
     assert r.exit_code == 0, r.output
-    assert "正确的口令" not in r.output  # hidden prompt: never echoed
+    assert "正确的口令是十二个字以上" not in r.output  # hidden prompt: never echoed
     assert "S1" in r.stdout and "已公告并签名" in r.stderr
 
 

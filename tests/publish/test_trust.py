@@ -30,7 +30,7 @@ def test_witnesses_and_revoked_keys_never_stand_in_for_the_office(
     ws, _ = init_workspace(ws_root, "测试局", "320500")
     engine = open_engine(db_url)
     audit = AuditLog(ws, engine)
-    own = keys.init_key(ws, audit, "t", b"pw")
+    own = keys.init_key(ws, audit, "t", b"trust-test-passphrase")
     other_office, other_id = _pem(1)
     witness, witness_id = _pem(2)
     gone, gone_id = _pem(3)
