@@ -21,7 +21,7 @@ from randcheck.cli.keys import get_passphrase
 from randcheck.core.canonical import parse
 from randcheck.errors import EXIT_NO
 from randcheck.services import keys as keys_svc
-from randcheck.services import publish
+from randcheck.services import notice
 from randcheck.services import tasks as svc
 
 task_app = typer.Typer(help=H("task.help"), no_args_is_help=True, rich_markup_mode=None)
@@ -111,9 +111,9 @@ def _findings_table(lang: str, report: svc.CheckReport) -> Table:
     table.add_column(render("task.col.level", lang))
     table.add_column(render("task.col.finding", lang))
     colours = {"ok": "green", "warn": "yellow", "fail": "bold red"}
-    for f in report.findings:
+    for f in report.checks:
         table.add_row(
-            f"[{colours[f.level]}]{render(f'task.level.{f.level}', lang)}[/]",
+            f"[{colours[f.status]}]{render(f'task.level.{f.status}', lang)}[/]",
             escape(render(f.code, lang, **f.params)),
         )
     if report.pool is not None and report.pool.exclusions:
@@ -134,15 +134,16 @@ def check_cmd(ctx: typer.Context, task: str, as_json: JSON_OPT = False) -> None:
         print_json(
             {
                 "task": task,
-                "ok": bool(report),
+                "ok": report.ok,
                 "findings": [
                     {
-                        "level": f.level,
+                        "name": f.name,
+                        "level": f.status,
                         "code": f.code,
-                        "params": f.params,
+                        "params": dict(f.params),
                         "text": render(f.code, app.lang, **f.params),
                     }
-                    for f in report.findings
+                    for f in report.checks
                 ],
                 "pool": report.pool.sizes() if report.pool else {},
                 "exclusions": report.pool.exclusions if report.pool else {},
@@ -151,9 +152,9 @@ def check_cmd(ctx: typer.Context, task: str, as_json: JSON_OPT = False) -> None:
         )
     else:
         out.print(_findings_table(app.lang, report))
-        key = "task.check_ok" if report else "task.check_bad"
+        key = "task.check_ok" if report.ok else "task.check_bad"
         err.print(escape(app.t(key, task=task)))
-    if not report:
+    if not report.ok:
         raise typer.Exit(EXIT_NO)
 
 
@@ -169,7 +170,7 @@ def announce_cmd(
     engine = app.engine()
     with Session(engine) as session:
         report = svc.check_task(session, task)
-    if not report:
+    if not report.ok:
         out.print(_findings_table(app.lang, report))
         err.print(escape(app.t("task.check_bad", task=task)))
         raise typer.Exit(EXIT_NO)
@@ -219,7 +220,7 @@ def announce_cmd(
 def notice_cmd(ctx: typer.Context, task: str) -> None:
     app = get(ctx)
     ws = app.workspace.require()
-    path = publish.write_notice(ws, app.engine(), task)
+    path = notice.write_notice(ws, app.engine(), task)
     err.print(escape(app.t("task.notice_written", path=str(path))))
 
 

@@ -17,7 +17,7 @@ from randcheck.catalog import MESSAGES
 from randcheck.cli._console import H, err, out, print_json
 from randcheck.cli._context import AppContext, get
 from randcheck.core import signing
-from randcheck.core.draw.replay import Check
+from randcheck.core.checks import Check
 from randcheck.errors import CannotRunError, NotFoundError
 from randcheck.services import keys as keys_svc
 from randcheck.services import verify as svc

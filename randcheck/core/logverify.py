@@ -1,19 +1,20 @@
 """Pure checks of the audit log: its lines, the database copy, checkpoints, proofs, state.
 
 Nothing here reads files or the database; the service hands in bytes and rows.  Every finding
-is a :class:`Problem` naming the entry (``seq``, 0-based) and the file line (1-based) and a
-catalog code that says why.
+is a failed :class:`~randcheck.core.checks.Check` whose params name the entry (``seq``,
+0-based) and the file line (1-based), with a catalog code that says why.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from randcheck.core import merkle, note, signing
 from randcheck.core.canonical import is_canonical, parse
+from randcheck.core.checks import Check
 from randcheck.errors import InputError, RandcheckError, VerificationError
 
 ENTRY_FIELDS = {"seq": int, "kind": str, "actor": str, "time": str, "payload": dict}
@@ -21,24 +22,25 @@ _TIME = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$")
 _ORIGIN = re.compile(r"^randcheck/[0-9]{6}/([0-9a-f]{16})$")
 
 
-@dataclass(frozen=True)
-class Problem:
-    """One finding: catalog ``code``, the entry and file line it concerns, parameters."""
+# check names of ``log verify`` (docs/SPEC.md §14): what each finding is about
+ENTRIES = "log.entries"  # the file's lines: JSON, canonical, entry fields, seq = position
+MIRROR = "log.mirror"  # the file against the database (the primary copy)
+CHECKPOINTS = "log.checkpoints"  # every stored signed checkpoint against the tree
+STATE = "log.state"  # each registry table against the digest last recorded in the log
 
-    code: str
-    seq: int | None = None
-    line: int | None = None
-    params: dict[str, Any] = field(default_factory=dict)
 
-    def sort_key(self) -> tuple[int, int]:
-        big = 2**62
-        return (
-            self.line if self.line is not None else big,
-            self.seq if self.seq is not None else big,
-        )
+def problem(
+    name: str, code: str, seq: int | None = None, line: int | None = None, **params: Any
+) -> Check:
+    """A failed log check naming the entry (``seq``, 0-based) and file line (1-based)."""
+    return Check(name, False, code, {"seq": seq, "line": line, **params})
 
-    def to_json(self) -> dict[str, Any]:
-        return {"code": self.code, "seq": self.seq, "line": self.line, "params": self.params}
+
+def sort_key(check: Check) -> tuple[int, int]:
+    """File order: by line, then by entry; findings about no line or entry last."""
+    big = 2**62
+    line, seq = check.params.get("line"), check.params.get("seq")
+    return (line if line is not None else big, seq if seq is not None else big)
 
 
 @dataclass
@@ -48,7 +50,7 @@ class LinesResult:
     lines: list[bytes]
     hashes: list[bytes]
     entries: list[dict[str, Any] | None]
-    problems: list[Problem]
+    problems: list[Check]
 
 
 def split_lines(data: bytes) -> tuple[list[bytes], bytes]:
@@ -58,25 +60,25 @@ def split_lines(data: bytes) -> tuple[list[bytes], bytes]:
     return (whole[:-1].split(b"\n") if whole else []), data[cut:]
 
 
-def check_entry(line: bytes, index: int) -> tuple[dict[str, Any] | None, Problem | None]:
+def check_entry(line: bytes, index: int) -> tuple[dict[str, Any] | None, Check | None]:
     """Parse one line and check that it is entry ``index`` in canonical form."""
     seq, ln = index, index + 1
     if not is_canonical(line):
         try:
             parse(line)
         except InputError:
-            return None, Problem("log.v.not_json", seq=seq, line=ln)
-        return None, Problem("log.v.not_canonical", seq=seq, line=ln)
+            return None, problem(ENTRIES, "log.v.not_json", seq, ln)
+        return None, problem(ENTRIES, "log.v.not_canonical", seq, ln)
     value = parse(line)
     if not isinstance(value, dict) or set(value) != set(ENTRY_FIELDS):
-        return None, Problem("log.v.bad_entry", seq=seq, line=ln)
+        return None, problem(ENTRIES, "log.v.bad_entry", seq, ln)
     for name, typ in ENTRY_FIELDS.items():
         if not isinstance(value[name], typ) or isinstance(value[name], bool):
-            return None, Problem("log.v.bad_entry", seq=seq, line=ln)
+            return None, problem(ENTRIES, "log.v.bad_entry", seq, ln)
     if not _TIME.match(value["time"]):
-        return value, Problem("log.v.bad_entry", seq=seq, line=ln)
+        return value, problem(ENTRIES, "log.v.bad_entry", seq, ln)
     if value["seq"] != index:
-        return value, Problem("log.v.wrong_seq", params={"found": value["seq"]}, seq=seq, line=ln)
+        return value, problem(ENTRIES, "log.v.wrong_seq", seq, ln, found=value["seq"])
     return value, None
 
 
@@ -90,45 +92,41 @@ def check_lines(data: bytes, db_rows: Sequence[tuple[int, str, bytes]] | None) -
     gap in ``seq`` or a stored leaf hash that does not match the body; a torn last line.
     """
     lines, tail = split_lines(data)
-    problems: list[Problem] = []
+    problems: list[Check] = []
     entries: list[dict[str, Any] | None] = []
     for i, line in enumerate(lines):
-        entry, problem = check_entry(line, i)
+        entry, bad = check_entry(line, i)
         entries.append(entry)
-        if problem:
-            problems.append(problem)
+        if bad:
+            problems.append(bad)
     if tail:
-        problems.append(Problem("log.v.torn_line", seq=len(lines), line=len(lines) + 1))
+        problems.append(problem(ENTRIES, "log.v.torn_line", len(lines), len(lines) + 1))
     if db_rows is not None:
         for j, (seq, leaf_hex, body) in enumerate(db_rows):
             if seq != j:
-                problems.append(Problem("log.v.db_gap", seq=j, params={"found": seq}))
+                problems.append(problem(MIRROR, "log.v.db_gap", j, found=seq))
                 break
             if merkle.leaf_hash(body).hex() != leaf_hex:
-                problems.append(Problem("log.v.db_leaf", seq=seq))
+                problems.append(problem(MIRROR, "log.v.db_leaf", seq))
         for i, line in enumerate(lines):
             if i >= len(db_rows):
                 problems.append(
-                    Problem(
-                        "log.v.not_in_db",
-                        seq=i,
-                        line=i + 1,
-                        params={"db_entries": len(db_rows)},
-                    )
+                    problem(MIRROR, "log.v.not_in_db", i, i + 1, db_entries=len(db_rows))
                 )
                 break
             if line != db_rows[i][2]:
-                problems.append(Problem("log.v.differs_from_db", seq=i, line=i + 1))
+                problems.append(problem(MIRROR, "log.v.differs_from_db", i, i + 1))
         if len(db_rows) > len(lines):
             problems.append(
-                Problem(
+                problem(
+                    MIRROR,
                     "log.v.missing_from_file",
-                    seq=len(lines),
-                    line=len(lines) + 1,
-                    params={"count": len(db_rows) - len(lines)},
+                    len(lines),
+                    len(lines) + 1,
+                    count=len(db_rows) - len(lines),
                 )
             )
-    problems.sort(key=Problem.sort_key)
+    problems.sort(key=sort_key)
     return LinesResult(lines, [merkle.leaf_hash(x) for x in lines], entries, problems)
 
 
@@ -169,31 +167,34 @@ def open_checkpoint(note_text: str, keys: Mapping[str, bytes]) -> tuple[note.Che
 
 def check_checkpoint(
     note_text: str, source: str, keys: Mapping[str, bytes], hashes: Sequence[bytes]
-) -> tuple[note.Checkpoint | None, list[Problem]]:
+) -> tuple[note.Checkpoint | None, list[Check]]:
     """Check one stored checkpoint against the log's leaf hashes."""
     try:
         cp, _name = open_checkpoint(note_text, keys)
     except RandcheckError as exc:
         return None, [
-            Problem("log.v.checkpoint_signature", params={"file": source, "reason_code": exc.code})
+            problem(CHECKPOINTS, "log.v.checkpoint_signature", file=source, reason_code=exc.code)
         ]
     if cp.size > len(hashes):
         return cp, [
-            Problem(
+            problem(
+                CHECKPOINTS,
                 "log.v.checkpoint_beyond",
-                seq=len(hashes),
-                line=len(hashes) + 1,
-                params={"file": source, "size": cp.size, "have": len(hashes)},
+                len(hashes),
+                len(hashes) + 1,
+                file=source,
+                size=cp.size,
+                have=len(hashes),
             )
         ]
     if merkle.root_from_hashes(hashes[: cp.size]) != cp.root:
-        return cp, [Problem("log.v.checkpoint_root", params={"file": source, "size": cp.size})]
+        return cp, [problem(CHECKPOINTS, "log.v.checkpoint_root", file=source, size=cp.size)]
     return cp, []
 
 
 def check_state(
     entries: Sequence[Mapping[str, Any] | None], current: Mapping[str, str]
-) -> list[Problem]:
+) -> list[Check]:
     """Compare each table's newest recorded ``payload.state`` digest with the database now."""
     latest: dict[str, tuple[int, str]] = {}
     for entry in entries:
@@ -209,11 +210,14 @@ def check_state(
         actual = current.get(table)
         if actual != recorded:
             problems.append(
-                Problem(
+                problem(
+                    STATE,
                     "log.v.state_mismatch",
-                    seq=seq,
-                    line=seq + 1,
-                    params={"table": table, "recorded": recorded, "actual": actual or "-"},
+                    seq,
+                    seq + 1,
+                    table=table,
+                    recorded=recorded,
+                    actual=actual or "-",
                 )
             )
     return problems
@@ -229,8 +233,8 @@ def verify_proof(
     """
     bundle = note.parse_proof(bundle_text)
     cp, _name = open_checkpoint(bundle.checkpoint, {signing.key_id(public): public})
-    value, problem = check_entry(entry, bundle.index)
-    if problem is not None or value is None:
+    value, bad = check_entry(entry, bundle.index)
+    if bad is not None or value is None:
         raise VerificationError("proof.bad_entry", index=bundle.index)
     merkle.verify_inclusion(bundle.index, cp.size, merkle.leaf_hash(entry), bundle.hashes, cp.root)
     return bundle, cp

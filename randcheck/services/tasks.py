@@ -24,6 +24,7 @@ from sqlmodel import select as sm_select
 
 from randcheck.core import signing
 from randcheck.core.canonical import canonical, parse
+from randcheck.core.checks import Check, Report
 from randcheck.core.draw import drand, entropy, envelope
 from randcheck.core.draw.announce import announce as build_announcement
 from randcheck.core.draw.codes import Codes
@@ -33,7 +34,7 @@ from randcheck.core.draw.pairing import Pairing
 from randcheck.core.draw.select import check_cap, sample_size
 from randcheck.core.taskdef import TaskDef, definitions, from_stored, load_text
 from randcheck.errors import ConflictError, InputError, NotFoundError, RandcheckError
-from randcheck.services import publish
+from randcheck.services import notice
 from randcheck.services.audit import AuditLog, format_time
 from randcheck.services.registry import split_list
 from randcheck.services.snapshots import store_population
@@ -408,63 +409,52 @@ def strata_specs(d: TaskDef) -> list[StratumSpec]:
 # --- feasibility ---------------------------------------------------------------------------
 
 
-@dataclass
-class Finding:
-    """One feasibility finding: ``level`` is ok, warn or fail; ``code`` a catalog key."""
+@dataclass(frozen=True)
+class CheckReport(Report):
+    """Feasibility checks of a task (``task check``), with what they computed on the way."""
 
-    level: str
-    code: str
-    params: dict[str, Any]
-
-
-@dataclass
-class CheckReport:
-    task_id: str
-    findings: list[Finding]
+    task_id: str = ""
     pool: Pool | None = None
     roster: Roster | None = None
     sample_sizes: dict[str, int] = field(default_factory=dict)
-
-    def __bool__(self) -> bool:
-        return all(f.level != "fail" for f in self.findings)
 
 
 def check_task(session: Session, task_id: str, now: datetime | None = None) -> CheckReport:
     """Feasibility before anything is announced: items, strata, caps, inspectors, staffing."""
     now = now or _now()
     row, d = get_task(session, task_id)
-    report = CheckReport(task_id, [])
-    add = report.findings.append
+    found: list[Check] = []
+    add = found.append
     if row.status != "created":
-        add(Finding("warn", "check.announced", {}))
+        add(Check.warning("task.status", "check.announced"))
     try:
         rt = _resolve_items(session, d)
     except RandcheckError as exc:
-        add(Finding("fail", exc.code, exc.params))
-        return report
+        add(Check.from_error("task.items", exc))
+        return CheckReport(tuple(found), task_id=task_id)
     pool = compute_pool(session, rt, now)
-    report.pool = pool
     for risk, n in pool.uncovered.items():
-        add(Finding("fail", "check.uncovered_class", {"count": n, "risk": risk or "-"}))
+        add(Check.failed("task.coverage", "check.uncovered_class", count=n, risk=risk or "-"))
     specs = strata_specs(d)
+    sizes: dict[str, int] = {}
     total_targets = 0
     for spec in specs:
         count = len(pool.strata[spec.id])
         size = sample_size(spec.rule, count)
-        report.sample_sizes[spec.id] = size
+        sizes[spec.id] = size
         total_targets += size
+        name = f"task.stratum.{spec.id}"
         if count == 0:
-            add(Finding("warn", "check.empty_stratum", {"stratum": spec.id}))
+            add(Check.warning(name, "check.empty_stratum", stratum=spec.id))
         else:
-            add(Finding("ok", "check.stratum", {"stratum": spec.id, "count": count, "size": size}))
+            add(Check.passed(name, "check.stratum", stratum=spec.id, count=count, size=size))
         try:
             check_cap(rt.task, spec.id, count, size)
         except RandcheckError as exc:
-            add(Finding("fail", exc.code, exc.params))
+            add(Check.from_error(f"task.cap.{spec.id}", exc))
     if total_targets == 0:
-        add(Finding("fail", "check.nothing_to_draw", {}))
+        add(Check.failed("task.sample", "check.nothing_to_draw"))
     roster = build_roster(session, rt, pool)
-    report.roster = roster
     rules = team_rules(rt)
     probe_rules = TeamRules(**{**rules.__dict__, "per_department": False})
     pairing_probe = Pairing(roster, probe_rules, rt.departments, b"\x00" * 64)
@@ -476,40 +466,41 @@ def check_task(session: Session, task_id: str, now: datetime | None = None) -> C
     non_experts = [x for x in usable if not x.expert]
     experts = [x for x in usable if x.expert]
     add(
-        Finding(
-            "ok",
+        Check.passed(
+            "task.inspectors",
             "check.inspectors",
-            {
-                "eligible": len(non_experts),
-                "experts": len(experts),
-                "roster": len(roster.inspectors),
-            },
+            eligible=len(non_experts),
+            experts=len(experts),
+            roster=len(roster.inspectors),
         )
     )
     need = total_targets * d.min_inspectors
     capacity = len(non_experts) * d.max_load
     if need > capacity:
-        add(Finding("fail", "check.capacity", {"need": need, "capacity": capacity}))
+        add(Check.failed("task.capacity", "check.capacity", need=need, capacity=capacity))
     if d.experts and total_targets * d.experts > len(experts) * d.max_load:
         add(
-            Finding(
-                "fail",
+            Check.failed(
+                "task.experts",
                 "check.expert_capacity",
-                {"need": total_targets * d.experts, "capacity": len(experts) * d.max_load},
+                need=total_targets * d.experts,
+                capacity=len(experts) * d.max_load,
             )
         )
     if d.per_department:
         for dep in rt.departments:
             if not any(x.department == dep for x in non_experts):
-                add(Finding("fail", "check.department_empty", {"department": dep}))
+                name = f"task.department.{dep}"
+                add(Check.failed(name, "check.department_empty", department=dep))
         if d.min_inspectors < len(rt.departments):
-            add(Finding("fail", "check.per_department_min", {"departments": len(rt.departments)}))
+            n = len(rt.departments)
+            add(Check.failed("task.per_department", "check.per_department_min", departments=n))
     if d.drand is not None and d.drand.round is not None:
         chain = drand.CHAINS[d.drand.chain]
         if drand.round_time(chain, d.drand.round) <= int(now.timestamp()):
-            add(Finding("fail", "check.drand_past", {"round": d.drand.round}))
+            add(Check.failed("task.drand", "check.drand_past", round=d.drand.round))
     if (
-        report
+        all(c.ok for c in found)
         and total_targets
         and not (d.per_department and d.min_inspectors < len(rt.departments))
     ):
@@ -517,18 +508,21 @@ def check_task(session: Session, task_id: str, now: datetime | None = None) -> C
         try:
             trial = Pairing(roster, rules, rt.departments, b"\x00" * 64)
             for spec in specs:
-                for code in pool.strata[spec.id][: report.sample_sizes[spec.id]]:
+                for code in pool.strata[spec.id][: sizes[spec.id]]:
                     trial.staff(code.decode("ascii"))
-            add(Finding("ok", "check.trial_staffing", {"targets": total_targets}))
+            add(Check.passed("task.staffing", "check.trial_staffing", targets=total_targets))
         except RandcheckError as exc:
             add(
-                Finding(
-                    "warn",
+                Check.warning(
+                    "task.staffing",
                     "check.trial_failed",
-                    {"reason": exc.code, "detail": _params_text(exc.params)},
+                    reason=exc.code,
+                    detail=_params_text(exc.params),
                 )
             )
-    return report
+    return CheckReport(
+        tuple(found), task_id=task_id, pool=pool, roster=roster, sample_sizes=sizes
+    )
 
 
 def _params_text(params: Mapping[str, Any]) -> str:
@@ -587,8 +581,8 @@ def announce(
         if row.status != "created":
             raise ConflictError("task.already_announced", task=task_id)
         report = check_task(session, task_id, now)
-        if not report:
-            first = next(f for f in report.findings if f.level == "fail")
+        first = report.first_failure
+        if first is not None:
             raise InputError(
                 "task.check_failed", task=task_id, reason_key=first.code, reason_params=first.params
             )
@@ -669,6 +663,6 @@ def _write_notice(ws: Workspace, engine: Engine, task_id: str) -> tuple[Path | N
     """The public pre-draw notice.  The announcement is already committed when this runs, so
     a failure here is reported (with ``randcheck task notice`` to retry), never raised."""
     try:
-        return publish.write_notice(ws, engine, task_id), None
+        return notice.write_notice(ws, engine, task_id), None
     except (RandcheckError, OSError) as exc:
         return None, str(exc)

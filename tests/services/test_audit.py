@@ -223,9 +223,9 @@ def test_verify_log_compares_recorded_state_with_provider(log: AuditLog, ws: Wor
     assert verify_log(ws, log, {}, provider({"entities": "cc", "items": "bb"})).ok
     assert isinstance(seen[0], Session)
     report = verify_log(ws, log, {}, provider({"entities": "zz", "items": "bb"}))
-    assert [(p.code, p.seq, p.params["table"]) for p in report.problems] == [
+    assert [(p.code, p.params["seq"], p.params["table"]) for p in report.failures] == [
         ("log.v.state_mismatch", 1, "entities")
     ]
     report = verify_log(ws, log, {}, provider({"entities": "cc"}))
-    assert [(p.seq, p.params["table"]) for p in report.problems] == [(0, "items")]
+    assert [(p.params["seq"], p.params["table"]) for p in report.failures] == [(0, "items")]
     assert verify_log(ws, log, {}, None).ok

@@ -34,6 +34,7 @@ from tests.drawfixtures import (
     insert_rows,
     inspector,
     later,
+    record_draw,
     seed_world,
     table_counts,
     trusted,
@@ -69,7 +70,7 @@ def codes(*idx: int) -> list[bytes]:
 
 
 def findings(report: tasks.CheckReport, level: str) -> dict[str, dict[str, Any]]:
-    return {f.code: f.params for f in report.findings if f.level == level}
+    return {f.code: dict(f.params) for f in report.checks if f.status == level}
 
 
 def draw_official(ws: Workspace, engine: Engine, task_id: str, dice: Any = None) -> Any:
@@ -77,7 +78,7 @@ def draw_official(ws: Workspace, engine: Engine, task_id: str, dice: Any = None)
     drawn_at = "2023-09-15T10:30:00Z"
     ev = draws.evidence_from_file(plan, dice or DICE, drawn_at)
     body = draws.compute(plan, ev, drawn_at)
-    draws.finalize(ws, engine, plan, body, OPERATOR, [], "tester", now=ANNOUNCE_AT)
+    record_draw(ws, engine, plan, ev, body, now=ANNOUNCE_AT)
     return body
 
 
@@ -242,7 +243,7 @@ def test_every_entity_of_a_class_without_stratum_fails_the_check(
         ),
     )
     report = check(engine, t)
-    assert not report
+    assert not report.ok
     assert findings(report, "fail")["check.uncovered_class"] == {"count": 10, "risk": "C"}
     with pytest.raises(InputError) as exc:
         tasks.announce(ws, engine, t, OPERATOR, "tester", ANNOUNCE_AT)
@@ -269,7 +270,7 @@ def test_star_stratum_catches_the_rest_and_pool_is_a_partition(
         ),
     )
     report = check(engine, t)
-    assert report, report.findings
+    assert report.ok, report.checks
     pool = report.pool
     assert pool is not None
     for codes_ in pool.strata.values():
@@ -301,7 +302,7 @@ def test_ratio_cap_for_general_items_refuses_an_over_cap_sample(
         engine,
         definition(id="CAP", items=["G01"], strata=[{"id": "S", "risk": ["*"], "ratio": "1/10"}]),
     )
-    assert check(engine, at_cap)
+    assert check(engine, at_cap).ok
     # a joint task with a general item keeps the cap
     joint = create(
         ws,
@@ -327,7 +328,7 @@ def test_ratio_cap_for_general_items_refuses_an_over_cap_sample(
         ),
     )
     report = check(engine, key)
-    assert report, report.findings
+    assert report.ok, report.checks
     assert report.sample_sizes == {"S": 40}
 
 
@@ -431,7 +432,7 @@ def test_check_findings_capacity_departments_and_drand(ws: Workspace, engine: En
     dr = create(
         ws, engine, with_drand(definition(id="D", strata=[{"id": "S", "risk": ["*"], "count": 1}]))
     )
-    assert check(engine, dr)
+    assert check(engine, dr).ok
     assert findings(check(engine, dr, later(1)), "fail") == {
         "check.drand_past": {"round": DRAND_ROUND}
     }
@@ -454,7 +455,7 @@ def test_check_warns_on_an_empty_stratum_and_fails_with_nothing_to_draw(
         ),
     )
     report = check(engine, t)
-    assert report and findings(report, "warn") == {"check.empty_stratum": {"stratum": "R"}}
+    assert report.ok and findings(report, "warn") == {"check.empty_stratum": {"stratum": "R"}}
     seed_nothing = create(
         ws,
         engine,
@@ -520,7 +521,7 @@ def draw_and_seq(ws: Workspace, engine: Engine, t: str) -> int:
     plan = draws.prepare(engine, t)
     ev = draws.evidence_from_file(plan, {**DICE, "drand": DRAND_BEACON}, DRAWN_AT)
     body = draws.compute(plan, ev, DRAWN_AT)
-    return draws.finalize(ws, engine, plan, body, OPERATOR, [], "tester").log_seq
+    return int(record_draw(ws, engine, plan, ev, body).log_seq)
 
 
 def test_registry_edits_after_announce_do_not_change_the_snapshot(
@@ -543,7 +544,7 @@ def test_registry_edits_after_announce_do_not_change_the_snapshot(
     assert check(engine, t).pool.sizes() == {"S1": 39, "S2": 1}  # type: ignore[union-attr]
     # ... the frozen snapshot did not
     plan = draws.prepare(engine, t)
-    assert all(ok for _, ok, _ in plan.checks)
+    assert all(c.ok for c in plan.checks)
     assert {s: len(c) for s, c in plan.population.items()} == res.strata
     first = plan.roster.inspectors[0]
     assert (first.id, first.department) == ("F000", "食品科")
@@ -697,7 +698,7 @@ def test_announce_writes_the_notice_and_reports_a_failed_one(
     def broken(*_: Any) -> Path:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(tasks.publish, "write_notice", broken)
+    monkeypatch.setattr(tasks.notice, "write_notice", broken)
     res2 = tasks.announce(ws, engine, t2, OPERATOR, "tester", ANNOUNCE_AT)
     # the announcement is committed and signed; the failed page is reported, not raised
     assert res2.notice is None and "No space left" in str(res2.notice_error)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
+from randcheck.core.checks import Check, Report
 from randcheck.core.draw import commit
 from randcheck.core.draw import seed as seedmod
 from randcheck.core.draw.announce import Announcement, check_disjoint, parse_announcement
@@ -29,28 +29,6 @@ from randcheck.core.draw.spec import SPEC_ID
 from randcheck.errors import RandcheckError, ReplayMismatchError, VerificationError
 
 
-@dataclass(frozen=True)
-class Check:
-    """One named check: passed or failed, with a catalog code and parameters for the reason."""
-
-    name: str
-    ok: bool
-    code: str = "proto.check_ok"
-    params: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Report:
-    checks: tuple[Check, ...]
-
-    def __bool__(self) -> bool:
-        return bool(self.checks) and all(c.ok for c in self.checks)
-
-    @property
-    def first_failure(self) -> Check | None:
-        return next((c for c in self.checks if not c.ok), None)
-
-
 class _Run:
     def __init__(self) -> None:
         self.checks: list[Check] = []
@@ -59,7 +37,7 @@ class _Run:
         try:
             fn()
         except RandcheckError as exc:
-            self.checks.append(Check(name, False, exc.code, dict(exc.params)))
+            self.checks.append(Check.from_error(name, exc))
             return False
         except (KeyError, TypeError, ValueError, IndexError, AttributeError) as exc:
             # A signed but malformed document (wrong types): a failed check, never a crash.
@@ -68,11 +46,11 @@ class _Run:
                 Check(name, False, "proto.malformed", {"part": name, "detail": detail})
             )
             return False
-        self.checks.append(Check(name, True))
+        self.checks.append(Check.passed(name))
         return True
 
     def skip(self, name: str) -> None:
-        self.checks.append(Check(name, False, "proto.check_skipped"))
+        self.checks.append(Check.skipped(name))
 
 
 def _compare(name: str, got: Any, want: Any) -> None:

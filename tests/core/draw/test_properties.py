@@ -139,11 +139,11 @@ def test_any_flipped_byte_is_caught(data: st.DataObject) -> None:
     blob[i] ^= 1 << bit
     ann, rec = (bytes(blob), _REC) if which == "ann" else (_ANN, bytes(blob))
     report = replay(ann, rec, {"S": sorted(_POOL)}, _roster(6, 1), KEYS, verify_bls=False)
-    assert not report
+    assert not report.ok
 
 
 def test_untampered_fixture_replays() -> None:
     report = replay(_ANN, _REC, {"S": sorted(_POOL)}, _roster(6, 1), KEYS, verify_bls=False)
-    assert bool(report), report.first_failure
+    assert report.ok, report.first_failure
     assert seal(open_envelope(_REC).doc) == open_envelope(_REC).body
     assert hashlib.sha256(_REC).hexdigest() != hashlib.sha256(_ANN).hexdigest()

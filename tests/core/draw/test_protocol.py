@@ -185,11 +185,11 @@ def test_redraw_and_chain_are_recorded() -> None:
 def test_replay_names_the_failing_check() -> None:
     ann, rec, pop, ros = make_draw()
     ok = replay(ann, rec, pop, ros, KEYS, verify_bls=False)
-    assert bool(ok), ok.first_failure
+    assert ok.ok, ok.first_failure
     # A changed pool (one code swapped) breaks the population commitment.
     bad_pop = dict(pop, A=canonical_codes([*pop["A"][1:], b"91330100MA9999999X"]))
     report = replay(ann, rec, bad_pop, ros, KEYS, verify_bls=False)
-    assert not report and report.first_failure is not None
+    assert not report.ok and report.first_failure is not None
     assert report.first_failure.name == "population.A"
     # A different roster breaks the roster commitment and teams are not checked.
     other = Roster(ros.inspectors[:-1], ros.conflicts, ros.previous)
@@ -220,7 +220,7 @@ def test_substitutions_are_deterministic_and_replayed() -> None:
     assert a2["replacement"]["code"] == body["strata"][0]["reserve"][1]["code"]
     assert a2["previous"] == open_envelope(env1).digest and a2["seq"] == 2
     env2 = signed(a2, KEY)
-    assert bool(replay(ann, rec, pop, ros, KEYS, [env1, env2], verify_bls=False))
+    assert replay(ann, rec, pop, ros, KEYS, [env1, env2], verify_bls=False).ok
     # An addendum that picks another replacement is caught even when properly signed.
     forged = dict(
         a1, replacement=dict(a1["replacement"], code=body["strata"][0]["reserve"][2]["code"])
@@ -297,7 +297,7 @@ def test_signed_but_malformed_record_is_a_failed_check_not_a_crash() -> None:
     body = open_envelope(rec).doc
     body["drawn_at"] = 20230915
     report = replay(ann, signed(body, KEY), pop, ros, KEYS, verify_bls=False)
-    assert not report
+    assert not report.ok
     failed = {c.name: c.code for c in report.checks if not c.ok}
     assert failed["entropy"] == "proto.malformed"
     body["strata"] = "none"

@@ -56,7 +56,7 @@ def test_core_replays_the_signed_vector_with_addenda() -> None:
     d, ann, rec, pop, _roster, keys = _inputs()
     addenda = [a.encode() for a in d["addenda"]]
     report = replay(ann, rec, pop, d["roster"], keys, addenda)  # BLS verified (quicknet)
-    assert bool(report), report.first_failure
+    assert report.ok, report.first_failure
     names = [c.name for c in report.checks]
     assert "entropy" in names and "teams" in names and "addendum.2" in names
     assert open_envelope(rec).digest == d["record_digest"]

@@ -1,0 +1,157 @@
+"""The bundle's file names, its format version and the ``SHA256SUMS`` rules (SPEC §14)."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import io
+import re
+from collections.abc import Mapping
+from urllib.parse import quote
+
+from randcheck.core.canonical import canonical, parse
+from randcheck.core.draw.spec import lp, tag
+from randcheck.errors import CannotRunError, InputError
+
+# -- format versions ---------------------------------------------------------------------------
+
+#: bundles written before ``bundle.json`` existed: cells are written raw
+FORMAT_V1 = "randcheck/bundle/v1"
+#: inert cells in results.csv/xlsx (§14.1), user text isolated on the page, and the log
+#: entries of every revealed attempt a redraw answers for
+FORMAT_V2 = "randcheck/bundle/v2"
+FORMAT = FORMAT_V2  # what ``randcheck publish`` writes
+FORMATS = (FORMAT_V1, FORMAT_V2)
+
+# -- file names ----------------------------------------------------------------------------
+
+FORMAT_FILE = "bundle.json"
+ANNOUNCEMENT = "announcement.json"
+RECORD = "record.json"
+ROSTER = "roster.json"
+INSPECTORS = "inspectors.json"
+INDEX = "index.html"
+NOTICE = "notice.html"
+RESULTS_CSV = "results.csv"
+RESULTS_XLSX = "results.xlsx"
+OPERATOR_KEY = "keys/operator.pub"
+CHECKPOINT = "log/checkpoint.txt"
+SUMS = "SHA256SUMS"
+SUMS_SIG = "SHA256SUMS.sig"
+
+GZIP_OVER = 1024 * 1024  # population files larger than this are published gzipped
+PUBLIC_INSPECTOR_FIELDS = ("badge_no", "name", "unit", "department", "issuer")
+
+_ADDENDUM = re.compile(r"^addenda/([0-9]{4})\.json$")
+_ENTRY = re.compile(r"^log/entries/(0|[1-9][0-9]{0,18})\.json$")
+_SUM_LINE = re.compile(r"^([0-9a-f]{64})  (\S(?:.*\S)?)$")
+
+
+def folder_name(task_id: str) -> str:
+    """The bundle folder name of a task: its id, percent-encoded if not a plain file name."""
+    name = quote(task_id, safe="")
+    if name in ("", ".", "..") or len(name.encode()) > 200:
+        raise CannotRunError("publish.bad_folder_name", task=task_id)
+    return name
+
+
+def stratum_file(stratum: str, gz: bool = False) -> str:
+    """``population/<stratum>.txt`` (``.txt.gz`` when compressed), stratum id percent-encoded."""
+    return f"population/{quote(stratum, safe='')}.txt" + (".gz" if gz else "")
+
+
+def addendum_file(seq: int) -> str:
+    return f"addenda/{seq:04d}.json"
+
+
+def is_addendum_file(path: str) -> bool:
+    return _ADDENDUM.match(path) is not None
+
+
+def entry_file(seq: int) -> str:
+    """``log/entries/<seq>.json``: one audit-log entry line (canonical JSON + newline)."""
+    return f"log/entries/{seq}.json"
+
+
+def entry_seq(path: str) -> int | None:
+    """The ``seq`` of an entry file's path, or None when ``path`` is not one."""
+    m = _ENTRY.match(path)
+    return int(m.group(1)) if m else None
+
+
+def proof_file(seq: int) -> str:
+    return f"log/{seq}.tlog-proof"
+
+
+def short_code(digest: str) -> str:
+    """The verification code read aloud and printed on the page: ``XXXX-XXXX-XXXX``."""
+    d = digest.upper()
+    return f"{d[0:4]}-{d[4:8]}-{d[8:12]}"
+
+
+def deterministic_gzip(data: bytes) -> bytes:
+    """gzip with mtime 0 and no file name, so the same input always gives the same bytes."""
+    buf = io.BytesIO()
+    with gzip.GzipFile(filename="", mode="wb", fileobj=buf, compresslevel=9, mtime=0) as fh:
+        fh.write(data)
+    return buf.getvalue()
+
+
+# -- bundle.json -------------------------------------------------------------------------------
+
+
+def format_document(fmt: str = FORMAT) -> bytes:
+    """The bytes of ``bundle.json``: ``{"format":"randcheck/bundle/v2"}`` + newline."""
+    return canonical({"format": fmt}) + b"\n"
+
+
+def read_format(data: bytes | None) -> str:
+    """The bundle's format from its ``bundle.json`` (absent: v1).  ``InputError`` when the
+    file is not exactly a format document of a known version."""
+    if data is None:
+        return FORMAT_V1
+    try:
+        doc = parse(data[:-1] if data.endswith(b"\n") else b"")
+    except InputError:
+        doc = None
+    if not isinstance(doc, dict) or set(doc) != {"format"} or doc["format"] not in FORMATS[1:]:
+        raise InputError("verify.format_unknown", file=FORMAT_FILE)
+    if format_document(str(doc["format"])) != data:
+        raise InputError("verify.format_unknown", file=FORMAT_FILE)
+    return str(doc["format"])
+
+
+# -- SHA256SUMS --------------------------------------------------------------------------------
+
+
+def sums_text(files: Mapping[str, bytes]) -> bytes:
+    """``sha256sum`` format over ``files``, sorted by path (UTF-8 byte order)."""
+    rows = sorted(files, key=lambda p: p.encode("utf-8"))
+    return "".join(f"{hashlib.sha256(files[p]).hexdigest()}  {p}\n" for p in rows).encode("utf-8")
+
+
+def parse_sums(raw: bytes) -> dict[str, str]:
+    """{path: hex digest} from ``SHA256SUMS``; ``InputError("verify.sums_malformed", line=n)``
+    on the first line that is not ``<64 hex>  <relative path>``, a repeated path, or a path
+    that leaves the bundle."""
+    try:
+        lines = raw.decode("utf-8").split("\n")
+    except UnicodeDecodeError:
+        raise InputError("verify.sums_malformed", line=1) from None
+    if lines[-1] != "":
+        raise InputError("verify.sums_malformed", line=len(lines))
+    listed: dict[str, str] = {}
+    for n, line in enumerate(lines[:-1], start=1):
+        m = _SUM_LINE.match(line)
+        if not m:
+            raise InputError("verify.sums_malformed", line=n)
+        path = m.group(2)
+        if path.startswith("/") or ".." in path.split("/") or path in listed:
+            raise InputError("verify.sums_malformed", line=n)
+        listed[path] = m.group(1)
+    return listed
+
+
+def sums_signing_input(sums: bytes) -> bytes:
+    """What ``SHA256SUMS.sig`` signs: ``tag("bundle-sums") || lp(SHA256SUMS bytes)``."""
+    return tag("bundle-sums") + lp(sums)

@@ -1,0 +1,270 @@
+"""The bundle's two pages, index.html (the 公示 page) and notice.html (the pre-draw 公告),
+rendered from templates in ``randcheck/templates`` (self-contained: inline CSS, no script, no
+external URL).  Every user-supplied string sits in a ``<bdi>`` element, so right-to-left text
+cannot reorder what surrounds it; text stored before it was checked at the door is shown with
+its control characters made visible (:func:`randcheck.core.text.visible`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import jinja2
+from markupsafe import Markup, escape
+
+from randcheck import __version__
+from randcheck.bundle.layout import folder_name, short_code
+from randcheck.bundle.table import final_state, result_rows
+from randcheck.catalog import render
+from randcheck.core.draw import drand
+from randcheck.core.draw.announce import Announcement, parse_announcement
+from randcheck.core.draw.envelope import Envelope
+from randcheck.core.text import visible
+
+_BJ = timedelta(hours=8)
+
+
+@dataclass
+class PageData:
+    """What the 公示 page shows besides the signed documents' own content."""
+
+    ann_env: Envelope
+    ann: Announcement
+    rec_env: Envelope
+    add_envs: list[Envelope]
+    taskdef: dict[str, Any]
+    items: list[dict[str, str]]
+    entity_names: dict[str, str]
+    inspectors: dict[str, dict[str, str]]
+    superseded: bool
+    bureau: dict[str, str]
+    #: earlier official attempts this record replaces (a redraw), oldest first: each
+    #: {"kind": "record"|"attempt", "seq", "time", "digest"|"seed", "reason"}
+    history: list[dict[str, Any]] = field(default_factory=list)
+
+
+def beijing(utc: str) -> str:
+    """``YYYY-MM-DDTHH:MM:SSZ`` as ``YYYY-MM-DD HH:MM:SS`` Beijing time (UTC+8)."""
+    try:
+        t = datetime.strptime(utc, "%Y-%m-%dT%H:%M:%SZ")
+    except ValueError:
+        return utc
+    return (t + _BJ).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def user_text(value: Any) -> Markup:
+    """The template filter ``u``: user-supplied text, escaped, made visible and isolated."""
+    return Markup("<bdi>") + escape(visible(str(value))) + Markup("</bdi>")
+
+
+def _env() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("randcheck", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["u"] = user_text
+    env.filters["v"] = lambda value: visible(str(value))
+    return env
+
+
+def _rule_text(rule: Mapping[str, Any]) -> str:
+    if rule["kind"] == "count":
+        return f"固定 {rule['n']} 户"
+    return f"比例 {rule['num']}/{rule['den']}（向上取整，每层至少 1 户）"
+
+
+def _sources(
+    ann: Announcement, evidence: Sequence[Mapping[str, Any]] | None
+) -> list[dict[str, Any]]:
+    out = []
+    for i, src in enumerate(ann.entropy):
+        ev = evidence[i] if evidence is not None else None
+        row: dict[str, Any] = {"type": src["type"], "source": src, "evidence": ev}
+        if src["type"] == "drand":
+            try:
+                chain = drand.chain_by_hash(src["chain_hash"])
+                t = drand.round_time(chain, src["round"])
+                utc = datetime.fromtimestamp(t, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+                row["chain"] = chain.name
+                row["round_time"] = utc
+                row["round_time_bj"] = beijing(utc)
+            except Exception:  # an unknown chain is reported by verify, not here
+                row["chain"] = src["chain_hash"][:16]
+                row["round_time"] = ""
+                row["round_time_bj"] = ""
+        out.append(row)
+    return out
+
+
+def _common(
+    data_ann: Announcement, ann_env: Envelope, taskdef: Mapping[str, Any]
+) -> dict[str, Any]:
+    ann = data_ann
+    return {
+        "task": {
+            "id": ann.task.id,
+            "title": ann.task.title,
+            "departments": list(ann.task.departments),
+            "mode": {"directed": "定向", "undirected": "不定向"}.get(
+                str(taskdef.get("mode", "")), str(taskdef.get("mode", ""))
+            ),
+            "witnesses": [str(w) for w in taskdef.get("witnesses", [])],
+            "planned_draw_at": str(taskdef.get("planned_draw_at", "") or ""),
+            "batches": ann.task.batches,
+            "ratio_cap": (
+                f"{ann.task.ratio_cap[0]}/{ann.task.ratio_cap[1]}" if ann.task.ratio_cap else ""
+            ),
+        },
+        "announced_at": ann.announced_at,
+        "announced_at_bj": beijing(ann.announced_at),
+        "practice": ann.practice,
+        "teams_rules": ann.teams,
+        "strata": [
+            {
+                "id": p.id,
+                "count": p.count,
+                "root": p.root,
+                "rule": _rule_text(p.rule.to_json()),
+                "sample_size": p.sample_size,
+                "reserve_size": p.reserve_size,
+            }
+            for p in ann.strata
+        ],
+        "exclusions": [
+            {"code": k, "label": render(f"publish.excl.{k}", "zh"), "count": v}
+            for k, v in sorted(ann.exclusions.items())
+        ],
+        "excluded_total": sum(ann.exclusions.values()),
+        "pool_total": sum(p.count for p in ann.strata),
+        "announcement_digest": ann_env.digest,
+        "signers": [k for k, _s in ann_env.signatures],
+        "tool": f"randcheck {__version__}",
+    }
+
+
+def render_index(data: PageData) -> bytes:
+    """The 公示 page for one record (deterministic for the same inputs)."""
+    rec = data.rec_env.doc
+    adds = [a.doc for a in data.add_envs]
+    names = data.entity_names
+    insp = data.inspectors
+    teams, _stratum, _changed = final_state(rec, adds)
+    replaced = {a["target"]: a["seq"] for a in adds if a["action"] == "replace_target"}
+    strata = [
+        {
+            "id": s["id"],
+            "count": s["count"],
+            "sample_size": s["sample_size"],
+            "cutoff": s["cutoff"],
+            "drawn": [
+                {
+                    "rank": i + 1,
+                    "code": d["code"],
+                    "name": names.get(d["code"], ""),
+                    "batch": d["batch"],
+                    "ticket": d["ticket"],
+                    "replaced": replaced.get(d["code"]),
+                }
+                for i, d in enumerate(s["drawn"])
+            ],
+            "reserve": [
+                {
+                    "rank": i + 1,
+                    "code": r["code"],
+                    "name": names.get(r["code"], ""),
+                    "ticket": r["ticket"],
+                }
+                for i, r in enumerate(s["reserve"])
+            ],
+        }
+        for s in rec["strata"]
+    ]
+
+    def members(rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+        return [
+            {
+                "id": m["id"],
+                "name": insp.get(m["id"], {}).get("name", ""),
+                "unit": insp.get(m["id"], {}).get("unit", ""),
+                "expert": m["expert"],
+            }
+            for m in rows
+        ]
+
+    team_rows = [
+        {
+            "target": code,
+            "name": names.get(code, ""),
+            "stratum": row["stratum"],
+            "batch": row["batch"],
+            "members": members(
+                [{"id": b, "expert": e} for b, e in zip(row["badges"], row["experts"], strict=True)]
+            ),
+            "replaces": row["replaces"],
+            "team_changed": row["team_changed"],
+        }
+        for row in result_rows([p.id for p in data.ann.strata], rec, adds)
+        for code in [row["code"]]
+    ]
+    addenda = [
+        {
+            "seq": a["seq"],
+            "issued_at": a["issued_at"],
+            "issued_at_bj": beijing(a["issued_at"]),
+            "action": "替换检查对象" if a["action"] == "replace_target" else "替换检查人员",
+            "target": a["target"],
+            "target_name": names.get(a["target"], ""),
+            "inspector": a["inspector"],
+            "inspector_name": insp.get(a["inspector"] or "", {}).get("name", ""),
+            "replacement": (a["replacement"] or {}).get("code"),
+            "replacement_name": names.get((a["replacement"] or {}).get("code", ""), ""),
+            "reason": a["reason"],
+            "team": members(a["team"]),
+            "digest": env.digest,
+        }
+        for a, env in zip(adds, data.add_envs, strict=True)
+    ]
+    ctx = {
+        **_common(data.ann, data.ann_env, data.taskdef),
+        "bureau": data.bureau.get("name", ""),
+        "items": data.items,
+        "drawn_at": rec["drawn_at"],
+        "drawn_at_bj": beijing(rec["drawn_at"]),
+        "redraw": rec["redraw"],
+        "superseded": data.superseded,
+        "previous_record": rec["previous_record"],
+        "history": [{**h, "time_bj": beijing(str(h.get("time", "")))} for h in data.history],
+        "sources": _sources(data.ann, rec["entropy"]),
+        "seed": rec["seed"],
+        "draw_strata": strata,
+        "teams": team_rows,
+        "addenda": addenda,
+        "record_digest": data.rec_env.digest,
+        "code": short_code(data.rec_env.digest),
+        "record_signers": [k for k, _s in data.rec_env.signatures],
+        "folder": folder_name(data.ann.task.id),
+        "target_count": len(teams),
+    }
+    return _env().get_template("index.html.j2").render(**ctx).encode("utf-8")
+
+
+def render_notice(
+    ann_env: Envelope, taskdef: Mapping[str, Any], items: list[dict[str, str]], bureau: str
+) -> bytes:
+    """The pre-draw 公告: counts only, no target names, no risk classes."""
+    ann = parse_announcement(ann_env.doc)
+    ctx = {
+        **_common(ann, ann_env, taskdef),
+        "bureau": bureau,
+        "items": items,
+        "sources": _sources(ann, None),
+        "code": short_code(ann_env.digest),
+    }
+    return _env().get_template("notice.html.j2").render(**ctx).encode("utf-8")

@@ -1,0 +1,130 @@
+"""``randcheck verify``: check a publication bundle (docs/SPEC.md §14) with no trust in the office.
+
+Every finding is a named :class:`~randcheck.core.checks.Check`.  The protocol checks come from
+the core replay (``announcement.*``, ``record.*``, ``population.*``, ``roster``, ``entropy``,
+``seed``, ``selection.*``, ``teams``, ``addendum.*``); the modules of this package add the
+bundle's own, one module per part of the bundle:
+
+* :mod:`.reading` lists the folder and reads each file only within the bound the signed
+  documents allow;
+* :mod:`.documents`: envelopes, population files, roster, addenda, ``--entity``;
+* :mod:`.log`: ``log.*``, ``reveal`` and ``chain``;
+* :mod:`.tables`: ``results`` and ``results.xlsx``; :mod:`.page`: ``page``;
+* :mod:`.files`: ``format``, ``files`` and ``files.signature``.
+
+Trust: the key in ``keys/operator.pub`` is never trusted because it is in the bundle (whoever
+could change the bundle could change the key).  The caller hands in the trusted keys
+(``--trusted-keys FILE`` or the workspace's own and trusted keys); with none, the ``trust``
+check fails and so do the signature checks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from randcheck.bundle import layout
+from randcheck.core.checks import Check, Report
+from randcheck.core.draw.replay import replay
+from randcheck.services.verify import documents, files, log, page, reading, tables
+from randcheck.services.verify.reading import BundleFiles, bundle_root
+
+__all__ = ["BundleReport", "bundle_root", "verify_bundle"]
+
+
+@dataclass(frozen=True)
+class BundleReport(Report):
+    """The checks of one bundle, and what the bundle said it was."""
+
+    path: Path = Path()
+    fmt: str = layout.FORMAT
+    task_id: str | None = None
+    record_digest: str | None = None
+    code: str | None = None
+    trusted: tuple[str, ...] = ()
+    entity: dict[str, Any] | None = None
+    log_seqs: dict[str, int] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            **super().to_json(),
+            "path": str(self.path),
+            "format": self.fmt,
+            "task_id": self.task_id,
+            "record_digest": self.record_digest,
+            "verification_code": self.code,
+            "trusted_keys": list(self.trusted),
+            "log_seqs": dict(sorted(self.log_seqs.items())),
+            "entity": self.entity,
+        }
+
+
+def _trust(keys: Mapping[str, bytes]) -> Check:
+    if not keys:
+        return Check.failed("trust", "verify.no_trusted_keys")
+    return Check.passed(
+        "trust", "verify.trust_ok", count=len(keys), keys=", ".join(k[:16] for k in sorted(keys))
+    )
+
+
+def verify_bundle(
+    path: Path,
+    keys: Mapping[str, bytes],
+    *,
+    entity: str | None = None,
+    verify_bls: bool = True,
+) -> BundleReport:
+    """Verify the bundle at ``path`` against the trusted operator ``keys`` {key id: raw}.
+
+    Raises ``NotFoundError``/``CannotRunError`` only when it cannot run (missing path, not a
+    bundle, unreadable); every finding is a check in the report.
+    """
+    root = bundle_root(path)
+    found = BundleFiles(root)
+    found.load(layout.ANNOUNCEMENT, reading.FIXED[layout.ANNOUNCEMENT])
+    reading.read(found, documents.soft_body(found.get(layout.ANNOUNCEMENT)))
+    fmt, format_check = files.format_check(found)
+    checks: list[Check] = [_trust(keys), format_check]
+    docs = documents.documents(found)
+    population, overrides = documents.population(found, docs.ann)
+    for name, path_ in (("announcement.envelope", layout.ANNOUNCEMENT),
+                        ("record.envelope", layout.RECORD)):  # fmt: skip
+        if path_ not in found:
+            overrides[name] = found.absent(name, path_)
+    replayed = replay(
+        docs.ann_raw, docs.rec_raw, population, docs.roster, keys, docs.add_raw,
+        verify_bls=verify_bls,
+    )  # fmt: skip
+    checks.extend(overrides.get(c.name, c) for c in replayed)
+
+    lg = log.Log(found, keys)
+    checks.append(lg.cp_check)
+    checks.append(lg.check("log.announcement", docs.ann_env.digest if docs.ann_env else None))
+    checks.append(lg.check("log.record", docs.rec_env.digest if docs.rec_env else None))
+    for i, a in enumerate(docs.add_envs, start=1):
+        checks.append(lg.check(f"log.addendum.{i}", a.digest if a else None))
+    checks.append(log.order_check(lg, docs.ann, len(docs.add_envs)))
+    rec = docs.rec_env.doc if docs.rec_env else None
+    checks.append(log.reveal_check(rec, lg))
+    checks.append(log.chain_check(rec, lg, fmt))
+    exp = tables.expected(found, docs.ann, rec, docs.add_envs, fmt)
+    checks.append(tables.results_check(found, exp, fmt))
+    checks.append(tables.xlsx_check(found))
+    names = tables.csv_names(found, fmt)
+    checks.append(page.page_check(found, exp, docs.rec_env, docs.add_envs, names))
+    checks.append(files.files_check(found))
+    checks.append(files.sums_signature(found, keys))
+
+    return BundleReport(
+        checks=tuple(checks),
+        path=root,
+        fmt=fmt,
+        task_id=docs.ann.task.id if docs.ann else None,
+        record_digest=docs.rec_env.digest if docs.rec_env else None,
+        code=layout.short_code(docs.rec_env.digest) if docs.rec_env else None,
+        trusted=tuple(sorted(keys)),
+        entity=None if entity is None else documents.entity(entity, docs, population),
+        log_seqs=dict(lg.seqs),
+    )

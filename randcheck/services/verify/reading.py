@@ -1,0 +1,207 @@
+"""Reading a downloaded bundle with bounded memory: no file is read past what the signed
+documents allow (docs/SPEC.md §14.3).
+
+The folder is listed first (names and sizes only).  Small fixed-size files and the signed
+documents are read under fixed caps; the announcement and the record then bound everything
+else: a population file cannot be longer than ``count × 65`` bytes (a code is at most 64
+bytes plus its newline), the results files and pages grow with the number of targets, the
+roster with the pool and the inspectors.  A file over its bound is never read: the check that
+needs it fails with ``verify.file_too_big`` and names the file, its size and the bound.
+Files that are not part of a bundle's layout are never read at all.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import zipfile
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from randcheck.bundle import layout
+from randcheck.core.checks import Check
+from randcheck.errors import CannotRunError, NotFoundError
+
+KIB = 1024
+MIB = 1024 * KIB
+MAX_FILES = 100_000  # more entries than this in the folder: not a bundle
+JSON_DEPTH = 32  # deeper than any document of a bundle
+CODE_LINE = 65  # the longest population-file line: a 64-byte code and its newline
+ROW = 4 * KIB  # one target's row in results.csv, or its rows on the page
+XLSX_EXPANSION = 20  # the unpacked XML of results.xlsx may be this many times results.csv
+
+#: caps that do not depend on the signed documents
+FIXED = {
+    layout.FORMAT_FILE: KIB,
+    layout.SUMS_SIG: KIB,
+    layout.CHECKPOINT: 64 * KIB,
+    layout.OPERATOR_KEY: 64 * KIB,
+    layout.ANNOUNCEMENT: 16 * MIB,
+}
+ADDENDUM = 256 * KIB
+ENTRY = MIB
+PROOF = 64 * KIB
+SUM_LINE = 64 + 2 + 4 * KIB + 1  # hash, two spaces, a path, newline
+
+
+class BundleFiles(Mapping[str, bytes]):
+    """The files of one bundle folder, read on demand and only within their bounds.
+
+    As a mapping it holds the files read so far; ``present`` lists every regular file with its
+    size (symlinks as -1, never followed), ``oversize`` the files refused for their size.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.present: dict[str, int] = {}
+        self.oversize: dict[str, tuple[int, int]] = {}
+        self._data: dict[str, bytes] = {}
+        self._walk()
+
+    # Mapping
+    def __getitem__(self, path: str) -> bytes:
+        return self._data[path]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def _walk(self) -> None:
+        try:
+            for dirpath, dirnames, filenames in os.walk(self.root, followlinks=False):
+                base = Path(dirpath)
+                for name in dirnames + filenames:
+                    path = base / name
+                    st = path.lstat()
+                    rel = path.relative_to(self.root).as_posix()
+                    if stat.S_ISLNK(st.st_mode):
+                        self.present[rel] = -1
+                    elif stat.S_ISREG(st.st_mode):
+                        self.present[rel] = st.st_size
+                    if len(self.present) > MAX_FILES:
+                        raise CannotRunError("verify.too_many_files", path=str(self.root),
+                                             limit=MAX_FILES)  # fmt: skip
+        except OSError as exc:
+            raise CannotRunError(
+                "io.cannot_read", path=str(getattr(exc, "filename", self.root)),
+                reason=exc.strerror or "",
+            ) from exc  # fmt: skip
+
+    def load(self, path: str, limit: int) -> bytes | None:
+        """The file's bytes when it exists, is a regular file and is at most ``limit`` bytes;
+        None otherwise (``oversize`` then says why)."""
+        if path in self._data:
+            return self._data[path]
+        size = self.present.get(path)
+        if size is None or size < 0:
+            return None
+        if size > limit:
+            self.oversize[path] = (size, limit)
+            return None
+        try:
+            with open(self.root.joinpath(*path.split("/")), "rb") as fh:
+                data = fh.read(limit + 1)
+        except OSError as exc:
+            raise CannotRunError(
+                "io.cannot_read", path=str(self.root / path), reason=exc.strerror or ""
+            ) from exc
+        if len(data) > limit:  # grew since it was listed
+            self.oversize[path] = (len(data), limit)
+            return None
+        self._data[path] = data
+        return data
+
+    def absent(self, name: str, path: str) -> Check:
+        """The failed check ``name`` for a file that is missing, or was refused for its size."""
+        if path in self.oversize:
+            size, limit = self.oversize[path]
+            return Check.failed(name, "verify.file_too_big", file=path, size=size, limit=limit)
+        return Check.failed(name, "verify.missing_file", file=path)
+
+
+def bundle_root(path: Path) -> Path:
+    """The bundle folder for ``path`` (a folder, or a ``record.json`` inside one)."""
+    if not path.exists():
+        raise NotFoundError("verify.no_path", path=str(path))
+    root = path.parent if path.is_file() else path
+    if not (root / layout.RECORD).is_file():
+        raise CannotRunError("verify.not_bundle", path=str(path))
+    return root
+
+
+def _count(value: Any) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 0
+
+
+def read(files: BundleFiles, ann: Mapping[str, Any] | None) -> None:
+    """Read every file of the layout within the bounds that ``ann`` (the announcement's body,
+    parsed but not yet verified; None when unreadable) allows.  A forged announcement can
+    raise a bound only as far as the counts it states, which the replay then checks against
+    the files themselves; the announcement's own size is capped."""
+    for path, cap in FIXED.items():
+        files.load(path, cap)
+    ann = ann or {}
+    strata = [s for s in ann.get("strata", []) if isinstance(s, Mapping)]
+    pool = sum(_count(s.get("count")) for s in strata)
+    drawn = sum(_count(s.get("sample_size")) + _count(s.get("reserve_size")) for s in strata)
+    roster = ann.get("roster", {})
+    inspectors = _count(roster.get("inspectors")) if isinstance(roster, Mapping) else 0
+    rules = ann.get("teams", {})
+    members = (
+        _count(rules.get("min_inspectors")) + _count(rules.get("experts"))
+        if isinstance(rules, Mapping)
+        else 0
+    )
+    addenda = sorted(p for p in files.present if layout.is_addendum_file(p))
+    rows = drawn + len(addenda) + 1
+    files.load(layout.RECORD, 64 * KIB + drawn * (KIB + members * 256))
+    files.load(layout.ROSTER, MIB + inspectors * 2 * KIB + pool * 8 * 100)
+    files.load(layout.INSPECTORS, 64 * KIB + inspectors * 2 * KIB)
+    for path in addenda:
+        files.load(path, ADDENDUM)
+    for path in files.present:
+        if layout.entry_seq(path) is not None:
+            files.load(path, ENTRY)
+        elif path.startswith("log/") and path.endswith(".tlog-proof"):
+            files.load(path, PROOF)
+    page = MIB + (drawn + rows) * ROW
+    files.load(layout.INDEX, page)
+    files.load(layout.NOTICE, MIB + 64 * KIB * len(strata))
+    files.load(layout.RESULTS_CSV, 64 * KIB + rows * ROW)
+    files.load(layout.RESULTS_XLSX, 2 * (64 * KIB + rows * ROW))
+    for s in strata:
+        sid = s.get("id")
+        if isinstance(sid, str):
+            cap = _count(s.get("count")) * CODE_LINE
+            files.load(layout.stratum_file(sid), cap)
+            files.load(layout.stratum_file(sid, gz=True), cap)
+    files.load(layout.SUMS, (len(files.present) + 1) * SUM_LINE)
+
+
+def gunzip(data: bytes, limit: int) -> bytes:
+    """Decompress a gzip member, refusing (``ValueError``) output longer than ``limit``."""
+    import zlib
+
+    d = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    out = d.decompress(data, limit + 1)
+    if len(out) > limit or d.unconsumed_tail:
+        raise ValueError("too big")
+    out += d.flush()
+    if len(out) > limit or not d.eof or d.unused_data:
+        raise ValueError("not one gzip member")
+    return out
+
+
+def xlsx_within(data: bytes, limit: int) -> bool:
+    """Whether the workbook's parts unpack to at most ``limit`` bytes in all (a zip bomb is
+    refused before openpyxl opens it)."""
+    import io
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            return sum(i.file_size for i in z.infolist()) <= limit
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return True  # not a zip: the reader says so
