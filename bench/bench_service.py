@@ -3,8 +3,9 @@
 Where ``bench_draw.py`` measures the protocol core on a streaming SELECT, this measures what
 an office actually runs: ``tasks.announce`` (pool with exclusion rules, strata, roster,
 feasibility check, commitment, signature, frozen snapshot stored in the database, audit log)
-and then ``draws.prepare`` + ``compute`` + ``finalize`` (snapshot re-checked, entropy verified
-with a real drand quicknet round, selection, pairing, signed record stored and logged).
+and then ``draws.prepare`` + ``reveal`` + ``compute`` + ``finalize`` (snapshot re-checked,
+entropy verified with a real drand quicknet round, the reveal logged, selection, pairing,
+signed record stored and logged).
 4 strata, 1,000 targets, 300 inspectors.  Each phase runs in its own process (peak RSS).
 
     python bench/bench_service.py                      # 1,000,000 entities
@@ -124,8 +125,10 @@ def child(phase: str, root: Path) -> dict[str, float]:
         drawn_at = (round_at + timedelta(seconds=60)).strftime("%Y-%m-%dT%H:%M:%SZ")
         evidence = draws.evidence_from_file(plan, {"dice": {"甲": [1, 2, 3, 4, 5]},
                                                    "drand": BEACON}, drawn_at)  # fmt: skip
+        at = round_at + timedelta(seconds=90)
+        seq = draws.reveal(ws, eng, plan, evidence, "bench", redraw=False, now=at)
         body = draws.compute(plan, evidence, drawn_at)
-        draws.finalize(ws, eng, plan, body, key, [], "bench", round_at + timedelta(seconds=90))
+        draws.finalize(ws, eng, plan, body, key, [], "bench", seq, at)
     out["total"] = time.perf_counter() - t0
     out["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return out

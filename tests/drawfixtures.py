@@ -213,3 +213,22 @@ def table_counts(engine: Engine) -> dict[str, int]:
 
 def later(days: int) -> datetime:
     return ANNOUNCE_AT + timedelta(days=days)
+
+
+def record_draw(
+    ws: Any,
+    engine: Engine,
+    plan: Any,
+    evidence: list[dict[str, Any]],
+    body: Mapping[str, Any],
+    *,
+    witnesses: Iterable[Any] = (),
+    now: datetime | None = None,
+) -> Any:
+    """Reveal (log the attempt, as the ceremony does before showing the seed), then finalize."""
+    from randcheck.services import draws
+
+    seq = draws.reveal(
+        ws, engine, plan, evidence, "tester", redraw=body["redraw"] is not None, now=now
+    )
+    return draws.finalize(ws, engine, plan, body, OPERATOR, list(witnesses), "tester", seq, now=now)

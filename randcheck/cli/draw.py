@@ -14,6 +14,7 @@ key); 130 interrupted (Ctrl-C).
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import json
 import math
@@ -46,6 +47,7 @@ from randcheck.catalog import render
 from randcheck.cli._console import H, err, out, print_json
 from randcheck.cli._context import AppContext, get
 from randcheck.cli.keys import PASSPHRASE_ENV, hidden_prompt
+from randcheck.core.canonical import parse
 from randcheck.core.draw import envelope
 from randcheck.core.draw.entropy import nonce_commitment
 from randcheck.errors import (
@@ -211,19 +213,61 @@ def countdown(con: Console, due: datetime, label: Callable[[str], str], tick: fl
             live.update(panel())
 
 
+class Terminated(Exception):
+    """The terminal was closed (SIGHUP) or the process asked to stop (SIGTERM): the ceremony
+    ends as an interrupted one (its abort is logged).  Safety does not rest on this: a reveal
+    is durable before it is shown, so even SIGKILL cannot re-roll quietly."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+    @property
+    def reason(self) -> str:
+        return {signal.SIGHUP: "sighup", signal.SIGTERM: "sigterm"}.get(
+            signal.Signals(self.signum), "signal"
+        )
+
+
+_STOP_SIGNALS = (signal.SIGINT, signal.SIGHUP, signal.SIGTERM)
+
+
+def _raise_terminated(signum: int, _frame: Any) -> None:
+    raise Terminated(signum)
+
+
 @contextmanager
-def _defer_sigint() -> Iterator[list[int]]:
-    """Hold Ctrl-C while the record is being stored: the transaction then either commits or
-    never started, and the screen says which."""
+def _on_hangup() -> Iterator[None]:
+    """SIGHUP and SIGTERM raise :class:`Terminated` in the ceremony (Ctrl-C already raises
+    KeyboardInterrupt), so that the abort is logged and the screen says what happened."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    old = {s: signal.signal(s, _raise_terminated) for s in (signal.SIGHUP, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for s, handler in old.items():
+            signal.signal(s, handler)
+
+
+@contextmanager
+def _defer_signals() -> Iterator[list[int]]:
+    """Hold Ctrl-C, SIGHUP and SIGTERM while a transaction commits: it then either committed
+    or never started, and the screen says which.  (SIGKILL cannot be held; the database's
+    transaction is what makes that case safe.)"""
     hits: list[int] = []
     if threading.current_thread() is not threading.main_thread():
         yield hits
         return
-    old = signal.signal(signal.SIGINT, lambda signum, frame: hits.append(signum))
+    old = {s: signal.signal(s, lambda signum, frame: hits.append(signum)) for s in _STOP_SIGNALS}
     try:
         yield hits
     finally:
-        signal.signal(signal.SIGINT, old)
+        for s, handler in old.items():
+            signal.signal(s, handler)
+        if hits and hits[0] != signal.SIGINT:
+            raise Terminated(hits[0])
 
 
 def load_key(
@@ -296,6 +340,7 @@ class Ceremony:
         self.key_name = key_name
         self.witness_keys = list(witness_keys)
         self.stage = "checks"
+        self.revealed: int | None = None  # log seq of this attempt's draw.revealed entry
         self.sources = draws.sources_for(plan, practice)
         self.names: dict[str, str] = {}
         self.staff: dict[str, str] = {}
@@ -356,17 +401,13 @@ class Ceremony:
         self.stage = "entropy"
         evidence = self.gather()
         drawn_at = format_time(_now())
-        try:
-            body = draws.compute(
-                self.plan,
-                evidence,
-                drawn_at,
-                practice=self.practice,
-                redraw_reason=self.redraw_reason,
-            )
-        except RandcheckError as exc:
-            self.abort(self.stage, exc.code)
-            raise
+        body = draws.compute(
+            self.plan,
+            evidence,
+            drawn_at,
+            practice=self.practice,
+            redraw_reason=self.redraw_reason,
+        )
         self.stage = "seed"
         self.show_seed(body)
         self.pause()
@@ -419,18 +460,18 @@ class Ceremony:
         table.add_column(self.t("ceremony.col.check"))
         table.add_column(self.t("ceremony.col.result"))
         table.add_column(self.t("ceremony.col.detail"), overflow="fold")
-        for name, passed, detail in self.plan.checks:
+        for check in self.plan.checks:
             label = (
-                self.t("ceremony.check.snapshot", stratum=name.split(".", 1)[1])
-                if name.startswith("snapshot.")
+                self.t("ceremony.check.snapshot", stratum=check.name.split(".", 1)[1])
+                if check.name.startswith("snapshot.")
                 else self.t("ceremony.check.roster")
             )
             table.add_row(
                 label,
                 Text("✓ " + self.t("ceremony.pass"), style="bold green")
-                if passed
+                if check.ok
                 else Text("✗", style="bold red"),
-                detail,
+                str(check.params.get("detail", "")),
             )
         self.con.print(table)
         plan_table = Table(title=self.t("ceremony.plan_title"))
@@ -483,7 +524,7 @@ class Ceremony:
             if self.drand_text is not None:
                 doc["drand"] = self.drand_text
             evidence = draws.evidence_from_file(self.plan, doc, format_time(_now()), self.practice)
-            self.stage = "reveal"  # the nonce is shown with the evidence: the seed is known
+            self.reveal(evidence)
             self.show_evidence(evidence)
             self.confirm("ceremony.confirm_entropy")
             return evidence
@@ -500,11 +541,31 @@ class Ceremony:
         # the operator's nonce last: nobody sees it before every public value is in
         for i, src in enumerate(self.sources):
             if src["type"] == "nonce":
-                by_index[i] = self.reveal_nonce(src)
+                by_index[i] = draws.nonce_evidence(self.plan, self.practice)
         evidence = [by_index[i] for i in range(len(self.sources))]
+        self.reveal(evidence)
+        for i, src in enumerate(self.sources):
+            if src["type"] == "nonce":
+                self.show_nonce(src, by_index[i])
         self.show_evidence(evidence)
         self.confirm("ceremony.confirm_entropy")
         return evidence
+
+    def reveal(self, evidence: Sequence[Mapping[str, Any]]) -> None:
+        """Make this attempt durable (an official one: a ``draw.revealed`` log entry, committed
+        and fsynced) before the nonce or anything derived from it reaches the screen."""
+        if not self.practice:
+            with _defer_signals():
+                self.revealed = draws.reveal(
+                    self.ws,
+                    self.engine,
+                    self.plan,
+                    evidence,
+                    self.app.actor,
+                    redraw=self.redraw_reason is not None,
+                )
+        # from here on every input of the seed may be on screen: an abort forces a redraw
+        self.stage = "reveal"
 
     def gather_dice(self, dice: list[tuple[int, dict[str, Any]]]) -> dict[int, dict[str, Any]]:
         while True:
@@ -634,6 +695,8 @@ class Ceremony:
             try:
                 json.loads(text)
                 break
+            except RecursionError:  # nested too deeply: let the beacon parser say so
+                break
             except ValueError:
                 more: str = typer.prompt(
                     "", prompt_suffix="", default="", show_default=False, err=True
@@ -642,10 +705,7 @@ class Ceremony:
                 lines += 1
         return text
 
-    def reveal_nonce(self, src: Mapping[str, Any]) -> dict[str, Any]:
-        # from here on every input of the seed is on screen: an abort forces a marked redraw
-        self.stage = "reveal"
-        ev = draws.nonce_evidence(self.plan, self.practice)
+    def show_nonce(self, src: Mapping[str, Any], ev: Mapping[str, Any]) -> None:
         matches = nonce_commitment(bytes.fromhex(str(ev["value"]))) == src["commitment"]
         grid = Table.grid(padding=(0, 2))
         grid.add_column(style="bold")
@@ -660,7 +720,8 @@ class Ceremony:
         )
         key = "ceremony.nonce_title_practice" if self.practice else "ceremony.nonce_title"
         self.con.print(Panel(grid, title=self.t(key), border_style="cyan"))
-        return ev
+        if self.revealed is not None:
+            self.note("ceremony.revealed_logged", style="dim", seq=self.revealed)
 
     def show_evidence(self, evidence: Sequence[Mapping[str, Any]]) -> None:
         table = Table(title=self.t("ceremony.evidence_title"))
@@ -804,9 +865,17 @@ class Ceremony:
                 )
             )
             self.ok(self.t("ceremony.witness_ok", name=name))
-        with _defer_sigint() as hits:
+        assert self.revealed is not None
+        with _defer_signals() as hits:
             fin = draws.finalize(
-                self.ws, self.engine, self.plan, body, operator, witnesses, self.app.actor
+                self.ws,
+                self.engine,
+                self.plan,
+                body,
+                operator,
+                witnesses,
+                self.app.actor,
+                self.revealed,
             )
         self.show_done(body, fin, bool(hits))
         return fin
@@ -853,18 +922,38 @@ class Ceremony:
 
     # aborts
     def abort(self, stage: str, reason: str) -> int:
-        seq = draws.log_abort(
-            self.ws, self.engine, self.plan.task_id, self.app.actor, stage, reason, self.practice
-        )
+        """Log the abort first (the screen may be gone: a closed terminal), then say so."""
+        with _defer_signals():
+            seq = draws.log_abort(
+                self.ws,
+                self.engine,
+                self.plan.task_id,
+                self.app.actor,
+                stage,
+                reason,
+                self.practice,
+                self.revealed,
+            )
         stage_name = self.t(f"ceremony.stage.{stage}")
         lines = [Text(self.t("ceremony.aborted", stage=stage_name, seq=seq), style="bold")]
-        if stage in draws.SEEN_SEED_STAGES and not self.practice:
+        if self.revealed is not None:
             lines.append(Text(""))
-            lines.append(Text(self.t("ceremony.aborted_after_seed"), style="bold red"))
-        self.con.print()
-        self.con.print(
-            Panel(Group(*lines), title=self.t("ceremony.aborted_title"), border_style="red")
-        )
+            lines.append(
+                Text(
+                    self.t(
+                        "ceremony.aborted_after_seed",
+                        task=self.plan.task_id,
+                        seq=self.revealed,
+                    ),
+                    style="bold red",
+                )
+            )
+        with contextlib.suppress(OSError):  # a closed terminal: the log already has it
+            self.con.print()
+            self.con.print(
+                Panel(Group(*lines), title=self.t("ceremony.aborted_title"), border_style="red"),
+                soft_wrap=False,  # wrap the redraw instruction, never cut it (80-column rooms)
+            )
         return seq
 
 
@@ -877,9 +966,14 @@ def _read_entropy(path: Path) -> dict[str, Any]:
     except FileNotFoundError as exc:
         raise InputError("ceremony.entropy_missing_file", file=str(path)) from exc
     try:
-        doc = json.loads(raw.decode("utf-8-sig"))
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise InputError("ceremony.entropy_unreadable", file=str(path), reason=str(exc)) from exc
+        doc = parse(raw.removeprefix(b"\xef\xbb\xbf"))  # depth-limited, no floats, no dupes
+    except InputError as exc:
+        raise InputError(
+            "ceremony.entropy_unreadable",
+            file=str(path),
+            reason_key=exc.code,
+            reason_params=dict(exc.params),
+        ) from exc
     if not isinstance(doc, dict) or not set(doc) <= {"dice", "lottery", "drand"}:
         raise InputError("ceremony.entropy_shape", file=str(path))
     for key in ("dice", "lottery"):
@@ -957,12 +1051,18 @@ def run_cmd(
         witness_keys=witness_key or [],
     )
     try:
-        fin = ceremony.run()
+        with _on_hangup():
+            fin = ceremony.run()
     except (KeyboardInterrupt, typer.Abort, EOFError):
         ceremony.abort(ceremony.stage, "interrupted")
         raise typer.Exit(EXIT_INTERRUPTED) from None
-    except (PassphraseRefused, Declined) as exc:
-        ceremony.abort(ceremony.stage, exc.code)
+    except Terminated as exc:
+        ceremony.abort(ceremony.stage, exc.reason)
+        raise typer.Exit(128 + exc.signum) from None
+    except RandcheckError as exc:
+        # a refusal at a prompt, or any failure once the seed's inputs were revealed
+        if isinstance(exc, PassphraseRefused | Declined) or ceremony.stage not in STAGES[:2]:
+            ceremony.abort(ceremony.stage, exc.code)
         raise
     if as_json:
         print_json(

@@ -19,6 +19,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "canonical.duplicate_key": {"zh": "JSON 中键 {key!r} 重复", "en": "duplicate JSON key {key!r}"},
     "canonical.bad_json": {"zh": "不是有效的 JSON：{reason}", "en": "not valid JSON: {reason}"},
+    "canonical.too_deep": {
+        "zh": "JSON 嵌套超过 {limit} 层，已拒绝",
+        "en": "JSON nested more than {limit} levels deep; refused",
+    },
     "merkle.index_range": {
         "zh": "序号 {index} 超出树大小 {size}",
         "en": "index {index} outside tree of size {size}",

@@ -345,9 +345,17 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Aborted at “{stage}”: nothing was signed, stored or published. The abort is logged as audit entry {seq}.",
     },
     "ceremony.aborted_after_seed": {
-        "zh": '种子已经显示过，因此本任务的下一次正式抽取必须使用 --redraw --reason "…"，并将在记录、日志和公示页中标明为重抽。',
-        "en": 'The seed had already been shown, so the next official draw of this task needs --redraw --reason "…" and will be marked as a redraw in the record, the log and the published page.',
+        "zh": '本次抽取的随机数已公开并记入审计日志第 {seq} 条，因此本任务的下一次正式抽取必须是标明的重抽：randcheck draw {task} --redraw --reason "原因"。重抽将在记录、日志和公示页中注明。',
+        "en": 'This attempt\'s randomness was revealed and logged as audit entry {seq}, so the next official draw of this task must be a marked redraw: randcheck draw {task} --redraw --reason "why". The redraw is marked in the record, the log and the public page.',
     },
+    "ceremony.revealed_logged": {
+        "zh": "以上随机数在显示之前已记入审计日志第 {seq} 条：此后中止也无法悄悄重抽。",
+        "en": "These values were logged as audit entry {seq} before they were shown: aborting now cannot re-roll quietly.",
+    },
+    "abort.reason.interrupted": {"zh": "操作员中断（Ctrl-C）", "en": "interrupted by the operator (Ctrl-C)"},
+    "abort.reason.sighup": {"zh": "终端被关闭", "en": "the terminal was closed"},
+    "abort.reason.sigterm": {"zh": "进程被终止", "en": "the process was terminated"},
+    "abort.reason.signal": {"zh": "进程收到终止信号", "en": "the process received a stop signal"},
     # substitutions
     "ceremony.substituted_title": {"zh": "替补附录已签发", "en": "Substitution addendum signed"},
     "ceremony.f.record": {"zh": "抽取记录", "en": "Record"},

@@ -78,39 +78,45 @@ MESSAGES: dict[str, dict[str, str]] = {
     "taskdef.exp.one_of": {"zh": "以下之一：{values}", "en": "one of {values}"},
     # tasks
     "task.not_announced": {
-        "zh": "任务 {task} 尚未公告",
-        "en": "task {task} has not been announced",
+        "zh": "任务 {task} 尚未公告：请先运行 randcheck task check {task}，再运行 randcheck task announce {task}",
+        "en": "task {task} has not been announced: run `randcheck task check {task}`, then `randcheck task announce {task}`",
     },
     "record.not_found": {"zh": "找不到抽取记录 {ref}", "en": "no draw record {ref}"},
-    "task.not_found": {"zh": "找不到任务 {task}", "en": "no task {task}"},
+    "task.not_found": {
+        "zh": "找不到任务 {task}（用 randcheck task list 查看已有任务）",
+        "en": "no task {task} (see `randcheck task list`)",
+    },
     "task.exists": {
         "zh": "任务 {task} 已存在（用 --replace 覆盖尚未公告的任务）",
         "en": "task {task} already exists (use --replace for a task not yet announced)",
     },
     "task.already_announced": {
-        "zh": "任务 {task} 已公告，不能再修改或重复公告",
-        "en": "task {task} is already announced; it cannot be changed or announced again",
+        "zh": "任务 {task} 已公告，不能再修改或重复公告。如公告网页 notice.html 缺失（例如公告时被中断），请运行 randcheck task notice {task} 重新写出；用 randcheck task show {task} 查看任务状态",
+        "en": "task {task} is already announced; it cannot be changed or announced again. If its notice page notice.html is missing (e.g. the announcement was interrupted), run `randcheck task notice {task}` to write it; `randcheck task show {task}` shows the task",
     },
     "task.unknown_item": {
-        "zh": "任务 {task}：抽查事项 {item} 不在事项清单中或已失效",
-        "en": "task {task}: item {item} is not in the item list or is inactive",
+        "zh": "任务 {task}：抽查事项 {item} 不在事项清单中或已失效（用 randcheck items list 查看事项清单）",
+        "en": "task {task}: item {item} is not in the item list or is inactive (see `randcheck items list`)",
     },
     "task.bad_item_type": {
         "zh": "事项 {item} 的类型 {value!r} 应为 重点 或 一般",
         "en": "item {item} has type {value!r}; expected 重点 or 一般",
     },
     "task.general_without_cap": {
-        "zh": "一般检查事项 {item} 必须设置抽查比例上限",
-        "en": "general item {item} must have a ratio cap",
+        "zh": "一般检查事项 {item} 必须设置抽查比例上限（如 randcheck items set {item} ratio_cap=5%）",
+        "en": "general item {item} must have a ratio cap (e.g. `randcheck items set {item} ratio_cap=5%`)",
     },
-    "task.no_department": {"zh": "任务 {task} 没有实施部门", "en": "task {task} has no department"},
+    "task.no_department": {
+        "zh": "任务 {task} 没有实施部门：请在任务文件中填写 departments，或为其抽查事项设置部门（见 docs/tasks.md）",
+        "en": "task {task} has no department: list departments in the task file, or give its items a department (see docs/tasks.md)",
+    },
     "task.check_failed": {
         "zh": "任务 {task} 未通过可行性检查：{reason}",
         "en": "task {task} failed its feasibility check: {reason}",
     },
     "task.drand_round_past": {
-        "zh": "drand 轮次 {round} 不在公告时间之后",
-        "en": "drand round {round} is not after the announcement time",
+        "zh": "drand 轮次 {round} 不在公告时间之后：请在任务文件 [entropy.drand] 中改用更晚的 round，或删去 round 改用 delay，然后用 randcheck task create 任务文件 --replace 更新任务",
+        "en": "drand round {round} is not after the announcement time: in the task file's [entropy.drand] choose a later round, or drop round and use delay, then update the task with `randcheck task create FILE --replace`",
     },
     "task.created": {"zh": "已创建任务：{tasks}", "en": "Created tasks: {tasks}"},
     "task.announced": {
@@ -251,8 +257,20 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "the entropy file lacks source {source}",
     },
     "draw.already_drawn": {
-        "zh": "任务 {task} 已有正式抽取（或抽取中途已显示种子后中止）：如确需重抽，请用 --redraw --reason",
-        "en": "task {task} already has an official draw (or a ceremony was aborted after its seed was shown): to draw again use --redraw --reason",
+        "zh": "任务 {task} 已有正式抽取：如确需重抽，请用 randcheck draw {task} --redraw --reason \"原因\"（重抽会在记录、日志和公示页上注明）",
+        "en": "task {task} already has an official draw: to draw again use randcheck draw {task} --redraw --reason \"why\" (the redraw is marked in the record, the log and the public page)",
+    },
+    "draw.attempt_revealed": {
+        "zh": "任务 {task} 有一次抽取已公开随机数（审计日志第 {seqs} 条）但尚未记录（可能正在另一终端进行，或已中止）：下一次正式抽取必须是有标记的重抽。请先用 randcheck log show 查看，再用 randcheck draw {task} --redraw --reason \"原因\"",
+        "en": "a draw of task {task} revealed its randomness (audit log entry {seqs}) and has not been recorded (it is under way in another terminal, or it was aborted): the next official draw must be a marked redraw. Check randcheck log show, then use randcheck draw {task} --redraw --reason \"why\"",
+    },
+    "draw.raced": {
+        "zh": "同一任务 {task} 的另一次抽取刚刚公开或记录（另一个终端或进程）：本次未写入任何记录。请用 randcheck log show 查看后再决定",
+        "en": "another draw of task {task} was just revealed or recorded (another terminal or process); nothing of this one was recorded. Check randcheck log show before going on",
+    },
+    "draw.substitute_raced": {
+        "zh": "记录 {record} 刚刚被另一个补充记录或重抽改变：本次替换未写入。请重新查看后再试",
+        "en": "record {record} was just changed by another addendum or a redraw; this substitution was not recorded. Look again and retry",
     },
     "draw.nothing_to_redraw": {
         "zh": "任务 {task} 还没有正式抽取，不需要 --redraw",

@@ -95,7 +95,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "公告先于抽取记入日志，且早于 drand 轮次产生",
         "en": "announcement logged before the record and before the drand round existed",
     },
-    "verify.what.chain": {"zh": "记录链（上一条记录）", "en": "record chain (previous record)"},
+    "verify.what.format": {"zh": "公示文件夹格式版本", "en": "bundle format version"},
+    "verify.what.reveal": {
+        "zh": "随机数在显示前已记入日志（本次抽取的公开记录）",
+        "en": "the randomness was logged before it was shown (this attempt's reveal)",
+    },
+    "verify.what.chain": {
+        "zh": "记录链：上一条记录，以及重抽所取代的记录与中止的抽取",
+        "en": "record chain: the previous record, and what a redraw replaced",
+    },
     "verify.what.results": {
         "zh": "results.csv 每一列与签名记录（含补充记录）及 inspectors.json 一致",
         "en": "every column of results.csv agrees with the signed record, its addenda and inspectors.json",
@@ -174,6 +182,67 @@ MESSAGES: dict[str, dict[str, str]] = {
     "verify.order_ok": {
         "zh": "公告为日志第 {announcement} 条（{logged}），记录为第 {record} 条",
         "en": "announcement is log entry {announcement} ({logged}), record is entry {record}",
+    },
+    "verify.format_ok": {"zh": "格式 {format}", "en": "format {format}"},
+    "verify.format_unknown": {
+        "zh": "{file} 不是已知的公示文件夹格式声明",
+        "en": "{file} is not the declaration of a known bundle format",
+    },
+    "verify.file_too_big": {
+        "zh": "{file} 有 {size} 字节，超过签名文件所允许的 {limit} 字节：未读取",
+        "en": "{file} has {size} bytes, more than the {limit} the signed documents allow; not read",
+    },
+    "verify.file_foreign": {
+        "zh": "SHA256SUMS 列出了 {file}，但它不是公示文件夹应有的文件（或是符号链接）",
+        "en": "SHA256SUMS lists {file}, which is not a file of a bundle (or is a symlink)",
+    },
+    "verify.too_many_files": {
+        "zh": "{path} 中的文件超过 {limit} 个：不是公示文件夹",
+        "en": "{path} holds more than {limit} files: not a bundle",
+    },
+    "verify.xlsx_formula": {
+        "zh": "{file} 含有公式单元格：公示表格只能含文本",
+        "en": "{file} holds a formula cell; a published table holds text only",
+    },
+    "verify.xlsx_bomb": {
+        "zh": "{file} 解压后超过 {limit} 字节：未打开",
+        "en": "{file} unpacks to more than {limit} bytes; not opened",
+    },
+    "verify.results_live": {
+        "zh": "第 {row} 行（{entity}）的名称单元格未按规则转义，可能被表格软件当作公式",
+        "en": "row {row} ({entity}): the name cell is not in inert form; a spreadsheet could run it as a formula",
+    },
+    "verify.entry_bad": {
+        "zh": "日志条目 {seq} 不是规范的日志条目",
+        "en": "log entry {seq} is not a canonical log entry",
+    },
+    "verify.reveal_ok": {
+        "zh": "随机数已在显示前记入日志第 {seq} 条，种子一致",
+        "en": "the randomness was logged as entry {seq} before it was shown; the seed matches",
+    },
+    "verify.reveal_unlogged": {
+        "zh": "该记录由较早版本生成，当时尚不记录随机数公开时刻：无法核对",
+        "en": "made by an earlier version that did not log reveals: cannot be checked",
+    },
+    "verify.reveal_bad": {
+        "zh": "记录所指的公开条目 {seq} 不是本任务、本公告、本种子的随机数公开记录，或晚于记录",
+        "en": "the reveal entry {seq} the record names is not this task's, announcement's and seed's, or comes after the record",
+    },
+    "verify.predecessor_bad": {
+        "zh": "日志条目 {seq} 不是本任务此前的抽取、公开或中止记录",
+        "en": "log entry {seq} is not an earlier draw, reveal or abort of this task",
+    },
+    "verify.unmarked_redraw": {
+        "zh": "此前已有抽取（日志第 {seqs} 条），但本记录未标为重新抽取",
+        "en": "earlier attempts exist (log entries {seqs}) but the record is not marked as a redraw",
+    },
+    "verify.redraw_unexplained": {
+        "zh": "记录标为重新抽取，但文件夹中没有它所取代的记录或中止的抽取",
+        "en": "the record is marked as a redraw but the bundle holds no record or attempt it replaces",
+    },
+    "verify.chain_redraw": {
+        "zh": "重新抽取，取代日志第 {seqs} 条（均已核验包含证明）",
+        "en": "a redraw replacing log entries {seqs} (each proven in the log)",
     },
     "verify.redraw_no_previous": {
         "zh": "记录标为重新抽取，却没有指向上一条记录",

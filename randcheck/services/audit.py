@@ -34,17 +34,19 @@ from pathlib import Path
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from sqlalchemy import func
+from sqlalchemy import func, text, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from randcheck.core import logverify, merkle, note, signing
 from randcheck.core.canonical import canonical, parse
+from randcheck.core.checks import Check, Report
 from randcheck.errors import CannotRunError, ChainError, InputError, NotFoundError
-from randcheck.io.atomic import atomic_write, fsync_dir
-from randcheck.store.audit_models import AuditEntry
-from randcheck.workspace import Workspace
+from randcheck.io.atomic import atomic_write, fsync_dir, make_private_dir
+from randcheck.store.audit_models import AuditEntry, AuditLock
+from randcheck.store.db import SQLITE_BUSY_SECONDS
+from randcheck.workspace import AUDIT_MODE, FILE_MODE, Workspace
 
 LOG_NAME = "log.jsonl"
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
@@ -108,11 +110,22 @@ class AuditLog:
 
     @contextmanager
     def transaction(self, actor: str, now: datetime | None = None) -> Iterator[AuditTx]:
-        """One database transaction plus the log entries it records (see the module doc)."""
+        """One database transaction plus the log entries it records (see the module doc).
+
+        Its first statement updates the ``audit_lock`` row: that takes SQLite's write lock or
+        PostgreSQL's row lock, so log-writing transactions run one at a time on both, and
+        what a transaction reads after it is what it commits against (no other writer can
+        slip in between a check and the write that relies on it).
+        """
         self.sync_file()
         stamp = format_time(now if now is not None else datetime.now(UTC))
         with Session(self.engine) as session:
             with session.begin():
+                if session.get_bind().dialect.name == "postgresql":  # wait as long as SQLite
+                    session.execute(text(f"SET LOCAL lock_timeout = '{SQLITE_BUSY_SECONDS}s'"))
+                session.execute(
+                    update(AuditLock).where(col(AuditLock.id) == 1).values(n=AuditLock.n + 1)
+                )
                 tx = AuditTx(session=session, actor=actor, time=stamp)
                 yield tx
         if tx.new_seqs:
@@ -132,22 +145,25 @@ class AuditLog:
         more lines than the database, or its last line differs from the database entry), so
         that nothing is ever appended to a log that no longer matches.
         """
-        db_size = self.size()
-        if db_size == 0 and not self.path.exists():
+        if not self.path.exists() and self.size() == 0:
             return
-        if self._file_state(db_size) == db_size:
-            return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        make_private_dir(self.path.parent, AUDIT_MODE)
         created = not self.path.exists()
         try:
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o644)
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_APPEND, FILE_MODE)
+            if created:
+                os.fchmod(fd, FILE_MODE)  # the umask masked os.open's mode
         except OSError as exc:
             raise CannotRunError(
                 "audit.cannot_append", path=str(self.path), reason=exc.strerror or str(exc)
             ) from exc
         try:
+            # Lock first, then read the database: every writer appends only entries it has
+            # seen committed, and only under this lock, so the file can never be ahead of
+            # what is read here (reading the database first raced with another writer's
+            # append: "the file has more lines than the database").
             fcntl.flock(fd, fcntl.LOCK_EX)
-            db_size = self.size()  # re-read under the lock: another writer may have synced
+            db_size = self.size()
             have = self._file_state(db_size, fd)
             if have < db_size:
                 data = b"".join(body + b"\n" for body in self._bodies(have, db_size))
@@ -244,23 +260,24 @@ CHECKPOINT = "checkpoint.txt"
 CHECKPOINT_DIR = "checkpoints"
 
 
-@dataclass
-class VerifyReport:
-    """What ``randcheck log verify`` found."""
+@dataclass(frozen=True)
+class LogReport(Report):
+    """What ``randcheck log verify`` found: its checks (failures first, in file order) and the
+    tree it looked at."""
 
-    size: int
-    db_size: int
-    root: bytes
-    checkpoints: list[tuple[str, int]]
-    problems: list[logverify.Problem]
+    size: int = 0
+    db_size: int = 0
+    root: bytes = b""
+    checkpoints: tuple[tuple[str, int], ...] = ()
 
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
-    @property
-    def first(self) -> logverify.Problem | None:
-        return self.problems[0] if self.problems else None
+    def to_json(self) -> dict[str, Any]:
+        return {
+            **super().to_json(),
+            "size": self.size,
+            "db_size": self.db_size,
+            "root": self.root.hex(),
+            "checkpoints": [{"file": f, "size": n} for f, n in self.checkpoints],
+        }
 
 
 def checkpoint_files(ws: Workspace) -> list[Path]:
@@ -285,7 +302,9 @@ def write_checkpoint(
     checked = logverify.check_lines(audit.file_bytes(), audit.db_rows())
     if checked.problems:
         bad = checked.problems[0]
-        raise ChainError("log.checkpoint_refused", seq=bad.seq, line=bad.line)
+        raise ChainError(
+            "log.checkpoint_refused", seq=bad.params.get("seq"), line=bad.params.get("line")
+        )
     kid = signing.key_id(signing.public_raw(key))
     origin = note.origin_for(region_code, kid)
     cp = note.Checkpoint(origin, len(checked.hashes), merkle.root_from_hashes(checked.hashes))
@@ -304,7 +323,7 @@ def verify_log(
     audit: AuditLog,
     keys: Mapping[str, bytes],
     state_provider: Callable[[Session], dict[str, str]] | None = None,
-) -> VerifyReport:
+) -> LogReport:
     """Check the log file against itself, the database, every checkpoint and the DB state.
 
     ``keys`` are the public keys a checkpoint may be signed with ({key id: raw}).  Does NOT
@@ -323,17 +342,29 @@ def verify_log(
         problems.extend(found)
         if cp is not None:
             cps.append((str(path), cp.size))
+    current: dict[str, str] | None = None
     if state_provider is not None:
         with Session(audit.engine) as session:
             current = state_provider(session)
         problems.extend(logverify.check_state(checked.entries, current))
-    problems.sort(key=logverify.Problem.sort_key)
-    return VerifyReport(
+    problems.sort(key=logverify.sort_key)
+    failed = {p.name for p in problems}
+    passed = [
+        Check.passed(name, f"log.c.{name.removeprefix('log.')}_ok", count=count)
+        for name, count in (
+            (logverify.ENTRIES, len(checked.lines)),
+            (logverify.MIRROR, len(db_rows)),
+            (logverify.CHECKPOINTS, len(cps)),
+            (logverify.STATE, len(current or {})),
+        )
+        if name not in failed and (name != logverify.STATE or current is not None)
+    ]
+    return LogReport(
+        checks=(*problems, *passed),
         size=len(checked.lines),
         db_size=len(db_rows),
         root=merkle.root_from_hashes(checked.hashes),
-        checkpoints=cps,
-        problems=problems,
+        checkpoints=tuple(cps),
     )
 
 

@@ -250,8 +250,9 @@ def run_demo(
             "drand": DEMO_BEACON,
         }
         evidence = draws.evidence_from_file(plan, doc, drawn_at)
+        revealed = draws.reveal(ws, engine, plan, evidence, actor, redraw=False, now=clock)
         body = draws.compute(plan, evidence, drawn_at)
-        fin = draws.finalize(ws, engine, plan, body, key, [], actor, clock)
+        fin = draws.finalize(ws, engine, plan, body, key, [], actor, revealed, clock)
         finalized.append(fin)
         targets = sum(len(s["drawn"]) for s in body["strata"])
         return {"targets": targets, "teams": len(body["teams"]), "code": fin.code}

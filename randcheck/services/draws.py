@@ -1,9 +1,22 @@
-"""The draw: load the frozen announcement, take the entropy evidence, draw, sign, store, log.
+"""The draw: load the frozen announcement, take the entropy evidence, reveal, draw, sign, store.
 
 The terminal ceremony (``randcheck.cli.draw``) calls these step by step; scripts call them
-with an entropy file.  Nothing is signed or stored until :func:`finalize`; an abort at any
-step is logged by :func:`log_abort`.  Practice draws use a public test nonce in place of the
-operator's secret one, so they can never preview, or become, the official draw.
+with an entropy file.  Order, and why:
+
+1. :func:`prepare` loads the announcement and the task's state: its current official record
+   and its *pending* attempts (revealed, never recorded; :mod:`randcheck.services.attempts`).
+2. :func:`reveal` commits a ``draw.revealed`` log entry (database, then the fsynced log file)
+   holding the evidence and the seed, *before* the nonce or the seed is shown anywhere.  From
+   then on this attempt is pending until a record names it, whatever ends the process.
+3. :func:`compute` draws; :func:`finalize` signs, stores and logs the record in one
+   transaction that names the attempt it completes and every pending one it answers for.
+
+Every step that writes re-checks the task's state inside its transaction (all log-writing
+transactions are serialised, see :class:`~randcheck.services.audit.AuditLog`), and the database
+holds at most one official record per task (a partial unique index), so two ceremonies of one
+task can never both become official.  Practice draws use a public test nonce in place of the
+operator's secret one, so they can never preview, or become, the official draw; they reveal
+nothing secret and are not attempts.
 """
 
 from __future__ import annotations
@@ -17,18 +30,21 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import func
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from randcheck.bundle.layout import short_code
 from randcheck.core import signing
 from randcheck.core.canonical import canonical, parse
+from randcheck.core.checks import Check
 from randcheck.core.draw import drand, entropy, envelope, record
 from randcheck.core.draw.announce import parse_announcement
 from randcheck.core.draw.codes import Codes
 from randcheck.core.draw.commit import parse_population_file, population_root
 from randcheck.core.draw.model import Roster
 from randcheck.errors import ConflictError, InputError, NotFoundError, VerificationError
-from randcheck.services.audit import AuditLog, format_time
-from randcheck.services.publish import short_code
+from randcheck.services import attempts
+from randcheck.services.audit import AuditLog, AuditTx, format_time
 from randcheck.services.snapshots import (
     addenda_rows,
     announcement_row,
@@ -41,8 +57,6 @@ from randcheck.workspace import Workspace
 PRACTICE_NONCE = hashlib.sha256(
     b"randcheck/draw/v1/practice-nonce (public, never official)"
 ).digest()
-# stages at which every input of the seed has been shown (the nonce is revealed last)
-SEEN_SEED_STAGES = ("reveal", "seed", "targets", "teams", "sign")
 
 
 @dataclass
@@ -60,8 +74,13 @@ class DrawPlan:
     nonce: bytes
     previous_record: str | None
     official: RecordRow | None  # the current (not superseded) official record, if any
-    needs_redraw: bool  # an earlier ceremony was aborted after the seed was shown
-    checks: list[tuple[str, bool, str]] = field(default_factory=list)
+    pending: tuple[int, ...]  # revealed attempts no record answers for (their log seqs)
+    checks: list[Check] = field(default_factory=list)
+
+    @property
+    def needs_redraw(self) -> bool:
+        """An earlier attempt's seed was revealed and never recorded."""
+        return bool(self.pending)
 
     @property
     def announced_at(self) -> str:
@@ -86,12 +105,14 @@ def prepare(engine: Engine, task_id: str) -> DrawPlan:
             .order_by(col(RecordRow.chain_index).desc())
         ).first()
         last = session.exec(select(RecordRow).order_by(col(RecordRow.chain_index).desc())).first()
-        aborted = _aborted_after_seed(session, task_id, official)
+        pend = attempts.pending(
+            attempts.task_entries(session, task_id), official.log_seq if official else None
+        )
     env = envelope.open_envelope(ann_row.envelope, "announcement")
     doc = dict(env.doc)
     ann = parse_announcement(doc)
     population: dict[str, Codes] = {}
-    checks: list[tuple[str, bool, str]] = []
+    checks: list[Check] = []
     for plan in ann.strata:
         try:
             codes = parse_population_file(files.get(plan.id, b""), plan.id)
@@ -99,13 +120,15 @@ def prepare(engine: Engine, task_id: str) -> DrawPlan:
         except InputError:  # a stored snapshot that is no longer a population file
             codes, ok = Codes(b""), False
         population[plan.id] = codes
-        checks.append((f"snapshot.{plan.id}", ok, f"{plan.count} / {plan.root[:16]}"))
+        checks.append(
+            Check(f"snapshot.{plan.id}", ok, params={"detail": f"{plan.count} / {plan.root[:16]}"})
+        )
     roster = Roster.from_document(parse(ann_row.roster))
     record.check_roster(ann, roster)
-    checks.append(("roster", True, str(doc["roster"]["digest"])[:16]))
-    if not all(ok for _, ok, _ in checks):
-        bad = next(name for name, ok, _ in checks if not ok)
-        raise VerificationError("draw.snapshot_changed", task=task_id, check=bad)
+    checks.append(Check.passed("roster", detail=str(doc["roster"]["digest"])[:16]))
+    bad = next((c for c in checks if not c.ok), None)
+    if bad is not None:
+        raise VerificationError("draw.snapshot_changed", task=task_id, check=bad.name)
     return DrawPlan(
         task_id=task_id,
         title=task.title,
@@ -118,31 +141,9 @@ def prepare(engine: Engine, task_id: str) -> DrawPlan:
         nonce=bytes.fromhex(ann_row.nonce),
         previous_record=last.digest if last is not None else None,
         official=official,
-        needs_redraw=aborted,
+        pending=pend,
         checks=checks,
     )
-
-
-def _aborted_after_seed(session: Session, task_id: str, official: RecordRow | None) -> bool:
-    """Whether a ceremony of this task was aborted after its seed was shown, since the last
-    official record (then the next official draw must be marked as a redraw)."""
-    from randcheck.store.audit_models import AuditEntry
-
-    since = official.log_seq if official is not None else -1
-    rows = session.exec(
-        select(AuditEntry).where(col(AuditEntry.seq) > since).order_by(col(AuditEntry.seq))
-    ).all()
-    for row in rows:
-        entry = parse(row.body.encode("utf-8"))
-        payload = entry.get("payload", {})
-        if (
-            entry.get("kind") == "draw.aborted"
-            and payload.get("task") == task_id
-            and payload.get("stage") in SEEN_SEED_STAGES
-            and not payload.get("practice")
-        ):
-            return True
-    return False
 
 
 # --- evidence -----------------------------------------------------------------------------
@@ -272,13 +273,75 @@ def practice_announcement(plan: DrawPlan) -> bytes:
 
 
 def check_redraw(plan: DrawPlan, redraw: bool) -> None:
-    """An official draw must be a marked redraw exactly when the task was drawn before (or a
-    ceremony was aborted after its seed was shown); raises ``ConflictError`` otherwise."""
+    """An official draw must be a marked redraw exactly when the task was drawn before (or an
+    earlier attempt's seed was revealed); raises ``ConflictError`` otherwise."""
     drawn = plan.official is not None or plan.needs_redraw
     if drawn and not redraw:
-        raise ConflictError("draw.already_drawn", task=plan.task_id)
+        key = "draw.already_drawn" if plan.official is not None else "draw.attempt_revealed"
+        raise ConflictError(key, task=plan.task_id, seqs=_seqs(plan.pending))
     if redraw and not drawn:
         raise ConflictError("draw.nothing_to_redraw", task=plan.task_id)
+
+
+def _seqs(seqs: Sequence[int]) -> str:
+    return ", ".join(str(s) for s in seqs) or "-"
+
+
+def _recheck(tx: AuditTx, plan: DrawPlan, mine: int | None = None) -> list[RecordRow]:
+    """Inside a serialised transaction: the task's official record and pending attempts are
+    still what ``plan`` saw (plus this attempt's own reveal ``mine``).  Returns the current
+    official records; raises ``ConflictError("draw.raced")`` when another ceremony of the
+    task got there first."""
+    s = tx.session
+    current = list(
+        s.exec(
+            select(RecordRow).where(
+                col(RecordRow.task_id) == plan.task_id, col(RecordRow.superseded).is_(False)
+            )
+        ).all()
+    )
+    want = [] if plan.official is None else [plan.official.digest]
+    pend = attempts.pending(
+        attempts.task_entries(s, plan.task_id), current[0].log_seq if current else None
+    )
+    expected = (*plan.pending, *([] if mine is None else [mine]))
+    if [r.digest for r in current] != want or tuple(pend) != expected:
+        raise ConflictError("draw.raced", task=plan.task_id)
+    return current
+
+
+def reveal(
+    ws: Workspace,
+    engine: Engine,
+    plan: DrawPlan,
+    evidence: Sequence[Mapping[str, Any]],
+    actor: str,
+    *,
+    redraw: bool,
+    now: datetime | None = None,
+) -> int:
+    """Commit this official attempt's ``draw.revealed`` entry (the evidence and the seed it
+    gives) before anything derived from the nonce is shown; returns its log seq.
+
+    Raises ``ConflictError`` when the draw is not allowed (:func:`check_redraw`) or another
+    ceremony of the task revealed or recorded since ``plan`` was made.
+    """
+    check_redraw(plan, redraw)
+    ann = parse_announcement(plan.doc)
+    seed = record.compute_seed(plan.digest, ann, evidence)
+    with AuditLog(ws, engine).transaction(actor, now) as tx:
+        _recheck(tx, plan)
+        return tx.record(
+            attempts.REVEALED,
+            {
+                "task": plan.task_id,
+                "announcement": plan.digest,
+                "redraw": redraw,
+                "answers": list(plan.pending),
+                "evidence": [dict(e) for e in evidence],
+                "seed": seed.hex(),
+            },
+        )
 
 
 def compute(
@@ -320,9 +383,15 @@ def finalize(
     operator: Ed25519PrivateKey,
     witnesses: Sequence[Ed25519PrivateKey],
     actor: str,
+    revealed: int,
     now: datetime | None = None,
 ) -> Finalized:
-    """Sign (operator, then witnesses), store and log an official record, in one transaction."""
+    """Sign (operator, then witnesses), store and log an official record, in one transaction.
+
+    ``revealed`` is the log seq of this attempt's ``draw.revealed`` entry.  The record's log
+    entry names it, every pending attempt the record answers for, and the records it
+    supersedes.  Raises ``ConflictError`` when another ceremony of the task got there first.
+    """
     if body.get("practice"):
         raise ConflictError("draw.practice_not_official")
     env = envelope.signed(body, operator)
@@ -332,22 +401,17 @@ def finalize(
     audit = AuditLog(ws, engine)
     with audit.transaction(actor, now) as tx:
         s = tx.session
-        current = s.exec(
-            select(RecordRow).where(
-                col(RecordRow.task_id) == plan.task_id, col(RecordRow.superseded).is_(False)
-            )
-        ).all()
-        if len(current) != (1 if plan.official is not None else 0):
-            raise ConflictError("draw.already_drawn", task=plan.task_id)  # raced
+        current = _recheck(tx, plan, revealed)
         last = s.exec(select(RecordRow).order_by(col(RecordRow.chain_index).desc())).first()
         if (last.digest if last else None) != body.get("previous_record"):
             raise ConflictError("draw.chain_moved", task=plan.task_id)
         for old in current:
             old.superseded = True
             s.add(old)
+        s.flush()  # the old record leaves the one-official-record index before the new joins
         redraw = body.get("redraw")
         seq = tx.record(
-            "draw.record",
+            attempts.RECORD,
             {
                 "task": plan.task_id,
                 "record": opened.digest,
@@ -355,6 +419,8 @@ def finalize(
                 "previous_record": body.get("previous_record"),
                 "redraw": redraw,
                 "supersedes": [r.digest for r in current],
+                "revealed": revealed,
+                "answers": list(plan.pending),
                 "signers": [k for k, _ in opened.signatures],
             },
         )
@@ -375,6 +441,10 @@ def finalize(
         if task is not None:
             task.status = "drawn"
             s.add(task)
+        try:
+            s.flush()
+        except IntegrityError as exc:  # the database's own guard: one official record
+            raise ConflictError("draw.raced", task=plan.task_id) from exc
     return Finalized(opened.digest, env, short_code(opened.digest), seq)
 
 
@@ -386,13 +456,19 @@ def log_abort(
     stage: str,
     reason: str,
     practice: bool = False,
+    attempt: int | None = None,
 ) -> int:
-    """Log an aborted ceremony; nothing else is written."""
-    return AuditLog(ws, engine).record(
-        actor,
-        "draw.aborted",
-        {"task": task_id, "stage": stage, "reason": reason, "practice": practice},
-    )
+    """Log an aborted ceremony (``attempt``: its reveal's log seq, if it got that far);
+    nothing else is written."""
+    payload: dict[str, Any] = {
+        "task": task_id,
+        "stage": stage,
+        "reason": reason,
+        "practice": practice,
+    }
+    if attempt is not None:
+        payload["attempt"] = attempt
+    return AuditLog(ws, engine).record(actor, attempts.ABORTED, payload)
 
 
 def log_practice(
@@ -443,6 +519,10 @@ def substitute(
     opened = envelope.open_envelope(env, "addendum")
     audit = AuditLog(ws, engine)
     with audit.transaction(actor, now) as tx:
+        current = tx.session.get(RecordRow, rec.digest)
+        count = len(addenda_rows(tx.session, rec.digest))
+        if current is None or current.superseded or count != len(adds):
+            raise ConflictError("draw.substitute_raced", record=rec.digest[:16])
         seq = tx.record(
             "draw.addendum",
             {

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Integer, String, Text
+from sqlalchemy import BigInteger, Column, Integer, String, Text
 from sqlmodel import Field, SQLModel
 
 
@@ -19,3 +19,12 @@ class AuditEntry(SQLModel, table=True):
     seq: int = Field(sa_column=Column(Integer, primary_key=True, autoincrement=False))
     leaf_hash: str = Field(sa_column=Column(String(64), nullable=False))
     body: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class AuditLock(SQLModel, table=True):
+    """One row that every log-writing transaction updates first, which serialises them."""
+
+    __tablename__ = "audit_lock"
+
+    id: int = Field(sa_column=Column(Integer, primary_key=True, autoincrement=False))
+    n: int = Field(sa_column=Column(BigInteger, nullable=False))

@@ -13,8 +13,11 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import create_engine
 
 from randcheck.errors import CannotRunError
+from randcheck.io.atomic import make_private_dir, make_private_file
+from randcheck.workspace import DB_MODE, FILE_MODE
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+SQLITE_BUSY_SECONDS = 120
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -23,6 +26,17 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=FULL")
     cur.close()
+
+
+def _create_sqlite_file(path: Path) -> None:
+    """Create the SQLite file's folder (``DB_MODE``) and the empty file (``FILE_MODE``).
+
+    SQLite would create the file with 0644 masked by the umask; created here first, it has
+    ``FILE_MODE`` whatever the umask (an empty file is an empty database), and SQLite gives
+    its ``-wal`` and ``-shm`` files the database file's mode.  Existing ones are left alone.
+    """
+    make_private_dir(path.parent, DB_MODE)
+    make_private_file(path, FILE_MODE)
 
 
 def open_engine(url: str) -> Engine:
@@ -34,10 +48,12 @@ def open_engine(url: str) -> Engine:
         url = "postgresql+psycopg://" + url[len("postgresql://") :]
     try:
         if url.startswith("sqlite:"):
-            path = url.split(":///", 1)[-1]
+            path = url.split(":///", 1)[1] if ":///" in url else ""  # sqlite:// = in memory
             if path and path != ":memory:" and not path.startswith("file:"):  # file: = URI form
-                Path(path).parent.mkdir(parents=True, exist_ok=True)
-            engine = create_engine(url)
+                _create_sqlite_file(Path(path.split("?", 1)[0]))
+            # a writer waits this long for another's transaction (they are serialised, see
+            # randcheck.services.audit) before giving up with "database is locked"
+            engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_SECONDS})
             event.listen(engine, "connect", _sqlite_pragmas)
         else:
             engine = create_engine(url, pool_pre_ping=True)

@@ -6,7 +6,7 @@ verified exactly as signed, never re-serialised.
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, Integer, LargeBinary, String, Text
+from sqlalchemy import Boolean, Column, Index, Integer, LargeBinary, String, Text, text
 from sqlmodel import Field, SQLModel
 
 
@@ -51,6 +51,15 @@ class RecordRow(SQLModel, table=True):
     """A signed draw record; ``superseded`` marks an official draw replaced by a redraw."""
 
     __tablename__ = "draw_record"
+    __table_args__ = (
+        Index(
+            "one_official_record",
+            "task_id",
+            unique=True,
+            sqlite_where=text("superseded = 0"),
+            postgresql_where=text("NOT superseded"),
+        ),
+    )
 
     digest: str = Field(sa_column=Column(String(64), primary_key=True))
     task_id: str = Field(sa_column=Column(String(64), nullable=False, index=True))

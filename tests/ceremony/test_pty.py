@@ -14,7 +14,7 @@ from pathlib import Path
 import pexpect
 import pytest
 
-from randcheck.services.draws import short_code
+from randcheck.bundle.layout import short_code
 from tests.ceremony import workspace as w
 
 TIMEOUT = 30
@@ -145,11 +145,14 @@ def test_wrong_passphrase_leaves_nothing(
     run.expect("抽取已中止")
     assert run.finish() == 3
     st = w.state(db_url)
-    assert st["records"] == [] and st["log"][:-1] == before["log"]
+    assert st["records"] == [] and st["log"][:-2] == before["log"]
+    revealed = len(before["log"])  # the attempt was logged before its seed was shown
+    assert st["log"][-2][0] == "draw.revealed" and st["log"][-2][1]["task"] == w.TASK
     assert st["log"][-1] == (
         "draw.aborted",
-        {"task": w.TASK, "stage": "sign", "reason": "keys.bad_passphrase", "practice": False},
-    )
+        {"task": w.TASK, "stage": "sign", "reason": "keys.bad_passphrase", "practice": False,
+         "attempt": revealed},
+    )  # fmt: skip
     assert "--redraw" in run.log.getvalue()
     assert tree_snapshot(ws / "publish") == publish_before
 
@@ -182,10 +185,12 @@ def test_ctrl_c_in_the_middle(
     assert run.finish() == 130
     st = w.state(db_url)
     assert st["records"] == [] and st["addenda"] == []
-    assert st["log"][:-1] == before["log"]
-    assert st["log"][-1] == (
-        "draw.aborted",
-        {"task": w.TASK, "stage": stage, "reason": "interrupted", "practice": False},
-    )
+    abort = {"task": w.TASK, "stage": stage, "reason": "interrupted", "practice": False}
+    if stage == "entropy":  # nothing was revealed: only the abort is logged
+        assert st["log"][:-1] == before["log"]
+    else:  # the reveal was logged before the seed was shown, and the abort names it
+        assert st["log"][:-2] == before["log"] and st["log"][-2][0] == "draw.revealed"
+        abort["attempt"] = len(before["log"])
+    assert st["log"][-1] == ("draw.aborted", abort)
     assert ("--redraw" in run.log.getvalue()) == (stage == "targets")
     assert tree_snapshot(ws / "publish") == publish_before

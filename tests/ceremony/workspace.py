@@ -21,7 +21,7 @@ from randcheck.store.db import open_engine
 from randcheck.workspace import Workspace, init_workspace
 
 TASK = "2026-001"
-PASSPHRASE = "office-pass"
+PASSPHRASE = "office-passphrase"
 WITNESS_PASSPHRASE = "witness-pass"
 DRAND_ROUND = 657413
 DRAND = {
@@ -87,9 +87,13 @@ def demo_files(folder: Path, entities: int = 600) -> dict[str, Path]:
 
 
 def build(
-    root: Path, db_url: str, demo: dict[str, Path] | None = None, witness: bool = True
+    root: Path,
+    db_url: str,
+    demo: dict[str, Path] | None = None,
+    witness: bool = True,
+    announce: bool = True,
 ) -> Workspace:
-    """Initialise ``root``, import demo registries, create and announce :data:`TASK`."""
+    """Initialise ``root``, import demo registries, create (and announce) :data:`TASK`."""
     ws, _ = init_workspace(root, "测试市市场监督管理局", "320500")
     engine: Engine = open_engine(db_url)
     try:
@@ -108,8 +112,9 @@ def build(
         task_file = root.parent / "task.toml"
         task_file.write_text(TASK_TOML, encoding="utf-8")
         tasks.create_tasks(ws, engine, task_file, "tester")
-        key = keys.load_private_key(ws, "office", PASSPHRASE.encode())
-        tasks.announce(ws, engine, TASK, key, "tester", announce_time())
+        if announce:
+            key = keys.load_private_key(ws, "office", PASSPHRASE.encode())
+            tasks.announce(ws, engine, TASK, key, "tester", announce_time())
     finally:
         engine.dispose()
     return ws

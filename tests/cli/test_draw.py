@@ -157,7 +157,8 @@ def test_wrong_passphrase_stores_nothing_and_logs_abort(
     result = draw(announced, entropy, lang=lang, env={"RANDCHECK_KEY_PASSPHRASE": "wrong"})
     assert result.exit_code == 3
     st = w.state(db_url)
-    assert st["records"] == [] and st["log"][:-1] == before["log"]
+    assert st["records"] == [] and st["log"][:-2] == before["log"]
+    assert st["log"][-2][0] == "draw.revealed"  # logged before the seed was shown
     kind, payload = st["log"][-1]
     assert kind == "draw.aborted"
     assert payload == {
@@ -165,6 +166,7 @@ def test_wrong_passphrase_stores_nothing_and_logs_abort(
         "stage": "sign",
         "reason": "keys.bad_passphrase",
         "practice": False,
+        "attempt": len(before["log"]),
     }
     assert ("--redraw" in result.stdout) and (
         "抽取已中止" if lang == "zh" else "Draw aborted"
@@ -200,11 +202,14 @@ def test_unknown_task(announced: Any, entropy: Path) -> None:
 
 BAD_ENTROPY: list[tuple[str, str, str]] = [
     ("not json", "{dice", "not valid UTF-8 JSON"),
+    ("nested too deeply", "[" * 100_000 + "]" * 100_000, "nested more than"),
+    ("a string where numbers go", json.dumps({**w.ENTROPY, "dice": {"张三": "12345"}}),
+     "field dice"),
     ("extra key", json.dumps({**w.ENTROPY, "nist": 1}), "only dice, lottery and drand"),
     (
         "float",
         json.dumps({**w.ENTROPY, "dice": {"张三": [1.0, 2, 3, 4, 5], "李四": [1, 2, 3]}}),
-        "field dice",
+        "floats are not allowed",
     ),
     (
         "out of range",
@@ -265,10 +270,11 @@ def test_no_at_a_confirmation_aborts(
     assert result.exit_code == 1
     st = w.state(db_url)
     assert st["records"] == []
-    assert st["log"][-1] == (
-        "draw.aborted",
-        {"task": w.TASK, "stage": stage, "reason": "ceremony.declined", "practice": False},
-    )
+    abort = {"task": w.TASK, "stage": stage, "reason": "ceremony.declined", "practice": False}
+    if stage == "reveal":  # the entropy (nonce included) was logged before it was shown
+        assert st["log"][-2][0] == "draw.revealed"
+        abort["attempt"] = len(st["log"]) - 2
+    assert st["log"][-1] == ("draw.aborted", abort)
     if stage == "checks":
         # aborted before any entropy was shown: the next draw is not a redraw
         assert draw(announced, entropy).exit_code == 0

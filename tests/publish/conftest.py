@@ -236,10 +236,18 @@ def build_drawn(root: Path, db_url: str) -> Drawn:
     rec_body = draw(ann_env, population, roster, evidence, DRAWN_AT, verify_bls=False)
     rec_env = signed(rec_body, key)
     rec_digest = open_envelope(rec_env).digest
+    with audit.transaction("tester", _ts(DRAWN_AT)) as tx:  # as draws.reveal logs it
+        revealed = tx.record(
+            "draw.revealed",
+            {"task": TASK_ID, "announcement": ann_digest, "redraw": False, "answers": [],
+             "evidence": evidence, "seed": rec_body["seed"]},
+        )  # fmt: skip
     with audit.transaction("tester", _ts(DRAWN_AT)) as tx:
         seq = tx.record(
-            "draw.record", {"task": TASK_ID, "announcement": ann_digest, "record": rec_digest}
-        )
+            "draw.record",
+            {"task": TASK_ID, "announcement": ann_digest, "record": rec_digest,
+             "supersedes": [], "revealed": revealed, "answers": []},
+        )  # fmt: skip
         tx.session.add(
             RecordRow(
                 digest=rec_digest,
@@ -326,3 +334,12 @@ def key_file(drawn: Drawn, tmp_path: Path) -> Path:
 def office_key(drawn: Drawn) -> dict[str, bytes]:
     public = keys_svc.public_key(drawn.ws)
     return {signing.key_id(public): public}
+
+
+def files_in(root: Path) -> dict[str, bytes]:
+    """Every regular file of a bundle folder as {relative POSIX path: bytes}."""
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and not p.is_symlink()
+    }

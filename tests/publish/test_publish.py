@@ -17,12 +17,13 @@ import pytest
 from openpyxl import load_workbook
 from sqlmodel import Session
 
+from randcheck.bundle import layout, pages, table
 from randcheck.core import signing
 from randcheck.core.canonical import parse
 from randcheck.core.draw import commit
 from randcheck.errors import CannotRunError
 from randcheck.services import keys as keys_svc
-from randcheck.services import publish
+from randcheck.services import notice, publish
 from randcheck.services.audit import AuditLog
 from randcheck.store.draw_models import RecordRow
 from tests.conftest import snapshot_tree
@@ -39,16 +40,19 @@ EXPECTED = {
     "SHA256SUMS.sig",
     "addenda/0001.json",
     "announcement.json",
+    "bundle.json",
     "index.html",
     "inspectors.json",
     "keys/operator.pub",
     "log/1.tlog-proof",
     "log/2.tlog-proof",
     "log/3.tlog-proof",
+    "log/4.tlog-proof",
     "log/checkpoint.txt",
     "log/entries/1.json",
     "log/entries/2.json",
     "log/entries/3.json",
+    "log/entries/4.json",
     "notice.html",
     "population/S1.txt",
     "population/S2.txt",
@@ -136,18 +140,21 @@ def test_sha256sums_covers_every_other_file_and_is_signed(drawn: Drawn, bundle: 
     public = keys_svc.public_key(drawn.ws)
     assert sig["keyid"] == signing.key_id(public)
     signing.verify(
-        public, publish.sums_signing_input(files["SHA256SUMS"]), bytes.fromhex(sig["sig"])
+        public, layout.sums_signing_input(files["SHA256SUMS"]), bytes.fromhex(sig["sig"])
     )
 
 
 def test_log_entries_are_the_log_lines(drawn: Drawn, bundle: Path) -> None:
-    entries = [json.loads((bundle / f"log/entries/{n}.json").read_bytes()) for n in (1, 2, 3)]
-    assert [e["kind"] for e in entries] == ["task.announce", "draw.record", "draw.substitute"]
+    entries = [json.loads((bundle / f"log/entries/{n}.json").read_bytes()) for n in (1, 2, 3, 4)]
+    assert [e["kind"] for e in entries] == [
+        "task.announce", "draw.revealed", "draw.record", "draw.substitute"
+    ]  # fmt: skip
     assert entries[0]["payload"]["announcement"] == drawn.ann_digest
+    assert entries[1]["payload"]["seed"] == drawn.record["seed"]  # the record's own reveal
     log = (drawn.ws.audit_dir / "log.jsonl").read_bytes().split(b"\n")
-    for n in (1, 2, 3):
+    for n in (1, 2, 3, 4):
         assert (bundle / f"log/entries/{n}.json").read_bytes() == log[n] + b"\n"
-    proof = (bundle / "log/2.tlog-proof").read_text()
+    proof = (bundle / "log/3.tlog-proof").read_text()
     assert proof.endswith((bundle / "log/checkpoint.txt").read_text())
 
 
@@ -173,18 +180,19 @@ def test_index_html_shows_the_draw(drawn: Drawn, bundle: Path) -> None:
     assert drawn.replacement in page and entity_name(drawn.replacement) in page
     assert "企业已注销" in page and "已由第 1 号补充记录替换" in page
     assert f"randcheck verify {TASK_ID} --trusted-keys" in page
-    assert drawn.rec_digest in page and publish.short_code(drawn.rec_digest) in page
+    assert drawn.rec_digest in page and layout.short_code(drawn.rec_digest) in page
     assert signing.key_id(keys_svc.public_key(drawn.ws)) in page
     assert rec["seed"] in page  # type: ignore[operator]
-    for text in ("执法员", "ZF00", "《中华人民共和国食品安全法》第一百一十条", "王监督、李见证"):
+    for text in ("执法员", "ZF00", "《中华人民共和国食品安全法》第一百一十条"):
         assert text in page
+    assert "<bdi>王监督</bdi>、<bdi>李见证</bdi>" in page  # user text is isolated
     assert "登记状态非存续" in page and "drand" in page and "657413" in page
     assert 'id="redraw"' not in page and 'id="practice"' not in page
 
 
 def test_no_risk_class_anywhere_in_the_bundle(drawn: Drawn, bundle: Path) -> None:
-    notice = publish.write_notice(drawn.ws, drawn.engine, TASK_ID)
-    blobs = [*files_of(bundle).values(), notice.read_bytes()]
+    written = notice.write_notice(drawn.ws, drawn.engine, TASK_ID)
+    blobs = [*files_of(bundle).values(), written.read_bytes()]
     with zipfile.ZipFile(io.BytesIO((bundle / "results.xlsx").read_bytes())) as z:
         blobs += [z.read(n) for n in z.namelist()]
     for blob in blobs:
@@ -255,14 +263,14 @@ def test_large_population_is_gzipped_deterministically(
 ) -> None:
     from randcheck.services.verify import verify_bundle
 
-    monkeypatch.setattr(publish, "GZIP_OVER", 100)
+    monkeypatch.setattr(layout, "GZIP_OVER", 100)
     res = publish.publish_record(drawn.ws, drawn.engine, TASK_ID, key(drawn), out=tmp_path)  # type: ignore[arg-type]
     names = set(files_of(res.path))
     assert {"population/S1.txt.gz", "population/S2.txt.gz", "population/S3.txt.gz"} <= names
     packed = (res.path / "population/S2.txt.gz").read_bytes()
     assert packed[4:8] == b"\x00\x00\x00\x00" and packed[3] & 0x08 == 0  # mtime 0, no name
     assert gzip.decompress(packed) == commit.population_file(drawn.population["S2"])
-    assert publish.deterministic_gzip(b"x\n") == publish.deterministic_gzip(b"x\n")
+    assert layout.deterministic_gzip(b"x\n") == layout.deterministic_gzip(b"x\n")
     report = verify_bundle(res.path, office_key, verify_bls=False)
     assert report.ok, report.first_failure
 
@@ -297,13 +305,13 @@ def test_redraw_and_superseded_are_marked(drawn: Drawn) -> None:
     doc = {**data.rec_env.doc, "redraw": {"reason": "见证人未到场，经批准重新抽取"}}
     data.rec_env = dataclasses.replace(data.rec_env, doc=doc)
     data.superseded = True
-    page = publish.render_index(data).decode()
+    page = pages.render_index(data).decode()
     assert 'id="redraw"' in page and "见证人未到场，经批准重新抽取" in page
     assert 'id="superseded"' in page
 
 
 def test_write_notice_shows_counts_not_names(drawn: Drawn, bundle: Path) -> None:
-    path = publish.write_notice(drawn.ws, drawn.engine, TASK_ID)
+    path = notice.write_notice(drawn.ws, drawn.engine, TASK_ID)
     assert path == drawn.ws.publish_dir / TASK_ID / "notice.html"
     data = path.read_bytes()
     p = parse_html(data)
@@ -330,7 +338,7 @@ def test_cli_publish(drawn: Drawn, tmp_path: Path) -> None:
         assert res.exit_code == 0, res.output
         doc = json.loads(res.stdout)
         assert doc["path"] == str(out / TASK_ID) and doc["record_digest"] == drawn.rec_digest
-        assert doc["verification_code"] == publish.short_code(drawn.rec_digest)
+        assert doc["verification_code"] == layout.short_code(drawn.rec_digest)
         assert set(doc["files"]) == EXPECTED
     assert "verification code" in res.stderr.replace("\n", " ") or "核验码" in res.stderr
     bad = cli(
@@ -342,13 +350,13 @@ def test_cli_publish(drawn: Drawn, tmp_path: Path) -> None:
 
 
 def test_folder_names_are_safe() -> None:
-    assert publish.folder_name("2023-SC-001") == "2023-SC-001"
-    assert publish.folder_name("a/b") == "a%2Fb"
-    assert publish.stratum_file("A/..") == "population/A%2F...txt"
+    assert layout.folder_name("2023-SC-001") == "2023-SC-001"
+    assert layout.folder_name("a/b") == "a%2Fb"
+    assert layout.stratum_file("A/..") == "population/A%2F...txt"
     for bad in ("", ".", ".."):
         with pytest.raises(CannotRunError):
-            publish.folder_name(bad)
-    assert publish.short_code("49d524e1405fe1c7" + "0" * 48) == "49D5-24E1-405F"
+            layout.folder_name(bad)
+    assert layout.short_code("49d524e1405fe1c7" + "0" * 48) == "49D5-24E1-405F"
 
 
 def test_copy_keeps_working(bundle: Path, tmp_path: Path) -> None:
@@ -364,7 +372,7 @@ def test_results_xlsx_does_not_depend_on_the_wall_clock(monkeypatch: pytest.Monk
 
     import openpyxl.writer.excel as excel
 
-    table = [["任务", "代码"], ["T1", "91320500MA1XXXXXX0"]]
+    rows = [["任务", "代码"], ["T1", "91320500MA1XXXXXX0"]]
 
     class Clock(dt.datetime):
         offset = 0
@@ -375,9 +383,9 @@ def test_results_xlsx_does_not_depend_on_the_wall_clock(monkeypatch: pytest.Monk
             return cls(*base.timetuple()[:6], tzinfo=tz)
 
     monkeypatch.setattr(excel.datetime, "datetime", Clock)
-    first = publish.results_xlsx(table, "2023-09-15T11:01:03Z")
+    first = table.to_xlsx(rows, "2023-09-15T11:01:03Z")
     Clock.offset = 7
-    assert publish.results_xlsx(table, "2023-09-15T11:01:03Z") == first
+    assert table.to_xlsx(rows, "2023-09-15T11:01:03Z") == first
 
 
 def test_publish_into_a_file_signs_nothing(drawn: Drawn, tmp_path: Path) -> None:

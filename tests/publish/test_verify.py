@@ -9,18 +9,18 @@ from pathlib import Path
 
 import pytest
 
+from randcheck.bundle.layout import short_code, sums_text
 from randcheck.core import signing
 from randcheck.services import verify as svc
-from randcheck.services.publish import short_code, sums_text
 from tests.conftest import Cli
-from tests.publish.conftest import TASK_ID, Drawn
+from tests.publish.conftest import TASK_ID, Drawn, files_in
 
 CHECKS = [
-    "trust", "announcement.envelope", "announcement.signature", "announcement.rules",
+    "trust", "format", "announcement.envelope", "announcement.signature", "announcement.rules",
     "record.envelope", "record.signature", "record.binding", "population.S1", "population.S2",
     "population.S3", "population.disjoint", "roster", "entropy", "seed", "selection.S1",
     "selection.S2", "selection.S3", "teams", "addendum.1", "log.checkpoint", "log.announcement",
-    "log.record", "log.addendum.1", "log.order", "chain", "results", "results.xlsx", "page", "files",
+    "log.record", "log.addendum.1", "log.order", "reveal", "chain", "results", "results.xlsx", "page", "files",
     "files.signature",
 ]  # fmt: skip
 
@@ -64,7 +64,7 @@ def test_fresh_bundle_passes_every_named_check(bundle: Path, office_key: dict[st
     assert [c.name for c in report.checks] == CHECKS
     assert report.ok, report.first_failure
     assert report.task_id == TASK_ID and report.log_seqs == {
-        "announcement": 1, "record": 2, "addendum.1": 3,
+        "announcement": 1, "record": 3, "addendum.1": 4,
     }  # fmt: skip
 
 
@@ -72,7 +72,7 @@ def test_fresh_bundle_passes_every_named_check(bundle: Path, office_key: dict[st
 def test_cli_verify_passes(drawn: Drawn, bundle: Path, key_file: Path, lang: str) -> None:
     res = drawn.cli()("verify", str(bundle), lang=lang)  # the workspace's own keys
     assert res.exit_code == 0, res.output
-    assert ("all 30 checks passed" if lang == "en" else "全部 30 项检查通过") in res.stderr
+    assert ("all 32 checks passed" if lang == "en" else "全部 32 项检查通过") in res.stderr
     assert "files.signature" in res.stdout and ("PASS" if lang == "en" else "通过") in res.stdout
     assert short_code(drawn.rec_digest) in res.stderr
 
@@ -81,11 +81,12 @@ def test_cli_verify_json_is_stable(bundle: Path, key_file: Path, tmp_path: Path)
     res = outsider(tmp_path)("verify", str(bundle), "--trusted-keys", str(key_file), "--json")
     assert res.exit_code == 0, res.output
     doc = json.loads(res.stdout)
-    assert set(doc) == {"ok", "path", "task_id", "record_digest", "verification_code",
+    assert set(doc) == {"ok", "path", "format", "task_id", "record_digest", "verification_code",
                         "trusted_keys", "log_seqs", "checks", "first_failure", "entity"}  # fmt: skip
+    assert doc["format"] == "randcheck/bundle/v2"
     assert doc["ok"] is True and doc["first_failure"] is None and doc["entity"] is None
     assert [c["name"] for c in doc["checks"]] == CHECKS
-    assert set(doc["checks"][0]) == {"name", "ok", "code", "params", "what", "message"}
+    assert set(doc["checks"][0]) == {"name", "ok", "status", "code", "params", "what", "message"}
 
 
 def test_without_trusted_keys_the_trust_check_fails(bundle: Path, tmp_path: Path) -> None:
@@ -110,8 +111,8 @@ TAMPER = [
     ("announcement.json", b'"announced_at":"2023-09-1', "announcement.signature"),
     ("population/S2.txt", b"\n", "population.S2"),
     ("roster.json", b'"cert_to":"202', "roster"),
-    ("log/2.tlog-proof", b"index 2\n", "log.record"),
-    ("log/checkpoint.txt", b"\n4\n", "log.checkpoint"),
+    ("log/3.tlog-proof", b"index 3\n", "log.record"),
+    ("log/checkpoint.txt", b"\n5\n", "log.checkpoint"),
     ("index.html", b'id="seed">', "files"),
     ("results.csv", b"\r\n" + TASK_ID.encode() + b",S1,1,", "results"),
     ("addenda/0001.json", b'"issued_at":"2023-09-2', "addendum.1"),
@@ -141,7 +142,7 @@ def test_recomputed_sums_still_fail_on_their_signature(
 ) -> None:  # fmt: skip
     root = copy(bundle, tmp_path)
     flip_after(root / name, needle, 1 if name == "population/S2.txt" else 0)
-    files = svc.read_bundle(root)
+    files = files_in(root)
     del files["SHA256SUMS"], files["SHA256SUMS.sig"]
     (root / "SHA256SUMS").write_bytes(sums_text(files))
     report = svc.verify_bundle(root, office_key, verify_bls=False)
@@ -226,11 +227,17 @@ def test_exit_3_when_it_cannot_run(tmp_path: Path) -> None:
     assert res.exit_code == 3
 
 
-def test_chain_check_cases() -> None:
-    log = svc._Log({}, {})
-    assert svc._chain_check({"previous_record": None, "redraw": None}, log, {}).ok
-    bad = svc._chain_check({"previous_record": None, "redraw": {"reason": "x"}}, log, {})
+def test_chain_check_cases(tmp_path: Path) -> None:
+    from randcheck.bundle.layout import FORMAT_V1, FORMAT_V2
+    from randcheck.services.verify.log import Log, chain_check
+    from randcheck.services.verify.reading import BundleFiles
+
+    log = Log(BundleFiles(tmp_path), {})
+    for fmt in (FORMAT_V1, FORMAT_V2):  # a record without its log entry: v2 cannot judge
+        first = chain_check({"previous_record": None, "redraw": None}, log, fmt)
+        assert first.ok is (fmt == FORMAT_V1)
+    bad = chain_check({"previous_record": None, "redraw": {"reason": "x"}}, log, FORMAT_V1)
     assert not bad.ok and bad.code == "verify.redraw_no_previous"
-    assert not svc._chain_check({"previous_record": "ABC", "redraw": None}, log, {}).ok
-    only = svc._chain_check({"previous_record": "ab" * 32, "redraw": None}, log, {})
+    assert not chain_check({"previous_record": "ABC", "redraw": None}, log, FORMAT_V1).ok
+    only = chain_check({"previous_record": "ab" * 32, "redraw": None}, log, FORMAT_V1)
     assert only.ok and only.code == "verify.chain_format_only"

@@ -18,18 +18,18 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from randcheck.bundle.layout import SUMS, SUMS_SIG, sums_signing_input, sums_text
 from randcheck.core import signing
 from randcheck.core.canonical import canonical
 from randcheck.services import keys as keys_svc
 from randcheck.services import verify as svc
-from randcheck.services.publish import SUMS, SUMS_SIG, sums_signing_input, sums_text
 from tests.conftest import Cli
-from tests.publish.conftest import PASSPHRASE, TASK_ID, Drawn
+from tests.publish.conftest import PASSPHRASE, TASK_ID, Drawn, files_in
 
 
 def resign(root: Path, drawn: Drawn) -> None:
     """Recompute SHA256SUMS and sign it with the office key, as the office could."""
-    files = svc.read_bundle(root)
+    files = files_in(root)
     del files[SUMS], files[SUMS_SIG]
     sums = sums_text(files)
     key = keys_svc.load_private_key(drawn.ws, "office", PASSPHRASE.encode())
@@ -123,7 +123,7 @@ FORGERIES: list[tuple[str, Callable[[Path], None], str, str]] = [
     ("xlsx_one_cell", change_xlsx, "results.xlsx", "verify.xlsx_row"),
     ("page_batch", edit_page('data-f="batch">1</td>', 'data-f="batch">2</td>'), "page",
      "verify.page_row"),
-    ("page_inspector_name", edit_page("执法员05（ZF005）", "王伪造（ZF005）"), "page",
+    ("page_inspector_name", edit_page("<bdi>执法员05</bdi>（ZF005）", "<bdi>王伪造</bdi>（ZF005）"), "page",
      "verify.page_row"),
     ("page_digest", edit_page('data-f="record-digest">', 'data-f="record-digest">0'), "page",
      "verify.page_digest"),
@@ -230,7 +230,7 @@ def test_untouched_bundle_passes_the_content_checks_in_both_languages(
     doc = json.loads(res.stdout)
     assert doc["ok"] and doc["first_failure"] is None
     checks = {c["name"]: c for c in doc["checks"]}
-    assert all(c["ok"] for c in doc["checks"]) and len(doc["checks"]) == 30
+    assert all(c["ok"] for c in doc["checks"]) and len(doc["checks"]) == 32
     assert checks["results"]["code"] == "verify.results_ok"
     assert checks["results.xlsx"]["code"] == "verify.xlsx_ok"
     assert checks["page"]["code"] == "verify.page_ok"

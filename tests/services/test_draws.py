@@ -32,6 +32,7 @@ from tests.drawfixtures import (
     WITNESS,
     definition,
     later,
+    record_draw,
     seed_world,
     table_counts,
     trusted,
@@ -68,7 +69,7 @@ def official(
     plan = draws.prepare(engine, task_id)
     ev = draws.evidence_from_file(plan, dice or DICE, DRAWN_AT)
     body = draws.compute(plan, ev, DRAWN_AT, redraw_reason=reason)
-    fin = draws.finalize(ws, engine, plan, body, OPERATOR, [], "tester", now=later(1))
+    fin = record_draw(ws, engine, plan, ev, body, now=later(1))
     return body, fin
 
 
@@ -94,7 +95,7 @@ def test_full_draw_with_drand_verifies_by_replay(ws: Workspace, engine: Engine) 
     seed_world(engine)
     t = announced(ws, engine, with_drand(definition()))
     plan = draws.prepare(engine, t)
-    assert [c[0] for c in plan.checks] == ["snapshot.S1", "snapshot.S2", "roster"]
+    assert [c.name for c in plan.checks] == ["snapshot.S1", "snapshot.S2", "roster"]
     assert [s["type"] for s in plan.sources] == ["nonce", "dice", "drand"]
     assert draws.drand_round_time(plan.sources[2]) == "2023-09-15T11:00:03Z"
     ev = draws.evidence_from_file(plan, {**DICE, "drand": DRAND_BEACON}, DRAWN_AT)
@@ -103,7 +104,7 @@ def test_full_draw_with_drand_verifies_by_replay(ws: Workspace, engine: Engine) 
     assert [len(s["drawn"]) for s in body["strata"]] == [10, 2]
     assert len(body["teams"]) == 12
     assert all(len(team["members"]) == 2 for team in body["teams"])
-    fin = draws.finalize(ws, engine, plan, body, OPERATOR, [WITNESS], "tester", now=later(1))
+    fin = record_draw(ws, engine, plan, ev, body, witnesses=[WITNESS], now=later(1))
     assert fin.code == "-".join([fin.digest[0:4], fin.digest[4:8], fin.digest[8:12]]).upper()
     with Session(engine) as s:
         row = s.get(RecordRow, fin.digest)
@@ -113,17 +114,21 @@ def test_full_draw_with_drand_verifies_by_replay(ws: Workspace, engine: Engine) 
     assert parse(opened.body) == body
     assert len(opened.signatures) == 2  # operator, then the witness
     report = replay_stored(engine, t)
-    assert report, report.first_failure
+    assert report.ok, report.first_failure
     names = [c.name for c in report.checks]
     assert {"entropy", "seed", "teams", "record.signature", "roster"} <= set(names)
     # replay needs the office key: another key is not trusted
-    assert replay_stored(engine, t, trusted(OPERATOR, WITNESS))
+    assert replay_stored(engine, t, trusted(OPERATOR, WITNESS)).ok
     bad = replay_stored(engine, t, trusted(OTHER))
-    assert not bad and bad.first_failure is not None
+    assert not bad.ok and bad.first_failure is not None
     assert bad.first_failure.name == "announcement.signature"
-    assert kinds(ws, engine) == ["task.create", "task.announce", "draw.record"]
-    entry = AuditLog(ws, engine).entries()[-1]
+    assert kinds(ws, engine) == ["task.create", "task.announce", "draw.revealed", "draw.record"]
+    revealed, entry = AuditLog(ws, engine).entries()[-2:]
     assert entry["payload"]["record"] == fin.digest and entry["payload"]["redraw"] is None
+    # the reveal came first and holds the very seed and evidence of the record
+    assert entry["payload"]["revealed"] == revealed["seq"] and entry["payload"]["answers"] == []
+    assert revealed["payload"]["seed"] == body["seed"]
+    assert revealed["payload"]["evidence"] == body["entropy"]
 
 
 def test_second_official_draw_refused_and_redraw_marked(
@@ -142,11 +147,17 @@ def test_second_official_draw_refused_and_redraw_marked(
     with pytest.raises(ConflictError) as exc:
         draws.compute(plan, draws.evidence_from_file(plan, DICE, DRAWN_AT), DRAWN_AT)
     assert exc.value.code == "draw.already_drawn"
-    # a stale plan cannot finalize a second draw either
-    body_stale = draws.compute(plan0, draws.evidence_from_file(plan0, DICE, DRAWN_AT), DRAWN_AT)
-    with pytest.raises(ConflictError):
-        draws.finalize(ws, engine, plan0, body_stale, OPERATOR, [], "tester")
-    assert table_counts(engine) == before
+    # a stale plan can neither reveal nor finalize a second draw
+    ev0 = draws.evidence_from_file(plan0, DICE, DRAWN_AT)
+    body_stale = draws.compute(plan0, ev0, DRAWN_AT)
+    log_before = AuditLog(ws, engine).file_bytes()
+    with pytest.raises(ConflictError) as exc:
+        draws.reveal(ws, engine, plan0, ev0, "tester", redraw=False)
+    assert exc.value.code == "draw.raced"
+    with pytest.raises(ConflictError) as exc:
+        draws.finalize(ws, engine, plan0, body_stale, OPERATOR, [], "tester", 0)
+    assert exc.value.code == "draw.raced"
+    assert table_counts(engine) == before and AuditLog(ws, engine).file_bytes() == log_before
     # --redraw --reason: marked, chained, the old one superseded but kept
     second, fin2 = official(
         ws, engine, task, reason="见证人对骰子提出异议", dice={"dice": {"张三": [6, 6, 1, 2, 3]}}
@@ -164,8 +175,8 @@ def test_second_official_draw_refused_and_redraw_marked(
     assert entry["kind"] == "draw.record"
     assert entry["payload"]["redraw"] == {"reason": "见证人对骰子提出异议"}
     assert entry["payload"]["supersedes"] == [fin1.digest]
-    assert replay_stored(engine, fin2.digest)
-    assert replay_stored(engine, fin1.digest)  # the superseded record still verifies
+    assert replay_stored(engine, fin2.digest).ok
+    assert replay_stored(engine, fin1.digest).ok  # the superseded record still verifies
     # the superseded record cannot be substituted
     with pytest.raises(ConflictError):
         draws.substitute(
@@ -208,7 +219,7 @@ def test_abort_after_the_seed_forces_a_redraw_reason(
     else:
         body = draws.compute(plan, ev, DRAWN_AT)
         assert body["redraw"] is None
-    draws.finalize(ws, engine, plan, body, OPERATOR, [], "tester", now=later(1))
+    record_draw(ws, engine, plan, ev, body, now=later(1))
     # after the official record, the old abort no longer counts (a second draw is refused
     # for being second, and needs_redraw is false)
     assert draws.prepare(engine, task).needs_redraw is False
@@ -227,7 +238,7 @@ def test_practice_never_official(ws: Workspace, engine: Engine, task: str) -> No
     practice = draws.compute(plan, pev, DRAWN_AT, practice=True)
     assert practice["practice"] is True and practice["previous_record"] is None
     with pytest.raises(ConflictError) as exc:
-        draws.finalize(ws, engine, plan, practice, OPERATOR, [], "tester")
+        draws.finalize(ws, engine, plan, practice, OPERATOR, [], "tester", 0)
     assert exc.value.code == "draw.practice_not_official"
     assert table_counts(engine) == before and AuditLog(ws, engine).file_bytes() == log_before
     # the real nonce with the practice flag still gives another seed: a practice run can
@@ -276,7 +287,7 @@ def test_substitutions_are_stored_logged_and_replayed(
     assert [e["kind"] for e in entries[-2:]] == ["draw.addendum", "draw.addendum"]
     assert entries[-1]["payload"]["reason"] == "企业申请回避"
     report = replay_stored(engine, task)
-    assert report, report.first_failure
+    assert report.ok, report.first_failure
     assert [c.name for c in report.checks if c.name.startswith("addendum")] == [
         "addendum.1",
         "addendum.2",
@@ -287,7 +298,7 @@ def test_substitutions_are_stored_logged_and_replayed(
         pop = {sid: parse_population_file(d, sid) for sid, d in load_population(s, task).items()}
     roster = Roster.from_document(parse(docs.roster))
     wrong = replay(docs.announcement, docs.record, pop, roster, trusted(), docs.addenda[::-1])
-    assert not wrong
+    assert not wrong.ok
     # bad substitutions store nothing
     before = table_counts(engine)
     for kwargs in (
@@ -396,7 +407,7 @@ def _whole_draw(root: Path, engine: Engine) -> tuple[bytes, bytes, bytes]:
     plan = draws.prepare(engine, t)
     ev = draws.evidence_from_file(plan, {**DICE, "drand": DRAND_BEACON}, DRAWN_AT)
     body = draws.compute(plan, ev, DRAWN_AT)
-    fin = draws.finalize(ws, engine, plan, body, OPERATOR, [], "tester", now=later(1))
+    fin = record_draw(ws, engine, plan, ev, body, now=later(1))
     return plan.announcement, envelope.open_envelope(fin.envelope).body, fin.envelope
 
 

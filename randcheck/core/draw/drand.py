@@ -35,22 +35,29 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import sys
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from eth_typing import BLSPubkey, BLSSignature
-from eth_utils.exceptions import ValidationError as _EthValidationError
-from py_ecc.bls.ciphersuites import G2Basic
-from py_ecc.bls.g2_primitives import pubkey_to_G1, signature_to_G2, subgroup_check
-from py_ecc.bls.hash_to_curve import hash_to_G1
-from py_ecc.bls.typing import G1Uncompressed, G2Uncompressed
-from py_ecc.fields import optimized_bls12_381_FQ12 as FQ12
-from py_ecc.optimized_bls12_381.optimized_curve import G2, is_inf, neg
-from py_ecc.optimized_bls12_381.optimized_pairing import final_exponentiate, pairing
+# py_ecc raises the interpreter's recursion limit to 100,000 for the whole process when it is
+# imported; with such a limit, JSON nested deeply enough crashes the process (a C stack
+# overflow) instead of raising RecursionError.  Keep the limit randcheck started with.
+_RECURSION_LIMIT = sys.getrecursionlimit()
+from eth_typing import BLSPubkey, BLSSignature  # noqa: E402
+from eth_utils.exceptions import ValidationError as _EthValidationError  # noqa: E402
+from py_ecc.bls.ciphersuites import G2Basic  # noqa: E402
+from py_ecc.bls.g2_primitives import pubkey_to_G1, signature_to_G2, subgroup_check  # noqa: E402
+from py_ecc.bls.hash_to_curve import hash_to_G1  # noqa: E402
+from py_ecc.bls.typing import G1Uncompressed, G2Uncompressed  # noqa: E402
+from py_ecc.fields import optimized_bls12_381_FQ12 as FQ12  # noqa: E402
+from py_ecc.optimized_bls12_381.optimized_curve import G2, is_inf, neg  # noqa: E402
+from py_ecc.optimized_bls12_381.optimized_pairing import final_exponentiate, pairing  # noqa: E402
 
-from randcheck.core.draw.accel import NATIVE_ALLOWED
-from randcheck.errors import NotFoundError, VerificationError
+from randcheck.core.draw.accel import NATIVE_ALLOWED  # noqa: E402
+from randcheck.errors import NotFoundError, VerificationError  # noqa: E402
+
+sys.setrecursionlimit(_RECURSION_LIMIT)
 
 try:
     import pyblst as _pyblst

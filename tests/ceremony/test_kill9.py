@@ -1,0 +1,15 @@
+"""A few kill -9s of each operation in the suite (``python -m tests.ceremony.kill9`` runs
+many more): after each, the workspace is consistent and nothing can be re-rolled quietly."""
+
+from __future__ import annotations
+
+from tests.ceremony import kill9
+
+
+def test_kill_minus_nine_at_random_instants() -> None:
+    tally = kill9.run(kills_per_op=2, seed=7)
+    assert tally.problems == []
+    # the random delays must have killed something of each kind, or the test tested nothing
+    attempts = tally.kills + tally.completed
+    assert all(attempts[op] == 2 for op in kill9.OPS)
+    assert sum(tally.kills.values()) >= 4
