@@ -1,5 +1,9 @@
 """Registry commands: ``randcheck entities|inspectors|items|conflicts import|list|show|count|
-export|set|deactivate``.  Thin wrappers over ``randcheck.services.registry``."""
+export|set|deactivate``.  Thin wrappers over ``randcheck.services.registry``.
+
+Text from files (values, column names, paths) is printed with rich markup escaped, so that a
+``[`` in a name is shown as written; the services have already made control, bidirectional and
+invisible characters visible in what they report (``randcheck.io.readers.shown``)."""
 
 import inspect
 from collections.abc import Callable, Iterator
@@ -63,7 +67,13 @@ def _warnings_table(app: AppContext, rows: list[RowError]) -> None:
     for col in ("file", "row", "column", "value", "reason"):
         table.add_column(app.t(f"rowerr.{col}"))
     for row in rows[:50]:
-        table.add_row(row.file, str(row.row), row.column, row.value, app.t(row.code, **row.params))
+        table.add_row(
+            escape(row.file),
+            str(row.row),
+            escape(row.column),
+            escape(row.value),
+            escape(app.t(row.code, **row.params)),
+        )
     err.print(table)
 
 
@@ -138,7 +148,11 @@ def _group(spec: svc.RegistrySpec) -> typer.Typer:
             _warnings_table(app, result.warnings)
         if result.unknown_columns:
             err.print(
-                app.t("registry.import.unknown_columns", columns=", ".join(result.unknown_columns))
+                escape(
+                    app.t(
+                        "registry.import.unknown_columns", columns=", ".join(result.unknown_columns)
+                    )
+                )
             )
         counts = result.counts()
         if json_:
@@ -231,7 +245,7 @@ def _group(spec: svc.RegistrySpec) -> typer.Typer:
         count = svc.export_file(
             app.engine(), name, file, public=public, include_inactive=not active_only
         )
-        err.print(app.t("registry.export.done", count=count, path=str(file)))
+        err.print(escape(app.t("registry.export.done", count=count, path=str(file))))
 
     @group.command("set", help=H("registry.set.help"))
     def set_cmd(

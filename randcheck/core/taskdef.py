@@ -3,6 +3,15 @@
 A definition says *what* to draw (items, filters, strata, exclusions), *who* may inspect
 (team rules), and *which public randomness* will be used.  It is turned into a signed
 announcement (docs/SPEC.md §4) by ``randcheck.services.tasks``.  Every error names the field.
+
+Text that reaches the public pages (the title, witnesses, departments, lottery names and
+periods, dice witnesses; in fact every text field) is checked at the door like registry
+imports (``randcheck.core.text``): each line break becomes one space, and a control,
+bidirectional or invisible character is a field error (``taskdef.bad_text``).  A definition
+read back from the database (``from_stored``) is not checked again: it was stored as it was.
+Files nest at most ``MAX_DEPTH`` deep (``taskdef.too_deep``): JSON is measured on its text
+before the recursive parser sees it, TOML after parsing (``tomllib`` is pure Python, and a
+``RecursionError`` from it is the same refusal).
 """
 
 from __future__ import annotations
@@ -14,8 +23,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from randcheck.core.canonical import MAX_PARSE_DEPTH, depth_ok, json_nesting_ok
 from randcheck.core.canonical import parse as parse_json
 from randcheck.core.draw import drand as _drand
+from randcheck.core.text import one_line, problem, visible
 from randcheck.errors import InputError
 
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
@@ -29,6 +40,7 @@ MODES = {
 }
 DRAND_CHAINS = ("quicknet", "mainnet")
 LATEST_ROUND_TIME = 4102444800  # 2100-01-01T00:00:00Z
+MAX_DEPTH = MAX_PARSE_DEPTH  # nesting a definition file may have (an annual plan needs 5)
 
 
 @dataclass(frozen=True)
@@ -166,12 +178,15 @@ class TaskDef:
 class _Reader:
     """Typed access to one table of the definition, naming the field on every error."""
 
-    def __init__(self, doc: Mapping[str, Any], where: str, source: str) -> None:
+    def __init__(
+        self, doc: Mapping[str, Any], where: str, source: str, check_text: bool = True
+    ) -> None:
         if not isinstance(doc, Mapping):
             raise InputError("taskdef.bad_table", field=where, file=source)
         self.doc = doc
         self.where = where
         self.source = source
+        self.check_text = check_text
         self.used: set[str] = set()
 
     def _name(self, key: str) -> str:
@@ -187,6 +202,23 @@ class _Reader:
             expected_params=params,
             value=repr(self.doc.get(key))[:80],
         )
+
+    def _clean(self, field_name: str, value: str) -> str:
+        """``value`` on one line; a field error if it holds a character text may not hold."""
+        if not self.check_text:
+            return value
+        flat = one_line(value)
+        found = problem(flat)
+        if found is not None:
+            raise InputError(
+                "taskdef.bad_text",
+                file=self.source,
+                field=field_name,
+                value=visible(flat)[:80],
+                reason_key=found[0],
+                reason_params={"char": found[1]},
+            )
+        return flat
 
     def has(self, key: str) -> bool:
         return key in self.doc
@@ -207,7 +239,7 @@ class _Reader:
             value = value.isoformat()
         if not isinstance(value, str) or (not value.strip() and default is None):
             raise self._bad(key, "taskdef.exp.text")
-        value = value.strip()
+        value = self._clean(self._name(key), value).strip()
         if pattern is not None and not pattern.match(value):
             raise self._bad(key, "taskdef.exp.pattern", pattern=pattern.pattern)
         return value
@@ -241,14 +273,16 @@ class _Reader:
             value = [value]
         if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
             raise self._bad(key, "taskdef.exp.texts")
-        out = tuple(v.strip() for v in value)
+        out = tuple(self._clean(f"{self._name(key)}[{i}]", v).strip() for i, v in enumerate(value))
         if len(set(out)) != len(out):
             raise self._bad(key, "taskdef.exp.unique")
         return out
 
     def table(self, key: str) -> _Reader:
         value = self.raw(key)
-        return _Reader({} if value is None else value, self._name(key), self.source)
+        return _Reader(
+            {} if value is None else value, self._name(key), self.source, self.check_text
+        )
 
     def tables(self, key: str) -> list[_Reader]:
         value = self.raw(key)
@@ -258,7 +292,10 @@ class _Reader:
             value = [value]
         if not isinstance(value, list):
             raise self._bad(key, "taskdef.exp.tables")
-        return [_Reader(v, f"{self._name(key)}[{i}]", self.source) for i, v in enumerate(value)]
+        return [
+            _Reader(v, f"{self._name(key)}[{i}]", self.source, self.check_text)
+            for i, v in enumerate(value)
+        ]
 
     def date(self, key: str) -> str:
         value = self.raw(key)
@@ -306,16 +343,30 @@ def parse_ratio(text: str, source: str, where: str) -> tuple[int, int]:
 
 
 def load_text(data: bytes, name: str) -> dict[str, Any]:
-    """Parse a definition file's bytes: TOML (``.toml``) or JSON (anything else)."""
+    """Parse a definition file's bytes: TOML (``.toml``) or JSON (anything else); refuse
+    nesting deeper than ``MAX_DEPTH`` (``taskdef.too_deep``, naming the file)."""
+    too_deep = InputError("taskdef.too_deep", file=name, limit=MAX_DEPTH)
     try:
         if name.lower().endswith(".toml"):
-            doc: Any = tomllib.loads(data.decode("utf-8-sig"))
+            try:
+                doc: Any = tomllib.loads(data.decode("utf-8-sig"))
+            except RecursionError:
+                raise too_deep from None
         else:
-            doc = parse_json(data.lstrip(b"\xef\xbb\xbf"))
+            body = data.lstrip(b"\xef\xbb\xbf")
+            if not json_nesting_ok(body, MAX_DEPTH):
+                raise too_deep  # before the parser, which recurses in C
+            doc = parse_json(body, max_depth=MAX_DEPTH)
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise InputError("taskdef.unreadable", file=name, reason=str(exc)) from exc
     except InputError as exc:
-        raise InputError("taskdef.unreadable", file=name, reason=str(exc)) from exc
+        if exc is too_deep or exc.code == "canonical.too_deep":
+            raise too_deep from None
+        raise InputError(
+            "taskdef.unreadable", file=name, reason_key=exc.code, reason_params=exc.params
+        ) from exc
+    if not depth_ok(doc, MAX_DEPTH):
+        raise too_deep
     if not isinstance(doc, dict):
         raise InputError("taskdef.bad_table", field="(top)", file=name)
     return doc
@@ -350,9 +401,13 @@ def _merge(base: Mapping[str, Any], over: Any) -> Any:
     return merged
 
 
-def parse_task(doc: Mapping[str, Any], source: str, where: str = "") -> TaskDef:
-    """Validate one task table; raises ``InputError`` naming the file and field."""
-    r = _Reader(doc, where, source)
+def parse_task(
+    doc: Mapping[str, Any], source: str, where: str = "", *, check_text: bool = True
+) -> TaskDef:
+    """Validate one task table; raises ``InputError`` naming the file and field.
+
+    ``check_text=False`` (a stored definition) skips the clean-text rule (module doc)."""
+    r = _Reader(doc, where, source, check_text)
     task_id = r.text("id", pattern=_ID)
     title = r.text("title")
     items = r.texts("items")
@@ -528,4 +583,4 @@ def from_stored(doc: Mapping[str, Any]) -> TaskDef:
         "teams": teams,
         "entropy": {k: v for k, v in {**ent, "drand": drand}.items() if v is not None},
     }
-    return parse_task(rebuilt, "(stored)")
+    return parse_task(rebuilt, "(stored)", check_text=False)

@@ -3,9 +3,23 @@ JSON (an array of objects) and JSON Lines.
 
 ``read_rows`` yields one ``SourceRow`` per data row: the values under *field names* (headers
 are mapped through an alias table plus ``--map col=field``), all as ``str``, and any problems
-found while reading that row (a formula cell, a field over ``MAX_FIELD_CHARS``).  Problems with
-the file as a whole (wrong encoding, not the format its extension says, no data rows, a
-missing required column) raise ``InputError`` at once.
+found while reading that row (a formula cell, a field over ``MAX_FIELD_CHARS``, a character
+that text may not hold).  Problems with the file as a whole (wrong encoding, not the format its
+extension says, no data rows, a missing required column, JSON nested deeper than
+``MAX_DEPTH``) raise ``InputError`` at once.
+
+Clean text at the door (``randcheck.core.text``): every value of every row is first given back
+its spreadsheet form (CSV and XLSX only: a leading ``'`` that ``randcheck.bundle.table.inert``
+puts before ``= + - @``, tab, CR or ``'`` is taken off again, so an export imports back
+exactly), then each line break in it (CR LF, CR, LF, VT, FF, NEL, U+2028/2029) becomes one
+space, except in the fields named ``keep_breaks`` (list fields, where a line break separates
+items as ``,`` and ``|`` do); then a value holding a C0/C1 control, a bidirectional control or
+an invisible character is a row error naming the character (``text.*``), and the value is
+shown with such characters made visible (``<U+202E>``).  A CSV's delimiter and line ends are
+the format's own, not values, so they are untouched.  The check costs one ``str.isprintable``
+of a row's joined values when the row holds nothing unusual (every character the rule acts on
+is non-printable to Python).  In XLSX string cells, the OOXML escape ``_xHHHH_`` of such a
+character (how Excel stores a control character) counts as that character.
 
 Encoding detection for CSV: the whole file is first decoded strictly, in streaming chunks, as
 UTF-8 (with or without BOM); if that fails, as GB18030 (a superset of GBK); if that fails too,
@@ -19,8 +33,9 @@ import codecs
 import csv
 import io
 import json
+import re
 import zipfile
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -28,10 +43,15 @@ from operator import itemgetter
 from pathlib import Path
 from typing import IO, Any
 
+from randcheck.bundle.table import raw as _raw_cell
+from randcheck.core.canonical import json_nesting_ok
+from randcheck.core.text import BREAKS, one_line, problem, visible
 from randcheck.core.uscc import normalise as _normalise_code
 from randcheck.errors import InputError, RowError
 
 MAX_FIELD_CHARS = 4096  # longer values are row errors (a legal basis fits easily)
+MAX_DEPTH = 64  # nesting a JSON registry file may have (a row is an object of lists: 3)
+SHOWN_CHARS = 60  # how much of a refused value a row error shows
 _CSV_HARD_LIMIT = 16 * 1024 * 1024  # the csv module's own limit, raised so we can report rows
 _CHUNK = 1 << 20
 
@@ -98,11 +118,28 @@ def sniff_kind(path: Path) -> str:
         return "binary"  # old .xls (OLE2)
     if b"\x00" in head:
         # UTF-16 without BOM has a NUL beside every ASCII character
-        return "utf16" if head[1::2].count(0) > len(head) // 4 else "binary"
+        if head[1::2].count(0) > len(head) // 4:
+            return "utf16"
+        # a stray NUL in what is otherwise text is that row's error (named with its row and
+        # column), not a reason to call the file binary
+        if head.count(0) > 8 or not _decodes(head, whole=len(head) < 4096):
+            return "binary"
     stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     if stripped.startswith((b"[", b"{")):
         return "json"
     return "text"
+
+
+def _decodes(head: bytes, whole: bool) -> bool:
+    """Whether ``head`` (the start of a file, or all of it) is UTF-8 or GB18030 text, as far
+    as it goes."""
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            codecs.getincrementaldecoder(encoding)(errors="strict").decode(head, final=whole)
+        except UnicodeDecodeError:
+            continue
+        return True
+    return False
 
 
 def detect_encoding(path: Path) -> str:
@@ -170,7 +207,7 @@ class _HeaderMap:
         errors: list[RowError] = []
         seen: dict[str, str] = {}
         errors.extend(
-            RowError(path.name, 1, src, dest, "registry.map_unknown_field")
+            RowError(path.name, 1, shown(src), shown(dest), "registry.map_unknown_field")
             for src, dest in mapping.items()
             if dest not in fields_known
         )
@@ -187,7 +224,7 @@ class _HeaderMap:
                     RowError(
                         path.name,
                         1,
-                        name,
+                        shown(name),
                         target,
                         "registry.duplicate_column",
                         {"other": seen[target]},
@@ -204,16 +241,81 @@ class _HeaderMap:
         if errors:
             raise InputError("registry.bad_file", rows=errors, file=path.name)
         self.unknown = [
-            (h or "").strip()
+            shown((h or "").strip())
             for h in headers
             if header_key(h or "") and (h or "").strip() not in seen.values()
         ]
+        #: field -> its source column as shown to a person (see ``shown``)
+        self.names = {target: shown(name) for _i, name, target in self.columns}
 
     def source_name(self, field_name: str) -> str:
         for _i, name, target in self.columns:
             if target == field_name:
                 return name
         return field_name
+
+
+def shown(value: str, char: str | None = None) -> str:
+    """``value`` as a row error shows it: on one line, every character text may not hold made
+    visible (``<U+202E>``, so that printing it cannot garble a terminal or a table), at most
+    ``SHOWN_CHARS`` long and, when ``char`` (a ``U+XXXX NAME`` label) is given, around the
+    first occurrence of that character."""
+    at = -1
+    if char is not None and char.startswith("U+"):
+        try:
+            at = value.find(chr(int(char[2:].split(" ", 1)[0], 16)))
+        except ValueError:
+            at = -1
+    if at <= 0:
+        return visible(value)[:SHOWN_CHARS]
+    head, tail = visible(value[:at]), visible(value[at:])
+    if len(head) > 20:
+        head = "…" + head[-19:]
+    return (head + tail)[:SHOWN_CHARS]
+
+
+#: OOXML's escape of a character in a string cell (how Excel stores a control character)
+_OOXML_ESCAPE = re.compile("_x([0-9A-Fa-f]{4})_")
+
+
+def _ooxml_char(m: re.Match[str]) -> str:
+    ch = chr(int(m.group(1), 16))
+    # only what the text rule acts on: any other _xHHHH_ stays as written
+    return ch if problem(ch) is not None or BREAKS.match(ch) else m.group(0)
+
+
+def clean_row(
+    path: Path,
+    row: SourceRow,
+    names: Mapping[str, str],
+    keep_breaks: frozenset[str] = frozenset(),
+    spreadsheet: bool = False,
+) -> None:
+    """Apply the text rule (module doc) to ``row.values`` in place, adding a row error for each
+    value that holds a character text may not hold (its stored form is then shown, visible).
+
+    ``spreadsheet``: the file is CSV or XLSX, whose exports carry the inert-cell prefix."""
+    values = row.values
+    for key, value in values.items():
+        if spreadsheet:
+            value = _raw_cell(value)
+        if key not in keep_breaks:
+            value = one_line(value)
+        bad = problem(value)
+        if bad is not None:
+            code, label = bad
+            row.errors.append(
+                RowError(
+                    path.name,
+                    row.row,
+                    names.get(key, key),
+                    shown(value, label),
+                    code,
+                    {"char": label},
+                )
+            )
+            value = visible(value)
+        values[key] = value
 
 
 def _check_sizes(path: Path, row: SourceRow, names: Mapping[str, str]) -> None:
@@ -226,7 +328,7 @@ def _check_sizes(path: Path, row: SourceRow, names: Mapping[str, str]) -> None:
                     path.name,
                     row.row,
                     names.get(key, key),
-                    value[:40],
+                    shown(value[:40]),
                     "registry.field_too_long",
                     {"limit": MAX_FIELD_CHARS, "length": len(value)},
                 )
@@ -255,8 +357,10 @@ class RowReader:
         required: list[list[str]],
         mapping: Mapping[str, str] | None = None,
         progress: Progress | None = None,
+        keep_breaks: Collection[str] = (),
     ) -> None:
         self.path = path
+        self.keep_breaks = frozenset(keep_breaks)
         self.aliases = aliases
         self.required = required
         self.mapping = dict(mapping or {})
@@ -327,8 +431,9 @@ class RowReader:
             header = next(csv.reader([first_line], delimiter=delimiter), [])
             hmap = _HeaderMap(path, header, self.aliases, self.mapping, self.required)
             self.unknown_columns = hmap.unknown
-            names = {f: n for _i, n, f in hmap.columns}
+            names = hmap.names
             self.column_names = names
+            keep = self.keep_breaks
             reader = csv.reader(text, delimiter=delimiter, strict=True)
             idx = [i for i, _n, _f in hmap.columns]
             fields = [f for _i, _n, f in hmap.columns]
@@ -348,13 +453,18 @@ class RowReader:
                 if not cells or (not cells[0].strip() and not "".join(cells).strip()):
                     continue  # blank line
                 if len(cells) >= width:
-                    values = dict(zip(fields, pick(cells), strict=True))
+                    picked = pick(cells)
+                    values = dict(zip(fields, picked, strict=True))
+                    joined = "".join(picked)
                 else:
                     values = {
                         f: (cells[i] if i < len(cells) else "")
                         for i, f in zip(idx, fields, strict=True)
                     }
+                    joined = "".join(values.values())
                 row = SourceRow(line, values)
+                if not joined.isprintable() or "'" in joined:  # else nothing to clean
+                    clean_row(path, row, names, keep, spreadsheet=True)
                 if len(cells) > len(header) and "".join(cells[len(header) :]).strip():
                     row.errors.append(
                         RowError(
@@ -386,8 +496,9 @@ class RowReader:
             header = [str(_cell_text(c.value) or "") for c in header_cells]
             hmap = _HeaderMap(path, header, self.aliases, self.mapping, self.required)
             self.unknown_columns = hmap.unknown
-            names = {f: n for _i, n, f in hmap.columns}
+            names = hmap.names
             self.column_names = names
+            keep = self.keep_breaks
             total = sheet.max_row or 0
             for offset, cells in enumerate(rows):
                 line = offset + 2
@@ -395,25 +506,34 @@ class RowReader:
                     self.progress(line, total)
                 values: dict[str, str] = {}
                 errors: list[RowError] = []
-                for i, name, target in hmap.columns:
+                for i, _name, target in hmap.columns:
                     cell = cells[i] if i < len(cells) else None
                     raw = getattr(cell, "value", None)
                     if getattr(cell, "data_type", None) == "f":
                         errors.append(
-                            RowError(path.name, line, name, str(raw)[:60], "registry.formula")
+                            RowError(
+                                path.name, line, names[target], shown(str(raw)), "registry.formula"
+                            )
                         )
                         values[target] = ""
                         continue
                     text = _cell_text(raw)
                     if text is None:
                         errors.append(
-                            RowError(path.name, line, name, repr(raw)[:60], "registry.bad_cell")
+                            RowError(
+                                path.name, line, names[target], repr(raw)[:60], "registry.bad_cell"
+                            )
                         )
                         text = ""
+                    elif "_x" in text and isinstance(raw, str):
+                        text = _OOXML_ESCAPE.sub(_ooxml_char, text)
                     values[target] = text
                 if all(not v.strip() for v in values.values()) and not errors:
                     continue
                 row = SourceRow(line, values, errors)
+                joined = "".join(values.values())
+                if not joined.isprintable() or "'" in joined:
+                    clean_row(path, row, names, keep, spreadsheet=True)
                 _check_sizes(path, row, names)
                 yield row
         finally:
@@ -425,7 +545,9 @@ class RowReader:
         path = self.path
         if not isinstance(obj, dict):
             return SourceRow(
-                line, {}, [RowError(path.name, line, "", str(obj)[:40], "registry.not_object")]
+                line,
+                {},
+                [RowError(path.name, line, "", shown(str(obj)[:40]), "registry.not_object")],
             )
         by_field: dict[str, Any] = {}
         lookup = {header_key(k): k for k in obj}
@@ -445,37 +567,50 @@ class RowReader:
                         path.name,
                         line,
                         names.get(target, target),
-                        str(raw)[:40],
+                        shown(str(raw)[:40]),
                         "registry.bad_cell",
                     )
                 )
                 text = ""
             values[target] = text
         row = SourceRow(line, values, errors)
+        if not "".join(values.values()).isprintable():
+            clean_row(path, row, names, self.keep_breaks)
         _check_sizes(path, row, names)
         return row
 
     def _json_hmap(self, keys: list[str]) -> _HeaderMap:
         hmap = _HeaderMap(self.path, keys, self.aliases, self.mapping, self.required)
         self.unknown_columns = hmap.unknown
-        self.column_names = {f: n for _i, n, f in hmap.columns}
+        self.column_names = hmap.names
         return hmap
 
     def _json(self) -> Iterator[SourceRow]:
         path = self.path
         encoding = detect_encoding(path)
+        raw = path.read_bytes()
+        body = raw.decode(encoding)
+        # the depth is checked on the text first: the parser recurses in C, and deep enough
+        # input would exhaust the stack (a RecursionError is caught too, as a second guard)
+        utf8 = raw if encoding == "utf-8-sig" else body.encode("utf-8", "surrogatepass")
+        del raw
+        if not json_nesting_ok(utf8, MAX_DEPTH):
+            raise _file_error(path, "registry.too_deep", limit=MAX_DEPTH)
+        del utf8
         try:
-            with path.open("r", encoding=encoding) as fh:
-                data = json.load(fh, parse_float=Decimal, object_pairs_hook=_no_duplicate_keys)
+            data = json.loads(body, parse_float=Decimal, object_pairs_hook=_no_duplicate_keys)
         except (json.JSONDecodeError, _DuplicateKey) as exc:
             raise _file_error(path, "registry.bad_json", reason=str(exc)) from exc
+        except RecursionError:
+            raise _file_error(path, "registry.too_deep", limit=MAX_DEPTH) from None
+        del body
         if not isinstance(data, list):
             raise _file_error(path, "registry.json_not_array")
         if not data:
             return
         keys = _union_keys(data)
         hmap = self._json_hmap(keys)
-        names = {f: n for _i, n, f in hmap.columns}
+        names = hmap.names
         total = len(data)
         for index, obj in enumerate(data, start=1):
             if self.progress is not None and index % 2000 == 0:
@@ -493,11 +628,19 @@ class RowReader:
             for line_no, line in enumerate(text, start=1):
                 if not line.strip():
                     continue
-                try:
-                    obj = json.loads(
-                        line, parse_float=Decimal, object_pairs_hook=_no_duplicate_keys
-                    )
-                except (json.JSONDecodeError, _DuplicateKey) as exc:
+                reason: tuple[str, dict[str, Any]] | None = None
+                if not json_nesting_ok(line, MAX_DEPTH):  # before the recursive parser
+                    reason = ("registry.too_deep", {"limit": MAX_DEPTH})
+                else:
+                    try:
+                        obj = json.loads(
+                            line, parse_float=Decimal, object_pairs_hook=_no_duplicate_keys
+                        )
+                    except (json.JSONDecodeError, _DuplicateKey) as exc:
+                        reason = ("registry.bad_json_line", {"reason": str(exc)})
+                    except RecursionError:
+                        reason = ("registry.too_deep", {"limit": MAX_DEPTH})
+                if reason is not None:
                     yield SourceRow(
                         line_no,
                         {},
@@ -506,9 +649,9 @@ class RowReader:
                                 path.name,
                                 line_no,
                                 "",
-                                line.strip()[:40],
-                                "registry.bad_json_line",
-                                {"reason": str(exc)},
+                                shown(line.strip()[:40]),
+                                reason[0],
+                                reason[1],
                             )
                         ],
                     )
@@ -517,7 +660,7 @@ class RowReader:
                     if not isinstance(obj, dict):
                         raise _file_error(path, "registry.not_object", row=line_no)
                     hmap = self._json_hmap(list(obj))
-                    names = {f: n for _i, n, f in hmap.columns}
+                    names = hmap.names
                 yield self._object_row(line_no, obj, hmap, names)
 
 

@@ -136,6 +136,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "damaged Excel file ({reason})",
     },
     "registry.bad_json": {"zh": "JSON 格式错误：{reason}", "en": "malformed JSON: {reason}"},
+    "registry.too_deep": {
+        "zh": "JSON 嵌套超过 {limit} 层，已拒绝（名录文件不会嵌套这么深）",
+        "en": "JSON nested more than {limit} levels deep; refused (no registry file is "
+        "nested that deeply)",
+    },
     "registry.bad_json_line": {
         "zh": "此行不是有效 JSON：{reason}",
         "en": "this line is not valid JSON: {reason}",
@@ -224,6 +229,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "修改 {key} 的值无效，未做任何更改",
         "en": "invalid value for {key}; nothing was changed",
     },
+    "registry.bad_reason": {
+        "zh": "停用原因含有不允许的字符，未做任何更改",
+        "en": "the reason holds a character that is not allowed; nothing was changed",
+    },
     "registry.reason_required": {
         "zh": "必须填写原因（--reason）",
         "en": "a reason is required (--reason)",
@@ -295,8 +304,18 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Conflicts of interest (回避, inspector × entity): import, query, export, edit.",
     },
     "registry.import.help": {
-        "zh": "从 .csv/.xlsx/.json/.jsonl 导入（按键更新或新增）；任何一行有误则不做任何更改。",
-        "en": "Import from .csv/.xlsx/.json/.jsonl (upsert by key); one bad row means nothing changes.",
+        "zh": "从 .csv/.xlsx/.json/.jsonl 导入（按键更新或新增）；任何一行有误则不做任何更改。"
+        "值中的换行存为一个空格（列表字段中换行分隔各项）；含控制字符、文字方向控制字符"
+        "（如 U+202E）或不可见字符（如 U+200B）的值会被拒绝，并指明行、列和字符。"
+        "CSV/XLSX 单元格开头为 ' 且其后是 = + - @ ' 或制表符时，去掉这个 '（本工具导出时为防公式注入"
+        "而加上的前缀），因此确实以 '= 等开头的值会少一个 '；需要保留时请用 JSON 导入。",
+        "en": "Import from .csv/.xlsx/.json/.jsonl (upsert by key); one bad row means nothing "
+        "changes. A line break inside a value is stored as one space (in list fields it "
+        "separates items); a value holding a control character, a bidirectional control "
+        "(e.g. U+202E) or an invisible character (e.g. U+200B) is refused, naming its row, "
+        "column and character. In CSV/XLSX a cell starting with ' followed by = + - @ ' or tab "
+        "loses that ' (the prefix exports add against formula injection), so a value that "
+        "really starts with '= and the like loses one '; import JSON to keep it.",
     },
     "registry.list.help": {
         "zh": "列出记录（默认仅有效记录）。",
@@ -305,8 +324,13 @@ MESSAGES: dict[str, dict[str, str]] = {
     "registry.count.help": {"zh": "统计记录数。", "en": "Count rows."},
     "registry.show.help": {"zh": "显示一条记录。", "en": "Show one row."},
     "registry.export.help": {
-        "zh": "导出到 .csv/.xlsx/.json（原子写入）。",
-        "en": "Export to .csv/.xlsx/.json (written atomically).",
+        "zh": "导出到 .csv/.xlsx/.json（原子写入）。CSV/XLSX 供人用表格软件打开：以 = + - @ ' "
+        "或制表符开头的单元格前加 '，不会被当作公式（XLSX 单元格一律为文本），导入时自动去掉。"
+        "JSON 供其他系统读取：值保持原样，不加前缀。",
+        "en": "Export to .csv/.xlsx/.json (written atomically). CSV/XLSX are for people to open "
+        "in a spreadsheet: a cell starting with = + - @ ' or tab gets a leading ' so that it is "
+        "never taken for a formula (XLSX cells are always text); import takes it off again. "
+        "JSON is for other systems: the values exactly as stored, no prefix.",
     },
     "registry.set.help": {
         "zh": "修改一条记录的字段：字段=值 …（记入审计日志）。",
@@ -318,8 +342,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "registry.arg.file": {"zh": "要导入的文件", "en": "file to import"},
     "registry.arg.out": {
-        "zh": "导出文件（.csv/.xlsx/.json）",
-        "en": "output file (.csv/.xlsx/.json)",
+        "zh": "导出文件（.csv/.xlsx 供人阅读，.json 供机器读取）",
+        "en": "output file (.csv/.xlsx for people, .json for machines)",
     },
     "registry.arg.key": {"zh": "记录的键（{form}）", "en": "the row's key ({form})"},
     "registry.arg.assign": {"zh": "字段=值", "en": "field=value"},

@@ -26,6 +26,15 @@ digest proves the table matches what the log recorded, as far as the log itself 
 here); it is not secret (registries are guessable, so it must not be published as a
 commitment to hide them); it does not say *which* row differs; and it costs one ordered scan
 per table (about a second per million rows), paid on every import and edit.
+
+Clean text: every imported value passes ``randcheck.io.readers``' text rule (line breaks become
+one space, except in list fields where they separate items; control, bidirectional and
+invisible characters are row errors), and so does every value given to ``set`` and the reason
+given to ``deactivate``.  Exports for people (CSV, XLSX) write every cell through
+``randcheck.bundle.table.inert`` (a leading ``'`` before ``= + - @``, tab, CR or ``'``, so that
+no spreadsheet takes a cell for a formula; OWASP "CSV injection"), XLSX cells always as
+strings; importing a CSV or XLSX takes that prefix off again, so an export imports back
+exactly.  The JSON export is for machines and holds the values as stored.
 """
 
 from __future__ import annotations
@@ -60,10 +69,12 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session
 
+from randcheck.bundle.table import inert
 from randcheck.core import uscc
 from randcheck.core.draw import accel
+from randcheck.core.text import one_line, problem, visible
 from randcheck.errors import InputError, NotFoundError, RowError, UsageError
-from randcheck.io.readers import MAX_FIELD_CHARS, Progress, RowReader
+from randcheck.io.readers import MAX_FIELD_CHARS, Progress, RowReader, shown
 from randcheck.store.models import Conflict, Entity, Inspector, Item
 from randcheck.workspace import Workspace
 
@@ -277,7 +288,8 @@ def spec_for(registry: str) -> RegistrySpec:
 
 # -- value parsing ------------------------------------------------------------------------
 
-_LIST_SPLIT = re.compile(r"[,;，；、|\n]")
+# a line break (any that randcheck.core.text.one_line knows) separates list items too
+_LIST_SPLIT = re.compile("[,;，；、|\r\n\x0b\x0c\x85\u2028\u2029]")
 _DATE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
 _DATE8 = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _TRUE = {"1", "true", "yes", "y", "t", "是", "有效", "专家", "√"}
@@ -949,11 +961,15 @@ def _run_import(
                     row = fast(src.values)
                 except (_Slow, ValueError):
                     row = None
-            if row is None:
+            if row is None and (src.values or not row_errors):  # {}: an unreadable line
                 if not names:
                     names = dict(reader.column_names)
                 checked = validate_record(spec, src.values, file, src.row, names)
-                row_errors = row_errors + checked.errors
+                if row_errors:  # one error per cell: what the reader found comes first
+                    told = {e.column for e in row_errors}
+                    row_errors = row_errors + [e for e in checked.errors if e.column not in told]
+                else:
+                    row_errors = checked.errors
                 room = max(0, MAX_REPORTED_ERRORS - len(result.warnings))
                 result.warnings.extend(checked.warnings[:room])
                 if checked.record is not None and not row_errors:
@@ -1020,7 +1036,12 @@ def import_file(
 
     spec = spec_for(registry)
     reader = RowReader(
-        Path(path), spec.aliases(), [list(g) for g in spec.required_columns], mapping, progress
+        Path(path),
+        spec.aliases(),
+        [list(g) for g in spec.required_columns],
+        mapping,
+        progress,
+        keep_breaks=[f.name for f in spec.fields if f.kind == "list"],
     )
     result = ImportResult(
         registry=spec.name,
@@ -1107,11 +1128,22 @@ def set_fields(
         spec.field(name)
         if name in spec.key:
             raise UsageError("registry.key_not_editable", field=name)
+    clean: dict[str, str] = {}
+    bad: list[RowError] = []
+    for name, value in assignments.items():
+        # the import rule: line breaks become a space (list fields: separate items)
+        value = value if spec.field(name).kind == "list" else one_line(value)
+        found = problem(value)
+        if found is not None:
+            bad.append(RowError("-", 0, name, shown(value, found[1]), found[0], {"char": found[1]}))
+        clean[name] = value
+    if bad:
+        raise InputError("registry.bad_edit", rows=bad, key=key)
     with AuditLog(workspace, engine).transaction(actor, now) as tx:
         conn = tx.session.connection()
         current = _fetch(conn, spec, keyt)
         values = {f.name: to_text(spec, f.name, current[f.name]) for f in spec.fields}
-        values.update(assignments)
+        values.update(clean)
         checked = validate_record(spec, values, "-", 0, {})
         if checked.record is None:
             raise InputError("registry.bad_edit", rows=checked.errors, key=key)
@@ -1162,6 +1194,15 @@ def deactivate(
     keyt = _key_tuple(spec, key)
     if not reason.strip():
         raise UsageError("registry.reason_required")
+    reason = one_line(reason)
+    found = problem(reason)
+    if found is not None:
+        raise InputError(
+            "registry.bad_reason",
+            rows=[
+                RowError("-", 0, "--reason", shown(reason, found[1]), found[0], {"char": found[1]})
+            ],
+        )
     with AuditLog(workspace, engine).transaction(actor, now) as tx:
         conn = tx.session.connection()
         current = _fetch(conn, spec, keyt)
@@ -1320,6 +1361,12 @@ def get_row(session: Session | Connection, registry: str, key: str) -> dict[str,
     return typed_row(spec, _fetch(_bind(session), spec, _key_tuple(spec, key)))
 
 
+def _for_people(text: str) -> str:
+    """A cell of an export for people: visible (``isprintable`` first: the common case is one
+    C call), then inert."""
+    return inert(text if text.isprintable() else visible(text))
+
+
 def export_file(
     engine: Engine,
     registry: str,
@@ -1329,14 +1376,20 @@ def export_file(
     include_inactive: bool = True,
     filters: Mapping[str, str | None] | None = None,
 ) -> int:
-    """Write the registry to ``path`` (.csv/.xlsx/.json by extension), atomically; returns rows."""
+    """Write the registry to ``path`` (.csv/.xlsx/.json by extension), atomically; returns rows.
+
+    CSV and XLSX are for people: every cell is made inert (``randcheck.bundle.table.inert``),
+    which a CSV/XLSX import undoes, and text stored before the clean-text rule is shown with
+    its control, bidirectional and invisible characters made visible (``<U+0000>``: XLSX
+    cannot even hold most of them).  JSON is for machines: the values as stored.
+    """
     from randcheck.io.writers import write_table
 
     spec = spec_for(registry)
     columns = [f.name for f in spec.fields if not (public and f.name in SENSITIVE)]
     with engine.connect() as conn:
         rows = (
-            {c: to_text(spec, c, r[c]) for c in columns}
+            {c: _for_people(to_text(spec, c, r[c])) for c in columns}
             for r in iter_rows(conn, registry, filters, include_inactive=include_inactive)
         )
         json_rows = (

@@ -409,3 +409,106 @@ def test_far_future_drand_round_and_bad_planned_time_are_field_errors() -> None:
             parse_task(dict(ok, planned_draw_at=bad), "t.toml")
         assert exc.value.params["field"] == "planned_draw_at"
     assert parse_task(dict(ok, planned_draw_at="2026-12-01T09:00:00+08:00"), "t.toml")
+
+
+# --- clean text and bounded nesting (issue #8) -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "field", "code"),
+    [
+        (("title",), "抽查\u202e公告", "title", "text.bidi"),
+        (("witnesses",), ["王五", "赵\u200b六"], "witnesses[1]", "text.invisible"),
+        (("departments",), ["食品\x00科"], "departments[0]", "text.control"),
+        (("entropy", "dice", 0, "witness"), "张\x90三", "entropy.dice[0].witness", "text.control"),
+        (("items",), ["K\x7f01"], "items[0]", "text.control"),
+    ],
+)
+def test_text_a_page_shows_is_checked_at_the_door(
+    path: tuple[str | int, ...], value: Any, field: str, code: str
+) -> None:
+    err = refuse(with_(BASE, value, *path), "taskdef.bad_text", field)
+    assert err.params["reason_key"] == code
+    assert err.params["reason_params"]["char"].startswith("U+")
+    assert "<U+" in err.params["value"]  # shown visibly, never the raw character
+    assert "U+" in render(err.code, "en", **err.params)
+
+
+def test_lottery_name_and_period_are_checked() -> None:
+    lottery = {"name": "福彩\u2066", "period": "2023001", "count": 3, "min": 0, "max": 9}
+    refuse(
+        with_(BASE, {"lottery": [lottery]}, "entropy"),
+        "taskdef.bad_text",
+        "entropy.lottery[0].name",
+    )
+    lottery = dict(lottery, name="福彩3D", period="2023\u200d001")
+    refuse(
+        with_(BASE, {"lottery": [lottery]}, "entropy"),
+        "taskdef.bad_text",
+        "entropy.lottery[0].period",
+    )
+
+
+def test_line_breaks_in_text_become_one_space() -> None:
+    (d,) = definitions(with_(BASE, "第一行\r\n第二行", "title"), FILE)
+    assert d.title == "第一行 第二行"
+    (d,) = definitions(with_(BASE, ["王\n五"], "witnesses"), FILE)
+    assert d.witnesses == ("王 五",)
+
+
+def test_a_stored_definition_is_not_checked_again() -> None:
+    # text stored before the rule existed must still load (it is shown with visible())
+    (d,) = definitions(BASE, FILE)
+    stored = dict(d.to_json(), title="旧\u202e标题")
+    assert from_stored(stored).title == "旧\u202e标题"
+
+
+@pytest.fixture
+def high_recursion_limit() -> Any:
+    """As py_ecc does on import: the C JSON parser would then overflow the C stack."""
+    import sys
+
+    old = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(old, 1_000_000))
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(old)
+
+
+@pytest.mark.usefixtures("high_recursion_limit")
+@pytest.mark.parametrize(
+    ("data", "name"),
+    [
+        (b'{"title": ' + b"[" * 100_000 + b"]" * 100_000 + b"}", "deep.json"),
+        (b"\xef\xbb\xbf" + b"[" * 100_000 + b"]" * 100_000, "deep.json"),
+        (b"title = " + b"[" * 100_000 + b"]" * 100_000, "deep.toml"),
+        (b"t = " + b"{a = " * 100_000 + b"1" + b"}" * 100_000, "deep.toml"),
+        (b"[" + b".".join([b"a"] * 100) + b"]\nx = 1\n", "dotted.toml"),
+        (b'{"a": ' + b"[" * 65 + b"]" * 65 + b"}", "just_over.json"),
+    ],
+)
+def test_deep_files_are_refused_naming_the_file(data: bytes, name: str) -> None:
+    from randcheck.core.taskdef import MAX_DEPTH
+
+    with pytest.raises(InputError) as exc:
+        load_text(data, name)
+    assert exc.value.code == "taskdef.too_deep"
+    assert exc.value.params == {"file": name, "limit": MAX_DEPTH}
+    for lang in ("zh", "en"):
+        assert name in render(exc.value.code, lang, **exc.value.params)
+
+
+def test_nesting_at_the_limit_is_read() -> None:
+    from randcheck.core.taskdef import MAX_DEPTH
+
+    doc = load_text(b'{"a": ' + b"[" * (MAX_DEPTH - 1) + b"]" * (MAX_DEPTH - 1) + b"}", "ok.json")
+    assert list(doc) == ["a"]
+
+
+def test_unreadable_reason_is_in_the_users_language() -> None:
+    with pytest.raises(InputError) as exc:
+        load_text(b'{"a": 1, "a": 2}', "dup.json")
+    zh = render(exc.value.code, "zh", **copy.deepcopy(exc.value.params))
+    en = render(exc.value.code, "en", **copy.deepcopy(exc.value.params))
+    assert "dup.json" in zh and "重复" in zh and "duplicate JSON key" in en
