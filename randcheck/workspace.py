@@ -11,11 +11,20 @@ from typing import Any
 import tomli_w
 
 from randcheck.errors import CannotRunError, NotFoundError, UsageError
-from randcheck.io.atomic import atomic_write
+from randcheck.io.atomic import atomic_write, make_private_dir
 
 CONFIG_NAME = "randcheck.toml"
 FOLDERS = ("db", "audit_logs", "keys", "publish")
 _REGION = re.compile(r"^[0-9]{6}$")
+
+# Modes of what randcheck creates, whatever the umask (an existing folder is never loosened).
+ROOT_MODE = 0o750  # the workspace folder itself, when ``init`` creates it
+KEYS_MODE = 0o700  # private keys (also tightened when the folder already exists)
+DB_MODE = 0o750  # db/ (and the parent of any SQLite file randcheck creates)
+AUDIT_MODE = 0o750  # audit_logs/
+PUBLISH_MODE = 0o755  # publish/: meant to be published
+FILE_MODE = 0o640  # the SQLite database (and the audit log file) when randcheck creates them
+FOLDER_MODES = {"db": DB_MODE, "audit_logs": AUDIT_MODE, "keys": KEYS_MODE, "publish": PUBLISH_MODE}
 
 
 @dataclass(frozen=True)
@@ -86,9 +95,10 @@ def init_workspace(root: Path, bureau: str, region_code: str) -> tuple[Workspace
     if not _REGION.match(region_code):
         raise UsageError("init.bad_region", value=region_code)
     ws = Workspace(root.resolve())
+    make_private_dir(ws.root, ROOT_MODE)
     for name in FOLDERS:
-        (ws.root / name).mkdir(parents=True, exist_ok=True)
-    (ws.keys_dir).chmod(0o700)
+        make_private_dir(ws.root / name, FOLDER_MODES[name])
+    ws.keys_dir.chmod(KEYS_MODE)
     if ws.config_path.exists():
         return ws, False
     config = {

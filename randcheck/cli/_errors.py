@@ -1,12 +1,18 @@
-"""The one place that turns errors into catalog text and exit codes."""
+"""The one place that turns errors into catalog text and exit codes.
+
+``--verbose`` adds the technical detail (the Python traceback, on stderr) before the usual
+message; it never changes the exit code, so scripts can rely on 0/1/2/3 either way.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import traceback
+from typing import Any, NoReturn
 
 import typer
 from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 from sqlalchemy.exc import SQLAlchemyError
 from typer.core import TyperGroup
 
@@ -25,58 +31,69 @@ def report(exc: RandcheckError, lang: str) -> None:
             table.add_column(render(f"rowerr.{col}", lang))
         for row in exc.rows[:200]:
             value = row.value if len(row.value) <= 60 else row.value[:57] + "..."
-            table.add_row(
-                row.file, str(row.row), row.column, value, render(row.code, lang, **row.params)
-            )
+            reason = render(row.code, lang, **row.params)
+            cells = (row.file, str(row.row), row.column, value, reason)
+            table.add_row(*(Text(c) for c in cells))  # file text is never rich markup
         err.print(table)
         if len(exc.rows) > 200:
             err.print(render("rowerr.more", lang, count=len(exc.rows) - 200))
 
 
+def _print_error(lang: str, key: str, **params: Any) -> None:
+    err.print(
+        f"[bold red]{render('error.prefix', lang)}[/]: " + escape(render(key, lang, **params)),
+        markup=True,
+    )
+
+
+def print_traceback(exc: BaseException) -> None:
+    """The full Python traceback of ``exc`` on stderr (``--verbose``)."""
+    err.file.write("".join(traceback.format_exception(exc)))
+    err.file.flush()
+
+
 class RandcheckGroup(TyperGroup):
-    """Root group: maps RandcheckError to text and exit code, Ctrl-C to a clean abort."""
+    """Root group: maps errors to catalog text and exit code, Ctrl-C to a clean abort.
+
+    RandcheckError exits with its own ``exit_code``; SQLAlchemyError and OSError with 3.
+    With ``--verbose`` the traceback is printed first; the exit code is the same.
+    """
 
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
         except RandcheckError as exc:
-            app = ctx.obj
-            lang = getattr(app, "lang", "zh")
-            if getattr(app, "verbose", False):
-                raise
-            report(exc, lang)
-            raise typer.Exit(exc.exit_code) from None
+            self._detail(ctx, exc)
+            report(exc, self._lang(ctx))
+            self._exit(exc.exit_code)
         except SQLAlchemyError as exc:  # e.g. a read-only or locked database mid-command
-            app = ctx.obj
-            if getattr(app, "verbose", False):
-                raise
-            lang = getattr(app, "lang", "zh")
+            self._detail(ctx, exc)
             reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
-            err.print(
-                f"[bold red]{render('error.prefix', lang)}[/]: "
-                + escape(render("db.failed", lang, reason=reason)),
-                markup=True,
-            )
-            raise typer.Exit(EXIT_CANNOT_RUN) from None
+            _print_error(self._lang(ctx), "db.failed", reason=reason)
+            self._exit(EXIT_CANNOT_RUN)
         except OSError as exc:
-            app = ctx.obj
-            if getattr(app, "verbose", False):
-                raise
-            lang = getattr(app, "lang", "zh")
-            err.print(
-                f"[bold red]{render('error.prefix', lang)}[/]: "
-                + escape(
-                    render(
-                        "io.failed",
-                        lang,
-                        path=getattr(exc, "filename", None) or "?",
-                        reason=exc.strerror or str(exc),
-                    )
-                ),
-                markup=True,
+            self._detail(ctx, exc)
+            _print_error(
+                self._lang(ctx),
+                "io.failed",
+                path=getattr(exc, "filename", None) or "?",
+                reason=exc.strerror or str(exc),
             )
-            raise typer.Exit(EXIT_CANNOT_RUN) from None
+            self._exit(EXIT_CANNOT_RUN)
         finally:
             close = getattr(ctx.obj, "close", None)
             if callable(close):
                 close()
+
+    @staticmethod
+    def _lang(ctx: Any) -> str:
+        return str(getattr(ctx.obj, "lang", "zh"))
+
+    @staticmethod
+    def _detail(ctx: Any, exc: BaseException) -> None:
+        if getattr(ctx.obj, "verbose", False):
+            print_traceback(exc)
+
+    @staticmethod
+    def _exit(code: int) -> NoReturn:
+        raise typer.Exit(code) from None

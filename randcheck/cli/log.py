@@ -1,4 +1,4 @@
-"""``randcheck log``: show, verify, checkpoint, prove, verify-proof.
+"""``randcheck log``: show, verify, repair, checkpoint, prove, verify-proof.
 
 Exit codes: 0 ok / intact; 1 verification failed (the first bad entry is named); 2 usage;
 3 could not run (no workspace, no key, wrong passphrase).
@@ -20,10 +20,13 @@ from randcheck.cli._console import H, err, out, print_json
 from randcheck.cli._context import AppContext, get
 from randcheck.cli.keys import get_passphrase
 from randcheck.core import logverify, note
-from randcheck.errors import CannotRunError, NotFoundError
+from randcheck.core.checks import Check
+from randcheck.errors import CannotRunError, ChainError, NotFoundError
 from randcheck.io.atomic import atomic_write
 from randcheck.services import audit as svc
 from randcheck.services import keys as keys_svc
+from randcheck.services import logrepair
+from randcheck.workspace import Workspace
 
 log_app = typer.Typer(help=H("log.help"), no_args_is_help=True, rich_markup_mode=None)
 
@@ -86,39 +89,43 @@ def _state_provider() -> Callable[[Session], dict[str, str]] | None:
     return provider
 
 
-def _where(app: AppContext, p: logverify.Problem) -> str:
-    if p.seq is not None and p.line is not None:
-        return app.t("log.where", seq=p.seq, line=p.line)
-    if p.seq is not None:
-        return app.t("log.where_seq", seq=p.seq)
+def _where(app: AppContext, p: Check) -> str:
+    seq, line = p.params.get("seq"), p.params.get("line")
+    if seq is not None and line is not None:
+        return app.t("log.where", seq=seq, line=line)
+    if seq is not None:
+        return app.t("log.where_seq", seq=seq)
     return app.t("log.where_none")
 
 
-def _reason(app: AppContext, p: logverify.Problem) -> str:
-    return app.t(p.code, seq=p.seq, line=p.line, **p.params)
+def _reason(app: AppContext, p: Check) -> str:
+    return app.t(p.code, **p.params)
 
 
-@log_app.command("verify", help=H("log.verify.help"))
-def verify_cmd(
-    ctx: typer.Context,
-    as_json: Annotated[bool, typer.Option("--json", help=H("opt.json"))] = False,
-) -> None:
-    app = get(ctx)
-    ws = app.workspace.require()
-    audit = svc.AuditLog(ws, app.engine())
+def _verify(ws: Workspace, audit: svc.AuditLog) -> svc.LogReport:
+    """Exactly the checks of ``randcheck log verify``."""
     keys = keys_svc.own_public_keys(ws, include_revoked=True)
-    report = svc.verify_log(ws, audit, keys, _state_provider())
+    return svc.verify_log(ws, audit, keys, _state_provider())
+
+
+def _show_report(
+    app: AppContext,
+    report: svc.LogReport,
+    as_json: bool,
+    extra: dict[str, Any] | None = None,
+) -> None:
+    """Print ``report`` as ``log verify`` does (``extra`` adds keys to the JSON document)."""
+    problems = report.failures
     if as_json:
-        print_json(
-            {
-                "ok": report.ok,
-                "size": report.size,
-                "db_size": report.db_size,
-                "root": report.root.hex(),
-                "checkpoints": [{"file": f, "size": n} for f, n in report.checkpoints],
-                "problems": [{**p.to_json(), "message": _reason(app, p)} for p in report.problems],
-            }
-        )
+        doc = report.to_json()
+        for row, c in zip(doc["checks"], report.checks, strict=True):
+            row["message"] = _reason(app, c)
+        doc["problems"] = [
+            {**row, "seq": row["params"].get("seq"), "line": row["params"].get("line")}
+            for row in doc["checks"]
+            if not row["ok"]
+        ]
+        print_json({**doc, **(extra or {})})
     elif report.ok:
         err.print(
             app.t(
@@ -129,13 +136,13 @@ def verify_cmd(
             )
         )
     else:
-        first = report.problems[0]
+        first = problems[0]
         err.print(
             "[bold red]"
             + escape(
                 app.t(
                     "log.broken",
-                    count=len(report.problems),
+                    count=len(problems),
                     where=_where(app, first),
                     reason=_reason(app, first),
                 )
@@ -145,11 +152,70 @@ def verify_cmd(
         )
         table = Table()
         table.add_column(app.t("log.col.where"), no_wrap=True)
+        table.add_column(app.t("log.col.check"), no_wrap=True)
         table.add_column(app.t("log.col.problem"))
-        for p in report.problems[:50]:
-            table.add_row(_where(app, p), escape(_reason(app, p)))
+        for p in problems[:50]:
+            table.add_row(_where(app, p), p.name, escape(_reason(app, p)))
         err.print(table)
+
+
+@log_app.command("verify", help=H("log.verify.help"))
+def verify_cmd(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help=H("opt.json"))] = False,
+) -> None:
+    app = get(ctx)
+    ws = app.workspace.require()
+    report = _verify(ws, svc.AuditLog(ws, app.engine()))
+    _show_report(app, report, as_json)
     if not report.ok:
+        raise typer.Exit(1)
+
+
+@log_app.command("repair", help=H("log.repair.help"))
+def repair_cmd(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help=H("opt.json"))] = False,
+) -> None:
+    """Append the entries an interrupted write left out, then run ``log verify``'s checks.
+
+    Exit 0 when the log then verifies, 1 when it does not (or the file diverged from the
+    database: then nothing is changed), 3 when it cannot run.
+    """
+    app = get(ctx)
+    ws = app.workspace.require()
+    audit = svc.AuditLog(ws, app.engine())
+    refused: ChainError | None = None
+    done: logrepair.RepairResult | None = None
+    try:
+        done = logrepair.repair_log(audit)
+    except ChainError as exc:
+        refused = exc
+        prefix = app.t("error.prefix")
+        err.print(
+            f"[bold red]{escape(prefix)}[/]: " + escape(app.t(exc.code, **exc.params)),
+            markup=True,
+        )
+        err.print(app.t("log.repair_unchanged"))
+    else:
+        if done.torn_bytes:
+            err.print(app.t("log.repair_cut", bytes=done.torn_bytes, seq=done.start))
+        if done.appended:
+            err.print(
+                app.t("log.repaired", count=done.appended, start=done.start, path=str(audit.path))
+            )
+        else:
+            err.print(app.t("log.repair_nothing", path=str(audit.path)))
+    report = _verify(ws, audit)
+    repair_doc: dict[str, Any] = {
+        "appended": 0 if done is None else done.appended,
+        "torn_bytes": 0 if done is None else done.torn_bytes,
+        "refused": None
+        if refused is None
+        else {"code": refused.code, "message": app.t(refused.code, **refused.params)},
+    }
+    _show_report(app, report, as_json, {"repair": repair_doc})
+    if refused is not None or not report.ok:
         raise typer.Exit(1)
 
 

@@ -27,6 +27,54 @@ def fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
+#: folders and files randcheck creates for itself (the workspace sets its own, see workspace.py)
+PRIVATE_DIR_MODE = 0o750
+PRIVATE_FILE_MODE = 0o640
+
+
+def make_private_dir(path: Path, mode: int) -> bool:
+    """Create folder ``path`` (and any missing parents) with exactly ``mode``; idempotent.
+
+    ``os.mkdir``'s mode is masked by the umask, so each folder created here is chmod-ed to
+    ``mode`` afterwards (it is never looser than ``mode`` in between).  A folder that already
+    exists is left exactly as it is.  Returns whether ``path`` was created now.  Raises
+    ``OSError`` like ``Path.mkdir`` (e.g. ``FileExistsError`` when ``path`` is a file).
+    """
+    path = Path(path)
+    if path.is_dir():
+        return False
+    parent = path.parent
+    if parent != path and not parent.exists():
+        make_private_dir(parent, mode)
+    try:
+        os.mkdir(path, mode)
+    except FileExistsError:
+        if path.is_dir():  # created by someone else in the meantime: theirs to set
+            return False
+        raise
+    os.chmod(path, mode)
+    return True
+
+
+def make_private_file(path: Path, mode: int = PRIVATE_FILE_MODE) -> bool:
+    """Create ``path`` empty with exactly ``mode`` if it does not exist yet; idempotent.
+
+    An existing file is left as it is.  Returns whether it was created now.
+    """
+    if os.path.lexists(path):  # also spares a read-only folder the attempt
+        return False
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+    except FileExistsError:
+        return False
+    try:
+        os.fchmod(fd, mode)  # the umask masked os.open's mode
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    return True
+
+
 @contextlib.contextmanager
 def atomic_open(path: Path, mode: int = 0o644) -> Iterator[IO[bytes]]:
     """Yield a binary file; on clean exit it replaces ``path`` atomically with ``mode``.
@@ -37,7 +85,7 @@ def atomic_open(path: Path, mode: int = 0o644) -> Iterator[IO[bytes]]:
     if path.is_dir():
         raise CannotRunError("io.cannot_write", path=str(path), reason=os.strerror(errno.EISDIR))
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        make_private_dir(path.parent, PRIVATE_DIR_MODE)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as exc:
         raise CannotRunError(

@@ -10,8 +10,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "another process wrote audit entry {seq} at the same time; this change was rolled back, please retry",
     },
     "audit.cannot_append": {
-        "zh": "无法追加审计日志文件 {path}：{reason}（数据库已提交，下次运行时会自动补写）",
-        "en": "cannot append to the audit log file {path}: {reason} (the database has committed; the next run appends the missing lines)",
+        "zh": "无法追加审计日志文件 {path}：{reason}（数据库已提交；排除原因后运行 randcheck log repair 补写，之后的任何写操作也会自动补写）",
+        "en": "cannot append to the audit log file {path}: {reason} (the database has committed; once the cause is fixed, `randcheck log repair` appends the missing lines, as does any later write)",
     },
     "audit.file_ahead": {
         "zh": "审计日志文件有 {file_lines} 行，但数据库只有 {db_entries} 条：文件与数据库不一致，已拒绝写入。请运行 randcheck log verify",
@@ -30,13 +30,17 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "audit entry {seq} is not a JSON object",
     },
     "log.help": {
-        "zh": "审计日志：查看、校验、签名检查点、包含性证明。",
-        "en": "Audit log: show, verify, signed checkpoints, inclusion proofs.",
+        "zh": "审计日志：查看、校验、补写中断的写入、签名检查点、包含性证明。",
+        "en": "Audit log: show, verify, repair an interrupted write, signed checkpoints, inclusion proofs.",
     },
     "log.show.help": {"zh": "列出审计日志条目。", "en": "List audit log entries."},
     "log.verify.help": {
         "zh": "校验审计日志：逐条重算哈希，比对数据库、检查点签名与数据库当前状态；发现问题时退出码为 1。",
         "en": "Verify the audit log: recompute every leaf, compare with the database, the signed checkpoints and the database's current state; exit 1 on any problem.",
+    },
+    "log.repair.help": {
+        "zh": "补写中断的日志写入：把数据库中有、日志文件末尾缺少的条目追加到 audit_logs/log.jsonl（并截去属于该条目的不完整末行），然后做与 log verify 相同的校验。不做其他任何改动；与数据库不一致的文件不会被“修复”。退出码：0 校验通过，1 仍未通过或文件与数据库不一致，3 无法运行。",
+        "en": 'Finish an interrupted log write: append to audit_logs/log.jsonl the database entries missing at its end (cutting an incomplete last line that is the start of the entry), then run the checks of `log verify`. Changes nothing else; a file that differs from the database is never "repaired". Exit 0 when the log verifies, 1 when it still does not or the file diverged, 3 when it cannot run.',
     },
     "log.checkpoint.help": {
         "zh": "用本机关密钥签署当前树头（C2SP 检查点格式），写入 audit_logs/checkpoint.txt；不向日志追加条目。",
@@ -74,6 +78,23 @@ MESSAGES: dict[str, dict[str, str]] = {
     "log.col.summary": {"zh": "摘要", "en": "Summary"},
     "log.col.where": {"zh": "位置", "en": "Where"},
     "log.col.problem": {"zh": "问题", "en": "Problem"},
+    "log.col.check": {"zh": "检查项", "en": "Check"},
+    "log.c.entries_ok": {
+        "zh": "日志文件 {count} 行均为规范条目，序号连续",
+        "en": "all {count} lines of the log file are canonical entries in sequence",
+    },
+    "log.c.mirror_ok": {
+        "zh": "日志文件与数据库的 {count} 条记录一致",
+        "en": "the log file matches the database's {count} entries",
+    },
+    "log.c.checkpoints_ok": {
+        "zh": "{count} 个已签名检查点均与日志树一致",
+        "en": "{count} signed checkpoint(s) agree with the log tree",
+    },
+    "log.c.state_ok": {
+        "zh": "{count} 个名录库表与日志最后记录的摘要一致",
+        "en": "{count} registry table(s) match the digest last recorded in the log",
+    },
     "log.none_from": {
         "zh": "审计日志共 {size} 条，从序号 {start} 起没有记录",
         "en": "The audit log has {size} entries; none from seq {start} on",
@@ -90,6 +111,26 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "审计日志校验失败：{count} 个问题。第一个：{where}：{reason}",
         "en": "Audit log verification FAILED: {count} problem(s). First: {where}: {reason}",
     },
+    "log.repaired": {
+        "zh": "已从数据库补写 {count} 行（条目 {start} 起）到 {path}",
+        "en": "Appended {count} line(s) from the database (entries {start} on) to {path}",
+    },
+    "log.repair_nothing": {
+        "zh": "日志文件 {path} 已包含数据库中的全部条目：无需补写，追加 0 行",
+        "en": "The log file {path} already holds every database entry: 0 lines appended",
+    },
+    "log.repair_cut": {
+        "zh": "已截去不完整的末行（{bytes} 字节，是条目 {seq} 的开头），随后补写完整条目",
+        "en": "Cut an incomplete last line ({bytes} bytes, the start of entry {seq}) before appending",
+    },
+    "log.repair_refused": {
+        "zh": "日志文件在{where}与数据库不一致：{reason}",
+        "en": "the log file differs from the database at {where}: {reason}",
+    },
+    "log.repair_unchanged": {
+        "zh": "未做任何改动：randcheck log repair 只追加数据库中有、文件末尾缺少的条目。与数据库不一致的日志文件是证据：请保留副本并查明改动来源（以下是 log verify 的校验结果）",
+        "en": "Nothing was changed: `randcheck log repair` only appends entries the database has and the end of the file lacks. A log file that differs from the database is evidence: keep a copy and find out who changed it (the findings of `log verify` follow)",
+    },
     "log.checkpoint_written": {
         "zh": "已签署检查点：{size} 条，根哈希 {root}，写入 {path}",
         "en": "Signed checkpoint: {size} entries, root {root}, written to {path}",
@@ -99,8 +140,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "the log file and the database disagree (entry {seq}, line {line}); refusing to sign. Run `randcheck log verify`",
     },
     "log.checkpoint_exists": {
-        "zh": "同样大小的检查点 {path} 已存在且内容不同，未覆盖",
-        "en": "a different checkpoint of the same size already exists at {path}; not overwritten",
+        "zh": "同样大小的检查点 {path} 已存在且内容不同，未覆盖（它由另一把密钥签署，或签署后日志被改动：randcheck log verify 可以区分）",
+        "en": "a different checkpoint of the same size already exists at {path}; not overwritten (it was signed with another key, or the log changed since it was signed: `randcheck log verify` tells which)",
     },
     "log.no_checkpoint": {
         "zh": "还没有检查点：先运行 randcheck log checkpoint",
@@ -114,7 +155,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "最新检查点（{size} 条）与日志文件不符：请运行 randcheck log verify",
         "en": "the latest checkpoint ({size} entries) does not match the log file: run `randcheck log verify`",
     },
-    "log.no_entry": {"zh": "日志中没有条目 {index}", "en": "the log has no entry {index}"},
+    "log.no_entry": {
+        "zh": "日志中没有条目 {index}（用 randcheck log show 查看现有条目）",
+        "en": "the log has no entry {index} (see `randcheck log show`)",
+    },
     "log.proof_ok": {
         "zh": "证明有效：条目 {index}（{kind}）包含在 {origin} 的 {size} 条日志中，根哈希 {root}",
         "en": "Proof valid: entry {index} ({kind}) is included in the {size}-entry log {origin}, root {root}",
@@ -134,8 +178,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "expected entry {seq} here but found entry {found}: an entry was removed, inserted or reordered",
     },
     "log.v.torn_line": {
-        "zh": "最后一行不完整（没有换行符）",
-        "en": "the last line is incomplete (no final newline)",
+        "zh": "最后一行不完整（没有换行符）：如果它是数据库中该条目的开头（写入被中断），randcheck log repair 会补全",
+        "en": "the last line is incomplete (no final newline): if it is the start of the database's entry (an interrupted write), `randcheck log repair` completes it",
     },
     "log.v.db_gap": {
         "zh": "数据库中的条目序号不连续：应为 {seq}，实为 {found}",
@@ -154,8 +198,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "the line differs from the database's copy of the entry: it was altered",
     },
     "log.v.missing_from_file": {
-        "zh": "数据库中有 {count} 条不在日志文件中（从这里开始）：文件被截断或删行，或上次写入被中断（任何写操作都会从数据库补写）",
-        "en": "{count} database entr(y/ies) are missing from the log file from here on: truncated or removed lines, or an interrupted write (the next write restores them from the database)",
+        "zh": "数据库中有 {count} 条不在日志文件中（从这里开始）：文件被截断或删行，或上次写入被中断（运行 randcheck log repair 从数据库补写；任何写操作也会补写）",
+        "en": "{count} database entr(y/ies) are missing from the log file from here on: truncated or removed lines, or an interrupted write (`randcheck log repair` restores them from the database, as does the next write)",
     },
     "log.v.checkpoint_signature": {
         "zh": "检查点 {file} 的签名无效或不是本机关密钥签署（{reason_code}）",

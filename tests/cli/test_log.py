@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -226,7 +227,118 @@ def test_interrupted_write_is_repaired_by_next_write(logged: Any) -> None:
 
 
 def test_show_from_past_the_end_is_not_called_empty(ready_cli: Any) -> None:
-    env = {"RANDCHECK_KEY_PASSPHRASE": "pw-123456"}
+    env = {"RANDCHECK_KEY_PASSPHRASE": "pw-123456-abcdef"}
     assert ready_cli("keys", "init", env=env).exit_code == 0  # one entry
     r = ready_cli("log", "show", "--from", "9999")
     assert r.exit_code == 0 and "has 1 entries" in r.stderr and "empty" not in r.stderr
+
+
+# -- log repair --------------------------------------------------------------------------
+
+
+def _crash_after_commit(cli: Any) -> bytes:
+    """Simulate a kill between the database commit and the log-file append of entry 4.
+
+    The entry is committed to the database through ``AuditLog`` (``logged`` wrote it), then
+    its line is cut off the file: exactly the state such a kill leaves.  Returns the full file.
+    """
+    full = _log_path(cli).read_bytes()
+    _log_path(cli).write_bytes(b"".join(_lines(cli)[:4]))
+    return full
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_repair_finishes_an_interrupted_write(logged: Any, lang: str) -> None:
+    full = _crash_after_commit(logged)
+    code, report, r = _verify(logged)
+    assert code == 1 and report["problems"][0]["code"] == "log.v.missing_from_file"
+    assert "log repair" in logged("log", "verify").stderr  # the finding names the next step
+    r = logged("log", "repair", lang=lang)
+    assert r.exit_code == 0, r.output
+    if lang == "en":
+        assert "Appended 1 line(s) from the database (entries 4 on)" in r.stderr
+        assert "Audit log intact: 5 entries" in r.stderr
+    else:
+        assert "已从数据库补写 1 行（条目 4 起）" in r.stderr and "审计日志完整：5 条" in r.stderr
+    assert _log_path(logged).read_bytes() == full
+    assert _verify(logged)[0] == 0
+
+
+def test_repair_cuts_a_torn_line_that_starts_the_missing_entry(logged: Any) -> None:
+    full = _log_path(logged).read_bytes()
+    lines = _lines(logged)
+    _log_path(logged).write_bytes(b"".join(lines[:3]) + lines[3][:20])  # died mid-append
+    assert {p["code"] for p in _verify(logged)[1]["problems"]} == {
+        "log.v.torn_line",
+        "log.v.missing_from_file",
+    }
+    r = logged("log", "repair")
+    assert r.exit_code == 0, r.output
+    assert "Cut an incomplete last line (20 bytes, the start of entry 3)" in r.stderr
+    assert "Appended 2 line(s)" in r.stderr
+    assert _log_path(logged).read_bytes() == full
+
+
+def test_repair_of_an_intact_log_appends_nothing(logged: Any) -> None:
+    before = _log_path(logged).read_bytes()
+    r = logged("log", "repair")
+    assert r.exit_code == 0, r.output
+    assert "0 lines appended" in r.stderr and "Audit log intact" in r.stderr
+    assert _log_path(logged).read_bytes() == before
+
+
+def test_repair_json(logged: Any) -> None:
+    _crash_after_commit(logged)
+    r = logged("log", "repair", "--json")
+    assert r.exit_code == 0, r.output
+    doc = json.loads(r.stdout)
+    assert doc["ok"] and doc["size"] == 5 and doc["problems"] == []
+    assert doc["repair"] == {"appended": 1, "torn_bytes": 0, "refused": None}
+    assert "Appended 1 line(s)" in r.stderr
+
+
+DIVERGED: dict[str, Callable[[list[bytes]], list[bytes]]] = {
+    "edited_line": _flip_byte,
+    "edited_line_and_missing_tail": lambda ls: _flip_byte(ls)[:4],
+    "edited_last_line_and_missing_tail": lambda ls: _flip_byte(ls)[:3],
+    "deleted_middle_line": lambda ls: ls[:2] + ls[3:],
+    "forged_line": _forge,
+    "torn_line_not_the_entry": lambda ls: [*ls[:3], b'{"seq":3,"kind":"forged'],
+    "torn_line_after_the_last_entry": lambda ls: [*ls, b'{"seq":5'],
+}
+
+
+@pytest.mark.parametrize("case", sorted(DIVERGED))
+def test_repair_refuses_a_diverged_file_and_changes_nothing(logged: Any, case: str) -> None:
+    diverged = b"".join(DIVERGED[case](_lines(logged)))
+    _log_path(logged).write_bytes(diverged)
+    code, before, _ = _verify(logged)
+    assert code == 1
+    r = logged("log", "repair")
+    assert r.exit_code == 1, r.output
+    assert "Nothing was changed" in r.stderr
+    assert "Audit log verification FAILED" in r.stderr  # the findings of `log verify` follow
+    assert _log_path(logged).read_bytes() == diverged
+    r = logged("log", "repair", "--json")
+    assert r.exit_code == 1
+    doc = json.loads(r.stdout)
+    assert doc["repair"]["appended"] == 0 and doc["repair"]["refused"]["code"]
+    assert doc["problems"] == before["problems"]
+    assert _log_path(logged).read_bytes() == diverged
+
+
+def test_repair_names_where_the_file_diverged(logged: Any) -> None:
+    _log_path(logged).write_bytes(b"".join(_flip_byte(_lines(logged))[:4]))
+    r = logged("log", "repair")
+    assert r.exit_code == 1
+    assert (
+        "the log file differs from the database at entry 2 (line 3): "
+        "the line differs from the database's copy" in r.stderr
+    )
+    r = logged("log", "repair", lang="zh")
+    assert "日志文件在条目 2（第 3 行）与数据库不一致" in r.stderr and "未做任何改动" in r.stderr
+
+
+def test_repair_cannot_run_without_a_workspace(cli: Any) -> None:
+    r = cli("log", "repair")
+    assert r.exit_code == 3
