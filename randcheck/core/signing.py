@@ -1,4 +1,5 @@
-"""Ed25519 keys: generation, encrypted PKCS8 storage form, key ids, sign and verify."""
+"""Ed25519 keys: generation, key ids, sign and verify, and reading the PKCS8 key files written
+before randcheck stored keys with scrypt (``randcheck.services.keys``, docs/keys.md)."""
 
 from __future__ import annotations
 
@@ -34,19 +35,9 @@ def key_id(public: bytes) -> KeyId:
     return KeyId(hashlib.sha256(spki_der(public)).hexdigest())
 
 
-def encrypt_private(key: Ed25519PrivateKey, passphrase: bytes) -> bytes:
-    """PKCS8 PEM encrypted with the passphrase (cryptography's best available scheme)."""
-    if not passphrase:
-        raise CannotRunError("keys.empty_passphrase")
-    return key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.BestAvailableEncryption(passphrase),
-    )
-
-
 def decrypt_private(pem: bytes, passphrase: bytes) -> Ed25519PrivateKey:
-    """Load an encrypted PKCS8 PEM; a wrong passphrase raises ``CannotRunError``."""
+    """Load a key file of the earlier form (encrypted PKCS8 PEM); a wrong passphrase raises
+    ``CannotRunError``."""
     try:
         key = serialization.load_pem_private_key(pem, password=passphrase)
     except (ValueError, TypeError) as exc:

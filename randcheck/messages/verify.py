@@ -2,8 +2,8 @@
 
 MESSAGES: dict[str, dict[str, str]] = {
     "verify.help": {
-        "zh": "核验公示文件夹：签名、公告先于随机数、随机数证据、名录、重算抽取结果与检查组、日志证明、记录链与文件校验值",
-        "en": "Check a publication folder: signatures, announcement before the randomness, entropy evidence, pool files, recomputed targets and teams, log proofs, record chain and file checksums",
+        "zh": "核验公示文件夹：签名、公告先于随机数、随机数证据、名录、重算抽取结果与检查组、日志证明、随机数公开记录与重抽链、公示表格与页面、文件校验值。每项检查有固定名称（docs/SPEC.md §14.4）。只按签名文件允许的大小读取文件。退出码：0 全部通过；1 有检查未通过；3 无法运行。",
+        "en": "Check a publication folder: signatures, announcement before the randomness, entropy evidence, pool files, recomputed targets and teams, log proofs, the logged reveal and the redraw chain, the public table and page, file checksums. Every check has a stable name (docs/SPEC.md §14.4). Files are read only up to the size the signed documents allow. Exit codes: 0 every check passed; 1 a check failed; 3 could not run.",
     },
     "verify.arg.path": {
         "zh": "公示文件夹（或其中的 record.json）",

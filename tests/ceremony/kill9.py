@@ -77,17 +77,31 @@ class Workspace:
         return p.returncode, out, err
 
 
-def _kill_after(proc: subprocess.Popen[str], delay: float) -> bool:
-    """SIGKILL ``proc`` after ``delay`` seconds; False if it had already finished."""
-    deadline = time.monotonic() + delay
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
+class Killer:
+    """Kills a process at a random instant of its expected run: the first run of each kind
+    finishes and is timed, later ones are killed after a random share of that time."""
+
+    def __init__(self, rng: random.Random) -> None:
+        self.rng = rng
+        self.took: dict[str, float] = {}
+
+    def run(self, kind: str, proc: subprocess.Popen[str], late: bool = False) -> bool:
+        """True when ``proc`` was killed, False when it finished first.  ``late`` kills in the
+        last third of the run (for a draw: around the reveal and the signature)."""
+        started = time.monotonic()
+        if kind not in self.took:
             proc.communicate()
+            self.took[kind] = time.monotonic() - started
             return False
-        time.sleep(0.005)
-    proc.send_signal(signal.SIGKILL)
-    proc.communicate()
-    return True
+        deadline = started + self.rng.uniform(0.7 if late else 0.1, 1.0) * self.took[kind]
+        while time.monotonic() < deadline:
+            if proc.poll() is not None:
+                proc.communicate()
+                return False
+            time.sleep(0.002)
+        proc.send_signal(signal.SIGKILL)
+        proc.communicate()
+        return True
 
 
 def _state(ws: Workspace) -> dict[str, Any]:
@@ -135,7 +149,7 @@ def _pending(ws: Workspace) -> bool:
     return any(k == "draw.revealed" and i not in named for i, (k, _) in enumerate(st["log"]))
 
 
-def kill_draws(ws: Workspace, tally: Tally, n: int, rng: random.Random, tmp: Path) -> None:
+def kill_draws(ws: Workspace, tally: Tally, n: int, killer: Killer, tmp: Path) -> None:
     entropy = w.write_entropy(tmp / "entropy.json")
     for i in range(n):
         redraw = _needs_redraw(ws)
@@ -148,14 +162,14 @@ def kill_draws(ws: Workspace, tally: Tally, n: int, rng: random.Random, tmp: Pat
             if code != 1 or "--redraw" not in err or _state(ws) != before:
                 tally.problems.append(f"plain draw after a pending reveal: exit {code}")
             tally.refused_plain += 1
-        if _kill_after(ws.start(*args), rng.uniform(0.3, 2.5)):
+        if killer.run("draw", ws.start(*args), late=i % 2 == 1):
             tally.kills["draw"] += 1
         else:
             tally.completed["draw"] += 1
         check(ws, tally, w.TASK)
 
 
-def kill_publishes(ws: Workspace, tally: Tally, n: int, rng: random.Random) -> None:
+def kill_publishes(ws: Workspace, tally: Tally, n: int, killer: Killer) -> None:
     if not _state(ws)["records"] or _pending(ws):
         code, _out, err = ws.run("draw", w.TASK, "--entropy",
                                  str(w.write_entropy(ws.root.parent / "e.json")), "--yes",
@@ -164,53 +178,32 @@ def kill_publishes(ws: Workspace, tally: Tally, n: int, rng: random.Random) -> N
             tally.problems.append(f"draw before publishing failed: {err.strip()}")
             return
     for _ in range(n):
-        if _kill_after(ws.start("publish", w.TASK), rng.uniform(0.3, 2.5)):
+        if killer.run("publish", ws.start("publish", w.TASK)):
             tally.kills["publish"] += 1
         else:
             tally.completed["publish"] += 1
         check(ws, tally, w.TASK)
 
 
-def kill_imports(ws: Workspace, tally: Tally, n: int, rng: random.Random, csv: Path) -> None:
+def kill_imports(ws: Workspace, tally: Tally, n: int, killer: Killer, csv: Path) -> None:
     for _ in range(n):
-        if _kill_after(ws.start("entities", "import", str(csv), "--replace"), rng.uniform(0.3, 3)):
+        if killer.run("import", ws.start("entities", "import", str(csv), "--replace")):
             tally.kills["import"] += 1
         else:
             tally.completed["import"] += 1
         check(ws, tally, None)
 
 
-TASK_TOML = """
-id = "K{n}"
-title = "kill -9 公告 {n}"
-items = ["B01"]
-[filters]
-region = ["3205"]
-[[strata]]
-id = "S1"
-risk = ["*"]
-ratio = "1/100"
-[teams]
-min_inspectors = 2
-max_load = 100
-inspect_from = "2026-12-01"
-inspect_to = "2026-12-31"
-[[entropy.dice]]
-witness = "张三"
-count = 5
-faces = 6
-"""
 
 
-def kill_announces(ws: Workspace, tally: Tally, n: int, rng: random.Random, tmp: Path) -> None:
+def kill_announces(ws: Workspace, tally: Tally, n: int, killer: Killer, tmp: Path) -> None:
     for i in range(n):
-        toml = tmp / f"k{i}.toml"
-        toml.write_text(TASK_TOML.format(n=i), encoding="utf-8")
+        toml = w.dice_only_task(tmp / f"k{i}.toml", f"K{i}", f"kill -9 公告 {i}")
         code, _out, err = ws.run("task", "create", str(toml))
         if code != 0:
             tally.problems.append(f"task create failed: {err.strip()}")
             continue
-        if _kill_after(ws.start("task", "announce", f"K{i}"), rng.uniform(0.3, 2.5)):
+        if killer.run("announce", ws.start("task", "announce", f"K{i}")):
             tally.kills["announce"] += 1
         else:
             tally.completed["announce"] += 1
@@ -229,7 +222,7 @@ def run(kills_per_op: int, seed: int) -> Tally:
     database: SQLite, or PostgreSQL when ``RANDCHECK_TEST_DATABASE_URL`` is set)."""
     from tests.conftest import fresh_db_url
 
-    rng = random.Random(seed)  # test timing only, never a draw
+    killer = Killer(random.Random(seed))  # test timing only, never a draw
     tally = Tally()
     with tempfile.TemporaryDirectory(prefix="kill9-") as tmp_name:
         tmp = Path(tmp_name)
@@ -240,13 +233,13 @@ def run(kills_per_op: int, seed: int) -> Tally:
                 w.build(root, url, demo, announce=op != "announce")
                 ws = Workspace(root, url)
                 if op == "import":
-                    kill_imports(ws, tally, kills_per_op, rng, demo["entities_csv"])
+                    kill_imports(ws, tally, kills_per_op, killer, demo["entities_csv"])
                 elif op == "announce":
-                    kill_announces(ws, tally, kills_per_op, rng, tmp)
+                    kill_announces(ws, tally, kills_per_op, killer, tmp)
                 elif op == "draw":
-                    kill_draws(ws, tally, kills_per_op, rng, tmp)
+                    kill_draws(ws, tally, kills_per_op, killer, tmp)
                 else:
-                    kill_publishes(ws, tally, kills_per_op, rng)
+                    kill_publishes(ws, tally, kills_per_op, killer)
     return tally
 
 

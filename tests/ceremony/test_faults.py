@@ -22,17 +22,6 @@ from tests.conftest import Cli
 OTHER_DICE = {"dice": {"张三": [6, 6, 6, 6, 6], "李四": [1, 1, 1]}}
 
 
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    return w.demo_files(tmp_path_factory.mktemp("demo"))
-
-
-@pytest.fixture
-def ws(ws_root: Path, db_url: str, demo: dict[str, Path]) -> Path:
-    w.build(ws_root, db_url, demo)
-    return ws_root
-
-
 def to_the_seed(run: Run) -> None:
     """Enter every value and stop with the seed on screen."""
     enter_entropy_zh(run)

@@ -7,9 +7,10 @@ from tests.ceremony import kill9
 
 
 def test_kill_minus_nine_at_random_instants() -> None:
-    tally = kill9.run(kills_per_op=2, seed=7)
+    tally = kill9.run(kills_per_op=3, seed=7)
     assert tally.problems == []
-    # the random delays must have killed something of each kind, or the test tested nothing
+    # each kind's first run is timed, the next two are killed at a random instant of it: at
+    # least half of them must really have been killed, or the test tested nothing
     attempts = tally.kills + tally.completed
-    assert all(attempts[op] == 2 for op in kill9.OPS)
+    assert all(attempts[op] == 3 for op in kill9.OPS)
     assert sum(tally.kills.values()) >= 4

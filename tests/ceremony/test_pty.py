@@ -21,17 +21,6 @@ TIMEOUT = 30
 BEACON = json.dumps(w.DRAND)
 
 
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    return w.demo_files(tmp_path_factory.mktemp("demo"))
-
-
-@pytest.fixture
-def ws(ws_root: Path, db_url: str, demo: dict[str, Path]) -> Path:
-    w.build(ws_root, db_url, demo)
-    return ws_root
-
-
 class Run:
     """``randcheck draw`` in a pseudo-terminal, everything it prints kept in ``self.log``."""
 

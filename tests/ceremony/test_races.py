@@ -15,7 +15,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-import pytest
 from sqlmodel import Session, col, select
 
 from randcheck.store.db import open_engine
@@ -32,31 +31,6 @@ RUNNER = (
     "    time.sleep(0.0005)\n"
     "app(sys.argv[2:], prog_name='randcheck')\n"
 )
-RACE_TOML = """
-id = "RACE"
-title = "并发公告测试"
-items = ["B01"]
-[filters]
-region = ["3205"]
-[[strata]]
-id = "S1"
-risk = ["*"]
-ratio = "1/100"
-[teams]
-min_inspectors = 2
-max_load = 100
-inspect_from = "2026-12-01"
-inspect_to = "2026-12-31"
-[[entropy.dice]]
-witness = "张三"
-count = 5
-faces = 6
-"""
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    return w.demo_files(tmp_path_factory.mktemp("demo"))
 
 
 def race(root: Path, db_url: str, argvs: list[list[str]]) -> list[tuple[int, str]]:
@@ -170,8 +144,7 @@ def test_racing_announcements_make_one(
     ws_root: Path, db_url: str, demo: dict[str, Path], tmp_path: Path
 ) -> None:
     w.build(ws_root, db_url, demo, announce=False)
-    toml = tmp_path / "race.toml"
-    toml.write_text(RACE_TOML, encoding="utf-8")
+    toml = w.dice_only_task(tmp_path / "race.toml", "RACE", "并发公告测试")
     assert cli(ws_root, db_url, "task", "create", str(toml)).exit_code == 0
     results = race(ws_root, db_url, [["task", "announce", "RACE"]] * WORKERS)
     codes = sorted(c for c, _ in results)

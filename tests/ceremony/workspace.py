@@ -75,6 +75,35 @@ round = {DRAND_ROUND}
 """
 
 
+#: a task without a drand round, so it can be announced at any time (``task_toml(id, title)``)
+DICE_ONLY_TOML = """
+id = "{id}"
+title = "{title}"
+items = ["B01"]
+[filters]
+region = ["3205"]
+[[strata]]
+id = "S1"
+risk = ["*"]
+ratio = "1/100"
+[teams]
+min_inspectors = 2
+max_load = 100
+inspect_from = "2026-12-01"
+inspect_to = "2026-12-31"
+[[entropy.dice]]
+witness = "张三"
+count = 5
+faces = 6
+"""
+
+
+def dice_only_task(path: Path, task_id: str, title: str) -> Path:
+    """Write a task definition that :func:`build`'s registries can announce now."""
+    path.write_text(DICE_ONLY_TOML.format(id=task_id, title=title), encoding="utf-8")
+    return path
+
+
 def announce_time() -> datetime:
     """One hour before the drand round was published."""
     chain = drand.CHAINS["quicknet"]

@@ -419,7 +419,7 @@ def test_countdown_waits_for_the_round() -> None:
 
     from rich.console import Console
 
-    from randcheck.cli.draw import countdown
+    from randcheck.cli._screen import countdown
 
     buf = io.StringIO()
     con = Console(file=buf, force_terminal=True, width=80)

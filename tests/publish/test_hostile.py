@@ -37,7 +37,7 @@ def renamed(drawn: Drawn) -> Iterator[dict[str, str]]:
     """Give the first targets hostile stored names (as an old import could have), restore."""
     teams = drawn.record["teams"]  # type: ignore[index]
     targets = [t["target"] for t in teams if t["target"] != drawn.replaced][:5]
-    names = dict(zip(targets, [FORMULA, "+1-2", "坏\x00名字", "甲\r\n乙", "abc\u202edef"], strict=True))
+    names = dict(zip(targets, [FORMULA, "+1-2", "坏\x07名字", "甲\r\n乙", "abc\u202edef"], strict=True))
     with Session(drawn.engine) as s, s.begin():
         old = {}
         for row in s.exec(select(Entity).where(Entity.code.in_(targets))):  # type: ignore[attr-defined]
@@ -60,7 +60,7 @@ def test_hostile_names_publish_inert_and_verify(
     codes = list(renamed)
     assert shown[codes[0]] == "'" + FORMULA  # inert: a leading apostrophe
     assert shown[codes[1]] == "'+1-2"
-    assert shown[codes[2]] == "坏<U+0000>名字"  # a stored control character made visible
+    assert shown[codes[2]] == "坏<U+0007>名字"  # a stored control character made visible
     assert shown[codes[3]] == "甲 乙"  # a line break is one space, in every file
     assert shown[codes[4]] == "abc<U+202E>def"  # no live right-to-left override
     with zipfile.ZipFile(io.BytesIO((root / "results.xlsx").read_bytes())) as z:
@@ -72,7 +72,7 @@ def test_hostile_names_publish_inert_and_verify(
             r.pop()
     assert table.from_xlsx((root / "results.xlsx").read_bytes()) == trimmed
     page = (root / "index.html").read_text("utf-8")
-    assert "\u202e" not in page and "\x00" not in page
+    assert "\u202e" not in page and "\x07" not in page
     assert "<bdi>abc&lt;U+202E&gt;def</bdi>" in page
     report = verify_bundle(root, office_key, verify_bls=False)
     assert report.ok, report.first_failure

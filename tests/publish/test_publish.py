@@ -404,3 +404,21 @@ def test_publish_into_a_file_signs_nothing(drawn: Drawn, tmp_path: Path) -> None
     assert r.exit_code == 3 and "Traceback" not in r.output
     # no new checkpoint was signed, no log line written
     assert {p: p.read_bytes() for p in sorted(audit.rglob("*")) if p.is_file()} == before
+
+
+def test_a_symlinked_bundle_folder_is_replaced_without_leftovers(
+    drawn: Drawn, tmp_path: Path, office_key: dict[str, bytes]
+) -> None:
+    from randcheck.services.verify import verify_bundle
+
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "keep.txt").write_text("not ours")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / TASK_ID).symlink_to(elsewhere, target_is_directory=True)
+    res = publish.publish_record(drawn.ws, drawn.engine, TASK_ID, key(drawn), out=out)  # type: ignore[arg-type]
+    assert sorted(p.name for p in out.iterdir()) == [TASK_ID]  # no .old- or .new- folder left
+    assert res.path.is_dir() and not res.path.is_symlink()
+    assert (elsewhere / "keep.txt").read_text() == "not ours"  # the link's target untouched
+    assert verify_bundle(res.path, office_key, verify_bls=False).ok
