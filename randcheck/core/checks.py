@@ -11,7 +11,7 @@ cannot silently mean something else.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -93,10 +93,6 @@ class Report:
     def first_failure(self) -> Check | None:
         return next((c for c in self.checks if not c.ok), None)
 
-    def named(self, name: str) -> Check | None:
-        """The first check called ``name``, if any."""
-        return next((c for c in self.checks if c.name == name), None)
-
     def to_json(self) -> dict[str, Any]:
         first = self.first_failure
         return {
@@ -104,7 +100,3 @@ class Report:
             "checks": [c.to_json() for c in self.checks],
             "first_failure": None if first is None else first.name,
         }
-
-
-def report(checks: Iterable[Check]) -> Report:
-    return Report(tuple(checks))

@@ -188,3 +188,15 @@ def test_verify_reads_no_file_outside_the_layout(
     assert report.first_failure is not None and report.first_failure.code == "verify.file_unlisted"
     # it was listed by name and size only: reading 4 GiB would have shown in the peak
     assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 1 << 20  # KiB: 1 GiB
+
+
+def test_many_files_each_within_its_bound_cannot_add_up(
+    bundle: Path, key_file: Path, tmp_path: Path
+) -> None:
+    """A thousand log entries of almost 1 MiB each (each under its own bound): verify reads
+    only what its total budget allows, and the rest is refused by name."""
+    root = _copy(bundle, tmp_path)
+    for seq in range(1000, 2000):
+        _sparse(root / f"log/entries/{seq}.json", (1 << 20) - 1)
+    code, doc = _verify_in_a_small_process(root, key_file, limit_mb=700)
+    assert code == 1 and _failed(doc)["files"] in ("verify.file_unlisted", "verify.file_too_big")

@@ -57,6 +57,9 @@ class BundleFiles(Mapping[str, bytes]):
         self.present: dict[str, int] = {}
         self.oversize: dict[str, tuple[int, int]] = {}
         self._data: dict[str, bytes] = {}
+        #: bytes that may still be read in all: set by :func:`read` from the signed documents,
+        #: so that many files each within its own bound cannot add up to too much
+        self.budget = FIXED[layout.ANNOUNCEMENT]
         self._walk()
 
     # Mapping
@@ -98,6 +101,7 @@ class BundleFiles(Mapping[str, bytes]):
         size = self.present.get(path)
         if size is None or size < 0:
             return None
+        limit = min(limit, self.budget)
         if size > limit:
             self.oversize[path] = (size, limit)
             return None
@@ -112,6 +116,7 @@ class BundleFiles(Mapping[str, bytes]):
             self.oversize[path] = (len(data), limit)
             return None
         self._data[path] = data
+        self.budget -= len(data)
         return data
 
     def absent(self, name: str, path: str) -> Check:
@@ -157,21 +162,31 @@ def read(files: BundleFiles, ann: Mapping[str, Any] | None) -> None:
     )
     addenda = sorted(p for p in files.present if layout.is_addendum_file(p))
     rows = drawn + len(addenda) + 1
-    files.load(layout.RECORD, 64 * KIB + drawn * (KIB + members * 256))
-    files.load(layout.ROSTER, MIB + inspectors * 2 * KIB + pool * 8 * 100)
-    files.load(layout.INSPECTORS, 64 * KIB + inspectors * 2 * KIB)
-    for path in addenda:
-        files.load(path, ADDENDUM)
-    for path in files.present:
-        if layout.entry_seq(path) is not None:
-            files.load(path, ENTRY)
-        elif path.startswith("log/") and path.endswith(".tlog-proof"):
-            files.load(path, PROOF)
+    record = 64 * KIB + drawn * (KIB + members * 256)
+    roster_cap = MIB + inspectors * 2 * KIB + pool * 8 * 100
+    # all the files but the population files together: the documents' own bounds, the
+    # public files', and room for the log entries and addenda a redraw or substitutions bring
+    inspectors_cap = 64 * KIB + inspectors * 2 * KIB
     page = MIB + (drawn + rows) * ROW
+    files.budget = (
+        record + roster_cap + 2 * inspectors_cap + 4 * page + (drawn + 1) * 2 * ADDENDUM
+        + 16 * MIB
+    )  # fmt: skip
+    files.load(layout.RECORD, record)
+    files.load(layout.ROSTER, roster_cap)
+    files.load(layout.INSPECTORS, inspectors_cap)
     files.load(layout.INDEX, page)
     files.load(layout.NOTICE, MIB + 64 * KIB * len(strata))
     files.load(layout.RESULTS_CSV, 64 * KIB + rows * ROW)
     files.load(layout.RESULTS_XLSX, 2 * (64 * KIB + rows * ROW))
+    for path in addenda:
+        files.load(path, ADDENDUM)
+    for path in sorted(files.present):
+        if layout.entry_seq(path) is not None:
+            files.load(path, ENTRY)
+        elif path.startswith("log/") and path.endswith(".tlog-proof"):
+            files.load(path, PROOF)
+    files.budget += sum(_count(s.get("count")) for s in strata) * CODE_LINE
     for s in strata:
         sid = s.get("id")
         if isinstance(sid, str):
