@@ -14,12 +14,10 @@ from randcheck.core.draw import drand
 from randcheck.core.draw.announce import Announcement
 from randcheck.core.draw.spec import unix_time
 from randcheck.errors import RandcheckError
+from randcheck.services.attempts import ABORTED, RECORD, REVEALED, SEEN_SEED_STAGES
 from randcheck.services.verify.reading import BundleFiles
 
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
-#: ceremony stages after which every seed input was on screen (a pre-reveal-logging abort at
-#: one of them forced a redraw, so it may stand as a redraw's predecessor)
-SEEN_SEED_STAGES = ("reveal", "seed", "targets", "teams", "sign")
 
 Entries = Mapping[int, tuple[bytes, dict[str, Any] | None]]
 
@@ -194,7 +192,7 @@ def reveal_check(rec: Mapping[str, Any] | None, log: Log) -> Check:
         return Check(name="reveal", ok=False, code=problem, params=params)
     p = log.payload(seq)
     if not (
-        log.kind(seq) == "draw.revealed"
+        log.kind(seq) == REVEALED
         and p.get("task") == rec.get("task_id")
         and p.get("announcement") == rec.get("announcement")
         and p.get("seed") == rec.get("seed")
@@ -211,9 +209,9 @@ def _predecessor_ok(log: Log, seq: int, task: Any, record_seq: int) -> bool:
     kind = log.kind(seq)
     if p.get("task") != task or not seq < record_seq:
         return False
-    if kind == "draw.aborted":
+    if kind == ABORTED:
         return p.get("stage") in SEEN_SEED_STAGES and p.get("practice") is False
-    return kind in ("draw.record", "draw.revealed")
+    return kind in (RECORD, REVEALED)
 
 
 def predecessors(log: Log, task: Any, record_seq: int) -> tuple[list[int], Check | None]:
@@ -231,7 +229,7 @@ def predecessors(log: Log, task: Any, record_seq: int) -> tuple[list[int], Check
         seqs += [
             s
             for s in sorted(log.entries)
-            if log.kind(s) in ("draw.aborted", "draw.record", "draw.revealed") and s not in seqs
+            if log.kind(s) in (ABORTED, RECORD, REVEALED) and s not in seqs
             and _predecessor_ok(log, s, task, record_seq)
         ]  # fmt: skip
     elif isinstance(answers, list):
