@@ -2,7 +2,7 @@
 
 A guess against a version 1 key file (``docs/keys.md``) is one scrypt derivation with the
 parameters stored in the file plus one AES-256-GCM tag check; this times exactly that, through
-``randcheck.services.keys.decode_private_key`` with a wrong passphrase, for the parameters
+``randcheck.services.keyfile.decode_private_key`` with a wrong passphrase, for the parameters
 randcheck writes (and, for comparison, against the old encrypted PKCS8 PEM form, whose PBKDF2
 is fixed at 2,048 iterations).  It prints figures and asserts nothing.
 
@@ -22,7 +22,7 @@ from cryptography.hazmat.primitives import serialization
 
 from randcheck.core import signing
 from randcheck.errors import CannotRunError
-from randcheck.services import keys
+from randcheck.io import keyfile
 
 RIGHT = b"bench kdf passphrase"
 WRONG = b"bench kdf wrong guess"
@@ -33,7 +33,7 @@ def _per_guess(data: bytes, guesses: int) -> list[float]:
     for _ in range(guesses):
         start = time.perf_counter()
         try:
-            keys.decode_private_key(data, WRONG, "bench")
+            keyfile.decode_private_key(data, WRONG, "bench")
         except CannotRunError as exc:
             if exc.code != "keys.bad_passphrase":  # a guess, not a damaged file
                 raise
@@ -58,13 +58,13 @@ def main() -> None:
     private = signing.generate()
     print(f"machine: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}")
 
-    v1 = keys.encode_private_key(private, RIGHT)
+    v1 = keyfile.encode_private_key(private, RIGHT)
     start = time.perf_counter()
-    keys.decode_private_key(v1, RIGHT, "bench")
+    keyfile.decode_private_key(v1, RIGHT, "bench")
     unlock = time.perf_counter() - start
-    memory = 128 * keys.SCRYPT_R * (1 << keys.SCRYPT_LOG_N) // (1 << 20)
+    memory = 128 * keyfile.SCRYPT_R * (1 << keyfile.SCRYPT_LOG_N) // (1 << 20)
     _report(
-        f"v1 scrypt N=2^{keys.SCRYPT_LOG_N} r={keys.SCRYPT_R} p={keys.SCRYPT_P}",
+        f"v1 scrypt N=2^{keyfile.SCRYPT_LOG_N} r={keyfile.SCRYPT_R} p={keyfile.SCRYPT_P}",
         _per_guess(v1, args.guesses),
         f"; {memory} MiB; one right unlock {unlock:.4f} s",
     )

@@ -21,6 +21,7 @@ from randcheck.catalog import render
 from randcheck.cli._console import H, err, out, print_json
 from randcheck.cli._context import get
 from randcheck.errors import CannotRunError
+from randcheck.io import keyfile
 from randcheck.services import keys as svc
 from randcheck.services.audit import AuditLog
 
@@ -76,17 +77,17 @@ def get_new_passphrase(prompt_key: str, lang: str, env_var: str, **params: str) 
     env = os.environ.get(env_var)
     if env:
         value = env.encode("utf-8")
-        svc.check_new_passphrase(value)
+        keyfile.check_new_passphrase(value)
         return value
     first = hidden_prompt(render(prompt_key, lang, **params), env_var)
-    svc.check_new_passphrase(first.encode("utf-8"))
+    keyfile.check_new_passphrase(first.encode("utf-8"))
     again = hidden_prompt(render("keys.prompt.confirm", lang), env_var)
     if again != first:
         raise CannotRunError("keys.passphrase_mismatch")
     return first.encode("utf-8")
 
 
-@keys_app.command("init", help=H("keys.init.help", min=str(svc.MIN_PASSPHRASE_CHARS)))
+@keys_app.command("init", help=H("keys.init.help", min=str(keyfile.MIN_PASSPHRASE_CHARS)))
 def init_cmd(
     ctx: typer.Context,
     name: Annotated[str, typer.Option("--name", help=H("keys.opt.name"))] = svc.DEFAULT_NAME,
@@ -107,7 +108,7 @@ def init_cmd(
     )
 
 
-@keys_app.command("rewrap", help=H("keys.rewrap.help", min=str(svc.MIN_PASSPHRASE_CHARS)))
+@keys_app.command("rewrap", help=H("keys.rewrap.help", min=str(keyfile.MIN_PASSPHRASE_CHARS)))
 def rewrap_cmd(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help=H("keys.arg.name"))] = svc.DEFAULT_NAME,

@@ -19,27 +19,8 @@ Passphrases are bytes handed in by the caller (the CLI reads them from a hidden 
 A passphrase for a new key file (``init_key``, ``rewrap_key``) must pass
 :func:`check_new_passphrase`.
 
-Why this private-key format.  ``cryptography``'s ``BestAvailableEncryption`` (PKCS8) fixes
-PBKDF2 at 2,048 iterations: about 0.5 ms per guess.  Two formats let us choose the cost: the
-OpenSSH key format (bcrypt-pbkdf rounds) and our own small JSON file with scrypt.  OpenSSH's
-needs the ``bcrypt`` package, which ``cryptography`` 50 does not bundle (``Need bcrypt module``),
-and its cipher (AES-256-CTR, checked by two equal random words) has no real authentication.
-The JSON file needs nothing beyond ``cryptography``, every field is named in the file, scrypt
-is memory-hard (64 MiB per guess, which hurts GPU guessing much more than bcrypt's 4 KiB) and
-anyone can check it with ``hashlib.scrypt`` and any AES-GCM: so that is the format.
-
-Key file, version 1 (UTF-8 JSON object, sorted keys; byte strings are standard base64)::
-
-    {"format": "randcheck-private-key", "version": 1,
-     "key_id": <hex key id of public_key>, "public_key": <32-byte raw Ed25519 public key>,
-     "kdf": {"name": "scrypt", "log_n": 16, "r": 8, "p": 1, "salt": <16 random bytes>},
-     "aead": {"name": "AES-256-GCM", "nonce": <12 random bytes>},
-     "ciphertext": <AES-256-GCM of the 32-byte Ed25519 seed, with its 16-byte tag>}
-
-    key = scrypt(passphrase, salt, N = 2**log_n, r, p, dkLen = 32)
-    ciphertext = AES-256-GCM(key, nonce, seed, associated data = ASSOCIATED_PREFIX + public_key)
-
-Measured on the 2-core build machine (``bench/bench_kdf.py``): about 0.16 s per guess.
+The private-key file format (scrypt + AES-256-GCM) and the rule for a new passphrase live in
+:mod:`randcheck.io.keyfile` (and docs/keys.md).
 """
 
 from __future__ import annotations
@@ -48,7 +29,6 @@ import base64
 import binascii
 import contextlib
 import json
-import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -56,11 +36,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
 from randcheck.core import note, signing
 from randcheck.errors import (
@@ -71,6 +48,17 @@ from randcheck.errors import (
     UsageError,
 )
 from randcheck.io.atomic import atomic_write, make_private_dir
+from randcheck.io.keyfile import (
+    FORMAT_V1,
+    SCRYPT_LOG_N,
+    SCRYPT_P,
+    SCRYPT_R,
+    b64,
+    check_new_passphrase,
+    decode_private_key,
+    detect_format,
+    encode_private_key,
+)
 from randcheck.services.audit import AuditLog, format_time
 from randcheck.workspace import KEYS_MODE, Workspace
 
@@ -79,34 +67,6 @@ ROLES = ("office", "witness")
 TRUSTED = "trusted.json"
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 _HEX = re.compile(r"^[0-9a-f]{8,64}$")
-
-# -- the private-key file (see the module doc and docs/keys.md) ----------------------------
-KEY_FORMAT = "randcheck-private-key"
-KEY_FORMAT_VERSION = 1
-FORMAT_V1 = f"{KEY_FORMAT}/{KEY_FORMAT_VERSION}"  # as named in audit entries
-FORMAT_PKCS8 = "pkcs8-pem"  # keys written before version 1 (PBKDF2, 2,048 iterations)
-ASSOCIATED_PREFIX = b"randcheck-private-key/1"  # AEAD associated data = this + public key
-# scrypt parameters written into new key files: N = 2**16, r = 8 -> 64 MiB and ~0.16 s per
-# guess on the 2-core build machine (bench/bench_kdf.py); the target was >= 0.1 s.
-SCRYPT_LOG_N = 16
-SCRYPT_R = 8
-SCRYPT_P = 1
-# what a key file may ask for when it is read: never weaker than what we write, and never
-# so much that a damaged or hostile file could take gigabytes or minutes
-MIN_SCRYPT_LOG_N = SCRYPT_LOG_N
-MAX_SCRYPT_LOG_N = 20
-MIN_SCRYPT_R = SCRYPT_R
-MAX_SCRYPT_R = 16
-MAX_SCRYPT_P = 4
-MAX_SCRYPT_MEMORY = 1 << 30  # 128 * r * N bytes
-SALT_BYTES = 16
-NONCE_BYTES = 12
-SEED_BYTES = 32
-TAG_BYTES = 16
-
-# -- the rule for a new passphrase -----------------------------------------------------
-MIN_PASSPHRASE_CHARS = 12
-
 
 @dataclass(frozen=True)
 class KeyInfo:
@@ -124,7 +84,7 @@ class KeyInfo:
             "name": self.name,
             "key_id": self.key_id,
             "role": self.role,
-            "public_key": _b64(self.public),
+            "public_key": b64(self.public),
             "since": self.since,
             "revoked": self.revoked,
         }
@@ -172,7 +132,7 @@ def init_key(
     meta = {
         "name": name,
         "key_id": kid,
-        "public_key": _b64(public),
+        "public_key": b64(public),
         "created": stamp,
         "revoked": None,
     }
@@ -184,7 +144,7 @@ def init_key(
             {
                 "name": name,
                 "key_id": kid,
-                "public_key": _b64(public),
+                "public_key": b64(public),
                 "algorithm": "Ed25519",
                 "format": FORMAT_V1,
             },
@@ -267,7 +227,7 @@ def key_file_format(ws: Workspace, name: str = DEFAULT_NAME) -> str:
     """:data:`FORMAT_V1` or :data:`FORMAT_PKCS8`: the form own key ``name`` is stored in."""
     _own_by_name(ws, name)
     path = _key_path(ws, name)
-    return _detect_format(_read_key_file(path, name), str(path))
+    return detect_format(_read_key_file(path, name), str(path))
 
 
 def rewrap_key(
@@ -309,71 +269,12 @@ def rewrap_key(
     )
 
 
-def check_new_passphrase(passphrase: bytes) -> None:
-    """The rule for a passphrase that protects a new key file: at least
-    :data:`MIN_PASSPHRASE_CHARS` characters (a Chinese character counts as one), not all the
-    same character.  Otherwise ``InputError('keys.weak_passphrase')`` (exit 1)."""
-    text = passphrase.decode("utf-8", errors="replace")
-    if len(text) < MIN_PASSPHRASE_CHARS or len(set(text)) < 2:
-        raise InputError("keys.weak_passphrase", min=MIN_PASSPHRASE_CHARS)
-
-
-def encode_private_key(key: Ed25519PrivateKey, passphrase: bytes) -> bytes:
-    """The version 1 key file for ``key`` under ``passphrase`` (fresh salt and nonce)."""
-    seed = key.private_bytes(
-        serialization.Encoding.Raw,
-        serialization.PrivateFormat.Raw,
-        serialization.NoEncryption(),
-    )
-    public = signing.public_raw(key)
-    salt = os.urandom(SALT_BYTES)
-    nonce = os.urandom(NONCE_BYTES)
-    wrap = _scrypt(passphrase, salt, SCRYPT_LOG_N, SCRYPT_R, SCRYPT_P)
-    ciphertext = AESGCM(wrap).encrypt(nonce, seed, ASSOCIATED_PREFIX + public)
-    doc = {
-        "format": KEY_FORMAT,
-        "version": KEY_FORMAT_VERSION,
-        "key_id": signing.key_id(public),
-        "public_key": _b64(public),
-        "kdf": {
-            "name": "scrypt",
-            "log_n": SCRYPT_LOG_N,
-            "r": SCRYPT_R,
-            "p": SCRYPT_P,
-            "salt": _b64(salt),
-        },
-        "aead": {"name": "AES-256-GCM", "nonce": _b64(nonce)},
-        "ciphertext": _b64(ciphertext),
-    }
-    return _dump(doc)
-
-
-def decode_private_key(data: bytes, passphrase: bytes, source: str) -> Ed25519PrivateKey:
-    """The key in a key file of either form (``source`` names it in errors).
-
-    Wrong passphrase: ``CannotRunError('keys.bad_passphrase')``; a file that is neither form
-    or breaks the version 1 rules: ``CannotRunError('keys.bad_file')``.
-    """
-    if _detect_format(data, source) == FORMAT_PKCS8:
-        return signing.decrypt_private(data, passphrase)
-    public, log_n, r, p, salt, nonce, ciphertext = _parse_v1(data, source)
-    wrap = _scrypt(passphrase, salt, log_n, r, p)
-    try:
-        seed = AESGCM(wrap).decrypt(nonce, ciphertext, ASSOCIATED_PREFIX + public)
-    except InvalidTag as exc:
-        raise CannotRunError("keys.bad_passphrase") from exc
-    key = Ed25519PrivateKey.from_private_bytes(seed)
-    if signing.public_raw(key) != public:  # authenticated, so only a file built that way
-        raise CannotRunError("keys.bad_file", path=source)
-    return key
-
-
 def _decrypt_own(
     ws: Workspace, name: str, meta: dict[str, Any], passphrase: bytes
 ) -> tuple[Ed25519PrivateKey, str]:
     path = _key_path(ws, name)
     data = _read_key_file(path, name)
-    form = _detect_format(data, str(path))
+    form = detect_format(data, str(path))
     key = decode_private_key(data, passphrase, str(path))
     if signing.key_id(signing.public_raw(key)) != meta["key_id"]:
         raise CannotRunError("keys.mismatch", name=name)
@@ -389,56 +290,6 @@ def _read_key_file(path: Path, name: str) -> bytes:
         raise CannotRunError(
             "io.cannot_read", path=str(path), reason=exc.strerror or str(exc)
         ) from exc
-
-
-def _detect_format(data: bytes, source: str) -> str:
-    head = data.lstrip()
-    if head.startswith(b"{"):
-        return FORMAT_V1
-    if head.startswith(b"-----BEGIN ENCRYPTED PRIVATE KEY-----"):
-        return FORMAT_PKCS8
-    raise CannotRunError("keys.bad_file", path=source)
-
-
-def _parse_v1(data: bytes, source: str) -> tuple[bytes, int, int, int, bytes, bytes, bytes]:
-    """(public key, log_n, r, p, salt, nonce, ciphertext) of a version 1 file, checked."""
-    try:
-        doc = json.loads(data.decode("utf-8"))
-        kdf, aead = doc["kdf"], doc["aead"]
-        ok = (
-            doc["format"] == KEY_FORMAT
-            and doc["version"] == KEY_FORMAT_VERSION
-            and kdf["name"] == "scrypt"
-            and aead["name"] == "AES-256-GCM"
-        )
-        log_n, r, p = kdf["log_n"], kdf["r"], kdf["p"]
-        public = base64.b64decode(doc["public_key"], validate=True)
-        salt = base64.b64decode(kdf["salt"], validate=True)
-        nonce = base64.b64decode(aead["nonce"], validate=True)
-        ciphertext = base64.b64decode(doc["ciphertext"], validate=True)
-        key_id = doc["key_id"]
-    except (ValueError, KeyError, TypeError, binascii.Error) as exc:
-        raise CannotRunError("keys.bad_file", path=source) from exc
-    ints = all(type(v) is int for v in (log_n, r, p))
-    if not (
-        ok
-        and ints
-        and MIN_SCRYPT_LOG_N <= log_n <= MAX_SCRYPT_LOG_N
-        and MIN_SCRYPT_R <= r <= MAX_SCRYPT_R
-        and 1 <= p <= MAX_SCRYPT_P
-        and 128 * r * (1 << log_n) <= MAX_SCRYPT_MEMORY
-        and len(public) == 32
-        and len(salt) >= SALT_BYTES
-        and len(nonce) == NONCE_BYTES
-        and len(ciphertext) == SEED_BYTES + TAG_BYTES
-        and key_id == signing.key_id(public)
-    ):
-        raise CannotRunError("keys.bad_file", path=source)
-    return public, log_n, r, p, salt, nonce, ciphertext
-
-
-def _scrypt(passphrase: bytes, salt: bytes, log_n: int, r: int, p: int) -> bytes:
-    return Scrypt(salt=salt, length=32, n=1 << log_n, r=r, p=p).derive(passphrase)
 
 
 # -- export and trust ------------------------------------------------------------------
@@ -570,7 +421,7 @@ def trust_key(
         "name": name,
         "key_id": kid,
         "role": role,
-        "public_key": _b64(public),
+        "public_key": b64(public),
         "added": stamp,
         "revoked": None,
     }
@@ -579,7 +430,7 @@ def trust_key(
     with _restore_on_error([path]), audit.transaction(actor, now) as tx:
         tx.record(
             "keys.trust",
-            {"name": name, "role": role, "key_id": kid, "public_key": _b64(public)},
+            {"name": name, "role": role, "key_id": kid, "public_key": b64(public)},
         )
         atomic_write(path, _dump(doc), 0o644)
     return KeyInfo(name, kid, role, public, stamp, None)
@@ -666,12 +517,8 @@ def _dump(value: Any) -> bytes:
 def _load_json(path: Path) -> Any:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, RecursionError) as exc:
         raise CannotRunError("keys.bad_file", path=str(path)) from exc
-
-
-def _b64(data: bytes) -> str:
-    return base64.b64encode(data).decode("ascii")
 
 
 def _unb64(text: str, path: Path) -> bytes:

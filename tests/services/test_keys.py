@@ -16,6 +16,7 @@ from sqlalchemy.engine import Engine
 
 from randcheck.core import note, signing
 from randcheck.errors import CannotRunError, ConflictError, InputError, NotFoundError, UsageError
+from randcheck.io import keyfile
 from randcheck.services import keys
 from randcheck.services.audit import AuditLog
 from randcheck.workspace import Workspace, init_workspace
@@ -42,7 +43,7 @@ def test_init_writes_encrypted_0600_key_and_logs(ws: Workspace, audit: AuditLog)
     assert json.loads(data)["format"] == "randcheck-private-key"
     assert b"PRIVATE KEY-----" not in data
     assert PW not in data
-    assert keys.key_file_format(ws, "office") == keys.FORMAT_V1
+    assert keys.key_file_format(ws, "office") == keyfile.FORMAT_V1
     assert info.key_id == signing.key_id(info.public)
     loaded = keys.load_private_key(ws, "office", PW)
     assert signing.public_raw(loaded) == info.public
@@ -211,7 +212,7 @@ def test_v1_file_fields_and_kdf_parameters(ws: Workspace, audit: AuditLog) -> No
     assert kdf["name"] == "scrypt"
     # the documented minimum (docs/keys.md): N = 2**16, r = 8, p = 1, a 16-byte salt
     assert kdf["log_n"] >= 16 and kdf["r"] >= 8 and kdf["p"] >= 1
-    assert kdf["log_n"] >= keys.MIN_SCRYPT_LOG_N and kdf["r"] >= keys.MIN_SCRYPT_R
+    assert kdf["log_n"] >= keyfile.MIN_SCRYPT_LOG_N and kdf["r"] >= keyfile.MIN_SCRYPT_R
     salt = base64.b64decode(kdf["salt"])
     assert len(salt) == 16
     assert doc["aead"]["name"] == "AES-256-GCM"
@@ -242,7 +243,7 @@ def test_old_pkcs8_key_still_loads(ws: Workspace, audit: AuditLog) -> None:
         .read_bytes()
         .startswith(b"-----BEGIN ENCRYPTED PRIVATE KEY-----")
     )
-    assert keys.key_file_format(ws, "office") == keys.FORMAT_PKCS8
+    assert keys.key_file_format(ws, "office") == keyfile.FORMAT_PKCS8
     loaded = keys.load_private_key(ws, "office", b"pw")
     assert signing.public_raw(loaded) == info.public
     with pytest.raises(CannotRunError) as exc:
@@ -260,7 +261,7 @@ def test_rewrap_upgrades_an_old_key(ws: Workspace, audit: AuditLog) -> None:
     assert done.key_id == info.key_id and done.public == info.public
     key_file = ws.keys_dir / "office.key"
     assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
-    assert keys.key_file_format(ws, "office") == keys.FORMAT_V1
+    assert keys.key_file_format(ws, "office") == keyfile.FORMAT_V1
     assert _doc(ws)["key_id"] == info.key_id
     assert signing.public_raw(keys.load_private_key(ws, "office", NEW_PW)) == info.public
     with pytest.raises(CannotRunError) as exc:
@@ -351,7 +352,7 @@ def test_weak_passphrase_is_refused_and_nothing_written(
     ],
 )
 def test_passphrase_rule_accepts(ok: bytes) -> None:
-    keys.check_new_passphrase(ok)
+    keyfile.check_new_passphrase(ok)
 
 
 def test_failed_rewrap_puts_the_old_file_back(
@@ -371,7 +372,7 @@ def test_failed_rewrap_puts_the_old_file_back(
     assert tree_snapshot(ws.root) == before
     assert stat.S_IMODE((ws.keys_dir / "office.key").stat().st_mode) == 0o600
     assert audit.size() == 1
-    assert keys.key_file_format(ws, "office") == keys.FORMAT_PKCS8
+    assert keys.key_file_format(ws, "office") == keyfile.FORMAT_PKCS8
 
 
 def test_revoked_key_can_be_rewrapped_but_not_loaded(ws: Workspace, audit: AuditLog) -> None:
