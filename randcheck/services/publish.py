@@ -21,7 +21,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -41,11 +41,11 @@ from randcheck.core.draw.envelope import open_envelope
 from randcheck.core.text import visible
 from randcheck.errors import CannotRunError, NotFoundError
 from randcheck.io.atomic import fsync_dir, make_private_dir
-from randcheck.services import attempts, notice, snapshots
+from randcheck.services import attempts, draws, notice, snapshots
 from randcheck.services import audit as audit_svc
 from randcheck.services import keys as keys_svc
 from randcheck.store.draw_models import RecordRow
-from randcheck.store.models import Entity, Inspector
+from randcheck.store.models import Inspector
 from randcheck.workspace import PUBLISH_MODE, Workspace
 
 
@@ -59,17 +59,6 @@ class _Data(pages.PageData):
     #: log entries the bundle carries besides its documents': the previous record's, and the
     #: attempts and records a redraw replaced (with their aborts)
     extra_seqs: list[int] = field(default_factory=list)
-
-
-def _entity_names(session: Session, codes: Iterable[str]) -> dict[str, str]:
-    wanted = sorted(set(codes))
-    names: dict[str, str] = {}
-    for i in range(0, len(wanted), 500):
-        part = wanted[i : i + 500]
-        # Only the public columns are selected: never risk_class or risk_as_of.
-        rows = session.exec(select(Entity.code, Entity.name).where(col(Entity.code).in_(part)))
-        names.update((code, visible(name)) for code, name in rows.all())
-    return names
 
 
 def _inspectors(session: Session, ids: Sequence[str]) -> dict[str, dict[str, str]]:
@@ -129,7 +118,8 @@ def _gather(ws: Workspace, engine: Engine, ref: str) -> _Data:
             add_envs=add_envs,
             taskdef=notice.taskdef(session, docs.task_id),
             items=notice.items(session, ann),
-            entity_names=_entity_names(session, codes),
+            # only the public columns: never risk_class or risk_as_of
+            entity_names={c: visible(n) for c, n in draws.entity_names(engine, codes).items()},
             inspectors=_inspectors(session, ids),
             roster_doc=roster_doc,
             superseded=bool(row and row.superseded),
