@@ -12,7 +12,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from randcheck.core import signing
 from randcheck.core.canonical import canonical, is_canonical, parse
-from randcheck.core.draw.spec import KINDS, SPEC_ID, digest, signing_input
+from randcheck.core.draw.spec import DOCUMENT_SPECS, digest, signing_input
 from randcheck.errors import InputError, SignatureError, VerificationError
 
 _HEAD = b'{"signed":'
@@ -37,7 +37,8 @@ class Envelope:
 
 def seal(body: Mapping[str, Any]) -> bytes:
     """The canonical body bytes (RFC 8785) of a document; these are what gets signed."""
-    if body.get("spec") != SPEC_ID or body.get("kind") not in KINDS:
+    kind = body.get("kind")
+    if not isinstance(kind, str) or DOCUMENT_SPECS.get(kind) != body.get("spec"):
         raise InputError("proto.bad_body")
     return canonical(dict(body))
 
@@ -85,9 +86,12 @@ def open_envelope(data: bytes, kind: str | None = None) -> Envelope:
         raise VerificationError("proto.envelope_layout")
     if not is_canonical(body) or not isinstance(doc, dict):
         raise VerificationError("proto.not_canonical")
-    if doc.get("spec") != SPEC_ID:
+    found = doc.get("kind")
+    if doc.get("spec") not in DOCUMENT_SPECS.values() or (
+        isinstance(found, str) and found in DOCUMENT_SPECS and doc["spec"] != DOCUMENT_SPECS[found]
+    ):
         raise VerificationError("proto.wrong_spec", spec=str(doc.get("spec")))
-    if doc.get("kind") not in KINDS or (kind is not None and doc["kind"] != kind):
+    if found not in DOCUMENT_SPECS or (kind is not None and doc["kind"] != kind):
         raise VerificationError("proto.wrong_kind", kind=str(doc.get("kind")), expected=kind)
     pairs = []
     if not isinstance(sigs, list):

@@ -13,6 +13,11 @@ SPEC_ID = "randcheck/draw/v1"
 CHUNK = 1024
 TAG_PREFIX = SPEC_ID + "/"
 KINDS = ("announcement", "record", "addendum")
+#: the results document (docs/RESULTS-SPEC.md) has its own spec id and shares the envelope,
+#: digest and signature rules of §2, domain-separated by its kind
+RESULTS_SPEC_ID = "randcheck/results/v1"
+#: every signed document kind and the spec id its body carries
+DOCUMENT_SPECS = {**dict.fromkeys(KINDS, SPEC_ID), "results": RESULTS_SPEC_ID}
 
 _TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z")  # ASCII digits only
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
