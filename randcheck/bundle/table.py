@@ -194,7 +194,12 @@ def from_csv(data: bytes) -> list[list[str]] | None:
 _WIDTHS = (16, 8, 6, 22, 36, 28, 24, 30)
 
 
-def to_xlsx(table: Sequence[Sequence[str]], stamp: str) -> bytes:
+def to_xlsx(
+    table: Sequence[Sequence[str]],
+    stamp: str,
+    sheet: str = SHEET,
+    widths: Sequence[int] = _WIDTHS,
+) -> bytes:
     """One sheet of string cells, with fixed document times and zip dates (byte-reproducible).
 
     Every cell is a string: openpyxl would otherwise store ``=…`` as a formula.
@@ -203,15 +208,15 @@ def to_xlsx(table: Sequence[Sequence[str]], stamp: str) -> bytes:
 
     wb = Workbook()
     ws = wb.active
-    ws.title = SHEET
+    ws.title = sheet
     for row in table:
         ws.append(list(row))
     for sheet_row in ws.iter_rows():
         for cell in sheet_row:
             if cell.value is not None:
                 cell.data_type = "s"
-    for letter, width in zip("ABCDEFGH", _WIDTHS, strict=True):
-        ws.column_dimensions[letter].width = width
+    for i, width in enumerate(widths, start=1):
+        ws.column_dimensions[ws.cell(row=1, column=i).column_letter].width = width
     fixed = datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ")
     wb.properties.created = fixed
     wb.properties.modified = fixed

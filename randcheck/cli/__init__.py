@@ -21,7 +21,7 @@ from randcheck.cli._errors import RandcheckGroup
 from randcheck.errors import UsageError
 from randcheck.workspace import Workspace, init_workspace
 
-GROUPS = ("registry", "keys", "log", "task", "draw", "publish", "verify", "demo")
+GROUPS = ("registry", "keys", "log", "task", "draw", "results", "publish", "verify", "demo")
 
 app = typer.Typer(
     cls=RandcheckGroup,

@@ -21,6 +21,7 @@ from randcheck.cli._console import H, err, out
 from randcheck.cli._context import AppContext, get
 from randcheck.errors import RowError, UsageError
 from randcheck.services import registry as svc
+from randcheck.services.results import history
 
 PROGRESS_MIN_BYTES = 2 * 1024 * 1024  # show a progress bar for files at least this big
 
@@ -217,8 +218,14 @@ def _group(spec: svc.RegistrySpec) -> typer.Typer:
         app = get(ctx)
         with app.engine().connect() as conn:
             row = svc.get_row(conn, name, key)
+        inspections = (
+            history.entity_history(app.engine(), str(row["code"])) if name == "entities" else None
+        )
         if json_:
-            _console.print_json(svc.json_row(spec, row))
+            data = svc.json_row(spec, row)
+            if inspections is not None:
+                data["inspections"] = inspections
+            _console.print_json(data)
             return
         table = Table(show_header=False)
         table.add_column()
@@ -228,6 +235,8 @@ def _group(spec: svc.RegistrySpec) -> typer.Typer:
                 app.t(f"registry.col.{f.name}"), escape(svc.to_text(spec, f.name, row[f.name]))
             )
         out.print(table)
+        if inspections is not None:
+            _inspections(app.t, inspections)
 
     @group.command("export", help=H("registry.export.help"))
     def export_cmd(
@@ -282,6 +291,27 @@ def _group(spec: svc.RegistrySpec) -> typer.Typer:
         )
 
     return group
+
+
+def _inspections(t: Any, rows: list[dict[str, Any]]) -> None:
+    """An entity's inspection history (results entered here and imported history)."""
+    if not rows:
+        out.print(t("history.none"))
+        return
+    table = Table(title=t("history.title"))
+    for c in ("date", "task", "item", "inspectors", "result", "source"):
+        table.add_column(t(f"history.col.{c}"))
+    for r in rows:
+        kind = t("history.random") if r["random"] else t("history.not_random")
+        table.add_row(
+            r["date"],
+            escape(r["task"]),
+            escape(r["item"]),
+            escape("、".join(r["inspectors"])),
+            escape(r["result"]),
+            escape(f"{r['source']}（{kind}）"),
+        )
+    out.print(table)
 
 
 def register(app: typer.Typer) -> None:

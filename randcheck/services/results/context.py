@@ -1,0 +1,109 @@
+"""What the results of a task are about: its current official record, the targets after the
+signed addenda, the task's items and each target's team (earlier teams too)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from randcheck.bundle.results import targets_after
+from randcheck.bundle.table import result_rows
+from randcheck.core.draw import envelope
+from randcheck.core.results import china_date
+from randcheck.errors import ConflictError, NotFoundError
+from randcheck.services.snapshots import addenda_rows, announcement_row
+from randcheck.store.draw_models import RecordRow
+from randcheck.store.models import Entity, Inspector, Item
+
+
+@dataclass
+class TaskTargets:
+    """The current official record of a task, read for its results."""
+
+    task_id: str
+    title: str
+    record: RecordRow
+    announcement: dict[str, Any]
+    n_addenda: int
+    targets: list[str]  # publish order (SPEC §14.1)
+    teams: dict[str, list[str]]  # target -> current team badges, staffing order
+    ever: dict[str, set[str]]  # target -> every badge that was on its team (addenda)
+    items: list[str]  # the task's item codes, announced order
+    item_names: dict[str, str] = field(default_factory=dict)
+    names: dict[str, str] = field(default_factory=dict)  # entity code -> name
+    inspector_names: dict[str, str] = field(default_factory=dict)
+    targets_after: list[set[str]] = field(default_factory=list)  # after the first n addenda
+
+    @property
+    def drawn_on(self) -> date:
+        return date.fromisoformat(china_date(self.record.drawn_at))
+
+    @property
+    def window(self) -> tuple[date, date]:
+        t = self.announcement["teams"]
+        return date.fromisoformat(t["inspect_from"]), date.fromisoformat(t["inspect_to"])
+
+
+def official_record(session: Session, task_id: str) -> RecordRow:
+    rows = session.exec(
+        select(RecordRow)
+        .where(col(RecordRow.task_id) == task_id)
+        .where(col(RecordRow.superseded).is_(False))
+    ).all()
+    if not rows:
+        if session.exec(select(RecordRow).where(col(RecordRow.task_id) == task_id)).first():
+            raise ConflictError("results.no_official_record", task=task_id)
+        raise NotFoundError("results.not_drawn", task=task_id)
+    return rows[0]
+
+
+def load(session: Session, task_id: str, names: bool = True) -> TaskTargets:
+    """The task's current targets and teams (raises ``NotFoundError`` if it was never drawn)."""
+    rec = official_record(session, task_id)
+    ann = envelope.open_envelope(announcement_row(session, task_id).envelope, "announcement").doc
+    record = envelope.open_envelope(rec.envelope, "record").doc
+    adds = [
+        envelope.open_envelope(a.envelope, "addendum").doc
+        for a in addenda_rows(session, rec.digest)
+    ]
+    strata = [s["id"] for s in ann["strata"]]
+    rows = result_rows(strata, record, adds)
+    teams = {r["code"]: list(r["badges"]) for r in rows}
+    ever: dict[str, set[str]] = {}
+    for row in record["teams"]:
+        ever.setdefault(row["target"], set()).update(m["id"] for m in row["members"])
+    for a in adds:
+        code = a["replacement"]["code"] if a["replacement"] else a["target"]
+        ever.setdefault(code, set()).update(m["id"] for m in a["team"])
+    items = [i["code"] for i in ann["task"]["items"]]
+    out = TaskTargets(
+        task_id=task_id,
+        title=str(ann["task"]["title"]),
+        record=rec,
+        announcement=ann,
+        n_addenda=len(adds),
+        targets=[r["code"] for r in rows],
+        teams=teams,
+        ever=ever,
+        items=items,
+        targets_after=targets_after(record, adds),
+    )
+    if names:
+        out.item_names = _names(session, Item, "code", "name", items)
+        out.names = _names(session, Entity, "code", "name", out.targets)
+        badges = sorted({b for t in teams.values() for b in t})
+        out.inspector_names = _names(session, Inspector, "badge_no", "name", badges)
+    return out
+
+
+def _names(session: Session, table: Any, key: str, value: str, keys: list[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    k, v = getattr(table, key), getattr(table, value)
+    for start in range(0, len(keys), 500):
+        part = keys[start : start + 500]
+        for a, b in session.exec(select(k, v).where(col(k).in_(part))).all():
+            out[str(a)] = str(b)
+    return out
