@@ -44,6 +44,8 @@ class PageData:
     #: earlier official attempts this record replaces (a redraw), oldest first: each
     #: {"kind": "record"|"attempt", "seq", "time", "digest"|"seed", "reason"}
     history: list[dict[str, Any]] = field(default_factory=list)
+    #: the 检查结果公示 table (bundle.results.table: header first), empty before any results
+    results_table: list[list[str]] = field(default_factory=list)
 
 
 def beijing(utc: str) -> str:
@@ -251,6 +253,8 @@ def render_index(data: PageData) -> bytes:
         "record_signers": [k for k, _s in data.rec_env.signatures],
         "folder": folder_name(data.ann.task.id),
         "target_count": len(teams),
+        "results_table": data.results_table[1:],
+        "results_header": data.results_table[0] if data.results_table else [],
     }
     return _env().get_template("index.html.j2").render(**ctx).encode("utf-8")
 

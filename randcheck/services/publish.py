@@ -32,18 +32,22 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from randcheck.bundle import layout, pages
+from randcheck.bundle import results as rbundle
 from randcheck.bundle import table as tbl
 from randcheck.catalog import MESSAGES, render
 from randcheck.core import note, signing
+from randcheck.core import results as rdoc
 from randcheck.core.canonical import canonical, parse
 from randcheck.core.draw.announce import parse_announcement
 from randcheck.core.draw.envelope import open_envelope
 from randcheck.core.text import visible
-from randcheck.errors import CannotRunError, NotFoundError
+from randcheck.core.vocabulary import Vocabulary
+from randcheck.errors import CannotRunError, ConflictError, NotFoundError
 from randcheck.io.atomic import fsync_dir, make_private_dir
 from randcheck.services import attempts, draws, notice, snapshots
 from randcheck.services import audit as audit_svc
 from randcheck.services import keys as keys_svc
+from randcheck.services.results import publication as rpub
 from randcheck.store.draw_models import RecordRow
 from randcheck.store.models import Inspector
 from randcheck.workspace import PUBLISH_MODE, Workspace
@@ -59,6 +63,8 @@ class _Data(pages.PageData):
     #: log entries the bundle carries besides its documents': the previous record's, and the
     #: attempts and records a redraw replaced (with their aborts)
     extra_seqs: list[int] = field(default_factory=list)
+    #: the task's signed results documents of this record, with their vocabularies
+    results_docs: list[tuple[bytes, bytes]] = field(default_factory=list)
 
 
 def _inspectors(session: Session, ids: Sequence[str]) -> dict[str, dict[str, str]]:
@@ -109,6 +115,12 @@ def _gather(ws: Workspace, engine: Engine, ref: str) -> _Data:
         own = dict(entries).get(docs.record_log_seq, {}).get("payload", {}).get("revealed")
         extra = attempts.answered(entries, docs.record_log_seq)
         extra += [s for s in (own, prev_row.log_seq if prev_row else None) if isinstance(s, int)]
+        rdocs = [
+            r
+            for r in rpub.documents(session, docs.task_id)
+            if r.record_digest == docs.record_digest
+        ]
+        extra += [r.log_seq for r in rdocs]
         return _Data(
             docs=docs,
             population=population,
@@ -126,6 +138,7 @@ def _gather(ws: Workspace, engine: Engine, ref: str) -> _Data:
             extra_seqs=sorted(set(extra)),
             bureau=ws.bureau() if ws.is_initialised() else {"name": "", "region_code": ""},
             history=[{**h, "reason": _reason_words(h.get("reason"))} for h in history],
+            results_docs=[(r.envelope, r.vocabulary) for r in rdocs],
         )
 
 
@@ -217,7 +230,6 @@ def build_files(
     own = {k.key_id: k.name for k in keys_svc.own_keys(ws)}
     pub_text = keys_svc.export_for(ws, own.get(signer, "office"), signing.public_raw(key))
     files[layout.OPERATOR_KEY] = pub_text.encode("utf-8")
-    files[layout.INDEX] = pages.render_index(data)
     written = ws.publish_dir / layout.folder_name(data.ann.task.id) / layout.NOTICE
     if written.is_file():
         files[layout.NOTICE] = written.read_bytes()
@@ -231,11 +243,57 @@ def build_files(
     table = tbl.cells(tbl.build(data.ann.task.id, rows, data.entity_names, names), layout.FORMAT)
     files[layout.RESULTS_CSV] = tbl.to_csv(table)
     files[layout.RESULTS_XLSX] = tbl.to_xlsx(table, data.rec_env.doc["drawn_at"])
+    files.update(_results_files(data))
+    files[layout.INDEX] = pages.render_index(data)
     sums = layout.sums_text(files)
     files[layout.SUMS] = sums
     sig = signing.sign(key, layout.sums_signing_input(sums)).hex()
     files[layout.SUMS_SIG] = canonical({"keyid": signer, "sig": sig}) + b"\n"
     return data, files, cp_size, new_cp
+
+
+def _results_files(data: _Data) -> dict[str, bytes]:
+    """The 检查结果公示 part (RESULTS-SPEC §5): documents, vocabularies and the table; the
+    page section's rows go into ``data.results_table``."""
+    if not data.results_docs:
+        return {}
+    rec = data.rec_env.doc
+    adds = [a.doc for a in data.add_envs]
+    files: dict[str, bytes] = {}
+    bodies: list[tuple[str, dict[str, Any]]] = []
+    vocabularies: dict[str, Vocabulary] = {}
+    for env, voc in data.results_docs:
+        opened = open_envelope(env, rdoc.KIND)
+        bodies.append((opened.digest, opened.doc))
+        files[rbundle.doc_file(int(opened.doc["seq"]))] = env
+        vocab = Vocabulary.from_document(parse(voc))
+        vocabularies[vocab.digest] = vocab
+        files[rbundle.vocabulary_file(vocab.digest)] = voc
+    published, problem = rdoc.check_chain(
+        bodies,
+        task=data.ann.task.id,
+        record=data.rec_env.digest,
+        drawn_at=str(rec["drawn_at"]),
+        targets_after=rbundle.targets_after(rec, adds),
+        items={i.code for i in data.ann.task.items},
+        vocabularies=vocabularies,
+    )
+    if problem is not None:  # the office's own documents: never publish a chain verify refuses
+        raise ConflictError(problem.code, **problem.params)
+    order = [r["code"] for r in tbl.result_rows([p.id for p in data.ann.strata], rec, adds)]
+    rows = rbundle.table(
+        data.ann.task.id,
+        order,
+        [i.code for i in data.ann.task.items],
+        published,
+        data.entity_names,
+        rbundle.corrections([b for _d, b in bodies]),
+    )
+    data.results_table = rows
+    stamp = str(bodies[-1][1]["issued_at"])
+    files[rbundle.TABLE_CSV] = rbundle.to_csv(rows)
+    files[rbundle.TABLE_XLSX] = rbundle.to_xlsx(rows, stamp)
+    return files
 
 
 def _write_tree(root: Path, files: Mapping[str, bytes]) -> None:

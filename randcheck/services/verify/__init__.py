@@ -10,6 +10,7 @@ bundle's own, one module per part of the bundle:
 * :mod:`.documents`: envelopes, population files, roster, addenda, ``--entity``;
 * :mod:`.log`: ``log.*``, ``reveal`` and ``chain``;
 * :mod:`.tables`: ``results`` and ``results.xlsx``; :mod:`.page`: ``page``;
+* :mod:`.results`: ``inspection.*``, the signed inspection results (RESULTS-SPEC §5);
 * :mod:`.files`: ``format``, ``files`` and ``files.signature``.
 
 Trust: the key in ``keys/operator.pub`` is never trusted because it is in the bundle (whoever
@@ -28,7 +29,7 @@ from typing import Any
 from randcheck.bundle import layout
 from randcheck.core.checks import Check, Report
 from randcheck.core.draw.replay import replay
-from randcheck.services.verify import documents, files, log, page, reading, tables
+from randcheck.services.verify import documents, files, log, page, reading, results, tables
 from randcheck.services.verify.reading import BundleFiles, bundle_root
 
 __all__ = ["BundleReport", "bundle_root", "verify_bundle"]
@@ -114,6 +115,7 @@ def verify_bundle(
     checks.append(tables.xlsx_check(found))
     names = tables.csv_names(found, fmt)
     checks.append(page.page_check(found, exp, docs.rec_env, docs.add_envs, names))
+    checks.extend(results.checks(found, keys, docs.ann, docs.rec_env, docs.add_envs, lg, names))
     checks.append(files.files_check(found))
     checks.append(files.sums_signature(found, keys))
 

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from randcheck.bundle import layout
+from randcheck.bundle import results as rbundle
 from randcheck.core.checks import Check
 from randcheck.errors import CannotRunError, NotFoundError
 
@@ -42,6 +43,8 @@ FIXED = {
 ADDENDUM = 256 * KIB
 ENTRY = MIB
 PROOF = 64 * KIB
+RESULT_ROW = 4 * KIB  # one entry of a results document, a correction's reason included
+VOCABULARY = MIB
 SUM_LINE = 64 + 2 + 4 * KIB + 1  # hash, two spaces, a path, newline
 
 
@@ -167,7 +170,13 @@ def read(files: BundleFiles, ann: Mapping[str, Any] | None) -> None:
     # all the files but the population files together: the documents' own bounds, the
     # public files', and room for the log entries and addenda a redraw or substitutions bring
     inspectors_cap = 64 * KIB + inspectors * 2 * KIB
-    page = MIB + (drawn + rows) * ROW
+    # results (RESULTS-SPEC §5): each target × item is published once plus its corrections;
+    # a document holds at most every row of the task, a row at most RESULT_ROW bytes
+    task = ann.get("task", {})
+    items = task.get("items", []) if isinstance(task, Mapping) else []
+    result_rows = rows * max(len(items) if isinstance(items, list) else 1, 1)
+    result_docs = [p for p in files.present if rbundle.doc_seq(p) is not None]
+    page = MIB + (drawn + rows + (result_rows if result_docs else 0)) * ROW
     files.budget = (
         record + roster_cap + 2 * inspectors_cap + 4 * page + (drawn + 1) * 2 * ADDENDUM
         + 16 * MIB
@@ -181,6 +190,18 @@ def read(files: BundleFiles, ann: Mapping[str, Any] | None) -> None:
     files.load(layout.RESULTS_XLSX, 2 * (64 * KIB + rows * ROW))
     for path in addenda:
         files.load(path, ADDENDUM)
+    doc_cap = 64 * KIB + result_rows * RESULT_ROW
+    files.budget += len(result_docs) * doc_cap + 2 * (64 * KIB + result_rows * ROW)
+    for path in sorted(result_docs):
+        files.load(path, doc_cap)
+    # each document names one vocabulary: no more vocabularies than documents are read (the
+    # rest stay unread, and the files check then names them)
+    vocabularies = sorted(p for p in files.present if rbundle.is_vocabulary_file(p))
+    for path in vocabularies[: len(result_docs)]:
+        files.budget += VOCABULARY
+        files.load(path, VOCABULARY)
+    files.load(rbundle.TABLE_CSV, 64 * KIB + result_rows * ROW)
+    files.load(rbundle.TABLE_XLSX, 2 * (64 * KIB + result_rows * ROW))
     for path in sorted(files.present):
         if layout.entry_seq(path) is not None:
             files.load(path, ENTRY)
