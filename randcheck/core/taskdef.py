@@ -32,6 +32,7 @@ from randcheck.errors import InputError
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 _RATIO = re.compile(r"^\s*([0-9]+)\s*/\s*([0-9]+)\s*$")
 _PERCENT = re.compile(r"^\s*([0-9]+)\s*%\s*$")
+CAP_COUNTS = ("all", "random")  # what exclusions.annual_cap counts (see TaskDef)
 MODES = {
     "directed": "directed",
     "定向": "directed",
@@ -89,6 +90,9 @@ class TaskDef:
     statuses: tuple[str, ...] = ("存续",)
     recent_days: int | None = None
     annual_cap: int | None = None
+    # what ``annual_cap`` counts: "all" = every inspection of the enterprise this year, random
+    # or not (国办发〔2024〕54号), "random" = random draws only
+    annual_cap_counts: str = "all"
     drawn_this_year: bool = True
     strata: tuple[StratumDef, ...] = ()
     batches: int = 1
@@ -125,6 +129,7 @@ class TaskDef:
                 "statuses": list(self.statuses),
                 "recent_days": self.recent_days,
                 "annual_cap": self.annual_cap,
+                "annual_cap_counts": self.annual_cap_counts,
                 "drawn_this_year": self.drawn_this_year,
             },
             "strata": [
@@ -428,6 +433,9 @@ def parse_task(
     statuses = x.texts("statuses", ("存续",))
     recent = x.integer("recent_days", None, 1, 3660)
     cap = x.integer("annual_cap", None, 1, 366)
+    cap_counts = x.text("annual_cap_counts", "all")
+    if cap_counts not in CAP_COUNTS:
+        raise x._bad("annual_cap_counts", "taskdef.exp.one_of", values=" / ".join(CAP_COUNTS))
     this_year = x.boolean("drawn_this_year", True)
     x.finish()
     strata: list[StratumDef] = []
@@ -537,6 +545,7 @@ def parse_task(
         statuses=statuses,
         recent_days=recent,
         annual_cap=cap,
+        annual_cap_counts=cap_counts,
         drawn_this_year=this_year,
         strata=tuple(strata),
         batches=batches,

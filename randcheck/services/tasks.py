@@ -37,6 +37,7 @@ from randcheck.errors import ConflictError, InputError, NotFoundError, Randcheck
 from randcheck.services import notice
 from randcheck.services.audit import AuditLog, format_time
 from randcheck.services.registry import split_list
+from randcheck.services.results import history
 from randcheck.services.snapshots import store_population
 from randcheck.store.draw_models import AddendumRow, AnnouncementRow, RecordRow, TaskRow
 from randcheck.store.models import Conflict as ConflictTable
@@ -188,7 +189,8 @@ class Pool:
     strata: dict[str, Codes]
     exclusions: dict[str, int]
     uncovered: dict[str, int] = field(default_factory=dict)  # risk class -> entities
-    previous: set[tuple[str, str]] = field(default_factory=set)  # (code, inspector), all years
+    previous: set[tuple[str, str]] = field(default_factory=set)  # (code, inspector) in the pool
+    history_digest: str = ""  # of the inspection-history inputs read (services.results.history)
 
     def contains(self, code: str) -> bool:
         """Whether ``code`` is in some stratum (each stratum list is sorted)."""
@@ -270,9 +272,23 @@ def compute_pool(session: Session, rt: ResolvedTask, now: datetime) -> Pool:
     today = (now + CHINA).date()
     year = today.strftime("%Y")
     per_year, item_pairs, previous = _history(session, year)
+    outside = history.inputs(
+        conn,
+        year,
+        random_only=d.annual_cap_counts == "random",
+        items=d.items if d.drawn_this_year else (),
+        rotation=d.rotation,
+    )
+    per_year.update(outside.per_year)  # inspections outside randcheck's own draws
+    item_pairs |= outside.item_pairs
+    previous |= outside.previous
+    last_seen = outside.last
     task_items = set(d.items)
     drawn_for_items = {code for code, it in item_pairs if it in task_items}
     recent_limit = today - timedelta(days=d.recent_days) if d.recent_days else None
+    recent_text = recent_limit.isoformat() if recent_limit else ""
+    prev_codes = {c for c, _b in previous}
+    kept: set[str] = set()  # pool entities with earlier inspectors (rotation)
     listed = {c: s.id for s in d.strata for c in s.risk if c != "*"}
     star = next((s.id for s in d.strata if "*" in s.risk), None)
     found: dict[str, list[str]] = {s.id: [] for s in d.strata}
@@ -284,7 +300,10 @@ def compute_pool(session: Session, rt: ResolvedTask, now: datetime) -> Pool:
             reasons["invalid"] += 1
         elif status not in allowed:
             reasons["status"] += 1
-        elif recent_limit is not None and last is not None and _as_date(last) > recent_limit:
+        elif recent_limit is not None and (
+            last_seen.get(code, "") > recent_text
+            or (last is not None and _as_date(last) > recent_limit)
+        ):
             reasons["recent"] += 1
         elif d.annual_cap is not None and per_year[code] >= d.annual_cap:
             reasons["annual_cap"] += 1
@@ -296,8 +315,16 @@ def compute_pool(session: Session, rt: ResolvedTask, now: datetime) -> Pool:
                 uncovered[risk or ""] += 1
                 continue
             found[sid].append(code)
+            if code in prev_codes:
+                kept.add(code)
     strata = {sid: _codes(codes, sid) for sid, codes in found.items()}
-    return Pool(strata, dict(sorted(reasons.items())), dict(sorted(uncovered.items())), previous)
+    return Pool(
+        strata,
+        dict(sorted(reasons.items())),
+        dict(sorted(uncovered.items())),
+        {(c, b) for c, b in previous if c in kept},
+        outside.digest,
+    )
 
 
 def _codes(codes: list[str], stratum: str) -> Codes:
@@ -373,8 +400,8 @@ def build_roster(session: Session, rt: ResolvedTask, pool: Pool) -> Roster:
         )
         if badge in ids and in_pool(code)
     }
-    previous = (
-        {(code, badge) for code, badge in pool.previous if badge in ids and in_pool(code)}
+    previous = (  # pool.previous holds pool entities only
+        {(code, badge) for code, badge in pool.previous if badge in ids}
         if rt.definition.rotation
         else set()
     )
@@ -624,6 +651,7 @@ def announce(
                 "key": signing.key_id(signing.public_raw(key)),
                 "strata": {s: len(c) for s, c in sorted(pool.strata.items())},
                 "exclusions": pool.exclusions,
+                "history": pool.history_digest,
             },
         )
         tx.session.add(
