@@ -3,9 +3,10 @@ sign substitutions.
 
 ``randcheck draw TASK`` (the same as ``randcheck draw run TASK``) runs the ceremony;
 ``randcheck draw substitute RECORD --target CODE [--inspector ID] --reason TEXT`` signs a
-substitution addendum.  A task literally named ``run`` or ``substitute`` is drawn with
-``randcheck draw run NAME``.  Thin over :mod:`randcheck.services.draws`: nothing is signed or
-stored before ``draws.finalize``; the attempt is logged before its seed is shown; an abort
+substitution addendum (a reason that is an inspection result needs ``--not-a-result``).  A
+task literally named ``run`` or ``substitute`` is drawn with ``randcheck draw run NAME``.
+Thin over :mod:`randcheck.services.draws`: nothing is signed or stored before
+``draws.finalize``; the attempt is logged before its seed is shown; an abort
 (Ctrl-C, a closed terminal, SIGTERM, a wrong passphrase, a "no" at a confirmation) is logged
 with ``draws.log_abort`` and leaves nothing else behind.
 
@@ -198,6 +199,9 @@ def substitute_cmd(
         str | None, typer.Option("--inspector", help=H("ceremony.opt.inspector"))
     ] = None,
     key: Annotated[str, typer.Option("--key", help=H("ceremony.opt.key"))] = keys_svc.DEFAULT_NAME,
+    not_a_result: Annotated[
+        bool, typer.Option("--not-a-result", help=H("ceremony.opt.not_a_result"))
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help=H("opt.json"))] = False,
 ) -> None:
     app = get(ctx)
@@ -206,6 +210,8 @@ def substitute_cmd(
     ws = app.workspace.require()
     engine = app.engine()
     keys_svc.check_name(key)
+    # a result is entered and published, never substituted: refuse before the passphrase
+    draws.check_reason(ws, reason.strip(), not_a_result)
     operator = load_key(ws, key, PASSPHRASE_ENV, app.t("ceremony.prompt.passphrase", name=key))
     fin = draws.substitute(
         ws,
@@ -216,6 +222,7 @@ def substitute_cmd(
         reason=reason.strip(),
         operator=operator,
         actor=app.actor,
+        not_a_result=not_a_result,
     )
     doc = envelope.open_envelope(fin.envelope, "addendum").doc
     replacement = doc.get("replacement")

@@ -11,8 +11,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Run the live draw of a task: check the announcement and snapshot, take each entropy source (dice, lottery, drand, nonce reveal), show the seed, the drawn entities and the teams, sign as operator (witnesses may co-sign), store and log. The randomness is logged before it is shown: however the ceremony ends after that (Ctrl-C, a closed terminal, kill -9, a power cut), the task's next official draw must be a marked redraw (--redraw --reason). An aborted ceremony signs and stores nothing and logs the abort. Exit codes: 0 done; 1 refused (second draw, bad entropy, 'no' at a confirmation, another draw of the task got there first); 2 usage; 3 could not run (a wrong passphrase too); 130 Ctrl-C; 129 terminal closed; 143 terminated.",
     },
     "ceremony.substitute.help": {
-        "zh": "替补：按协议确定地替换一个抽中对象（--target），或让一名检查人员回避（--target 与 --inspector），签发并记录附录。口令错误时退出码为 3。",
-        "en": "Substitution: deterministically replace a drawn entity (--target), or recuse an inspector (--target with --inspector); signs and logs an addendum. Exit code 3 on a wrong passphrase.",
+        "zh": "替补：按协议确定地替换一个抽中对象（--target），或让一名检查人员回避（--target 与 --inspector），签发并记录附录。原因若是检查结果（如“通过登记的住所无法联系”）应通过 randcheck results import 录入公示，须加 --not-a-result 确认才能替补。口令错误时退出码为 3。",
+        "en": "Substitution: deterministically replace a drawn entity (--target), or recuse an inspector (--target with --inspector); signs and logs an addendum. A reason that is an inspection result (e.g. 通过登记的住所无法联系) belongs in randcheck results import and is refused without --not-a-result. Exit code 3 on a wrong passphrase.",
     },
     "ceremony.arg.task": {"zh": "任务编号", "en": "task id"},
     "ceremony.arg.record": {
@@ -64,7 +64,19 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "替补原因（如“已注销”“申请回避”）",
         "en": "the reason (e.g. 'deregistered', 'recusal')",
     },
+    "ceremony.opt.not_a_result": {
+        "zh": "确认替补原因不是检查结果（原因与检查结果用语相同或包含用语时须给出）",
+        "en": "confirm that the reason is not an inspection result (needed when the reason is, or holds, a result term)",
+    },
     # usage and input errors
+    "draw.target_has_result": {
+        "zh": "检查对象 {target} 已录入检查结果（事项 {item}）：已检查的对象不能再替补，其检查结果须公示（randcheck results publish {task}）；结果有误请用 randcheck results import --correct --reason 更正。",
+        "en": "{target} already has a result entered (item {item}): an inspected target cannot be substituted; its result is to be published (randcheck results publish {task}); a wrong result is corrected with randcheck results import --correct --reason.",
+    },
+    "draw.reason_is_result": {
+        "zh": "替补原因“{reason}”是检查结果（用语“{term}”）：检查结果不能用替补代替，应录入并公示——填入 randcheck results template 生成的录入表后运行 randcheck results import 文件，再运行 randcheck results publish 任务编号。如果确实不是检查结果（例如抽取后、检查前得知），请加 --not-a-result 确认。",
+        "en": 'the substitution reason "{reason}" is an inspection result (the term "{term}"): a result is not a reason to substitute; enter and publish it instead (fill in the sheet of randcheck results template, run randcheck results import FILE, then randcheck results publish TASK). If it really is not a result (e.g. learnt after the draw and before any inspection), confirm with --not-a-result.',
+    },
     "ceremony.redraw_needs_reason": {
         "zh": "--redraw 必须同时给出非空的 --reason",
         "en": "--redraw needs a non-empty --reason",

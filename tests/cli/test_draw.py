@@ -344,6 +344,7 @@ def test_substitute_target_and_inspector(
         first["target"],
         "--reason",
         "已注销",
+        "--not-a-result",
         lang=lang,
         env=OK_ENV,
     )

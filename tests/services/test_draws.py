@@ -263,7 +263,7 @@ def test_substitutions_are_stored_logged_and_replayed(
     gone = s1["drawn"][0]["code"]
     a1 = draws.substitute(
         ws, engine, task, target=gone, inspector=None, reason="已注销",
-        operator=OPERATOR, actor="tester", now=later(2),
+        operator=OPERATOR, actor="tester", now=later(2), not_a_result=True,
     )  # fmt: skip
     doc1 = envelope.open_envelope(a1.envelope, "addendum").doc
     assert doc1["seq"] == 1 and doc1["previous"] is None and doc1["record"] == fin.digest

@@ -216,7 +216,7 @@ def test_substituted_entity_counts_as_drawn_this_year(ws: Workspace, engine: Eng
     gone = body["strata"][0]["drawn"][0]["code"]
     sub = draws.substitute(
         ws, engine, first, target=gone, inspector=None, reason="已注销",
-        operator=OPERATOR, actor="tester", now=later(1),
+        operator=OPERATOR, actor="tester", now=later(1), not_a_result=True,
     )  # fmt: skip
     new = parse(envelope.open_envelope(sub.envelope, "addendum").body)["replacement"]["code"]
     assert new == body["strata"][0]["reserve"][0]["code"]
