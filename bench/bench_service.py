@@ -10,6 +10,11 @@ signed record stored and logged).
 
     python bench/bench_service.py                      # 1,000,000 entities
     python bench/bench_service.py --entities 10000000
+    python bench/bench_service.py --entities 10000000 --history 2000000 --rules
+
+``--history N`` adds N rows of inspection history (``history import``'s table, dates spread
+over the two years before the draw, a third of them not random, each with an inspector);
+``--rules`` turns on ``recent_days``, ``annual_cap``, ``drawn_this_year`` and rotation.
 """
 
 from __future__ import annotations
@@ -77,7 +82,40 @@ round = 657413
 """
 
 
-def setup(root: Path, n: int) -> None:
+RULES = """[exclusions]
+recent_days = 180
+annual_cap = 1
+drawn_this_year = true
+"""
+
+
+def add_history(db: Path, n: int) -> None:
+    """``n`` history rows in bulk (the real table), for entities spread over the registry."""
+    import hashlib
+    import random
+    import sqlite3
+
+    rng = random.Random(7)
+    con = sqlite3.connect(db)
+    codes = [c for (c,) in con.execute("SELECT code FROM entity ORDER BY code")]
+    start = datetime(2021, 9, 1).toordinal()
+    rows = []
+    for i in range(n):
+        code = codes[rng.randrange(len(codes))]
+        day = datetime.fromordinal(start + rng.randrange(740)).date().isoformat()
+        digest = hashlib.sha256(f"{i}".encode()).hexdigest()
+        rows.append((code, day, "SC-001" if i % 2 else "", f"|ZF{i % 300:04d}|", "未发现问题",
+                     "其他部门", "bench", i % 3 != 0, f"X{i}", digest))  # fmt: skip
+    con.executemany(
+        "INSERT INTO inspection_history (entity_code, inspected_on, item_code, inspectors, "
+        "result, department, source, is_random, ref, content) VALUES (?,?,?,?,?,?,?,?,?,?)",
+        rows,
+    )
+    con.commit()
+    con.close()
+
+
+def setup(root: Path, n: int, history: int = 0, rules: bool = False) -> None:
     from bench.bench_draw import build_db
     from randcheck.services import keys, registry, tasks
     from randcheck.services.audit import AuditLog
@@ -100,9 +138,12 @@ def setup(root: Path, n: int) -> None:
     (root / "inspectors.csv").write_text("\n".join(lines) + "\n", "utf-8")
     registry.import_file(eng, ws, "items", root / "items.csv", actor="bench")
     registry.import_file(eng, ws, "inspectors", root / "inspectors.csv", actor="bench")
-    (root / "task.toml").write_text(TASK, "utf-8")
+    task = TASK.replace("[[strata]]", RULES + "[[strata]]", 1) if rules else TASK
+    (root / "task.toml").write_text(task, "utf-8")
     tasks.create_tasks(ws, eng, root / "task.toml", "bench")
     eng.dispose()
+    if history:
+        add_history(ws.db_dir / "randcheck.sqlite", history)
 
 
 def child(phase: str, root: Path) -> dict[str, float]:
@@ -137,6 +178,8 @@ def child(phase: str, root: Path) -> dict[str, float]:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--entities", type=int, default=1_000_000)
+    ap.add_argument("--history", type=int, default=0)
+    ap.add_argument("--rules", action="store_true")
     ap.add_argument("--child", default=None)
     ap.add_argument("--root", type=Path, default=None)
     args = ap.parse_args()
@@ -146,9 +189,11 @@ def main() -> None:
     root = Path(tempfile.mkdtemp(prefix="randcheck-bench-")) / "ws"
     try:
         t = time.perf_counter()
-        setup(root, args.entities)
+        setup(root, args.entities, args.history, args.rules)
         print(
-            f"workspace with {args.entities:,} entities prepared in {time.perf_counter() - t:.1f} s"
+            f"workspace with {args.entities:,} entities and {args.history:,} history rows"
+            f"{' (exclusion rules on)' if args.rules else ''} prepared in"
+            f" {time.perf_counter() - t:.1f} s"
         )
         results = {}
         for phase in ("announce", "draw"):

@@ -51,6 +51,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "见证人掷骰、彩票号码、drand 轮次 → 抽中 {targets} 个对象，配齐 {teams} 个检查组，核验码 {code}",
         "en": "witness dice, lottery numbers, drand round → {targets} targets drawn, {teams} teams staffed, code {code}",
     },
+    "demo.step.results": {
+        "zh": "一公开：录入 {entered} 条检查结果，第 {seq} 号检查结果公示已签名（{count} 条）",
+        "en": "一公开: {entered} inspection results entered, results document {seq} signed ({count} results)",
+    },
     "demo.step.publish": {
         "zh": "写出公示材料（{files} 个文件）→ {path}",
         "en": "wrote the publication bundle ({files} files) → {path}",

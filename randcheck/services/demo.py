@@ -8,7 +8,9 @@ that round can be used as the public randomness and verified offline with no net
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import shutil
 import time
 from collections.abc import Callable
@@ -19,12 +21,14 @@ from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
 from randcheck.core.draw import drand
 from randcheck.demo_data import write_demo
 from randcheck.errors import ConflictError
 from randcheck.services import draws, keys, publish, registry, tasks, verify
 from randcheck.services.audit import AuditLog, format_time
+from randcheck.services.results import context, entry, publication
 from randcheck.store.audit_models import AuditEntry
 from randcheck.store.db import open_engine
 from randcheck.workspace import Workspace, init_workspace
@@ -136,6 +140,27 @@ def prepare_folder(folder: Path) -> None:
         shutil.rmtree(folder)
     folder.mkdir(parents=True, exist_ok=True)
     (folder / MARKER).write_text("randcheck demo workspace; safe to delete\n", "utf-8")
+
+
+#: the demo's results, in turn (vocabulary terms; "" leaves a row not yet entered)
+DEMO_RESULTS = ("未发现问题", "未发现问题", "发现问题已责令改正", "未发现问题",
+                "通过登记的住所无法联系", "未按规定公示年报", "")  # fmt: skip
+
+
+def demo_results_sheet(engine: Engine, ws: Workspace) -> bytes:
+    """The entry sheet of the demo task, filled in as an office would (deterministic)."""
+    with Session(engine) as s:
+        ctx = context.load(s, TASK_ID)
+    rows = entry.template_rows(ctx, "zh")
+    date_col, terms_col = entry.FIELDS.index("completed_on"), entry.FIELDS.index("terms")
+    for n, row in enumerate(rows[1:]):
+        term = DEMO_RESULTS[n % len(DEMO_RESULTS)]
+        if term:
+            row[date_col] = f"2023-10-{10 + n % 15:02d}"
+            row[terms_col] = term
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\r\n").writerows(rows)
+    return buf.getvalue().encode("utf-8")
 
 
 def _require_empty(db_url: str) -> None:
@@ -258,6 +283,17 @@ def run_demo(
         return {"targets": targets, "teams": len(body["teams"]), "code": fin.code}
 
     step("demo.step.draw", do_draw)
+    # 一公开: the inspections are done by late October; results are entered and published
+    clock = datetime(2023, 10, 27, 2, 0, tzinfo=UTC)
+
+    def do_results() -> dict[str, Any]:
+        sheet = ws.root / "demo-results.csv"
+        sheet.write_bytes(demo_results_sheet(engine, ws))
+        imported = entry.import_results(ws, engine, sheet, actor=actor, now=clock)
+        done = publication.publish(ws, engine, TASK_ID, key, actor, now=clock)
+        return {"entered": imported.added, "seq": done.seq, "count": done.count}
+
+    step("demo.step.results", do_results)
     published: list[publish.PublishResult] = []
 
     def do_publish() -> dict[str, Any]:
