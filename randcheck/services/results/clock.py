@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select as sa_select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, delete, select
 
@@ -178,14 +179,11 @@ def due(ws: Workspace, engine: Engine, task_id: str | None, on: date) -> list[Du
             ctx = load(s, t)
             # only the results of the current official record: after a redraw, what was
             # entered for the superseded one says nothing about the new record's clock
-            rows = {
-                (r.entity_code, r.item_code): r
-                for r in s.exec(
-                    select(ResultRow)
-                    .where(col(ResultRow.task_id) == t)
-                    .where(col(ResultRow.record_digest) == ctx.record.digest)
-                ).all()
-            }
+            c = ResultRow.__table__.c  # type: ignore[attr-defined]
+            query = sa_select(
+                c.entity_code, c.item_code, c.completed_on, c.first_published_on, c.pending
+            ).where(c.task_id == t, c.record_digest == ctx.record.digest)
+            rows = {(r.entity_code, r.item_code): r for r in s.execute(query)}
             for code in ctx.targets:
                 for item in ctx.items:
                     if item not in days:
@@ -210,7 +208,7 @@ def _status(
     code: str,
     name: str,
     item: str,
-    row: ResultRow | None,
+    row: Any,  # a result row (its completed_on, first_published_on, pending), or None
     cal: Calendar,
     days: int,
     on: date,

@@ -22,6 +22,7 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
+from sqlalchemy import Table, delete, insert, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
@@ -40,6 +41,7 @@ from randcheck.store.result_models import ResultRow
 from randcheck.workspace import Workspace
 
 MAX_ERRORS = 10_000
+RESULTS: Table = ResultRow.__table__  # type: ignore[attr-defined]
 
 #: (field, Chinese title, English title, further header aliases)
 COLUMNS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
@@ -379,22 +381,44 @@ def import_results(
     stamp = format_time(now)
     with AuditLog(ws, engine).transaction(actor, now) as tx:
         s = tx.session
-        existing: dict[tuple[str, str, str], ResultRow] = {}
+        # what is stored: (content digest, published seq) per key, read as plain rows
+        existing: dict[tuple[str, str, str], tuple[str, int | None]] = {}
+        t = RESULTS.c
         for task in sorted({p.task for p in parsed}):
             official = contexts[task].record.digest
-            for r in s.exec(select(ResultRow).where(col(ResultRow.task_id) == task)).all():
-                if r.record_digest == official:
-                    existing[(r.task_id, r.entity_code, r.item_code)] = r
-                else:  # results of a superseded record do not carry over to a redraw
-                    s.delete(r)
+            # results of a superseded record do not carry over to a redraw
+            s.execute(delete(RESULTS).where(t.task_id == task, t.record_digest != official))
+            q = select(t.entity_code, t.item_code, t.content, t.published).where(t.task_id == task)
+            for code, item, content, published in s.execute(q):
+                existing[(task, code, item)] = (content, published)
         refused: list[RowError] = []
+        fresh: list[dict[str, Any]] = []
         for p in parsed:
             digest = content_digest(p.values)
             old = existing.get((p.task, p.code, p.item))
-            if old is not None and old.content == digest:
+            if old is not None and old[0] == digest:
                 summary.unchanged += 1
                 continue
-            if old is not None and old.published is not None:
+            stamp_fields = {"content": digest, "vocabulary": vocab.id, "entered_by": actor,
+                            "entered_at": stamp, "pending": True}  # fmt: skip
+            if old is None:
+                summary.added += 1
+                fresh.append(
+                    {
+                        "task_id": p.task,
+                        "entity_code": p.code,
+                        "item_code": p.item,
+                        "record_digest": contexts[p.task].record.digest,
+                        "correction": "",
+                        "published": None,
+                        "first_published_on": None,
+                        **p.values,
+                        **stamp_fields,
+                    }
+                )
+                continue
+            changes = {**p.values, **stamp_fields}
+            if old[1] is not None:
                 if not correct:
                     refused.append(
                         RowError(
@@ -403,36 +427,21 @@ def import_results(
                             _title("terms", "zh"),
                             p.code,
                             "results.published_needs_correct",
-                            {"item": p.item, "seq": old.published},
+                            {"item": p.item, "seq": old[1]},
                         )
                     )
                     continue
                 summary.corrected += 1
-                old.correction = str(reason).strip()
-            elif old is not None:
-                summary.changed += 1
+                changes["correction"] = str(reason).strip()
             else:
-                summary.added += 1
-                old = ResultRow(
-                    task_id=p.task,
-                    entity_code=p.code,
-                    item_code=p.item,
-                    record_digest=contexts[p.task].record.digest,
-                    vocabulary=vocab.id,
-                    entered_by=actor,
-                    entered_at=stamp,
-                    content=digest,
-                    pending=True,
-                    **p.values,
-                )
-            for k, value in p.values.items():
-                setattr(old, k, value)
-            old.content = digest
-            old.vocabulary = vocab.id
-            old.entered_by = actor
-            old.entered_at = stamp
-            old.pending = True
-            s.add(old)
+                summary.changed += 1
+            s.execute(
+                update(RESULTS)
+                .where(t.task_id == p.task, t.entity_code == p.code, t.item_code == p.item)
+                .values(**changes)
+            )
+        for start in range(0, len(fresh), 5000):
+            s.execute(insert(RESULTS), fresh[start : start + 5000])
         if refused:
             raise InputError("results.bad_rows", rows=refused, file=file, count=len(refused))
         summary.tasks = sorted({p.task for p in parsed})

@@ -4,10 +4,11 @@ result entered since the last one — new results and corrections of published o
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from sqlalchemy import update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
@@ -119,15 +120,16 @@ def publish(
         entries: list[rdoc.Entry] = []
         issued_on = rdoc.china_date(format_time(now))
         late = 0
+        days: dict[str, int] = {}
         for r in rows:
             terms, problems = vocab.parse_terms("|".join(_terms(r.terms)))
             if problems or r.entity_code not in ctx.teams:
                 raise ConflictError(
                     "results.stale_row", task=task_id, target=r.entity_code, item=r.item_code
                 )
-            dl = cal.deadline(
-                datetime.strptime(r.completed_on, "%Y-%m-%d").date(), period_days(ws, r.item_code)
-            )
+            if r.item_code not in days:
+                days[r.item_code] = period_days(ws, r.item_code)
+            dl = cal.deadline(date.fromisoformat(r.completed_on), days[r.item_code])
             deadline = dl.due.isoformat() if dl.due else None
             corr = None
             if r.published is not None:
@@ -177,12 +179,18 @@ def publish(
                 log_seq=log_seq,
             )
         )
-        for r in rows:
-            if r.first_published_on is None:
-                r.first_published_on = issued_on
-            r.published = seq
-            r.pending = False
-            r.correction = ""
-            s.add(r)
-        s.flush()
+        # the rows read above: log-writing transactions are serialised, so no other import
+        # can have added a pending row since
+        t = ResultRow.__table__.c  # type: ignore[attr-defined]
+        mine = (t.task_id == task_id, t.pending.is_(True), t.record_digest == ctx.record.digest)
+        s.execute(
+            update(ResultRow.__table__)  # type: ignore[attr-defined]
+            .where(*mine, t.first_published_on.is_(None))
+            .values(first_published_on=issued_on)
+        )
+        s.execute(
+            update(ResultRow.__table__)  # type: ignore[attr-defined]
+            .where(*mine)
+            .values(published=seq, pending=False, correction="")
+        )
     return PublishedResults(task_id, seq, opened.digest, len(entries), corrections, late, log_seq)
