@@ -47,6 +47,7 @@ from randcheck.errors import (
 )
 from randcheck.services import draws
 from randcheck.services import keys as keys_svc
+from randcheck.services.results import guard
 
 EXIT_INTERRUPTED = 130
 
@@ -211,7 +212,7 @@ def substitute_cmd(
     engine = app.engine()
     keys_svc.check_name(key)
     # a result is entered and published, never substituted: refuse before the passphrase
-    draws.check_reason(ws, reason.strip(), not_a_result)
+    guard.check_reason(ws, reason.strip(), not_a_result)
     operator = load_key(ws, key, PASSPHRASE_ENV, app.t("ceremony.prompt.passphrase", name=key))
     fin = draws.substitute(
         ws,

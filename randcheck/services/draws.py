@@ -45,6 +45,7 @@ from randcheck.core.draw.model import Roster
 from randcheck.errors import ConflictError, InputError, NotFoundError, VerificationError
 from randcheck.services import attempts
 from randcheck.services.audit import AuditLog, AuditTx, format_time
+from randcheck.services.results import guard
 from randcheck.services.snapshots import (
     addenda_rows,
     announcement_row,
@@ -53,7 +54,6 @@ from randcheck.services.snapshots import (
 )
 from randcheck.store.draw_models import AddendumRow, RecordRow, TaskRow
 from randcheck.store.models import Entity, Inspector
-from randcheck.store.result_models import ResultRow
 from randcheck.workspace import Workspace
 
 PRACTICE_NONCE = hashlib.sha256(
@@ -512,55 +512,6 @@ def log_practice(
 # --- substitutions ------------------------------------------------------------------------
 
 
-def result_term(ws: Workspace, reason: str) -> str | None:
-    """The text of the result term that ``reason`` is, or holds, in the workspace's result
-    vocabulary (``None`` when it names no result).
-
-    ``reason`` is a term when it is one of its codes, texts or aliases; it holds one when a
-    term's text or alias is part of it (compared as the vocabulary compares words: NFKC,
-    without spaces).  Of several terms held, the one with the longest matching word is named.
-    """
-    from randcheck.core.vocabulary import normalise
-    from randcheck.services.results.vocab import workspace_vocabulary
-
-    vocab = workspace_vocabulary(ws)
-    exact = vocab.lookup(reason)
-    if exact is not None:
-        return exact.text
-    key = normalise(reason)
-    best: tuple[int, str] | None = None
-    for t in vocab.terms:
-        for word in (t.text, *t.aliases):
-            w = normalise(word)
-            if w and w in key and (best is None or len(w) > best[0]):
-                best = (len(w), t.text)
-    return best[1] if best else None
-
-
-def _refuse_inspected(session: Session, rec: RecordRow, target: str) -> None:
-    """A target with a result entered was inspected: replacing it would orphan the result
-    (it could then be neither published nor changed), so it is refused."""
-    entered = session.exec(
-        select(ResultRow)
-        .where(col(ResultRow.task_id) == rec.task_id)
-        .where(col(ResultRow.record_digest) == rec.digest)
-        .where(col(ResultRow.entity_code) == target)
-    ).first()
-    if entered is not None:
-        raise ConflictError(
-            "draw.target_has_result", target=target, task=rec.task_id, item=entered.item_code
-        )
-
-
-def check_reason(ws: Workspace, reason: str, not_a_result: bool) -> str | None:
-    """Refuse a substitution reason that is an inspection result (``draw.reason_is_result``)
-    unless ``not_a_result`` confirms it; returns the term confirmed, if any."""
-    term = result_term(ws, reason)
-    if term is not None and not not_a_result:
-        raise InputError("draw.reason_is_result", reason=reason, term=term)
-    return term
-
-
 def substitute(
     ws: Workspace,
     engine: Engine,
@@ -579,16 +530,16 @@ def substitute(
     A ``reason`` that is an inspection result (a term of the workspace's result vocabulary,
     or a reason holding one, e.g. 通过登记的住所无法联系) is refused unless ``not_a_result``
     confirms it is not one: a result is entered with ``results import`` and published, it is
-    never a reason to swap the target for another (see :func:`result_term`).
+    never a reason to swap the target for another (see ``services.results.guard``).
     """
     now = (now or datetime.now(UTC)).replace(microsecond=0)
-    term = check_reason(ws, reason, not_a_result)
+    term = guard.check_reason(ws, reason, not_a_result)
     with Session(engine) as session:
         rec = find_record(session, ref)
         if rec.superseded:
             raise ConflictError("draw.superseded", record=rec.digest[:16])
         if inspector is None:
-            _refuse_inspected(session, rec, target)
+            guard.refuse_inspected(session, rec, target)
         ann = announcement_row(session, rec.task_id)
         adds = addenda_rows(session, rec.digest)
         roster = Roster.from_document(parse(ann.roster))

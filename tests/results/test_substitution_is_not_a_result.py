@@ -14,7 +14,7 @@ from randcheck.core.draw import envelope
 from randcheck.errors import ConflictError, InputError
 from randcheck.services import draws, keys
 from randcheck.services.audit import AuditLog
-from randcheck.services.results import publication
+from randcheck.services.results import guard, publication
 from randcheck.workspace import Workspace
 from tests.drawfixtures import OPERATOR
 from tests.results.world import Drawn, at, import_rows, result_row, state
@@ -47,7 +47,7 @@ def sub(ws: Workspace, engine: Engine, drawn: Drawn, reason: str, **kw: Any) -> 
 def test_a_result_is_refused_as_a_reason(
     ws: Workspace, engine: Engine, drawn: Drawn, reason: str, term: str
 ) -> None:
-    assert draws.result_term(ws, reason) == term
+    assert guard.result_term(ws, reason) == term
     before = state(ws, engine)
     with pytest.raises(InputError) as exc:
         sub(ws, engine, drawn, reason)
@@ -62,7 +62,7 @@ def test_confirmed_not_a_result_and_other_reasons(
     ws: Workspace, engine: Engine, drawn: Drawn
 ) -> None:
     for reason in ("名录数据重复登记", "企业申请回避", "检查人员调离"):
-        assert draws.result_term(ws, reason) is None
+        assert guard.result_term(ws, reason) is None
     b = drawn.targets[1]
     ok = sub(ws, engine, drawn, "名录数据重复登记")
     assert envelope.open_envelope(ok.envelope, "addendum").doc["reason"] == "名录数据重复登记"
@@ -89,7 +89,7 @@ def test_the_office_vocabulary_counts(ws: Workspace, engine: Engine, drawn: Draw
     ext = {"terms": [{"code": "Z1", "text": "拒不接受检查", "parent": None, "exclusive": True,
                       "aliases": ["拒检"]}]}  # fmt: skip
     (ws.root / "result-vocabulary.json").write_text(json.dumps(ext, ensure_ascii=False), "utf-8")
-    assert draws.result_term(ws, "企业拒检") == "拒不接受检查"
+    assert guard.result_term(ws, "企业拒检") == "拒不接受检查"
     before = state(ws, engine)
     with pytest.raises(InputError):
         sub(ws, engine, drawn, "企业拒检")
