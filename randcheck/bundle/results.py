@@ -18,6 +18,7 @@ DIR = "results/"
 TABLE_CSV = "inspection-results.csv"
 TABLE_XLSX = "inspection-results.xlsx"
 SHEET = "检查结果公示"
+PAGE_TABLE = "inspection-results"  # the id of the section's table on index.html
 _DOC = re.compile(r"^results/([0-9]{4})\.json$")
 _VOCAB = re.compile(r"^results/vocabulary-[0-9a-f]{64}\.json$")
 

@@ -518,3 +518,21 @@ def test_a_missing_vocabulary_fails(
     _resign(root, cycle.drawn)
     documents = _checks(root, office_key)["inspection.documents"]
     assert not documents.ok and documents.code == "results.wrong_vocabulary"
+
+
+def test_an_edited_result_on_the_page_fails_even_with_resigned_sums(
+    cycle: Cycle, office_key: dict[str, bytes], tmp_path: Path
+) -> None:
+    root = _copy(cycle.two, tmp_path)
+    page = (root / "index.html").read_text("utf-8")
+    section = page.index('<table id="inspection-results">')
+    shown = f"<bdi>{FOUND}</bdi>"
+    first = page.index(shown, section)
+    edited = page[:first] + f"<bdi>{OK}</bdi>" + page[first + len(shown) :]
+    (root / "index.html").write_text(edited, "utf-8")
+    _resign(root, cycle.drawn)
+    checks = _checks(root, office_key)
+    assert checks["files"].ok and checks["files.signature"].ok and checks["page"].ok
+    table = checks["inspection.table"]
+    assert not table.ok and table.code == "verify.results_table_differs"
+    assert table.params["file"] == "index.html"

@@ -329,3 +329,27 @@ def page_check(
     if problem is not None:
         return Check.failed("page", problem[0], **problem[1])
     return Check.passed("page", "verify.page_ok", targets=len(exp.rows))
+
+
+def table_cells(files: BundleFiles, table_id: str) -> list[list[str]] | None:
+    """The cell texts of the body rows of ``<table id=table_id>`` on index.html ([] when the
+    page has no such table, None when the page cannot be read)."""
+    raw = files.get(layout.INDEX)
+    if raw is None:
+        return None
+    try:
+        parser = _Page()
+        parser.feed(raw.decode("utf-8"))
+        parser.close()
+    except UnicodeDecodeError:
+        return None
+    table = next(
+        (n for n in parser.root.walk() if n.tag == "table" and n.attrs.get("id") == table_id),
+        None,
+    )
+    if table is None:
+        return []
+    return [
+        [c.text() for c in tr.children if isinstance(c, _Node) and c.tag == "td"]
+        for tr in _rows(table)
+    ]

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from randcheck.bundle import layout
 from randcheck.bundle import results as rbundle
 from randcheck.bundle import table as tbl
 from randcheck.core import results as rdoc
@@ -19,8 +20,10 @@ from randcheck.core.checks import Check
 from randcheck.core.draw import envelope
 from randcheck.core.draw.announce import Announcement
 from randcheck.core.draw.envelope import Envelope
+from randcheck.core.text import visible
 from randcheck.core.vocabulary import Vocabulary
 from randcheck.errors import RandcheckError
+from randcheck.services.verify import page
 from randcheck.services.verify.log import Log
 from randcheck.services.verify.reading import XLSX_EXPANSION, BundleFiles, xlsx_within
 
@@ -171,6 +174,11 @@ def _table(
     if [[tbl.raw(c) for c in r] for r in cells] != _trimmed(want):
         return Check.failed(
             "inspection.table", "verify.results_table_differs", file=rbundle.TABLE_XLSX, row=0
+        )
+    shown_rows = page.table_cells(files, rbundle.PAGE_TABLE)
+    if shown_rows is not None and shown_rows != [[visible(c) for c in r] for r in want[1:]]:
+        return Check.failed(
+            "inspection.table", "verify.results_table_differs", file=layout.INDEX, row=0
         )
     return Check.passed("inspection.table", "verify.results_table_ok", rows=len(want) - 1)
 
