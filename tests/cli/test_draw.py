@@ -335,7 +335,7 @@ def test_substitute_target_and_inspector(
     assert draw(announced, entropy).exit_code == 0
     digest, _, _, env = w.state(db_url)["records"][0]
     body = envelope.open_envelope(env, "record").doc
-    first, second = body["teams"][0], body["teams"][1]
+    first = body["teams"][0]
     result = announced(
         "draw",
         "substitute",
@@ -355,21 +355,28 @@ def test_substitute_target_and_inspector(
     assert kind == "draw.addendum" and payload["action"] == "replace_target"
     assert short_code(st["addenda"][0][2]) in result.stdout
     assert ("替补对象" if lang == "zh" else "Replacement") in result.stdout
-    member = second["members"][0]["id"]
-    result = announced(
-        "draw",
-        "substitute",
-        w.TASK,
-        "--target",
-        second["target"],
-        "--inspector",
-        member,
-        "--reason",
-        "申请回避",
-        "--json",
-        lang=lang,
-        env=OK_ENV,
-    )
+    # the draw's nonce is fresh each run: a recusal can leave a team unstaffable (refused,
+    # nothing written); take the first (team, member) that can be replaced
+    pairs = [(t, m["id"]) for t in body["teams"][1:] for m in t["members"]]
+    for second, member in pairs:
+        result = announced(
+            "draw",
+            "substitute",
+            w.TASK,
+            "--target",
+            second["target"],
+            "--inspector",
+            member,
+            "--reason",
+            "申请回避",
+            "--json",
+            lang=lang,
+            env=OK_ENV,
+        )
+        if result.exit_code == 0:
+            break
+        assert "cannot be staffed" in result.stderr or "无法配齐" in result.stderr, result.output
+        assert len(w.state(db_url)["addenda"]) == 1  # a refusal writes nothing
     assert result.exit_code == 0, result.output
     doc = json.loads(result.stdout)
     assert doc["action"] == "replace_inspector" and doc["seq"] == 2
