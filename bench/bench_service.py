@@ -115,7 +115,9 @@ def add_history(db: Path, n: int) -> None:
     con.close()
 
 
-def setup(root: Path, n: int, history: int = 0, rules: bool = False) -> None:
+def setup(
+    root: Path, n: int, history: int = 0, rules: bool = False, rotation: bool = True
+) -> None:
     from bench.bench_draw import build_db
     from randcheck.services import keys, registry, tasks
     from randcheck.services.audit import AuditLog
@@ -139,6 +141,8 @@ def setup(root: Path, n: int, history: int = 0, rules: bool = False) -> None:
     registry.import_file(eng, ws, "items", root / "items.csv", actor="bench")
     registry.import_file(eng, ws, "inspectors", root / "inspectors.csv", actor="bench")
     task = TASK.replace("[[strata]]", RULES + "[[strata]]", 1) if rules else TASK
+    if not rotation:
+        task = task.replace("[teams]\n", "[teams]\nrotation = false\n", 1)
     (root / "task.toml").write_text(task, "utf-8")
     tasks.create_tasks(ws, eng, root / "task.toml", "bench")
     eng.dispose()
@@ -180,6 +184,7 @@ def main() -> None:
     ap.add_argument("--entities", type=int, default=1_000_000)
     ap.add_argument("--history", type=int, default=0)
     ap.add_argument("--rules", action="store_true")
+    ap.add_argument("--no-rotation", action="store_true", help="[teams] rotation = false")
     ap.add_argument("--child", default=None)
     ap.add_argument("--root", type=Path, default=None)
     args = ap.parse_args()
@@ -189,10 +194,11 @@ def main() -> None:
     root = Path(tempfile.mkdtemp(prefix="randcheck-bench-")) / "ws"
     try:
         t = time.perf_counter()
-        setup(root, args.entities, args.history, args.rules)
+        setup(root, args.entities, args.history, args.rules, not args.no_rotation)
         print(
             f"workspace with {args.entities:,} entities and {args.history:,} history rows"
-            f"{' (exclusion rules on)' if args.rules else ''} prepared in"
+            f"{' (exclusion rules on)' if args.rules else ''}"
+            f"{' (rotation off)' if args.no_rotation else ''} prepared in"
             f" {time.perf_counter() - t:.1f} s"
         )
         results = {}

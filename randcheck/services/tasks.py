@@ -10,7 +10,7 @@ from __future__ import annotations
 import bisect
 import secrets
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -44,6 +44,7 @@ from randcheck.store.models import Conflict as ConflictTable
 from randcheck.store.models import Entity as EntityTable
 from randcheck.store.models import Inspector as InspectorTable
 from randcheck.store.models import Item as ItemTable
+from randcheck.store.raw import raw_rows
 from randcheck.workspace import Workspace
 
 CHINA = timedelta(hours=8)  # "this year" and "within N days" are counted in China time
@@ -295,19 +296,20 @@ def compute_pool(session: Session, rt: ResolvedTask, now: datetime) -> Pool:
     reasons: Counter[str] = Counter()
     uncovered: Counter[str] = Counter()
     allowed = set(d.statuses)
-    for code, active, status, last, risk in _raw_rows(conn, query):
+    cap, this_year = d.annual_cap, d.drawn_this_year  # locals: read once per row below
+    seen, counted = last_seen.get, per_year.get
+    for code, active, status, last, risk in raw_rows(conn, query):
         if not active:
             reasons["invalid"] += 1
         elif status not in allowed:
             reasons["status"] += 1
         elif recent_limit is not None and (
-            last_seen.get(code, "") > recent_text
-            or (last is not None and _as_date(last) > recent_limit)
+            seen(code, "") > recent_text or (last is not None and _as_date(last) > recent_limit)
         ):
             reasons["recent"] += 1
-        elif d.annual_cap is not None and per_year[code] >= d.annual_cap:
+        elif cap is not None and counted(code, 0) >= cap:
             reasons["annual_cap"] += 1
-        elif d.drawn_this_year and code in drawn_for_items:
+        elif this_year and code in drawn_for_items:
             reasons["drawn_this_year"] += 1
         else:
             sid = listed.get(risk or "", star)
@@ -335,22 +337,6 @@ def _codes(codes: list[str], stratum: str) -> Codes:
         bad = next(c for c in codes if "\n" in c)
         raise InputError("proto.bad_code", field=f"population[{stratum}]", value=repr(bad)[:80])
     return Codes.from_unsorted(blob, stratum)
-
-
-def _raw_rows(conn: Connection, query: Any) -> Iterator[tuple[Any, ...]]:
-    """Rows of ``query`` through the DB-API cursor of this transaction (SQL and parameters
-    compiled by SQLAlchemy for the dialect): several times faster than Core result rows
-    over a million-entity registry."""
-    compiled = query.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
-    params = compiled.construct_params()
-    args: Any = [params[k] for k in compiled.positiontup or []] if compiled.positional else params
-    cursor = conn.connection.cursor()
-    try:
-        cursor.execute(str(compiled), args)
-        while part := cursor.fetchmany(10_000):
-            yield from part
-    finally:
-        cursor.close()
 
 
 def _as_date(value: Any) -> date:

@@ -29,6 +29,7 @@ from randcheck.errors import InputError, RowError
 from randcheck.io.readers import RowReader
 from randcheck.services.audit import AuditLog
 from randcheck.services.registry import file_sha256, parse_bool, parse_date, parse_list, split_list
+from randcheck.store.raw import raw_rows
 from randcheck.store.result_models import HistoryRow, ResultRow
 from randcheck.workspace import Workspace
 
@@ -204,11 +205,14 @@ def inputs(
     out = HistoryInputs()
     h = HistoryRow.__table__.c  # type: ignore[attr-defined]
     r = ResultRow.__table__.c  # type: ignore[attr-defined]
-    for code_col, date_col in ((h.entity_code, h.inspected_on), (r.entity_code, r.completed_on)):
-        last = out.last
-        for code, day in conn.execute(select(code_col, func.max(date_col)).group_by(code_col)):
-            if day > last.get(code, ""):
-                last[code] = day
+    # imported history first (the big one: a dict straight from the rows), then results
+    last = out.last = dict(
+        raw_rows(conn, select(h.entity_code, func.max(h.inspected_on)).group_by(h.entity_code))
+    )
+    mine = select(r.entity_code, func.max(r.completed_on)).group_by(r.entity_code)
+    for code, day in raw_rows(conn, mine):
+        if day > last.get(code, ""):
+            last[code] = day
     first, final = f"{year}-01-01", f"{year}-12-31"
     in_year = and_(h.inspected_on >= first, h.inspected_on <= final)
     events = select(h.entity_code, h.inspected_on, h.department, h.ref).where(in_year)
@@ -216,30 +220,26 @@ def inputs(
         events = events.where(h.is_random.is_(True))
     sub = events.distinct().subquery()
     per = select(sub.c.entity_code, func.count()).group_by(sub.c.entity_code)
-    out.per_year.update(dict(conn.execute(per).all()))
+    out.per_year.update(dict(raw_rows(conn, per)))
     if items:
         pairs = (
             select(h.entity_code, h.item_code)
             .where(in_year, h.is_random.is_(True), h.item_code.in_(sorted(items)))
             .distinct()
         )
-        out.item_pairs = {(c, i) for c, i in conn.execute(pairs)}
+        out.item_pairs = set(raw_rows(conn, pairs))
     if rotation:
         prev = out.previous
         for cols in (h, r):
             q = select(cols.entity_code, cols.inspectors).where(cols.inspectors != "")
-            for code, badges in conn.execute(q):
+            for code, badges in raw_rows(conn, q):
                 for b in badges.split("|"):
                     if b:
                         prev.add((code, b))
     hasher = hashlib.sha256(b"randcheck/history-inputs/v1\n")
     for cols in (h, r):
-        hasher.update(
-            b"".join(
-                c.encode()
-                for (c,) in conn.execute(select(cols.content).order_by(cols.content))
-            )
-        )
+        contents = raw_rows(conn, select(cols.content).order_by(cols.content))
+        hasher.update("".join(c for (c,) in contents).encode("ascii"))
         hasher.update(b"\n")
     out.digest = hasher.hexdigest()
     return out
