@@ -296,21 +296,27 @@ def compute_pool(session: Session, rt: ResolvedTask, now: datetime) -> Pool:
     reasons: Counter[str] = Counter()
     uncovered: Counter[str] = Counter()
     allowed = set(d.statuses)
-    cap, this_year = d.annual_cap, d.drawn_this_year  # locals: read once per row below
-    seen, counted = last_seen.get, per_year.get
+    # the history's verdict per entity, first reason first (recent, annual_cap,
+    # drawn_this_year): one lookup per registry row in a dict of the few it excludes
+    verdict: dict[str, str] = {}
+    if d.drawn_this_year:
+        verdict.update(dict.fromkeys(drawn_for_items, "drawn_this_year"))
+    if d.annual_cap is not None:
+        verdict.update({c: "annual_cap" for c, n in per_year.items() if n >= d.annual_cap})
+    if recent_limit is not None:
+        verdict.update({c: "recent" for c, day in last_seen.items() if day > recent_text})
+    judged = verdict.get
     for code, active, status, last, risk in raw_rows(conn, query):
         if not active:
             reasons["invalid"] += 1
         elif status not in allowed:
             reasons["status"] += 1
-        elif recent_limit is not None and (
-            seen(code, "") > recent_text or (last is not None and _as_date(last) > recent_limit)
+        elif (why := judged(code)) == "recent" or (
+            recent_limit is not None and last is not None and _as_date(last) > recent_limit
         ):
             reasons["recent"] += 1
-        elif cap is not None and counted(code, 0) >= cap:
-            reasons["annual_cap"] += 1
-        elif this_year and code in drawn_for_items:
-            reasons["drawn_this_year"] += 1
+        elif why is not None:
+            reasons[why] += 1
         else:
             sid = listed.get(risk or "", star)
             if sid is None:
