@@ -313,20 +313,20 @@ def spec_section(vectors: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def render(vectors: dict[str, Any]) -> dict[Path, bytes]:
-    files = {
-        HERE / name: (json.dumps(v, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode()
-        for name, v in vectors.items()
-    }
-    text = SPEC_MD.read_text(encoding="utf-8")
-    head, rest = text.split(BEGIN, 1)
+def json_file(value: Any) -> bytes:
+    """A vector file's bytes: sorted keys, one-space indent, UTF-8, final newline."""
+    return (json.dumps(value, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode()
+
+
+def splice(md: Path, section: str) -> bytes:
+    """``md`` with the text between its BEGIN and END markers replaced by ``section``."""
+    head, rest = md.read_text(encoding="utf-8").split(BEGIN, 1)
     _, tail = rest.split(END, 1)
-    files[SPEC_MD] = (head + BEGIN + "\n" + spec_section(vectors) + "\n" + END + tail).encode()
-    return files
+    return (head + BEGIN + "\n" + section + "\n" + END + tail).encode()
 
 
-def main(argv: list[str]) -> int:
-    files = render(build())
+def write_or_check(files: dict[Path, bytes], argv: list[str]) -> int:
+    """Write ``files``, or with ``--check`` report (exit 1) any that differ from the disk."""
     if "--check" in argv:
         drift = [str(p) for p, data in files.items() if not p.exists() or p.read_bytes() != data]
         if drift:
@@ -336,6 +336,16 @@ def main(argv: list[str]) -> int:
     for path, data in files.items():
         path.write_bytes(data)
     return 0
+
+
+def render(vectors: dict[str, Any]) -> dict[Path, bytes]:
+    files = {HERE / name: json_file(v) for name, v in vectors.items()}
+    files[SPEC_MD] = splice(SPEC_MD, spec_section(vectors))
+    return files
+
+
+def main(argv: list[str]) -> int:
+    return write_or_check(render(build()), argv)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 """Known-answer vectors for randcheck/results/v1 (docs/RESULTS-SPEC.md §6).
 
-    python tests/vectors/generate_results.py          # rewrite results-v1.json and RESULTS-SPEC §6
-    python tests/vectors/generate_results.py --check  # exit 1 if anything drifted
+    python -m tests.vectors.generate_results          # rewrite results-v1.json and RESULTS-SPEC §6
+    python -m tests.vectors.generate_results --check  # exit 1 if anything drifted
 
 The documents answer the draw of ``draw.json`` (docs/SPEC.md §13.5): same task, record, items
 and targets after its two addenda, and the same signing key, ``Ed25519 private key from seed
@@ -28,11 +28,11 @@ from randcheck.core.draw.envelope import open_envelope, seal, sign, wrap
 from randcheck.core.draw.spec import tag
 from randcheck.core.vocabulary import Vocabulary, shipped
 from randcheck.core.workdays import Calendar
+from tests.vectors.generate import json_file, splice, write_or_check
 
 HERE = Path(__file__).resolve().parent
 SPEC_MD = HERE.parent.parent / "docs" / "RESULTS-SPEC.md"
 OUT = "results-v1.json"
-BEGIN, END = "<!-- vectors:begin -->", "<!-- vectors:end -->"
 
 KEY_SEED = bytes(32)
 TOOL = "randcheck 0.1.0"
@@ -281,29 +281,11 @@ def spec_section(v: dict[str, Any]) -> str:
 
 
 def render(vector: dict[str, Any]) -> dict[Path, bytes]:
-    files = {
-        HERE / OUT: (
-            json.dumps(vector, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
-        ).encode()
-    }
-    text = SPEC_MD.read_text(encoding="utf-8")
-    head, rest = text.split(BEGIN, 1)
-    _, tail = rest.split(END, 1)
-    files[SPEC_MD] = (head + BEGIN + "\n" + spec_section(vector) + "\n" + END + tail).encode()
-    return files
+    return {HERE / OUT: json_file(vector), SPEC_MD: splice(SPEC_MD, spec_section(vector))}
 
 
 def main(argv: list[str]) -> int:
-    files = render(build())
-    if "--check" in argv:
-        drift = [str(p) for p, data in files.items() if not p.exists() or p.read_bytes() != data]
-        if drift:
-            print("vectors drifted: " + ", ".join(drift), file=sys.stderr)
-            return 1
-        return 0
-    for path, data in files.items():
-        path.write_bytes(data)
-    return 0
+    return write_or_check(render(build()), argv)
 
 
 if __name__ == "__main__":
