@@ -8,9 +8,7 @@ that round can be used as the public randomness and verified offline with no net
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import shutil
 import time
 from collections.abc import Callable
@@ -23,6 +21,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from randcheck.bundle.table import to_csv
 from randcheck.core.draw import drand
 from randcheck.demo_data import write_demo
 from randcheck.errors import ConflictError
@@ -158,9 +157,7 @@ def demo_results_sheet(engine: Engine, ws: Workspace) -> bytes:
         if term:
             row[date_col] = f"2023-10-{10 + n % 15:02d}"
             row[terms_col] = term
-    buf = io.StringIO()
-    csv.writer(buf, lineterminator="\r\n").writerows(rows)
-    return buf.getvalue().encode("utf-8")
+    return to_csv(rows)
 
 
 def _require_empty(db_url: str) -> None:

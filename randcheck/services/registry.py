@@ -339,8 +339,12 @@ def parse_bool(text: str, default: bool) -> bool:
 
 
 def parse_list(text: str) -> str:
-    parts = sorted({p.strip() for p in _LIST_SPLIT.split(text) if p.strip()})
-    return "|" + "|".join(parts) + "|" if parts else ""
+    return join_list(sorted({p.strip() for p in _LIST_SPLIT.split(text) if p.strip()}))
+
+
+def join_list(values: Sequence[str]) -> str:
+    """The stored form ``|a|b|`` of ``values`` in their order (``""`` when empty)."""
+    return "|" + "|".join(values) + "|" if values else ""
 
 
 def split_list(stored: str) -> list[str]:

@@ -14,11 +14,10 @@ from sqlalchemy import select as sa_select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, delete, select
 
-from randcheck.core.workdays import Calendar, Deadline, YearDays, parse_office_calendar
+from randcheck.core.workdays import Calendar, YearDays, parse_office_calendar
 from randcheck.errors import NotFoundError, UsageError
 from randcheck.services.audit import AuditLog
-from randcheck.services.results.context import load
-from randcheck.store.draw_models import RecordRow
+from randcheck.services.results.context import drawn_tasks, load
 from randcheck.store.result_models import CalendarDay, ResultRow
 from randcheck.workspace import Workspace
 
@@ -155,25 +154,12 @@ class Due:
         }
 
 
-def deadline_of(cal: Calendar, ws: Workspace, item: str, formed: str) -> Deadline:
-    return cal.deadline(date.fromisoformat(formed), period_days(ws, item))
-
-
 def due(ws: Workspace, engine: Engine, task_id: str | None, on: date) -> list[Due]:
     """Every target × item of every drawn task (or of ``task_id``) with its status on ``on``."""
     out: list[Due] = []
     with Session(engine) as s:
         cal = calendar(s)
-        if task_id is None:
-            tasks = sorted(
-                set(
-                    s.exec(
-                        select(RecordRow.task_id).where(col(RecordRow.superseded).is_(False))
-                    ).all()
-                )
-            )
-        else:
-            tasks = [task_id]
+        tasks = drawn_tasks(s) if task_id is None else [task_id]
         days: dict[str, int] = {}
         for t in tasks:
             ctx = load(s, t)

@@ -61,6 +61,12 @@ def official_record(session: Session, task_id: str) -> RecordRow:
     return rows[0]
 
 
+def drawn_tasks(session: Session) -> list[str]:
+    """The tasks that have an official record, sorted."""
+    rows = session.exec(select(RecordRow.task_id).where(col(RecordRow.superseded).is_(False)))
+    return sorted(set(rows.all()))
+
+
 def load(session: Session, task_id: str, names: bool = True) -> TaskTargets:
     """The task's current targets and teams (raises ``NotFoundError`` if it was never drawn)."""
     rec = official_record(session, task_id)
@@ -90,10 +96,10 @@ def load(session: Session, task_id: str, names: bool = True) -> TaskTargets:
         targets_after=targets_after(record, adds),
     )
     if names:
-        out.item_names = _names(session, Item, "code", "name", items)
-        out.names = _names(session, Entity, "code", "name", out.targets)
+        out.item_names = names_of(session, Item, "code", "name", items)
+        out.names = names_of(session, Entity, "code", "name", out.targets)
         badges = sorted({b for t in teams.values() for b in t})
-        out.inspector_names = _names(session, Inspector, "badge_no", "name", badges)
+        out.inspector_names = names_of(session, Inspector, "badge_no", "name", badges)
     return out
 
 
@@ -106,7 +112,7 @@ def _stored(env: bytes) -> dict[str, Any]:
     return doc
 
 
-def _names(session: Session, table: Any, key: str, value: str, keys: list[str]) -> dict[str, str]:
+def names_of(session: Session, table: Any, key: str, value: str, keys: list[str]) -> dict[str, str]:
     out: dict[str, str] = {}
     k, v = getattr(table, key), getattr(table, value)
     for start in range(0, len(keys), 500):

@@ -10,7 +10,6 @@ the next results document publishes, signed — never a silent edit.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import io
 import re
@@ -24,9 +23,9 @@ from openpyxl import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 from sqlalchemy import Table, delete, insert, update
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
-from randcheck.bundle.table import inert
+from randcheck.bundle.table import inert, to_csv
 from randcheck.core import uscc
 from randcheck.core.canonical import canonical
 from randcheck.core.results import CHINA
@@ -34,8 +33,8 @@ from randcheck.core.vocabulary import Vocabulary
 from randcheck.errors import InputError, RandcheckError, RowError, UsageError
 from randcheck.io.readers import RowReader
 from randcheck.services.audit import AuditLog, format_time
-from randcheck.services.registry import file_sha256, parse_date
-from randcheck.services.results.context import TaskTargets, load
+from randcheck.services.registry import file_sha256, join_list, parse_date
+from randcheck.services.results.context import TaskTargets, drawn_tasks, load
 from randcheck.services.results.vocab import workspace_vocabulary
 from randcheck.store.result_models import ResultRow
 from randcheck.workspace import Workspace
@@ -122,10 +121,7 @@ def template(engine: Engine, ws: Workspace, task_id: str, lang: str, fmt: str) -
         ctx = load(s, task_id)
     table = template_rows(ctx, lang)
     if fmt == "csv":
-        buf = io.StringIO()
-        writer = csv.writer(buf, lineterminator="\r\n")
-        writer.writerows([[inert(c) for c in row] for row in table])
-        return b"\xef\xbb\xbf" + buf.getvalue().encode("utf-8")
+        return to_csv([[inert(c) for c in row] for row in table])
     return _xlsx(table, vocab, lang)
 
 
@@ -367,11 +363,11 @@ def import_results(
                     item,
                     {
                         "completed_on": done.isoformat(),
-                        "terms": "|" + "|".join(terms) + "|",
+                        "terms": join_list(terms),
                         "findings": v["findings"],
                         "followup": v["followup"],
                         "note": v["note"],
-                        "inspectors": "|" + "|".join(inspectors) + "|" if inspectors else "",
+                        "inspectors": join_list(inspectors),
                         "late_reason": v["late_reason"],
                     },
                 )
@@ -472,10 +468,6 @@ def _date(text: str) -> date | None:
 
 def _single_task(engine: Engine) -> str | None:
     """The task a file without a 任务编号 column means: the only drawn task, if just one."""
-    from randcheck.store.draw_models import RecordRow
-
     with Session(engine) as s:
-        tasks = set(
-            s.exec(select(RecordRow.task_id).where(col(RecordRow.superseded).is_(False))).all()
-        )
-    return next(iter(tasks)) if len(tasks) == 1 else None
+        tasks = drawn_tasks(s)
+    return tasks[0] if len(tasks) == 1 else None

@@ -233,9 +233,7 @@ def inputs(
         for cols in (h, r):
             q = select(cols.entity_code, cols.inspectors).where(cols.inspectors != "")
             for code, badges in raw_rows(conn, q):
-                for b in badges.split("|"):
-                    if b:
-                        prev.add((code, b))
+                prev.update((code, b) for b in split_list(badges))
     hasher = hashlib.sha256(b"randcheck/history-inputs/v1\n")
     for cols in (h, r):
         contents = raw_rows(conn, select(cols.content).order_by(cols.content))

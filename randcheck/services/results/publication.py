@@ -19,6 +19,7 @@ from randcheck.core.draw.spec import digest
 from randcheck.core.vocabulary import Vocabulary
 from randcheck.errors import ConflictError, InputError
 from randcheck.services.audit import AuditLog, format_time
+from randcheck.services.registry import split_list
 from randcheck.services.results.clock import calendar, period_days
 from randcheck.services.results.context import TaskTargets, load
 from randcheck.services.results.vocab import workspace_vocabulary
@@ -57,10 +58,6 @@ def documents(session: Session, task_id: str) -> list[ResultsDocRow]:
             .order_by(col(ResultsDocRow.seq))
         ).all()
     )
-
-
-def _terms(stored: str) -> tuple[str, ...]:
-    return tuple(t for t in stored.split("|") if t)
 
 
 def _check_chain(
@@ -122,7 +119,7 @@ def publish(
         late = 0
         days: dict[str, int] = {}
         for r in rows:
-            terms, problems = vocab.parse_terms("|".join(_terms(r.terms)))
+            terms, problems = vocab.parse_terms("|".join(split_list(r.terms)))
             if problems or r.entity_code not in ctx.teams:
                 raise ConflictError(
                     "results.stale_row", task=task_id, target=r.entity_code, item=r.item_code
