@@ -154,3 +154,44 @@ def test_cli_publish(cli: Any, ws: Workspace, engine: Engine, tmp_path: Path) ->
     assert body["results"][0]["target"] == d.targets[0]
     again = cli("results", "publish", "T23", env=env)
     assert again.exit_code == 1 and "results import" in again.stderr
+
+
+def test_racing_publishes_make_one_document(
+    ws: Workspace, engine: Engine, drawn: Drawn, db_url: str, tmp_path: Path
+) -> None:
+    """Two offices' terminals publishing at once: one document, the other told there is
+    nothing left to publish; nothing doubled, the log intact (SQLite and PostgreSQL)."""
+    import threading
+
+    from randcheck.errors import RandcheckError
+    from randcheck.store.db import open_engine
+
+    t = drawn.task
+    a, b, _ = drawn.targets
+    rows = [result_row(t, a, "K01", "2026-09-28", OK), result_row(t, b, "K01", "2026-09-30", OK)]
+    import_rows(ws, engine, tmp_path / "r.xlsx", rows, now=at("2026-10-01"))
+    gate = threading.Barrier(2, timeout=60)
+    outcomes: list[object] = []
+    engines = [open_engine(db_url) for _ in range(2)]  # each racer its own connections
+
+    def run(own: Engine) -> None:
+        try:
+            gate.wait()
+            outcomes.append(publication.publish(ws, own, t, OPERATOR, "racer", at("2026-10-12")))
+        except RandcheckError as exc:
+            outcomes.append(exc.code)
+        finally:
+            own.dispose()
+
+    threads = [threading.Thread(target=run, args=(e,)) for e in engines]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(timeout=300)
+    done = [o for o in outcomes if isinstance(o, publication.PublishedResults)]
+    assert len(done) == 1 and outcomes.count("results.nothing_to_publish") == 1, outcomes
+    assert [d[1]["seq"] for d in docs(engine, t)] == [1]
+    assert all(r.published == 1 and not r.pending for r in results(engine).values())
+    kinds = [e["kind"] for e in AuditLog(ws, engine).entries()]
+    assert kinds.count("results.published") == 1
+    assert AuditLog(ws, engine).size() == len(kinds)
