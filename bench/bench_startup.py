@@ -9,6 +9,9 @@ each child's peak resident memory from the operating system (``os.wait4``'s rusa
   (a command's fixed start-up: open the database, check its schema, query nothing; target
   <= 0.5 s).
 
+and two yardsticks that say how fast this machine is at the moment: a bare interpreter
+(``python -c pass``) and ``python -c "import sqlmodel"`` (the floor of any database command).
+
 Prints the median, min and max of ``--runs`` runs (after one warm-up run) and asserts nothing.
 
     python bench/bench_startup.py            # 7 runs each
@@ -25,6 +28,11 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+YARDSTICKS: list[tuple[str, list[str]]] = [
+    ("python -c pass", ["-c", "pass"]),
+    ("python -c 'import sqlmodel'", ["-c", "import sqlmodel"]),
+]
 
 COMMANDS: list[tuple[str, list[str]]] = [
     ("randcheck --version", ["--version"]),
@@ -63,11 +71,13 @@ def main() -> None:
         subprocess.run([*base, "init"], env=env, check=True, capture_output=True)
         print(f"python {sys.version.split()[0]}, {args.runs} runs each after 1 warm-up")
         print(f"{'command':<38} {'median s':>9} {'min s':>7} {'max s':>7} {'peak MB':>8}")
-        for label, extra in COMMANDS:
-            _run_once([*base, *extra], env)  # warm-up: file cache, .pyc
+        runs = [(label, [sys.executable, *extra]) for label, extra in YARDSTICKS]
+        runs += [(label, [*base, *extra]) for label, extra in COMMANDS]
+        for label, argv in runs:
+            _run_once(argv, env)  # warm-up: file cache, .pyc
             walls, peaks = [], []
             for _ in range(args.runs):
-                wall, peak, code = _run_once([*base, *extra], env)
+                wall, peak, code = _run_once(argv, env)
                 if code != 0:
                     raise SystemExit(f"{label}: exit {code}")
                 walls.append(wall)

@@ -6,6 +6,7 @@ message; it never changes the exit code, so scripts can rely on 0/1/2/3 either w
 
 from __future__ import annotations
 
+import sys
 import traceback
 from typing import Any, NoReturn
 
@@ -13,7 +14,6 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
-from sqlalchemy.exc import SQLAlchemyError
 from typer.core import TyperGroup
 
 from randcheck.catalog import render
@@ -52,6 +52,12 @@ def print_traceback(exc: BaseException) -> None:
     err.file.flush()
 
 
+def _is_database_error(exc: BaseException) -> bool:
+    """A SQLAlchemy error, without importing SQLAlchemy for commands that never loaded it."""
+    sa_exc = sys.modules.get("sqlalchemy.exc")
+    return sa_exc is not None and isinstance(exc, sa_exc.SQLAlchemyError)
+
+
 class RandcheckGroup(TyperGroup):
     """Root group: maps errors to catalog text and exit code, Ctrl-C to a clean abort.
 
@@ -66,11 +72,6 @@ class RandcheckGroup(TyperGroup):
             self._detail(ctx, exc)
             report(exc, self._lang(ctx))
             self._exit(exc.exit_code)
-        except SQLAlchemyError as exc:  # e.g. a read-only or locked database mid-command
-            self._detail(ctx, exc)
-            reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
-            _print_error(self._lang(ctx), "db.failed", reason=reason)
-            self._exit(EXIT_CANNOT_RUN)
         except OSError as exc:
             self._detail(ctx, exc)
             _print_error(
@@ -79,6 +80,14 @@ class RandcheckGroup(TyperGroup):
                 path=getattr(exc, "filename", None) or "?",
                 reason=exc.strerror or str(exc),
             )
+            self._exit(EXIT_CANNOT_RUN)
+        except Exception as exc:
+            if not _is_database_error(exc):
+                raise
+            # e.g. a read-only or locked database mid-command
+            self._detail(ctx, exc)
+            reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+            _print_error(self._lang(ctx), "db.failed", reason=reason)
             self._exit(EXIT_CANNOT_RUN)
         finally:
             close = getattr(ctx.obj, "close", None)
