@@ -21,7 +21,7 @@ from typer._click.utils import make_default_short_help as short_help
 
 from randcheck import __version__
 from randcheck.catalog import LANGS, normalise_lang
-from randcheck.cli._console import H, err
+from randcheck.cli._console import H, err, use_utf8_output
 from randcheck.cli._context import AppContext, default_actor, get
 from randcheck.cli._errors import RandcheckGroup
 from randcheck.errors import UsageError
@@ -155,4 +155,5 @@ def init_cmd(
 
 def main() -> None:
     """Console-script entry point."""
+    use_utf8_output()
     app()
