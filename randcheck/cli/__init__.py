@@ -21,6 +21,7 @@ from typer._click.utils import make_default_short_help as short_help
 
 from randcheck import __version__
 from randcheck.catalog import LANGS, normalise_lang
+from randcheck.cli import _clicktext
 from randcheck.cli._console import H, err, use_utf8_output
 from randcheck.cli._context import AppContext, default_actor, get
 from randcheck.cli._errors import RandcheckGroup
@@ -64,7 +65,10 @@ class LazyRootGroup(RandcheckGroup):
         if cmd_name not in self.commands and cmd_name in COMMANDS:
             for name, cmd in load_module_commands(COMMANDS[cmd_name][0]).items():
                 self.commands.setdefault(name, cmd)
-        return super().get_command(ctx, cmd_name)
+        found = super().get_command(ctx, cmd_name)
+        if found is not None:
+            _clicktext.localise(found)  # click's own words in the user's language
+        return found
 
     def format_commands(self, ctx: Context, formatter: HelpFormatter) -> None:
         """Like click's, but the lazy commands' lines come from the table (no import)."""
@@ -82,9 +86,11 @@ class LazyRootGroup(RandcheckGroup):
             (n, c.get_short_help_str(limit) if isinstance(c, Command) else short_help(c, limit))
             for n, c in rows
         ]
-        with formatter.section("Commands"):
+        with formatter.section(_clicktext.translate("Commands")):
             formatter.write_dl(lines)
 
+
+_clicktext.install()
 
 app = typer.Typer(
     cls=LazyRootGroup,

@@ -14,9 +14,11 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
+from typer._click.exceptions import ClickException
 from typer.core import TyperGroup
 
 from randcheck.catalog import render
+from randcheck.cli._clicktext import LocalContext, localise_error
 from randcheck.cli._console import err
 from randcheck.errors import EXIT_CANNOT_RUN, InputError, RandcheckError
 
@@ -63,11 +65,24 @@ class RandcheckGroup(TyperGroup):
 
     RandcheckError exits with its own ``exit_code``; SQLAlchemyError and OSError with 3.
     With ``--verbose`` the traceback is printed first; the exit code is the same.
+    click's own errors (a missing argument, an unknown option) print in the user's language.
     """
+
+    context_class = LocalContext
+
+    def make_context(self, info_name: Any, args: Any, parent: Any = None, **extra: Any) -> Any:
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except ClickException as exc:
+            localise_error(exc)
+            raise
 
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
+        except ClickException as exc:
+            localise_error(exc)
+            raise
         except RandcheckError as exc:
             self._detail(ctx, exc)
             report(exc, self._lang(ctx))
