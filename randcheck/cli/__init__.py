@@ -4,7 +4,8 @@ Each group lives in its own module under ``randcheck/cli/`` and exposes
 ``register(app: typer.Typer) -> None``.  ``COMMANDS`` names every top-level command with its
 module and help key, so that ``randcheck --help`` and ``--version`` list them without
 importing any (a group's module pulls in the database layer, crypto, openpyxl...): a module is
-imported only when one of its commands is run or asked for its help.
+imported only when one of its commands is run or asked for its help.  A new group module must
+be added to ``COMMANDS`` (tests/cli/test_root.py fails until it is).
 """
 
 from __future__ import annotations

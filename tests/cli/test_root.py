@@ -177,6 +177,22 @@ def test_the_command_table_matches_what_the_modules_register() -> None:
     assert sorted(registered) == sorted(COMMANDS)
 
 
+def test_every_command_module_is_in_the_table() -> None:
+    """A new group module that is not in cli.COMMANDS would never be reachable."""
+    import importlib
+    import pkgutil
+
+    import randcheck.cli as cli_pkg
+
+    listed = {m for m, _ in cli_pkg.COMMANDS.values()}
+    for info in pkgutil.iter_modules(cli_pkg.__path__):
+        if info.name.startswith("_"):
+            continue
+        module = importlib.import_module(f"randcheck.cli.{info.name}")
+        if hasattr(module, "register"):
+            assert info.name in listed, f"randcheck.cli.{info.name} is not in cli.COMMANDS"
+
+
 def test_migration_heads_are_read_like_alembic_reads_them(engine: Any) -> None:
     from alembic.script import ScriptDirectory
 
