@@ -77,8 +77,9 @@ def reason(app: AppContext, check: Check) -> str:
 
 def _entity_lines(app: AppContext, ent: dict[str, Any]) -> list[str]:
     code = ent["code"]
+    warnings = [app.t(w["code"], **w["params"]) for w in ent.get("warnings", [])]
     if not ent.get("in_pool"):
-        return [app.t("verify.entity.not_in_pool", code=code)]
+        return [*_absent_lines(app, ent), *warnings]
     lines = [
         app.t(
             "verify.entity.in_pool",
@@ -101,7 +102,37 @@ def _entity_lines(app: AppContext, ent: dict[str, Any]) -> list[str]:
     if ent.get("brought_in_by_addendum"):
         lines.append(app.t("verify.entity.brought_in", seq=ent["brought_in_by_addendum"]))
     lines.append(app.t("verify.entity.note"))
+    return [*lines, *warnings]
+
+
+def _absent_lines(app: AppContext, ent: dict[str, Any]) -> list[str]:
+    """Why a code is not in the pool, as far as the bundle can say."""
+    code = ent["code"]
+    bad = ent.get("malformed")
+    if bad is not None:
+        problem = app.t(bad["code"], **bad["params"])
+        return [app.t("verify.entity.malformed", code=code, problem=problem)]
+    lines = [app.t("verify.entity.not_in_pool", code=code)]
+    exclusions: dict[str, int] = ent.get("exclusions") or {}
+    total = sum(exclusions.values())
+    if "exclusions" not in ent:  # the announcement could not be read: nothing more to say
+        return lines
+    if total:
+        reasons = ("、" if app.lang == "zh" else "; ").join(
+            app.t("verify.entity.reason_count", reason=_excl_label(app, k), count=v)
+            for k, v in exclusions.items()
+            if v
+        )
+        lines.append(app.t("verify.entity.excluded", total=total, reasons=reasons))
+        lines.append(app.t("verify.entity.excluded_which", code=code))
+    else:
+        lines.append(app.t("verify.entity.none_excluded", code=code))
     return lines
+
+
+def _excl_label(app: AppContext, reason: str) -> str:
+    key = f"publish.excl.{reason}"
+    return app.t(key) if key in MESSAGES else reason
 
 
 def verify_cmd(

@@ -408,6 +408,23 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "{code} 不在本次抽查的名录中（未被纳入抽取范围，因此不可能被抽中）",
         "en": "{code} was not in the pool of this draw (so it could not be drawn)",
     },
+    "verify.entity.malformed": {
+        "zh": "{code} 不是有效的统一社会信用代码或注册号：{problem}。请对照营业执照核对代码后重新查询（--entity 代码）",
+        "en": "{code} is not a valid unified social credit code or registration number: {problem}. Check the code against the business licence and ask again (--entity CODE)",
+    },
+    "verify.entity.excluded": {
+        "zh": "公告记载有 {total} 户按规则被排除在名录之外：{reasons}",
+        "en": "the announcement records {total} entities excluded from the pool by its rules: {reasons}",
+    },
+    "verify.entity.reason_count": {"zh": "{reason} {count} 户", "en": "{reason}: {count}"},
+    "verify.entity.excluded_which": {
+        "zh": "公示材料只公布每种原因的户数，不公布被排除的是哪些企业（名录库与风险信息不公开），因此无法据此判断 {code} 是被排除、不在本次抽查范围内，还是不在名录库中。请向作出公告的机关询问：机关可在其工作区运行 randcheck entities show {code} 查看该企业的登记状态与检查记录",
+        "en": "the published files give only the number per reason, not which entities were excluded (the registry and its risk data are not published), so they cannot tell whether {code} was excluded, outside this task's scope, or not in the registry. Ask the office that made the announcement: in its workspace, randcheck entities show {code} shows the entity's registration status and inspection history",
+    },
+    "verify.entity.none_excluded": {
+        "zh": "公告没有记载任何排除：{code} 不在本次抽查的范围内（如定向抽查的范围条件）或不在名录库中。请向作出公告的机关询问：机关可在其工作区运行 randcheck entities show {code} 查看该企业的登记信息",
+        "en": "the announcement records no exclusions: {code} was outside this task's scope (e.g. a directed task's conditions) or not in the registry. Ask the office that made the announcement: in its workspace, randcheck entities show {code} shows the entity's registry data",
+    },
     "verify.entity.in_pool": {
         "zh": "{code} 在层 {stratum} 的名录中（共 {count} 户，第 {chunk} 块的包含证明有效）",
         "en": "{code} was in the pool of stratum {stratum} ({count} codes; inclusion proof for chunk {chunk} valid)",
