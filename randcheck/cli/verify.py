@@ -139,10 +139,13 @@ def verify_cmd(
     ctx: typer.Context,
     path: Annotated[Path, typer.Argument(help=H("verify.arg.path"))],
     trusted: Annotated[
-        list[Path] | None, typer.Option("--trusted-keys", help=H("verify.opt.trusted_keys"))
+        list[Path] | None,
+        typer.Option("--trusted-keys", metavar="FILE", help=H("verify.opt.trusted_keys")),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help=H("opt.json"))] = False,
-    entity: Annotated[str | None, typer.Option("--entity", help=H("verify.opt.entity"))] = None,
+    entity: Annotated[
+        str | None, typer.Option("--entity", metavar="CODE", help=H("verify.opt.entity"))
+    ] = None,
 ) -> None:
     app = get(ctx)
     keys = trusted_keys(app, trusted)

@@ -5,7 +5,10 @@ failed), and the command exits 4 — unless something really fails (exit 1)."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -141,3 +144,18 @@ def test_a_bundle_without_results_keeps_its_inspection_checks_passed(bundle: Pat
 def test_drawn_workspace_keys_still_count_as_trusted(drawn: Drawn, bundle: Path) -> None:
     res = drawn.cli()("verify", str(bundle))
     assert res.exit_code == 0, res.output
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [("en", ["4 the content is consistent but the signer is unconfirmed", "keys export"]),
+     ("zh", ["4 内容一致但签名者身份未确认", "keys export"])],
+)  # fmt: skip
+def test_help_documents_exit_4_and_where_the_key_comes_from(lang: str, words: list[str]) -> None:
+    # help texts are chosen when the CLI is imported: each language in its own process
+    res = subprocess.run(
+        [sys.executable, "-m", "randcheck", "--lang", lang, "verify", "--help"],
+        capture_output=True, text=True, env={**os.environ, "COLUMNS": "200"}, check=False,
+    )  # fmt: skip
+    text = " ".join(res.stdout.split())
+    assert res.returncode == 0 and all(w in text for w in words), text
