@@ -124,10 +124,13 @@ MESSAGES: dict[str, dict[str, str]] = {
     "verify.what.files": {"zh": "SHA256SUMS 与每个文件一致", "en": "SHA256SUMS matches every file"},
     "verify.what.files.signature": {"zh": "SHA256SUMS 的签名", "en": "signature over SHA256SUMS"},
     # -- reasons -------------------------------------------------------------------------------
-    "verify.no_path": {"zh": "路径 {path} 不存在", "en": "path {path} does not exist"},
+    "verify.no_path": {
+        "zh": "路径 {path} 不存在：请给出下载并解压后的公示文件夹（含 record.json 的文件夹）",
+        "en": "path {path} does not exist: give the downloaded, unpacked publication folder (the one holding record.json)",
+    },
     "verify.not_bundle": {
-        "zh": "{path} 不是公示文件夹（找不到 record.json）",
-        "en": "{path} is not a publication folder (no record.json)",
+        "zh": "{path} 不是公示文件夹（找不到 record.json）：请给出含 record.json 的文件夹；下载的压缩包请先解压",
+        "en": "{path} is not a publication folder (no record.json): give the folder that holds record.json; unpack a downloaded archive first",
     },
     "verify.no_trusted_keys": {
         "zh": "没有可信公钥：请用 --trusted-keys 指定机关公钥文件（由机关 randcheck keys export 导出，经机关网站等独立渠道取得；文件夹内的 keys/operator.pub 不能自证）",
@@ -143,8 +146,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "verify.trust_ok": {"zh": "{count} 个可信公钥：{keys}", "en": "{count} trusted keys: {keys}"},
     "verify.bad_key_file": {
-        "zh": "无法读取公钥文件 {path}",
-        "en": "cannot read the key file {path}",
+        "zh": "无法读取公钥文件 {path}：应为机关用 randcheck keys export 导出的文本文件（UTF-8）",
+        "en": "cannot read the key file {path}: it must be the text file the office wrote with randcheck keys export (UTF-8)",
     },
     "verify.missing_file": {"zh": "缺少文件 {file}", "en": "file {file} is missing"},
     "verify.population_missing": {"zh": "缺少名录文件 {file}", "en": "pool file {file} is missing"},
@@ -210,8 +213,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "SHA256SUMS lists {file}, which is not a file of a bundle (or is a symlink)",
     },
     "verify.too_many_files": {
-        "zh": "{path} 中的文件超过 {limit} 个：不是公示文件夹",
-        "en": "{path} holds more than {limit} files: not a bundle",
+        "zh": "{path} 中的文件超过 {limit} 个：不是公示文件夹。请给出单个任务的公示文件夹（含 record.json 的那一层）",
+        "en": "{path} holds more than {limit} files: not a bundle. Give the folder of one task (the one holding record.json)",
     },
     "verify.xlsx_formula": {
         "zh": "{file} 含有公式单元格：公示表格只能含文本",
