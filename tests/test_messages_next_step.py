@@ -95,3 +95,27 @@ def test_prove_beyond_the_checkpoint_names_the_command(logged: Cli, lang: str, w
     res = logged("log", "prove", str(last), lang=lang)
     assert res.exit_code == 3, res.output
     assert words in flat(res.stderr)
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [("en", "is not an inclusion proof file (c2sp.org/tlog-proof@v1): make one with randcheck "
+            "log prove N -o FILE"),
+     ("zh", "不是包含证明文件（c2sp.org/tlog-proof@v1）：请用 randcheck log prove 条目号 -o 文件 生成")],
+)  # fmt: skip
+def test_a_malformed_proof_file_is_named_with_where_proofs_come_from(
+    logged: Cli, tmp_path: Path, lang: str, words: str
+) -> None:
+    pub = tmp_path / "office.pub"
+    pub.write_text(logged("keys", "export").stdout)
+    junk = tmp_path / "junk.tlog-proof"
+    junk.write_text("not a proof\n")
+    res = logged("log", "verify-proof", str(junk), "--key", str(pub), lang=lang)
+    assert res.exit_code == 1, res.output
+    assert f"{junk}" in flat(res.stderr) and words in flat(res.stderr)
+    binary = tmp_path / "binary.tlog-proof"
+    binary.write_bytes(b"\xff\xfe\x00")
+    res = logged("log", "verify-proof", str(binary), "--key", str(pub), lang=lang)
+    assert res.exit_code == 3 and words in flat(res.stderr), res.output
+    res = logged("log", "verify-proof", str(junk), "--key", str(binary), lang=lang)
+    assert res.exit_code == 3 and str(binary) in flat(res.stderr), res.output

@@ -163,6 +163,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "证明有效：条目 {index}（{kind}）包含在 {origin} 的 {size} 条日志中，根哈希 {root}",
         "en": "Proof valid: entry {index} ({kind}) is included in the {size}-entry log {origin}, root {root}",
     },
+    "log.proof_file_malformed": {
+        "zh": "{path} 不是包含证明文件（c2sp.org/tlog-proof@v1）：请用 randcheck log prove 条目号 -o 文件 生成，或向公布该证明的机关索取",
+        "en": "{path} is not an inclusion proof file (c2sp.org/tlog-proof@v1): make one with randcheck log prove N -o FILE, or ask the office that published it for it",
+    },
     "log.proof_written": {"zh": "证明已写入 {path}", "en": "Proof written to {path}"},
     "log.v.not_json": {"zh": "这一行不是有效的 JSON", "en": "the line is not valid JSON"},
     "log.v.not_canonical": {
