@@ -159,3 +159,18 @@ def test_help_documents_exit_4_and_where_the_key_comes_from(lang: str, words: li
     )  # fmt: skip
     text = " ".join(res.stdout.split())
     assert res.returncode == 0 and all(w in text for w in words), text
+
+
+def test_the_next_step_is_not_cut_off_on_an_80_column_terminal(bundle: Path, tmp_path: Path) -> None:
+    """rich takes a Chinese sentence for one word and would end it with "…": the reason column
+    folds instead, so the whole text is there, line after line."""
+    res = outsider(tmp_path)("verify", str(bundle), lang="zh", env={"COLUMNS": "80"})
+    assert res.exit_code == 4
+    lines = [ln for ln in res.stdout.splitlines() if ln.startswith("│")]
+    assert lines and max(len(ln) for ln in lines) <= 80
+    reasons = "".join("".join(ln.split("│")[4].split()) for ln in lines)
+    from randcheck.catalog import render
+
+    own = keys_svc.parse_public_text((bundle / "keys/operator.pub").read_text(), "x")[0]
+    whole = render("verify.untrusted_own_key", "zh", key_id=signing.key_id(own)[:16])
+    assert "".join(whole.split()) in reasons
