@@ -119,3 +119,19 @@ def test_a_malformed_proof_file_is_named_with_where_proofs_come_from(
     assert res.exit_code == 3 and words in flat(res.stderr), res.output
     res = logged("log", "verify-proof", str(junk), "--key", str(binary), lang=lang)
     assert res.exit_code == 3 and str(binary) in flat(res.stderr), res.output
+
+
+def test_the_log_problem_column_keeps_the_whole_finding_on_80_columns(logged: Cli) -> None:
+    """A Chinese sentence is one word to rich: the problem column folds instead of ending it
+    with "…" (which would cut off the next step of the findings that have one)."""
+    path = Path(logged.root) / "audit_logs" / "log.jsonl"
+    lines = path.read_bytes().splitlines(keepends=True)
+    path.write_bytes(b"".join(lines[:1] + lines[2:]))  # an entry removed
+    found = json.loads(logged("log", "verify", "--json", lang="zh").stdout)["problems"]
+    res = logged("log", "verify", lang="zh", env={"COLUMNS": "80"})
+    assert res.exit_code == 1
+    rows = [ln for ln in res.stderr.splitlines() if ln.startswith("│")]
+    assert rows and max(len(ln) for ln in rows) <= 80
+    problems = "".join("".join(ln.split("│")[3].split()) for ln in rows)
+    for p in found:
+        assert "".join(p["message"].split()) in problems, res.stderr

@@ -153,7 +153,7 @@ def _show_report(
         table = Table()
         table.add_column(app.t("log.col.where"), no_wrap=True)
         table.add_column(app.t("log.col.check"), no_wrap=True)
-        table.add_column(app.t("log.col.problem"))
+        table.add_column(app.t("log.col.problem"), overflow="fold")  # a CJK run is one "word"
         for p in problems[:50]:
             table.add_row(_where(app, p), p.name, escape(_reason(app, p)))
         err.print(table)
