@@ -18,9 +18,9 @@ could change the bundle could change the key).  The caller hands in the trusted 
 (``--trusted-keys FILE`` or the workspace's own and trusted keys).  With none, every check runs
 against the bundle's own key instead, so that the content is still checked in full; the checks
 that only a trusted key can settle (``trust`` and the signature checks, :data:`SIGNER_CHECKS`)
-are then *unverified* where they pass (never passed), and the report's status is
-``unverified``: the content is consistent, whose signature it bears is not confirmed.  A check
-that fails even under the bundle's own key fails.
+are then reported *unverified* instead of passed, and the report's status is ``unverified``:
+the content is consistent, whose signature it bears is not confirmed.  A check that fails even
+under the bundle's own key fails.
 """
 
 from __future__ import annotations
