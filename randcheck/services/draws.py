@@ -25,6 +25,8 @@ import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from enum import StrEnum
+from pathlib import Path
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -59,6 +61,27 @@ from randcheck.workspace import Workspace
 PRACTICE_NONCE = hashlib.sha256(
     b"randcheck/draw/v1/practice-nonce (public, never official)"
 ).digest()
+
+
+class Stage(StrEnum):
+    """Where a ceremony is, as its abort is logged (``draw.aborted`` ``stage``).
+
+    The security-relevant question is :attr:`seed_seen`: from ``REVEAL`` on, every input of the
+    seed may have been on screen, so an abort forces the next official draw to be a marked
+    redraw; before it, nothing secret was shown.
+    """
+
+    CHECKS = "checks"
+    ENTROPY = "entropy"
+    REVEAL = "reveal"
+    SEED = "seed"
+    TARGETS = "targets"
+    TEAMS = "teams"
+    SIGN = "sign"
+
+    @property
+    def seed_seen(self) -> bool:
+        return self.value in attempts.SEEN_SEED_STAGES
 
 
 @dataclass
@@ -173,6 +196,46 @@ def inspector_names(engine: Engine, ids: Sequence[str]) -> dict[str, str]:
             )
             found.update(dict(s.exec(query).all()))
     return found
+
+
+# --- entropy files ------------------------------------------------------------------------
+
+
+def read_entropy_file(path: Path) -> dict[str, Any]:
+    """An entropy file (``--entropy``): ``{"dice": {...}, "lottery": {...}, "drand": ...}``,
+    checked for shape; ``InputError`` naming the file otherwise."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError as exc:
+        raise InputError("ceremony.entropy_missing_file", file=str(path)) from exc
+    try:
+        doc = parse(raw.removeprefix(b"\xef\xbb\xbf"))  # depth-limited, no floats, no dupes
+    except InputError as exc:
+        raise InputError(
+            "ceremony.entropy_unreadable",
+            file=str(path),
+            reason_key=exc.code,
+            reason_params=dict(exc.params),
+        ) from exc
+    if not isinstance(doc, dict) or not set(doc) <= {"dice", "lottery", "drand"}:
+        raise InputError("ceremony.entropy_shape", file=str(path))
+    for key in ("dice", "lottery"):
+        part = doc.get(key, {})
+        if not isinstance(part, dict) or not all(
+            isinstance(v, list) and all(type(x) is int for x in v) for v in part.values()
+        ):
+            raise InputError("ceremony.entropy_field", file=str(path), field=key)
+    return doc
+
+
+def read_drand_file(path: Path) -> str:
+    """The text of a drand round file (``--drand-file``, or a path typed at the ceremony)."""
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError) as exc:
+        raise InputError("ceremony.entropy_missing_file", file=str(path)) from exc
+    except UnicodeDecodeError as exc:
+        raise InputError("ceremony.entropy_unreadable", file=str(path), reason=str(exc)) from exc
 
 
 # --- evidence -----------------------------------------------------------------------------
@@ -482,7 +545,7 @@ def log_abort(
     engine: Engine,
     task_id: str,
     actor: str,
-    stage: str,
+    stage: Stage | str,
     reason: str,
     practice: bool = False,
     attempt: int | None = None,
@@ -491,7 +554,7 @@ def log_abort(
     nothing else is written."""
     payload: dict[str, Any] = {
         "task": task_id,
-        "stage": stage,
+        "stage": Stage(stage).value,
         "reason": reason,
         "practice": practice,
     }

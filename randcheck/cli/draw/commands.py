@@ -1,4 +1,4 @@
-"""``randcheck draw``: the commands that run the ceremony (:mod:`randcheck.cli.ceremony`) and
+"""``randcheck draw``: the commands that run the ceremony (:mod:`randcheck.cli.draw.flow`) and
 sign substitutions.
 
 ``randcheck draw TASK`` (the same as ``randcheck draw run TASK``) runs the ceremony;
@@ -30,21 +30,11 @@ from typer.core import TyperGroup
 from randcheck.cli._console import H, err, out, print_json
 from randcheck.cli._context import get
 from randcheck.cli._signals import Terminated, on_hangup
-from randcheck.cli.ceremony import (
-    STAGES,
-    Ceremony,
-    Declined,
-    PassphraseRefused,
-    load_key,
-)
-from randcheck.cli.keys import PASSPHRASE_ENV
-from randcheck.core.canonical import parse
+from randcheck.cli.draw.flow import Ceremony
+from randcheck.cli.draw.prompts import Declined
+from randcheck.cli.keys import PassphraseRefused, unlock
 from randcheck.core.draw import envelope
-from randcheck.errors import (
-    InputError,
-    RandcheckError,
-    UsageError,
-)
+from randcheck.errors import RandcheckError, UsageError
 from randcheck.services import draws
 from randcheck.services import keys as keys_svc
 from randcheck.services.results import guard
@@ -65,46 +55,6 @@ class DrawGroup(TyperGroup):
 draw_app = typer.Typer(
     cls=DrawGroup, help=H("ceremony.help"), no_args_is_help=True, rich_markup_mode=None
 )
-
-
-# --- small helpers ------------------------------------------------------------------------
-
-
-# --- commands -----------------------------------------------------------------------------
-
-
-def _read_entropy(path: Path) -> dict[str, Any]:
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError as exc:
-        raise InputError("ceremony.entropy_missing_file", file=str(path)) from exc
-    try:
-        doc = parse(raw.removeprefix(b"\xef\xbb\xbf"))  # depth-limited, no floats, no dupes
-    except InputError as exc:
-        raise InputError(
-            "ceremony.entropy_unreadable",
-            file=str(path),
-            reason_key=exc.code,
-            reason_params=dict(exc.params),
-        ) from exc
-    if not isinstance(doc, dict) or not set(doc) <= {"dice", "lottery", "drand"}:
-        raise InputError("ceremony.entropy_shape", file=str(path))
-    for key in ("dice", "lottery"):
-        part = doc.get(key, {})
-        if not isinstance(part, dict) or not all(
-            isinstance(v, list) and all(type(x) is int for x in v) for v in part.values()
-        ):
-            raise InputError("ceremony.entropy_field", file=str(path), field=key)
-    return doc
-
-
-def _read_drand(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError as exc:
-        raise InputError("ceremony.entropy_missing_file", file=str(path)) from exc
-    except UnicodeDecodeError as exc:
-        raise InputError("ceremony.entropy_unreadable", file=str(path), reason=str(exc)) from exc
 
 
 @draw_app.command("run", help=H("ceremony.run.help"))
@@ -141,8 +91,8 @@ def run_cmd(
     keys_svc.check_name(key)
     for name in witness_key or []:
         keys_svc.check_name(name)
-    entropy_doc = _read_entropy(entropy_file) if entropy_file is not None else None
-    drand_text = _read_drand(drand_file) if drand_file is not None else None
+    entropy_doc = draws.read_entropy_file(entropy_file) if entropy_file is not None else None
+    drand_text = draws.read_drand_file(drand_file) if drand_file is not None else None
     plan = draws.prepare(engine, task)
     if not practice:
         draws.check_redraw(plan, redraw)
@@ -174,7 +124,7 @@ def run_cmd(
         raise typer.Exit(128 + exc.signum) from None
     except RandcheckError as exc:
         # a refusal at a prompt, or any failure once the seed's inputs were revealed
-        if isinstance(exc, PassphraseRefused | Declined) or ceremony.stage not in STAGES[:2]:
+        if isinstance(exc, PassphraseRefused | Declined) or ceremony.stage.seed_seen:
             ceremony.abort(ceremony.stage, exc.code)
         raise
     if as_json:
@@ -213,7 +163,7 @@ def substitute_cmd(
     keys_svc.check_name(key)
     # a result is entered and published, never substituted: refuse before the passphrase
     guard.check_reason(ws, reason.strip(), not_a_result)
-    operator = load_key(ws, key, PASSPHRASE_ENV, app.t("ceremony.prompt.passphrase", name=key))
+    operator = unlock(ws, key, app.t("ceremony.prompt.passphrase", name=key))
     fin = draws.substitute(
         ws,
         engine,
@@ -282,7 +232,3 @@ def substitute_cmd(
         out.print(
             Text(app.t("ceremony.next_publish", prefix=str(doc["record"])[:16]), style="bold")
         )
-
-
-def register(app: typer.Typer) -> None:
-    app.add_typer(draw_app, name="draw")
