@@ -549,18 +549,80 @@ def log_abort(
     reason: str,
     practice: bool = False,
     attempt: int | None = None,
+    entered: Mapping[str, Mapping[str, Sequence[int]]] | None = None,
 ) -> int:
     """Log an aborted ceremony (``attempt``: its reveal's log seq, if it got that far);
-    nothing else is written."""
+    nothing else is written.
+
+    ``entered``: the dice and lottery values already shown in the room when a ceremony stops
+    before its seed (``{"dice": {witness: values}, "lottery": {name: numbers}}``), so that
+    ``randcheck draw TASK --resume`` continues with them (:func:`resumable`).  Never with an
+    attempt: once the seed may have been seen, only a marked redraw follows.
+    """
+    stage = Stage(stage)
     payload: dict[str, Any] = {
         "task": task_id,
-        "stage": Stage(stage).value,
+        "stage": stage.value,
         "reason": reason,
         "practice": practice,
     }
     if attempt is not None:
         payload["attempt"] = attempt
+    elif entered and not stage.seed_seen:
+        kept = {
+            kind: {str(k): [int(v) for v in vals] for k, vals in sorted(part.items())}
+            for kind, part in sorted(entered.items())
+            if part
+        }
+        if kept:
+            payload["entered"] = kept
     return AuditLog(ws, engine).record(actor, attempts.ABORTED, payload)
+
+
+@dataclass(frozen=True)
+class Resumable:
+    """What ``randcheck draw TASK --resume`` continues from: the abort's log seq and the values
+    it logged (``{"dice": {witness: values}, "lottery": {name: numbers}}``)."""
+
+    seq: int
+    entered: dict[str, dict[str, list[int]]]
+
+
+def _is_practice(entry: Mapping[str, Any]) -> bool:
+    return entry["kind"] == "draw.practice" or entry["payload"].get("practice") is True
+
+
+def resumable(engine: Engine, task_id: str, practice: bool = False) -> Resumable | None:
+    """The values entered before ``task_id``'s latest ceremony (official, or practice) stopped,
+    if it stopped before its seed with values logged and nothing of the same kind was logged
+    for the task since; else None.  Resuming with them is not a redraw: no seed existed, and
+    the values cannot be changed (they come from the log, not from the operator)."""
+    with Session(engine) as session:
+        entries = attempts.task_entries(session, task_id)
+    before_seed = (Stage.CHECKS.value, Stage.ENTROPY.value)
+    found: attempts.Entry | None = None
+    for seq, entry in reversed(entries):
+        p = entry["payload"]
+        if _is_practice(entry) is not practice:
+            continue
+        if entry["kind"] != attempts.ABORTED or "attempt" in p or p.get("stage") not in before_seed:
+            return None  # a reveal, a record or an abort after the seed came since
+        if "entered" in p:
+            found = (seq, entry)
+            break
+        # a later ceremony stopped before anything was shown: the logged values still stand
+    if found is None or not isinstance(found[1]["payload"]["entered"], dict):
+        return None
+    seq, entered = found[0], found[1]["payload"]["entered"]
+    clean: dict[str, dict[str, list[int]]] = {}
+    for kind in ("dice", "lottery"):
+        part = entered.get(kind, {})
+        if not isinstance(part, dict) or not all(
+            isinstance(v, list) and all(type(x) is int for x in v) for v in part.values()
+        ):
+            return None
+        clean[kind] = {str(k): list(v) for k, v in part.items()}
+    return Resumable(seq, clean)
 
 
 def log_practice(

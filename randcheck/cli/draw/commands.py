@@ -27,14 +27,15 @@ from rich.table import Table
 from rich.text import Text
 from typer.core import TyperGroup
 
-from randcheck.cli._console import H, err, out, print_json
+from randcheck.cli._console import H, out, print_json
 from randcheck.cli._context import get
+from randcheck.cli._screen import ceremony_console
 from randcheck.cli._signals import Terminated, on_hangup
 from randcheck.cli.draw.flow import Ceremony
 from randcheck.cli.draw.prompts import Declined
 from randcheck.cli.keys import PassphraseRefused, unlock
 from randcheck.core.draw import envelope
-from randcheck.errors import RandcheckError, UsageError
+from randcheck.errors import InputError, RandcheckError, UsageError
 from randcheck.services import draws
 from randcheck.services import keys as keys_svc
 from randcheck.services.results import guard
@@ -71,6 +72,7 @@ def run_cmd(
     practice: Annotated[bool, typer.Option("--practice", help=H("ceremony.opt.practice"))] = False,
     redraw: Annotated[bool, typer.Option("--redraw", help=H("ceremony.opt.redraw"))] = False,
     reason: Annotated[str | None, typer.Option("--reason", help=H("ceremony.opt.reason"))] = None,
+    resume: Annotated[bool, typer.Option("--resume", help=H("ceremony.opt.resume"))] = False,
     key: Annotated[str, typer.Option("--key", help=H("ceremony.opt.key"))] = keys_svc.DEFAULT_NAME,
     witness_key: Annotated[
         list[str] | None, typer.Option("--witness-key", help=H("ceremony.opt.witness_key"))
@@ -86,6 +88,8 @@ def run_cmd(
         raise UsageError("ceremony.practice_no_redraw")
     if practice and witness_key:
         raise UsageError("ceremony.practice_no_keys")
+    if resume and entropy_file is not None:
+        raise UsageError("ceremony.resume_with_entropy")
     ws = app.workspace.require()
     engine = app.engine()
     keys_svc.check_name(key)
@@ -94,6 +98,9 @@ def run_cmd(
     entropy_doc = draws.read_entropy_file(entropy_file) if entropy_file is not None else None
     drand_text = draws.read_drand_file(drand_file) if drand_file is not None else None
     plan = draws.prepare(engine, task)
+    logged = draws.resumable(engine, task, practice) if entropy_file is None else None
+    if resume and logged is None:
+        raise InputError("ceremony.resume_nothing", task=task)
     if not practice:
         draws.check_redraw(plan, redraw)
         keys_svc.public_key(ws, key)  # the keys must exist before anything is shown
@@ -104,15 +111,19 @@ def run_cmd(
         ws,
         engine,
         plan,
-        console=err if as_json else out,
+        console=ceremony_console(stderr=as_json),
         entropy_doc=entropy_doc,
         drand_text=drand_text,
+        drand_file=None if drand_file is None else str(drand_file),
         yes=yes,
         practice=practice,
         redraw_reason=reason.strip() if redraw and reason else None,
         key_name=key,
         witness_keys=witness_key or [],
+        resume=logged if resume else None,
     )
+    if logged is not None and not resume:
+        ceremony.resume_hint = logged.seq
     try:
         with on_hangup():
             fin = ceremony.run()

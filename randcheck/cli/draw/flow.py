@@ -13,12 +13,12 @@ import contextlib
 import re
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import typer
 from rich.console import Console
 from rich.panel import Panel
-from rich.table import Table
 from rich.text import Text
 from sqlalchemy.engine import Engine
 
@@ -64,11 +64,13 @@ class Ceremony(Screens):
         console: Console,
         entropy_doc: Mapping[str, Any] | None,
         drand_text: str | None,
+        drand_file: str | None = None,
         yes: bool,
         practice: bool,
         redraw_reason: str | None,
         key_name: str,
         witness_keys: Sequence[str],
+        resume: draws.Resumable | None = None,
     ) -> None:
         self.app = app
         self.ws = ws
@@ -77,6 +79,7 @@ class Ceremony(Screens):
         self.con = console
         self.entropy_doc = entropy_doc
         self.drand_text = drand_text
+        self.drand_file = drand_file
         self.yes = yes
         self.practice = practice
         self.redraw_reason = redraw_reason
@@ -87,6 +90,11 @@ class Ceremony(Screens):
         self.sources = draws.sources_for(plan, practice)
         self.names: dict[str, str] = {}
         self.staff: dict[str, str] = {}
+        self.resume = resume
+        self.resume_hint: int | None = None  # an abort's seq that --resume could continue
+        # dice and lottery values shown in the room so far: logged with an abort before the
+        # seed, so that --resume continues with them (never lost, never re-chosen)
+        self.entered: dict[str, dict[str, list[int]]] = {"dice": {}, "lottery": {}}
 
     def confirm(self, key: str, **params: Any) -> None:
         if not self.yes:
@@ -95,6 +103,9 @@ class Ceremony(Screens):
     # the stages
     def run(self) -> draws.Finalized | None:
         self.show_task()
+        if self.resume_hint is not None:
+            task = self.plan.task_id + (" --practice" if self.practice else "")
+            self.note("ceremony.resume_available", style="yellow", seq=self.resume_hint, task=task)
         self.confirm("ceremony.confirm_start")
         self.stage = Stage.ENTROPY
         evidence = self.gather()
@@ -141,11 +152,25 @@ class Ceremony(Screens):
             return evidence
         by_index: dict[int, dict[str, Any]] = {}
         dice = [(i, s) for i, s in enumerate(self.sources) if s["type"] == "dice"]
-        if dice:
+        logged = self.resume.entered if self.resume is not None else {"dice": {}, "lottery": {}}
+        if self.resume is not None:
+            self.note("ceremony.resumed", style="bold", seq=self.resume.seq)
+        if dice and all(str(s["witness"]) in logged["dice"] for _, s in dice):
+            for i, src in dice:
+                by_index[i] = draws.dice_evidence(src, logged["dice"][str(src["witness"])], i)
+            self.show_dice(dice, by_index)
+            self.keep_dice(dice, by_index)
+        elif dice:
             by_index.update(self.gather_dice(dice))
         for i, src in enumerate(self.sources):
             if src["type"] == "lottery":
-                by_index[i] = self.gather_lottery(src)
+                name = str(src["name"])
+                if name in logged["lottery"]:
+                    by_index[i] = draws.lottery_evidence(src, logged["lottery"][name], i)
+                    self.ok(self.t("ceremony.lottery_taken", name=name, period=src["period"]))
+                else:
+                    by_index[i] = self.gather_lottery(src)
+                self.entered["lottery"][name] = list(by_index[i]["numbers"])
         for i, src in enumerate(self.sources):
             if src["type"] == "drand":
                 by_index[i] = self.gather_drand(src)
@@ -184,16 +209,19 @@ class Ceremony(Screens):
             self.con.print(Panel(Text(self.t("ceremony.dice_intro")), border_style="cyan"))
             for i, src in dice:
                 got[i] = self.one_witness(src)
-            table = Table(title=self.t("ceremony.dice_reveal"))
-            table.add_column(self.t("ceremony.col.witness"))
-            table.add_column(self.t("ceremony.col.values"), overflow="fold")
-            for i, _ in dice:
-                ev = got[i]
-                table.add_row(str(ev["witness"]), "  ".join(str(v) for v in ev["values"]))
-            self.con.print(table)
+            self.show_dice(dice, got)
             if self.yes or typer.confirm(self.t("ceremony.dice_ok"), default=True, err=True):
+                self.keep_dice(dice, got)
                 return got
             self.note("ceremony.dice_again", style="yellow")
+
+    def keep_dice(
+        self, dice: list[tuple[int, dict[str, Any]]], got: Mapping[int, Mapping[str, Any]]
+    ) -> None:
+        """The dice are kept for an abort's log only once revealed to the room together: a
+        witness's values stay hidden from the others until then."""
+        for i, _ in dice:
+            self.entered["dice"][str(got[i]["witness"])] = list(got[i]["values"])
 
     def enter_twice(
         self,
@@ -285,32 +313,59 @@ class Ceremony(Screens):
         )
 
     def gather_drand(self, src: Mapping[str, Any]) -> dict[str, Any]:
+        """The announced round, from ``--drand-file``, a paste or a file path typed here.  A
+        wrong or unreadable round asks again with the reason: nothing entered is lost."""
         round_time = human_time(draws.drand_round_time(src), self.app.lang)
         self.con.print(
             Text(self.t("ceremony.drand_ask", round=src["round"], time=round_time), style="bold")
         )
         self.wait_for_round(src)
+        text, origin = self.drand_text, self.drand_file
+        if text is None:
+            self.show_drand_fetch(src)
         while True:
-            if self.drand_text is not None:
-                text = self.drand_text
-            else:
-                text = prompts.read_json(prompts.ask(self.t("ceremony.prompt.drand")))
-            try:
-                ev = draws.drand_evidence(src, text, format_time(_now()), self.plan.announced_at)
-            except RandcheckError as exc:
-                if self.drand_text is not None:
-                    raise
-                self.problem(render(exc.code, self.app.lang, **exc.params))
-                continue
-            self.ok(
-                self.t(
-                    "ceremony.drand_ok",
-                    round=src["round"],
-                    time=round_time,
-                    randomness=str(ev["randomness"])[:16],
+            if text is None:
+                text, origin = self.ask_drand()
+            if text is not None:
+                try:
+                    ev = draws.drand_evidence(
+                        src, text, format_time(_now()), self.plan.announced_at
+                    )
+                except RandcheckError as exc:
+                    reason = render(exc.code, self.app.lang, **exc.params)
+                    if origin is not None:
+                        reason = self.t("ceremony.drand_file_rejected", file=origin, reason=reason)
+                    self.problem(reason)
+                    if origin is not None and origin == self.drand_file:
+                        self.show_drand_fetch(src)  # --drand-file was wrong: say how else
+                    self.note("ceremony.drand_retry", style="yellow", round=src["round"])
+                    text = None
+                    continue
+                self.ok(
+                    self.t(
+                        "ceremony.drand_ok",
+                        round=src["round"],
+                        time=round_time,
+                        randomness=str(ev["randomness"])[:16],
+                    )
                 )
-            )
-            return ev
+                return ev
+
+    def ask_drand(self) -> tuple[str | None, str | None]:
+        """A pasted round (JSON) or the path of a file holding one: (text, file) with file None
+        for a paste, or (None, None) after saying what was wrong."""
+        first = prompts.ask(self.t("ceremony.prompt.drand"))
+        if first.strip().startswith("{"):
+            return prompts.read_json(first), None
+        path = first.strip().strip("\"'")
+        if not path:
+            self.problem(self.t("ceremony.drand_empty"))
+            return None, None
+        try:
+            return draws.read_drand_file(Path(path).expanduser()), path
+        except RandcheckError as exc:
+            self.problem(render(exc.code, self.app.lang, **exc.params))
+            return None, None
 
     # signing
     def sign(self, body: Mapping[str, Any]) -> draws.Finalized:
@@ -369,7 +424,9 @@ class Ceremony(Screens):
                 reason,
                 self.practice,
                 self.revealed,
+                self.entered,
             )
+        resumable = self.revealed is None and any(self.entered.values())
         with contextlib.suppress(OSError):  # a closed terminal: the log already has it
-            self.show_aborted(stage, seq)
+            self.show_aborted(stage, seq, resumable)
         return seq

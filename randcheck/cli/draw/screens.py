@@ -18,8 +18,9 @@ from rich.text import Text
 from sqlalchemy.engine import Engine
 
 from randcheck.cli._context import AppContext
-from randcheck.cli._screen import big_text, group_hex, human_time
+from randcheck.cli._screen import big_text, group_hex, human_time, qr_code
 from randcheck.cli.draw import prompts
+from randcheck.core.draw import drand
 from randcheck.core.draw.entropy import nonce_commitment
 from randcheck.services import draws
 
@@ -163,6 +164,45 @@ class Screens:
             round=src["round"],
             time=human_time(draws.drand_round_time(src), self.app.lang),
         )
+
+    def show_dice(
+        self, dice: Sequence[tuple[int, Mapping[str, Any]]], got: Mapping[int, Mapping[str, Any]]
+    ) -> None:
+        """Every witness's values, revealed together."""
+        table = Table(title=self.t("ceremony.dice_reveal"))
+        table.add_column(self.t("ceremony.col.witness"))
+        table.add_column(self.t("ceremony.col.values"), overflow="fold")
+        for i, _ in dice:
+            ev = got[i]
+            table.add_row(str(ev["witness"]), "  ".join(str(v) for v in ev["values"]))
+        self.con.print(table)
+
+    def show_drand_fetch(self, src: Mapping[str, Any]) -> None:
+        """How to bring the round into a room without internet: its full URLs (chain hash and
+        all, wrapped, never cut), a QR code of the first, and the two ways in (paste, file)."""
+        urls = drand.round_urls(str(src["chain_hash"]), int(src["round"]))
+        text: list[RenderableType] = [
+            Text(self.t("ceremony.drand_fetch_title", round=src["round"]), style="bold"),
+            Text(self.t("ceremony.drand_fetch_how")),
+        ]
+        # a URL has no spaces: fold it at the edge, so every character stays on screen
+        text.extend(Text(url, style="bold cyan", overflow="fold") for url in urls)
+        text.append(Text(self.t("ceremony.drand_fetch_then", task=self.plan.task_id)))
+        qr = qr_code(urls[0])
+        qr_width = max(len(line) for line in qr.plain.split("\n"))
+        width = self.con.width
+        if width >= qr_width + 2 + 30:  # side by side: it fits 80×24
+            grid = Table.grid(padding=(0, 2))
+            grid.add_column(no_wrap=True, width=qr_width)
+            grid.add_column(overflow="fold")
+            grid.add_row(qr, Group(*text))
+            self.con.print(grid)
+            return
+        self.con.print(Group(*text))
+        if width >= qr_width:
+            self.con.print(qr)
+        else:
+            self.note("ceremony.drand_no_qr", style="dim", width=qr_width)
 
     def show_nonce(self, src: Mapping[str, Any], ev: Mapping[str, Any]) -> None:
         matches = nonce_commitment(bytes.fromhex(str(ev["value"]))) == src["commitment"]
@@ -335,11 +375,20 @@ class Screens:
         if importlib.util.find_spec("randcheck.services.publish") is not None:
             self.note("ceremony.next_publish", style="bold", prefix=fin.digest[:16])
 
-    def show_aborted(self, stage: draws.Stage, seq: int) -> None:
-        """The abort panel: where it stopped, the log entry, and (once the seed may have been
-        seen) that the next official draw must be a marked redraw."""
+    def show_aborted(self, stage: draws.Stage, seq: int, resumable: bool = False) -> None:
+        """The abort panel: where it stopped, the log entry, and what comes next: once the seed
+        may have been seen, a marked redraw; before it, with values entered, ``--resume``."""
         stage_name = self.t(f"ceremony.stage.{stage.value}")
         lines = [Text(self.t("ceremony.aborted", stage=stage_name, seq=seq), style="bold")]
+        if resumable:
+            practice = " --practice" if self.practice else ""
+            lines.append(Text(""))
+            lines.append(
+                Text(
+                    self.t("ceremony.aborted_entered", task=f"{self.plan.task_id}{practice}"),
+                    style="bold yellow",
+                )
+            )
         if self.revealed is not None:
             lines.append(Text(""))
             lines.append(
