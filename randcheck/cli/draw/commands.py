@@ -8,10 +8,12 @@ task literally named ``run`` or ``substitute`` is drawn with ``randcheck draw ru
 Thin over :mod:`randcheck.services.draws`: nothing is signed or stored before
 ``draws.finalize``; the attempt is logged before its seed is shown; an abort
 (Ctrl-C, a closed terminal, SIGTERM, a wrong passphrase, a "no" at a confirmation) is logged
-with ``draws.log_abort`` and leaves nothing else behind.
+with ``draws.log_abort`` and leaves nothing else behind.  An abort before the seed logs the
+dice and lottery values already shown, and ``randcheck draw TASK --resume`` continues with them
+(``draws.resumable``): no seed existed, so that is not a redraw.
 
 Exit codes: 0 done; 1 refused (second draw without ``--redraw``, bad entropy, a "no" at a
-confirmation, another draw of the task got there first); 2 usage; 3 could not run (no
+confirmation, another draw of the task got there first, nothing to ``--resume``); 2 usage; 3 could not run (no
 workspace, unknown task or key, a wrong passphrase); 130 Ctrl-C; 129 SIGHUP; 143 SIGTERM.
 """
 
