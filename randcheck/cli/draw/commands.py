@@ -13,8 +13,9 @@ dice and lottery values already shown, and ``randcheck draw TASK --resume`` cont
 (``draws.resumable``): no seed existed, so that is not a redraw.
 
 Exit codes: 0 done; 1 refused (second draw without ``--redraw``, bad entropy, a "no" at a
-confirmation, another draw of the task got there first, nothing to ``--resume``); 2 usage; 3 could not run (no
-workspace, unknown task or key, a wrong passphrase); 130 Ctrl-C; 129 SIGHUP; 143 SIGTERM.
+confirmation, another draw of the task got there first, nothing to ``--resume``); 2 usage;
+3 could not run (no workspace, unknown task or key, a wrong passphrase); 130 Ctrl-C;
+129 SIGHUP; 143 SIGTERM.
 """
 
 from __future__ import annotations
