@@ -18,7 +18,7 @@ from sqlmodel import Session
 
 from randcheck.cli._console import H, err, out, print_json
 from randcheck.cli._context import AppContext, get
-from randcheck.cli.keys import get_passphrase
+from randcheck.cli.keys import unlock
 from randcheck.core import logverify, note
 from randcheck.core.checks import Check
 from randcheck.errors import CannotRunError, ChainError, NotFoundError, VerificationError
@@ -229,9 +229,7 @@ def checkpoint_cmd(
     app = get(ctx)
     ws = app.workspace.require()
     audit = svc.AuditLog(ws, app.engine())
-    keys_svc.public_key(ws, key_name)  # fail early, before asking for a passphrase
-    passphrase = get_passphrase("keys.prompt.unlock", app.lang, name=key_name)
-    key = keys_svc.load_private_key(ws, key_name, passphrase)
+    key = unlock(ws, key_name, app.t("keys.prompt.unlock", name=key_name))
     region = ws.bureau()["region_code"]
     cp, signed, path = svc.write_checkpoint(ws, audit, key, region)
     out.file.write(signed)

@@ -17,7 +17,7 @@ from sqlmodel import Session
 from randcheck.catalog import render
 from randcheck.cli._console import H, err, out, print_json
 from randcheck.cli._context import get
-from randcheck.cli.keys import get_passphrase
+from randcheck.cli.keys import unlock
 from randcheck.core.canonical import parse
 from randcheck.errors import EXIT_NO
 from randcheck.services import keys as keys_svc
@@ -174,8 +174,7 @@ def announce_cmd(
         out.print(_findings_table(app.lang, report))
         err.print(escape(app.t("task.check_bad", task=task)))
         raise typer.Exit(EXIT_NO)
-    passphrase = get_passphrase("task.passphrase", app.lang, name=key)
-    private = keys_svc.load_private_key(ws, key, passphrase)
+    private = unlock(ws, key, app.t("task.passphrase", name=key))
     result = svc.announce(ws, engine, task, private, app.actor)
     if as_json:
         print_json(
