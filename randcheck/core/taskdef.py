@@ -16,6 +16,7 @@ before the recursive parser sees it, TOML after parsing (``tomllib`` is pure Pyt
 
 from __future__ import annotations
 
+import difflib
 import re
 import tomllib
 from collections.abc import Mapping, Sequence
@@ -23,10 +24,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from randcheck.core import status as _status
 from randcheck.core.canonical import MAX_PARSE_DEPTH, depth_ok, json_nesting_ok
 from randcheck.core.canonical import parse as parse_json
 from randcheck.core.draw import drand as _drand
 from randcheck.core.text import one_line, problem, visible
+from randcheck.core.tomlerror import toml_error
 from randcheck.errors import InputError
 
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
@@ -42,6 +45,40 @@ MODES = {
 DRAND_CHAINS = ("quicknet", "mainnet")
 LATEST_ROUND_TIME = 4102444800  # 2100-01-01T00:00:00Z
 MAX_DEPTH = MAX_PARSE_DEPTH  # nesting a definition file may have (an annual plan needs 5)
+
+# The fields each table of a definition may hold (kind -> names), and where each kind lives.
+# An unknown field is refused by name as soon as its table is opened, with a suggestion.
+FIELDS: dict[str, tuple[str, ...]] = {
+    "": (
+        "id", "title", "items", "departments", "mode", "filters", "exclusions", "strata",
+        "batches", "teams", "entropy", "witnesses", "planned_draw_at",
+    ),
+    "filters": ("region", "industry", "subject_type", "tags"),
+    "exclusions": (
+        "statuses", "recent_days", "annual_cap", "annual_cap_counts", "drawn_this_year",
+    ),
+    "strata": ("id", "risk", "count", "ratio", "reserve"),
+    "teams": (
+        "min_inspectors", "experts", "per_department", "rotation", "max_load",
+        "inspect_from", "inspect_to", "qualifications",
+    ),
+    "entropy": ("dice", "lottery", "drand"),
+    "dice": ("witness", "count", "faces"),
+    "lottery": ("name", "period", "count", "min", "max"),
+    "drand": ("chain", "round", "delay"),
+}  # fmt: skip
+HOME = {
+    "": "",
+    "filters": "filters",
+    "exclusions": "exclusions",
+    "strata": "strata",
+    "teams": "teams",
+    "entropy": "entropy",
+    "dice": "entropy.dice",
+    "lottery": "entropy.lottery",
+    "drand": "entropy.drand",
+}
+PLAN_FIELDS = ("task", "defaults", "plan")
 
 
 @dataclass(frozen=True)
@@ -184,7 +221,12 @@ class _Reader:
     """Typed access to one table of the definition, naming the field on every error."""
 
     def __init__(
-        self, doc: Mapping[str, Any], where: str, source: str, check_text: bool = True
+        self,
+        doc: Mapping[str, Any],
+        where: str,
+        source: str,
+        check_text: bool = True,
+        kind: str = "",
     ) -> None:
         if not isinstance(doc, Mapping):
             raise InputError("taskdef.bad_table", field=where, file=source)
@@ -192,7 +234,12 @@ class _Reader:
         self.where = where
         self.source = source
         self.check_text = check_text
+        self.kind = kind
         self.used: set[str] = set()
+        allowed = FIELDS[kind]
+        unknown = sorted(str(k) for k in doc if k not in allowed)
+        if unknown:
+            raise unknown_field(source, self._name(unknown[0]), unknown[0], allowed)
 
     def _name(self, key: str) -> str:
         return f"{self.where}.{key}" if self.where else key
@@ -286,7 +333,7 @@ class _Reader:
     def table(self, key: str) -> _Reader:
         value = self.raw(key)
         return _Reader(
-            {} if value is None else value, self._name(key), self.source, self.check_text
+            {} if value is None else value, self._name(key), self.source, self.check_text, key
         )
 
     def tables(self, key: str) -> list[_Reader]:
@@ -298,7 +345,7 @@ class _Reader:
         if not isinstance(value, list):
             raise self._bad(key, "taskdef.exp.tables")
         return [
-            _Reader(v, f"{self._name(key)}[{i}]", self.source, self.check_text)
+            _Reader(v, f"{self._name(key)}[{i}]", self.source, self.check_text, key)
             for i, v in enumerate(value)
         ]
 
@@ -315,9 +362,31 @@ class _Reader:
     def finish(self) -> None:
         unknown = sorted(set(self.doc) - self.used)
         if unknown:
-            raise InputError(
-                "taskdef.unknown_field", file=self.source, field=self._name(unknown[0])
+            raise unknown_field(
+                self.source, self._name(unknown[0]), unknown[0], FIELDS[self.kind]
             )
+
+
+def unknown_field(source: str, path: str, name: str, allowed: Sequence[str]) -> InputError:
+    """``taskdef.unknown_field`` naming ``path``, with a "did you mean" when one is close:
+    a field of this table spelt alike (``ratoi`` → ``ratio``), or the same name in the
+    table where it belongs (a top-level ``drand`` → ``entropy.drand``)."""
+    close = difflib.get_close_matches(name, list(allowed), n=1, cutoff=0.6)
+    if close:
+        guess = close[0]
+    else:
+        homes = sorted(
+            f"{HOME[kind]}.{name}" if HOME[kind] else name
+            for kind, names in FIELDS.items()
+            if name in names and names != tuple(allowed)
+        )
+        guess = homes[0] if homes else ""
+    hint: dict[str, Any] = (
+        {"hint_key": "taskdef.hint.did_you_mean", "hint_params": {"name": guess}}
+        if guess
+        else {"hint_key": "taskdef.hint.fields", "hint_params": {"fields": ", ".join(allowed)}}
+    )
+    return InputError("taskdef.unknown_field", file=source, field=path, **hint)
 
 
 def parse_ratio(text: str, source: str, where: str) -> tuple[int, int]:
@@ -362,8 +431,10 @@ def load_text(data: bytes, name: str) -> dict[str, Any]:
             if not json_nesting_ok(body, MAX_DEPTH):
                 raise too_deep  # before the parser, which recurses in C
             doc = parse_json(body, max_depth=MAX_DEPTH)
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise InputError("taskdef.unreadable", file=name, reason=str(exc)) from exc
+    except UnicodeDecodeError as exc:
+        raise InputError("taskdef.not_utf8", file=name, offset=exc.start) from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise toml_error(exc, name) from exc
     except InputError as exc:
         if exc is too_deep or exc.code == "canonical.too_deep":
             raise too_deep from None
@@ -384,9 +455,9 @@ def definitions(doc: Mapping[str, Any], source: str) -> list[TaskDef]:
         defaults = doc.get("defaults", {})
         if not isinstance(tasks, list) or not isinstance(defaults, dict):
             raise InputError("taskdef.bad_table", field="task", file=source)
-        extra = set(doc) - {"task", "defaults", "plan"}
+        extra = sorted(str(k) for k in set(doc) - set(PLAN_FIELDS))
         if extra:
-            raise InputError("taskdef.unknown_field", file=source, field=sorted(extra)[0])
+            raise unknown_field(source, extra[0], extra[0], PLAN_FIELDS)
         out = [parse_task(_merge(defaults, t), source, f"task[{i}]") for i, t in enumerate(tasks)]
         seen: set[str] = set()
         for t in out:
@@ -430,7 +501,7 @@ def parse_task(
     if mode == "undirected" and (region or industry or subject_type or tags):
         raise InputError("taskdef.undirected_filters", file=source, field=f.where)
     x = r.table("exclusions")
-    statuses = x.texts("statuses", ("存续",))
+    statuses = _statuses(x, check_text)
     recent = x.integer("recent_days", None, 1, 3660)
     cap = x.integer("annual_cap", None, 1, 366)
     cap_counts = x.text("annual_cap_counts", "all")
@@ -563,6 +634,24 @@ def parse_task(
         witnesses=witnesses,
         planned_draw_at=planned,
     )
+
+
+def _statuses(x: _Reader, check: bool) -> tuple[str, ...]:
+    """``exclusions.statuses`` as canonical words (``randcheck.core.status``); a value
+    outside the vocabulary is a field error listing the accepted words (not checked again
+    for a stored definition)."""
+    raw = x.texts("statuses", (_status.OPERATING,))
+    if check:
+        for i, value in enumerate(raw):
+            if not _status.known(value):
+                raise InputError(
+                    "taskdef.bad_status",
+                    file=x.source,
+                    field=f"{x._name('statuses')}[{i}]",
+                    value=value,
+                    values="、".join(_status.VOCABULARY),
+                )
+    return tuple(dict.fromkeys(_status.normalise(v) for v in raw))
 
 
 def from_stored(doc: Mapping[str, Any]) -> TaskDef:

@@ -15,9 +15,83 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{file}: required field {field} is missing",
     },
     "taskdef.unknown_field": {
-        "zh": "{file}：未知字段 {field}",
-        "en": "{file}: unknown field {field}",
+        "zh": "{file}：未知字段 {field}。{hint}",
+        "en": "{file}: unknown field {field}. {hint}",
     },
+    "taskdef.hint.did_you_mean": {"zh": "是否想写 {name}？", "en": "Did you mean {name}?"},
+    "taskdef.hint.fields": {
+        "zh": "此处可用的字段：{fields}（见 docs/tasks.md）",
+        "en": "Fields allowed here: {fields} (see docs/tasks.md)",
+    },
+    "taskdef.bad_status": {
+        "zh": "{file}：{field} 的登记状态 {value} 不在词表中，可用：{values}（各自的同义写法见 docs/tasks.md）",
+        "en": "{file}: {field}: registration status {value} is not in the vocabulary; use one of {values} (their synonyms are listed in docs/tasks.md)",
+    },
+    "taskdef.not_utf8": {
+        "zh": "{file} 不是 UTF-8 编码（第 {offset} 字节）：请用文本编辑器另存为 UTF-8",
+        "en": "{file} is not UTF-8 (byte {offset}): save it as UTF-8 in a text editor",
+    },
+    "taskdef.toml_syntax": {
+        "zh": "{file} 第 {line} 行第 {column} 列：TOML 格式错误：{reason}",
+        "en": "{file}, line {line}, column {column}: TOML syntax error: {reason}",
+    },
+    "taskdef.toml_syntax_end": {
+        "zh": "{file} 末尾：TOML 格式错误：{reason}",
+        "en": "{file}, at the end: TOML syntax error: {reason}",
+    },
+    "taskdef.toml.value": {
+        "zh": "值无效（文字须加英文双引号，如 title = \"2026年第一批\"；日期写作 2026-12-01）",
+        "en": "invalid value (text needs double quotes, e.g. title = \"2026 batch 1\"; dates are written 2026-12-01)",
+    },
+    "taskdef.toml.statement": {
+        "zh": "无法识别的行（应为 名称 = 值，或 [表名]）",
+        "en": "a line that is neither name = value nor a [table] header",
+    },
+    "taskdef.toml.equals": {
+        "zh": "字段名后缺少 =（应为 名称 = 值）",
+        "en": "a field name without = after it (write name = value)",
+    },
+    "taskdef.toml.key": {
+        "zh": "字段名以无效字符开头（字段名用英文字母，见 docs/tasks.md）",
+        "en": "a field name starts with an invalid character (field names are English words, see docs/tasks.md)",
+    },
+    "taskdef.toml.array": {
+        "zh": "列表缺少结尾的 ]（或两项之间缺少英文逗号）",
+        "en": "a list without its closing ] (or a missing comma between two entries)",
+    },
+    "taskdef.toml.inline": {
+        "zh": "{{ }} 表缺少结尾的 }}（或两项之间缺少英文逗号）",
+        "en": "an inline {{ }} table without its closing }} (or a missing comma)",
+    },
+    "taskdef.toml.string": {
+        "zh": "文字缺少结尾的英文双引号（中文引号“”不算）",
+        "en": "text without its closing double quote (Chinese quotes “” do not count)",
+    },
+    "taskdef.toml.newline": {
+        "zh": "一行只能写一个 名称 = 值（此处之后有多余的内容）",
+        "en": "one name = value per line (there is more after it)",
+    },
+    "taskdef.toml.header": {
+        "zh": "表名缺少结尾的 ] 或 ]]",
+        "en": "a table header without its closing ] or ]]",
+    },
+    "taskdef.toml.twice": {
+        "zh": "同一字段或表写了两次",
+        "en": "the same field or table is written twice",
+    },
+    "taskdef.toml.date": {
+        "zh": "日期或时间无效（写作 2026-12-01 或 2026-12-01T09:00:00+08:00）",
+        "en": "invalid date or time (write 2026-12-01 or 2026-12-01T09:00:00+08:00)",
+    },
+    "taskdef.toml.char": {
+        "zh": "此处不能有这个字符（文字须放在英文双引号内）：{detail}",
+        "en": "a character that cannot stand here (text goes inside double quotes): {detail}",
+    },
+    "taskdef.toml.escape": {
+        "zh": "文字中的反斜杠 \\ 用法无效（路径请写成 / 或用单引号）",
+        "en": "an invalid backslash \\ in text (write paths with / or in single quotes)",
+    },
+    "taskdef.toml.other": {"zh": "{detail}", "en": "{detail}"},
     "taskdef.unreadable": {
         "zh": "{file} 不是有效的 TOML/JSON：{reason}",
         "en": "{file} is not valid TOML/JSON: {reason}",
@@ -290,7 +364,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     # exclusion reasons (SPEC §4)
     "exclusion.invalid": {"zh": "名录记录已失效", "en": "registry row inactive"},
-    "exclusion.status": {"zh": "登记状态非存续", "en": "registration status not 存续"},
+    "exclusion.status": {
+        "zh": "登记状态不在 statuses 之列",
+        "en": "registration status not in statuses",
+    },
     "exclusion.recent": {"zh": "近期已检查", "en": "inspected recently"},
     "exclusion.annual_cap": {"zh": "已达年度检查次数上限", "en": "annual inspection cap reached"},
     "exclusion.drawn_this_year": {

@@ -23,6 +23,7 @@ from sqlmodel import Session, col
 from sqlmodel import select as sm_select
 
 from randcheck.core import signing
+from randcheck.core import status as reg_status
 from randcheck.core.canonical import canonical, parse
 from randcheck.core.checks import Check, Report
 from randcheck.core.draw import drand, entropy, envelope
@@ -295,7 +296,9 @@ def compute_pool(session: Session, rt: ResolvedTask, now: datetime) -> Pool:
     found: dict[str, list[str]] = {s.id: [] for s in d.strata}
     reasons: Counter[str] = Counter()
     uncovered: Counter[str] = Counter()
-    allowed = set(d.statuses)
+    # raw registration status text compared as its vocabulary word (core.status), one
+    # normalisation per distinct raw value
+    allowed = reg_status.Allowed(d.statuses)
     # the history's verdict per entity, first reason first (recent, annual_cap,
     # drawn_this_year): one lookup per registry row in a dict of the few it excludes
     verdict: dict[str, str] = {}
@@ -309,7 +312,7 @@ def compute_pool(session: Session, rt: ResolvedTask, now: datetime) -> Pool:
     for code, active, status, last, risk in raw_rows(conn, query):
         if not active:
             reasons["invalid"] += 1
-        elif status not in allowed:
+        elif not allowed(status):
             reasons["status"] += 1
         elif (why := judged(code)) == "recent" or (
             recent_limit is not None and last is not None and _as_date(last) > recent_limit
