@@ -19,7 +19,7 @@ from randcheck.cli._console import H, err, out, print_json
 from randcheck.cli._context import get
 from randcheck.cli.keys import get_passphrase
 from randcheck.core.canonical import parse
-from randcheck.errors import EXIT_NO
+from randcheck.errors import EXIT_NO, ConflictError
 from randcheck.services import keys as keys_svc
 from randcheck.services import notice
 from randcheck.services import tasks as svc
@@ -134,6 +134,7 @@ def check_cmd(ctx: typer.Context, task: str, as_json: JSON_OPT = False) -> None:
         print_json(
             {
                 "task": task,
+                "status": report.status,
                 "ok": report.ok,
                 "findings": [
                     {
@@ -152,7 +153,12 @@ def check_cmd(ctx: typer.Context, task: str, as_json: JSON_OPT = False) -> None:
         )
     else:
         out.print(_findings_table(app.lang, report))
-        key = "task.check_ok" if report.ok else "task.check_bad"
+        if not report.ok:
+            key = "task.check_bad"
+        elif report.status != "created":  # announced or drawn: never "can be announced"
+            key = f"task.check_{report.status}"
+        else:
+            key = "task.check_ok"
         err.print(escape(app.t(key, task=task)))
     if not report.ok:
         raise typer.Exit(EXIT_NO)
@@ -170,6 +176,8 @@ def announce_cmd(
     engine = app.engine()
     with Session(engine) as session:
         report = svc.check_task(session, task)
+    if report.status != "created":  # before asking for a passphrase
+        raise ConflictError("task.already_announced", task=task)
     if not report.ok:
         out.print(_findings_table(app.lang, report))
         err.print(escape(app.t("task.check_bad", task=task)))

@@ -285,13 +285,81 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "执法人员不足：需要 {need} 人次，最多可安排 {capacity} 人次",
         "en": "not enough inspectors: {need} assignments needed, at most {capacity} possible",
     },
+    "check.capacity_guide": {
+        "zh": "执法人员不足：需要 {need} 人次，按每人最多 {max_load} 个对象（teams.max_load）最多可安排 {capacity} 人次。{hint}",
+        "en": "not enough inspectors: {need} assignments needed, at most {capacity} possible with at most {max_load} targets each (teams.max_load). {hint}",
+    },
+    "check.hint.add_departments": {
+        "zh": "可在任务文件 departments（现为 {current}）中加入以下部门，括号内为其符合条件的执法人员数：{offer}；或提高 teams.max_load",
+        "en": "add some of these departments to the task file's departments (now {current}); in brackets, their eligible inspectors: {offer}; or raise teams.max_load",
+    },
+    "check.hint.add_departments_default": {
+        "zh": "任务文件未写 departments，默认只用事项的部门 {current}。可在 departments 中列出 {current} 和以下部门（如市场监管所），括号内为其符合条件的执法人员数：{offer}；或提高 teams.max_load",
+        "en": "the task file has no departments, so only the items' department {current} serves. List {current} and some of these departments (e.g. the 市场监管所) in departments; in brackets, their eligible inspectors: {offer}; or raise teams.max_load",
+    },
+    "check.hint.no_other_department": {
+        "zh": "其他部门也没有符合条件的执法人员：请导入执法人员名录（randcheck inspectors import），或减少抽取数量、提高 teams.max_load",
+        "en": "no other department has eligible inspectors either: import the inspector roster (`randcheck inspectors import`), or draw fewer targets, or raise teams.max_load",
+    },
+    "check.inspectors_short": {
+        "zh": "执法人员不足：部门 {departments} 名录 {roster} 人，符合条件 {eligible} 人，每组至少需要 {need} 人。{hint}",
+        "en": "not enough inspectors: departments {departments} have {roster} on the roster, {eligible} eligible; each team needs {need}. {hint}",
+    },
+    "check.no_qualification_data": {
+        "zh": "执法人员：名录 {roster} 人，符合资质 {eligible} 人：事项要求资质 {qualifications}，但执法人员名录没有资质数据。请在名录中加入“执法资质”（qualifications）列后重新导入（randcheck inspectors import）",
+        "en": "inspectors: {roster} on the roster, {eligible} qualified: the items require {qualifications}, but the inspector roster has no qualification data. Add the 执法资质 (qualifications) column to the roster and import it again (`randcheck inspectors import`)",
+    },
+    "check.qualification_nobody": {
+        "zh": "执法人员：名录 {roster} 人，符合资质 {eligible} 人：没有人同时具备所需资质 {qualifications}（部门 {departments} 已有的资质：{present}）。请在执法人员名录的“执法资质”（qualifications）列中补充后重新导入，或在 departments 中加入有此资质人员的部门",
+        "en": "inspectors: {roster} on the roster, {eligible} qualified: nobody holds all of {qualifications} (qualifications held in {departments}: {present}). Add them in the roster's 执法资质 (qualifications) column and import it again, or add a department whose inspectors hold them to departments",
+    },
+    "check.certificates_expired": {
+        "zh": "执法人员：名录 {roster} 人，符合条件 {eligible} 人：{count} 人的执法证有效期未覆盖检查期间 {inspect_from} 至 {inspect_to}。请更新名录中的证件有效期，或调整 teams.inspect_from / inspect_to",
+        "en": "inspectors: {roster} on the roster, {eligible} eligible: the certificates of {count} do not cover the inspection period {inspect_from} to {inspect_to}. Update their validity in the roster, or change teams.inspect_from / inspect_to",
+    },
+    "check.filter_empty": {
+        "zh": "筛选条件 {field} = {wanted} 没有匹配任何有效对象；名录中现有的值（对象数）：{present}",
+        "en": "filter {field} = {wanted} matches no active entity; values in the registry (entities): {present}",
+    },
+    "check.filters_disjoint": {
+        "zh": "筛选条件 {fields} 各自都有匹配，但同时满足的对象为 0：请放宽其中之一",
+        "en": "each of the filters {fields} matches some entities, but none matches all of them: widen one",
+    },
+    "check.status_empty": {
+        "zh": "exclusions.statuses = {wanted} 排除了全部对象；名录中这些对象的登记状态（对象数）：{present}。登记状态按词表比较，见 docs/tasks.md",
+        "en": "exclusions.statuses = {wanted} excluded every entity; their registration statuses (entities): {present}. Statuses are compared as vocabulary words, see docs/tasks.md",
+    },
+    "check.excluded_recent": {
+        "zh": "{count} 个对象因近期已检查被排除：如需纳入，请减小 {field}",
+        "en": "{count} entities were excluded as inspected recently: lower {field} to include them",
+    },
+    "check.excluded_annual_cap": {
+        "zh": "{count} 个对象因已达年度检查次数上限被排除：如需纳入，请提高 {field}",
+        "en": "{count} entities were excluded by the annual inspection cap: raise {field} to include them",
+    },
+    "check.excluded_drawn_this_year": {
+        "zh": "{count} 个对象因本年度已就同一事项被抽中而排除：如需纳入，请设 {field} = false",
+        "en": "{count} entities were excluded as already drawn this year for the same item: set {field} = false to include them",
+    },
+    "check.registry_empty": {
+        "zh": "检查对象名录中没有对象：请先导入名录（randcheck entities import）",
+        "en": "the entity registry is empty: import it first (`randcheck entities import`)",
+    },
+    "check.all_invalid": {
+        "zh": "名录中 {count} 个对象均已失效：请导入当前的名录（randcheck entities import）",
+        "en": "all {count} entities of the registry are inactive: import the current registry (`randcheck entities import`)",
+    },
+    "check.cap_count": {
+        "zh": "分层 {stratum}：{count} 个对象抽取 {size} 个，超过一般检查事项比例上限 {cap} 允许的 {limit} 个（比例向上取整，上限向下取整）：请在任务文件该分层改用 count = {limit}",
+        "en": "stratum {stratum}: {size} of {count} exceeds the {limit} allowed by the general items' ratio cap {cap} (ratios round up, caps round down): use count = {limit} for this stratum in the task file",
+    },
     "check.expert_capacity": {
         "zh": "专家不足：需要 {need} 人次，最多可安排 {capacity} 人次",
         "en": "not enough experts: {need} assignments needed, at most {capacity} possible",
     },
     "check.department_empty": {
-        "zh": "部门 {department} 没有符合条件的执法人员",
-        "en": "department {department} has no eligible inspector",
+        "zh": "部门 {department} 没有符合条件的执法人员（名录 {roster} 人，执法证有效期不覆盖检查期间 {certificate} 人，缺少所需资质 {qualification} 人）",
+        "en": "department {department} has no eligible inspector ({roster} on the roster; {certificate} with certificates not covering the inspection period, {qualification} without the required qualification)",
     },
     "check.per_department_min": {
         "zh": "每部门各一人要求每组至少 {departments} 名执法人员",
@@ -373,6 +441,18 @@ MESSAGES: dict[str, dict[str, str]] = {
     "exclusion.drawn_this_year": {
         "zh": "本年度已就同一事项被抽中",
         "en": "already drawn this year for the same item",
+    },
+    "check.drawn": {
+        "zh": "任务已抽取：以下结果按当前名录计算，不影响已冻结的快照和抽取记录",
+        "en": "the task is already drawn: these findings use the current registry, not the frozen snapshot or the record",
+    },
+    "task.check_announced": {
+        "zh": "任务 {task} 已公告，不能再公告：下一步是现场抽取 randcheck draw {task}",
+        "en": "Task {task} is already announced and cannot be announced again: next, the draw ceremony `randcheck draw {task}`",
+    },
+    "task.check_drawn": {
+        "zh": "任务 {task} 已抽取：用 randcheck publish {task} 生成公示文件",
+        "en": "Task {task} is already drawn: `randcheck publish {task}` writes its public files",
     },
     "check.announced": {
         "zh": "任务已公告：以下结果按当前名录计算，不影响已冻结的快照",

@@ -32,10 +32,10 @@ from randcheck.core.draw.codes import Codes
 from randcheck.core.draw.commit import population_file
 from randcheck.core.draw.model import Inspector, Item, Roster, Rule, StratumSpec, Task, TeamRules
 from randcheck.core.draw.pairing import Pairing
-from randcheck.core.draw.select import check_cap, sample_size
+from randcheck.core.draw.select import sample_size
 from randcheck.core.taskdef import TaskDef, definitions, from_stored, load_text
 from randcheck.errors import ConflictError, InputError, NotFoundError, RandcheckError
-from randcheck.services import notice
+from randcheck.services import notice, taskhints
 from randcheck.services.audit import AuditLog, format_time
 from randcheck.services.registry import split_list
 from randcheck.services.results import history
@@ -193,6 +193,7 @@ class Pool:
     uncovered: dict[str, int] = field(default_factory=dict)  # risk class -> entities
     previous: set[tuple[str, str]] = field(default_factory=set)  # (code, inspector) in the pool
     history_digest: str = ""  # of the inspection-history inputs read (services.results.history)
+    status_words: dict[str, int] = field(default_factory=dict)  # excluded by status, per word
 
     def contains(self, code: str) -> bool:
         """Whether ``code`` is in some stratum (each stratum list is sorted)."""
@@ -296,6 +297,7 @@ def compute_pool(session: Session, rt: ResolvedTask, now: datetime) -> Pool:
     found: dict[str, list[str]] = {s.id: [] for s in d.strata}
     reasons: Counter[str] = Counter()
     uncovered: Counter[str] = Counter()
+    status_raw: Counter[str | None] = Counter()  # raw text of the rows excluded by status
     # raw registration status text compared as its vocabulary word (core.status), one
     # normalisation per distinct raw value
     allowed = reg_status.Allowed(d.statuses)
@@ -313,7 +315,7 @@ def compute_pool(session: Session, rt: ResolvedTask, now: datetime) -> Pool:
         if not active:
             reasons["invalid"] += 1
         elif not allowed(status):
-            reasons["status"] += 1
+            status_raw[status] += 1
         elif (why := judged(code)) == "recent" or (
             recent_limit is not None and last is not None and _as_date(last) > recent_limit
         ):
@@ -329,12 +331,18 @@ def compute_pool(session: Session, rt: ResolvedTask, now: datetime) -> Pool:
             if code in prev_codes:
                 kept.add(code)
     strata = {sid: _codes(codes, sid) for sid, codes in found.items()}
+    words: Counter[str] = Counter()
+    for raw, n in status_raw.items():
+        words[reg_status.normalise(raw)] += n
+    if status_raw:
+        reasons["status"] = sum(status_raw.values())
     return Pool(
         strata,
         dict(sorted(reasons.items())),
         dict(sorted(uncovered.items())),
         {(c, b) for c, b in previous if c in kept},
         outside.digest,
+        dict(sorted(words.items())),
     )
 
 
@@ -352,10 +360,8 @@ def _as_date(value: Any) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
-def build_roster(session: Session, rt: ResolvedTask, pool: Pool) -> Roster:
-    """Active inspectors of the task's departments (others cannot serve), their 回避 pairs
-    with pool entities, and previous (entity, inspector) pairs for rotation."""
-    deps = set(rt.departments)
+def active_inspectors(session: Session) -> list[Inspector]:
+    """Every active, serving inspector of every department, by badge number."""
     i = InspectorTable.__table__.c  # type: ignore[attr-defined]
     rows = session.connection().execute(
         select(
@@ -372,7 +378,7 @@ def build_roster(session: Session, rt: ResolvedTask, pool: Pool) -> Roster:
     )
     inspectors = []
     for badge, dep, expert, valid_until, quals, specs, status in rows:
-        if dep not in deps or status in INACTIVE_INSPECTOR_STATUSES:
+        if status in INACTIVE_INSPECTOR_STATUSES:
             continue
         inspectors.append(
             Inspector(
@@ -384,6 +390,22 @@ def build_roster(session: Session, rt: ResolvedTask, pool: Pool) -> Roster:
                 qualifications=tuple(sorted(set(split_list(quals)) | set(split_list(specs)))),
             )
         )
+    return inspectors
+
+
+def build_roster(
+    session: Session,
+    rt: ResolvedTask,
+    pool: Pool,
+    everyone: list[Inspector] | None = None,
+) -> Roster:
+    """Active inspectors of the task's departments (others cannot serve), their 回避 pairs
+    with pool entities, and previous (entity, inspector) pairs for rotation.  ``everyone``
+    is :func:`active_inspectors` when the caller already has it."""
+    deps = set(rt.departments)
+    if everyone is None:
+        everyone = active_inspectors(session)
+    inspectors = [x for x in everyone if x.department in deps]
     ids = {x.id for x in inspectors}
     in_pool = pool.contains
 
@@ -439,6 +461,7 @@ class CheckReport(Report):
     pool: Pool | None = None
     roster: Roster | None = None
     sample_sizes: dict[str, int] = field(default_factory=dict)
+    status: str = "created"  # the task's status: created, announced or drawn
 
 
 def check_task(session: Session, task_id: str, now: datetime | None = None) -> CheckReport:
@@ -448,12 +471,12 @@ def check_task(session: Session, task_id: str, now: datetime | None = None) -> C
     found: list[Check] = []
     add = found.append
     if row.status != "created":
-        add(Check.warning("task.status", "check.announced"))
+        add(Check.warning("task.status", f"check.{row.status}"))
     try:
         rt = _resolve_items(session, d)
     except RandcheckError as exc:
         add(Check.from_error("task.items", exc))
-        return CheckReport(tuple(found), task_id=task_id)
+        return CheckReport(tuple(found), task_id=task_id, status=row.status)
     pool = compute_pool(session, rt, now)
     for risk, n in pool.uncovered.items():
         add(Check.failed("task.coverage", "check.uncovered_class", count=n, risk=risk or "-"))
@@ -470,13 +493,19 @@ def check_task(session: Session, task_id: str, now: datetime | None = None) -> C
             add(Check.warning(name, "check.empty_stratum", stratum=spec.id))
         else:
             add(Check.passed(name, "check.stratum", stratum=spec.id, count=count, size=size))
-        try:
-            check_cap(rt.task, spec.id, count, size)
-        except RandcheckError as exc:
-            add(Check.from_error(f"task.cap.{spec.id}", exc))
+        over_cap = taskhints.cap(rt.task, spec.id, count, size, rt.task.ratio_cap)
+        if over_cap is not None:
+            add(over_cap)
+    if not any(pool.sizes().values()) and not pool.uncovered:
+        found.extend(
+            taskhints.empty_pool(
+                session.connection(), d, rt.scope_tags, pool.exclusions, pool.status_words
+            )
+        )
     if total_targets == 0:
         add(Check.failed("task.sample", "check.nothing_to_draw"))
-    roster = build_roster(session, rt, pool)
+    everyone = active_inspectors(session)
+    roster = build_roster(session, rt, pool, everyone)
     rules = team_rules(rt)
     probe_rules = TeamRules(**{**rules.__dict__, "per_department": False})
     pairing_probe = Pairing(roster, probe_rules, rt.departments, b"\x00" * 64)
@@ -487,8 +516,16 @@ def check_task(session: Session, task_id: str, now: datetime | None = None) -> C
     ]
     non_experts = [x for x in usable if not x.expert]
     experts = [x for x in usable if x.expert]
+    short = (
+        taskhints.inspector_shortage(
+            roster, everyone, rules, d, rt.departments, len(non_experts)
+        )
+        if total_targets
+        else None
+    )
     add(
-        Check.passed(
+        short
+        or Check.passed(
             "task.inspectors",
             "check.inspectors",
             eligible=len(non_experts),
@@ -498,8 +535,8 @@ def check_task(session: Session, task_id: str, now: datetime | None = None) -> C
     )
     need = total_targets * d.min_inspectors
     capacity = len(non_experts) * d.max_load
-    if need > capacity:
-        add(Check.failed("task.capacity", "check.capacity", need=need, capacity=capacity))
+    if need > capacity and short is None:
+        add(taskhints.capacity(need, capacity, everyone, rules, d, rt.departments))
     if d.experts and total_targets * d.experts > len(experts) * d.max_load:
         add(
             Check.failed(
@@ -512,8 +549,7 @@ def check_task(session: Session, task_id: str, now: datetime | None = None) -> C
     if d.per_department:
         for dep in rt.departments:
             if not any(x.department == dep for x in non_experts):
-                name = f"task.department.{dep}"
-                add(Check.failed(name, "check.department_empty", department=dep))
+                add(taskhints.department_empty(dep, roster.inspectors, rules))
         if d.min_inspectors < len(rt.departments):
             n = len(rt.departments)
             add(Check.failed("task.per_department", "check.per_department_min", departments=n))
@@ -543,7 +579,12 @@ def check_task(session: Session, task_id: str, now: datetime | None = None) -> C
                 )
             )
     return CheckReport(
-        tuple(found), task_id=task_id, pool=pool, roster=roster, sample_sizes=sizes
+        tuple(found),
+        task_id=task_id,
+        pool=pool,
+        roster=roster,
+        sample_sizes=sizes,
+        status=row.status,
     )
 
 
