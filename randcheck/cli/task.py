@@ -196,6 +196,7 @@ def announce_cmd(
                 "exclusions": result.exclusions,
                 "drand_round": result.drand_round,
                 "drand_time": result.drand_time,
+                "drand_time_beijing": result.drand_time_beijing,
                 "log_seq": result.log_seq,
                 "notice": str(result.notice) if result.notice else None,
                 "notice_error": result.notice_error,
@@ -217,7 +218,16 @@ def announce_cmd(
         out.print(ex)
     err.print(escape(app.t("task.announced", task=task, digest=result.digest)))
     if result.drand_round is not None:
-        err.print(escape(app.t("task.drand_at", round=result.drand_round, time=result.drand_time)))
+        err.print(
+            escape(
+                app.t(
+                    "task.drand_at",
+                    round=result.drand_round,
+                    time=result.drand_time,
+                    beijing=result.drand_time_beijing,
+                )
+            )
+        )
     if result.notice is not None:
         err.print(escape(app.t("task.notice_written", path=str(result.notice))))
     if result.notice_error is not None:

@@ -199,8 +199,20 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "task.notice_written": {"zh": "公示公告已写入 {path}", "en": "Public notice written to {path}"},
     "task.drand_at": {
-        "zh": "drand 第 {round} 轮将于 {time}（UTC）产生",
-        "en": "drand round {round} will be published at {time} (UTC)",
+        "zh": "drand 第 {round} 轮将于北京时间 {beijing} 产生（UTC {time}）",
+        "en": "drand round {round} will be published at {beijing} Beijing time (UTC+8; {time} UTC)",
+    },
+    "task.drand_planned_past": {
+        "zh": "计划抽取时间 {planned} 加 delay 对应的 drand 第 {round} 轮不在公告时间之后：请在任务文件中改用更晚的 planned_draw_at，然后用 randcheck task create 任务文件 --replace 更新任务",
+        "en": "drand round {round}, from planned_draw_at {planned} plus the delay, is not after the announcement time: set a later planned_draw_at in the task file, then update the task with `randcheck task create FILE --replace`",
+    },
+    "check.drand_planned": {
+        "zh": "drand 第 {round} 轮（计划抽取时间 {planned} 之后 {delay} 秒起的第一轮），北京时间 {time} 产生",
+        "en": "drand round {round} (the first at or after planned_draw_at {planned} + {delay} s), published at {time} Beijing time",
+    },
+    "check.drand_planned_past": {
+        "zh": "drand 第 {round} 轮（按计划抽取时间 {planned} 计算）已于北京时间 {time} 产生，不能作为未来随机源：请改用更晚的 planned_draw_at",
+        "en": "drand round {round} (from planned_draw_at {planned}) was published at {time} Beijing time; it cannot be a future source: set a later planned_draw_at",
     },
     "task.notice_failed": {
         "zh": "任务 {task} 已公告，但公告网页未能写出：{reason}。请运行 randcheck task notice {task} 重试",

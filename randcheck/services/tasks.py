@@ -557,6 +557,15 @@ def check_task(session: Session, task_id: str, now: datetime | None = None) -> C
         chain = drand.CHAINS[d.drand.chain]
         if drand.round_time(chain, d.drand.round) <= int(now.timestamp()):
             add(Check.failed("task.drand", "check.drand_past", round=d.drand.round))
+    elif d.drand is not None and d.planned_draw_at:
+        planned_round = drand_round(d, now)
+        assert planned_round is not None
+        unix = drand.round_time(drand.CHAINS[d.drand.chain], planned_round)
+        params = {"round": planned_round, "time": beijing_time(unix), "planned": d.planned_draw_at}
+        if unix <= int(now.timestamp()):
+            add(Check.failed("task.drand", "check.drand_planned_past", **params))
+        else:
+            add(Check.passed("task.drand", "check.drand_planned", delay=d.drand.delay, **params))
     if (
         all(c.ok for c in found)
         and total_targets
@@ -605,10 +614,11 @@ class AnnounceResult:
     sample_sizes: dict[str, int]
     exclusions: dict[str, int]
     drand_round: int | None
-    drand_time: str | None
+    drand_time: str | None  # UTC, as in the announcement's documents
     log_seq: int
     notice: Path | None
     notice_error: str | None = None
+    drand_time_beijing: str | None = None  # the same instant in 北京时间 (UTC+8)
 
 
 def sources_for(
@@ -618,15 +628,44 @@ def sources_for(
     sources = [entropy.nonce_source(entropy.nonce_commitment(nonce))]
     sources += [entropy.dice_source(x.witness, x.count, x.faces) for x in d.dice]
     sources += [entropy.lottery_source(x.name, x.period, x.count, x.min, x.max) for x in d.lottery]
-    round_no = None
-    if d.drand is not None:
+    round_no = drand_round(d, announced)
+    if d.drand is not None and round_no is not None:
         chain = drand.CHAINS[d.drand.chain]
-        ts = int(announced.timestamp())
-        round_no = d.drand.round or drand.round_at(chain, ts + d.drand.delay)
-        if drand.round_time(chain, round_no) <= ts:
+        if drand.round_time(chain, round_no) <= int(announced.timestamp()):
+            if d.drand.round is None and d.planned_draw_at:
+                raise InputError(
+                    "task.drand_planned_past", round=round_no, planned=d.planned_draw_at
+                )
             raise InputError("task.drand_round_past", round=round_no)
         sources.append(entropy.drand_source(chain.chain_hash, round_no))
     return sources, round_no
+
+
+def drand_round(d: TaskDef, announced: datetime) -> int | None:
+    """The drand round a v1 task commits to (None without drand):
+
+    * ``[entropy.drand] round``, when fixed in advance;
+    * else, when the task sets ``planned_draw_at``: the first round at or after
+      ``planned_draw_at + delay`` (``drand.round_at``), so officials know the round, and its
+      time, when they plan the ceremony;
+    * else the first round at or after the announcement time + ``delay``.
+
+    The caller still refuses a round that is not strictly after the announcement."""
+    if d.drand is None:
+        return None
+    if d.drand.round is not None:
+        return d.drand.round
+    chain = drand.CHAINS[d.drand.chain]
+    if d.planned_draw_at:
+        start = int(datetime.fromisoformat(d.planned_draw_at).timestamp())
+    else:
+        start = int(announced.timestamp())
+    return drand.round_at(chain, start + d.drand.delay)
+
+
+def beijing_time(unix_time: int) -> str:
+    """``YYYY-MM-DD HH:MM:SS`` in 北京时间: UTC+8 fixed, whatever the machine's zone."""
+    return (datetime.fromtimestamp(unix_time, UTC) + CHINA).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def announce(
@@ -656,11 +695,11 @@ def announce(
     announced_at = format_time(now)
     sources, round_no = sources_for(d, nonce, now)
     # everything that can fail is computed before anything is signed or stored
-    chain_time = None
+    chain_time = chain_time_beijing = None
     if round_no is not None and d.drand is not None:
-        chain_time = format_time(
-            datetime.fromtimestamp(drand.round_time(drand.CHAINS[d.drand.chain], round_no), UTC)
-        )
+        round_unix = drand.round_time(drand.CHAINS[d.drand.chain], round_no)
+        chain_time = format_time(datetime.fromtimestamp(round_unix, UTC))
+        chain_time_beijing = beijing_time(round_unix)
     body = build_announcement(
         task=rt.task,
         strata=strata_specs(d),
@@ -717,6 +756,7 @@ def announce(
         exclusions=pool.exclusions,
         drand_round=round_no,
         drand_time=chain_time,
+        drand_time_beijing=chain_time_beijing,
         log_seq=seq,
         notice=notice,
         notice_error=notice_error,

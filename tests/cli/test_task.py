@@ -219,3 +219,21 @@ def test_check_guidance_in_both_languages(ready_cli: Any) -> None:
     assert "符合资质 0 人" in r.stdout and "执法资质" in r.stdout and "不通过" in r.stdout
     r = ready_cli("task", "check", "T1", lang="en", env={"COLUMNS": "200"})
     assert r.exit_code == 1 and "qualifications) column" in r.stdout
+
+
+def test_announce_shows_the_planned_drand_round_in_beijing_time(world: Any) -> None:
+    from datetime import UTC, datetime, timedelta, timezone
+
+    from randcheck.core.draw import drand
+
+    planned = datetime.now(UTC).replace(microsecond=0) + timedelta(days=3)
+    doc = definition(id="DR", planned_draw_at=planned.isoformat())
+    doc["entropy"] = {**doc["entropy"], "drand": {"chain": "quicknet", "delay": 60}}
+    assert world("task", "create", deffile(world, doc)).exit_code == 0
+    chain = drand.CHAINS["quicknet"]
+    r = drand.round_at(chain, int(planned.timestamp()) + 60)
+    at = datetime.fromtimestamp(drand.round_time(chain, r), timezone(timedelta(hours=8)))
+    beijing = at.strftime("%Y-%m-%d %H:%M:%S")
+    result = world("task", "announce", "DR", env=PW, lang="zh")
+    assert result.exit_code == 0, result.output
+    assert f"drand 第 {r} 轮将于北京时间 {beijing} 产生" in result.stderr
