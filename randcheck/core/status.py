@@ -79,29 +79,15 @@ def known(value: str) -> bool:
     return _clean(value) in ALIASES
 
 
-class Normaliser:
-    """:func:`normalise` with a cache: a pool of millions of rows holds a few distinct raw
-    values, so each is normalised once."""
-
-    def __init__(self) -> None:
-        self._cache: dict[str | None, str] = {}
-
-    def __call__(self, raw: str | None) -> str:
-        found = self._cache.get(raw)
-        if found is None:
-            found = self._cache[raw] = normalise(raw)
-        return found
-
-
-class Allowed:
-    """``raw → bool``: whether a raw status normalises into ``allowed`` (cached per raw value)."""
+class Allowed(dict[str | None, bool]):
+    """``allowed[raw]``: whether a raw status normalises into ``allowed``.  A dict filled on
+    first sight of each raw value (``__missing__``), so a pool of millions of rows pays one
+    plain dict lookup per row."""
 
     def __init__(self, allowed: Iterable[str]) -> None:
+        super().__init__()
         self.allowed = frozenset(normalise(a) for a in allowed)
-        self._cache: dict[str | None, bool] = {}
 
-    def __call__(self, raw: str | None) -> bool:
-        found = self._cache.get(raw)
-        if found is None:
-            found = self._cache[raw] = normalise(raw) in self.allowed
+    def __missing__(self, raw: str | None) -> bool:
+        found = self[raw] = normalise(raw) in self.allowed
         return found

@@ -314,7 +314,7 @@ def compute_pool(session: Session, rt: ResolvedTask, now: datetime) -> Pool:
     for code, active, status, last, risk in raw_rows(conn, query):
         if not active:
             reasons["invalid"] += 1
-        elif not allowed(status):
+        elif not allowed[status]:
             status_raw[status] += 1
         elif (why := judged(code)) == "recent" or (
             recent_limit is not None and last is not None and _as_date(last) > recent_limit
