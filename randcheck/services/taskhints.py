@@ -12,13 +12,13 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.engine import Connection
 
 from randcheck.core.checks import Check
-from randcheck.core.draw.model import Inspector, Roster, TeamRules
+from randcheck.core.draw.model import Inspector, Roster, Task, TeamRules
 from randcheck.core.draw.pairing import Pairing
 from randcheck.core.draw.select import check_cap
 from randcheck.core.taskdef import TaskDef
@@ -47,25 +47,36 @@ def top(counts: Iterable[tuple[str, int]], n: int = TOP) -> str:
 # --- an empty pool ---------------------------------------------------------------------------
 
 
-def _filters(d: TaskDef, scope_tags: Sequence[str]) -> list[tuple[str, Any, Any]]:
-    """(field, SQL condition, column) of each scope filter in force."""
+class Filter(NamedTuple):
+    """One scope filter of a directed task: its task-file field, SQL condition, column, values."""
+
+    field: str
+    condition: Any
+    column: Any
+    wanted: tuple[str, ...]
+
+
+def scope_filters(d: TaskDef, scope_tags: Sequence[str]) -> list[Filter]:
+    """The scope filters in force (定向 only), the one definition both the pool
+    (``tasks.compute_pool``) and the hints use: literal prefixes and tags, so a "%" or "_"
+    in a filter is not a LIKE wildcard."""
     e = EntityTable.__table__.c  # type: ignore[attr-defined]
-    out: list[tuple[str, Any, Any]] = []
+    out: list[Filter] = []
     if d.mode != "directed":
         return out
     if d.region:
         cond = or_(*[e.region_code.startswith(r, autoescape=True) for r in d.region])
-        out.append(("filters.region", cond, e.region_code))
+        out.append(Filter("filters.region", cond, e.region_code, d.region))
     if d.industry:
         cond = or_(*[e.industry.startswith(i, autoescape=True) for i in d.industry])
-        out.append(("filters.industry", cond, e.industry))
+        out.append(Filter("filters.industry", cond, e.industry, d.industry))
     if d.subject_type:
-        out.append(
-            ("filters.subject_type", e.subject_type.in_(list(d.subject_type)), e.subject_type)
-        )
+        cond = e.subject_type.in_(list(d.subject_type))
+        out.append(Filter("filters.subject_type", cond, e.subject_type, d.subject_type))
     if scope_tags:
         cond = or_(*[e.tags.contains(f"|{t}|", autoescape=True) for t in scope_tags])
-        out.append(("filters.tags" if d.tags else "items.scope_tags", cond, e.tags))
+        field = "filters.tags" if d.tags else "items.scope_tags"
+        out.append(Filter(field, cond, e.tags, tuple(scope_tags)))
     return out
 
 
@@ -92,29 +103,23 @@ def empty_pool(
     e = EntityTable.__table__.c  # type: ignore[attr-defined]
     active = e.active.is_(True)
     found: list[Check] = []
-    filters = _filters(d, scope_tags)
-    for name, cond, column in filters:
-        n = conn.execute(select(func.count()).where(and_(active, cond))).scalar() or 0
+    filters = scope_filters(d, scope_tags)
+    for f in filters:
+        n = conn.execute(select(func.count()).where(and_(active, f.condition))).scalar() or 0
         if n == 0:
-            wanted = ", ".join(
-                d.region
-                if name == "filters.region"
-                else d.industry
-                if name == "filters.industry"
-                else d.subject_type
-                if name == "filters.subject_type"
-                else scope_tags
-            )
-            present = top(_values(conn, column, active))
             found.append(
                 Check.failed(
-                    f"task.{name}", "check.filter_empty", field=name, wanted=wanted, present=present
+                    f"task.{f.field}",
+                    "check.filter_empty",
+                    field=f.field,
+                    wanted=", ".join(f.wanted),
+                    present=top(_values(conn, f.column, active)),
                 )
             )
     if found:
         return found
     if len(filters) > 1 and not exclusions:
-        fields = ", ".join(name for name, _c, _col in filters)
+        fields = ", ".join(f.field for f in filters)
         return [Check.failed("task.filters", "check.filters_disjoint", fields=fields)]
     if exclusions.get("status"):
         found.append(
@@ -275,15 +280,13 @@ def department_empty(dep: str, inspectors: Sequence[Inspector], rules: TeamRules
 # --- ratio caps ------------------------------------------------------------------------------
 
 
-def cap(
-    task: Any, stratum: str, count: int, size: int, ratio_cap: tuple[int, int] | None
-) -> Check | None:
+def cap(task: Task, stratum: str, count: int, size: int) -> Check | None:
     """The cap check of one stratum (``check_cap``, SPEC §5), proposing the largest ``count``."""
     try:
         check_cap(task, stratum, count, size)
     except InputError as exc:
         limit = exc.params["limit"]
-        num, den = ratio_cap or (0, 1)
+        num, den = task.ratio_cap or (0, 1)
         return Check.failed(
             f"task.cap.{stratum}",
             "check.cap_count",

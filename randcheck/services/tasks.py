@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, select
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, col
 from sqlmodel import select as sm_select
@@ -257,17 +257,7 @@ def compute_pool(session: Session, rt: ResolvedTask, now: datetime) -> Pool:
     """Scope filters (定向) in SQL, then exclusion rules in a fixed order, then strata."""
     d = rt.definition
     e = EntityTable.__table__.c  # type: ignore[attr-defined]
-    scope: list[Any] = []
-    if d.mode == "directed":
-        # literal prefixes and tags: a "%" or "_" in a filter is not a LIKE wildcard
-        if d.region:
-            scope.append(or_(*[e.region_code.startswith(r, autoescape=True) for r in d.region]))
-        if d.industry:
-            scope.append(or_(*[e.industry.startswith(i, autoescape=True) for i in d.industry]))
-        if d.subject_type:
-            scope.append(e.subject_type.in_(list(d.subject_type)))
-        if rt.scope_tags:
-            scope.append(or_(*[e.tags.contains(f"|{t}|", autoescape=True) for t in rt.scope_tags]))
+    scope = [f.condition for f in taskhints.scope_filters(d, rt.scope_tags)]
     query = select(e.code, e.active, e.status, e.last_inspected_on, e.risk_class)
     if scope:
         query = query.where(and_(*scope))
@@ -493,7 +483,7 @@ def check_task(session: Session, task_id: str, now: datetime | None = None) -> C
             add(Check.warning(name, "check.empty_stratum", stratum=spec.id))
         else:
             add(Check.passed(name, "check.stratum", stratum=spec.id, count=count, size=size))
-        over_cap = taskhints.cap(rt.task, spec.id, count, size, rt.task.ratio_cap)
+        over_cap = taskhints.cap(rt.task, spec.id, count, size)
         if over_cap is not None:
             add(over_cap)
     if not any(pool.sizes().values()) and not pool.uncovered:
