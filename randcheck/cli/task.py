@@ -109,7 +109,8 @@ def _short(value: Any) -> str:
 def _findings_table(lang: str, report: svc.CheckReport) -> Table:
     table = Table()
     table.add_column(render("task.col.level", lang))
-    table.add_column(render("task.col.finding", lang))
+    # long Chinese findings have no spaces to wrap at: fold them instead of cutting them off
+    table.add_column(render("task.col.finding", lang), overflow="fold")
     colours = {"ok": "green", "warn": "yellow", "fail": "bold red"}
     for f in report.checks:
         table.add_row(

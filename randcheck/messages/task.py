@@ -298,32 +298,32 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "not enough inspectors: {need} assignments needed, at most {capacity} possible",
     },
     "check.capacity_guide": {
-        "zh": "执法人员不足：需要 {need} 人次，按每人最多 {max_load} 个对象（teams.max_load）最多可安排 {capacity} 人次。{hint}",
-        "en": "not enough inspectors: {need} assignments needed, at most {capacity} possible with at most {max_load} targets each (teams.max_load). {hint}",
+        "zh": "执法人员不足：需要 {need} 人次，按每人最多 {max_load} 个对象（teams.max_load）最多可安排 {capacity} 人次：可提高 teams.max_load 或减少抽取数量。{hint}",
+        "en": "not enough inspectors: {need} assignments needed, at most {capacity} possible with at most {max_load} targets each (teams.max_load): raise teams.max_load or draw fewer. {hint}",
     },
     "check.hint.add_departments": {
-        "zh": "可在任务文件 departments（现为 {current}）中加入以下部门，括号内为其符合条件的执法人员数：{offer}；或提高 teams.max_load",
-        "en": "add some of these departments to the task file's departments (now {current}); in brackets, their eligible inspectors: {offer}; or raise teams.max_load",
+        "zh": "可在任务文件 departments（现为 {current}）中加入以下部门，括号内为其符合条件的执法人员数：{offer}",
+        "en": "Add some of these departments to the task file's departments (now {current}); in brackets, their eligible inspectors: {offer}",
     },
     "check.hint.add_departments_default": {
-        "zh": "任务文件未写 departments，默认只用事项的部门 {current}。可在 departments 中列出 {current} 和以下部门（如市场监管所），括号内为其符合条件的执法人员数：{offer}；或提高 teams.max_load",
-        "en": "the task file has no departments, so only the items' department {current} serves. List {current} and some of these departments (e.g. the 市场监管所) in departments; in brackets, their eligible inspectors: {offer}; or raise teams.max_load",
+        "zh": "任务文件未写 departments，默认只用事项的部门 {current}。可在 departments 中列出 {current} 和以下部门（如市场监管所），括号内为其符合条件的执法人员数：{offer}",
+        "en": "The task file has no departments, so only the items' department {current} serves. List {current} and some of these departments (e.g. the 市场监管所) in departments; in brackets, their eligible inspectors: {offer}",
     },
     "check.hint.no_other_department": {
-        "zh": "其他部门也没有符合条件的执法人员：请导入执法人员名录（randcheck inspectors import），或减少抽取数量、提高 teams.max_load",
-        "en": "no other department has eligible inspectors either: import the inspector roster (`randcheck inspectors import`), or draw fewer targets, or raise teams.max_load",
+        "zh": "其他部门也没有符合条件的执法人员：请检查并重新导入执法人员名录（randcheck inspectors import）",
+        "en": "No other department has eligible inspectors either: check the inspector roster and import it again (`randcheck inspectors import`)",
     },
     "check.inspectors_short": {
         "zh": "执法人员不足：部门 {departments} 名录 {roster} 人，符合条件 {eligible} 人，每组至少需要 {need} 人。{hint}",
         "en": "not enough inspectors: departments {departments} have {roster} on the roster, {eligible} eligible; each team needs {need}. {hint}",
     },
     "check.no_qualification_data": {
-        "zh": "执法人员：名录 {roster} 人，符合资质 {eligible} 人：事项要求资质 {qualifications}，但执法人员名录没有资质数据。请在名录中加入“执法资质”（qualifications）列后重新导入（randcheck inspectors import）",
-        "en": "inspectors: {roster} on the roster, {eligible} qualified: the items require {qualifications}, but the inspector roster has no qualification data. Add the 执法资质 (qualifications) column to the roster and import it again (`randcheck inspectors import`)",
+        "zh": "执法人员：名录 {roster} 人，符合资质 {eligible} 人：事项要求资质 {qualifications}，但部门 {departments} 的执法人员名录没有资质数据。请在名录中加入“执法资质”（qualifications）列后重新导入（randcheck inspectors import）。{hint}",
+        "en": "inspectors: {roster} on the roster, {eligible} qualified: the items require {qualifications}, but the roster of {departments} has no qualification data. Add the 执法资质 (qualifications) column to the roster and import it again (`randcheck inspectors import`). {hint}",
     },
     "check.qualification_nobody": {
-        "zh": "执法人员：名录 {roster} 人，符合资质 {eligible} 人：没有人同时具备所需资质 {qualifications}（部门 {departments} 已有的资质：{present}）。请在执法人员名录的“执法资质”（qualifications）列中补充后重新导入，或在 departments 中加入有此资质人员的部门",
-        "en": "inspectors: {roster} on the roster, {eligible} qualified: nobody holds all of {qualifications} (qualifications held in {departments}: {present}). Add them in the roster's 执法资质 (qualifications) column and import it again, or add a department whose inspectors hold them to departments",
+        "zh": "执法人员：名录 {roster} 人，符合资质 {eligible} 人：没有人同时具备所需资质 {qualifications}（部门 {departments} 已有的资质：{present}）。请在执法人员名录的“执法资质”（qualifications）列中补充后重新导入。{hint}",
+        "en": "inspectors: {roster} on the roster, {eligible} qualified: nobody holds all of {qualifications} (qualifications held in {departments}: {present}). Add them in the roster's 执法资质 (qualifications) column and import it again. {hint}",
     },
     "check.certificates_expired": {
         "zh": "执法人员：名录 {roster} 人，符合条件 {eligible} 人：{count} 人的执法证有效期未覆盖检查期间 {inspect_from} 至 {inspect_to}。请更新名录中的证件有效期，或调整 teams.inspect_from / inspect_to",

@@ -211,20 +211,25 @@ def inspector_shortage(
         "need": d.min_inspectors,
         "departments": ", ".join(departments),
     }
+    offer = _offer(everyone, rules, d, departments)
     if why.get("qualification"):
-        held = Counter(q for x in everyone for q in x.qualifications)
         quals = ", ".join(rules.qualifications)
-        if not held:
-            return Check.failed(
-                "task.inspectors", "check.no_qualification_data", qualifications=quals, **params
-            )
         mine = Counter(q for x in regular for q in x.qualifications)
+        if not mine:  # the roster of these departments was imported without qualifications
+            return Check.failed(
+                "task.inspectors",
+                "check.no_qualification_data",
+                qualifications=quals,
+                **params,
+                **offer,
+            )
         return Check.failed(
             "task.inspectors",
             "check.qualification_nobody",
             qualifications=quals,
             present=top(mine.items()),
             **params,
+            **offer,
         )
     if why.get("certificate"):
         return Check.failed(
@@ -239,7 +244,7 @@ def inspector_shortage(
         "task.inspectors",
         "check.inspectors_short",
         **params,
-        **_offer(everyone, rules, d, departments),
+        **offer,
     )
 
 

@@ -506,12 +506,10 @@ def check_task(session: Session, task_id: str, now: datetime | None = None) -> C
     ]
     non_experts = [x for x in usable if not x.expert]
     experts = [x for x in usable if x.expert]
-    short = (
-        taskhints.inspector_shortage(
-            roster, everyone, rules, d, rt.departments, len(non_experts)
-        )
-        if total_targets
-        else None
+    # fewer than a team's worth is a failure even with nothing to draw yet: it is the next
+    # thing to fix once the pool is right
+    short = taskhints.inspector_shortage(
+        roster, everyone, rules, d, rt.departments, len(non_experts)
     )
     add(
         short

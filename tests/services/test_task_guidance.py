@@ -342,3 +342,22 @@ def test_check_of_an_announced_task_says_so(ws: Workspace, engine: Engine) -> No
     report = check(engine, t)
     assert report.status == "announced"
     assert report.checks[0].code == "check.announced" and report.checks[0].warn
+
+
+def test_a_department_without_qualification_data_is_offered_the_qualified_ones(
+    ws: Workspace, engine: Engine
+) -> None:
+    seed_world(
+        engine,
+        inspectors=[
+            *[inspector(f"F{i}", qualifications="") for i in range(4)],
+            *[inspector(f"S{i}", department="城关市场监管所") for i in range(6)],
+        ],
+    )
+    t = create(ws, engine, definition(id="QM", strata=S_ALL))
+    fail = check(engine, t).first_failure
+    assert fail is not None and fail.code == "check.no_qualification_data"
+    assert fail.params["hint_params"]["offer"] == "城关市场监管所 (6)"
+    zh = render(fail.code, "zh", **fail.params)
+    assert "部门 食品科 的执法人员名录没有资质数据" in zh and "城关市场监管所 (6)" in zh
+    assert "城关市场监管所 (6)" in render(fail.code, "en", **fail.params)
