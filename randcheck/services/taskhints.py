@@ -17,6 +17,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.engine import Connection
 
+from randcheck.core import status
 from randcheck.core.checks import Check
 from randcheck.core.draw.model import Inspector, Roster, Task, TeamRules
 from randcheck.core.draw.pairing import Pairing
@@ -92,14 +93,21 @@ def _values(conn: Connection, column: Any, active: Any) -> list[tuple[str, int]]
     return sorted(per_tag.items())
 
 
+def _status_words(conn: Connection, where: Any) -> list[tuple[str, int]]:
+    """Registration statuses in scope as vocabulary words (one normalisation per raw value)."""
+    e = EntityTable.__table__.c  # type: ignore[attr-defined]
+    rows = conn.execute(select(e.status, func.count()).where(where).group_by(e.status))
+    return [(status.normalise(raw), int(n)) for raw, n in rows]
+
+
 def empty_pool(
     conn: Connection,
     d: TaskDef,
     scope_tags: Sequence[str],
     exclusions: dict[str, int],
-    status_words: dict[str, int],
 ) -> list[Check]:
-    """Why nothing is left to draw, and what the registry has instead."""
+    """Why nothing is left to draw, and what the registry has instead (counted here, on the
+    failure path, so that the pool's own pass over every row pays nothing for it)."""
     e = EntityTable.__table__.c  # type: ignore[attr-defined]
     active = e.active.is_(True)
     found: list[Check] = []
@@ -127,7 +135,7 @@ def empty_pool(
                 "task.exclusions.statuses",
                 "check.status_empty",
                 wanted=", ".join(d.statuses),
-                present=top(status_words.items()),
+                present=top(_status_words(conn, and_(active, *(f.condition for f in filters)))),
             )
         )
     for reason, n in sorted(exclusions.items()):

@@ -193,7 +193,6 @@ class Pool:
     uncovered: dict[str, int] = field(default_factory=dict)  # risk class -> entities
     previous: set[tuple[str, str]] = field(default_factory=set)  # (code, inspector) in the pool
     history_digest: str = ""  # of the inspection-history inputs read (services.results.history)
-    status_words: dict[str, int] = field(default_factory=dict)  # excluded by status, per word
 
     def contains(self, code: str) -> bool:
         """Whether ``code`` is in some stratum (each stratum list is sorted)."""
@@ -287,7 +286,6 @@ def compute_pool(session: Session, rt: ResolvedTask, now: datetime) -> Pool:
     found: dict[str, list[str]] = {s.id: [] for s in d.strata}
     reasons: Counter[str] = Counter()
     uncovered: Counter[str] = Counter()
-    status_raw: Counter[str | None] = Counter()  # raw text of the rows excluded by status
     # raw registration status text compared as its vocabulary word (core.status), one
     # normalisation per distinct raw value
     allowed = reg_status.Allowed(d.statuses)
@@ -305,7 +303,7 @@ def compute_pool(session: Session, rt: ResolvedTask, now: datetime) -> Pool:
         if not active:
             reasons["invalid"] += 1
         elif not allowed[status]:
-            status_raw[status] += 1
+            reasons["status"] += 1
         elif (why := judged(code)) == "recent" or (
             recent_limit is not None and last is not None and _as_date(last) > recent_limit
         ):
@@ -321,18 +319,12 @@ def compute_pool(session: Session, rt: ResolvedTask, now: datetime) -> Pool:
             if code in prev_codes:
                 kept.add(code)
     strata = {sid: _codes(codes, sid) for sid, codes in found.items()}
-    words: Counter[str] = Counter()
-    for raw, n in status_raw.items():
-        words[reg_status.normalise(raw)] += n
-    if status_raw:
-        reasons["status"] = sum(status_raw.values())
     return Pool(
         strata,
         dict(sorted(reasons.items())),
         dict(sorted(uncovered.items())),
         {(c, b) for c, b in previous if c in kept},
         outside.digest,
-        dict(sorted(words.items())),
     )
 
 
@@ -488,9 +480,7 @@ def check_task(session: Session, task_id: str, now: datetime | None = None) -> C
             add(over_cap)
     if not any(pool.sizes().values()) and not pool.uncovered:
         found.extend(
-            taskhints.empty_pool(
-                session.connection(), d, rt.scope_tags, pool.exclusions, pool.status_words
-            )
+            taskhints.empty_pool(session.connection(), d, rt.scope_tags, pool.exclusions)
         )
     if total_targets == 0:
         add(Check.failed("task.sample", "check.nothing_to_draw"))
