@@ -604,3 +604,58 @@ def test_toml_error_at_the_end_of_the_file() -> None:
     assert exc.value.code == "taskdef.toml_syntax_end"
     assert "列表缺少结尾的 ]" in render(exc.value.code, "zh", **exc.value.params)
     assert "closing ]" in render(exc.value.code, "en", **exc.value.params)
+
+
+def test_every_listed_field_is_read_by_the_parser() -> None:
+    """``taskreader.FIELDS`` and the parser cannot drift: a field listed but never read
+    would be refused as unknown by ``finish()``."""
+    from randcheck.core.taskreader import FIELDS
+
+    doc = {
+        **BASE,
+        "departments": ["食品科"],
+        "batches": 2,
+        "witnesses": ["李四"],
+        "planned_draw_at": "2023-09-20T10:00:00+08:00",
+        "filters": {"region": ["3205"], "industry": ["H"], "subject_type": ["企业"], "tags": ["a"]},
+        "exclusions": {
+            "statuses": ["存续"],
+            "recent_days": 30,
+            "annual_cap": 2,
+            "annual_cap_counts": "random",
+            "drawn_this_year": False,
+        },
+        "strata": [
+            {"id": "S1", "risk": ["A"], "count": 1, "reserve": 1},
+            {"id": "S2", "risk": ["*"], "ratio": "1/2", "reserve": 1},
+        ],
+        "teams": {
+            "min_inspectors": 2,
+            "experts": 1,
+            "per_department": False,
+            "rotation": False,
+            "max_load": 3,
+            "inspect_from": "2023-10-01",
+            "inspect_to": "2023-10-31",
+            "qualifications": ["q"],
+        },
+        "entropy": {
+            "dice": [{"witness": "张三", "count": 5, "faces": 6}],
+            "lottery": [{"name": "福彩3D", "period": "1", "count": 3, "min": 0, "max": 9}],
+            "drand": {"chain": "quicknet", "round": 9_000_000, "delay": 60},
+        },
+    }
+    tables = {
+        "": doc,
+        "filters": doc["filters"],
+        "exclusions": doc["exclusions"],
+        "strata": {**doc["strata"][0], **doc["strata"][1]},
+        "teams": doc["teams"],
+        "entropy": doc["entropy"],
+        "dice": doc["entropy"]["dice"][0],
+        "lottery": doc["entropy"]["lottery"][0],
+        "drand": doc["entropy"]["drand"],
+    }
+    assert {k: sorted(v) for k, v in tables.items()} == {k: sorted(v) for k, v in FIELDS.items()}
+    (d,) = definitions(doc, FILE)
+    assert from_stored(d.to_json()) == d
