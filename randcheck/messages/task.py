@@ -277,8 +277,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "task.passphrase": {"zh": "签名密钥“{name}”的口令", "en": "Passphrase of signing key '{name}'"},
     # feasibility findings
     "check.uncovered_class": {
-        "zh": "{count} 个对象的风险类别 {risk} 不属于任何分层（不得免抽）",
-        "en": "{count} entities of risk class {risk} are in no stratum (no class may be exempt)",
+        "zh": "{count} 个对象的风险类别 {risk} 不属于任何分层（不得免抽）：请把 {risk} 加入某个分层的 risk，或增加一个 risk = [\"*\"] 的分层",
+        "en": "{count} entities of risk class {risk} are in no stratum (no class may be exempt): add {risk} to a stratum's risk, or add a stratum with risk = [\"*\"]",
     },
     "check.empty_stratum": {
         "zh": "分层 {stratum} 没有符合条件的对象",
@@ -366,20 +366,20 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "stratum {stratum}: {size} of {count} exceeds the {limit} allowed by the general items' ratio cap {cap} (ratios round up, caps round down): use count = {limit} for this stratum in the task file",
     },
     "check.expert_capacity": {
-        "zh": "专家不足：需要 {need} 人次，最多可安排 {capacity} 人次",
-        "en": "not enough experts: {need} assignments needed, at most {capacity} possible",
+        "zh": "专家不足：需要 {need} 人次，最多可安排 {capacity} 人次：请在执法人员名录中标记更多专家，或减少 teams.experts",
+        "en": "not enough experts: {need} assignments needed, at most {capacity} possible: mark more experts in the inspector roster, or lower teams.experts",
     },
     "check.department_empty": {
         "zh": "部门 {department} 没有符合条件的执法人员（名录 {roster} 人，执法证有效期不覆盖检查期间 {certificate} 人，缺少所需资质 {qualification} 人）",
         "en": "department {department} has no eligible inspector ({roster} on the roster; {certificate} with certificates not covering the inspection period, {qualification} without the required qualification)",
     },
     "check.per_department_min": {
-        "zh": "每部门各一人要求每组至少 {departments} 名执法人员",
-        "en": "one per department needs at least {departments} inspectors per team",
+        "zh": "每部门各一人要求每组至少 {departments} 名执法人员：请把 teams.min_inspectors 设为至少 {departments}",
+        "en": "one per department needs at least {departments} inspectors per team: set teams.min_inspectors to at least {departments}",
     },
     "check.drand_past": {
-        "zh": "drand 第 {round} 轮已经产生，不能作为未来随机源",
-        "en": "drand round {round} is already public; it cannot be a future source",
+        "zh": "drand 第 {round} 轮已经产生，不能作为未来随机源：请在任务文件 [entropy.drand] 中改用更晚的 round，或删去 round 改用 delay / planned_draw_at",
+        "en": "drand round {round} is already public; it cannot be a future source: in the task file's [entropy.drand] choose a later round, or drop round and use delay / planned_draw_at",
     },
     "check.trial_staffing": {
         "zh": "试配对：{targets} 个对象均可配齐检查组",

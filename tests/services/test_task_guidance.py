@@ -361,3 +361,19 @@ def test_a_department_without_qualification_data_is_offered_the_qualified_ones(
     zh = render(fail.code, "zh", **fail.params)
     assert "部门 食品科 的执法人员名录没有资质数据" in zh and "城关市场监管所 (6)" in zh
     assert "城关市场监管所 (6)" in render(fail.code, "en", **fail.params)
+
+
+@pytest.mark.parametrize(
+    ("code", "params", "field"),
+    [
+        ("check.uncovered_class", {"count": 3, "risk": "E"}, 'risk = ["*"]'),
+        ("check.expert_capacity", {"need": 2, "capacity": 0}, "teams.experts"),
+        ("check.per_department_min", {"departments": 3}, "teams.min_inspectors"),
+        ("check.drand_past", {"round": 5}, "[entropy.drand]"),
+    ],
+)
+def test_older_failures_also_say_what_to_change(
+    code: str, params: dict[str, Any], field: str
+) -> None:
+    for lang in ("zh", "en"):
+        assert field in render(code, lang, **params)
