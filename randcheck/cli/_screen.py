@@ -1,5 +1,5 @@
 """What the ceremony's screen is made of: times as the room reads them, hex in blocks, the big
-verification code, the countdown panel, and checks of typed numbers."""
+verification code, a QR code, the countdown panel, and checks of typed numbers."""
 
 from __future__ import annotations
 
@@ -19,6 +19,13 @@ from rich.text import Text
 from randcheck.catalog import render
 
 BEIJING = timezone(timedelta(hours=8))
+
+
+def ceremony_console(stderr: bool = False) -> Console:
+    """The ceremony's console: like the CLI's (stdout, or stderr under ``--json``), but it
+    wraps every line at the terminal's width, in panels and tables too, instead of leaving long
+    lines to the terminal (which cuts panel text): the projector laptop has 80×24."""
+    return Console(stderr=stderr, highlight=False, soft_wrap=False)
 
 
 def human_time(utc_text: str, lang: str) -> str:
@@ -79,6 +86,25 @@ def big_text(code: str) -> str:
     """``code`` (hex digits and dashes) in the block font, two columns of space apart."""
     rows = ["  ".join(_GLYPHS[ch][r] for ch in code.upper()) for r in range(5)]
     return "\n".join(rows)
+
+
+def qr_code(data: str) -> Text:
+    """``data`` as a QR code (segno: ISO/IEC 18004) drawn with half blocks, two modules per
+    character cell, dark on light whatever the terminal's colours.  The smallest symbol (error
+    level L, raised by segno when it fits) and a 2-module quiet zone, not the standard 4, so a
+    drand URL (version 5) fits beside its text at 80×24: 41 columns, 21 lines.  The white
+    background around it is wider still, and phone cameras read it."""
+    import segno  # only the drand step draws one
+
+    rows = [list(r) for r in segno.make(data, error="l", micro=False).matrix_iter(border=2)]
+    if len(rows) % 2:
+        rows.append([False] * len(rows[0]))
+    glyph = {(True, True): "█", (True, False): "▀", (False, True): "▄", (False, False): " "}
+    lines = [
+        "".join(glyph[bool(a), bool(b)] for a, b in zip(top, bottom, strict=True))
+        for top, bottom in zip(rows[::2], rows[1::2], strict=True)
+    ]
+    return Text("\n".join(lines), style="black on white", no_wrap=True, overflow="crop")
 
 
 def countdown(con: Console, due: datetime, label: Callable[[str], str], tick: float = 0.5) -> None:

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
@@ -24,6 +25,11 @@ from randcheck.errors import CannotRunError
 from randcheck.io import keyfile
 from randcheck.services import keys as svc
 from randcheck.services.audit import AuditLog
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from randcheck.workspace import Workspace
 
 PASSPHRASE_ENV = "RANDCHECK_KEY_PASSPHRASE"
 NEW_PASSPHRASE_ENV = "RANDCHECK_NEW_KEY_PASSPHRASE"
@@ -66,6 +72,45 @@ def get_passphrase(prompt_key: str, lang: str, confirm: bool = False, **params: 
     if not value:
         raise CannotRunError("keys.empty_passphrase")
     return value.encode("utf-8")
+
+
+class PassphraseRefused(CannotRunError):
+    """A wrong passphrase (exit 3, as everywhere: the signature could not be made; nothing was
+    signed).  The ceremony logs it as an abort."""
+
+
+def unlock(
+    ws: Workspace,
+    name: str,
+    prompt: str,
+    env_var: str = PASSPHRASE_ENV,
+    attempts: int = 1,
+    on_wrong: Callable[[int], None] | None = None,
+) -> Ed25519PrivateKey:
+    """Own key ``name``, decrypted: the one way a command asks for a passphrase.
+
+    First the key must exist (``keys.no_key``, exit 3, names `randcheck keys init`: nobody is
+    asked for the passphrase of a key that does not exist); then the passphrase comes from
+    ``env_var`` or a hidden ``prompt``.  A wrong one from the environment fails at once; at the
+    prompt after ``attempts`` tries (``on_wrong(tries left)`` between them).  Either way
+    ``PassphraseRefused`` (``keys.bad_passphrase``).  The value is never echoed or logged.
+    """
+    svc.public_key(ws, name)
+    env = os.environ.get(env_var)
+    for attempt in range(1, attempts + 1):
+        passphrase = (env or hidden_prompt(prompt, env_var)).encode("utf-8")
+        try:
+            if not passphrase:
+                raise CannotRunError("keys.bad_passphrase")
+            return svc.load_private_key(ws, name, passphrase)
+        except CannotRunError as exc:
+            if exc.code != "keys.bad_passphrase":
+                raise
+            if env or attempt == attempts:
+                raise PassphraseRefused("keys.bad_passphrase") from None
+            if on_wrong is not None:
+                on_wrong(attempts - attempt)
+    raise PassphraseRefused("keys.bad_passphrase")  # pragma: no cover - loop always returns
 
 
 def get_new_passphrase(prompt_key: str, lang: str, env_var: str, **params: str) -> bytes:

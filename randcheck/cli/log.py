@@ -18,10 +18,10 @@ from sqlmodel import Session
 
 from randcheck.cli._console import H, err, out, print_json
 from randcheck.cli._context import AppContext, get
-from randcheck.cli.keys import get_passphrase
+from randcheck.cli.keys import unlock
 from randcheck.core import logverify, note
 from randcheck.core.checks import Check
-from randcheck.errors import CannotRunError, ChainError, NotFoundError
+from randcheck.errors import CannotRunError, ChainError, NotFoundError, VerificationError
 from randcheck.io.atomic import atomic_write
 from randcheck.services import audit as svc
 from randcheck.services import keys as keys_svc
@@ -153,7 +153,7 @@ def _show_report(
         table = Table()
         table.add_column(app.t("log.col.where"), no_wrap=True)
         table.add_column(app.t("log.col.check"), no_wrap=True)
-        table.add_column(app.t("log.col.problem"))
+        table.add_column(app.t("log.col.problem"), overflow="fold")  # a CJK run is one "word"
         for p in problems[:50]:
             table.add_row(_where(app, p), p.name, escape(_reason(app, p)))
         err.print(table)
@@ -229,9 +229,7 @@ def checkpoint_cmd(
     app = get(ctx)
     ws = app.workspace.require()
     audit = svc.AuditLog(ws, app.engine())
-    keys_svc.public_key(ws, key_name)  # fail early, before asking for a passphrase
-    passphrase = get_passphrase("keys.prompt.unlock", app.lang, name=key_name)
-    key = keys_svc.load_private_key(ws, key_name, passphrase)
+    key = unlock(ws, key_name, app.t("keys.prompt.unlock", name=key_name))
     region = ws.bureau()["region_code"]
     cp, signed, path = svc.write_checkpoint(ws, audit, key, region)
     out.file.write(signed)
@@ -277,11 +275,17 @@ def verify_proof_cmd(
     app = get(ctx)
     try:
         bundle_text = _read(proof_file).decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise CannotRunError("log.proof_file_malformed", path=str(proof_file)) from exc
+    try:
         key_text = _read(key).decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise CannotRunError("proof.malformed") from exc
+        raise CannotRunError("keys.bad_public_file", path=str(key)) from exc
     public, _name = keys_svc.parse_public_text(key_text, str(key))
-    index = note.parse_proof(bundle_text).index
+    try:
+        index = note.parse_proof(bundle_text).index
+    except VerificationError as exc:  # say which file, and where a proof comes from
+        raise VerificationError("log.proof_file_malformed", path=str(proof_file)) from exc
     if entry_file is not None:
         entry = _read(entry_file)
         if entry.endswith(b"\n"):

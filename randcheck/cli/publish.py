@@ -14,7 +14,7 @@ from rich.markup import escape
 
 from randcheck.cli._console import H, err, print_json
 from randcheck.cli._context import get
-from randcheck.cli.keys import get_passphrase
+from randcheck.cli.keys import unlock
 from randcheck.services import keys as keys_svc
 from randcheck.services import publish as svc
 
@@ -31,9 +31,7 @@ def publish_cmd(
     app = get(ctx)
     ws = app.workspace.require()
     engine = app.engine()
-    keys_svc.public_key(ws, key_name)  # fail early, before asking for a passphrase
-    passphrase = get_passphrase("keys.prompt.unlock", app.lang, name=key_name)
-    key = keys_svc.load_private_key(ws, key_name, passphrase)
+    key = unlock(ws, key_name, app.t("keys.prompt.unlock", name=key_name))
     result = svc.publish_record(ws, engine, record, key, out=out, actor=app.actor)
     if result.new_checkpoint:
         err.print(escape(app.t("publish.new_checkpoint", size=result.checkpoint_size)))

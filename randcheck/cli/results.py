@@ -18,7 +18,7 @@ from rich.table import Table
 from randcheck.catalog import LANGS, normalise_lang
 from randcheck.cli._console import H, err, out, print_json
 from randcheck.cli._context import get
-from randcheck.cli.keys import get_passphrase
+from randcheck.cli.keys import unlock
 from randcheck.core.results import CHINA
 from randcheck.errors import UsageError
 from randcheck.io.atomic import atomic_write
@@ -161,9 +161,7 @@ def publish_cmd(
     app = get(ctx)
     ws = app.workspace.require()
     engine = app.engine()
-    keys_svc.public_key(ws, key_name)  # fail early, before asking for a passphrase
-    passphrase = get_passphrase("keys.prompt.unlock", app.lang, name=key_name)
-    key = keys_svc.load_private_key(ws, key_name, passphrase)
+    key = unlock(ws, key_name, app.t("keys.prompt.unlock", name=key_name))
     done = publication.publish(ws, engine, task, key, actor=app.actor)
     if as_json:
         print_json(done.to_json())

@@ -17,9 +17,9 @@ from sqlmodel import Session
 from randcheck.catalog import render
 from randcheck.cli._console import H, err, out, print_json
 from randcheck.cli._context import get
-from randcheck.cli.keys import get_passphrase
+from randcheck.cli.keys import unlock
 from randcheck.core.canonical import parse
-from randcheck.errors import EXIT_NO
+from randcheck.errors import EXIT_NO, ConflictError
 from randcheck.services import keys as keys_svc
 from randcheck.services import notice
 from randcheck.services import tasks as svc
@@ -109,7 +109,8 @@ def _short(value: Any) -> str:
 def _findings_table(lang: str, report: svc.CheckReport) -> Table:
     table = Table()
     table.add_column(render("task.col.level", lang))
-    table.add_column(render("task.col.finding", lang))
+    # long Chinese findings have no spaces to wrap at: fold them instead of cutting them off
+    table.add_column(render("task.col.finding", lang), overflow="fold")
     colours = {"ok": "green", "warn": "yellow", "fail": "bold red"}
     for f in report.checks:
         table.add_row(
@@ -134,6 +135,7 @@ def check_cmd(ctx: typer.Context, task: str, as_json: JSON_OPT = False) -> None:
         print_json(
             {
                 "task": task,
+                "status": report.status,
                 "ok": report.ok,
                 "findings": [
                     {
@@ -152,7 +154,12 @@ def check_cmd(ctx: typer.Context, task: str, as_json: JSON_OPT = False) -> None:
         )
     else:
         out.print(_findings_table(app.lang, report))
-        key = "task.check_ok" if report.ok else "task.check_bad"
+        if not report.ok:
+            key = "task.check_bad"
+        elif report.status != "created":  # announced or drawn: never "can be announced"
+            key = f"task.check_{report.status}"
+        else:
+            key = "task.check_ok"
         err.print(escape(app.t(key, task=task)))
     if not report.ok:
         raise typer.Exit(EXIT_NO)
@@ -170,12 +177,13 @@ def announce_cmd(
     engine = app.engine()
     with Session(engine) as session:
         report = svc.check_task(session, task)
+    if report.status != "created":  # before asking for a passphrase
+        raise ConflictError("task.already_announced", task=task)
     if not report.ok:
         out.print(_findings_table(app.lang, report))
         err.print(escape(app.t("task.check_bad", task=task)))
         raise typer.Exit(EXIT_NO)
-    passphrase = get_passphrase("task.passphrase", app.lang, name=key)
-    private = keys_svc.load_private_key(ws, key, passphrase)
+    private = unlock(ws, key, app.t("task.passphrase", name=key))
     result = svc.announce(ws, engine, task, private, app.actor)
     if as_json:
         print_json(
@@ -188,6 +196,7 @@ def announce_cmd(
                 "exclusions": result.exclusions,
                 "drand_round": result.drand_round,
                 "drand_time": result.drand_time,
+                "drand_time_beijing": result.drand_time_beijing,
                 "log_seq": result.log_seq,
                 "notice": str(result.notice) if result.notice else None,
                 "notice_error": result.notice_error,
@@ -209,7 +218,16 @@ def announce_cmd(
         out.print(ex)
     err.print(escape(app.t("task.announced", task=task, digest=result.digest)))
     if result.drand_round is not None:
-        err.print(escape(app.t("task.drand_at", round=result.drand_round, time=result.drand_time)))
+        err.print(
+            escape(
+                app.t(
+                    "task.drand_at",
+                    round=result.drand_round,
+                    time=result.drand_time,
+                    beijing=result.drand_time_beijing,
+                )
+            )
+        )
     if result.notice is not None:
         err.print(escape(app.t("task.notice_written", path=str(result.notice))))
     if result.notice_error is not None:

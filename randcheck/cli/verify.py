@@ -1,7 +1,9 @@
 """``randcheck verify PATH``: check a publication bundle, or one company's place in it.
 
 Exit codes: 0 every check passed; 1 a check failed (the first failure is named on stderr) or
-``--entity`` is not in the pool; 3 could not run (path missing, not a bundle, unreadable).
+``--entity`` is not in the pool; 3 could not run (path missing, not a bundle, unreadable); 4 no
+check failed but some are unverified: no trusted key was given, so the content was checked
+against the folder's own key and the signer is unconfirmed.
 """
 
 from __future__ import annotations
@@ -21,6 +23,9 @@ from randcheck.core.checks import Check
 from randcheck.errors import CannotRunError, NotFoundError
 from randcheck.services import keys as keys_svc
 from randcheck.services import verify as svc
+
+#: exit code when nothing failed but the signer could not be confirmed (no trusted key)
+EXIT_UNCONFIRMED = 4
 
 
 def _read_key(path: Path) -> tuple[str, bytes]:
@@ -72,8 +77,9 @@ def reason(app: AppContext, check: Check) -> str:
 
 def _entity_lines(app: AppContext, ent: dict[str, Any]) -> list[str]:
     code = ent["code"]
+    warnings = [app.t(w["code"], **w["params"]) for w in ent.get("warnings", [])]
     if not ent.get("in_pool"):
-        return [app.t("verify.entity.not_in_pool", code=code)]
+        return [*_absent_lines(app, ent), *warnings]
     lines = [
         app.t(
             "verify.entity.in_pool",
@@ -96,22 +102,55 @@ def _entity_lines(app: AppContext, ent: dict[str, Any]) -> list[str]:
     if ent.get("brought_in_by_addendum"):
         lines.append(app.t("verify.entity.brought_in", seq=ent["brought_in_by_addendum"]))
     lines.append(app.t("verify.entity.note"))
+    return [*lines, *warnings]
+
+
+def _absent_lines(app: AppContext, ent: dict[str, Any]) -> list[str]:
+    """Why a code is not in the pool, as far as the bundle can say."""
+    code = ent["code"]
+    bad = ent.get("malformed")
+    if bad is not None:
+        problem = app.t(bad["code"], **bad["params"])
+        return [app.t("verify.entity.malformed", code=code, problem=problem)]
+    lines = [app.t("verify.entity.not_in_pool", code=code)]
+    exclusions: dict[str, int] = ent.get("exclusions") or {}
+    total = sum(exclusions.values())
+    if "exclusions" not in ent:  # the announcement could not be read: nothing more to say
+        return lines
+    if total:
+        reasons = ("、" if app.lang == "zh" else "; ").join(
+            app.t("verify.entity.reason_count", reason=_excl_label(app, k), count=v)
+            for k, v in exclusions.items()
+            if v
+        )
+        lines.append(app.t("verify.entity.excluded", total=total, reasons=reasons))
+        lines.append(app.t("verify.entity.excluded_which", code=code))
+    else:
+        lines.append(app.t("verify.entity.none_excluded", code=code))
     return lines
+
+
+def _excl_label(app: AppContext, reason: str) -> str:
+    key = f"publish.excl.{reason}"
+    return app.t(key) if key in MESSAGES else reason
 
 
 def verify_cmd(
     ctx: typer.Context,
     path: Annotated[Path, typer.Argument(help=H("verify.arg.path"))],
     trusted: Annotated[
-        list[Path] | None, typer.Option("--trusted-keys", help=H("verify.opt.trusted_keys"))
+        list[Path] | None,
+        typer.Option("--trusted-keys", metavar="FILE", help=H("verify.opt.trusted_keys")),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help=H("opt.json"))] = False,
-    entity: Annotated[str | None, typer.Option("--entity", help=H("verify.opt.entity"))] = None,
+    entity: Annotated[
+        str | None, typer.Option("--entity", metavar="CODE", help=H("verify.opt.entity"))
+    ] = None,
 ) -> None:
     app = get(ctx)
     keys = trusted_keys(app, trusted)
     report = svc.verify_bundle(path, keys, entity=entity)
-    failed = [c for c in report.checks if not c.ok]
+    failed = report.failures
     entity_missing = report.entity is not None and not report.entity.get("in_pool")
     if as_json:
         doc = report.to_json()
@@ -135,15 +174,18 @@ def verify_cmd(
         )
         table = Table()
         table.add_column(app.t("verify.col.check"), no_wrap=True)
-        table.add_column(app.t("verify.col.what"))
+        # fold, not ellipsis: a Chinese sentence is one "word" to rich, and the reason column
+        # carries the next step, which must not be cut off
+        table.add_column(app.t("verify.col.what"), overflow="fold")
         table.add_column(app.t("verify.col.result"), no_wrap=True)
-        table.add_column(app.t("verify.col.reason"))
+        table.add_column(app.t("verify.col.reason"), overflow="fold")
         for c in report.checks:
-            mark = (
-                f"[green]{app.t('verify.pass')}[/]"
-                if c.ok
-                else f"[bold red]{app.t('verify.fail')}[/]"
-            )
+            if c.ok:
+                mark = f"[green]{app.t('verify.pass')}[/]"
+            elif c.unverified:
+                mark = f"[bold yellow]{app.t('verify.unverified')}[/]"
+            else:
+                mark = f"[bold red]{app.t('verify.fail')}[/]"
             table.add_row(escape(c.name), escape(what(app, c.name)), mark, escape(reason(app, c)))
         out.print(table)
         if report.entity is not None:
@@ -168,10 +210,28 @@ def verify_cmd(
             + "[/]",
             markup=True,
         )
+    elif report.unverified:
+        unconfirmed = report.unverified
+        err.print(
+            "[bold yellow]"
+            + escape(
+                app.t(
+                    "verify.unconfirmed",
+                    passed=sum(c.ok for c in report.checks),
+                    count=len(unconfirmed),
+                    checks=", ".join(c.name for c in unconfirmed),
+                    code=report.code or "?",
+                )
+            )
+            + "[/]",
+            markup=True,
+        )
     else:
         err.print(escape(app.t("verify.all_ok", count=len(report.checks), code=report.code)))
     if first is not None or entity_missing:
         raise typer.Exit(1)
+    if report.unverified:
+        raise typer.Exit(EXIT_UNCONFIRMED)
 
 
 def register(app: typer.Typer) -> None:

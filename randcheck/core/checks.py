@@ -2,7 +2,12 @@
 
 A :class:`Check` is one finding with a stable ``name`` (the names are listed in
 docs/SPEC.md §14 and the README), whether it passed, and a catalog ``code`` with ``params``
-that say why in words.  A :class:`Report` is an ordered tuple of checks; the replay, the
+that say why in words.  Its ``status`` is one of three: ``ok`` (passed; ``warn`` when it passed
+but deserves a look), ``fail``, or ``unverified``: the check could not be settled for want of
+something only the user can supply (``verify`` without a trusted key: the signatures are
+consistent with the folder's own key, but whose key that is stays unconfirmed).  An unverified
+check is not ``ok``, so a report holding one is never ``ok`` either: code that only asks ``ok``
+stays on the safe side.  A :class:`Report` is an ordered tuple of checks; the replay, the
 bundle verifier, ``log verify`` and the task feasibility check all return one (or a subclass
 that adds what they found besides the checks).  ``Report.ok`` and ``Report.first_failure``
 are the only ways to ask whether it passed: a report has no truth value, so ``if report:``
@@ -26,7 +31,8 @@ class Check:
     """One named check: passed or failed, with a catalog code and parameters for the reason.
 
     ``warn`` marks a check that passed but deserves a look (a feasibility warning); it never
-    makes a report fail.
+    makes a report fail.  ``unverified`` marks a check that neither passed nor failed (see the
+    module's docstring); ``ok`` is then False.
     """
 
     name: str
@@ -34,6 +40,7 @@ class Check:
     code: str = OK
     params: Mapping[str, Any] = field(default_factory=dict)
     warn: bool = False
+    unverified: bool = False
 
     @classmethod
     def passed(cls, name: str, code: str = OK, /, **params: Any) -> Check:
@@ -48,6 +55,11 @@ class Check:
         return cls(name, False, code, params)
 
     @classmethod
+    def not_verified(cls, name: str, code: str, /, **params: Any) -> Check:
+        """Neither passed nor failed: it needs something the user did not give (a trusted key)."""
+        return cls(name, False, code, params, unverified=True)
+
+    @classmethod
     def skipped(cls, name: str) -> Check:
         """A check that could not run because an earlier one failed: counts as failed."""
         return cls(name, False, SKIPPED, {})
@@ -58,7 +70,9 @@ class Check:
 
     @property
     def status(self) -> str:
-        """``ok``, ``warn`` or ``fail``."""
+        """``ok``, ``warn``, ``unverified`` or ``fail``."""
+        if self.unverified:
+            return "unverified"
         return "fail" if not self.ok else ("warn" if self.warn else "ok")
 
     def to_json(self) -> dict[str, Any]:
@@ -68,7 +82,8 @@ class Check:
 
 @dataclass(frozen=True)
 class Report:
-    """Checks in the order they ran.  ``ok`` when there is at least one and none failed."""
+    """Checks in the order they ran.  ``ok`` when there is at least one and every one passed;
+    ``failures`` are the checks that failed (not the unverified ones, listed in ``unverified``)."""
 
     checks: tuple[Check, ...]
 
@@ -87,16 +102,29 @@ class Report:
 
     @property
     def failures(self) -> tuple[Check, ...]:
-        return tuple(c for c in self.checks if not c.ok)
+        return tuple(c for c in self.checks if not c.ok and not c.unverified)
 
     @property
     def first_failure(self) -> Check | None:
-        return next((c for c in self.checks if not c.ok), None)
+        return next((c for c in self.checks if not c.ok and not c.unverified), None)
+
+    @property
+    def unverified(self) -> tuple[Check, ...]:
+        return tuple(c for c in self.checks if c.unverified)
+
+    @property
+    def status(self) -> str:
+        """``ok`` (every check passed), ``unverified`` (none failed, some could not be settled)
+        or ``fail`` (one failed, or there are no checks at all)."""
+        if self.ok:
+            return "ok"
+        return "unverified" if self.checks and not self.failures else "fail"
 
     def to_json(self) -> dict[str, Any]:
         first = self.first_failure
         return {
             "ok": self.ok,
+            "status": self.status,
             "checks": [c.to_json() for c in self.checks],
             "first_failure": None if first is None else first.name,
         }

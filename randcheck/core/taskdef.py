@@ -18,15 +18,17 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
+from randcheck.core import status as _status
 from randcheck.core.canonical import MAX_PARSE_DEPTH, depth_ok, json_nesting_ok
 from randcheck.core.canonical import parse as parse_json
 from randcheck.core.draw import drand as _drand
-from randcheck.core.text import one_line, problem, visible
+from randcheck.core.taskreader import PLAN_FIELDS, Reader, unknown_field
+from randcheck.core.tomlerror import toml_error
 from randcheck.errors import InputError
 
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
@@ -42,6 +44,7 @@ MODES = {
 DRAND_CHAINS = ("quicknet", "mainnet")
 LATEST_ROUND_TIME = 4102444800  # 2100-01-01T00:00:00Z
 MAX_DEPTH = MAX_PARSE_DEPTH  # nesting a definition file may have (an annual plan needs 5)
+
 
 
 @dataclass(frozen=True)
@@ -180,146 +183,6 @@ class TaskDef:
         }
 
 
-class _Reader:
-    """Typed access to one table of the definition, naming the field on every error."""
-
-    def __init__(
-        self, doc: Mapping[str, Any], where: str, source: str, check_text: bool = True
-    ) -> None:
-        if not isinstance(doc, Mapping):
-            raise InputError("taskdef.bad_table", field=where, file=source)
-        self.doc = doc
-        self.where = where
-        self.source = source
-        self.check_text = check_text
-        self.used: set[str] = set()
-
-    def _name(self, key: str) -> str:
-        return f"{self.where}.{key}" if self.where else key
-
-    def _bad(self, key: str, expected: str, **params: Any) -> InputError:
-        """``expected`` is a ``taskdef.exp.*`` catalog key, rendered in the user's language."""
-        return InputError(
-            "taskdef.bad_field",
-            file=self.source,
-            field=self._name(key),
-            expected_key=expected,
-            expected_params=params,
-            value=repr(self.doc.get(key))[:80],
-        )
-
-    def _clean(self, field_name: str, value: str) -> str:
-        """``value`` on one line; a field error if it holds a character text may not hold."""
-        if not self.check_text:
-            return value
-        flat = one_line(value)
-        found = problem(flat)
-        if found is not None:
-            raise InputError(
-                "taskdef.bad_text",
-                file=self.source,
-                field=field_name,
-                value=visible(flat)[:80],
-                reason_key=found[0],
-                reason_params={"char": found[1]},
-            )
-        return flat
-
-    def has(self, key: str) -> bool:
-        return key in self.doc
-
-    def raw(self, key: str) -> Any:
-        self.used.add(key)
-        return self.doc.get(key)
-
-    def text(
-        self, key: str, default: str | None = None, pattern: re.Pattern[str] | None = None
-    ) -> str:
-        value = self.raw(key)
-        if value is None:
-            if default is None:
-                raise InputError("taskdef.missing", file=self.source, field=self._name(key))
-            return default
-        if isinstance(value, datetime | date):
-            value = value.isoformat()
-        if not isinstance(value, str) or (not value.strip() and default is None):
-            raise self._bad(key, "taskdef.exp.text")
-        value = self._clean(self._name(key), value).strip()
-        if pattern is not None and not pattern.match(value):
-            raise self._bad(key, "taskdef.exp.pattern", pattern=pattern.pattern)
-        return value
-
-    def integer(self, key: str, default: int | None, lo: int, hi: int = 2**31) -> int | None:
-        value = self.raw(key)
-        if value is None:
-            return default
-        if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
-            raise self._bad(key, "taskdef.exp.int", lo=lo, hi=hi)
-        return value
-
-    def req_integer(self, key: str, default: int, lo: int, hi: int = 2**31) -> int:
-        value = self.integer(key, default, lo, hi)
-        assert value is not None
-        return value
-
-    def boolean(self, key: str, default: bool) -> bool:
-        value = self.raw(key)
-        if value is None:
-            return default
-        if not isinstance(value, bool):
-            raise self._bad(key, "taskdef.exp.bool")
-        return value
-
-    def texts(self, key: str, default: Sequence[str] = ()) -> tuple[str, ...]:
-        value = self.raw(key)
-        if value is None:
-            return tuple(default)
-        if isinstance(value, str):
-            value = [value]
-        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-            raise self._bad(key, "taskdef.exp.texts")
-        out = tuple(self._clean(f"{self._name(key)}[{i}]", v).strip() for i, v in enumerate(value))
-        if len(set(out)) != len(out):
-            raise self._bad(key, "taskdef.exp.unique")
-        return out
-
-    def table(self, key: str) -> _Reader:
-        value = self.raw(key)
-        return _Reader(
-            {} if value is None else value, self._name(key), self.source, self.check_text
-        )
-
-    def tables(self, key: str) -> list[_Reader]:
-        value = self.raw(key)
-        if value is None:
-            return []
-        if isinstance(value, Mapping):
-            value = [value]
-        if not isinstance(value, list):
-            raise self._bad(key, "taskdef.exp.tables")
-        return [
-            _Reader(v, f"{self._name(key)}[{i}]", self.source, self.check_text)
-            for i, v in enumerate(value)
-        ]
-
-    def date(self, key: str) -> str:
-        value = self.raw(key)
-        if isinstance(value, date) and not isinstance(value, datetime):
-            return value.isoformat()
-        text = self.text(key)
-        try:
-            return date.fromisoformat(text).isoformat()
-        except ValueError as exc:
-            raise self._bad(key, "taskdef.exp.date") from exc
-
-    def finish(self) -> None:
-        unknown = sorted(set(self.doc) - self.used)
-        if unknown:
-            raise InputError(
-                "taskdef.unknown_field", file=self.source, field=self._name(unknown[0])
-            )
-
-
 def parse_ratio(text: str, source: str, where: str) -> tuple[int, int]:
     """``"3/100"`` or ``"3%"`` as an exact (num, den) with 1 <= num <= den."""
     m = _RATIO.match(text)
@@ -362,8 +225,10 @@ def load_text(data: bytes, name: str) -> dict[str, Any]:
             if not json_nesting_ok(body, MAX_DEPTH):
                 raise too_deep  # before the parser, which recurses in C
             doc = parse_json(body, max_depth=MAX_DEPTH)
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise InputError("taskdef.unreadable", file=name, reason=str(exc)) from exc
+    except UnicodeDecodeError as exc:
+        raise InputError("taskdef.not_utf8", file=name, offset=exc.start) from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise toml_error(exc, name) from exc
     except InputError as exc:
         if exc is too_deep or exc.code == "canonical.too_deep":
             raise too_deep from None
@@ -384,9 +249,9 @@ def definitions(doc: Mapping[str, Any], source: str) -> list[TaskDef]:
         defaults = doc.get("defaults", {})
         if not isinstance(tasks, list) or not isinstance(defaults, dict):
             raise InputError("taskdef.bad_table", field="task", file=source)
-        extra = set(doc) - {"task", "defaults", "plan"}
+        extra = sorted(str(k) for k in set(doc) - set(PLAN_FIELDS))
         if extra:
-            raise InputError("taskdef.unknown_field", file=source, field=sorted(extra)[0])
+            raise unknown_field(source, extra[0], extra[0], PLAN_FIELDS)
         out = [parse_task(_merge(defaults, t), source, f"task[{i}]") for i, t in enumerate(tasks)]
         seen: set[str] = set()
         for t in out:
@@ -412,7 +277,7 @@ def parse_task(
     """Validate one task table; raises ``InputError`` naming the file and field.
 
     ``check_text=False`` (a stored definition) skips the clean-text rule (module doc)."""
-    r = _Reader(doc, where, source, check_text)
+    r = Reader(doc, where, source, check_text)
     task_id = r.text("id", pattern=_ID)
     title = r.text("title")
     items = r.texts("items")
@@ -430,7 +295,7 @@ def parse_task(
     if mode == "undirected" and (region or industry or subject_type or tags):
         raise InputError("taskdef.undirected_filters", file=source, field=f.where)
     x = r.table("exclusions")
-    statuses = x.texts("statuses", ("存续",))
+    statuses = _statuses(x, check_text)
     recent = x.integer("recent_days", None, 1, 3660)
     cap = x.integer("annual_cap", None, 1, 366)
     cap_counts = x.text("annual_cap_counts", "all")
@@ -563,6 +428,24 @@ def parse_task(
         witnesses=witnesses,
         planned_draw_at=planned,
     )
+
+
+def _statuses(x: Reader, check: bool) -> tuple[str, ...]:
+    """``exclusions.statuses`` as canonical words (``randcheck.core.status``); a value
+    outside the vocabulary is a field error listing the accepted words (not checked again
+    for a stored definition)."""
+    raw = x.texts("statuses", (_status.OPERATING,))
+    if check:
+        for i, value in enumerate(raw):
+            if not _status.known(value):
+                raise InputError(
+                    "taskdef.bad_status",
+                    file=x.source,
+                    field=f"{x._name('statuses')}[{i}]",
+                    value=value,
+                    values="、".join(_status.VOCABULARY),
+                )
+    return tuple(dict.fromkeys(_status.normalise(v) for v in raw))
 
 
 def from_stored(doc: Mapping[str, Any]) -> TaskDef:

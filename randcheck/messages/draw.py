@@ -40,6 +40,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "redraw (needs --reason; marked in the record, the log and the published page)",
     },
     "ceremony.opt.reason": {"zh": "重抽原因", "en": "the reason for the redraw"},
+    "ceremony.opt.resume": {
+        "zh": "继续上次在算出种子之前中止的抽取，使用审计日志中已录入的骰子和彩票数值（不是重抽）",
+        "en": "continue the last ceremony that stopped before its seed, with the dice and lottery values its abort logged (not a redraw)",
+    },
     "ceremony.opt.key": {
         "zh": "操作员签名所用的本机私钥名称",
         "en": "name of the operator's own signing key",
@@ -247,10 +251,38 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{name} period {period} recorded",
     },
     "ceremony.drand_ask": {
-        "zh": "drand 第 {round} 轮（发布于 {time}）：请粘贴该轮的 JSON（如 https://api.drand.sh/…/public/{round} 的内容）",
-        "en": "drand round {round} (published {time}): paste the round's JSON (e.g. from https://api.drand.sh/…/public/{round})",
+        "zh": "drand 第 {round} 轮（发布于 {time}）",
+        "en": "drand round {round} (published {time})",
     },
-    "ceremony.prompt.drand": {"zh": "drand JSON", "en": "drand JSON"},
+    "ceremony.drand_fetch_title": {
+        "zh": "取得 drand 第 {round} 轮（本机无需联网）",
+        "en": "Getting drand round {round} (this computer needs no internet)",
+    },
+    "ceremony.drand_fetch_how": {
+        "zh": "在任何一台能上网的设备上（手机可扫描二维码）打开下列任一地址，得到该轮的 JSON：",
+        "en": "On any device with internet (a phone can scan the QR code), open either address to get the round's JSON:",
+    },
+    "ceremony.drand_fetch_then": {
+        "zh": "然后把 JSON 粘贴到下面，或把它存成文件（如 U 盘）并在下面输入文件路径。也可以用 randcheck draw {task} --drand-file 文件 在这一步直接读取该文件。签名在本机离线验证。",
+        "en": "Then paste the JSON below, or save it to a file (a USB stick) and type the file's path below. `randcheck draw {task} --drand-file FILE` reads such a file at this step. The signature is verified offline on this computer.",
+    },
+    "ceremony.drand_no_qr": {
+        "zh": "（终端太窄，未显示二维码：至少需要 {width} 列）",
+        "en": "(terminal too narrow for the QR code: it needs {width} columns)",
+    },
+    "ceremony.prompt.drand": {"zh": "drand JSON 或文件路径", "en": "drand JSON or file path"},
+    "ceremony.drand_empty": {
+        "zh": "没有输入：请粘贴该轮的 JSON，或输入保存它的文件路径",
+        "en": "nothing entered: paste the round's JSON or type the path of a file holding it",
+    },
+    "ceremony.drand_file_rejected": {
+        "zh": "drand 文件 {file} 不能用：{reason}",
+        "en": "drand file {file} cannot be used: {reason}",
+    },
+    "ceremony.drand_retry": {
+        "zh": "请重新粘贴第 {round} 轮的 JSON，或输入另一个文件的路径。已录入的数值都保留着。",
+        "en": "Paste round {round}'s JSON again, or type another file's path. The values already entered are kept.",
+    },
     "ceremony.countdown": {
         "zh": "等待 drand 第 {round} 轮发布：还有 {left}",
         "en": "Waiting for drand round {round}: {left} to go",
@@ -359,6 +391,26 @@ MESSAGES: dict[str, dict[str, str]] = {
     "ceremony.aborted_after_seed": {
         "zh": '本次抽取的随机数已公开并记入审计日志第 {seq} 条，因此本任务的下一次正式抽取必须是标明的重抽：randcheck draw {task} --redraw --reason "原因"。重抽将在记录、日志和公示页中注明。',
         "en": 'This attempt\'s randomness was revealed and logged as audit entry {seq}, so the next official draw of this task must be a marked redraw: randcheck draw {task} --redraw --reason "why". The redraw is marked in the record, the log and the public page.',
+    },
+    "ceremony.aborted_entered": {
+        "zh": "已录入的骰子和彩票数值随中止一起记入日志：运行 randcheck draw {task} --resume 可用同样的数值继续（种子尚未算出，这不是重抽）。",
+        "en": "The dice and lottery values entered are logged with the abort: `randcheck draw {task} --resume` continues with the same values (no seed was computed: this is not a redraw).",
+    },
+    "ceremony.resume_nothing": {
+        "zh": "任务 {task} 没有可以继续的抽取：只有在算出种子之前中止、且已录入数值的最近一次抽取才能继续。请运行 randcheck draw {task}（不加 --resume）",
+        "en": "task {task} has no draw to resume: only its latest ceremony, stopped before the seed was computed with values entered, can be resumed. Run `randcheck draw {task}` (without --resume)",
+    },
+    "ceremony.resume_with_entropy": {
+        "zh": "--resume 使用日志中的数值，不能与 --entropy 同用",
+        "en": "--resume takes the logged values; it cannot be used with --entropy",
+    },
+    "ceremony.resumed": {
+        "zh": "继续审计日志第 {seq} 条记录的中止抽取：使用当时已录入的下列数值（不再询问）。",
+        "en": "Resuming the ceremony aborted in audit entry {seq}: the values entered then are used (not asked again).",
+    },
+    "ceremony.resume_available": {
+        "zh": "提示：本任务上次抽取在算出种子前中止，已录入的数值记在审计日志第 {seq} 条；要用同样的数值继续，请按 Ctrl-C 后运行 randcheck draw {task} --resume。",
+        "en": "Note: this task's last ceremony stopped before its seed, with values logged in audit entry {seq}; to continue with the same values, press Ctrl-C and run `randcheck draw {task} --resume`.",
     },
     "ceremony.revealed_logged": {
         "zh": "以上随机数在显示之前已记入审计日志第 {seq} 条：此后中止也无法悄悄重抽。",

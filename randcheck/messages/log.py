@@ -108,8 +108,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Audit log intact: {size} entries, root {root}, {checkpoints} checkpoint(s) verified",
     },
     "log.broken": {
-        "zh": "审计日志校验失败：{count} 个问题。第一个：{where}：{reason}",
-        "en": "Audit log verification FAILED: {count} problem(s). First: {where}: {reason}",
+        "zh": "审计日志校验失败：{count} 个问题。第一个：{where}：{reason}。randcheck log repair 只能补回文件末尾缺少的条目（写入中断）；其他问题都是证据：请保留 audit_logs/ 和数据库的副本，并与已公布的检查点核对",
+        "en": "Audit log verification FAILED: {count} problem(s). First: {where}: {reason}. `randcheck log repair` restores only entries missing at the end of the file (an interrupted write); anything else is evidence: keep copies of audit_logs/ and the database and compare them with the checkpoints you published",
     },
     "log.repaired": {
         "zh": "已从数据库补写 {count} 行（条目 {start} 起）到 {path}",
@@ -148,8 +148,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "no checkpoint yet: run `randcheck log checkpoint` first",
     },
     "log.index_beyond_checkpoint": {
-        "zh": "条目 {index} 不在最新检查点（{size} 条）之内：请先签署新检查点",
-        "en": "entry {index} is not covered by the latest checkpoint ({size} entries): sign a new checkpoint first",
+        "zh": "条目 {index} 不在最新检查点（{size} 条）之内：请先运行 randcheck log checkpoint 签署新检查点",
+        "en": "entry {index} is not covered by the latest checkpoint ({size} entries): sign a new one first with randcheck log checkpoint",
     },
     "log.checkpoint_mismatch": {
         "zh": "最新检查点（{size} 条）与日志文件不符：请运行 randcheck log verify",
@@ -162,6 +162,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "log.proof_ok": {
         "zh": "证明有效：条目 {index}（{kind}）包含在 {origin} 的 {size} 条日志中，根哈希 {root}",
         "en": "Proof valid: entry {index} ({kind}) is included in the {size}-entry log {origin}, root {root}",
+    },
+    "log.proof_file_malformed": {
+        "zh": "{path} 不是包含证明文件（c2sp.org/tlog-proof@v1）：请用 randcheck log prove 条目号 -o 文件 生成，或向公布该证明的机关索取",
+        "en": "{path} is not an inclusion proof file (c2sp.org/tlog-proof@v1): make one with randcheck log prove N -o FILE, or ask the office that published it for it",
     },
     "log.proof_written": {"zh": "证明已写入 {path}", "en": "Proof written to {path}"},
     "log.v.not_json": {"zh": "这一行不是有效的 JSON", "en": "the line is not valid JSON"},

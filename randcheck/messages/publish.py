@@ -26,28 +26,28 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "signed a new log checkpoint ({size} entries) covering this record",
     },
     "publish.verify_hint": {
-        "zh": "核验方法：randcheck verify {path} --trusted-keys <本单位公钥文件>",
-        "en": "to check it: randcheck verify {path} --trusted-keys <the office's public key file>",
+        "zh": "核验方法：randcheck verify {path} --trusted-keys <机关公钥文件>（公钥文件由 randcheck keys export 导出，请与公示文件夹分开、经独立渠道公布）",
+        "en": "to check it: randcheck verify {path} --trusted-keys <the office's public key file> (written by randcheck keys export; publish it apart from the folder, through an independent channel)",
     },
     "publish.bad_folder_name": {
         "zh": "任务编号 {task} 不能用作文件夹名称",
         "en": "task id {task} cannot be used as a folder name",
     },
     "publish.no_task": {
-        "zh": "找不到任务 {task} 的定义",
-        "en": "task {task} has no stored definition",
+        "zh": "找不到任务 {task} 的定义：请用 randcheck task list 核对任务编号",
+        "en": "task {task} has no stored definition: check the task id with randcheck task list",
     },
     "publish.no_log_entry": {
-        "zh": "审计日志中找不到第 {seq} 条（{what}）",
-        "en": "audit log entry {seq} ({what}) is missing",
+        "zh": "审计日志中找不到第 {seq} 条（{what}）：请运行 randcheck log verify 查明原因（日志文件落后于数据库时，randcheck log repair 可补回）",
+        "en": "audit log entry {seq} ({what}) is missing: run randcheck log verify to find out why (when the log file is behind the database, randcheck log repair restores it)",
     },
     "publish.checkpoint_moved": {
         "zh": "生成证明期间日志检查点发生了变化，请重新运行",
         "en": "the log checkpoint changed while the proofs were made; please run again",
     },
     "publish.cannot_write": {
-        "zh": "无法写入公示文件夹 {path}：{reason}（原有文件夹未改动）",
-        "en": "cannot write the publication folder {path}: {reason} (the existing folder is unchanged)",
+        "zh": "无法写入公示文件夹 {path}：{reason}（原有文件夹未改动）。请排除原因（权限、磁盘空间）后重试，或用 --out 指定其他目录",
+        "en": "cannot write the publication folder {path}: {reason} (the existing folder is unchanged). Fix the cause (permissions, free space) and run again, or write elsewhere with --out DIR",
     },
     "publish.notice_written": {
         "zh": "已生成抽查任务公告 {path}",

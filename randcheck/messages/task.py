@@ -15,9 +15,83 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{file}: required field {field} is missing",
     },
     "taskdef.unknown_field": {
-        "zh": "{file}：未知字段 {field}",
-        "en": "{file}: unknown field {field}",
+        "zh": "{file}：未知字段 {field}。{hint}",
+        "en": "{file}: unknown field {field}. {hint}",
     },
+    "taskdef.hint.did_you_mean": {"zh": "是否想写 {name}？", "en": "Did you mean {name}?"},
+    "taskdef.hint.fields": {
+        "zh": "此处可用的字段：{fields}（见 docs/tasks.md）",
+        "en": "Fields allowed here: {fields} (see docs/tasks.md)",
+    },
+    "taskdef.bad_status": {
+        "zh": "{file}：{field} 的登记状态 {value} 不在词表中，可用：{values}（各自的同义写法见 docs/tasks.md）",
+        "en": "{file}: {field}: registration status {value} is not in the vocabulary; use one of {values} (their synonyms are listed in docs/tasks.md)",
+    },
+    "taskdef.not_utf8": {
+        "zh": "{file} 不是 UTF-8 编码（第 {offset} 字节）：请用文本编辑器另存为 UTF-8",
+        "en": "{file} is not UTF-8 (byte {offset}): save it as UTF-8 in a text editor",
+    },
+    "taskdef.toml_syntax": {
+        "zh": "{file} 第 {line} 行第 {column} 列：TOML 格式错误：{reason}",
+        "en": "{file}, line {line}, column {column}: TOML syntax error: {reason}",
+    },
+    "taskdef.toml_syntax_end": {
+        "zh": "{file} 末尾：TOML 格式错误：{reason}",
+        "en": "{file}, at the end: TOML syntax error: {reason}",
+    },
+    "taskdef.toml.value": {
+        "zh": "值无效（文字须加英文双引号，如 title = \"2026年第一批\"；日期写作 2026-12-01）",
+        "en": "invalid value (text needs double quotes, e.g. title = \"2026 batch 1\"; dates are written 2026-12-01)",
+    },
+    "taskdef.toml.statement": {
+        "zh": "无法识别的行（应为 名称 = 值，或 [表名]）",
+        "en": "a line that is neither name = value nor a [table] header",
+    },
+    "taskdef.toml.equals": {
+        "zh": "字段名后缺少 =（应为 名称 = 值）",
+        "en": "a field name without = after it (write name = value)",
+    },
+    "taskdef.toml.key": {
+        "zh": "字段名以无效字符开头（字段名用英文字母，见 docs/tasks.md）",
+        "en": "a field name starts with an invalid character (field names are English words, see docs/tasks.md)",
+    },
+    "taskdef.toml.array": {
+        "zh": "列表缺少结尾的 ]（或两项之间缺少英文逗号）",
+        "en": "a list without its closing ] (or a missing comma between two entries)",
+    },
+    "taskdef.toml.inline": {
+        "zh": "{{ }} 表缺少结尾的 }}（或两项之间缺少英文逗号）",
+        "en": "an inline {{ }} table without its closing }} (or a missing comma)",
+    },
+    "taskdef.toml.string": {
+        "zh": "文字缺少结尾的英文双引号（中文引号“”不算）",
+        "en": "text without its closing double quote (Chinese quotes “” do not count)",
+    },
+    "taskdef.toml.newline": {
+        "zh": "一行只能写一个 名称 = 值（此处之后有多余的内容）",
+        "en": "one name = value per line (there is more after it)",
+    },
+    "taskdef.toml.header": {
+        "zh": "表名缺少结尾的 ] 或 ]]",
+        "en": "a table header without its closing ] or ]]",
+    },
+    "taskdef.toml.twice": {
+        "zh": "同一字段或表写了两次",
+        "en": "the same field or table is written twice",
+    },
+    "taskdef.toml.date": {
+        "zh": "日期或时间无效（写作 2026-12-01 或 2026-12-01T09:00:00+08:00）",
+        "en": "invalid date or time (write 2026-12-01 or 2026-12-01T09:00:00+08:00)",
+    },
+    "taskdef.toml.char": {
+        "zh": "此处不能有这个字符（文字须放在英文双引号内）：{detail}",
+        "en": "a character that cannot stand here (text goes inside double quotes): {detail}",
+    },
+    "taskdef.toml.escape": {
+        "zh": "文字中的反斜杠 \\ 用法无效（路径请写成 / 或用单引号）",
+        "en": "an invalid backslash \\ in text (write paths with / or in single quotes)",
+    },
+    "taskdef.toml.other": {"zh": "{detail}", "en": "{detail}"},
     "taskdef.unreadable": {
         "zh": "{file} 不是有效的 TOML/JSON：{reason}",
         "en": "{file} is not valid TOML/JSON: {reason}",
@@ -125,8 +199,20 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "task.notice_written": {"zh": "公示公告已写入 {path}", "en": "Public notice written to {path}"},
     "task.drand_at": {
-        "zh": "drand 第 {round} 轮将于 {time}（UTC）产生",
-        "en": "drand round {round} will be published at {time} (UTC)",
+        "zh": "drand 第 {round} 轮将于北京时间 {beijing} 产生（UTC {time}）",
+        "en": "drand round {round} will be published at {beijing} Beijing time (UTC+8; {time} UTC)",
+    },
+    "task.drand_planned_past": {
+        "zh": "计划抽取时间 {planned} 加 delay 对应的 drand 第 {round} 轮不在公告时间之后：请在任务文件中改用更晚的 planned_draw_at，然后用 randcheck task create 任务文件 --replace 更新任务",
+        "en": "drand round {round}, from planned_draw_at {planned} plus the delay, is not after the announcement time: set a later planned_draw_at in the task file, then update the task with `randcheck task create FILE --replace`",
+    },
+    "check.drand_planned": {
+        "zh": "drand 第 {round} 轮（计划抽取时间 {planned} 之后 {delay} 秒起的第一轮），北京时间 {time} 产生",
+        "en": "drand round {round} (the first at or after planned_draw_at {planned} + {delay} s), published at {time} Beijing time",
+    },
+    "check.drand_planned_past": {
+        "zh": "drand 第 {round} 轮（按计划抽取时间 {planned} 计算）已于北京时间 {time} 产生，不能作为未来随机源：请改用更晚的 planned_draw_at",
+        "en": "drand round {round} (from planned_draw_at {planned}) was published at {time} Beijing time; it cannot be a future source: set a later planned_draw_at",
     },
     "task.notice_failed": {
         "zh": "任务 {task} 已公告，但公告网页未能写出：{reason}。请运行 randcheck task notice {task} 重试",
@@ -191,8 +277,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "task.passphrase": {"zh": "签名密钥“{name}”的口令", "en": "Passphrase of signing key '{name}'"},
     # feasibility findings
     "check.uncovered_class": {
-        "zh": "{count} 个对象的风险类别 {risk} 不属于任何分层（不得免抽）",
-        "en": "{count} entities of risk class {risk} are in no stratum (no class may be exempt)",
+        "zh": "{count} 个对象的风险类别 {risk} 不属于任何分层（不得免抽）：请把 {risk} 加入某个分层的 risk，或增加一个 risk = [\"*\"] 的分层",
+        "en": "{count} entities of risk class {risk} are in no stratum (no class may be exempt): add {risk} to a stratum's risk, or add a stratum with risk = [\"*\"]",
     },
     "check.empty_stratum": {
         "zh": "分层 {stratum} 没有符合条件的对象",
@@ -211,21 +297,89 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "执法人员不足：需要 {need} 人次，最多可安排 {capacity} 人次",
         "en": "not enough inspectors: {need} assignments needed, at most {capacity} possible",
     },
+    "check.capacity_guide": {
+        "zh": "执法人员不足：需要 {need} 人次，按每人最多 {max_load} 个对象（teams.max_load）最多可安排 {capacity} 人次：可提高 teams.max_load 或减少抽取数量。{hint}",
+        "en": "not enough inspectors: {need} assignments needed, at most {capacity} possible with at most {max_load} targets each (teams.max_load): raise teams.max_load or draw fewer. {hint}",
+    },
+    "check.hint.add_departments": {
+        "zh": "可在任务文件 departments（现为 {current}）中加入以下部门，括号内为其符合条件的执法人员数：{offer}",
+        "en": "Add some of these departments to the task file's departments (now {current}); in brackets, their eligible inspectors: {offer}",
+    },
+    "check.hint.add_departments_default": {
+        "zh": "任务文件未写 departments，默认只用事项的部门 {current}。可在 departments 中列出 {current} 和以下部门（如市场监管所），括号内为其符合条件的执法人员数：{offer}",
+        "en": "The task file has no departments, so only the items' department {current} serves. List {current} and some of these departments (e.g. the 市场监管所) in departments; in brackets, their eligible inspectors: {offer}",
+    },
+    "check.hint.no_other_department": {
+        "zh": "其他部门也没有符合条件的执法人员：请检查并重新导入执法人员名录（randcheck inspectors import）",
+        "en": "No other department has eligible inspectors either: check the inspector roster and import it again (`randcheck inspectors import`)",
+    },
+    "check.inspectors_short": {
+        "zh": "执法人员不足：部门 {departments} 名录 {roster} 人，符合条件 {eligible} 人，每组至少需要 {need} 人。{hint}",
+        "en": "not enough inspectors: departments {departments} have {roster} on the roster, {eligible} eligible; each team needs {need}. {hint}",
+    },
+    "check.no_qualification_data": {
+        "zh": "执法人员：名录 {roster} 人，符合资质 {eligible} 人：事项要求资质 {qualifications}，但部门 {departments} 的执法人员名录没有资质数据。请在名录中加入“执法资质”（qualifications）列后重新导入（randcheck inspectors import）。{hint}",
+        "en": "inspectors: {roster} on the roster, {eligible} qualified: the items require {qualifications}, but the roster of {departments} has no qualification data. Add the 执法资质 (qualifications) column to the roster and import it again (`randcheck inspectors import`). {hint}",
+    },
+    "check.qualification_nobody": {
+        "zh": "执法人员：名录 {roster} 人，符合资质 {eligible} 人：没有人同时具备所需资质 {qualifications}（部门 {departments} 已有的资质：{present}）。请在执法人员名录的“执法资质”（qualifications）列中补充后重新导入。{hint}",
+        "en": "inspectors: {roster} on the roster, {eligible} qualified: nobody holds all of {qualifications} (qualifications held in {departments}: {present}). Add them in the roster's 执法资质 (qualifications) column and import it again. {hint}",
+    },
+    "check.certificates_expired": {
+        "zh": "执法人员：名录 {roster} 人，符合条件 {eligible} 人：{count} 人的执法证有效期未覆盖检查期间 {inspect_from} 至 {inspect_to}。请更新名录中的证件有效期，或调整 teams.inspect_from / inspect_to",
+        "en": "inspectors: {roster} on the roster, {eligible} eligible: the certificates of {count} do not cover the inspection period {inspect_from} to {inspect_to}. Update their validity in the roster, or change teams.inspect_from / inspect_to",
+    },
+    "check.filter_empty": {
+        "zh": "筛选条件 {field} = {wanted} 没有匹配任何有效对象；名录中现有的值（对象数）：{present}",
+        "en": "filter {field} = {wanted} matches no active entity; values in the registry (entities): {present}",
+    },
+    "check.filters_disjoint": {
+        "zh": "筛选条件 {fields} 各自都有匹配，但同时满足的对象为 0：请放宽其中之一",
+        "en": "each of the filters {fields} matches some entities, but none matches all of them: widen one",
+    },
+    "check.status_empty": {
+        "zh": "exclusions.statuses = {wanted} 排除了全部对象；名录中这些对象的登记状态（对象数）：{present}。登记状态按词表比较，见 docs/tasks.md",
+        "en": "exclusions.statuses = {wanted} excluded every entity; their registration statuses (entities): {present}. Statuses are compared as vocabulary words, see docs/tasks.md",
+    },
+    "check.excluded_recent": {
+        "zh": "{count} 个对象因近期已检查被排除：如需纳入，请减小 {field}",
+        "en": "{count} entities were excluded as inspected recently: lower {field} to include them",
+    },
+    "check.excluded_annual_cap": {
+        "zh": "{count} 个对象因已达年度检查次数上限被排除：如需纳入，请提高 {field}",
+        "en": "{count} entities were excluded by the annual inspection cap: raise {field} to include them",
+    },
+    "check.excluded_drawn_this_year": {
+        "zh": "{count} 个对象因本年度已就同一事项被抽中而排除：如需纳入，请设 {field} = false",
+        "en": "{count} entities were excluded as already drawn this year for the same item: set {field} = false to include them",
+    },
+    "check.registry_empty": {
+        "zh": "检查对象名录中没有对象：请先导入名录（randcheck entities import）",
+        "en": "the entity registry is empty: import it first (`randcheck entities import`)",
+    },
+    "check.all_invalid": {
+        "zh": "名录中 {count} 个对象均已失效：请导入当前的名录（randcheck entities import）",
+        "en": "all {count} entities of the registry are inactive: import the current registry (`randcheck entities import`)",
+    },
+    "check.cap_count": {
+        "zh": "分层 {stratum}：{count} 个对象抽取 {size} 个，超过一般检查事项比例上限 {cap} 允许的 {limit} 个（比例向上取整，上限向下取整）：请在任务文件该分层改用 count = {limit}",
+        "en": "stratum {stratum}: {size} of {count} exceeds the {limit} allowed by the general items' ratio cap {cap} (ratios round up, caps round down): use count = {limit} for this stratum in the task file",
+    },
     "check.expert_capacity": {
-        "zh": "专家不足：需要 {need} 人次，最多可安排 {capacity} 人次",
-        "en": "not enough experts: {need} assignments needed, at most {capacity} possible",
+        "zh": "专家不足：需要 {need} 人次，最多可安排 {capacity} 人次：请在执法人员名录中标记更多专家，或减少 teams.experts",
+        "en": "not enough experts: {need} assignments needed, at most {capacity} possible: mark more experts in the inspector roster, or lower teams.experts",
     },
     "check.department_empty": {
-        "zh": "部门 {department} 没有符合条件的执法人员",
-        "en": "department {department} has no eligible inspector",
+        "zh": "部门 {department} 没有符合条件的执法人员（名录 {roster} 人，执法证有效期不覆盖检查期间 {certificate} 人，缺少所需资质 {qualification} 人）",
+        "en": "department {department} has no eligible inspector ({roster} on the roster; {certificate} with certificates not covering the inspection period, {qualification} without the required qualification)",
     },
     "check.per_department_min": {
-        "zh": "每部门各一人要求每组至少 {departments} 名执法人员",
-        "en": "one per department needs at least {departments} inspectors per team",
+        "zh": "每部门各一人要求每组至少 {departments} 名执法人员：请把 teams.min_inspectors 设为至少 {departments}",
+        "en": "one per department needs at least {departments} inspectors per team: set teams.min_inspectors to at least {departments}",
     },
     "check.drand_past": {
-        "zh": "drand 第 {round} 轮已经产生，不能作为未来随机源",
-        "en": "drand round {round} is already public; it cannot be a future source",
+        "zh": "drand 第 {round} 轮已经产生，不能作为未来随机源：请在任务文件 [entropy.drand] 中改用更晚的 round，或删去 round 改用 delay / planned_draw_at",
+        "en": "drand round {round} is already public; it cannot be a future source: in the task file's [entropy.drand] choose a later round, or drop round and use delay / planned_draw_at",
     },
     "check.trial_staffing": {
         "zh": "试配对：{targets} 个对象均可配齐检查组",
@@ -290,12 +444,27 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     # exclusion reasons (SPEC §4)
     "exclusion.invalid": {"zh": "名录记录已失效", "en": "registry row inactive"},
-    "exclusion.status": {"zh": "登记状态非存续", "en": "registration status not 存续"},
+    "exclusion.status": {
+        "zh": "登记状态不在 statuses 之列",
+        "en": "registration status not in statuses",
+    },
     "exclusion.recent": {"zh": "近期已检查", "en": "inspected recently"},
     "exclusion.annual_cap": {"zh": "已达年度检查次数上限", "en": "annual inspection cap reached"},
     "exclusion.drawn_this_year": {
         "zh": "本年度已就同一事项被抽中",
         "en": "already drawn this year for the same item",
+    },
+    "check.drawn": {
+        "zh": "任务已抽取：以下结果按当前名录计算，不影响已冻结的快照和抽取记录",
+        "en": "the task is already drawn: these findings use the current registry, not the frozen snapshot or the record",
+    },
+    "task.check_announced": {
+        "zh": "任务 {task} 已公告，不能再公告：下一步是现场抽取 randcheck draw {task}",
+        "en": "Task {task} is already announced and cannot be announced again: next, the draw ceremony `randcheck draw {task}`",
+    },
+    "task.check_drawn": {
+        "zh": "任务 {task} 已抽取：用 randcheck publish {task} 生成公示文件",
+        "en": "Task {task} is already drawn: `randcheck publish {task}` writes its public files",
     },
     "check.announced": {
         "zh": "任务已公告：以下结果按当前名录计算，不影响已冻结的快照",

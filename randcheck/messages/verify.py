@@ -2,16 +2,16 @@
 
 MESSAGES: dict[str, dict[str, str]] = {
     "verify.help": {
-        "zh": "核验公示文件夹：签名、公告先于随机数、随机数证据、名录、重算抽取结果与检查组、日志证明、随机数公开记录与重抽链、公示表格与页面、文件校验值。每项检查有固定名称（docs/SPEC.md §14.4）。只按签名文件允许的大小读取文件。退出码：0 全部通过；1 有检查未通过；3 无法运行。",
-        "en": "Check a publication folder: signatures, announcement before the randomness, entropy evidence, pool files, recomputed targets and teams, log proofs, the logged reveal and the redraw chain, the public table and page, file checksums. Every check has a stable name (docs/SPEC.md §14.4). Files are read only up to the size the signed documents allow. Exit codes: 0 every check passed; 1 a check failed; 3 could not run.",
+        "zh": "核验公示文件夹：签名、公告先于随机数、随机数证据、名录、重算抽取结果与检查组、日志证明、随机数公开记录与重抽链、公示表格与页面、文件校验值。每项检查有固定名称（docs/SPEC.md §14.4）。只按签名文件允许的大小读取文件。不给出 --trusted-keys 且工作区没有密钥时，按文件夹自带的 keys/operator.pub 核验全部内容，但依赖签名者身份的检查只能记为“未确认”。退出码：0 全部通过；1 有检查未通过（或 --entity 的代码不在名录中）；3 无法运行；4 内容一致但签名者身份未确认（没有可信公钥）。",
+        "en": "Check a publication folder: signatures, announcement before the randomness, entropy evidence, pool files, recomputed targets and teams, log proofs, the logged reveal and the redraw chain, the public table and page, file checksums. Every check has a stable name (docs/SPEC.md §14.4). Files are read only up to the size the signed documents allow. Without --trusted-keys and without workspace keys, the whole content is checked against the folder's own keys/operator.pub, but the checks that depend on who signed can only be 'unconfirmed'. Exit codes: 0 every check passed; 1 a check failed (or the --entity code is not in the pool); 3 could not run; 4 the content is consistent but the signer is unconfirmed (no trusted key).",
     },
     "verify.arg.path": {
         "zh": "公示文件夹（或其中的 record.json）",
         "en": "the publication folder (or the record.json inside it)",
     },
     "verify.opt.trusted_keys": {
-        "zh": "受信任的本单位公钥文件（可重复）；不给出时使用工作区自己的密钥和受信任密钥。文件夹内的 keys/operator.pub 本身不被信任",
-        "en": "a trusted office public-key file (repeatable); without it the workspace's own and trusted keys are used. The folder's own keys/operator.pub is never trusted by itself",
+        "zh": "受信任的机关公钥文件（可重复）：由机关用 randcheck keys export 导出、经独立渠道（机关网站、公文、当面交付）取得；不给出时使用工作区自己的密钥和受信任密钥。文件夹内的 keys/operator.pub 本身不被信任",
+        "en": "a trusted office public-key file (repeatable): exported by the office with randcheck keys export and obtained through an independent channel (the office's website, an official letter, in person); without it the workspace's own and trusted keys are used. The folder's own keys/operator.pub is never trusted by itself",
     },
     "verify.opt.entity": {
         "zh": "说明该统一社会信用代码是否在名录中、票号、分界线以及为何被抽中或未被抽中",
@@ -28,6 +28,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "verify.col.reason": {"zh": "说明", "en": "details"},
     "verify.pass": {"zh": "通过", "en": "PASS"},
     "verify.fail": {"zh": "未通过", "en": "FAIL"},
+    "verify.unverified": {"zh": "未确认", "en": "UNCONFIRMED"},
     "verify.title": {
         "zh": "核验 {path}（任务 {task}，记录 {record}，核验码 {code}）",
         "en": "verifying {path} (task {task}, record {record}, verification code {code})",
@@ -35,6 +36,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "verify.all_ok": {
         "zh": "全部 {count} 项检查通过。核验码 {code}",
         "en": "all {count} checks passed. Verification code {code}",
+    },
+    "verify.unconfirmed": {
+        "zh": "内容一致（{passed} 项检查通过）；签名者身份未确认（{count} 项未确认：{checks}）：请用 --trusted-keys 指定机关公钥（由机关 `randcheck keys export` 导出，经独立渠道取得）后再核验。核验码 {code}",
+        "en": "the content is consistent ({passed} checks passed); the signer is NOT confirmed ({count} checks unconfirmed: {checks}): verify again with --trusted-keys and the office's public key (exported by the office with `randcheck keys export`, obtained through an independent channel). Verification code {code}",
     },
     "verify.failed": {
         "zh": "核验未通过：{count} 项检查失败。第一项：{check}（{what}）—— {reason}",
@@ -119,19 +124,30 @@ MESSAGES: dict[str, dict[str, str]] = {
     "verify.what.files": {"zh": "SHA256SUMS 与每个文件一致", "en": "SHA256SUMS matches every file"},
     "verify.what.files.signature": {"zh": "SHA256SUMS 的签名", "en": "signature over SHA256SUMS"},
     # -- reasons -------------------------------------------------------------------------------
-    "verify.no_path": {"zh": "路径 {path} 不存在", "en": "path {path} does not exist"},
+    "verify.no_path": {
+        "zh": "路径 {path} 不存在：请给出下载并解压后的公示文件夹（含 record.json 的文件夹）",
+        "en": "path {path} does not exist: give the downloaded, unpacked publication folder (the one holding record.json)",
+    },
     "verify.not_bundle": {
-        "zh": "{path} 不是公示文件夹（找不到 record.json）",
-        "en": "{path} is not a publication folder (no record.json)",
+        "zh": "{path} 不是公示文件夹（找不到 record.json）：请给出含 record.json 的文件夹；下载的压缩包请先解压",
+        "en": "{path} is not a publication folder (no record.json): give the folder that holds record.json; unpack a downloaded archive first",
     },
     "verify.no_trusted_keys": {
-        "zh": "没有可信公钥：请用 --trusted-keys 指定从本单位网站等可靠渠道取得的公钥文件（文件夹内的 keys/operator.pub 不能自证）",
-        "en": "no trusted key: pass --trusted-keys with the office's public key obtained from a source you trust (the folder's own keys/operator.pub cannot vouch for itself)",
+        "zh": "没有可信公钥：请用 --trusted-keys 指定机关公钥文件（由机关 randcheck keys export 导出，经机关网站等独立渠道取得；文件夹内的 keys/operator.pub 不能自证）",
+        "en": "no trusted key: pass --trusted-keys with the office's public key (exported by the office with randcheck keys export, obtained through an independent channel such as its website; the folder's own keys/operator.pub cannot vouch for itself)",
+    },
+    "verify.untrusted_own_key": {
+        "zh": "未检查：没有给出可信公钥。内容已按文件夹自带的 keys/operator.pub（密钥 {key_id}…）核验，但它不能证明自己属于机关：请用 --trusted-keys 指定机关公钥（由机关 randcheck keys export 导出，经独立渠道取得）",
+        "en": "not checked: no trusted key given. The content was checked against the folder's own keys/operator.pub (key {key_id}…), which cannot prove it is the office's: pass --trusted-keys with the office's public key (exported with randcheck keys export, obtained through an independent channel)",
+    },
+    "verify.own_key_only": {
+        "zh": "未确认：签名与文件夹自带的密钥 {key_id}… 一致，但没有给出可信公钥，无法确认签名者",
+        "en": "unconfirmed: the signature is consistent with the folder's own key {key_id}…, but no trusted key was given to confirm the signer",
     },
     "verify.trust_ok": {"zh": "{count} 个可信公钥：{keys}", "en": "{count} trusted keys: {keys}"},
     "verify.bad_key_file": {
-        "zh": "无法读取公钥文件 {path}",
-        "en": "cannot read the key file {path}",
+        "zh": "无法读取公钥文件 {path}：应为机关用 randcheck keys export 导出的文本文件（UTF-8）",
+        "en": "cannot read the key file {path}: it must be the text file the office wrote with randcheck keys export (UTF-8)",
     },
     "verify.missing_file": {"zh": "缺少文件 {file}", "en": "file {file} is missing"},
     "verify.population_missing": {"zh": "缺少名录文件 {file}", "en": "pool file {file} is missing"},
@@ -197,8 +213,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "SHA256SUMS lists {file}, which is not a file of a bundle (or is a symlink)",
     },
     "verify.too_many_files": {
-        "zh": "{path} 中的文件超过 {limit} 个：不是公示文件夹",
-        "en": "{path} holds more than {limit} files: not a bundle",
+        "zh": "{path} 中的文件超过 {limit} 个：不是公示文件夹。请给出单个任务的公示文件夹（含 record.json 的那一层）",
+        "en": "{path} holds more than {limit} files: not a bundle. Give the folder of one task (the one holding record.json)",
     },
     "verify.xlsx_formula": {
         "zh": "{file} 含有公式单元格：公示表格只能含文本",
@@ -394,6 +410,23 @@ MESSAGES: dict[str, dict[str, str]] = {
     "verify.entity.not_in_pool": {
         "zh": "{code} 不在本次抽查的名录中（未被纳入抽取范围，因此不可能被抽中）",
         "en": "{code} was not in the pool of this draw (so it could not be drawn)",
+    },
+    "verify.entity.malformed": {
+        "zh": "{code} 不是有效的统一社会信用代码或注册号：{problem}。请对照营业执照核对代码后重新查询（--entity 代码）",
+        "en": "{code} is not a valid unified social credit code or registration number: {problem}. Check the code against the business licence and ask again (--entity CODE)",
+    },
+    "verify.entity.excluded": {
+        "zh": "公告记载有 {total} 户按规则被排除在名录之外：{reasons}",
+        "en": "the announcement records {total} entities excluded from the pool by its rules: {reasons}",
+    },
+    "verify.entity.reason_count": {"zh": "{reason} {count} 户", "en": "{reason}: {count}"},
+    "verify.entity.excluded_which": {
+        "zh": "公示材料只公布每种原因的户数，不公布被排除的是哪些企业（名录库与风险信息不公开），因此无法据此判断 {code} 是被排除、不在本次抽查范围内，还是不在名录库中。请向作出公告的机关询问：机关可在其工作区运行 randcheck entities show {code} 查看该企业的登记状态与检查记录",
+        "en": "the published files give only the number per reason, not which entities were excluded (the registry and its risk data are not published), so they cannot tell whether {code} was excluded, outside this task's scope, or not in the registry. Ask the office that made the announcement: in its workspace, randcheck entities show {code} shows the entity's registration status and inspection history",
+    },
+    "verify.entity.none_excluded": {
+        "zh": "公告没有记载任何排除：{code} 不在本次抽查的范围内（如定向抽查的范围条件）或不在名录库中。请向作出公告的机关询问：机关可在其工作区运行 randcheck entities show {code} 查看该企业的登记信息",
+        "en": "the announcement records no exclusions: {code} was outside this task's scope (e.g. a directed task's conditions) or not in the registry. Ask the office that made the announcement: in its workspace, randcheck entities show {code} shows the entity's registry data",
     },
     "verify.entity.in_pool": {
         "zh": "{code} 在层 {stratum} 的名录中（共 {count} 户，第 {chunk} 块的包含证明有效）",

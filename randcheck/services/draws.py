@@ -25,6 +25,8 @@ import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from enum import StrEnum
+from pathlib import Path
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -59,6 +61,27 @@ from randcheck.workspace import Workspace
 PRACTICE_NONCE = hashlib.sha256(
     b"randcheck/draw/v1/practice-nonce (public, never official)"
 ).digest()
+
+
+class Stage(StrEnum):
+    """Where a ceremony is, as its abort is logged (``draw.aborted`` ``stage``).
+
+    The security-relevant question is :attr:`seed_seen`: from ``REVEAL`` on, every input of the
+    seed may have been on screen, so an abort forces the next official draw to be a marked
+    redraw; before it, nothing secret was shown.
+    """
+
+    CHECKS = "checks"
+    ENTROPY = "entropy"
+    REVEAL = "reveal"
+    SEED = "seed"
+    TARGETS = "targets"
+    TEAMS = "teams"
+    SIGN = "sign"
+
+    @property
+    def seed_seen(self) -> bool:
+        return self.value in attempts.SEEN_SEED_STAGES
 
 
 @dataclass
@@ -173,6 +196,46 @@ def inspector_names(engine: Engine, ids: Sequence[str]) -> dict[str, str]:
             )
             found.update(dict(s.exec(query).all()))
     return found
+
+
+# --- entropy files ------------------------------------------------------------------------
+
+
+def read_entropy_file(path: Path) -> dict[str, Any]:
+    """An entropy file (``--entropy``): ``{"dice": {...}, "lottery": {...}, "drand": ...}``,
+    checked for shape; ``InputError`` naming the file otherwise."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError as exc:
+        raise InputError("ceremony.entropy_missing_file", file=str(path)) from exc
+    try:
+        doc = parse(raw.removeprefix(b"\xef\xbb\xbf"))  # depth-limited, no floats, no dupes
+    except InputError as exc:
+        raise InputError(
+            "ceremony.entropy_unreadable",
+            file=str(path),
+            reason_key=exc.code,
+            reason_params=dict(exc.params),
+        ) from exc
+    if not isinstance(doc, dict) or not set(doc) <= {"dice", "lottery", "drand"}:
+        raise InputError("ceremony.entropy_shape", file=str(path))
+    for key in ("dice", "lottery"):
+        part = doc.get(key, {})
+        if not isinstance(part, dict) or not all(
+            isinstance(v, list) and all(type(x) is int for x in v) for v in part.values()
+        ):
+            raise InputError("ceremony.entropy_field", file=str(path), field=key)
+    return doc
+
+
+def read_drand_file(path: Path) -> str:
+    """The text of a drand round file (``--drand-file``, or a path typed at the ceremony)."""
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError) as exc:
+        raise InputError("ceremony.entropy_missing_file", file=str(path)) from exc
+    except UnicodeDecodeError as exc:
+        raise InputError("ceremony.entropy_unreadable", file=str(path), reason=str(exc)) from exc
 
 
 # --- evidence -----------------------------------------------------------------------------
@@ -482,22 +545,84 @@ def log_abort(
     engine: Engine,
     task_id: str,
     actor: str,
-    stage: str,
+    stage: Stage | str,
     reason: str,
     practice: bool = False,
     attempt: int | None = None,
+    entered: Mapping[str, Mapping[str, Sequence[int]]] | None = None,
 ) -> int:
     """Log an aborted ceremony (``attempt``: its reveal's log seq, if it got that far);
-    nothing else is written."""
+    nothing else is written.
+
+    ``entered``: the dice and lottery values already shown in the room when a ceremony stops
+    before its seed (``{"dice": {witness: values}, "lottery": {name: numbers}}``), so that
+    ``randcheck draw TASK --resume`` continues with them (:func:`resumable`).  Never with an
+    attempt: once the seed may have been seen, only a marked redraw follows.
+    """
+    stage = Stage(stage)
     payload: dict[str, Any] = {
         "task": task_id,
-        "stage": stage,
+        "stage": stage.value,
         "reason": reason,
         "practice": practice,
     }
     if attempt is not None:
         payload["attempt"] = attempt
+    elif entered and not stage.seed_seen:
+        kept = {
+            kind: {str(k): [int(v) for v in vals] for k, vals in sorted(part.items())}
+            for kind, part in sorted(entered.items())
+            if part
+        }
+        if kept:
+            payload["entered"] = kept
     return AuditLog(ws, engine).record(actor, attempts.ABORTED, payload)
+
+
+@dataclass(frozen=True)
+class Resumable:
+    """What ``randcheck draw TASK --resume`` continues from: the abort's log seq and the values
+    it logged (``{"dice": {witness: values}, "lottery": {name: numbers}}``)."""
+
+    seq: int
+    entered: dict[str, dict[str, list[int]]]
+
+
+def _is_practice(entry: Mapping[str, Any]) -> bool:
+    return entry["kind"] == "draw.practice" or entry["payload"].get("practice") is True
+
+
+def resumable(engine: Engine, task_id: str, practice: bool = False) -> Resumable | None:
+    """The values entered before ``task_id``'s latest ceremony (official, or practice) stopped,
+    if it stopped before its seed with values logged and nothing of the same kind was logged
+    for the task since; else None.  Resuming with them is not a redraw: no seed existed, and
+    the values cannot be changed (they come from the log, not from the operator)."""
+    with Session(engine) as session:
+        entries = attempts.task_entries(session, task_id)
+    before_seed = (Stage.CHECKS.value, Stage.ENTROPY.value)
+    found: attempts.Entry | None = None
+    for seq, entry in reversed(entries):
+        p = entry["payload"]
+        if _is_practice(entry) is not practice:
+            continue
+        if entry["kind"] != attempts.ABORTED or "attempt" in p or p.get("stage") not in before_seed:
+            return None  # a reveal, a record or an abort after the seed came since
+        if "entered" in p:
+            found = (seq, entry)
+            break
+        # a later ceremony stopped before anything was shown: the logged values still stand
+    if found is None or not isinstance(found[1]["payload"]["entered"], dict):
+        return None
+    seq, entered = found[0], found[1]["payload"]["entered"]
+    clean: dict[str, dict[str, list[int]]] = {}
+    for kind in ("dice", "lottery"):
+        part = entered.get(kind, {})
+        if not isinstance(part, dict) or not all(
+            isinstance(v, list) and all(type(x) is int for x in v) for v in part.values()
+        ):
+            return None
+        clean[kind] = {str(k): list(v) for k, v in part.items()}
+    return Resumable(seq, clean)
 
 
 def log_practice(

@@ -17,12 +17,13 @@ from pathlib import Path
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, select
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, col
 from sqlmodel import select as sm_select
 
 from randcheck.core import signing
+from randcheck.core import status as reg_status
 from randcheck.core.canonical import canonical, parse
 from randcheck.core.checks import Check, Report
 from randcheck.core.draw import drand, entropy, envelope
@@ -31,10 +32,10 @@ from randcheck.core.draw.codes import Codes
 from randcheck.core.draw.commit import population_file
 from randcheck.core.draw.model import Inspector, Item, Roster, Rule, StratumSpec, Task, TeamRules
 from randcheck.core.draw.pairing import Pairing
-from randcheck.core.draw.select import check_cap, sample_size
+from randcheck.core.draw.select import sample_size
 from randcheck.core.taskdef import TaskDef, definitions, from_stored, load_text
 from randcheck.errors import ConflictError, InputError, NotFoundError, RandcheckError
-from randcheck.services import notice
+from randcheck.services import notice, taskhints
 from randcheck.services.audit import AuditLog, format_time
 from randcheck.services.registry import split_list
 from randcheck.services.results import history
@@ -255,17 +256,7 @@ def compute_pool(session: Session, rt: ResolvedTask, now: datetime) -> Pool:
     """Scope filters (定向) in SQL, then exclusion rules in a fixed order, then strata."""
     d = rt.definition
     e = EntityTable.__table__.c  # type: ignore[attr-defined]
-    scope: list[Any] = []
-    if d.mode == "directed":
-        # literal prefixes and tags: a "%" or "_" in a filter is not a LIKE wildcard
-        if d.region:
-            scope.append(or_(*[e.region_code.startswith(r, autoescape=True) for r in d.region]))
-        if d.industry:
-            scope.append(or_(*[e.industry.startswith(i, autoescape=True) for i in d.industry]))
-        if d.subject_type:
-            scope.append(e.subject_type.in_(list(d.subject_type)))
-        if rt.scope_tags:
-            scope.append(or_(*[e.tags.contains(f"|{t}|", autoescape=True) for t in rt.scope_tags]))
+    scope = [f.condition for f in taskhints.scope_filters(d, rt.scope_tags)]
     query = select(e.code, e.active, e.status, e.last_inspected_on, e.risk_class)
     if scope:
         query = query.where(and_(*scope))
@@ -295,7 +286,9 @@ def compute_pool(session: Session, rt: ResolvedTask, now: datetime) -> Pool:
     found: dict[str, list[str]] = {s.id: [] for s in d.strata}
     reasons: Counter[str] = Counter()
     uncovered: Counter[str] = Counter()
-    allowed = set(d.statuses)
+    # raw registration status text compared as its vocabulary word (core.status), one
+    # normalisation per distinct raw value
+    allowed = reg_status.Allowed(d.statuses)
     # the history's verdict per entity, first reason first (recent, annual_cap,
     # drawn_this_year): one lookup per registry row in a dict of the few it excludes
     verdict: dict[str, str] = {}
@@ -309,7 +302,7 @@ def compute_pool(session: Session, rt: ResolvedTask, now: datetime) -> Pool:
     for code, active, status, last, risk in raw_rows(conn, query):
         if not active:
             reasons["invalid"] += 1
-        elif status not in allowed:
+        elif not allowed[status]:
             reasons["status"] += 1
         elif (why := judged(code)) == "recent" or (
             recent_limit is not None and last is not None and _as_date(last) > recent_limit
@@ -349,10 +342,8 @@ def _as_date(value: Any) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
-def build_roster(session: Session, rt: ResolvedTask, pool: Pool) -> Roster:
-    """Active inspectors of the task's departments (others cannot serve), their 回避 pairs
-    with pool entities, and previous (entity, inspector) pairs for rotation."""
-    deps = set(rt.departments)
+def active_inspectors(session: Session) -> list[Inspector]:
+    """Every active, serving inspector of every department, by badge number."""
     i = InspectorTable.__table__.c  # type: ignore[attr-defined]
     rows = session.connection().execute(
         select(
@@ -369,7 +360,7 @@ def build_roster(session: Session, rt: ResolvedTask, pool: Pool) -> Roster:
     )
     inspectors = []
     for badge, dep, expert, valid_until, quals, specs, status in rows:
-        if dep not in deps or status in INACTIVE_INSPECTOR_STATUSES:
+        if status in INACTIVE_INSPECTOR_STATUSES:
             continue
         inspectors.append(
             Inspector(
@@ -381,6 +372,22 @@ def build_roster(session: Session, rt: ResolvedTask, pool: Pool) -> Roster:
                 qualifications=tuple(sorted(set(split_list(quals)) | set(split_list(specs)))),
             )
         )
+    return inspectors
+
+
+def build_roster(
+    session: Session,
+    rt: ResolvedTask,
+    pool: Pool,
+    everyone: list[Inspector] | None = None,
+) -> Roster:
+    """Active inspectors of the task's departments (others cannot serve), their 回避 pairs
+    with pool entities, and previous (entity, inspector) pairs for rotation.  ``everyone``
+    is :func:`active_inspectors` when the caller already has it."""
+    deps = set(rt.departments)
+    if everyone is None:
+        everyone = active_inspectors(session)
+    inspectors = [x for x in everyone if x.department in deps]
     ids = {x.id for x in inspectors}
     in_pool = pool.contains
 
@@ -436,6 +443,7 @@ class CheckReport(Report):
     pool: Pool | None = None
     roster: Roster | None = None
     sample_sizes: dict[str, int] = field(default_factory=dict)
+    status: str = "created"  # the task's status: created, announced or drawn
 
 
 def check_task(session: Session, task_id: str, now: datetime | None = None) -> CheckReport:
@@ -445,12 +453,12 @@ def check_task(session: Session, task_id: str, now: datetime | None = None) -> C
     found: list[Check] = []
     add = found.append
     if row.status != "created":
-        add(Check.warning("task.status", "check.announced"))
+        add(Check.warning("task.status", f"check.{row.status}"))
     try:
         rt = _resolve_items(session, d)
     except RandcheckError as exc:
         add(Check.from_error("task.items", exc))
-        return CheckReport(tuple(found), task_id=task_id)
+        return CheckReport(tuple(found), task_id=task_id, status=row.status)
     pool = compute_pool(session, rt, now)
     for risk, n in pool.uncovered.items():
         add(Check.failed("task.coverage", "check.uncovered_class", count=n, risk=risk or "-"))
@@ -467,13 +475,17 @@ def check_task(session: Session, task_id: str, now: datetime | None = None) -> C
             add(Check.warning(name, "check.empty_stratum", stratum=spec.id))
         else:
             add(Check.passed(name, "check.stratum", stratum=spec.id, count=count, size=size))
-        try:
-            check_cap(rt.task, spec.id, count, size)
-        except RandcheckError as exc:
-            add(Check.from_error(f"task.cap.{spec.id}", exc))
+        over_cap = taskhints.cap(rt.task, spec.id, count, size)
+        if over_cap is not None:
+            add(over_cap)
+    if not any(pool.sizes().values()) and not pool.uncovered:
+        found.extend(
+            taskhints.empty_pool(session.connection(), d, rt.scope_tags, pool.exclusions)
+        )
     if total_targets == 0:
         add(Check.failed("task.sample", "check.nothing_to_draw"))
-    roster = build_roster(session, rt, pool)
+    everyone = active_inspectors(session)
+    roster = build_roster(session, rt, pool, everyone)
     rules = team_rules(rt)
     probe_rules = TeamRules(**{**rules.__dict__, "per_department": False})
     pairing_probe = Pairing(roster, probe_rules, rt.departments, b"\x00" * 64)
@@ -484,8 +496,14 @@ def check_task(session: Session, task_id: str, now: datetime | None = None) -> C
     ]
     non_experts = [x for x in usable if not x.expert]
     experts = [x for x in usable if x.expert]
+    # fewer than a team's worth is a failure even with nothing to draw yet: it is the next
+    # thing to fix once the pool is right
+    short = taskhints.inspector_shortage(
+        roster, everyone, rules, d, rt.departments, len(non_experts)
+    )
     add(
-        Check.passed(
+        short
+        or Check.passed(
             "task.inspectors",
             "check.inspectors",
             eligible=len(non_experts),
@@ -495,8 +513,8 @@ def check_task(session: Session, task_id: str, now: datetime | None = None) -> C
     )
     need = total_targets * d.min_inspectors
     capacity = len(non_experts) * d.max_load
-    if need > capacity:
-        add(Check.failed("task.capacity", "check.capacity", need=need, capacity=capacity))
+    if need > capacity and short is None:
+        add(taskhints.capacity(need, capacity, everyone, rules, d, rt.departments))
     if d.experts and total_targets * d.experts > len(experts) * d.max_load:
         add(
             Check.failed(
@@ -509,8 +527,7 @@ def check_task(session: Session, task_id: str, now: datetime | None = None) -> C
     if d.per_department:
         for dep in rt.departments:
             if not any(x.department == dep for x in non_experts):
-                name = f"task.department.{dep}"
-                add(Check.failed(name, "check.department_empty", department=dep))
+                add(taskhints.department_empty(dep, roster.inspectors, rules))
         if d.min_inspectors < len(rt.departments):
             n = len(rt.departments)
             add(Check.failed("task.per_department", "check.per_department_min", departments=n))
@@ -518,6 +535,15 @@ def check_task(session: Session, task_id: str, now: datetime | None = None) -> C
         chain = drand.CHAINS[d.drand.chain]
         if drand.round_time(chain, d.drand.round) <= int(now.timestamp()):
             add(Check.failed("task.drand", "check.drand_past", round=d.drand.round))
+    elif d.drand is not None and d.planned_draw_at:
+        planned_round = drand_round(d, now)
+        assert planned_round is not None
+        unix = drand.round_time(drand.CHAINS[d.drand.chain], planned_round)
+        params = {"round": planned_round, "time": beijing_time(unix), "planned": d.planned_draw_at}
+        if unix <= int(now.timestamp()):
+            add(Check.failed("task.drand", "check.drand_planned_past", **params))
+        else:
+            add(Check.passed("task.drand", "check.drand_planned", delay=d.drand.delay, **params))
     if (
         all(c.ok for c in found)
         and total_targets
@@ -540,7 +566,12 @@ def check_task(session: Session, task_id: str, now: datetime | None = None) -> C
                 )
             )
     return CheckReport(
-        tuple(found), task_id=task_id, pool=pool, roster=roster, sample_sizes=sizes
+        tuple(found),
+        task_id=task_id,
+        pool=pool,
+        roster=roster,
+        sample_sizes=sizes,
+        status=row.status,
     )
 
 
@@ -561,10 +592,11 @@ class AnnounceResult:
     sample_sizes: dict[str, int]
     exclusions: dict[str, int]
     drand_round: int | None
-    drand_time: str | None
+    drand_time: str | None  # UTC, as in the announcement's documents
     log_seq: int
     notice: Path | None
     notice_error: str | None = None
+    drand_time_beijing: str | None = None  # the same instant in 北京时间 (UTC+8)
 
 
 def sources_for(
@@ -574,15 +606,44 @@ def sources_for(
     sources = [entropy.nonce_source(entropy.nonce_commitment(nonce))]
     sources += [entropy.dice_source(x.witness, x.count, x.faces) for x in d.dice]
     sources += [entropy.lottery_source(x.name, x.period, x.count, x.min, x.max) for x in d.lottery]
-    round_no = None
-    if d.drand is not None:
+    round_no = drand_round(d, announced)
+    if d.drand is not None and round_no is not None:
         chain = drand.CHAINS[d.drand.chain]
-        ts = int(announced.timestamp())
-        round_no = d.drand.round or drand.round_at(chain, ts + d.drand.delay)
-        if drand.round_time(chain, round_no) <= ts:
+        if drand.round_time(chain, round_no) <= int(announced.timestamp()):
+            if d.drand.round is None and d.planned_draw_at:
+                raise InputError(
+                    "task.drand_planned_past", round=round_no, planned=d.planned_draw_at
+                )
             raise InputError("task.drand_round_past", round=round_no)
         sources.append(entropy.drand_source(chain.chain_hash, round_no))
     return sources, round_no
+
+
+def drand_round(d: TaskDef, announced: datetime) -> int | None:
+    """The drand round a v1 task commits to (None without drand):
+
+    * ``[entropy.drand] round``, when fixed in advance;
+    * else, when the task sets ``planned_draw_at``: the first round at or after
+      ``planned_draw_at + delay`` (``drand.round_at``), so officials know the round, and its
+      time, when they plan the ceremony;
+    * else the first round at or after the announcement time + ``delay``.
+
+    The caller still refuses a round that is not strictly after the announcement."""
+    if d.drand is None:
+        return None
+    if d.drand.round is not None:
+        return d.drand.round
+    chain = drand.CHAINS[d.drand.chain]
+    if d.planned_draw_at:
+        start = int(datetime.fromisoformat(d.planned_draw_at).timestamp())
+    else:
+        start = int(announced.timestamp())
+    return drand.round_at(chain, start + d.drand.delay)
+
+
+def beijing_time(unix_time: int) -> str:
+    """``YYYY-MM-DD HH:MM:SS`` in 北京时间: UTC+8 fixed, whatever the machine's zone."""
+    return (datetime.fromtimestamp(unix_time, UTC) + CHINA).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def announce(
@@ -612,11 +673,11 @@ def announce(
     announced_at = format_time(now)
     sources, round_no = sources_for(d, nonce, now)
     # everything that can fail is computed before anything is signed or stored
-    chain_time = None
+    chain_time = chain_time_beijing = None
     if round_no is not None and d.drand is not None:
-        chain_time = format_time(
-            datetime.fromtimestamp(drand.round_time(drand.CHAINS[d.drand.chain], round_no), UTC)
-        )
+        round_unix = drand.round_time(drand.CHAINS[d.drand.chain], round_no)
+        chain_time = format_time(datetime.fromtimestamp(round_unix, UTC))
+        chain_time_beijing = beijing_time(round_unix)
     body = build_announcement(
         task=rt.task,
         strata=strata_specs(d),
@@ -673,6 +734,7 @@ def announce(
         exclusions=pool.exclusions,
         drand_round=round_no,
         drand_time=chain_time,
+        drand_time_beijing=chain_time_beijing,
         log_seq=seq,
         notice=notice,
         notice_error=notice_error,

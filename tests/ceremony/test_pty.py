@@ -24,7 +24,14 @@ BEACON = json.dumps(w.DRAND)
 class Run:
     """``randcheck draw`` in a pseudo-terminal, everything it prints kept in ``self.log``."""
 
-    def __init__(self, root: Path, db_url: str, *args: str, lang: str = "zh") -> None:
+    def __init__(
+        self,
+        root: Path,
+        db_url: str,
+        *args: str,
+        lang: str = "zh",
+        dimensions: tuple[int, int] = (40, 120),
+    ) -> None:
         env = {k: v for k, v in os.environ.items() if not k.startswith("RANDCHECK_")}
         env.update(
             RANDCHECK_HOME=str(root),
@@ -43,7 +50,7 @@ class Run:
             env=env,
             encoding="utf-8",
             timeout=TIMEOUT,
-            dimensions=(40, 120),
+            dimensions=dimensions,  # (rows, columns)
             # as from an interactive shell: Ctrl-C delivered even when the test runner itself
             # was started with SIGINT ignored (a background job in a script, as CI may be)
             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),

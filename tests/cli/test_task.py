@@ -188,3 +188,52 @@ def test_announce_without_eligible_inspectors_fails_check(ready_cli: Any) -> Non
     assert ready_cli("task", "create", deffile(ready_cli, definition())).exit_code == 0
     r = ready_cli("task", "announce", "T1", env=PW)
     assert r.exit_code == 1 and "not enough inspectors" in r.stdout
+
+
+def test_check_of_an_announced_task_never_says_it_can_be_announced(world: Any) -> None:
+    assert world("task", "create", deffile(world, definition())).exit_code == 0
+    r = world("task", "check", "T1", lang="zh")
+    assert r.exit_code == 0 and "任务 T1 可以公告" in r.stderr
+    assert world("task", "announce", "T1", env=PW).exit_code == 0
+    r = world("task", "check", "T1", lang="zh")
+    assert r.exit_code == 0, r.output
+    assert "可以公告" not in r.stderr and "已公告，不能再公告" in r.stderr
+    assert "randcheck draw T1" in r.stderr
+    r = world("task", "check", "T1", lang="en")
+    assert "can be announced" not in r.stderr and "already announced" in r.stderr
+    assert json.loads(world("task", "check", "T1", "--json").stdout)["status"] == "announced"
+    # announcing again stops before any passphrase is asked
+    r = world("task", "announce", "T1", lang="zh")
+    assert r.exit_code == 1 and "已公告" in r.stderr and "口令" not in r.output
+
+
+def test_check_guidance_in_both_languages(ready_cli: Any) -> None:
+    engine = open_engine(ready_cli.db_url)
+    try:
+        seed_world(engine, inspectors=[inspector(f"F{i}", qualifications="") for i in range(4)])
+    finally:
+        engine.dispose()
+    assert ready_cli("task", "create", deffile(ready_cli, definition())).exit_code == 0
+    r = ready_cli("task", "check", "T1", lang="zh", env={"COLUMNS": "200"})
+    assert r.exit_code == 1
+    assert "符合资质 0 人" in r.stdout and "执法资质" in r.stdout and "不通过" in r.stdout
+    r = ready_cli("task", "check", "T1", lang="en", env={"COLUMNS": "200"})
+    assert r.exit_code == 1 and "qualifications) column" in r.stdout
+
+
+def test_announce_shows_the_planned_drand_round_in_beijing_time(world: Any) -> None:
+    from datetime import UTC, datetime, timedelta, timezone
+
+    from randcheck.core.draw import drand
+
+    planned = datetime.now(UTC).replace(microsecond=0) + timedelta(days=3)
+    doc = definition(id="DR", planned_draw_at=planned.isoformat())
+    doc["entropy"] = {**doc["entropy"], "drand": {"chain": "quicknet", "delay": 60}}
+    assert world("task", "create", deffile(world, doc)).exit_code == 0
+    chain = drand.CHAINS["quicknet"]
+    r = drand.round_at(chain, int(planned.timestamp()) + 60)
+    at = datetime.fromtimestamp(drand.round_time(chain, r), timezone(timedelta(hours=8)))
+    beijing = at.strftime("%Y-%m-%d %H:%M:%S")
+    result = world("task", "announce", "DR", env=PW, lang="zh")
+    assert result.exit_code == 0, result.output
+    assert f"drand 第 {r} 轮将于北京时间 {beijing} 产生" in result.stderr

@@ -258,16 +258,16 @@ def test_load_text_toml_json_and_garbage() -> None:
     toml_bytes = tomli_w.dumps(BASE).encode("utf-8")
     json_bytes = json.dumps(BASE, ensure_ascii=False).encode("utf-8")
     assert load_text(toml_bytes, "a.TOML") == load_text(b"\xef\xbb\xbf" + json_bytes, "a.json")
-    for data, name in [
-        (b"id = ", "a.toml"),
-        (b"{", "a.json"),
-        (b'{"a": 1.5}', "a.json"),  # floats are refused
-        (b'{"a": 1, "a": 2}', "a.json"),
-        (b"\xff\xfe", "a.toml"),
+    for data, name, code in [
+        (b"id = ", "a.toml", "taskdef.toml_syntax_end"),
+        (b"{", "a.json", "taskdef.unreadable"),
+        (b'{"a": 1.5}', "a.json", "taskdef.unreadable"),  # floats are refused
+        (b'{"a": 1, "a": 2}', "a.json", "taskdef.unreadable"),
+        (b"\xff\xfe", "a.toml", "taskdef.not_utf8"),
     ]:
         with pytest.raises(InputError) as exc:
             load_text(data, name)
-        assert exc.value.code == "taskdef.unreadable" and exc.value.params["file"] == name
+        assert exc.value.code == code and exc.value.params["file"] == name
     with pytest.raises(InputError) as exc:
         load_text(b"[1, 2]", "a.json")
     assert exc.value.code == "taskdef.bad_table"
@@ -512,3 +512,150 @@ def test_unreadable_reason_is_in_the_users_language() -> None:
     zh = render(exc.value.code, "zh", **copy.deepcopy(exc.value.params))
     en = render(exc.value.code, "en", **copy.deepcopy(exc.value.params))
     assert "dup.json" in zh and "重复" in zh and "duplicate JSON key" in en
+
+
+# --- issue 12: statuses vocabulary, unknown fields by name, TOML errors in the user's language
+
+
+def test_statuses_are_stored_as_vocabulary_words() -> None:
+    doc = with_(BASE, {"statuses": ["存续（在营、开业、在册）", "在业", "吊销，未注销"]}, "exclusions")
+    (d,) = definitions(doc, FILE)
+    assert d.statuses == ("存续", "吊销")
+    assert from_stored(d.to_json()) == d
+
+
+def test_a_status_outside_the_vocabulary_lists_the_accepted_words() -> None:
+    err = refuse(
+        with_(BASE, {"statuses": ["存续", "营业中"]}, "exclusions"),
+        "taskdef.bad_status",
+        "exclusions.statuses[1]",
+    )
+    for lang in ("zh", "en"):
+        text = render(err.code, lang, **err.params)
+        assert "营业中" in text and "存续、吊销、注销、迁出、撤销" in text
+
+
+@pytest.mark.parametrize(
+    ("path", "field", "guess"),
+    [
+        (("strata", 0, "ratoi"), "strata[0].ratoi", "ratio"),
+        (("teams", "max_laod"), "teams.max_laod", "max_load"),
+        (("exclusions", "status"), "exclusions.status", "statuses"),
+        (("filters", "regoin"), "filters.regoin", "region"),
+        (("entropy", "dice", 0, "face"), "entropy.dice[0].face", "faces"),
+        (("drand",), "drand", "entropy.drand"),  # a table written at the wrong level
+        (("ratio",), "ratio", "strata.ratio"),
+    ],
+)
+def test_unknown_fields_suggest_the_right_name(
+    path: tuple[Any, ...], field: str, guess: str
+) -> None:
+    doc = copy.deepcopy(BASE)
+    doc.setdefault("filters", {})
+    doc.setdefault("exclusions", {})
+    if path[0] == "strata":  # a misspelt ratio leaves the stratum with neither count nor ratio
+        del doc["strata"][0]["ratio"]
+    err = refuse(with_(doc, "1/2", *path), "taskdef.unknown_field", field)
+    assert render(err.code, "zh", **err.params).endswith(f"是否想写 {guess}？")
+    assert render(err.code, "en", **err.params).endswith(f"Did you mean {guess}?")
+
+
+def test_an_unknown_field_with_no_close_name_lists_the_fields_allowed() -> None:
+    doc = with_(BASE, {"drand": {"chain": "quicknet", "xyz": 5}}, "entropy")
+    err = refuse(doc, "taskdef.unknown_field", "entropy.drand.xyz")
+    assert "chain, round, delay" in render(err.code, "zh", **err.params)
+    assert "Fields allowed here: chain, round, delay" in render(err.code, "en", **err.params)
+
+
+def test_unknown_field_in_plan_defaults_is_named() -> None:
+    plan = {"defaults": {"teams": {"max_lod": 3}}, "task": [BASE]}
+    refuse(plan, "taskdef.unknown_field", "task[0].teams.max_lod")
+    refuse({**plan, "defualts": {}}, "taskdef.unknown_field", "defualts")
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "column", "zh", "en"),
+    [
+        ('id = "T1"\ntitle = 抽查\n', 2, 9, "文字须加英文双引号", "text needs double quotes"),
+        ('id = "T1\n', 1, 9, "缺少结尾的英文双引号", "without its closing double quote"),
+        ('id = "T1"\nid = "T2"\n', 2, 10, "写了两次", "written twice"),
+        ('id = "T1"\n[teams\n', 2, 7, "表名缺少结尾", "table header without"),
+        ('id "T1"\n', 1, 4, "缺少 =", "without = after it"),
+    ],
+)
+def test_toml_syntax_errors_are_localised_with_line_and_column(
+    text: str, line: int, column: int, zh: str, en: str
+) -> None:
+    with pytest.raises(InputError) as exc:
+        load_text(text.encode("utf-8"), FILE)
+    err = exc.value
+    assert err.code == "taskdef.toml_syntax", err.params
+    assert (err.params["line"], err.params["column"]) == (line, column)
+    zh_text = render(err.code, "zh", **err.params)
+    en_text = render(err.code, "en", **err.params)
+    assert f"{FILE} 第 {line} 行第 {column} 列" in zh_text and zh in zh_text
+    assert f"line {line}, column {column}" in en_text and en in en_text
+    assert "Invalid" not in zh_text and "Expected" not in zh_text  # no raw parser English
+
+
+def test_toml_error_at_the_end_of_the_file() -> None:
+    with pytest.raises(InputError) as exc:
+        load_text(b'items = ["K01"', FILE)
+    assert exc.value.code == "taskdef.toml_syntax_end"
+    assert "列表缺少结尾的 ]" in render(exc.value.code, "zh", **exc.value.params)
+    assert "closing ]" in render(exc.value.code, "en", **exc.value.params)
+
+
+def test_every_listed_field_is_read_by_the_parser() -> None:
+    """``taskreader.FIELDS`` and the parser cannot drift: a field listed but never read
+    would be refused as unknown by ``finish()``."""
+    from randcheck.core.taskreader import FIELDS
+
+    doc = {
+        **BASE,
+        "departments": ["食品科"],
+        "batches": 2,
+        "witnesses": ["李四"],
+        "planned_draw_at": "2023-09-20T10:00:00+08:00",
+        "filters": {"region": ["3205"], "industry": ["H"], "subject_type": ["企业"], "tags": ["a"]},
+        "exclusions": {
+            "statuses": ["存续"],
+            "recent_days": 30,
+            "annual_cap": 2,
+            "annual_cap_counts": "random",
+            "drawn_this_year": False,
+        },
+        "strata": [
+            {"id": "S1", "risk": ["A"], "count": 1, "reserve": 1},
+            {"id": "S2", "risk": ["*"], "ratio": "1/2", "reserve": 1},
+        ],
+        "teams": {
+            "min_inspectors": 2,
+            "experts": 1,
+            "per_department": False,
+            "rotation": False,
+            "max_load": 3,
+            "inspect_from": "2023-10-01",
+            "inspect_to": "2023-10-31",
+            "qualifications": ["q"],
+        },
+        "entropy": {
+            "dice": [{"witness": "张三", "count": 5, "faces": 6}],
+            "lottery": [{"name": "福彩3D", "period": "1", "count": 3, "min": 0, "max": 9}],
+            "drand": {"chain": "quicknet", "round": 9_000_000, "delay": 60},
+        },
+    }
+    tables = {
+        "": doc,
+        "filters": doc["filters"],
+        "exclusions": doc["exclusions"],
+        "strata": {**doc["strata"][0], **doc["strata"][1]},
+        "teams": doc["teams"],
+        "entropy": doc["entropy"],
+        "dice": doc["entropy"]["dice"][0],
+        "lottery": doc["entropy"]["lottery"][0],
+        "drand": doc["entropy"]["drand"],
+    }
+    assert {k: sorted(v) for k, v in tables.items()} == {k: sorted(v) for k, v in FIELDS.items()}
+    (d,) = definitions(doc, FILE)
+    assert from_stored(d.to_json()) == d

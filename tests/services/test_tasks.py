@@ -294,7 +294,9 @@ def test_ratio_cap_for_general_items_refuses_an_over_cap_sample(
         definition(id="OVER", items=["G01"], strata=[{"id": "S", "risk": ["*"], "count": 5}]),
     )
     report = check(engine, over)
-    assert findings(report, "fail")["proto.cap_exceeded"] == {"stratum": "S", "size": 5, "limit": 4}
+    assert findings(report, "fail")["check.cap_count"] == {
+        "stratum": "S", "size": 5, "limit": 4, "count": 40, "cap": "1/10"
+    }  # fmt: skip
     with pytest.raises(InputError):
         tasks.announce(ws, engine, over, OPERATOR, "tester", ANNOUNCE_AT)
     at_cap = create(
@@ -311,7 +313,7 @@ def test_ratio_cap_for_general_items_refuses_an_over_cap_sample(
             id="JOINT", items=["K01", "G01"], strata=[{"id": "S", "risk": ["*"], "ratio": "1/2"}]
         ),
     )
-    assert "proto.cap_exceeded" in findings(check(engine, joint), "fail")
+    assert "check.cap_count" in findings(check(engine, joint), "fail")
     # 重点 items have no cap: the whole stratum may be drawn
     key = create(
         ws,
@@ -388,7 +390,15 @@ def test_check_findings_capacity_departments_and_drand(ws: Workspace, engine: En
     }
     t = create(ws, engine, definition(strata=[{"id": "S", "risk": ["*"], "count": 3}], teams=teams))
     report = check(engine, t)
-    assert findings(report, "fail") == {"check.capacity": {"need": 6, "capacity": 4}}
+    assert findings(report, "fail") == {
+        "check.capacity_guide": {
+            "need": 6,
+            "capacity": 4,
+            "max_load": 2,
+            "hint_key": "check.hint.no_other_department",
+            "hint_params": {},
+        }
+    }
     assert findings(report, "ok")["check.inspectors"] == {"eligible": 2, "experts": 0, "roster": 2}
     # a joint task, one per department, but 药品科 has nobody
     joint = create(
@@ -402,8 +412,10 @@ def test_check_findings_capacity_departments_and_drand(ws: Workspace, engine: En
         ),
     )
     assert findings(check(engine, joint), "fail") == {
-        "check.department_empty": {"department": "药品科"}
-    }
+        "check.department_empty": {
+            "department": "药品科", "roster": 0, "certificate": 0, "qualification": 0
+        }
+    }  # fmt: skip
     three = create(
         ws,
         engine,

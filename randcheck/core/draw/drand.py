@@ -187,6 +187,18 @@ def chain_by_hash(chain_hash: str) -> DrandChain:
     raise NotFoundError("drand.unknown_chain", chain_hash=chain_hash, known=known)
 
 
+#: Public HTTP relays of the League of Entropy, primary first (drand's documented endpoints).
+RELAYS = ("https://api.drand.sh", "https://drand.cloudflare.com")
+
+
+def round_urls(chain_hash: str, round: int) -> tuple[str, ...]:
+    """Where anyone can fetch ``round`` of chain ``chain_hash`` (drand's HTTP API,
+    ``/<chain hash>/public/<round>``): one full URL per relay in :data:`RELAYS`, primary first.
+    Any of them gives the same JSON, which is verified offline against the pinned key."""
+    chain = chain_by_hash(chain_hash)
+    return tuple(f"{relay}/{chain.chain_hash}/public/{_check_round(round)}" for relay in RELAYS)
+
+
 # --- time -------------------------------------------------------------------------------------
 
 

@@ -15,8 +15,12 @@ bundle's own, one module per part of the bundle:
 
 Trust: the key in ``keys/operator.pub`` is never trusted because it is in the bundle (whoever
 could change the bundle could change the key).  The caller hands in the trusted keys
-(``--trusted-keys FILE`` or the workspace's own and trusted keys); with none, the ``trust``
-check fails and so do the signature checks.
+(``--trusted-keys FILE`` or the workspace's own and trusted keys).  With none, every check runs
+against the bundle's own key instead, so that the content is still checked in full; the checks
+that only a trusted key can settle (``trust`` and the signature checks, :data:`SIGNER_CHECKS`)
+are then reported *unverified* instead of passed, and the report's status is ``unverified``:
+the content is consistent, whose signature it bears is not confirmed.  A check that fails even
+under the bundle's own key fails.
 """
 
 from __future__ import annotations
@@ -27,8 +31,11 @@ from pathlib import Path
 from typing import Any
 
 from randcheck.bundle import layout
+from randcheck.core import signing
 from randcheck.core.checks import Check, Report
 from randcheck.core.draw.replay import replay
+from randcheck.errors import RandcheckError
+from randcheck.services import keys as keys_svc
 from randcheck.services.verify import documents, files, log, page, reading, results, tables
 from randcheck.services.verify.reading import BundleFiles, bundle_root
 
@@ -62,6 +69,44 @@ class BundleReport(Report):
         }
 
 
+#: the checks whose outcome depends on whose key signed (``addendum.<n>`` by prefix): each
+#: verifies a signature.  The checks after them (log proofs, order, reveal, chain) are hash
+#: arithmetic against the documents those signatures cover.
+SIGNER_CHECKS = frozenset({"announcement.signature", "record.signature", "log.checkpoint",
+                           "inspection.documents", "files.signature"})  # fmt: skip
+
+
+def is_signer_check(name: str) -> bool:
+    return name in SIGNER_CHECKS or name.startswith("addendum.")
+
+
+def own_key(found: BundleFiles) -> dict[str, bytes]:
+    """The bundle's own ``keys/operator.pub`` as {key id: raw}; empty when absent or unreadable."""
+    raw = found.get(layout.OPERATOR_KEY)
+    if raw is None:
+        return {}
+    try:
+        public, _name = keys_svc.parse_public_text(raw.decode("utf-8"), layout.OPERATOR_KEY)
+    except (RandcheckError, UnicodeDecodeError):
+        return {}
+    return {signing.key_id(public): public}
+
+
+def _unconfirmed(checks: list[Check], own: Mapping[str, bytes]) -> list[Check]:
+    """Without a trusted key: ``trust`` and every signer check that passed under the bundle's
+    own key become unverified; failures stay failures."""
+    if not own:
+        return [Check.not_verified("trust", "verify.no_trusted_keys"), *checks[1:]]
+    key_id = next(iter(own))[:16]
+    out = [Check.not_verified("trust", "verify.untrusted_own_key", key_id=key_id)]
+    for c in checks[1:]:
+        # no results documents: no signature was involved, the check simply passed
+        if c.ok and is_signer_check(c.name) and c.code != "verify.results_none":
+            c = Check.not_verified(c.name, "verify.own_key_only", key_id=key_id)
+        out.append(c)
+    return out
+
+
 def _trust(keys: Mapping[str, bytes]) -> Check:
     if not keys:
         return Check.failed("trust", "verify.no_trusted_keys")
@@ -87,6 +132,8 @@ def verify_bundle(
     found.load(layout.ANNOUNCEMENT, reading.FIXED[layout.ANNOUNCEMENT])
     reading.read(found, documents.soft_body(found.get(layout.ANNOUNCEMENT)))
     fmt, format_check = files.format_check(found)
+    own = {} if keys else own_key(found)
+    trusted, keys = keys, keys or own
     checks: list[Check] = [_trust(keys), format_check]
     docs = documents.documents(found)
     population, overrides = documents.population(found, docs.ann)
@@ -118,6 +165,8 @@ def verify_bundle(
     checks.extend(results.checks(found, keys, docs.ann, docs.rec_env, docs.add_envs, lg, names))
     checks.append(files.files_check(found))
     checks.append(files.sums_signature(found, keys))
+    if not trusted:
+        checks = _unconfirmed(checks, own)
 
     return BundleReport(
         checks=tuple(checks),
@@ -126,7 +175,7 @@ def verify_bundle(
         task_id=docs.ann.task.id if docs.ann else None,
         record_digest=docs.rec_env.digest if docs.rec_env else None,
         code=layout.short_code(docs.rec_env.digest) if docs.rec_env else None,
-        trusted=tuple(sorted(keys)),
+        trusted=tuple(sorted(trusted)),
         entity=None if entity is None else documents.entity(entity, docs, population),
         log_seqs=dict(lg.seqs),
     )

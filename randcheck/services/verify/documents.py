@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from randcheck.bundle import layout
+from randcheck.core import uscc
 from randcheck.core.canonical import parse
 from randcheck.core.checks import Check
 from randcheck.core.draw import commit
@@ -122,14 +123,30 @@ def entity(
     docs: Documents,
     population: Mapping[str, Sequence[bytes]],
 ) -> dict[str, Any]:
-    """``verify --entity``: the company's stratum, ticket, cut-off and fate (SPEC §11)."""
+    """``verify --entity``: the company's stratum, ticket, cut-off and fate (SPEC §11).
+
+    The code is normalised as imports normalise it (full-width, spaces, case).  A code not in
+    the pool gets what the bundle can say about why: a malformed code is named as such (the
+    problem from :func:`randcheck.core.uscc.check`); for a well-formed one, the announcement's
+    exclusion counts per reason.  The bundle never says *which* entities were excluded (the
+    registry and its risk data are not published), so that is as far as it goes.
+    """
+    found = uscc.check(code)
+    code = found.code if found.code else code
     out: dict[str, Any] = {"code": code, "in_pool": False}
+    if found.warnings:
+        out["warnings"] = [{"code": w, "params": dict(found.params)} for w in found.warnings]
     try:
         check_code(code)
         proof = entity_proof(docs.ann_raw, docs.rec_raw, population, code)
         status = verify_entity_proof(proof, docs.ann_raw, docs.rec_raw)
     except RandcheckError as exc:
         out["reason_code"] = exc.code
+        if not found.ok:
+            out["malformed"] = {"code": found.error, "params": dict(found.params)}
+        elif docs.ann is not None:
+            out["pool"] = sum(p.count for p in docs.ann.strata)
+            out["exclusions"] = dict(sorted(docs.ann.exclusions.items()))
         return out
     out.update(
         in_pool=True,

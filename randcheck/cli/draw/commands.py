@@ -1,4 +1,4 @@
-"""``randcheck draw``: the commands that run the ceremony (:mod:`randcheck.cli.ceremony`) and
+"""``randcheck draw``: the commands that run the ceremony (:mod:`randcheck.cli.draw.flow`) and
 sign substitutions.
 
 ``randcheck draw TASK`` (the same as ``randcheck draw run TASK``) runs the ceremony;
@@ -8,11 +8,14 @@ task literally named ``run`` or ``substitute`` is drawn with ``randcheck draw ru
 Thin over :mod:`randcheck.services.draws`: nothing is signed or stored before
 ``draws.finalize``; the attempt is logged before its seed is shown; an abort
 (Ctrl-C, a closed terminal, SIGTERM, a wrong passphrase, a "no" at a confirmation) is logged
-with ``draws.log_abort`` and leaves nothing else behind.
+with ``draws.log_abort`` and leaves nothing else behind.  An abort before the seed logs the
+dice and lottery values already shown, and ``randcheck draw TASK --resume`` continues with them
+(``draws.resumable``): no seed existed, so that is not a redraw.
 
 Exit codes: 0 done; 1 refused (second draw without ``--redraw``, bad entropy, a "no" at a
-confirmation, another draw of the task got there first); 2 usage; 3 could not run (no
-workspace, unknown task or key, a wrong passphrase); 130 Ctrl-C; 129 SIGHUP; 143 SIGTERM.
+confirmation, another draw of the task got there first, nothing to ``--resume``); 2 usage;
+3 could not run (no workspace, unknown task or key, a wrong passphrase); 130 Ctrl-C;
+129 SIGHUP; 143 SIGTERM.
 """
 
 from __future__ import annotations
@@ -27,24 +30,15 @@ from rich.table import Table
 from rich.text import Text
 from typer.core import TyperGroup
 
-from randcheck.cli._console import H, err, out, print_json
+from randcheck.cli._console import H, out, print_json
 from randcheck.cli._context import get
+from randcheck.cli._screen import ceremony_console
 from randcheck.cli._signals import Terminated, on_hangup
-from randcheck.cli.ceremony import (
-    STAGES,
-    Ceremony,
-    Declined,
-    PassphraseRefused,
-    load_key,
-)
-from randcheck.cli.keys import PASSPHRASE_ENV
-from randcheck.core.canonical import parse
+from randcheck.cli.draw.flow import Ceremony
+from randcheck.cli.draw.prompts import Declined
+from randcheck.cli.keys import PassphraseRefused, unlock
 from randcheck.core.draw import envelope
-from randcheck.errors import (
-    InputError,
-    RandcheckError,
-    UsageError,
-)
+from randcheck.errors import InputError, RandcheckError, UsageError
 from randcheck.services import draws
 from randcheck.services import keys as keys_svc
 from randcheck.services.results import guard
@@ -67,46 +61,6 @@ draw_app = typer.Typer(
 )
 
 
-# --- small helpers ------------------------------------------------------------------------
-
-
-# --- commands -----------------------------------------------------------------------------
-
-
-def _read_entropy(path: Path) -> dict[str, Any]:
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError as exc:
-        raise InputError("ceremony.entropy_missing_file", file=str(path)) from exc
-    try:
-        doc = parse(raw.removeprefix(b"\xef\xbb\xbf"))  # depth-limited, no floats, no dupes
-    except InputError as exc:
-        raise InputError(
-            "ceremony.entropy_unreadable",
-            file=str(path),
-            reason_key=exc.code,
-            reason_params=dict(exc.params),
-        ) from exc
-    if not isinstance(doc, dict) or not set(doc) <= {"dice", "lottery", "drand"}:
-        raise InputError("ceremony.entropy_shape", file=str(path))
-    for key in ("dice", "lottery"):
-        part = doc.get(key, {})
-        if not isinstance(part, dict) or not all(
-            isinstance(v, list) and all(type(x) is int for x in v) for v in part.values()
-        ):
-            raise InputError("ceremony.entropy_field", file=str(path), field=key)
-    return doc
-
-
-def _read_drand(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError as exc:
-        raise InputError("ceremony.entropy_missing_file", file=str(path)) from exc
-    except UnicodeDecodeError as exc:
-        raise InputError("ceremony.entropy_unreadable", file=str(path), reason=str(exc)) from exc
-
-
 @draw_app.command("run", help=H("ceremony.run.help"))
 def run_cmd(
     ctx: typer.Context,
@@ -121,6 +75,7 @@ def run_cmd(
     practice: Annotated[bool, typer.Option("--practice", help=H("ceremony.opt.practice"))] = False,
     redraw: Annotated[bool, typer.Option("--redraw", help=H("ceremony.opt.redraw"))] = False,
     reason: Annotated[str | None, typer.Option("--reason", help=H("ceremony.opt.reason"))] = None,
+    resume: Annotated[bool, typer.Option("--resume", help=H("ceremony.opt.resume"))] = False,
     key: Annotated[str, typer.Option("--key", help=H("ceremony.opt.key"))] = keys_svc.DEFAULT_NAME,
     witness_key: Annotated[
         list[str] | None, typer.Option("--witness-key", help=H("ceremony.opt.witness_key"))
@@ -136,14 +91,19 @@ def run_cmd(
         raise UsageError("ceremony.practice_no_redraw")
     if practice and witness_key:
         raise UsageError("ceremony.practice_no_keys")
+    if resume and entropy_file is not None:
+        raise UsageError("ceremony.resume_with_entropy")
     ws = app.workspace.require()
     engine = app.engine()
     keys_svc.check_name(key)
     for name in witness_key or []:
         keys_svc.check_name(name)
-    entropy_doc = _read_entropy(entropy_file) if entropy_file is not None else None
-    drand_text = _read_drand(drand_file) if drand_file is not None else None
+    entropy_doc = draws.read_entropy_file(entropy_file) if entropy_file is not None else None
+    drand_text = draws.read_drand_file(drand_file) if drand_file is not None else None
     plan = draws.prepare(engine, task)
+    logged = draws.resumable(engine, task, practice) if entropy_file is None else None
+    if resume and logged is None:
+        raise InputError("ceremony.resume_nothing", task=task)
     if not practice:
         draws.check_redraw(plan, redraw)
         keys_svc.public_key(ws, key)  # the keys must exist before anything is shown
@@ -154,15 +114,19 @@ def run_cmd(
         ws,
         engine,
         plan,
-        console=err if as_json else out,
+        console=ceremony_console(stderr=as_json),
         entropy_doc=entropy_doc,
         drand_text=drand_text,
+        drand_file=None if drand_file is None else str(drand_file),
         yes=yes,
         practice=practice,
         redraw_reason=reason.strip() if redraw and reason else None,
         key_name=key,
         witness_keys=witness_key or [],
+        resume=logged if resume else None,
     )
+    if logged is not None and not resume:
+        ceremony.resume_hint = logged.seq
     try:
         with on_hangup():
             fin = ceremony.run()
@@ -174,7 +138,7 @@ def run_cmd(
         raise typer.Exit(128 + exc.signum) from None
     except RandcheckError as exc:
         # a refusal at a prompt, or any failure once the seed's inputs were revealed
-        if isinstance(exc, PassphraseRefused | Declined) or ceremony.stage not in STAGES[:2]:
+        if isinstance(exc, PassphraseRefused | Declined) or ceremony.stage.seed_seen:
             ceremony.abort(ceremony.stage, exc.code)
         raise
     if as_json:
@@ -213,7 +177,7 @@ def substitute_cmd(
     keys_svc.check_name(key)
     # a result is entered and published, never substituted: refuse before the passphrase
     guard.check_reason(ws, reason.strip(), not_a_result)
-    operator = load_key(ws, key, PASSPHRASE_ENV, app.t("ceremony.prompt.passphrase", name=key))
+    operator = unlock(ws, key, app.t("ceremony.prompt.passphrase", name=key))
     fin = draws.substitute(
         ws,
         engine,
@@ -282,7 +246,3 @@ def substitute_cmd(
         out.print(
             Text(app.t("ceremony.next_publish", prefix=str(doc["record"])[:16]), style="bold")
         )
-
-
-def register(app: typer.Typer) -> None:
-    app.add_typer(draw_app, name="draw")
