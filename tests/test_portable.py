@@ -174,6 +174,8 @@ def test_a_log_writer_waits_for_the_lock_then_gives_up_clearly(
         log = audit.AuditLog(Workspace(ready_cli.root), engine)
         log.record("tester", "test.first", {})
         before = log.path.read_bytes()
+        lock_file = log.path.with_name(audit.LOCK_NAME)
+        assert lock_file.stat().st_mode & 0o777 == 0o640  # like the log (FILE_MODE)
         monkeypatch.setattr(audit, "SQLITE_BUSY_SECONDS", 0.3)
         held, release = threading.Event(), threading.Event()
 

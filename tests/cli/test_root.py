@@ -214,3 +214,9 @@ def test_loading_py_ecc_keeps_the_recursion_limit() -> None:
         "assert sys.getrecursionlimit() == before, sys.getrecursionlimit()\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_the_test_session_keeps_a_low_recursion_limit() -> None:
+    """Deeply nested JSON must raise RecursionError (canonical.too_deep), not overflow the C
+    stack: nothing imported so far, py_ecc included, may have raised the limit."""
+    assert sys.getrecursionlimit() <= 10_000, sys.getrecursionlimit()
