@@ -171,7 +171,17 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "与列 {other!r} 对应同一字段",
         "en": "maps to the same field as column {other!r}",
     },
-    "registry.missing_column": {"zh": "缺少必需的列", "en": "required column is missing"},
+    "registry.missing_column": {
+        "zh": "缺少必需的列（可用的列名：{headers}）",
+        "en": "required column is missing (accepted headers: {headers})",
+    },
+    "registry.header_hint": {
+        "zh": "提示：表头须在前 {rows} 行内，其上方的标题行和空行会自动跳过；"
+        "若表头的列名与上面都不同，请改列名或用 --map 列名=字段 指定（见 docs/import.md）",
+        "en": "hint: the header row must be within the first {rows} rows (title and blank rows "
+        "above it are skipped); if its headers differ from the accepted ones above, rename "
+        "them or give --map column=field (see docs/import.md)",
+    },
     "registry.duplicate_key": {
         "zh": "重复：与第 {first} 行的键相同",
         "en": "duplicate: same key as row {first}",
@@ -264,9 +274,20 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{count} warnings (imported anyway):",
     },
     "registry.import.unknown_columns": {
-        "zh": "已忽略无法识别的列：{columns}",
-        "en": "ignored unrecognised columns: {columns}",
+        "zh": "已忽略无法识别的列：{columns}（如需导入，用 --map 列名=字段，见 docs/import.md）",
+        "en": "ignored unrecognised columns: {columns} (to import one, give --map column=field; "
+        "see docs/import.md)",
     },
+    "registry.import.ignored_columns": {
+        "zh": "以下列不导入（不保存、不公开）：{columns}",
+        "en": "columns not imported (not stored, never published): {columns}",
+    },
+    "registry.import.skipped": {
+        "zh": "表头在第 {header} 行；已跳过其上方的 {count} 行：{rows}",
+        "en": "header found in row {header}; skipped the {count} row(s) above it: {rows}",
+    },
+    "registry.import.skipped_row": {"zh": "第 {row} 行“{text}”", "en": "row {row} “{text}”"},
+    "registry.import.skipped_blank": {"zh": "第 {row} 行（空行）", "en": "row {row} (blank)"},
     "registry.list.showing": {
         "zh": "显示 {shown} / 共 {total} 行",
         "en": "showing {shown} of {total} rows",
@@ -375,6 +396,18 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
 }
 
+# a column whose heading differs in one registry (an item's code is not a credit code)
+_REGISTRY_COLUMNS: dict[str, tuple[str, str]] = {
+    "items.code": ("事项编码", "item code"),
+    "items.name": ("抽查事项", "inspection item"),
+    "inspectors.name": ("姓名", "name"),
+    "inspectors.status": ("人员状态", "status"),
+    "conflicts.badge_no": ("执法证号", "badge no."),
+}
+MESSAGES["registry.bool.yes"] = {"zh": "是", "en": "yes"}
+MESSAGES["registry.bool.no"] = {"zh": "否", "en": "no"}
+for _name, (_zh, _en) in _REGISTRY_COLUMNS.items():
+    MESSAGES[f"registry.col.{_name}"] = {"zh": _zh, "en": _en}
 for _name, (_zh, _en) in _COLUMNS.items():
     MESSAGES[f"registry.col.{_name}"] = {"zh": _zh, "en": _en}
 for _name, (_zh, _en) in _FILTERS.items():

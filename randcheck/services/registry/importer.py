@@ -30,7 +30,7 @@ from randcheck.errors import InputError, RowError
 from randcheck.io.readers import Progress, RowReader
 from randcheck.services.registry.digests import state_digests, tuple_hash
 from randcheck.services.registry.kinds import Slow
-from randcheck.services.registry.specs import RegistrySpec, spec_for
+from randcheck.services.registry.specs import SILENT, RegistrySpec, spec_for
 from randcheck.services.registry.tables import col, key_where
 from randcheck.services.registry.validate import fast_for, row_tuple, validate_record
 from randcheck.workspace import Workspace
@@ -53,6 +53,9 @@ class ImportResult:
     deactivated: int = 0
     warnings: list[RowError] = field(default_factory=list)
     unknown_columns: list[str] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)  # recognised, never stored
+    skipped_rows: list[tuple[int, str]] = field(default_factory=list)  # above the header
+    header_row: int = 1
     dry_run: bool = False
     seq: int | None = None
 
@@ -326,6 +329,8 @@ def import_file(
         mapping,
         progress,
         keep_breaks=[f.name for f in spec.fields if f.kind == "list"],
+        ignored=spec.ignored,
+        silent=SILENT,
     )
     result = ImportResult(
         registry=spec.name,
@@ -333,6 +338,9 @@ def import_file(
         sha256=file_sha256(reader.path),
         format=reader.format,
         unknown_columns=list(reader.unknown_columns),
+        ignored_columns=list(reader.ignored_columns),
+        skipped_rows=list(reader.skipped_rows),
+        header_row=reader.header_row,
         dry_run=dry_run,
     )
     if dry_run:
