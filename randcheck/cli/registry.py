@@ -22,6 +22,7 @@ from randcheck.cli._console import H, err, out
 from randcheck.cli._context import AppContext, get
 from randcheck.errors import RowError, UsageError
 from randcheck.services import registry as svc
+from randcheck.services.registry.template import write_template
 from randcheck.services.results import history
 
 PROGRESS_MIN_BYTES = 2 * 1024 * 1024  # show a progress bar for files at least this big
@@ -139,7 +140,10 @@ def _group(spec: svc.RegistrySpec) -> typer.Typer:
     )
     name = spec.name
 
-    @group.command("import", help=H("registry.import.help"))
+    @group.command(
+        "import",
+        help=H("registry.import.help") + "\n\n" + H("registry.see_docs", registry=name),
+    )
     def import_cmd(
         ctx: typer.Context,
         file: Annotated[Path, typer.Argument(help=H("registry.arg.file"), readable=False)],
@@ -215,6 +219,25 @@ def _group(spec: svc.RegistrySpec) -> typer.Typer:
             )
         key = "registry.import.dry" if dry_run else "registry.import.done"
         err.print(app.t(key, registry=app.t(f"registry.name.{name}"), **counts))
+
+    @group.command(
+        "template",
+        help=H("registry.template.help") + "\n\n" + H("registry.see_docs", registry=name),
+    )
+    def template_cmd(
+        ctx: typer.Context,
+        out_file: Annotated[
+            Path | None, typer.Option("--out", help=H("registry.template.opt_out"))
+        ] = None,
+    ) -> None:
+        app = get(ctx)
+        path = out_file or Path(f"{name}-template.xlsx")
+        if path.suffix.lower() != ".xlsx":
+            raise UsageError("registry.template.not_xlsx", path=str(path))
+        if path.exists():
+            raise UsageError("registry.template.exists", path=str(path))
+        write_template(name, path, app.lang)
+        err.print(escape(app.t("registry.template.done", path=str(path))))
 
     def list_cmd(
         ctx: typer.Context,

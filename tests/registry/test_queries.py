@@ -33,3 +33,43 @@ def test_names_by_code(tmp_path: Path, ws_root: Path, engine: Engine) -> None:
     assert reg.names_by_code(engine, "entities", wanted) == names
     assert draws.entity_names(engine, wanted) == names  # the draw screens use the same lookup
     assert reg.names_by_code(engine, "entities", []) == {}
+
+
+def test_region_defaults_from_credit_code_and_is_overridden(
+    tmp_path: Path, ws_root: Path, engine: Engine
+) -> None:
+    ws = _ws(ws_root)
+    rows = list(demo_data.iter_entities("region", 4))
+    no_region = {**rows[0], "region_code": ""}
+    explicit = {**rows[1], "region_code": "330482"}
+    legacy_only = {**rows[2], "code": "", "legacy_reg_no": "110108000000016", "region_code": ""}
+    spec = reg.ENTITIES
+    fast = reg.fast_for(spec)
+    for values, region in (
+        (no_region, rows[0]["code"][2:8]),
+        (explicit, "330482"),
+        (legacy_only, ""),  # a legacy 注册号 gives no region: only the credit code does
+    ):
+        checked = reg.validate_record(spec, values, "f", 2, {})
+        assert checked.record is not None
+        assert checked.record["region_code"] == region
+        try:
+            got = fast(values)
+        except (reg.Slow, ValueError):
+            assert values is legacy_only  # the fast path takes ordinary rows
+            continue
+        assert got == reg.row_tuple(spec, checked.record)
+    path = tmp_path / "e.csv"
+    demo_data.write_csv(
+        path, demo_data.ENTITY_FIELDS, demo_data.ENTITY_FIELDS, [no_region, explicit]
+    )
+    reg.import_file(engine, ws, "entities", path, actor="t", now=NOW)
+    with engine.connect() as conn:
+        found = {r["code"]: r["region_code"] for r in reg.iter_entities(conn)}
+        assert reg.count_rows(conn, "entities", {"region": rows[0]["code"][2:6]}) >= 1
+    assert found == {rows[0]["code"]: rows[0]["code"][2:8], rows[1]["code"]: "330482"}
+    with engine.connect() as conn:
+        digest = reg.state_digests(conn)
+    reg.import_file(engine, ws, "entities", path, actor="t", now=NOW)
+    with engine.connect() as conn:
+        assert reg.state_digests(conn) == digest  # deterministic
