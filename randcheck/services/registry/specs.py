@@ -107,7 +107,7 @@ ENTITIES = RegistrySpec(
                 "uscc",
                 "unicode",
             ),
-            example="91330481MA2B3C4D5E",
+            example="91330481MA2B3C4D14",
         ),
         FieldSpec(
             "legacy_reg_no", "legacy", ("注册号", "工商注册号", "reg_no", "regno"),
@@ -364,7 +364,7 @@ CONFLICTS = RegistrySpec(
             "code",
             ("统一社会信用代码", "统一社会信用代码/注册号", "信用代码", "code", "entity", "uscc"),
             True,
-            example="91330481MA2B3C4D5E",
+            example="91330481MA2B3C4D14",
         ),
         FieldSpec("relation", "text", ("关系", "利害关系", "回避事由"), True, example="近亲属持股"),
         FieldSpec("source", "text", ("来源", "信息来源"), example="本人申报"),

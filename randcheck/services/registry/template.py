@@ -134,10 +134,15 @@ def doc_table(registry: str) -> str:
         if choices:
             fmt += " (" + " / ".join(choices["zh"]) + "; " + " / ".join(choices["en"]) + ")"
         example = f"`{f.example}`" if f.example else ""
-        lines.append(
-            f"| {f.header_zh} | `{f.name}` | {', '.join(others)} "
-            f"| {_required(spec, f, 'en')} | {fmt} | {example} |"
+        cells = (
+            f.header_zh,
+            f"`{f.name}`",
+            ", ".join(others),
+            _required(spec, f, "en"),
+            fmt,
+            example,
         )
+        lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
     if spec.ignored:
         lines.append("")
         lines.append(
@@ -156,20 +161,24 @@ def doc_blocks() -> dict[str, str]:
     return blocks
 
 
-_BLOCK = re.compile(r"(<!-- (?P<name>[a-z:]+) -->\n)(?P<body>.*?)(\n<!-- /(?P=name) -->)", re.S)
+_BLOCK = re.compile(r"<!-- (?P<name>[a-z:]+) -->\n(?P<body>.*?)<!-- /(?P=name) -->", re.S)
 
 
 def update_doc(path: Path) -> None:
     """Rewrite the generated blocks of docs/import.md from the specs."""
     blocks = doc_blocks()
+
+    def block(m: re.Match[str]) -> str:
+        name = m.group("name")
+        return f"<!-- {name} -->\n{blocks[name]}\n<!-- /{name} -->"
+
     text = path.read_text(encoding="utf-8")
-    text = _BLOCK.sub(lambda m: m.group(1) + blocks[m.group("name")] + m.group(4), text)
-    path.write_text(text, encoding="utf-8")
+    path.write_text(_BLOCK.sub(block, text), encoding="utf-8")
 
 
 def doc_found(text: str) -> dict[str, str]:
     """The generated blocks as they stand in the doc's ``text``."""
-    return {m.group("name"): m.group("body") for m in _BLOCK.finditer(text)}
+    return {m.group("name"): m.group("body").removesuffix("\n") for m in _BLOCK.finditer(text)}
 
 
 if __name__ == "__main__":  # python -m randcheck.services.registry.template docs/import.md
