@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from sqlalchemy.engine import Engine
 
 from randcheck import demo_data
@@ -73,3 +74,38 @@ def test_region_defaults_from_credit_code_and_is_overridden(
     reg.import_file(engine, ws, "entities", path, actor="t", now=NOW)
     with engine.connect() as conn:
         assert reg.state_digests(conn) == digest  # deterministic
+
+
+def test_duplicates_across_chunks_and_replace(
+    tmp_path: Path, ws_root: Path, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Keys live in a scratch file, not in memory: duplicates are still found across chunks,
+    reported in row order with the first row, and --replace still deactivates exactly the rows
+    the file lacks."""
+    from randcheck.errors import InputError
+    from randcheck.services.registry import importer
+
+    monkeypatch.setattr(importer, "BATCH", 3)
+    ws = _ws(ws_root)
+    rows = list(demo_data.iter_entities("dups", 10))
+    path = tmp_path / "e.csv"
+    demo_data.write_csv(path, demo_data.ENTITY_FIELDS, demo_data.ENTITY_FIELDS, rows)
+    reg.import_file(engine, ws, "entities", path, actor="t", now=NOW)
+    bad = [*rows[:8], rows[1], rows[7], rows[8]]  # file rows 10 and 11 repeat rows 3 and 9
+    demo_data.write_csv(path, demo_data.ENTITY_FIELDS, demo_data.ENTITY_FIELDS, bad)
+    with engine.connect() as conn:
+        before = reg.state_digests(conn)
+    with pytest.raises(InputError) as caught:
+        reg.import_file(engine, ws, "entities", path, actor="t", now=NOW, replace=True)
+    assert [(e.row, e.code, e.params) for e in caught.value.rows] == [
+        (10, "registry.duplicate_key", {"first": 3}),
+        (11, "registry.duplicate_key", {"first": 9}),
+    ]
+    with engine.connect() as conn:
+        assert reg.state_digests(conn) == before
+    demo_data.write_csv(path, demo_data.ENTITY_FIELDS, demo_data.ENTITY_FIELDS, rows[2:9])
+    result = reg.import_file(engine, ws, "entities", path, actor="t", now=NOW, replace=True)
+    assert result.deactivated == 3
+    with engine.connect() as conn:
+        active = {r["code"] for r in reg.iter_entities(conn)}
+    assert active == {r["code"] for r in rows[2:9]}

@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import gc
 import hashlib
-from collections.abc import Mapping, Sequence
+import sqlite3
+import tempfile
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -85,6 +87,56 @@ def _key_filter(spec: RegistrySpec, keys: Sequence[tuple[str, ...]]) -> ColumnEl
     if len(spec.key) == 1:
         return col(spec, spec.key[0]).in_([k[0] for k in keys])
     return tuple_(*(col(spec, k) for k in spec.key)).in_(keys)
+
+
+KEY_SEP = "\t"  # between the parts of a composite key (a normalised code never holds one)
+
+
+class SeenKeys:
+    """The keys an import has read so far, each with the row it was first read in, kept in a
+    scratch SQLite file (deleted on ``close``) so that memory does not grow with the file:
+    the duplicate check and ``--replace`` need every key of the file, and a Python dict of
+    ten million keys alone took over a gigabyte.  Keys are added a chunk at a time."""
+
+    LOOKUP = 500  # keys per lookup query (under SQLite's bound-parameter limit)
+    CACHE_KIB = 16_384
+
+    def __init__(self) -> None:
+        self._dir = tempfile.TemporaryDirectory(prefix="randcheck-import-")
+        self._db = sqlite3.connect(Path(self._dir.name) / "keys.sqlite")
+        for pragma in (
+            "journal_mode=OFF",  # scratch: never recovered, deleted with the folder
+            "synchronous=OFF",
+            f"cache_size=-{self.CACHE_KIB}",
+            "temp_store=FILE",
+        ):
+            self._db.execute(f"PRAGMA {pragma}")
+        self._db.execute(
+            "CREATE TABLE seen (k TEXT PRIMARY KEY, row INTEGER NOT NULL) WITHOUT ROWID"
+        )
+
+    def add(self, chunk: Mapping[str, int]) -> dict[str, int]:
+        """Adds ``chunk`` (key -> row; its keys distinct); returns the keys of it that an
+        earlier chunk held, with the row where they were first read."""
+        before = self._db.total_changes
+        self._db.executemany("INSERT OR IGNORE INTO seen VALUES (?, ?)", chunk.items())
+        if self._db.total_changes - before == len(chunk):
+            return {}
+        return {key: row for key, row in self._rows(list(chunk)) if row != chunk[key]}
+
+    def present(self, keys: Sequence[str]) -> set[str]:
+        """Which of ``keys`` were read."""
+        return {key for key, _row in self._rows(keys)}
+
+    def _rows(self, keys: Sequence[str]) -> Iterator[tuple[str, int]]:
+        for i in range(0, len(keys), self.LOOKUP):
+            part = keys[i : i + self.LOOKUP]
+            marks = ",".join("?" * len(part))
+            yield from self._db.execute(f"SELECT k, row FROM seen WHERE k IN ({marks})", part)
+
+    def close(self) -> None:
+        self._db.close()
+        self._dir.cleanup()
 
 
 class _Importer:
@@ -189,21 +241,22 @@ class _Importer:
                 ],
             )
 
-    def deactivate_missing(self, seen: Mapping[Any, int]) -> int:
+    def deactivate_missing(self, seen: SeenKeys) -> int:
+        """Marks active rows whose key the file did not hold inactive; returns how many."""
         spec = self.spec
         cols = [col(spec, k) for k in spec.key]
-        nkey = len(spec.key)
-        missing = [
-            tuple(r)
-            for r in self.conn.execute(select(*cols).where(col(spec, "active").is_(True)))
-            if (r[0] if nkey == 1 else tuple(r)) not in seen
-        ]
+        missing: list[tuple[str, ...]] = []
+        active = self.conn.execute(select(*cols).where(col(spec, "active").is_(True))).all()
+        for i in range(0, len(active), SeenKeys.LOOKUP):
+            part = [tuple(r) for r in active[i : i + SeenKeys.LOOKUP]]
+            there = seen.present([KEY_SEP.join(k) for k in part])
+            missing.extend(k for k in part if KEY_SEP.join(k) not in there)
         if self.write:
             stmt = spec.table.update().where(key_where(spec)).values(active=False)
             for i in range(0, len(missing), BATCH):
-                chunk = missing[i : i + BATCH]
+                part = missing[i : i + BATCH]
                 self.conn.execute(
-                    stmt, [{f"k_{k}": key[j] for j, k in enumerate(spec.key)} for key in chunk]
+                    stmt, [{f"k_{k}": key[j] for j, k in enumerate(spec.key)} for key in part]
                 )
         return len(missing)
 
@@ -229,15 +282,44 @@ def _run_import(
     importer = _Importer(conn, spec, write)
     fast = fast_for(spec)
     key_of = importer.key
-    seen: dict[Any, int] = {}
+    seen = SeenKeys()
+    chunk: dict[str, int] = {}  # key text -> row, of the rows since the last settle
+    waiting: list[tuple[Any, ...]] = []  # their row tuples (with hash), to be written
     errors: list[RowError] = []
     error_count = 0
     names: dict[str, str] = {}
     file = reader.path.name
     name = spec.name
     rows = 0
+
+    def duplicate(line: int, key: str, first: int) -> RowError:
+        column = names.get(spec.key[-1], spec.key[-1])
+        shown = key.replace(KEY_SEP, "/")
+        return RowError(file, line, column, shown, "registry.duplicate_key", {"first": first})
+
+    def settle() -> None:
+        """Checks the chunk's keys against the earlier ones; writes its rows (when no row
+        was bad so far)."""
+        nonlocal error_count
+        if not chunk:
+            return
+        earlier = seen.add(chunk)
+        if earlier and not names:
+            names.update(reader.column_names)
+        for key, line in chunk.items():
+            first = earlier.get(key)
+            if first is not None:
+                error_count += 1
+                if len(errors) < MAX_REPORTED_ERRORS:
+                    errors.append(duplicate(line, key, first))
+        if not error_count:
+            for row in waiting:
+                importer.add(row)
+        chunk.clear()
+        waiting.clear()
+
     gc_was_enabled = gc.isenabled()
-    gc.disable()  # the bulk path makes no reference cycles; a growing key map makes GC costly
+    gc.disable()  # the bulk path makes no reference cycles
     try:
         for src in reader:
             rows += 1
@@ -263,29 +345,24 @@ def _run_import(
                     row = row_tuple(spec, checked.record)
             if row is not None and not row_errors:
                 key = key_of(row)
-                first = seen.get(key)
+                text_key = key if isinstance(key, str) else KEY_SEP.join(key)
+                first = chunk.get(text_key)
                 if first is None:
-                    seen[key] = src.row
-                else:
-                    if not names:
-                        names = dict(reader.column_names)
-                    shown = key if isinstance(key, str) else "/".join(key)
-                    column = names.get(spec.key[-1], spec.key[-1])
-                    row_errors = [
-                        RowError(
-                            file, src.row, column, shown, "registry.duplicate_key", {"first": first}
-                        )
-                    ]
-            if row_errors:
-                error_count += len(row_errors)
-                errors.extend(row_errors[: max(MAX_REPORTED_ERRORS - len(errors), 0)])
-                continue
-            if error_count:
-                continue  # keep validating to report every bad row, but write nothing more
-            assert row is not None
-            importer.add((*row, tuple_hash(name, row)))
+                    chunk[text_key] = src.row
+                    if not error_count:
+                        waiting.append((*row, tuple_hash(name, row)))
+                    if len(chunk) >= BATCH:
+                        settle()
+                    continue
+                if not names:
+                    names = dict(reader.column_names)
+                row_errors = [duplicate(src.row, text_key, first)]
+            error_count += len(row_errors)
+            errors.extend(row_errors[: max(MAX_REPORTED_ERRORS - len(errors), 0)])
+        settle()
         result.rows = rows
         if error_count:
+            errors.sort(key=lambda e: e.row)  # a duplicate is found when its chunk settles
             raise InputError("registry.bad_rows", rows=errors, file=file, count=error_count)
         importer.flush()
         result.added, result.updated, result.unchanged = (
@@ -296,6 +373,7 @@ def _run_import(
         if replace:
             result.deactivated = importer.deactivate_missing(seen)
     finally:
+        seen.close()
         if importer.cache_size is not None:  # give back the bulk path's page cache
             conn.exec_driver_sql(f"PRAGMA cache_size={int(importer.cache_size)}")
         if gc_was_enabled:
