@@ -214,6 +214,10 @@ def _group(spec: svc.RegistrySpec) -> typer.Typer:
                     "dry_run": dry_run,
                     "seq": result.seq,
                     "warnings": len(result.warnings),
+                    "header_row": result.header_row,
+                    "skipped_rows": [{"row": n, "text": t} for n, t in result.skipped_rows],
+                    "ignored_columns": result.ignored_columns,
+                    "unknown_columns": result.unknown_columns,
                     **counts,
                 }
             )

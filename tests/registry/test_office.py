@@ -101,3 +101,18 @@ def test_office_entities_reimport_changes_nothing(
     again = ready_cli("entities", "import", str(office["entities"]))
     assert first.exit_code == again.exit_code == 0
     assert f"{len(make.STATUSES)} unchanged" in again.stderr
+
+
+def test_office_import_json_summary(ready_cli: Cli, office: dict[str, Path]) -> None:
+    import json
+
+    result = ready_cli("inspectors", "import", str(office["inspectors"]), "--json")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["header_row"] == 3
+    assert data["skipped_rows"] == [
+        {"row": 1, "text": f"{make.BUREAU}执法检查人员名录"},
+        {"row": 2, "text": ""},
+    ]
+    assert data["ignored_columns"] == ["身份证号", "联系电话"]
+    assert data["unknown_columns"] == []
