@@ -558,8 +558,7 @@ class RowReader:
                     line += 1
                     yield line, cells
 
-            numbered = records()
-            hmap = self._header(numbered)
+            hmap = self._header(records())
             header_width = self.header_width
             names = hmap.names
             keep = self.keep_breaks
@@ -567,7 +566,17 @@ class RowReader:
             fields = [f for _i, _n, f in hmap.columns]
             width = max(idx, default=-1) + 1
             pick = _picker(idx)
-            for line, cells in numbered:
+            line = self.header_row  # records() stopped at the header: the reader goes on
+            while True:  # inline, not through records(): a generator costs per row
+                try:
+                    cells = next(reader)
+                except StopIteration:
+                    break
+                except csv.Error as exc:
+                    raise _file_error(
+                        path, "registry.bad_csv", row=line + 1, reason=str(exc)
+                    ) from exc
+                line += 1
                 if not cells or (not cells[0].strip() and not "".join(cells).strip()):
                     continue  # blank line
                 if len(cells) >= width:
