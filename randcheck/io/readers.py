@@ -8,6 +8,15 @@ that text may not hold).  Problems with the file as a whole (wrong encoding, not
 extension says, no data rows, a missing required column, JSON nested deeper than
 ``MAX_DEPTH``) raise ``InputError`` at once.
 
+The header of a CSV or XLSX is the first row within the first ``HEADER_SCAN`` that names every
+required column: title rows and blank rows above it (as office exports have them) are skipped
+and listed in ``skipped_rows``; row numbers stay the sheet's own.  When no row qualifies, the
+missing columns are reported against the row most like a header, by the header a user would
+write (the field's first Chinese synonym) with every accepted synonym.  Source columns that
+match no field are ``unknown_columns``; those the registry recognises and does not store
+(``ignored``: addresses, phone and ID-card numbers …) are ``ignored_columns``; row-number
+columns (``silent``: 序号) are neither.  Values of unmapped columns are never read into a row.
+
 Clean text at the door (``randcheck.core.text``): every value of every row is first given back
 its spreadsheet form (CSV and XLSX only: a leading ``'`` that ``randcheck.bundle.table.inert``
 puts before ``= + - @``, tab, CR or ``'`` is taken off again, so an export imports back
