@@ -10,6 +10,12 @@ two agree.  Everything happens inside one
 ``InputError`` rolls the transaction back, so the database and the log stay as they were.
 A row in the file replaces the whole record (columns absent from the file get their
 defaults).  ``--replace`` marks active rows missing from the file inactive; nothing is deleted.
+
+Memory does not grow with the file: the keys read so far (for the duplicate check and
+``--replace``) are kept in a scratch SQLite file in the system's temporary folder
+(``SeenKeys``; about 40 bytes of disk a row, deleted when the import ends, whatever the
+outcome), rows are held one batch at a time, and at most ``MAX_REPORTED_ERRORS`` errors and
+warnings are kept (the rest are counted).
 """
 
 from __future__ import annotations
