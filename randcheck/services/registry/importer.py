@@ -188,8 +188,8 @@ class _Importer:
             return row[self.key_idx[0]]
         return tuple(row[i] for i in self.key_idx)
 
-    def add(self, row: tuple[Any, ...]) -> None:
-        self.batch.append(row)
+    def extend(self, rows: Sequence[tuple[Any, ...]]) -> None:
+        self.batch.extend(rows)
         if len(self.batch) >= BATCH:
             self.flush()
 
@@ -319,8 +319,7 @@ def _run_import(
                 if len(errors) < MAX_REPORTED_ERRORS:
                     errors.append(duplicate(line, key, first))
         if not error_count:
-            for row in waiting:
-                importer.add(row)
+            importer.extend(waiting)
         chunk.clear()
         waiting.clear()
 
