@@ -16,11 +16,13 @@ from rich.markup import escape
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
+from randcheck.catalog import MESSAGES
 from randcheck.cli import _console
 from randcheck.cli._console import H, err, out
 from randcheck.cli._context import AppContext, get
 from randcheck.errors import RowError, UsageError
 from randcheck.services import registry as svc
+from randcheck.services.registry.template import write_template
 from randcheck.services.results import history
 
 PROGRESS_MIN_BYTES = 2 * 1024 * 1024  # show a progress bar for files at least this big
@@ -78,14 +80,32 @@ def _warnings_table(app: AppContext, rows: list[RowError]) -> None:
     err.print(table)
 
 
+def _sep(app: AppContext) -> str:
+    """The separator of a list in a sentence (punctuation, not words: not in the catalog)."""
+    return "、" if app.lang == "zh" else ", "
+
+
+def _heading(app: AppContext, spec: svc.RegistrySpec, column: str) -> str:
+    """A column's heading: the registry's own when it has one (an item's 事项编码)."""
+    own = f"registry.col.{spec.name}.{column}"
+    return app.t(own if own in MESSAGES else f"registry.col.{column}")
+
+
+def _shown(app: AppContext, spec: svc.RegistrySpec, column: str, value: Any) -> str:
+    """A stored value for the screen: flags as 是/否 (yes/no), the rest as exported."""
+    if spec.field(column).kind in ("bool", "active"):
+        return app.t("registry.bool.yes" if value else "registry.bool.no")
+    return escape(svc.to_text(spec, column, value))
+
+
 def _render_table(
     app: AppContext, spec: svc.RegistrySpec, rows: list[dict[str, Any]], columns: tuple[str, ...]
 ) -> None:
     table = Table()
     for c in columns:
-        table.add_column(app.t(f"registry.col.{c}"))
+        table.add_column(_heading(app, spec, c))
     for r in rows:
-        table.add_row(*(escape(svc.to_text(spec, c, r[c])) for c in columns))
+        table.add_row(*(_shown(app, spec, c, r[c]) for c in columns))
     out.print(table)
 
 
@@ -120,7 +140,10 @@ def _group(spec: svc.RegistrySpec) -> typer.Typer:
     )
     name = spec.name
 
-    @group.command("import", help=H("registry.import.help"))
+    @group.command(
+        "import",
+        help=H("registry.import.help") + "\n\n" + H("registry.see_docs", registry=name),
+    )
     def import_cmd(
         ctx: typer.Context,
         file: Annotated[Path, typer.Argument(help=H("registry.arg.file"), readable=False)],
@@ -147,6 +170,32 @@ def _group(spec: svc.RegistrySpec) -> typer.Typer:
         if result.warnings:
             err.print(app.t("registry.import.warnings", count=len(result.warnings)))
             _warnings_table(app, result.warnings)
+        if result.skipped_rows:
+            skipped = [
+                app.t("registry.import.skipped_row", row=n, text=text)
+                if text
+                else app.t("registry.import.skipped_blank", row=n)
+                for n, text in result.skipped_rows
+            ]
+            err.print(
+                escape(
+                    app.t(
+                        "registry.import.skipped",
+                        header=result.header_row,
+                        count=len(skipped),
+                        rows=_sep(app).join(skipped),
+                    )
+                )
+            )
+        if result.ignored_columns:
+            err.print(
+                escape(
+                    app.t(
+                        "registry.import.ignored_columns",
+                        columns=_sep(app).join(result.ignored_columns),
+                    )
+                )
+            )
         if result.unknown_columns:
             err.print(
                 escape(
@@ -165,11 +214,34 @@ def _group(spec: svc.RegistrySpec) -> typer.Typer:
                     "dry_run": dry_run,
                     "seq": result.seq,
                     "warnings": len(result.warnings),
+                    "header_row": result.header_row,
+                    "skipped_rows": [{"row": n, "text": t} for n, t in result.skipped_rows],
+                    "ignored_columns": result.ignored_columns,
+                    "unknown_columns": result.unknown_columns,
                     **counts,
                 }
             )
         key = "registry.import.dry" if dry_run else "registry.import.done"
         err.print(app.t(key, registry=app.t(f"registry.name.{name}"), **counts))
+
+    @group.command(
+        "template",
+        help=H("registry.template.help") + "\n\n" + H("registry.see_docs", registry=name),
+    )
+    def template_cmd(
+        ctx: typer.Context,
+        out_file: Annotated[
+            Path | None, typer.Option("--out", help=H("registry.template.opt_out"))
+        ] = None,
+    ) -> None:
+        app = get(ctx)
+        path = out_file or Path(f"{name}-template.xlsx")
+        if path.suffix.lower() != ".xlsx":
+            raise UsageError("registry.template.not_xlsx", path=str(path))
+        if path.exists():
+            raise UsageError("registry.template.exists", path=str(path))
+        write_template(name, path, app.lang)
+        err.print(escape(app.t("registry.template.done", path=str(path))))
 
     def list_cmd(
         ctx: typer.Context,
@@ -231,9 +303,7 @@ def _group(spec: svc.RegistrySpec) -> typer.Typer:
         table.add_column()
         table.add_column()
         for f in spec.fields:
-            table.add_row(
-                app.t(f"registry.col.{f.name}"), escape(svc.to_text(spec, f.name, row[f.name]))
-            )
+            table.add_row(_heading(app, spec, f.name), _shown(app, spec, f.name, row[f.name]))
         out.print(table)
         if inspections is not None:
             _inspections(app.t, inspections)

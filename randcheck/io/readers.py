@@ -8,6 +8,15 @@ that text may not hold).  Problems with the file as a whole (wrong encoding, not
 extension says, no data rows, a missing required column, JSON nested deeper than
 ``MAX_DEPTH``) raise ``InputError`` at once.
 
+The header of a CSV or XLSX is the first row within the first ``HEADER_SCAN`` that names every
+required column: title rows and blank rows above it (as office exports have them) are skipped
+and listed in ``skipped_rows``; row numbers stay the sheet's own.  When no row qualifies, the
+missing columns are reported against the row most like a header, by the header a user would
+write (the field's first Chinese synonym) with every accepted synonym.  Source columns that
+match no field are ``unknown_columns``; those the registry recognises and does not store
+(``ignored``: addresses, phone and ID-card numbers …) are ``ignored_columns``; row-number
+columns (``silent``: 序号) are neither.  Values of unmapped columns are never read into a row.
+
 Clean text at the door (``randcheck.core.text``): every value of every row is first given back
 its spreadsheet form (CSV and XLSX only: a leading ``'`` that ``randcheck.bundle.table.inert``
 puts before ``= + - @``, tab, CR or ``'`` is taken off again, so an export imports back
@@ -39,6 +48,7 @@ from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
+from itertools import chain
 from operator import itemgetter
 from pathlib import Path
 from typing import IO, Any
@@ -49,6 +59,7 @@ from randcheck.core.text import BREAKS, one_line, problem, visible
 from randcheck.core.uscc import normalise as _normalise_code
 from randcheck.errors import InputError, RowError
 
+HEADER_SCAN = 10  # the header may be this far down (title and blank rows above it are skipped)
 MAX_FIELD_CHARS = 4096  # longer values are row errors (a legal basis fits easily)
 MAX_DEPTH = 64  # nesting a JSON registry file may have (a row is an object of lists: 3)
 SHOWN_CHARS = 60  # how much of a refused value a row error shows
@@ -189,6 +200,30 @@ def _cell_text(value: Any) -> str | None:
     return None
 
 
+def _label(aliases: Mapping[str, str], field_name: str) -> tuple[str, list[str]]:
+    """A field's header as a user would write it (its first Chinese synonym) and all the
+    headers it is read from."""
+    names = [a for a, target in aliases.items() if target == field_name]
+    names = [a for a in names if not a.isascii()] + [a for a in names if a.isascii()]
+    return (names[0] if names else field_name), names
+
+
+def _matches(
+    headers: list[str], aliases: Mapping[str, str], mapping: Mapping[str, str]
+) -> set[str]:
+    """The fields a candidate header row names."""
+    by_key = {header_key(k): v for k, v in aliases.items()}
+    user = {header_key(k): v for k, v in mapping.items()}
+    found = set()
+    for raw in headers:
+        key = header_key((raw or "").strip().lstrip("\ufeff"))
+        if key:
+            target = user.get(key) or by_key.get(key)
+            if target is not None:
+                found.add(target)
+    return found
+
+
 class _HeaderMap:
     """Maps source column names to field names and checks required columns."""
 
@@ -199,6 +234,10 @@ class _HeaderMap:
         aliases: Mapping[str, str],
         mapping: Mapping[str, str],
         required: list[list[str]],
+        ignored: Collection[str] = (),
+        silent: Collection[str] = (),
+        row: int = 1,
+        hint: bool = False,
     ) -> None:
         self.columns: list[tuple[int, str, str]] = []  # (index, source name, field)
         by_key = {header_key(k): v for k, v in aliases.items()}
@@ -207,7 +246,7 @@ class _HeaderMap:
         errors: list[RowError] = []
         seen: dict[str, str] = {}
         errors.extend(
-            RowError(path.name, 1, shown(src), shown(dest), "registry.map_unknown_field")
+            RowError(path.name, row, shown(src), shown(dest), "registry.map_unknown_field")
             for src, dest in mapping.items()
             if dest not in fields_known
         )
@@ -223,7 +262,7 @@ class _HeaderMap:
                 errors.append(
                     RowError(
                         path.name,
-                        1,
+                        row,
                         shown(name),
                         target,
                         "registry.duplicate_column",
@@ -233,18 +272,38 @@ class _HeaderMap:
                 continue
             seen[target] = name
             self.columns.append((index, name, target))
-        errors.extend(
-            RowError(path.name, 1, group[0], "", "registry.missing_column")
-            for group in required
-            if not any(f in seen for f in group)
-        )
+        for group in required:
+            if any(f in seen for f in group):
+                continue
+            labels = [_label(aliases, f) for f in group]
+            errors.append(
+                RowError(
+                    path.name,
+                    row,
+                    " / ".join(label for label, _names in labels),
+                    "",
+                    "registry.missing_column",
+                    {"headers": " / ".join(n for _label_, names in labels for n in names)},
+                )
+            )
+        if errors and hint and any(e.code == "registry.missing_column" for e in errors):
+            errors.append(
+                RowError(path.name, row, "", "", "registry.header_hint", {"rows": HEADER_SCAN})
+            )
         if errors:
             raise InputError("registry.bad_file", rows=errors, file=path.name)
-        self.unknown = [
-            shown((h or "").strip())
-            for h in headers
-            if header_key(h or "") and (h or "").strip() not in seen.values()
-        ]
+        ignored_keys = {header_key(h) for h in ignored}
+        silent_keys = {header_key(h) for h in silent}
+        #: columns that matched no field and are not known to be ignored
+        self.unknown: list[str] = []
+        #: columns recognised and deliberately not stored (personal data, addresses …)
+        self.ignored: list[str] = []
+        for h in headers:
+            text = (h or "").strip()
+            key = header_key(text)
+            if not key or text in seen.values() or key in silent_keys:
+                continue
+            (self.ignored if key in ignored_keys else self.unknown).append(shown(text))
         #: field -> its source column as shown to a person (see ``shown``)
         self.names = {target: shown(name) for _i, name, target in self.columns}
 
@@ -336,6 +395,11 @@ def _check_sizes(path: Path, row: SourceRow, names: Mapping[str, str]) -> None:
             row.values[key] = value[:MAX_FIELD_CHARS]
 
 
+def _row_text(cells: list[str]) -> str:
+    """A skipped row as a message shows it: its non-empty cells, on one line, short."""
+    return shown(" ".join(c.strip() for c in cells if c.strip()))
+
+
 def _picker(idx: list[int]) -> Callable[[list[str]], tuple[str, ...]]:
     """A C-speed function picking the cells at ``idx`` (as a tuple, even for one index)."""
     if len(idx) == 1:
@@ -358,8 +422,16 @@ class RowReader:
         mapping: Mapping[str, str] | None = None,
         progress: Progress | None = None,
         keep_breaks: Collection[str] = (),
+        ignored: Collection[str] = (),
+        silent: Collection[str] = (),
     ) -> None:
         self.path = path
+        self.ignored = tuple(ignored)
+        self.silent = tuple(silent)
+        #: rows above the header that were skipped: (row number, their text; "" when blank)
+        self.skipped_rows: list[tuple[int, str]] = []
+        self.header_row = 1
+        self.header_width = 0
         self.keep_breaks = frozenset(keep_breaks)
         self.aliases = aliases
         self.required = required
@@ -395,6 +467,7 @@ class RowReader:
         else:
             raise _file_error(path, "registry.unknown_ext", ext=ext or "-")
         self.unknown_columns: list[str] = []
+        self.ignored_columns: list[str] = []
         self.column_names: dict[str, str] = {}  # field -> source column name
         self._iter = self._open()
         self._first = next(self._iter, None)
@@ -406,6 +479,53 @@ class RowReader:
             first, self._first = self._first, None
             yield first
             yield from self._iter
+
+    def _hmap(self, headers: list[str], row: int = 1, hint: bool = False) -> _HeaderMap:
+        hmap = _HeaderMap(
+            self.path,
+            headers,
+            self.aliases,
+            self.mapping,
+            self.required,
+            self.ignored,
+            self.silent,
+            row,
+            hint,
+        )
+        self.unknown_columns = hmap.unknown
+        self.ignored_columns = hmap.ignored
+        self.column_names = hmap.names
+        return hmap
+
+    def _header(self, rows: Iterator[tuple[int, list[str]]]) -> _HeaderMap:
+        """The header of a CSV or XLSX: the first row, within the first ``HEADER_SCAN``, that
+        names every required column; the title and blank rows above it are skipped (and
+        listed in ``skipped_rows``).  Consumes ``rows`` up to the header row only."""
+        scanned: list[tuple[int, list[str]]] = []
+        for line, cells in rows:
+            if any(c.strip() for c in cells):
+                found = _matches(cells, self.aliases, self.mapping)
+                if all(any(f in found for f in group) for group in self.required):
+                    hmap = self._hmap(cells, line)
+                    self.header_row = line
+                    self.header_width = len(cells)
+                    self.skipped_rows = [(n, _row_text(c)) for n, c in scanned]
+                    return hmap
+            scanned.append((line, cells))
+            if len(scanned) >= HEADER_SCAN:
+                break
+        # no row names every required column: report against the one most like a header
+        candidates = [(n, c) for n, c in scanned if any(x.strip() for x in c)]
+        if not candidates:
+            raise _file_error(self.path, "registry.empty_file")
+        best = max(
+            candidates, key=lambda nc: (len(_matches(nc[1], self.aliases, self.mapping)), -nc[0])
+        )
+        title_like = best[0] != candidates[0][0] or any(
+            sum(1 for x in c if x.strip()) == 1 for _n, c in candidates
+        )
+        self._hmap(best[1], best[0], hint=title_like)  # raises: a required column is missing
+        raise AssertionError("unreachable")  # pragma: no cover
 
     # -- per format ------------------------------------------------------------------
 
@@ -426,21 +546,37 @@ class RowReader:
         with path.open("rb") as raw:
             counted = io.BufferedReader(_Counting(raw, self.progress, self.size), _CHUNK)
             text = io.TextIOWrapper(counted, encoding=encoding, newline="")
-            first_line = text.readline()
-            delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
-            header = next(csv.reader([first_line], delimiter=delimiter), [])
-            hmap = _HeaderMap(path, header, self.aliases, self.mapping, self.required)
-            self.unknown_columns = hmap.unknown
+            head_lines: list[str] = []
+            while len(head_lines) < HEADER_SCAN and (next_line := text.readline()):
+                head_lines.append(next_line)
+            sample = "".join(head_lines)
+            delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
+            reader = csv.reader(chain(head_lines, text), delimiter=delimiter, strict=True)
+
+            def records() -> Iterator[tuple[int, list[str]]]:
+                line = 0
+                while True:
+                    try:
+                        cells = next(reader)
+                    except StopIteration:
+                        return
+                    except csv.Error as exc:
+                        raise _file_error(
+                            path, "registry.bad_csv", row=line + 1, reason=str(exc)
+                        ) from exc
+                    line += 1
+                    yield line, cells
+
+            hmap = self._header(records())
+            header_width = self.header_width
             names = hmap.names
-            self.column_names = names
             keep = self.keep_breaks
-            reader = csv.reader(text, delimiter=delimiter, strict=True)
             idx = [i for i, _n, _f in hmap.columns]
             fields = [f for _i, _n, f in hmap.columns]
             width = max(idx, default=-1) + 1
             pick = _picker(idx)
-            line = 1
-            while True:
+            line = self.header_row  # records() stopped at the header: the reader goes on
+            while True:  # inline, not through records(): a generator costs per row
                 try:
                     cells = next(reader)
                 except StopIteration:
@@ -465,7 +601,7 @@ class RowReader:
                 row = SourceRow(line, values)
                 if not joined.isprintable() or "'" in joined:  # else nothing to clean
                     clean_row(path, row, names, keep, spreadsheet=True)
-                if len(cells) > len(header) and "".join(cells[len(header) :]).strip():
+                if len(cells) > header_width and "".join(cells[header_width :]).strip():
                     row.errors.append(
                         RowError(
                             path.name,
@@ -473,7 +609,7 @@ class RowReader:
                             "",
                             str(len(cells)),
                             "registry.extra_cells",
-                            {"expected": len(header)},
+                            {"expected": header_width},
                         )
                     )
                 _check_sizes(path, row, names)
@@ -490,18 +626,17 @@ class RowReader:
         try:
             sheet = book.worksheets[0]
             rows = sheet.iter_rows()
-            header_cells = next(rows, None)
-            if header_cells is None:
-                raise _file_error(path, "registry.empty_file")
-            header = [str(_cell_text(c.value) or "") for c in header_cells]
-            hmap = _HeaderMap(path, header, self.aliases, self.mapping, self.required)
-            self.unknown_columns = hmap.unknown
+
+            def texts() -> Iterator[tuple[int, list[str]]]:
+                for line, cells in enumerate(rows, start=1):
+                    yield line, [str(_cell_text(getattr(c, "value", None)) or "") for c in cells]
+
+            hmap = self._header(texts())
             names = hmap.names
-            self.column_names = names
             keep = self.keep_breaks
             total = sheet.max_row or 0
             for offset, cells in enumerate(rows):
-                line = offset + 2
+                line = self.header_row + offset + 1
                 if self.progress is not None and line % 2000 == 0:
                     self.progress(line, total)
                 values: dict[str, str] = {}
@@ -580,10 +715,7 @@ class RowReader:
         return row
 
     def _json_hmap(self, keys: list[str]) -> _HeaderMap:
-        hmap = _HeaderMap(self.path, keys, self.aliases, self.mapping, self.required)
-        self.unknown_columns = hmap.unknown
-        self.column_names = hmap.names
-        return hmap
+        return self._hmap(keys)
 
     def _json(self) -> Iterator[SourceRow]:
         path = self.path

@@ -171,7 +171,17 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "与列 {other!r} 对应同一字段",
         "en": "maps to the same field as column {other!r}",
     },
-    "registry.missing_column": {"zh": "缺少必需的列", "en": "required column is missing"},
+    "registry.missing_column": {
+        "zh": "缺少必需的列（可用的列名：{headers}）",
+        "en": "required column is missing (accepted headers: {headers})",
+    },
+    "registry.header_hint": {
+        "zh": "提示：表头须在前 {rows} 行内，其上方的标题行和空行会自动跳过；"
+        "若表头的列名与上面都不同，请改列名或用 --map 列名=字段 指定（见 docs/import.md）",
+        "en": "hint: the header row must be within the first {rows} rows (title and blank rows "
+        "above it are skipped); if its headers differ from the accepted ones above, rename "
+        "them or give --map column=field (see docs/import.md)",
+    },
     "registry.duplicate_key": {
         "zh": "重复：与第 {first} 行的键相同",
         "en": "duplicate: same key as row {first}",
@@ -264,9 +274,20 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{count} warnings (imported anyway):",
     },
     "registry.import.unknown_columns": {
-        "zh": "已忽略无法识别的列：{columns}",
-        "en": "ignored unrecognised columns: {columns}",
+        "zh": "已忽略无法识别的列：{columns}（如需导入，用 --map 列名=字段，见 docs/import.md）",
+        "en": "ignored unrecognised columns: {columns} (to import one, give --map column=field; "
+        "see docs/import.md)",
     },
+    "registry.import.ignored_columns": {
+        "zh": "以下列不导入（不保存、不公开）：{columns}",
+        "en": "columns not imported (not stored, never published): {columns}",
+    },
+    "registry.import.skipped": {
+        "zh": "表头在第 {header} 行；已跳过其上方的 {count} 行：{rows}",
+        "en": "header found in row {header}; skipped the {count} row(s) above it: {rows}",
+    },
+    "registry.import.skipped_row": {"zh": "第 {row} 行“{text}”", "en": "row {row} “{text}”"},
+    "registry.import.skipped_blank": {"zh": "第 {row} 行（空行）", "en": "row {row} (blank)"},
     "registry.list.showing": {
         "zh": "显示 {shown} / 共 {total} 行",
         "en": "showing {shown} of {total} rows",
@@ -374,6 +395,131 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "reason (recorded in the audit log)",
     },
 }
+
+# a column whose heading differs in one registry (an item's code is not a credit code)
+_REGISTRY_COLUMNS: dict[str, tuple[str, str]] = {
+    "items.code": ("事项编码", "item code"),
+    "items.name": ("抽查事项", "inspection item"),
+    "inspectors.name": ("姓名", "name"),
+    "inspectors.status": ("人员状态", "status"),
+    "conflicts.badge_no": ("执法证号", "badge no."),
+}
+MESSAGES["registry.bool.yes"] = {"zh": "是", "en": "yes"}
+MESSAGES["registry.bool.no"] = {"zh": "否", "en": "no"}
+for _name, (_zh, _en) in _REGISTRY_COLUMNS.items():
+    MESSAGES[f"registry.col.{_name}"] = {"zh": _zh, "en": _en}
+# import templates (randcheck <registry> template) and the notes sheet
+MESSAGES.update(
+    {
+        "registry.template.help": {
+            "zh": "写出导入模板（XLSX）：中文表头、下拉选项，第二个工作表说明每列的含义、格式和示例"
+            "（--lang en 为英文表头）。填好后可直接导入。",
+            "en": "Write an import template (XLSX): the headers, drop-downs, and a second sheet "
+            "explaining every column's meaning, format and example (Chinese headers; English "
+            "with --lang en). A filled template imports as it is.",
+        },
+        "registry.template.opt_out": {
+            "zh": "模板文件（.xlsx，默认 <名录>-template.xlsx）",
+            "en": "template file (.xlsx; default <registry>-template.xlsx)",
+        },
+        "registry.template.done": {
+            "zh": "已写出导入模板 {path}（说明见第二个工作表和 docs/import.md）",
+            "en": "wrote the import template {path} (see its second sheet and docs/import.md)",
+        },
+        "registry.template.exists": {
+            "zh": "{path} 已存在，未覆盖；请换一个文件名（--out）",
+            "en": "{path} exists and was not overwritten; choose another name (--out)",
+        },
+        "registry.template.not_xlsx": {
+            "zh": "模板必须是 .xlsx 文件：{path}",
+            "en": "the template must be an .xlsx file: {path}",
+        },
+        "registry.template.sheet_data": {"zh": "数据", "en": "data"},
+        "registry.template.sheet_notes": {"zh": "填写说明", "en": "notes"},
+        "registry.template.pick": {
+            "zh": "请从下拉列表中选择",
+            "en": "pick a value from the list",
+        },
+        "registry.template.intro": {
+            "zh": "在“数据”工作表第 1 行表头之下每行填一条记录；表头可改用“其他可用列名”中的任一个。"
+            "表头之上可以有标题行和空行（前 {rows} 行内），导入时自动跳过。"
+            "序号列可以保留，导入时忽略。完整说明见 docs/import.md。",
+            "en": "Fill one record per row below the header of the 'data' sheet; a header may be "
+            "any of its 'other accepted headers'. Title and blank rows above the header (within "
+            "the first {rows} rows) are skipped on import; a 序号 (row number) column is "
+            "ignored. Full reference: docs/import.md.",
+        },
+        "registry.template.ignored": {
+            "zh": "这些列可以留在表中，但不会导入（不保存、不公开）：{columns}",
+            "en": "these columns may stay in the file but are not imported (not stored, never "
+            "published): {columns}",
+        },
+        "registry.template.col.column": {"zh": "列名", "en": "column"},
+        "registry.template.col.meaning": {"zh": "说明", "en": "meaning"},
+        "registry.template.col.required": {"zh": "必填", "en": "required"},
+        "registry.template.col.format": {"zh": "格式", "en": "format"},
+        "registry.template.col.example": {"zh": "示例", "en": "example"},
+        "registry.template.col.others": {"zh": "其他可用列名", "en": "other accepted headers"},
+        "registry.template.required": {"zh": "必填", "en": "required"},
+        "registry.template.one_of": {
+            "zh": "必填（或填{others}）",
+            "en": "required (or {others})",
+        },
+        "registry.kind.text": {"zh": "文本", "en": "text"},
+        "registry.kind.badge": {
+            "zh": "编号文本（全角字符、空格自动规整）",
+            "en": "an identifier (full-width characters and spaces normalised)",
+        },
+        "registry.kind.code": {
+            "zh": "18 位统一社会信用代码（校验位必须正确）或 15 位注册号",
+            "en": "18-character unified social credit code (check character verified) or "
+            "15-digit legacy registration number",
+        },
+        "registry.kind.legacy": {
+            "zh": "15 位注册号",
+            "en": "15-digit legacy registration number",
+        },
+        "registry.kind.region": {
+            "zh": "6 位行政区划代码；不填时取统一社会信用代码第 3–8 位",
+            "en": "6-digit region code (GB/T 2260); when empty, characters 3–8 of the unified "
+            "social credit code",
+        },
+        "registry.kind.date": {
+            "zh": "日期：2026-01-05、2026/1/5、2026年1月5日、20260105 或 Excel 日期",
+            "en": "date: 2026-01-05, 2026/1/5, 2026年1月5日, 20260105 or an Excel date",
+        },
+        "registry.kind.bool": {
+            "zh": "是/否（也可 1/0、true/false），不填为否",
+            "en": "yes/no (also 1/0, true/false, 是/否); empty means no",
+        },
+        "registry.kind.active": {
+            "zh": "是/否（也可 1/0、有效/无效），不填为是",
+            "en": "yes/no (also 1/0, 有效/无效); empty means yes",
+        },
+        "registry.kind.list": {
+            "zh": "多个值用 、 , ; | 或换行分隔",
+            "en": "several values separated by 、 , ; | or a line break",
+        },
+        "registry.kind.ratio": {
+            "zh": "比例，大于 0 且不超过 1：5%、0.05、1/20 或 5‰",
+            "en": "a ratio in (0, 1]: 5%, 0.05, 1/20 or 5‰",
+        },
+        "registry.kind.item_type": {
+            "zh": "一般检查事项或重点检查事项（也可 一般/重点）；一般事项须填抽查比例",
+            "en": "一般检查事项 (general) or 重点检查事项 (key); a general item needs a ratio cap",
+        },
+        "registry.kind.risk": {
+            "zh": "风险等级 A–E，或 低风险/一般风险/较高风险/高风险（内部使用，不公开）",
+            "en": "risk class A–E, or 低风险/一般风险/较高风险/高风险 (internal, never published)",
+        },
+        "registry.see_docs": {
+            "zh": "可用的列名、格式和示例见 docs/import.md；randcheck {registry} template "
+            "可写出一份填好表头的模板。",
+            "en": "Accepted headers, formats and examples: docs/import.md; "
+            "randcheck {registry} template writes a template with the headers filled in.",
+        },
+    }
+)
 
 for _name, (_zh, _en) in _COLUMNS.items():
     MESSAGES[f"registry.col.{_name}"] = {"zh": _zh, "en": _en}

@@ -45,7 +45,7 @@ from randcheck.core.draw.codes import Codes
 from randcheck.core.draw.commit import parse_population_file, population_root
 from randcheck.core.draw.model import Roster
 from randcheck.errors import ConflictError, InputError, NotFoundError, VerificationError
-from randcheck.services import attempts
+from randcheck.services import attempts, registry
 from randcheck.services.audit import AuditLog, AuditTx, format_time
 from randcheck.services.results import guard
 from randcheck.services.snapshots import (
@@ -55,7 +55,6 @@ from randcheck.services.snapshots import (
     load_population,
 )
 from randcheck.store.draw_models import AddendumRow, RecordRow, TaskRow
-from randcheck.store.models import Entity, Inspector
 from randcheck.workspace import Workspace
 
 PRACTICE_NONCE = hashlib.sha256(
@@ -173,29 +172,12 @@ def prepare(engine: Engine, task_id: str) -> DrawPlan:
 
 def entity_names(engine: Engine, codes: Sequence[str]) -> dict[str, str]:
     """Registered names of ``codes`` (for the screen; the record holds codes only)."""
-    found: dict[str, str] = {}
-    wanted = sorted(set(codes))
-    with Session(engine) as s:
-        for i in range(0, len(wanted), 500):
-            query = select(Entity.code, Entity.name).where(
-                col(Entity.code).in_(wanted[i : i + 500])
-            )
-            found.update(dict(s.exec(query).all()))
-    return found
+    return registry.names_by_code(engine, "entities", codes)
 
 
 def inspector_names(engine: Engine, ids: Sequence[str]) -> dict[str, str]:
     """Names of the inspectors with badge numbers ``ids``."""
-    found: dict[str, str] = {}
-    wanted = sorted(set(ids))
-    with Session(engine) as s:
-        for i in range(0, len(wanted), 500):
-            part = wanted[i : i + 500]
-            query = select(Inspector.badge_no, Inspector.name).where(
-                col(Inspector.badge_no).in_(part)
-            )
-            found.update(dict(s.exec(query).all()))
-    return found
+    return registry.names_by_code(engine, "inspectors", ids)
 
 
 # --- entropy files ------------------------------------------------------------------------

@@ -100,7 +100,7 @@ def test_missing_required_column(tmp_path: Path) -> None:
     with pytest.raises(InputError) as info:
         read(p)
     (row,) = info.value.rows
-    assert (row.code, row.column, row.row) == ("registry.missing_column", "name", 1)
+    assert (row.code, row.column, row.row) == ("registry.missing_column", "名称", 1)
 
 
 def test_two_columns_for_one_field(tmp_path: Path) -> None:

@@ -280,18 +280,18 @@ def test_fast_path_equals_reference_path() -> None:
     ]
     fast_hits = 0
     for spec, rows in cases:
-        fast = reg._fast_for(spec)
+        fast = reg.fast_for(spec)
         for values in rows:
             checked = reg.validate_record(spec, values, "f", 2, {})
             assert checked.record is not None
-            reference = reg._row_tuple(spec, checked.record)
+            reference = reg.row_tuple(spec, checked.record)
             try:
                 got = fast(values)
-            except (reg._Slow, ValueError):
+            except (reg.Slow, ValueError):
                 continue
             fast_hits += 1
             assert got == reference
-            assert reg._tuple_hash(spec.name, got) == reg.row_hash(spec, checked.record)
+            assert reg.tuple_hash(spec.name, got) == reg.row_hash(spec, checked.record)
     assert fast_hits > 300
 
 

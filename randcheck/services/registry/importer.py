@@ -1,0 +1,450 @@
+"""Bulk import of a registry file.
+
+Import is one streaming pass: rows are read, validated and compared with the database in
+batches of ``BATCH`` keys (``SELECT key, row_hash ... WHERE key IN (...)``) and written with
+the driver's ``executemany`` of the SQL SQLAlchemy compiled for the dialect (no ORM object
+per row).  Validation has a generated fast path for ordinary rows (``validate.fast_for``); any
+row it does not accept goes through ``validate_record``, the reference, and a test checks the
+two agree.  Everything happens inside one
+``AuditLog.transaction``: when any row is bad, every bad row is still collected, then
+``InputError`` rolls the transaction back, so the database and the log stay as they were.
+A row in the file replaces the whole record (columns absent from the file get their
+defaults).  ``--replace`` marks active rows missing from the file inactive; nothing is deleted.
+
+Memory does not grow with the file: the keys read so far (for the duplicate check and
+``--replace``) are kept in a scratch SQLite file in the system's temporary folder
+(``SeenKeys``; about 40 bytes of disk a row, deleted when the import ends, whatever the
+outcome), rows are held one batch at a time, and at most ``MAX_REPORTED_ERRORS`` errors and
+warnings are kept (the rest are counted).
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import sqlite3
+import tempfile
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import bindparam, func, select, tuple_
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.sql.elements import ColumnElement
+
+from randcheck.errors import InputError, RowError
+from randcheck.io.readers import Progress, RowReader
+from randcheck.services.registry.digests import state_digests, tuple_hash
+from randcheck.services.registry.kinds import Slow
+from randcheck.services.registry.specs import SILENT, RegistrySpec, spec_for
+from randcheck.services.registry.tables import col, key_where
+from randcheck.services.registry.validate import fast_for, row_tuple, validate_record
+from randcheck.workspace import Workspace
+
+BATCH = 5000
+SQLITE_CACHE_KIB = 131_072  # page cache of the import connection on SQLite (128 MiB)
+MAX_REPORTED_ERRORS = 100_000
+
+
+@dataclass
+class ImportResult:
+    registry: str
+    file: str
+    sha256: str
+    format: str
+    rows: int = 0
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    deactivated: int = 0
+    warnings: list[RowError] = field(default_factory=list)
+    unknown_columns: list[str] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)  # recognised, never stored
+    skipped_rows: list[tuple[int, str]] = field(default_factory=list)  # above the header
+    header_row: int = 1
+    dry_run: bool = False
+    seq: int | None = None
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "rows": self.rows,
+            "added": self.added,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "deactivated": self.deactivated,
+        }
+
+
+def file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        while chunk := fh.read(1 << 20):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _key_of(spec: RegistrySpec, record: Mapping[str, Any]) -> tuple[str, ...]:
+    return tuple(record[k] for k in spec.key)
+
+
+def _key_filter(spec: RegistrySpec, keys: Sequence[tuple[str, ...]]) -> ColumnElement[bool]:
+    if len(spec.key) == 1:
+        return col(spec, spec.key[0]).in_([k[0] for k in keys])
+    return tuple_(*(col(spec, k) for k in spec.key)).in_(keys)
+
+
+KEY_SEP = "\t"  # between the parts of a composite key (a normalised code never holds one)
+
+
+class SeenKeys:
+    """The keys an import has read so far, each with the row it was first read in, kept in a
+    scratch SQLite file (deleted on ``close``) so that memory does not grow with the file:
+    the duplicate check and ``--replace`` need every key of the file, and a Python dict of
+    ten million keys alone took over a gigabyte.  Keys are added a chunk at a time."""
+
+    LOOKUP = 500  # keys per lookup query (under SQLite's bound-parameter limit)
+    CACHE_KIB = 16_384
+
+    def __init__(self) -> None:
+        self._dir = tempfile.TemporaryDirectory(prefix="randcheck-import-")
+        self._db = sqlite3.connect(Path(self._dir.name) / "keys.sqlite")
+        for pragma in (
+            "journal_mode=OFF",  # scratch: never recovered, deleted with the folder
+            "synchronous=OFF",
+            f"cache_size=-{self.CACHE_KIB}",
+            "temp_store=FILE",
+        ):
+            self._db.execute(f"PRAGMA {pragma}")
+        self._db.execute(
+            "CREATE TABLE seen (k TEXT PRIMARY KEY, row INTEGER NOT NULL) WITHOUT ROWID"
+        )
+
+    def add(self, chunk: Mapping[str, int]) -> dict[str, int]:
+        """Adds ``chunk`` (key -> row; its keys distinct); returns the keys of it that an
+        earlier chunk held, with the row where they were first read."""
+        before = self._db.total_changes
+        self._db.executemany("INSERT OR IGNORE INTO seen VALUES (?, ?)", chunk.items())
+        if self._db.total_changes - before == len(chunk):
+            return {}
+        return {key: row for key, row in self._rows(list(chunk)) if row != chunk[key]}
+
+    def present(self, keys: Sequence[str]) -> set[str]:
+        """Which of ``keys`` were read."""
+        return {key for key, _row in self._rows(keys)}
+
+    def _rows(self, keys: Sequence[str]) -> Iterator[tuple[str, int]]:
+        for i in range(0, len(keys), self.LOOKUP):
+            part = keys[i : i + self.LOOKUP]
+            marks = ",".join("?" * len(part))
+            yield from self._db.execute(f"SELECT k, row FROM seen WHERE k IN ({marks})", part)
+
+    def close(self) -> None:
+        self._db.close()
+        self._dir.cleanup()
+
+
+class _Importer:
+    """Upserts row tuples ``(field values in schema order..., row_hash)`` in batches."""
+
+    def __init__(self, conn: Connection, spec: RegistrySpec, write: bool) -> None:
+        self.conn = conn
+        self.spec = spec
+        self.write = write
+        self.empty = conn.execute(select(func.count()).select_from(spec.table)).scalar_one() == 0
+        self.batch: list[tuple[Any, ...]] = []
+        self.cols = [f.name for f in spec.fields] + ["row_hash"]
+        self.index = {c: i for i, c in enumerate(self.cols)}
+        self.key_idx = [self.index[k] for k in spec.key]
+        self.hash_idx = self.index["row_hash"]
+        self.active_idx = self.index["active"]
+        self.update_stmt = (
+            spec.table.update()
+            .where(key_where(spec))
+            .values({c: bindparam(f"v_{c}") for c in self.cols if c not in spec.key})
+        )
+        self.added = self.updated = self.unchanged = 0
+        self.cache_size: int | None = None  # SQLite's page cache before the import's
+        # Inserts go straight to the driver's executemany with the statement SQLAlchemy
+        # compiled for this dialect, skipping Core's per-row parameter processing (the bulk
+        # path's budget is a few microseconds a row).  Dates are ISO text here, which is what
+        # SQLAlchemy's SQLite Date type stores and what PostgreSQL casts to DATE.
+        if conn.dialect.name == "sqlite":
+            # Random-order keys touch pages all over the primary-key B-tree; SQLite's 2 MiB
+            # default page cache turns a million-row import into disk-bound work.  A larger
+            # cache for this connection (memory bound of the bulk path: see bench/).
+            self.cache_size = conn.exec_driver_sql("PRAGMA cache_size").scalar_one()
+            conn.exec_driver_sql(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
+        compiled = spec.table.insert().compile(dialect=conn.dialect)
+        self.insert_sql = str(compiled)
+        self.positional = bool(compiled.positional)
+        order = list(compiled.positiontup or []) if compiled.positional else self.cols
+        self.insert_idx = [self.index[c] for c in order]
+        self.in_order = self.positional and self.insert_idx == list(range(len(self.cols)))
+
+    def key(self, row: tuple[Any, ...]) -> Any:
+        if len(self.key_idx) == 1:
+            return row[self.key_idx[0]]
+        return tuple(row[i] for i in self.key_idx)
+
+    def extend(self, rows: Sequence[tuple[Any, ...]]) -> None:
+        self.batch.extend(rows)
+        if len(self.batch) >= BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        batch, self.batch = self.batch, []
+        if not batch:
+            return
+        spec = self.spec
+        existing: dict[Any, tuple[str, bool]] = {}
+        if not self.empty:
+            keys = [(k,) if isinstance(k, str) else k for k in map(self.key, batch)]
+            cols = [col(spec, k) for k in spec.key]
+            stmt = select(*cols, col(spec, "row_hash"), col(spec, "active")).where(
+                _key_filter(spec, keys)
+            )
+            nkey = len(spec.key)
+            for r in self.conn.execute(stmt):
+                existing[r[0] if nkey == 1 else tuple(r[:nkey])] = (r[-2], bool(r[-1]))
+        inserts: list[tuple[Any, ...]] = []
+        updates: list[tuple[Any, ...]] = []
+        for row in batch:
+            old = existing.get(self.key(row))
+            if old is None:
+                inserts.append(row)
+            elif old[0] != row[self.hash_idx] or old[1] != row[self.active_idx]:
+                updates.append(row)
+            else:
+                self.unchanged += 1
+        self.added += len(inserts)
+        self.updated += len(updates)
+        if not self.write:
+            return
+        if inserts:
+            idx = self.insert_idx
+            if self.in_order:
+                params: Any = inserts
+            elif self.positional:
+                params = [tuple([row[i] for i in idx]) for row in inserts]
+            else:
+                params = [dict(zip(self.cols, row, strict=True)) for row in inserts]
+            self.conn.exec_driver_sql(self.insert_sql, params)
+        if updates:
+            self.conn.execute(
+                self.update_stmt,
+                [
+                    {
+                        **{f"k_{k}": row[self.index[k]] for k in spec.key},
+                        **{
+                            f"v_{c}": _db_value(row[i])
+                            for c, i in self.index.items()
+                            if c not in spec.key
+                        },
+                    }
+                    for row in updates
+                ],
+            )
+
+    def deactivate_missing(self, seen: SeenKeys) -> int:
+        """Marks active rows whose key the file did not hold inactive; returns how many."""
+        spec = self.spec
+        cols = [col(spec, k) for k in spec.key]
+        missing: list[tuple[str, ...]] = []
+        active = self.conn.execute(select(*cols).where(col(spec, "active").is_(True))).all()
+        for i in range(0, len(active), SeenKeys.LOOKUP):
+            part = [tuple(r) for r in active[i : i + SeenKeys.LOOKUP]]
+            there = seen.present([KEY_SEP.join(k) for k in part])
+            missing.extend(k for k in part if KEY_SEP.join(k) not in there)
+        if self.write:
+            stmt = spec.table.update().where(key_where(spec)).values(active=False)
+            for i in range(0, len(missing), BATCH):
+                part = missing[i : i + BATCH]
+                self.conn.execute(
+                    stmt, [{f"k_{k}": key[j] for j, k in enumerate(spec.key)} for key in part]
+                )
+        return len(missing)
+
+
+def _db_value(value: Any) -> Any:
+    """A row-tuple value for a Core statement: ISO date text back to ``date``."""
+    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return value
+    return value
+
+
+def _run_import(
+    conn: Connection,
+    spec: RegistrySpec,
+    reader: RowReader,
+    result: ImportResult,
+    replace: bool,
+    write: bool,
+) -> None:
+    importer = _Importer(conn, spec, write)
+    fast = fast_for(spec)
+    key_of = importer.key
+    seen = SeenKeys()
+    chunk: dict[str, int] = {}  # key text -> row, of the rows since the last settle
+    waiting: list[tuple[Any, ...]] = []  # their row tuples (with hash), to be written
+    errors: list[RowError] = []
+    error_count = 0
+    names: dict[str, str] = {}
+    file = reader.path.name
+    name = spec.name
+    rows = 0
+
+    def duplicate(line: int, key: str, first: int) -> RowError:
+        column = names.get(spec.key[-1], spec.key[-1])
+        shown = key.replace(KEY_SEP, "/")
+        return RowError(file, line, column, shown, "registry.duplicate_key", {"first": first})
+
+    def settle() -> None:
+        """Checks the chunk's keys against the earlier ones; writes its rows (when no row
+        was bad so far)."""
+        nonlocal error_count
+        if not chunk:
+            return
+        earlier = seen.add(chunk)
+        if earlier and not names:
+            names.update(reader.column_names)
+        for key, line in chunk.items():
+            first = earlier.get(key)
+            if first is not None:
+                error_count += 1
+                if len(errors) < MAX_REPORTED_ERRORS:
+                    errors.append(duplicate(line, key, first))
+        if not error_count:
+            importer.extend(waiting)
+        chunk.clear()
+        waiting.clear()
+
+    gc_was_enabled = gc.isenabled()
+    gc.disable()  # the bulk path makes no reference cycles
+    try:
+        for src in reader:
+            rows += 1
+            row_errors = src.errors
+            row: tuple[Any, ...] | None = None
+            if not row_errors:
+                try:
+                    row = fast(src.values)
+                except (Slow, ValueError):
+                    row = None
+            if row is None and (src.values or not row_errors):  # {}: an unreadable line
+                if not names:
+                    names = dict(reader.column_names)
+                checked = validate_record(spec, src.values, file, src.row, names)
+                if row_errors:  # one error per cell: what the reader found comes first
+                    told = {e.column for e in row_errors}
+                    row_errors = row_errors + [e for e in checked.errors if e.column not in told]
+                else:
+                    row_errors = checked.errors
+                room = max(0, MAX_REPORTED_ERRORS - len(result.warnings))
+                result.warnings.extend(checked.warnings[:room])
+                if checked.record is not None and not row_errors:
+                    row = row_tuple(spec, checked.record)
+            if row is not None and not row_errors:
+                key = key_of(row)
+                text_key = key if isinstance(key, str) else KEY_SEP.join(key)
+                first = chunk.get(text_key)
+                if first is None:
+                    chunk[text_key] = src.row
+                    if not error_count:
+                        waiting.append((*row, tuple_hash(name, row)))
+                    if len(chunk) >= BATCH:
+                        settle()
+                    continue
+                if not names:
+                    names = dict(reader.column_names)
+                row_errors = [duplicate(src.row, text_key, first)]
+            error_count += len(row_errors)
+            errors.extend(row_errors[: max(MAX_REPORTED_ERRORS - len(errors), 0)])
+        settle()
+        result.rows = rows
+        if error_count:
+            errors.sort(key=lambda e: e.row)  # a duplicate is found when its chunk settles
+            raise InputError("registry.bad_rows", rows=errors, file=file, count=error_count)
+        importer.flush()
+        result.added, result.updated, result.unchanged = (
+            importer.added,
+            importer.updated,
+            importer.unchanged,
+        )
+        if replace:
+            result.deactivated = importer.deactivate_missing(seen)
+    finally:
+        seen.close()
+        if importer.cache_size is not None:  # give back the bulk path's page cache
+            conn.exec_driver_sql(f"PRAGMA cache_size={int(importer.cache_size)}")
+        if gc_was_enabled:
+            gc.enable()
+
+
+def import_file(
+    engine: Engine,
+    workspace: Workspace,
+    registry: str,
+    path: Path,
+    *,
+    actor: str,
+    mapping: Mapping[str, str] | None = None,
+    replace: bool = False,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+    now: datetime | None = None,
+) -> ImportResult:
+    """Import ``path`` into ``registry`` (upsert by key), all-or-nothing with one audit entry.
+
+    Raises ``InputError`` (with every bad row) and changes nothing if any row is bad.
+    """
+    from randcheck.services.audit import AuditLog
+
+    spec = spec_for(registry)
+    reader = RowReader(
+        Path(path),
+        spec.aliases(),
+        [list(g) for g in spec.required_columns],
+        mapping,
+        progress,
+        keep_breaks=[f.name for f in spec.fields if f.kind == "list"],
+        ignored=spec.ignored,
+        silent=SILENT,
+    )
+    result = ImportResult(
+        registry=spec.name,
+        file=reader.path.name,
+        sha256=file_sha256(reader.path),
+        format=reader.format,
+        unknown_columns=list(reader.unknown_columns),
+        ignored_columns=list(reader.ignored_columns),
+        skipped_rows=list(reader.skipped_rows),
+        header_row=reader.header_row,
+        dry_run=dry_run,
+    )
+    if dry_run:
+        with engine.connect() as conn:
+            try:
+                _run_import(conn, spec, reader, result, replace, write=False)
+            finally:
+                conn.rollback()
+        return result
+    with AuditLog(workspace, engine).transaction(actor, now) as tx:
+        conn = tx.session.connection()
+        _run_import(conn, spec, reader, result, replace, write=True)
+        payload: dict[str, Any] = {
+            "registry": spec.name,
+            "file": result.file,
+            "sha256": result.sha256,
+            "format": result.format,
+            "replace": replace,
+            "counts": result.counts(),
+            "warnings": len(result.warnings),
+            "state": state_digests(conn, recompute=False),
+        }
+        result.seq = tx.record(f"{spec.name}.import", payload)
+    return result
