@@ -54,3 +54,45 @@ def test_nested_message_is_rendered_in_the_same_language() -> None:
     )
     zh = render("task.check_failed", "zh", task="T1", reason_key="check.nothing_to_draw")
     assert zh == "任务 T1 未通过可行性检查：没有可抽取的对象"
+
+
+def test_click_words_are_in_the_catalog_and_english_is_click_s_own() -> None:
+    from randcheck.cli._clicktext import ERRORS, MSGIDS
+
+    for msgid, key in MSGIDS.items():
+        assert MESSAGES[key]["en"] == msgid, key  # English output is exactly click's
+    for _pattern, key in ERRORS:
+        assert key in MESSAGES, key
+    assert "click.try_help" in MESSAGES
+
+
+def test_click_error_forms_are_matched_in_both_languages() -> None:
+    from randcheck.cli._clicktext import error_text
+
+    cases = {
+        "Missing argument 'FILE'.": ("缺少参数 'FILE'。", "Missing argument 'FILE'."),
+        "No such option: --bogus": ("没有选项 --bogus", "No such option: --bogus"),
+        "No such option: --jsn (Possible options: --json)": (
+            "没有选项 --jsn（可用的选项：--json）",
+            "No such option: --jsn (Possible options: --json)",
+        ),
+        "Got unexpected extra argument(s) (x)": (
+            "多余的参数：x",
+            "Got unexpected extra argument(s) (x)",
+        ),
+        "Option '--lang' requires an argument.": (
+            "选项 '--lang' 需要一个值。",
+            "Option '--lang' requires an argument.",
+        ),
+        "Invalid value for '--n': 'x' is not a valid integer.": (
+            "'--n' 的值无效：'x' is not a valid integer.",
+            "Invalid value for '--n': 'x' is not a valid integer.",
+        ),
+        "something click says that we do not know": (
+            "something click says that we do not know",
+            "something click says that we do not know",
+        ),
+    }
+    for message, (zh, en) in cases.items():
+        assert error_text(message, "zh") == zh
+        assert error_text(message, "en") == en

@@ -10,9 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jinja2
 from markupsafe import Markup, escape
 
 from randcheck import __version__
@@ -23,6 +22,9 @@ from randcheck.core.draw import drand
 from randcheck.core.draw.announce import Announcement, parse_announcement
 from randcheck.core.draw.envelope import Envelope
 from randcheck.core.text import visible
+
+if TYPE_CHECKING:  # jinja2 is imported by the first page rendered, not by every command
+    import jinja2
 
 _BJ = timedelta(hours=8)
 
@@ -63,6 +65,8 @@ def user_text(value: Any) -> Markup:
 
 
 def _env() -> jinja2.Environment:
+    import jinja2
+
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("randcheck", "templates"),
         autoescape=True,

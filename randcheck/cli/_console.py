@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import sys
@@ -14,6 +15,18 @@ from randcheck.catalog import normalise_lang, render
 # Console.file is looked up at write time, so CliRunner still captures these.
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def use_utf8_output() -> None:
+    """Write UTF-8 on stdout and stderr whatever the locale says.
+
+    A Windows console already gets UTF-8 from Python; a redirected stream there (and a
+    non-UTF-8 locale elsewhere) would use the ANSI code page (cp936 on Chinese Windows),
+    which cannot encode every character randcheck prints (names, box drawing, JSON)."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
+        if encoding != "utf8" and isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(encoding="utf-8")
 
 
 def help_lang() -> str:

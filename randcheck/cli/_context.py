@@ -5,14 +5,15 @@ from __future__ import annotations
 import getpass
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
-from sqlalchemy.engine import Engine
 
 from randcheck.catalog import render
-from randcheck.store.db import open_engine
 from randcheck.workspace import Workspace
+
+if TYPE_CHECKING:  # the database layer is imported by the first command that needs it
+    from sqlalchemy.engine import Engine
 
 
 @dataclass
@@ -37,6 +38,8 @@ class AppContext:
     def engine(self) -> Engine:
         """The migrated engine; the workspace must be initialised."""
         if self._engine is None:
+            from randcheck.store.db import open_engine
+
             self.workspace.require()
             self._engine = open_engine(self.db_url)
         return self._engine

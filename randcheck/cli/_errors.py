@@ -6,6 +6,7 @@ message; it never changes the exit code, so scripts can rely on 0/1/2/3 either w
 
 from __future__ import annotations
 
+import sys
 import traceback
 from typing import Any, NoReturn
 
@@ -13,10 +14,11 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
-from sqlalchemy.exc import SQLAlchemyError
+from typer._click.exceptions import ClickException
 from typer.core import TyperGroup
 
 from randcheck.catalog import render
+from randcheck.cli._clicktext import LocalContext, localise_error
 from randcheck.cli._console import err
 from randcheck.errors import EXIT_CANNOT_RUN, InputError, RandcheckError
 
@@ -52,25 +54,39 @@ def print_traceback(exc: BaseException) -> None:
     err.file.flush()
 
 
+def _is_database_error(exc: BaseException) -> bool:
+    """A SQLAlchemy error, without importing SQLAlchemy for commands that never loaded it."""
+    sa_exc = sys.modules.get("sqlalchemy.exc")
+    return sa_exc is not None and isinstance(exc, sa_exc.SQLAlchemyError)
+
+
 class RandcheckGroup(TyperGroup):
     """Root group: maps errors to catalog text and exit code, Ctrl-C to a clean abort.
 
     RandcheckError exits with its own ``exit_code``; SQLAlchemyError and OSError with 3.
     With ``--verbose`` the traceback is printed first; the exit code is the same.
+    click's own errors (a missing argument, an unknown option) print in the user's language.
     """
+
+    context_class = LocalContext
+
+    def make_context(self, info_name: Any, args: Any, parent: Any = None, **extra: Any) -> Any:
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except ClickException as exc:
+            localise_error(exc)
+            raise
 
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
+        except ClickException as exc:
+            localise_error(exc)
+            raise
         except RandcheckError as exc:
             self._detail(ctx, exc)
             report(exc, self._lang(ctx))
             self._exit(exc.exit_code)
-        except SQLAlchemyError as exc:  # e.g. a read-only or locked database mid-command
-            self._detail(ctx, exc)
-            reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
-            _print_error(self._lang(ctx), "db.failed", reason=reason)
-            self._exit(EXIT_CANNOT_RUN)
         except OSError as exc:
             self._detail(ctx, exc)
             _print_error(
@@ -79,6 +95,14 @@ class RandcheckGroup(TyperGroup):
                 path=getattr(exc, "filename", None) or "?",
                 reason=exc.strerror or str(exc),
             )
+            self._exit(EXIT_CANNOT_RUN)
+        except Exception as exc:
+            if not _is_database_error(exc):
+                raise
+            # e.g. a read-only or locked database mid-command
+            self._detail(ctx, exc)
+            reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+            _print_error(self._lang(ctx), "db.failed", reason=reason)
             self._exit(EXIT_CANNOT_RUN)
         finally:
             close = getattr(ctx.obj, "close", None)

@@ -1,9 +1,14 @@
 """Signals during the ceremony: a closed terminal (SIGHUP) or SIGTERM ends it like Ctrl-C,
-and a transaction that is committing is never cut in the middle."""
+and a transaction that is committing is never cut in the middle.
+
+Windows has no SIGHUP: closing the console window (and Ctrl-Break) arrives as SIGBREAK, which
+plays SIGHUP's part there (the C runtime maps CTRL_CLOSE_EVENT to SIGBREAK; Windows then
+gives the process a few seconds before it ends it, enough to log the abort)."""
 
 from __future__ import annotations
 
 import signal
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,12 +26,16 @@ class Terminated(Exception):
 
     @property
     def reason(self) -> str:
-        return {signal.SIGHUP: "sighup", signal.SIGTERM: "sigterm"}.get(
-            signal.Signals(self.signum), "signal"
-        )
+        if self.signum == _HANGUP:
+            return "sighup"  # the terminal (Windows: the console window) was closed
+        return {signal.SIGTERM: "sigterm"}.get(signal.Signals(self.signum), "signal")
 
 
-_STOP_SIGNALS = (signal.SIGINT, signal.SIGHUP, signal.SIGTERM)
+if sys.platform == "win32":
+    _HANGUP = signal.SIGBREAK
+else:
+    _HANGUP = signal.SIGHUP
+_STOP_SIGNALS = (signal.SIGINT, _HANGUP, signal.SIGTERM)
 
 
 def _raise_terminated(signum: int, _frame: Any) -> None:
@@ -35,12 +44,13 @@ def _raise_terminated(signum: int, _frame: Any) -> None:
 
 @contextmanager
 def on_hangup() -> Iterator[None]:
-    """SIGHUP and SIGTERM raise :class:`Terminated` in the ceremony (Ctrl-C already raises
-    KeyboardInterrupt), so that the abort is logged and the screen says what happened."""
+    """SIGHUP (Windows: SIGBREAK) and SIGTERM raise :class:`Terminated` in the ceremony
+    (Ctrl-C already raises KeyboardInterrupt), so that the abort is logged and the screen
+    says what happened."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    old = {s: signal.signal(s, _raise_terminated) for s in (signal.SIGHUP, signal.SIGTERM)}
+    old = {s: signal.signal(s, _raise_terminated) for s in (_HANGUP, signal.SIGTERM)}
     try:
         yield
     finally:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,6 +26,20 @@ def fsync_dir(path: Path) -> None:
         pass
     finally:
         os.close(fd)
+
+
+def set_mode(fd: int, path: Path | str, mode: int) -> None:
+    """Give the open file ``fd`` (at ``path``) exactly ``mode``, whatever the umask.
+
+    POSIX: ``fchmod`` on the descriptor.  Windows has no ``fchmod`` and no POSIX modes:
+    ``chmod`` there only sets or clears the read-only flag, so owner-only modes (0600 keys,
+    0640 logs) are not enforced by the file system; who may read a file follows the folder's
+    ACL (the user's profile).  README "Platforms" says so.
+    """
+    if sys.platform == "win32":
+        os.chmod(path, mode)
+    else:
+        os.fchmod(fd, mode)
 
 
 #: folders and files randcheck creates for itself (the workspace sets its own, see workspace.py)
@@ -68,7 +83,7 @@ def make_private_file(path: Path, mode: int = PRIVATE_FILE_MODE) -> bool:
     except FileExistsError:
         return False
     try:
-        os.fchmod(fd, mode)  # the umask masked os.open's mode
+        set_mode(fd, path, mode)  # the umask masked os.open's mode
         os.fsync(fd)
     finally:
         os.close(fd)
@@ -92,7 +107,7 @@ def atomic_open(path: Path, mode: int = 0o644) -> Iterator[IO[bytes]]:
             "io.cannot_write", path=str(path), reason=exc.strerror or str(exc)
         ) from exc
     try:
-        os.fchmod(fd, mode)
+        set_mode(fd, tmp, mode)
         with os.fdopen(fd, "wb") as fh:
             yield fh
             fh.flush()

@@ -17,14 +17,14 @@ Write order (fixed, so a crash at any point is recoverable):
 If step 1 or 2 fails nothing is written anywhere.  If the process dies between 2 and 3, the
 file lacks the newest lines; :meth:`AuditLog.sync_file` (run at the start of every transaction,
 and after every commit) appends every database entry the file lacks, in ``seq`` order, under an
-exclusive ``flock`` on the file, so concurrent writers never interleave or duplicate lines.  A
-torn last line (a crash in the middle of an append) is cut back only when it is a prefix of the
-database entry that belongs there; anything else is left alone for ``randcheck log verify``.
+exclusive lock (``log.jsonl.lock`` next to it), so concurrent writers never interleave or
+duplicate lines.  A torn last line (a crash in the middle of an append) is cut back only when
+it is a prefix of the database entry that belongs there; anything else is left alone for
+``randcheck log verify``.
 """
 
 from __future__ import annotations
 
-import fcntl
 import os
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -43,13 +43,33 @@ from randcheck.core import logverify, merkle, note, signing
 from randcheck.core.canonical import canonical, parse
 from randcheck.core.checks import Check, Report
 from randcheck.errors import CannotRunError, ChainError, InputError, NotFoundError
-from randcheck.io.atomic import atomic_write, fsync_dir, make_private_dir
+from randcheck.io.atomic import atomic_write, fsync_dir, make_private_dir, set_mode
 from randcheck.store.audit_models import AuditEntry, AuditLock
 from randcheck.store.db import SQLITE_BUSY_SECONDS
 from randcheck.workspace import AUDIT_MODE, FILE_MODE, Workspace
 
 LOG_NAME = "log.jsonl"
+LOCK_NAME = "log.jsonl.lock"  # held while the file is brought up to the database (sync_file)
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+
+
+@contextmanager
+def _file_lock(path: Path) -> Iterator[None]:
+    """Hold the exclusive lock file ``path`` (one writer at a time, across processes).
+
+    The ``filelock`` library: ``flock`` on POSIX, ``msvcrt.locking`` on Windows, where
+    locking the log file itself would block reading it.  Waits as long as SQLite waits for
+    a writer (``SQLITE_BUSY_SECONDS``), then fails like a failed append.
+    """
+    from filelock import FileLock, Timeout
+
+    try:
+        with FileLock(str(path), timeout=SQLITE_BUSY_SECONDS, mode=FILE_MODE):
+            yield
+    except Timeout as exc:
+        raise CannotRunError(
+            "audit.cannot_append", path=str(path), reason=f"locked for {SQLITE_BUSY_SECONDS} s"
+        ) from exc
 
 
 def format_time(now: datetime) -> str:
@@ -152,7 +172,7 @@ class AuditLog:
         try:
             fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_APPEND, FILE_MODE)
             if created:
-                os.fchmod(fd, FILE_MODE)  # the umask masked os.open's mode
+                set_mode(fd, self.path, FILE_MODE)  # the umask masked os.open's mode
         except OSError as exc:
             raise CannotRunError(
                 "audit.cannot_append", path=str(self.path), reason=exc.strerror or str(exc)
@@ -162,19 +182,19 @@ class AuditLog:
             # seen committed, and only under this lock, so the file can never be ahead of
             # what is read here (reading the database first raced with another writer's
             # append: "the file has more lines than the database").
-            fcntl.flock(fd, fcntl.LOCK_EX)
-            db_size = self.size()
-            have = self._file_state(db_size, fd)
-            if have < db_size:
-                data = b"".join(body + b"\n" for body in self._bodies(have, db_size))
-                os.write(fd, data)
-                os.fsync(fd)
+            with _file_lock(self.path.with_name(LOCK_NAME)):
+                db_size = self.size()
+                have = self._file_state(db_size, fd)
+                if have < db_size:
+                    data = b"".join(body + b"\n" for body in self._bodies(have, db_size))
+                    os.write(fd, data)
+                    os.fsync(fd)
         except OSError as exc:
             raise CannotRunError(
                 "audit.cannot_append", path=str(self.path), reason=exc.strerror or str(exc)
             ) from exc
         finally:
-            os.close(fd)  # also releases the lock
+            os.close(fd)
         if created:
             fsync_dir(self.path.parent)
 

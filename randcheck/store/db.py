@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import ast
+import re
+from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from sqlalchemy import event
+from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
-from sqlmodel import create_engine
 
 from randcheck.errors import CannotRunError
 from randcheck.io.atomic import make_private_dir, make_private_file
 from randcheck.workspace import DB_MODE, FILE_MODE
+
+if TYPE_CHECKING:  # alembic is imported only when a migration must run
+    from alembic.config import Config
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 SQLITE_BUSY_SECONDS = 120
@@ -78,12 +81,51 @@ def _redact(url: str) -> str:
 
 
 def alembic_config(engine: Engine) -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.attributes["engine"] = engine
     return cfg
 
 
+_REVISION_LINE = re.compile(r"^(revision|down_revision)\s*(?::[^=]*)?=\s*(.+?)\s*$", re.M)
+
+
+@lru_cache(maxsize=1)
+def head_revisions() -> frozenset[str]:
+    """The head of every migration branch, read from the scripts' ``revision`` and
+    ``down_revision`` lines (the same lines alembic reads) without importing alembic."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for script in (MIGRATIONS / "versions").glob("*.py"):
+        fields = dict(_REVISION_LINE.findall(script.read_text("utf-8")))
+        revisions.add(str(ast.literal_eval(fields["revision"])))
+        down = ast.literal_eval(fields.get("down_revision", "None"))
+        if isinstance(down, str):
+            parents.add(down)
+        elif down:
+            parents.update(str(d) for d in down)
+    return frozenset(revisions - parents)
+
+
+def current_revisions(engine: Engine) -> frozenset[str]:
+    """The revisions stamped in the database (empty when it has never been migrated)."""
+    with engine.connect() as conn:
+        try:
+            rows = conn.exec_driver_sql("SELECT version_num FROM alembic_version").all()
+        except SQLAlchemyError:  # no alembic_version table yet
+            return frozenset()
+    return frozenset(str(r[0]) for r in rows)
+
+
 def migrate(engine: Engine) -> None:
-    """Upgrade the schema to every branch head (each area keeps its own migration branch)."""
+    """Upgrade the schema to every branch head (each area keeps its own migration branch).
+
+    The stamped revisions are compared with the scripts' heads first: when they are equal
+    (every command but the first after an upgrade) alembic is not even imported."""
+    if current_revisions(engine) == head_revisions():
+        return
+    from alembic import command
+
     command.upgrade(alembic_config(engine), "heads")

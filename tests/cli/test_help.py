@@ -28,8 +28,9 @@ while todo:
     if r.exit_code != 0:
         print(json.dumps({"error": list(path), "out": r.output})); sys.exit(1)
     seen[" ".join(path)] = r.stdout
-    if "Commands:" in r.stdout:
-        for line in r.stdout.split("Commands:", 1)[1].splitlines():
+    heading = "Commands:" if "Commands:" in r.stdout else "命令:"
+    if heading in r.stdout:
+        for line in r.stdout.split(heading, 1)[1].splitlines():
             m = re.match(r"^  ([a-z][a-z-]*)\s", line)
             if m:
                 todo.append((*path, m.group(1)))
@@ -79,3 +80,70 @@ def test_readme_names_every_group(helps: dict[str, dict[str, str]]) -> None:
     groups = sorted({p.split()[0] for p in helps["en"] if p})
     missing = [g for g in groups if not re.search(rf"\b{re.escape(g)}\b", readme)]
     assert missing == []
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        ("zh", ("用法：", "选项:", "显示本帮助并退出。", "命令:")),
+        ("en", ("Usage: ", "Options:", "Show this message and exit.", "Commands:")),
+    ],
+)
+def test_click_s_own_words_are_in_the_user_s_language(
+    helps: dict[str, dict[str, str]], lang: str, words: tuple[str, ...]
+) -> None:
+    other = {"zh": ("Usage:", "Options:", "Show this message"), "en": ("用法", "选项", "显示本帮助")}
+    for path, text in helps[lang].items():
+        usage, options, help_option, commands = words
+        assert text.startswith(usage), (path, text[:40])
+        assert options in text and help_option in text, path
+        if "Commands" in text or "命令" in text:
+            assert commands in text, path
+        assert not [w for w in other[lang] if w in text], (path, text)
+
+
+def _run(*args: str, lang: str | None) -> subprocess.CompletedProcess[str]:
+    env = {"COLUMNS": "200", "PATH": ""}
+    if lang is not None:
+        env["RANDCHECK_LANG"] = lang
+    return subprocess.run(
+        [sys.executable, "-m", "randcheck", *args],
+        capture_output=True, text=True, env=env, check=False,
+    )
+
+
+def test_lang_on_the_command_line_sets_the_help_language() -> None:
+    """--help is printed before the root callback runs: --lang is read from the command line."""
+    assert _run("--lang", "en", "--help", lang="zh").stdout.startswith("Usage: ")
+    assert _run("--lang=zh", "task", "--help", lang="en").stdout.startswith("用法：")
+    assert _run("--help", lang=None).stdout.startswith("用法：")  # Chinese is the default
+
+
+@pytest.mark.parametrize(
+    ("args", "zh", "en"),
+    [
+        (("task", "show"), "缺少参数 'task'。", "Missing argument 'task'."),
+        (("task", "list", "--bogus"), "没有选项 --bogus", "No such option: --bogus"),
+        (("nosuch",), "没有命令 'nosuch'。", "No such command 'nosuch'."),
+        (
+            ("task", "list", "extra"),
+            "多余的参数：extra",
+            "Got unexpected extra argument(s) (extra)",
+        ),
+        (("--lang",), "选项 '--lang' 需要一个值。", "Option '--lang' requires an argument."),
+    ],
+    ids=str,
+)
+def test_click_s_errors_are_in_the_user_s_language(
+    args: tuple[str, ...], zh: str, en: str
+) -> None:
+    for lang, text, prefix, hint in (
+        ("zh", zh, "错误: ", "查看用法"),
+        ("en", en, "Error: ", "for help."),
+    ):
+        r = _run(*args, lang=lang)
+        assert r.returncode == 2, r.stderr
+        assert f"{prefix}{text}" in r.stderr, r.stderr
+        if args != ("--lang",):  # an option without its value: no usage line, as in click
+            assert hint in r.stderr, r.stderr
+        assert "Traceback" not in r.stderr

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from tests.conftest import Cli
 
@@ -100,3 +104,119 @@ def test_importing_a_folder_says_it_is_not_a_file(ready_cli: Cli, tmp_path: Path
     folder.mkdir()
     r = ready_cli("entities", "import", str(folder))
     assert r.exit_code == 3 and "is not a file" in r.stderr
+
+
+# --- start-up: a command imports what it needs when it needs it ---------------------------
+
+HEAVY = (
+    "sqlalchemy", "sqlmodel", "alembic", "py_ecc", "eth_utils", "cryptography", "openpyxl",
+    "jinja2", "pydantic", "psycopg",
+)
+
+MODULES_AFTER = r"""
+import json, runpy, sys
+sys.argv = ["randcheck", *json.loads(sys.argv[1])]
+try:
+    runpy.run_module("randcheck", run_name="__main__")
+except SystemExit as exc:
+    code = exc.code
+else:
+    code = 0
+print(json.dumps({"code": code, "modules": sorted({m.split(".")[0] for m in sys.modules})}))
+"""
+
+
+def _modules_after(*args: str, env: dict[str, str] | None = None) -> set[str]:
+    """The top-level packages imported by ``randcheck ARGS`` run in a fresh interpreter."""
+    full_env = {**os.environ, **(env or {})}
+    out = subprocess.run(
+        [sys.executable, "-c", MODULES_AFTER, json.dumps(list(args))],
+        capture_output=True, text=True, check=True, env=full_env,
+    )
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    assert result["code"] in (0, None, 2), out.stderr  # 2: no arguments shows the help
+    return set(result["modules"])
+
+
+@pytest.mark.parametrize(
+    "args", [("--version",), ("--help",), ("--lang", "en", "--help"), ()], ids=str
+)
+def test_help_and_version_import_no_database_or_crypto(args: tuple[str, ...]) -> None:
+    loaded = _modules_after(*args)
+    assert "typer" in loaded  # the probe works
+    assert sorted(loaded & set(HEAVY)) == []
+
+
+def test_a_command_on_a_migrated_database_imports_no_alembic_or_py_ecc(ready_cli: Cli) -> None:
+    env = {
+        "RANDCHECK_HOME": str(ready_cli.root),
+        "RANDCHECK_DATABASE_URL": ready_cli.db_url,
+        "RANDCHECK_LANG": "en",
+    }
+    loaded = _modules_after("entities", "count", env=env)
+    assert "sqlalchemy" in loaded  # it did open the database
+    assert sorted(loaded & {"alembic", "py_ecc", "eth_utils", "openpyxl", "jinja2"}) == []
+    loaded = _modules_after("task", "list", env=env)
+    assert sorted(loaded & {"alembic", "py_ecc", "eth_utils", "openpyxl", "jinja2"}) == []
+
+
+def test_the_command_table_matches_what_the_modules_register() -> None:
+    from randcheck.catalog import render
+    from randcheck.cli import COMMANDS, load_module_commands
+
+    registered: dict[str, str] = {}
+    for module in sorted({m for m, _ in COMMANDS.values()}):
+        for name, cmd in load_module_commands(module).items():
+            assert name not in registered, f"{name} registered by {registered[name]} and {module}"
+            registered[name] = module
+            assert name in COMMANDS, f"{module} registers {name!r}: add it to cli.COMMANDS"
+            assert COMMANDS[name][0] == module
+            # the help the group shows (chosen when its module was imported, in the help
+            # language of that moment) and the line the root help takes from the table
+            assert cmd.help in {render(COMMANDS[name][1], lang) for lang in ("zh", "en")}
+    assert sorted(registered) == sorted(COMMANDS)
+
+
+def test_every_command_module_is_in_the_table() -> None:
+    """A new group module that is not in cli.COMMANDS would never be reachable."""
+    import importlib
+    import pkgutil
+
+    import randcheck.cli as cli_pkg
+
+    listed = {m for m, _ in cli_pkg.COMMANDS.values()}
+    for info in pkgutil.iter_modules(cli_pkg.__path__):
+        if info.name.startswith("_"):
+            continue
+        module = importlib.import_module(f"randcheck.cli.{info.name}")
+        if hasattr(module, "register"):
+            assert info.name in listed, f"randcheck.cli.{info.name} is not in cli.COMMANDS"
+
+
+def test_migration_heads_are_read_like_alembic_reads_them(engine: Any) -> None:
+    from alembic.script import ScriptDirectory
+
+    from randcheck.store.db import alembic_config, current_revisions, head_revisions
+
+    heads = set(ScriptDirectory.from_config(alembic_config(engine)).get_heads())
+    assert head_revisions() == heads
+    assert current_revisions(engine) == heads  # the fixture's engine is migrated
+
+
+def test_loading_py_ecc_keeps_the_recursion_limit() -> None:
+    code = (
+        "import sys\n"
+        "from randcheck.core.draw import drand\n"
+        "before = sys.getrecursionlimit()\n"
+        "assert 'py_ecc' not in sys.modules\n"
+        "drand._load_py_ecc()\n"
+        "assert 'py_ecc' in sys.modules and drand.pairing is not None\n"
+        "assert sys.getrecursionlimit() == before, sys.getrecursionlimit()\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_the_test_session_keeps_a_low_recursion_limit() -> None:
+    """Deeply nested JSON must raise RecursionError (canonical.too_deep), not overflow the C
+    stack: nothing imported so far, py_ecc included, may have raised the limit."""
+    assert sys.getrecursionlimit() <= 10_000, sys.getrecursionlimit()

@@ -38,26 +38,65 @@ import re
 import sys
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-# py_ecc raises the interpreter's recursion limit to 100,000 for the whole process when it is
-# imported; with such a limit, JSON nested deeply enough crashes the process (a C stack
-# overflow) instead of raising RecursionError.  Keep the limit randcheck started with.
-_RECURSION_LIMIT = sys.getrecursionlimit()
-from eth_typing import BLSPubkey, BLSSignature  # noqa: E402
-from eth_utils.exceptions import ValidationError as _EthValidationError  # noqa: E402
-from py_ecc.bls.ciphersuites import G2Basic  # noqa: E402
-from py_ecc.bls.g2_primitives import pubkey_to_G1, signature_to_G2, subgroup_check  # noqa: E402
-from py_ecc.bls.hash_to_curve import hash_to_G1  # noqa: E402
-from py_ecc.bls.typing import G1Uncompressed, G2Uncompressed  # noqa: E402
-from py_ecc.fields import optimized_bls12_381_FQ12 as FQ12  # noqa: E402
-from py_ecc.optimized_bls12_381.optimized_curve import G2, is_inf, neg  # noqa: E402
-from py_ecc.optimized_bls12_381.optimized_pairing import final_exponentiate, pairing  # noqa: E402
+from randcheck.core.draw.accel import NATIVE_ALLOWED
+from randcheck.errors import NotFoundError, VerificationError
 
-from randcheck.core.draw.accel import NATIVE_ALLOWED  # noqa: E402
-from randcheck.errors import NotFoundError, VerificationError  # noqa: E402
+if TYPE_CHECKING:
+    from eth_typing import BLSPubkey, BLSSignature
+    from py_ecc.bls.ciphersuites import G2Basic
+    from py_ecc.bls.g2_primitives import pubkey_to_G1, signature_to_G2, subgroup_check
+    from py_ecc.bls.hash_to_curve import hash_to_G1
+    from py_ecc.bls.typing import G1Uncompressed, G2Uncompressed
+    from py_ecc.fields import optimized_bls12_381_FQ12 as FQ12
+    from py_ecc.optimized_bls12_381.optimized_curve import G2, is_inf, neg
+    from py_ecc.optimized_bls12_381.optimized_pairing import final_exponentiate, pairing
 
-sys.setrecursionlimit(_RECURSION_LIMIT)
+# py_ecc (and eth_utils under it) takes about 0.3 s to import and builds its pairing tables:
+# it is imported by the first py_ecc check, not by every command that imports this module.
+_PY_ECC_NAMES = frozenset(
+    "BLSPubkey BLSSignature G2Basic pubkey_to_G1 signature_to_G2 subgroup_check hash_to_G1 "
+    "FQ12 G2 is_inf neg final_exponentiate pairing".split()
+)
+_py_ecc_loaded = False
+
+
+def _load_py_ecc() -> None:
+    """Import py_ecc's names into this module (once)."""
+    global _py_ecc_loaded, _CURVE_ERRORS, BLSPubkey, BLSSignature, G2Basic, pubkey_to_G1
+    global signature_to_G2, subgroup_check, hash_to_G1, FQ12, G2, is_inf, neg
+    global final_exponentiate, pairing
+    if _py_ecc_loaded:
+        return
+    # py_ecc raises the interpreter's recursion limit to 100,000 for the whole process when it
+    # is imported; with such a limit, JSON nested deeply enough crashes the process (a C stack
+    # overflow) instead of raising RecursionError.  Keep the limit randcheck had before.
+    limit = sys.getrecursionlimit()
+    try:
+        from eth_typing import BLSPubkey, BLSSignature
+        from eth_utils.exceptions import ValidationError as _EthValidationError
+        from py_ecc.bls.ciphersuites import G2Basic
+        from py_ecc.bls.g2_primitives import pubkey_to_G1, signature_to_G2, subgroup_check
+        from py_ecc.bls.hash_to_curve import hash_to_G1
+        from py_ecc.fields import optimized_bls12_381_FQ12 as FQ12
+        from py_ecc.optimized_bls12_381.optimized_curve import G2, is_inf, neg
+        from py_ecc.optimized_bls12_381.optimized_pairing import final_exponentiate, pairing
+    finally:
+        sys.setrecursionlimit(limit)
+    _CURVE_ERRORS = (*_CURVE_ERRORS, _EthValidationError)
+    _py_ecc_loaded = True
+
+
+if not TYPE_CHECKING:
+
+    def __getattr__(name: str) -> Any:
+        """``drand.pairing`` and the other py_ecc names, imported on first access."""
+        if name in _PY_ECC_NAMES:
+            _load_py_ecc()
+            return globals()[name]
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 try:
     import pyblst as _pyblst
@@ -91,7 +130,8 @@ _LENGTHS: dict[str, tuple[int, int]] = {
 
 _MAX_ROUND = 2**64 - 1
 _HEX = re.compile(r"(?:[0-9a-f]{2})*")
-_CURVE_ERRORS = (ValueError, AssertionError, ArithmeticError, _EthValidationError)
+_CURVE_ERRORS: tuple[type[BaseException], ...] = (ValueError, AssertionError, ArithmeticError)
+# (+ eth_utils' ValidationError once py_ecc is loaded)
 
 
 @dataclass(frozen=True)
@@ -286,6 +326,8 @@ def verify_round(
 
     # 2. Decode and check the points; 3. the pairing check.
     msg = round_message(chain, round, prev)
+    if _blst is None:
+        _load_py_ecc()
     if _blst is not None:
         ok = _verify_blst(chain, round, msg, sig, pk)
     elif chain.scheme == SCHEME_CHAINED:

@@ -19,8 +19,6 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.worksheet.datavalidation import DataValidation
 from sqlalchemy import Table, delete, insert, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
@@ -126,6 +124,9 @@ def template(engine: Engine, ws: Workspace, task_id: str, lang: str, fmt: str) -
 
 
 def _xlsx(table: Sequence[Sequence[str]], vocab: Vocabulary, lang: str) -> bytes:
+    from openpyxl import Workbook  # imported only by the command that writes a workbook
+    from openpyxl.worksheet.datavalidation import DataValidation
+
     wb = Workbook()
     ws = wb.active
     assert ws is not None
