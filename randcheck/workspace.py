@@ -19,6 +19,7 @@ _REGION = re.compile(r"^[0-9]{6}$")
 
 # Modes of what randcheck creates, whatever the umask (an existing folder is never loosened).
 ROOT_MODE = 0o750  # the workspace folder itself, when ``init`` creates it
+DEFAULT_KEY = "office"  # the office key's name (keys/office.key)
 KEYS_MODE = 0o700  # private keys (also tightened when the folder already exists)
 DB_MODE = 0o750  # db/ (and the parent of any SQLite file randcheck creates)
 AUDIT_MODE = 0o750  # audit_logs/

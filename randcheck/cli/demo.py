@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
 
 from randcheck.cli._console import H, err, out
 from randcheck.cli._context import get
+from randcheck.cli._lazy import lazy
 from randcheck.errors import EXIT_NO
-from randcheck.services import demo as svc
 from randcheck.services.audit import format_time
+
+if TYPE_CHECKING:
+    from randcheck.services import demo as svc
+else:
+    svc = lazy("randcheck.services.demo")
 
 
 def demo_cmd(

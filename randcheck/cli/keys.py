@@ -21,10 +21,17 @@ from rich.table import Table
 from randcheck.catalog import render
 from randcheck.cli._console import H, err, out, print_json
 from randcheck.cli._context import get
+from randcheck.cli._lazy import lazy
 from randcheck.errors import CannotRunError
 from randcheck.io import keyfile
-from randcheck.services import keys as svc
-from randcheck.services.audit import AuditLog
+from randcheck.workspace import DEFAULT_KEY
+
+if TYPE_CHECKING:
+    from randcheck.services import audit
+    from randcheck.services import keys as svc
+else:
+    audit = lazy("randcheck.services.audit")
+    svc = lazy("randcheck.services.keys")
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -135,14 +142,14 @@ def get_new_passphrase(prompt_key: str, lang: str, env_var: str, **params: str) 
 @keys_app.command("init", help=H("keys.init.help", min=str(keyfile.MIN_PASSPHRASE_CHARS)))
 def init_cmd(
     ctx: typer.Context,
-    name: Annotated[str, typer.Option("--name", help=H("keys.opt.name"))] = svc.DEFAULT_NAME,
+    name: Annotated[str, typer.Option("--name", help=H("keys.opt.name"))] = DEFAULT_KEY,
 ) -> None:
     app = get(ctx)
     ws = app.workspace.require()
     svc.check_name(name)
-    audit = AuditLog(ws, app.engine())
+    log = audit.AuditLog(ws, app.engine())
     passphrase = get_new_passphrase("keys.prompt.new", app.lang, PASSPHRASE_ENV)
-    info = svc.init_key(ws, audit, app.actor, passphrase, name=name)
+    info = svc.init_key(ws, log, app.actor, passphrase, name=name)
     err.print(
         app.t(
             "keys.created",
@@ -156,7 +163,7 @@ def init_cmd(
 @keys_app.command("rewrap", help=H("keys.rewrap.help", min=str(keyfile.MIN_PASSPHRASE_CHARS)))
 def rewrap_cmd(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help=H("keys.arg.name"))] = svc.DEFAULT_NAME,
+    name: Annotated[str, typer.Argument(help=H("keys.arg.name"))] = DEFAULT_KEY,
 ) -> None:
     app = get(ctx)
     ws = app.workspace.require()
@@ -165,7 +172,7 @@ def rewrap_cmd(
     old = get_passphrase("keys.prompt.current", app.lang, name=name)
     svc.unlock_key(ws, name, old)  # a wrong passphrase fails before the new one is asked
     new = get_new_passphrase("keys.prompt.rewrap_new", app.lang, NEW_PASSPHRASE_ENV, name=name)
-    info = svc.rewrap_key(ws, AuditLog(ws, app.engine()), app.actor, old, new, name=name)
+    info = svc.rewrap_key(ws, audit.AuditLog(ws, app.engine()), app.actor, old, new, name=name)
     err.print(
         app.t(
             "keys.rewrapped",
@@ -206,7 +213,7 @@ def list_cmd(
 @keys_app.command("export", help=H("keys.export.help"))
 def export_cmd(
     ctx: typer.Context,
-    name: Annotated[str, typer.Option("--name", help=H("keys.opt.name"))] = svc.DEFAULT_NAME,
+    name: Annotated[str, typer.Option("--name", help=H("keys.opt.name"))] = DEFAULT_KEY,
 ) -> None:
     app = get(ctx)
     ws = app.workspace.require()
@@ -229,7 +236,8 @@ def trust_cmd(
         raise CannotRunError("io.file_missing", path=str(file)) from exc
     except UnicodeDecodeError as exc:
         raise CannotRunError("keys.bad_public_file", path=str(file)) from exc
-    info = svc.trust_key(ws, AuditLog(ws, app.engine()), app.actor, text, str(file), name, role)
+    log = audit.AuditLog(ws, app.engine())
+    info = svc.trust_key(ws, log, app.actor, text, str(file), name, role)
     err.print(
         app.t(
             "keys.trusted", role=app.t(f"keys.role.{info.role}"), name=info.name, key_id=info.key_id
@@ -245,7 +253,7 @@ def revoke_cmd(
 ) -> None:
     app = get(ctx)
     ws = app.workspace.require()
-    info = svc.revoke_key(ws, AuditLog(ws, app.engine()), app.actor, key_id, reason)
+    info = svc.revoke_key(ws, audit.AuditLog(ws, app.engine()), app.actor, key_id, reason)
     err.print(app.t("keys.revoked_done", name=info.name, key_id=info.key_id))
 
 

@@ -9,24 +9,32 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.markup import escape
 from rich.table import Table
-from sqlmodel import Session
 
 from randcheck.cli._console import H, err, out, print_json
 from randcheck.cli._context import AppContext, get
+from randcheck.cli._lazy import lazy
 from randcheck.cli.keys import unlock
 from randcheck.core import logverify, note
 from randcheck.core.checks import Check
 from randcheck.errors import CannotRunError, ChainError, NotFoundError, VerificationError
 from randcheck.io.atomic import atomic_write
-from randcheck.services import audit as svc
-from randcheck.services import keys as keys_svc
-from randcheck.services import logrepair
-from randcheck.workspace import Workspace
+from randcheck.workspace import DEFAULT_KEY, Workspace
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from randcheck.services import audit as svc
+    from randcheck.services import keys as keys_svc
+    from randcheck.services import logrepair
+else:
+    svc = lazy("randcheck.services.audit")
+    keys_svc = lazy("randcheck.services.keys")
+    logrepair = lazy("randcheck.services.logrepair")
 
 log_app = typer.Typer(help=H("log.help"), no_args_is_help=True, rich_markup_mode=None)
 
@@ -224,7 +232,7 @@ def checkpoint_cmd(
     ctx: typer.Context,
     key_name: Annotated[
         str, typer.Option("--key", help=H("log.opt.key_name"))
-    ] = keys_svc.DEFAULT_NAME,
+    ] = DEFAULT_KEY,
 ) -> None:
     app = get(ctx)
     ws = app.workspace.require()

@@ -7,16 +7,23 @@ passphrase, cannot write — the previous folder is then left as it was).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
 
 from randcheck.cli._console import H, err, print_json
 from randcheck.cli._context import get
+from randcheck.cli._lazy import lazy
 from randcheck.cli.keys import unlock
-from randcheck.services import keys as keys_svc
-from randcheck.services import publish as svc
+from randcheck.workspace import DEFAULT_KEY
+
+if TYPE_CHECKING:
+    from randcheck.services import keys as keys_svc
+    from randcheck.services import publish as svc
+else:
+    keys_svc = lazy("randcheck.services.keys")
+    svc = lazy("randcheck.services.publish")
 
 
 def publish_cmd(
@@ -25,7 +32,7 @@ def publish_cmd(
     out: Annotated[Path | None, typer.Option("--out", help=H("publish.opt.out"))] = None,
     key_name: Annotated[
         str, typer.Option("--key", help=H("publish.opt.key"))
-    ] = keys_svc.DEFAULT_NAME,
+    ] = DEFAULT_KEY,
     as_json: Annotated[bool, typer.Option("--json", help=H("opt.json"))] = False,
 ) -> None:
     app = get(ctx)

@@ -9,7 +9,7 @@ import inspect
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.markup import escape
@@ -20,10 +20,17 @@ from randcheck.catalog import MESSAGES
 from randcheck.cli import _console
 from randcheck.cli._console import H, err, out
 from randcheck.cli._context import AppContext, get
+from randcheck.cli._lazy import lazy
 from randcheck.errors import RowError, UsageError
-from randcheck.services import registry as svc
-from randcheck.services.registry.template import write_template
-from randcheck.services.results import history
+
+if TYPE_CHECKING:
+    from randcheck.services import registry as svc
+    from randcheck.services.registry import template
+    from randcheck.services.results import history
+else:
+    svc = lazy("randcheck.services.registry")
+    template = lazy("randcheck.services.registry.template")
+    history = lazy("randcheck.services.results.history")
 
 PROGRESS_MIN_BYTES = 2 * 1024 * 1024  # show a progress bar for files at least this big
 
@@ -240,7 +247,7 @@ def _group(spec: svc.RegistrySpec) -> typer.Typer:
             raise UsageError("registry.template.not_xlsx", path=str(path))
         if path.exists():
             raise UsageError("registry.template.exists", path=str(path))
-        write_template(name, path, app.lang)
+        template.write_template(name, path, app.lang)
         err.print(escape(app.t("registry.template.done", path=str(path))))
 
     def list_cmd(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
@@ -18,12 +18,23 @@ from rich.table import Table
 from randcheck.catalog import LANGS, normalise_lang
 from randcheck.cli._console import H, err, out, print_json
 from randcheck.cli._context import get
+from randcheck.cli._lazy import lazy
 from randcheck.cli.keys import unlock
 from randcheck.core.results import CHINA
 from randcheck.errors import UsageError
 from randcheck.io.atomic import atomic_write
-from randcheck.services import keys as keys_svc
-from randcheck.services.results import clock, entry, export, history, publication
+from randcheck.workspace import DEFAULT_KEY
+
+if TYPE_CHECKING:
+    from randcheck.services import keys as keys_svc
+    from randcheck.services.results import clock, entry, export, history, publication
+else:
+    keys_svc = lazy("randcheck.services.keys")
+    clock = lazy("randcheck.services.results.clock")
+    entry = lazy("randcheck.services.results.entry")
+    export = lazy("randcheck.services.results.export")
+    history = lazy("randcheck.services.results.history")
+    publication = lazy("randcheck.services.results.publication")
 
 results_app = typer.Typer(help=H("results.help"), no_args_is_help=True, rich_markup_mode=None)
 history_app = typer.Typer(help=H("history.help"), no_args_is_help=True, rich_markup_mode=None)
@@ -155,7 +166,7 @@ def publish_cmd(
     task: Annotated[str, typer.Argument(help=H("results.arg.task"))],
     key_name: Annotated[
         str, typer.Option("--key", help=H("publish.opt.key"))
-    ] = keys_svc.DEFAULT_NAME,
+    ] = DEFAULT_KEY,
     as_json: JSON_OPT = False,
 ) -> None:
     app = get(ctx)

@@ -7,22 +7,32 @@ Exit codes: 0 done; 1 bad definition or failed feasibility check; 2 usage;
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.markup import escape
 from rich.table import Table
-from sqlmodel import Session
 
 from randcheck.catalog import render
 from randcheck.cli._console import H, err, out, print_json
 from randcheck.cli._context import get
+from randcheck.cli._lazy import lazy
 from randcheck.cli.keys import unlock
 from randcheck.core.canonical import parse
 from randcheck.errors import EXIT_NO, ConflictError
-from randcheck.services import keys as keys_svc
-from randcheck.services import notice
-from randcheck.services import tasks as svc
+from randcheck.workspace import DEFAULT_KEY
+
+if TYPE_CHECKING:
+    import sqlmodel
+
+    from randcheck.services import keys as keys_svc
+    from randcheck.services import notice
+    from randcheck.services import tasks as svc
+else:
+    sqlmodel = lazy("sqlmodel")
+    keys_svc = lazy("randcheck.services.keys")
+    notice = lazy("randcheck.services.notice")
+    svc = lazy("randcheck.services.tasks")
 
 task_app = typer.Typer(help=H("task.help"), no_args_is_help=True, rich_markup_mode=None)
 JSON_OPT = Annotated[bool, typer.Option("--json", help=H("opt.json"))]
@@ -65,7 +75,7 @@ def list_cmd(ctx: typer.Context, as_json: JSON_OPT = False) -> None:
 def show_cmd(ctx: typer.Context, task: str, as_json: JSON_OPT = False) -> None:
     app = get(ctx)
     app.workspace.require()
-    with Session(app.engine()) as session:
+    with sqlmodel.Session(app.engine()) as session:
         row, _ = svc.get_task(session, task)
     definition = parse(row.definition.encode("utf-8"))
     doc: dict[str, Any] = {
@@ -129,7 +139,7 @@ def _findings_table(lang: str, report: svc.CheckReport) -> Table:
 def check_cmd(ctx: typer.Context, task: str, as_json: JSON_OPT = False) -> None:
     app = get(ctx)
     app.workspace.require()
-    with Session(app.engine()) as session:
+    with sqlmodel.Session(app.engine()) as session:
         report = svc.check_task(session, task)
     if as_json:
         print_json(
@@ -169,13 +179,13 @@ def check_cmd(ctx: typer.Context, task: str, as_json: JSON_OPT = False) -> None:
 def announce_cmd(
     ctx: typer.Context,
     task: str,
-    key: Annotated[str, typer.Option("--key", help=H("task.opt.key"))] = keys_svc.DEFAULT_NAME,
+    key: Annotated[str, typer.Option("--key", help=H("task.opt.key"))] = DEFAULT_KEY,
     as_json: JSON_OPT = False,
 ) -> None:
     app = get(ctx)
     ws = app.workspace.require()
     engine = app.engine()
-    with Session(engine) as session:
+    with sqlmodel.Session(engine) as session:
         report = svc.check_task(session, task)
     if report.status != "created":  # before asking for a passphrase
         raise ConflictError("task.already_announced", task=task)

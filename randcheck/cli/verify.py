@@ -9,7 +9,7 @@ against the folder's own key and the signer is unconfirmed.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.markup import escape
@@ -18,11 +18,17 @@ from rich.table import Table
 from randcheck.catalog import MESSAGES
 from randcheck.cli._console import H, err, out, print_json
 from randcheck.cli._context import AppContext, get
+from randcheck.cli._lazy import lazy
 from randcheck.core import signing
 from randcheck.core.checks import Check
 from randcheck.errors import CannotRunError, NotFoundError
-from randcheck.services import keys as keys_svc
-from randcheck.services import verify as svc
+
+if TYPE_CHECKING:
+    from randcheck.services import keys as keys_svc
+    from randcheck.services import verify as svc
+else:
+    keys_svc = lazy("randcheck.services.keys")
+    svc = lazy("randcheck.services.verify")
 
 #: exit code when nothing failed but the signer could not be confirmed (no trusted key)
 EXIT_UNCONFIRMED = 4

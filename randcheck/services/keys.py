@@ -60,9 +60,9 @@ from randcheck.io.keyfile import (
     encode_private_key,
 )
 from randcheck.services.audit import AuditLog, format_time
-from randcheck.workspace import KEYS_MODE, Workspace
+from randcheck.workspace import DEFAULT_KEY, KEYS_MODE, Workspace
 
-DEFAULT_NAME = "office"
+DEFAULT_NAME = DEFAULT_KEY
 ROLES = ("office", "witness")
 TRUSTED = "trusted.json"
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import importlib.util
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.panel import Panel
@@ -32,6 +32,7 @@ from typer.core import TyperGroup
 
 from randcheck.cli._console import H, out, print_json
 from randcheck.cli._context import get
+from randcheck.cli._lazy import lazy
 from randcheck.cli._screen import ceremony_console
 from randcheck.cli._signals import Terminated, on_hangup
 from randcheck.cli.draw.flow import Ceremony
@@ -39,9 +40,16 @@ from randcheck.cli.draw.prompts import Declined
 from randcheck.cli.keys import PassphraseRefused, unlock
 from randcheck.core.draw import envelope
 from randcheck.errors import InputError, RandcheckError, UsageError
-from randcheck.services import draws
-from randcheck.services import keys as keys_svc
-from randcheck.services.results import guard
+from randcheck.workspace import DEFAULT_KEY
+
+if TYPE_CHECKING:
+    from randcheck.services import draws
+    from randcheck.services import keys as keys_svc
+    from randcheck.services.results import guard
+else:
+    draws = lazy("randcheck.services.draws")
+    keys_svc = lazy("randcheck.services.keys")
+    guard = lazy("randcheck.services.results.guard")
 
 EXIT_INTERRUPTED = 130
 
@@ -76,7 +84,7 @@ def run_cmd(
     redraw: Annotated[bool, typer.Option("--redraw", help=H("ceremony.opt.redraw"))] = False,
     reason: Annotated[str | None, typer.Option("--reason", help=H("ceremony.opt.reason"))] = None,
     resume: Annotated[bool, typer.Option("--resume", help=H("ceremony.opt.resume"))] = False,
-    key: Annotated[str, typer.Option("--key", help=H("ceremony.opt.key"))] = keys_svc.DEFAULT_NAME,
+    key: Annotated[str, typer.Option("--key", help=H("ceremony.opt.key"))] = DEFAULT_KEY,
     witness_key: Annotated[
         list[str] | None, typer.Option("--witness-key", help=H("ceremony.opt.witness_key"))
     ] = None,
@@ -163,7 +171,7 @@ def substitute_cmd(
     inspector: Annotated[
         str | None, typer.Option("--inspector", help=H("ceremony.opt.inspector"))
     ] = None,
-    key: Annotated[str, typer.Option("--key", help=H("ceremony.opt.key"))] = keys_svc.DEFAULT_NAME,
+    key: Annotated[str, typer.Option("--key", help=H("ceremony.opt.key"))] = DEFAULT_KEY,
     not_a_result: Annotated[
         bool, typer.Option("--not-a-result", help=H("ceremony.opt.not_a_result"))
     ] = False,

@@ -14,26 +14,31 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
 from rich.panel import Panel
 from rich.text import Text
-from sqlalchemy.engine import Engine
 
 from randcheck.catalog import render
 from randcheck.cli._context import AppContext
+from randcheck.cli._lazy import lazy
 from randcheck.cli._screen import check_values, countdown, human_time
 from randcheck.cli._signals import defer_signals
 from randcheck.cli.draw import prompts
 from randcheck.cli.draw.screens import Screens
 from randcheck.cli.keys import unlock
 from randcheck.errors import InputError, RandcheckError
-from randcheck.services import draws
-from randcheck.services.audit import format_time
-from randcheck.services.draws import Stage
 from randcheck.workspace import Workspace
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+    from randcheck.services import audit, draws
+else:
+    audit = lazy("randcheck.services.audit")
+    draws = lazy("randcheck.services.draws")
 
 WITNESS_ENV_PREFIX = "RANDCHECK_WITNESS_PASSPHRASE_"
 PASSPHRASE_ATTEMPTS = 3  # at a hidden prompt; a wrong passphrase from the environment: one
@@ -85,7 +90,7 @@ class Ceremony(Screens):
         self.redraw_reason = redraw_reason
         self.key_name = key_name
         self.witness_keys = list(witness_keys)
-        self.stage = Stage.CHECKS
+        self.stage = draws.Stage.CHECKS
         self.revealed: int | None = None  # log seq of this attempt's draw.revealed entry
         self.sources = draws.sources_for(plan, practice)
         self.names: dict[str, str] = {}
@@ -107,9 +112,9 @@ class Ceremony(Screens):
             task = self.plan.task_id + (" --practice" if self.practice else "")
             self.note("ceremony.resume_available", style="yellow", seq=self.resume_hint, task=task)
         self.confirm("ceremony.confirm_start")
-        self.stage = Stage.ENTROPY
+        self.stage = draws.Stage.ENTROPY
         evidence = self.gather()
-        drawn_at = format_time(_now())
+        drawn_at = audit.format_time(_now())
         body = draws.compute(
             self.plan,
             evidence,
@@ -117,12 +122,12 @@ class Ceremony(Screens):
             practice=self.practice,
             redraw_reason=self.redraw_reason,
         )
-        self.stage = Stage.SEED
+        self.stage = draws.Stage.SEED
         self.show_seed(body)
         self.pause()
-        self.stage = Stage.TARGETS
+        self.stage = draws.Stage.TARGETS
         self.show_targets(body)
-        self.stage = Stage.TEAMS
+        self.stage = draws.Stage.TEAMS
         self.show_teams(body)
         if self.practice:
             seq = draws.log_practice(self.ws, self.engine, self.plan.task_id, self.app.actor, body)
@@ -135,7 +140,7 @@ class Ceremony(Screens):
                 )
             )
             return None
-        self.stage = Stage.SIGN
+        self.stage = draws.Stage.SIGN
         return self.sign(body)
 
     # entropy
@@ -145,7 +150,8 @@ class Ceremony(Screens):
             doc = dict(self.entropy_doc)
             if self.drand_text is not None:
                 doc["drand"] = self.drand_text
-            evidence = draws.evidence_from_file(self.plan, doc, format_time(_now()), self.practice)
+            at = audit.format_time(_now())
+            evidence = draws.evidence_from_file(self.plan, doc, at, self.practice)
             self.reveal(evidence)
             self.show_evidence(evidence)
             self.confirm("ceremony.confirm_entropy")
@@ -201,7 +207,7 @@ class Ceremony(Screens):
                     redraw=self.redraw_reason is not None,
                 )
         # from here on every input of the seed may be on screen: an abort forces a redraw
-        self.stage = Stage.REVEAL
+        self.stage = draws.Stage.REVEAL
 
     def gather_dice(self, dice: list[tuple[int, dict[str, Any]]]) -> dict[int, dict[str, Any]]:
         while True:
@@ -329,7 +335,7 @@ class Ceremony(Screens):
             if text is not None:
                 try:
                     ev = draws.drand_evidence(
-                        src, text, format_time(_now()), self.plan.announced_at
+                        src, text, audit.format_time(_now()), self.plan.announced_at
                     )
                 except RandcheckError as exc:
                     reason = render(exc.code, self.app.lang, **exc.params)
@@ -412,7 +418,7 @@ class Ceremony(Screens):
         return fin
 
     # aborts
-    def abort(self, stage: Stage, reason: str) -> int:
+    def abort(self, stage: draws.Stage, reason: str) -> int:
         """Log the abort first (the screen may be gone: a closed terminal), then say so."""
         with defer_signals():
             seq = draws.log_abort(

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import importlib.util
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.align import Align
 from rich.console import Console, Group, RenderableType
@@ -15,14 +15,20 @@ from rich.panel import Panel
 from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
-from sqlalchemy.engine import Engine
 
 from randcheck.cli._context import AppContext
+from randcheck.cli._lazy import lazy
 from randcheck.cli._screen import big_text, group_hex, human_time, qr_code
 from randcheck.cli.draw import prompts
 from randcheck.core.draw import drand
 from randcheck.core.draw.entropy import nonce_commitment
-from randcheck.services import draws
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+    from randcheck.services import draws
+else:
+    draws = lazy("randcheck.services.draws")
 
 
 class Screens:
