@@ -65,10 +65,14 @@ def normalise(raw: str | None) -> str:
     found = ALIASES.get(text)
     if found is not None:
         return found
-    head = text.split("(", 1)[0]
+    # "存续(在营,开业,在册)": a word followed by a bracket that only repeats that word's
+    # aliases.  A bracket saying anything else ("开业(已吊销)", "存续(注销)") is not trusted.
+    head, bracket, rest = text.partition("(")
     found = ALIASES.get(head)
-    if found is not None:
-        return found
+    if found is not None and bracket and rest.endswith(")"):
+        inner = [part for part in rest[:-1].split(",") if part]
+        if all(ALIASES.get(part) == found for part in inner):
+            return found
     if text.startswith("吊销"):
         return "注销" if "已注销" in text else "吊销"
     return text

@@ -24,6 +24,7 @@ from randcheck.core import status
         ("吊销", "吊销"),
         ("吊销（未注销）", "吊销"),
         ("吊销，已注销", "注销"),
+        ("吊销（已注销）", "注销"),  # the bracket is read before the head is trusted
         ("注销", "注销"),
         ("已注销", "注销"),
         ("迁出", "迁出"),
@@ -42,6 +43,9 @@ def test_raw_forms_map_to_their_word(raw: str, word: str) -> None:
 def test_unknown_text_is_its_own_value_never_operating() -> None:
     assert status.normalise("待核实") == "待核实"
     assert status.normalise("存续？") == "存续？"  # not a bracket: not taken for 存续
+    # a bracket that says something other than the head's own aliases is never taken for 存续
+    for raw in ("开业(已吊销)", "存续（注销）", "正常(吊销)", "在营（开业）企业"):
+        assert status.normalise(raw) != "存续", raw
     assert status.normalise(None) == "" and status.normalise("") == ""
     assert not status.known("待核实") and status.known("在营") and status.known("吊销，未注销")
 
