@@ -13,11 +13,12 @@ from randcheck.cli._console import H, err, out
 from randcheck.cli._context import get
 from randcheck.cli._lazy import lazy
 from randcheck.errors import EXIT_NO
-from randcheck.services.audit import format_time
 
 if TYPE_CHECKING:
+    from randcheck.services import audit
     from randcheck.services import demo as svc
 else:
+    audit = lazy("randcheck.services.audit")
     svc = lazy("randcheck.services.demo")
 
 
@@ -36,7 +37,11 @@ def demo_cmd(
     passphrase = os.environ.get("RANDCHECK_KEY_PASSPHRASE") or "randcheck-demo"
     err.print(escape(app.t("demo.passphrase_note")))
     err.print(
-        escape(app.t("demo.clock", time=format_time(svc.simulated_now()), round=svc.DEMO_ROUND))
+        escape(
+            app.t(
+                "demo.clock", time=audit.format_time(svc.simulated_now()), round=svc.DEMO_ROUND
+            )
+        )
     )
 
     def show(step: svc.Step) -> None:
