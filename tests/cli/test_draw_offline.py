@@ -182,3 +182,21 @@ def test_draw_before_announce_gives_the_next_command(
     assert result.exit_code == 3
     assert f"{needle} {w.TASK}" in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_a_practice_stopped_after_its_seed_offers_no_resume(
+    announced: Any, tmp_path: Path, db_url: str
+) -> None:
+    """Review: the abort panel offered ``--resume --practice`` after a practice seed was on
+    screen, and the command then answered that there was nothing to resume."""
+    beacon = tmp_path / "round.json"
+    beacon.write_text(json.dumps(w.DRAND), encoding="utf-8")
+    # practice: start, dice and lottery, the round from a file, compute the seed, then Ctrl-C
+    result = announced(
+        "draw", w.TASK, "--practice", input=lines(*DICE_AND_LOTTERY, str(beacon), "y"), env={}
+    )
+    assert result.exit_code == 130, result.output
+    kind, abort = w.state(db_url)["log"][-1]
+    assert kind == "draw.aborted" and abort["practice"] is True
+    assert abort["stage"] not in ("checks", "entropy")  # the seed was on screen
+    assert "--resume" not in result.output

@@ -432,7 +432,7 @@ class Ceremony(Screens):
                 self.revealed,
                 self.entered,
             )
-        resumable = self.revealed is None and any(self.entered.values())
+        resumable = not stage.seed_seen and self.revealed is None and any(self.entered.values())
         with contextlib.suppress(OSError):  # a closed terminal: the log already has it
             self.show_aborted(stage, seq, resumable)
         return seq
