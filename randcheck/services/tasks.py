@@ -8,6 +8,7 @@ and the entropy sources, signs them and logs them *before* any randomness exists
 from __future__ import annotations
 
 import bisect
+import math
 import secrets
 from collections import Counter
 from collections.abc import Mapping
@@ -635,7 +636,8 @@ def drand_round(d: TaskDef, announced: datetime) -> int | None:
         return d.drand.round
     chain = drand.CHAINS[d.drand.chain]
     if d.planned_draw_at:
-        start = int(datetime.fromisoformat(d.planned_draw_at).timestamp())
+        # a fraction of a second rounds up: the round is never before the planned time
+        start = math.ceil(datetime.fromisoformat(d.planned_draw_at).timestamp())
     else:
         start = int(announced.timestamp())
     return drand.round_at(chain, start + d.drand.delay)

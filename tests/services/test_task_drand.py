@@ -91,6 +91,14 @@ def test_a_planned_round_exactly_on_a_round_time_is_that_round() -> None:
     assert tasks.drand_round(d, ANNOUNCE_AT) == r0
 
 
+def test_a_planned_time_a_fraction_after_a_round_takes_the_next_round() -> None:
+    """Review: the fraction was cut off, so a round up to 1 s before the plan could be chosen."""
+    r0 = 5_000_000
+    at = datetime.fromtimestamp(drand.round_time(QUICKNET, r0) - 30, UTC)
+    (d,) = definitions(doc("X", 30, at + timedelta(milliseconds=500)), "x.toml")
+    assert tasks.drand_round(d, ANNOUNCE_AT) == r0 + 1
+
+
 def test_task_check_shows_the_planned_round(ws: Workspace, engine: Engine) -> None:
     seed_world(engine)
     planned = ANNOUNCE_AT + timedelta(hours=3)
