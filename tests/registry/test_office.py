@@ -5,6 +5,7 @@ stored anywhere (database, audit log, exports).  SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -116,3 +117,17 @@ def test_office_import_json_summary(ready_cli: Cli, office: dict[str, Path]) -> 
     ]
     assert data["ignored_columns"] == ["身份证号", "联系电话"]
     assert data["unknown_columns"] == []
+
+
+def test_list_by_status_word_matches_the_registration_text(
+    ready_cli: Cli, office: dict[str, Path]
+) -> None:
+    """``entities list --status 存续`` takes "存续（在营、开业、在册）" as a task's statuses do."""
+    assert ready_cli("entities", "import", str(office["entities"])).exit_code == 0
+    operating = sum(1 for s in make.STATUSES if s.startswith("存续"))
+    for word, expected in (("存续", operating), ("吊销", 1), ("注销", 1), ("在营", operating)):
+        result = ready_cli("entities", "count", "--status", word)
+        assert result.exit_code == 0, result.output
+        assert result.stdout.strip() == str(expected), (word, result.stdout)
+    listed = ready_cli("entities", "list", "--status", "存续", "--json")
+    assert {e["status"] for e in json.loads(listed.stdout)} == {"存续（在营、开业、在册）"}

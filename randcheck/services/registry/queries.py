@@ -15,6 +15,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session
 
 from randcheck.bundle.table import inert
+from randcheck.core import status as status_vocabulary
 from randcheck.core.text import visible
 from randcheck.errors import UsageError
 from randcheck.services.registry.edits import fetch_row, key_tuple, to_text
@@ -23,8 +24,19 @@ from randcheck.services.registry.specs import SENSITIVE, RegistrySpec, spec_for
 from randcheck.services.registry.tables import bind, col, ordered
 
 
+def _raw_statuses(conn: Connection, spec: RegistrySpec, column: str, word: str) -> list[str]:
+    """The stored status texts that mean the vocabulary word of ``word`` (core/status.py):
+    ``--status 存续`` lists "存续（在营、开业、在册）" rows, as a task's ``statuses`` takes them."""
+    wanted = status_vocabulary.normalise(word)
+    found = conn.execute(select(col(spec, column)).distinct()).scalars()
+    return sorted(r for r in found if r is not None and status_vocabulary.normalise(r) == wanted)
+
+
 def _where(
-    spec: RegistrySpec, filters: Mapping[str, str | None], include_inactive: bool
+    spec: RegistrySpec,
+    filters: Mapping[str, str | None],
+    include_inactive: bool,
+    conn: Connection,
 ) -> list[ColumnElement[bool]]:
     clauses: list[ColumnElement[bool]] = []
     if not include_inactive:
@@ -38,6 +50,8 @@ def _where(
         target = col(spec, column)
         if mode == "eq":
             clauses.append(target == value)
+        elif mode == "status":
+            clauses.append(target.in_(_raw_statuses(conn, spec, column, value)))
         elif mode == "prefix":
             clauses.append(target.startswith(value, autoescape=True))
         elif mode == "list":
@@ -84,7 +98,7 @@ def iter_rows(
     conn = bind(session)
     stmt = (
         select(spec.table)
-        .where(*_where(spec, filters or {}, include_inactive))
+        .where(*_where(spec, filters or {}, include_inactive, conn))
         .order_by(*ordered(conn, spec))
     )
     if limit is not None and limit > 0:
@@ -147,7 +161,7 @@ def count_rows(
     stmt = (
         select(func.count())
         .select_from(spec.table)
-        .where(*_where(spec, filters or {}, include_inactive))
+        .where(*_where(spec, filters or {}, include_inactive, conn))
     )
     return int(conn.execute(stmt).scalar_one())
 

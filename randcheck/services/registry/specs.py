@@ -174,7 +174,7 @@ ENTITIES = RegistrySpec(
     filters={
         "region": ("region_code", "prefix"),
         "industry": ("industry", "prefix"),
-        "status": ("status", "eq"),
+        "status": ("status", "status"),  # by vocabulary word (core/status.py)
         "tag": ("tags", "list"),
         "risk": ("risk_class", "eq"),
     },
