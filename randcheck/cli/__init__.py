@@ -18,11 +18,11 @@ from typing import Annotated, Any
 import typer
 import typer.main
 from typer._click import Command, Context, HelpFormatter
-from typer._click.utils import make_default_short_help as short_help
 
 from randcheck import __version__
 from randcheck.catalog import LANGS, normalise_lang
 from randcheck.cli import _clicktext
+from randcheck.cli._clicktext import short_help as brief
 from randcheck.cli._console import H, err, use_utf8_output
 from randcheck.cli._context import AppContext, default_actor, get
 from randcheck.cli._errors import RandcheckGroup
@@ -84,7 +84,7 @@ class LazyRootGroup(RandcheckGroup):
             return
         limit = formatter.width - 6 - max(len(n) for n, _ in rows)
         lines = [
-            (n, c.get_short_help_str(limit) if isinstance(c, Command) else short_help(c, limit))
+            (n, c.get_short_help_str(limit) if isinstance(c, Command) else brief(c, limit))
             for n, c in rows
         ]
         with formatter.section(_clicktext.translate("Commands")):

@@ -19,8 +19,10 @@ the help language read from the command line and the environment (``help_lang``)
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import IO, Any
 
+import typer._click.core
 import typer.core
 from typer._click import Command, Context, HelpFormatter
 from typer._click._compat import get_text_stderr
@@ -144,7 +146,35 @@ def localise_error(exc: ClickException) -> None:
     exc.show = show  # type: ignore[method-assign]
 
 
+_SENTENCE_END = re.compile(r"(?<=[。；;！？])|(?<=[.!?])\s")
+
+
+def short_help(text: str, limit: int = 45) -> str:
+    """The first sentence of ``text``, cut to ``limit`` display columns (a CJK character takes
+    two) with "…".  click's own cuts at spaces, so a Chinese help text, which has none, became
+    a bare "..." in the command list."""
+    first = _SENTENCE_END.split(" ".join(text.split()), maxsplit=1)[0].strip()
+    for opening, closing in (("（", "）"), ("(", ")")):
+        if first.count(opening) > first.count(closing):  # a sentence end inside brackets
+            first = first[: first.rindex(opening)]
+    first = first.rstrip("。；;：:，, ")
+    width = 0
+    out: list[str] = []
+    for ch in first:
+        w = 2 if ord(ch) >= 0x1100 and unicodedata.east_asian_width(ch) in "WF" else 1
+        if width + w > limit - 1:
+            cut = "".join(out)
+            if ch.isascii() and ch.isalnum() and " " in cut:  # not inside a Latin word
+                cut = cut[: cut.rindex(" ")]
+            return cut.rstrip("，、,：: ") + "…"
+        out.append(ch)
+        width += w
+    return first
+
+
 def install() -> None:
     """Route typer's gettext calls through the catalog (idempotent)."""
+    # click's short help for the command lists: by sentence and display width
+    typer._click.core.make_default_short_help = short_help  # type: ignore[attr-defined,assignment]
     # typer.core binds ``from gettext import gettext as _``: its one translation hook
     typer.core._ = translate  # type: ignore[attr-defined,assignment]

@@ -147,3 +147,36 @@ def test_click_s_errors_are_in_the_user_s_language(
         if args != ("--lang",):  # an option without its value: no usage line, as in click
             assert hint in r.stderr, r.stderr
         assert "Traceback" not in r.stderr
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_command_list_gives_every_command_a_readable_line(lang: str) -> None:
+    """click cuts short help at spaces: a Chinese help text became a bare "..." (review)."""
+    from typer.testing import CliRunner
+
+    from randcheck.cli import COMMANDS, app
+
+    result = CliRunner().invoke(app, ["--help"], env={"RANDCHECK_LANG": lang, "COLUMNS": "80"})
+    assert result.exit_code == 0
+    listed = {
+        line.split()[0]: line.split(None, 1)[1]
+        for line in result.output.split("Commands:" if lang == "en" else "命令:")[1].splitlines()
+        if line.strip()
+    }
+    assert set(COMMANDS) <= set(listed)
+    for name, text in listed.items():
+        assert len(text.rstrip("…")) >= 6, (name, text)  # words, not "..."
+        if not text.endswith("…"):  # a whole sentence: no bracket left open
+            assert text.count("（") == text.count("）") and text.count("(") == text.count(")")
+
+
+def test_short_help_cuts_by_sentence_and_display_width() -> None:
+    from randcheck.cli._clicktext import short_help
+
+    assert short_help("停用一条记录（从不删除；记入审计日志）。") == "停用一条记录"
+    assert short_help("第一句。第二句。") == "第一句"
+    cut = short_help("核验公示文件夹：" + "签名、" * 40, 30)
+    assert cut.endswith("…") and sum(2 if ord(c) > 0x2E80 else 1 for c in cut) <= 30
+    assert short_help("Check a publication folder: signatures and more words here", 30) == (
+        "Check a publication folder…"
+    )
