@@ -418,6 +418,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "任务 {task} 有一次抽取已公开随机数（审计日志第 {seqs} 条）但尚未记录（可能正在另一终端进行，或已中止）：下一次正式抽取必须是有标记的重抽。请先用 randcheck log show 查看，再用 randcheck draw {task} --redraw --reason \"原因\"",
         "en": "a draw of task {task} revealed its randomness (audit log entry {seqs}) and has not been recorded (it is under way in another terminal, or it was aborted): the next official draw must be a marked redraw. Check randcheck log show, then use randcheck draw {task} --redraw --reason \"why\"",
     },
+    "draw.entropy_logged": {
+        "zh": "任务 {task} 上次抽取仪式在计算种子前中止，现场已录入的随机数记于审计日志第 {seqs} 条：用 randcheck draw {task} --resume 以同样的数值继续（不算重抽）；若要重新录入，只能作为有标记的重抽：randcheck draw {task} --redraw --reason \"原因\"",
+        "en": "the last ceremony of task {task} stopped before its seed, with the values entered in the room logged (audit log entry {seqs}): continue with the same values with randcheck draw {task} --resume (not a redraw); entering new values is a marked redraw: randcheck draw {task} --redraw --reason \"why\"",
+    },
     "draw.raced": {
         "zh": "同一任务 {task} 的另一次抽取刚刚公开或记录（另一个终端或进程）：本次未写入任何记录。请用 randcheck log show 查看后再决定",
         "en": "another draw of task {task} was just revealed or recorded (another terminal or process); nothing of this one was recorded. Check randcheck log show before going on",

@@ -27,6 +27,8 @@ ABORTED = "draw.aborted"
 RECORD = "draw.record"
 #: ceremony stages after which every input of the seed had been shown (the nonce comes last)
 SEEN_SEED_STAGES = ("reveal", "seed", "targets", "teams", "sign")
+#: the stages before it (an abort there may log the entropy values entered, ``entered``)
+PRE_SEED_STAGES = ("checks", "entropy")
 
 Entry = tuple[int, dict[str, Any]]
 
@@ -62,21 +64,47 @@ def _legacy_abort(entry: dict[str, Any]) -> bool:
     )
 
 
-def pending(entries: Iterable[Entry], official_seq: int | None) -> tuple[int, ...]:
-    """The seqs of revealed (or legacy aborted) attempts that no record answers for."""
+def discarded_entropy(entry: dict[str, Any]) -> bool:
+    """An official ceremony stopped before its seed with the entropy values shown in the room
+    logged (``entered``): continuing with other values is a redraw, with the same values
+    (``--resume``) it is not."""
+    p = entry["payload"]
+    return (
+        entry["kind"] == ABORTED
+        and "attempt" not in p
+        and p.get("stage") in PRE_SEED_STAGES
+        and p.get("practice") is False
+        and bool(p.get("entered"))
+    )
+
+
+def pending(
+    entries: Iterable[Entry], official_seq: int | None, resuming: int | None = None
+) -> tuple[int, ...]:
+    """The seqs of revealed (or legacy aborted) attempts, and of official ceremonies stopped
+    with entropy logged (:func:`discarded_entropy`), that no record answers for and no later
+    ceremony continued (``resumed``); ``resuming``: the abort this ceremony continues."""
     entries = list(entries)
     named: set[int] = set()
+    continued: set[int] = set() if resuming is None else {resuming}
     for _seq, e in entries:
+        p = e["payload"]
         if e["kind"] == RECORD:
-            p = e["payload"]
             if isinstance(p.get("revealed"), int):
                 named.add(p["revealed"])
             named.update(s for s in p.get("answers") or [] if isinstance(s, int))
+        if e["kind"] in (REVEALED, ABORTED) and isinstance(p.get("resumed"), int):
+            continued.add(p["resumed"])
     since = -1 if official_seq is None else official_seq
     return tuple(
         seq
         for seq, e in entries
-        if seq not in named and (e["kind"] == REVEALED or (_legacy_abort(e) and seq > since))
+        if seq not in named
+        and (
+            e["kind"] == REVEALED
+            or (_legacy_abort(e) and seq > since)
+            or (discarded_entropy(e) and seq not in continued)
+        )
     )
 
 

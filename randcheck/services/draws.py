@@ -100,6 +100,8 @@ class DrawPlan:
     official: RecordRow | None  # the current (not superseded) official record, if any
     pending: tuple[int, ...]  # revealed attempts no record answers for (their log seqs)
     checks: list[Check] = field(default_factory=list)
+    resuming: int | None = None  # the abort whose logged entropy this ceremony continues
+    discarded: tuple[int, ...] = ()  # of ``pending``: ceremonies stopped with entropy logged
 
     @property
     def needs_redraw(self) -> bool:
@@ -111,8 +113,9 @@ class DrawPlan:
         return str(self.doc["announced_at"])
 
 
-def prepare(engine: Engine, task_id: str) -> DrawPlan:
-    """Load and check the frozen announcement of ``task_id``.
+def prepare(engine: Engine, task_id: str, resuming: int | None = None) -> DrawPlan:
+    """Load and check the frozen announcement of ``task_id``; ``resuming``: the log seq of the
+    abort whose entered values this ceremony continues (``--resume``, :func:`resumable`).
 
     Raises ``NotFoundError`` if it was never announced and ``VerificationError`` if the stored
     snapshot or roster no longer matches what was signed.
@@ -129,9 +132,10 @@ def prepare(engine: Engine, task_id: str) -> DrawPlan:
             .order_by(col(RecordRow.chain_index).desc())
         ).first()
         last = session.exec(select(RecordRow).order_by(col(RecordRow.chain_index).desc())).first()
-        pend = attempts.pending(
-            attempts.task_entries(session, task_id), official.log_seq if official else None
-        )
+        entries = attempts.task_entries(session, task_id)
+        pend = attempts.pending(entries, official.log_seq if official else None, resuming)
+        kinds = dict(entries)
+        discarded = tuple(s for s in pend if attempts.discarded_entropy(kinds[s]))
     env = envelope.open_envelope(ann_row.envelope, "announcement")
     doc = dict(env.doc)
     ann = parse_announcement(doc)
@@ -167,6 +171,8 @@ def prepare(engine: Engine, task_id: str) -> DrawPlan:
         official=official,
         pending=pend,
         checks=checks,
+        resuming=resuming,
+        discarded=discarded,
     )
 
 
@@ -351,7 +357,12 @@ def check_redraw(plan: DrawPlan, redraw: bool) -> None:
     earlier attempt's seed was revealed); raises ``ConflictError`` otherwise."""
     drawn = plan.official is not None or plan.needs_redraw
     if drawn and not redraw:
-        key = "draw.already_drawn" if plan.official is not None else "draw.attempt_revealed"
+        if plan.official is not None:
+            key = "draw.already_drawn"
+        elif set(plan.pending) == set(plan.discarded):
+            key = "draw.entropy_logged"  # values shown in the room, then stopped: --resume
+        else:
+            key = "draw.attempt_revealed"
         raise ConflictError(key, task=plan.task_id, seqs=_seqs(plan.pending))
     if redraw and not drawn:
         raise ConflictError("draw.nothing_to_redraw", task=plan.task_id)
@@ -376,7 +387,9 @@ def _recheck(tx: AuditTx, plan: DrawPlan, mine: int | None = None) -> list[Recor
     )
     want = [] if plan.official is None else [plan.official.digest]
     pend = attempts.pending(
-        attempts.task_entries(s, plan.task_id), current[0].log_seq if current else None
+        attempts.task_entries(s, plan.task_id),
+        current[0].log_seq if current else None,
+        plan.resuming,
     )
     expected = (*plan.pending, *([] if mine is None else [mine]))
     if [r.digest for r in current] != want or tuple(pend) != expected:
@@ -414,6 +427,7 @@ def reveal(
                 "answers": list(plan.pending),
                 "evidence": [dict(e) for e in evidence],
                 "seed": seed.hex(),
+                **({} if plan.resuming is None else {"resumed": plan.resuming}),
             },
         )
 
@@ -532,9 +546,10 @@ def log_abort(
     practice: bool = False,
     attempt: int | None = None,
     entered: Mapping[str, Mapping[str, Sequence[int]]] | None = None,
+    resumed: int | None = None,
 ) -> int:
     """Log an aborted ceremony (``attempt``: its reveal's log seq, if it got that far);
-    nothing else is written.
+    nothing else is written.  ``resumed``: the abort this ceremony continued (``--resume``).
 
     ``entered``: the dice and lottery values already shown in the room when a ceremony stops
     before its seed (``{"dice": {witness: values}, "lottery": {name: numbers}}``), so that
@@ -548,6 +563,8 @@ def log_abort(
         "reason": reason,
         "practice": practice,
     }
+    if resumed is not None:
+        payload["resumed"] = resumed
     if attempt is not None:
         payload["attempt"] = attempt
     elif entered and not stage.seed_seen:

@@ -200,3 +200,63 @@ def test_a_practice_stopped_after_its_seed_offers_no_resume(
     assert kind == "draw.aborted" and abort["practice"] is True
     assert abort["stage"] not in ("checks", "entropy")  # the seed was on screen
     assert "--resume" not in result.output
+
+
+def _abort_with_values(announced: Any, db_url: str) -> int:
+    """An official ceremony stopped at the drand step after the dice and lottery were shown."""
+    first = announced("draw", w.TASK, input=lines(*DICE_AND_LOTTERY), env=OK_ENV)
+    assert first.exit_code == 130, first.output
+    kind, abort = w.state(db_url)["log"][-1]
+    assert kind == "draw.aborted" and abort["entered"]
+    return len(w.state(db_url)["log"]) - 1
+
+
+def _publish_and_verify(announced: Any, tmp_path: Path) -> Any:
+    out = tmp_path / "pub"
+    assert announced("publish", w.TASK, "--out", str(out), env=OK_ENV).exit_code == 0
+    return announced("verify", str(out / w.TASK), "--json")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_new_values_after_logged_ones_are_a_marked_redraw(
+    announced: Any, tmp_path: Path, db_url: str, lang: str
+) -> None:
+    """Review: a fresh draw after an abort with entered values could take new dice as a first
+    draw (a silent re-roll).  It is refused, names --resume, and goes through only as a marked
+    redraw whose record answers for the abort; the bundle verifies."""
+    abort_seq = _abort_with_values(announced, db_url)
+    other = w.write_entropy(tmp_path / "other.json", {**w.ENTROPY, "dice": {"张三": [6] * 5,
+                                                                        "李四": [1, 1, 1]}})
+    refused = announced("draw", w.TASK, "--entropy", str(other), "--yes", env=OK_ENV, lang=lang)
+    assert refused.exit_code == 1 and w.state(db_url)["records"] == []
+    said = flat(refused.output)
+    assert flat(render("draw.entropy_logged", lang, task=w.TASK, seqs=str(abort_seq))) in said
+    redo = announced(
+        "draw", w.TASK, "--entropy", str(other), "--yes", "--redraw", "--reason", "骰子重掷",
+        env=OK_ENV, lang=lang,
+    )  # fmt: skip
+    assert redo.exit_code == 0, redo.output
+    record_entry = w.state(db_url)["log"][-1][1]
+    assert record_entry["answers"] == [abort_seq] and record_entry["redraw"] == {"reason": "骰子重掷"}
+    verified = _publish_and_verify(announced, tmp_path)
+    assert verified.exit_code == 0, verified.output
+    chain = [c for c in json.loads(verified.stdout)["checks"] if c["name"] == "chain"]
+    assert chain and chain[0]["ok"] and str(abort_seq) in json.dumps(chain[0])
+
+
+def test_resumed_values_are_not_a_redraw_and_verify(
+    announced: Any, tmp_path: Path, db_url: str
+) -> None:
+    abort_seq = _abort_with_values(announced, db_url)
+    beacon = tmp_path / "round.json"
+    beacon.write_text(json.dumps(w.DRAND), encoding="utf-8")
+    resumed = announced(
+        "draw", w.TASK, "--resume", input=lines("y", str(beacon), *AFTER_DRAND), env=OK_ENV
+    )
+    assert resumed.exit_code == 0, resumed.output
+    log = w.state(db_url)["log"]
+    reveal = next(p for k, p in log if k == "draw.revealed")
+    assert reveal["resumed"] == abort_seq and reveal["answers"] == []
+    assert log[-1][1]["answers"] == [] and log[-1][1]["redraw"] is None
+    verified = _publish_and_verify(announced, tmp_path)
+    assert verified.exit_code == 0, verified.output

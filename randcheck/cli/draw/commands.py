@@ -108,10 +108,11 @@ def run_cmd(
         keys_svc.check_name(name)
     entropy_doc = draws.read_entropy_file(entropy_file) if entropy_file is not None else None
     drand_text = draws.read_drand_file(drand_file) if drand_file is not None else None
-    plan = draws.prepare(engine, task)
     logged = draws.resumable(engine, task, practice) if entropy_file is None else None
     if resume and logged is None:
         raise InputError("ceremony.resume_nothing", task=task)
+    # continuing the logged values is not a redraw; any other official draw after them is
+    plan = draws.prepare(engine, task, logged.seq if resume and logged and not practice else None)
     if not practice:
         draws.check_redraw(plan, redraw)
         keys_svc.public_key(ws, key)  # the keys must exist before anything is shown

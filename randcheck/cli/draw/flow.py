@@ -431,6 +431,7 @@ class Ceremony(Screens):
                 self.practice,
                 self.revealed,
                 self.entered,
+                resumed=self.plan.resuming,
             )
         resumable = not stage.seed_seen and self.revealed is None and any(self.entered.values())
         with contextlib.suppress(OSError):  # a closed terminal: the log already has it

@@ -14,7 +14,13 @@ from randcheck.core.draw import drand
 from randcheck.core.draw.announce import Announcement
 from randcheck.core.draw.spec import unix_time
 from randcheck.errors import RandcheckError
-from randcheck.services.attempts import ABORTED, RECORD, REVEALED, SEEN_SEED_STAGES
+from randcheck.services.attempts import (
+    ABORTED,
+    RECORD,
+    REVEALED,
+    SEEN_SEED_STAGES,
+    discarded_entropy,
+)
 from randcheck.services.verify.reading import BundleFiles
 
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
@@ -209,8 +215,9 @@ def _predecessor_ok(log: Log, seq: int, task: Any, record_seq: int) -> bool:
     kind = log.kind(seq)
     if p.get("task") != task or not seq < record_seq:
         return False
-    if kind == ABORTED:
-        return p.get("stage") in SEEN_SEED_STAGES and p.get("practice") is False
+    if kind == ABORTED:  # shown the seed's inputs, or stopped with entropy values logged
+        seen = p.get("stage") in SEEN_SEED_STAGES and p.get("practice") is False
+        return seen or discarded_entropy({"kind": kind, "payload": p})
     return kind in (RECORD, REVEALED)
 
 
