@@ -59,6 +59,10 @@ _FILTERS: dict[str, tuple[str, str]] = {
 }
 
 MESSAGES: dict[str, dict[str, str]] = {
+    "registry.scratch_failed": {
+        "zh": "导入所需的临时文件（{path}）无法写入：{reason}。请腾出磁盘空间，或设置环境变量 TMPDIR 指向有空间的目录后重试；数据库未作任何改动",
+        "en": "the import's scratch file (in {path}) could not be written: {reason}. Free disk space, or set TMPDIR to a folder with room, and try again; the database was not changed",
+    },
     # credit codes
     "uscc.empty": {"zh": "代码为空", "en": "the code is empty"},
     "uscc.bad_length": {

@@ -20,6 +20,7 @@ warnings are kept (the rest are counted).
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import hashlib
 import sqlite3
@@ -34,7 +35,7 @@ from sqlalchemy import bindparam, func, select, tuple_
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.sql.elements import ColumnElement
 
-from randcheck.errors import InputError, RowError
+from randcheck.errors import CannotRunError, InputError, RowError
 from randcheck.io.readers import Progress, RowReader
 from randcheck.services.registry.digests import state_digests, tuple_hash
 from randcheck.services.registry.kinds import Slow
@@ -108,8 +109,23 @@ class SeenKeys:
     CACHE_KIB = 16_384
 
     def __init__(self) -> None:
-        self._dir = tempfile.TemporaryDirectory(prefix="randcheck-import-")
-        self._db = sqlite3.connect(Path(self._dir.name) / "keys.sqlite")
+        with self._failing():
+            self._dir = tempfile.TemporaryDirectory(prefix="randcheck-import-")
+            self._db = sqlite3.connect(Path(self._dir.name) / "keys.sqlite")
+            self._setup()
+
+    @staticmethod
+    @contextlib.contextmanager
+    def _failing() -> Iterator[None]:
+        """A full or unwritable temporary folder is a clear 'cannot run', not a traceback;
+        the import's transaction is rolled back by the caller as for any other error."""
+        try:
+            yield
+        except (sqlite3.Error, OSError) as exc:
+            folder = tempfile.gettempdir()
+            raise CannotRunError("registry.scratch_failed", path=folder, reason=str(exc)) from exc
+
+    def _setup(self) -> None:
         for pragma in (
             "journal_mode=OFF",  # scratch: never recovered, deleted with the folder
             "synchronous=OFF",
@@ -124,15 +140,17 @@ class SeenKeys:
     def add(self, chunk: Mapping[str, int]) -> dict[str, int]:
         """Adds ``chunk`` (key -> row; its keys distinct); returns the keys of it that an
         earlier chunk held, with the row where they were first read."""
-        before = self._db.total_changes
-        self._db.executemany("INSERT OR IGNORE INTO seen VALUES (?, ?)", chunk.items())
-        if self._db.total_changes - before == len(chunk):
-            return {}
-        return {key: row for key, row in self._rows(list(chunk)) if row != chunk[key]}
+        with self._failing():
+            before = self._db.total_changes
+            self._db.executemany("INSERT OR IGNORE INTO seen VALUES (?, ?)", chunk.items())
+            if self._db.total_changes - before == len(chunk):
+                return {}
+            return {key: row for key, row in self._rows(list(chunk)) if row != chunk[key]}
 
     def present(self, keys: Sequence[str]) -> set[str]:
         """Which of ``keys`` were read."""
-        return {key for key, _row in self._rows(keys)}
+        with self._failing():
+            return {key for key, _row in self._rows(keys)}
 
     def _rows(self, keys: Sequence[str]) -> Iterator[tuple[str, int]]:
         for i in range(0, len(keys), self.LOOKUP):
