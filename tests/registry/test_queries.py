@@ -86,6 +86,7 @@ def test_duplicates_across_chunks_and_replace(
     from randcheck.services.registry import importer
 
     monkeypatch.setattr(importer, "BATCH", 3)
+    monkeypatch.setattr(importer.SeenKeys, "LOOKUP", 2)  # --replace reads active keys in parts
     ws = _ws(ws_root)
     rows = list(demo_data.iter_entities("dups", 10))
     path = tmp_path / "e.csv"

@@ -269,10 +269,14 @@ class _Importer:
         """Marks active rows whose key the file did not hold inactive; returns how many."""
         spec = self.spec
         cols = [col(spec, k) for k in spec.key]
-        missing: list[tuple[str, ...]] = []
-        active = self.conn.execute(select(*cols).where(col(spec, "active").is_(True))).all()
-        for i in range(0, len(active), SeenKeys.LOOKUP):
-            part = [tuple(r) for r in active[i : i + SeenKeys.LOOKUP]]
+        missing: list[tuple[str, ...]] = []  # only these are held: not every active key
+        active = self.conn.execute(
+            select(*cols)
+            .where(col(spec, "active").is_(True))
+            .execution_options(yield_per=SeenKeys.LOOKUP)
+        )
+        for rows in active.partitions():
+            part = [tuple(r) for r in rows]
             there = seen.present([KEY_SEP.join(k) for k in part])
             missing.extend(k for k in part if KEY_SEP.join(k) not in there)
         if self.write:
