@@ -56,7 +56,7 @@ def main() -> None:
     args = ap.parse_args()
     from bench.bench_draw import build_db
     from randcheck.core.draw import drand
-    from randcheck.services import draws, keys, registry, tasks
+    from randcheck.services import draws, gathering, keys, registry, tasks
     from randcheck.services.audit import AuditLog
     from randcheck.services.results import clock, entry, publication
     from randcheck.store.db import open_engine
@@ -87,7 +87,7 @@ def main() -> None:
         tasks.announce(ws, eng, "R1", key, "bench", round_at - timedelta(minutes=15))
         plan = draws.prepare(eng, "R1")
         drawn_at = (round_at + timedelta(seconds=60)).strftime("%Y-%m-%dT%H:%M:%SZ")
-        ev = draws.evidence_from_file(plan, {"dice": {"甲": [1, 2, 3, 4, 5]}, "drand": BEACON},
+        ev = gathering.evidence_from_file(plan, {"dice": {"甲": [1, 2, 3, 4, 5]}, "drand": BEACON},
                                       drawn_at)  # fmt: skip
         at = round_at + timedelta(seconds=90)
         seq = draws.reveal(ws, eng, plan, ev, "bench", redraw=False, now=at)

@@ -152,7 +152,7 @@ def setup(
 
 def child(phase: str, root: Path) -> dict[str, float]:
     from randcheck.core.draw import drand
-    from randcheck.services import draws, keys, tasks
+    from randcheck.services import draws, gathering, keys, tasks
     from randcheck.store.db import open_engine
     from randcheck.workspace import Workspace
 
@@ -168,7 +168,7 @@ def child(phase: str, root: Path) -> dict[str, float]:
         plan = draws.prepare(eng, "B1")
         out["prepare"] = time.perf_counter() - t0
         drawn_at = (round_at + timedelta(seconds=60)).strftime("%Y-%m-%dT%H:%M:%SZ")
-        evidence = draws.evidence_from_file(plan, {"dice": {"甲": [1, 2, 3, 4, 5]},
+        evidence = gathering.evidence_from_file(plan, {"dice": {"甲": [1, 2, 3, 4, 5]},
                                                    "drand": BEACON}, drawn_at)  # fmt: skip
         at = round_at + timedelta(seconds=90)
         seq = draws.reveal(ws, eng, plan, evidence, "bench", redraw=False, now=at)

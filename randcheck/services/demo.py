@@ -25,7 +25,7 @@ from randcheck.bundle.table import to_csv
 from randcheck.core.draw import drand
 from randcheck.demo_data import write_demo
 from randcheck.errors import ConflictError
-from randcheck.services import draws, keys, publish, registry, tasks, verify
+from randcheck.services import draws, gathering, keys, publish, registry, tasks, verify
 from randcheck.services.audit import AuditLog, format_time
 from randcheck.services.results import context, entry, publication
 from randcheck.store.audit_models import AuditEntry
@@ -271,7 +271,7 @@ def run_demo(
             "lottery": {"福彩3D": LOTTERY},
             "drand": DEMO_BEACON,
         }
-        evidence = draws.evidence_from_file(plan, doc, drawn_at)
+        evidence = gathering.evidence_from_file(plan, doc, drawn_at)
         revealed = draws.reveal(ws, engine, plan, evidence, actor, redraw=False, now=clock)
         body = draws.compute(plan, evidence, drawn_at)
         fin = draws.finalize(ws, engine, plan, body, key, [], actor, revealed, clock)

@@ -24,9 +24,8 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import StrEnum
-from pathlib import Path
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -37,24 +36,21 @@ from sqlmodel import Session, col, select
 
 from randcheck.bundle.layout import short_code
 from randcheck.core import signing
-from randcheck.core.canonical import canonical, parse
+from randcheck.core.canonical import parse
 from randcheck.core.checks import Check
-from randcheck.core.draw import drand, entropy, envelope, record
+from randcheck.core.draw import entropy, envelope, record
 from randcheck.core.draw.announce import parse_announcement
 from randcheck.core.draw.codes import Codes
 from randcheck.core.draw.commit import parse_population_file, population_root
 from randcheck.core.draw.model import Roster
 from randcheck.errors import ConflictError, InputError, NotFoundError, VerificationError
 from randcheck.services import attempts, registry
-from randcheck.services.audit import AuditLog, AuditTx, format_time
-from randcheck.services.results import guard
+from randcheck.services.audit import AuditLog, AuditTx
 from randcheck.services.snapshots import (
-    addenda_rows,
     announcement_row,
-    find_record,
     load_population,
 )
-from randcheck.store.draw_models import AddendumRow, RecordRow, TaskRow
+from randcheck.store.draw_models import RecordRow, TaskRow
 from randcheck.workspace import Workspace
 
 PRACTICE_NONCE = hashlib.sha256(
@@ -184,147 +180,6 @@ def entity_names(engine: Engine, codes: Sequence[str]) -> dict[str, str]:
 def inspector_names(engine: Engine, ids: Sequence[str]) -> dict[str, str]:
     """Names of the inspectors with badge numbers ``ids``."""
     return registry.names_by_code(engine, "inspectors", ids)
-
-
-# --- entropy files ------------------------------------------------------------------------
-
-
-def read_entropy_file(path: Path) -> dict[str, Any]:
-    """An entropy file (``--entropy``): ``{"dice": {...}, "lottery": {...}, "drand": ...}``,
-    checked for shape; ``InputError`` naming the file otherwise."""
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError as exc:
-        raise InputError("ceremony.entropy_missing_file", file=str(path)) from exc
-    try:
-        doc = parse(raw.removeprefix(b"\xef\xbb\xbf"))  # depth-limited, no floats, no dupes
-    except InputError as exc:
-        raise InputError(
-            "ceremony.entropy_unreadable",
-            file=str(path),
-            reason_key=exc.code,
-            reason_params=dict(exc.params),
-        ) from exc
-    if not isinstance(doc, dict) or not set(doc) <= {"dice", "lottery", "drand"}:
-        raise InputError("ceremony.entropy_shape", file=str(path))
-    for key in ("dice", "lottery"):
-        part = doc.get(key, {})
-        if not isinstance(part, dict) or not all(
-            isinstance(v, list) and all(type(x) is int for x in v) for v in part.values()
-        ):
-            raise InputError("ceremony.entropy_field", file=str(path), field=key)
-    return doc
-
-
-def read_drand_file(path: Path) -> str:
-    """The text of a drand round file (``--drand-file``, or a path typed at the ceremony)."""
-    try:
-        return path.read_text(encoding="utf-8-sig")
-    except (FileNotFoundError, IsADirectoryError, NotADirectoryError) as exc:
-        raise InputError("ceremony.entropy_missing_file", file=str(path)) from exc
-    except UnicodeDecodeError as exc:
-        raise InputError("ceremony.entropy_unreadable", file=str(path), reason=str(exc)) from exc
-
-
-# --- evidence -----------------------------------------------------------------------------
-
-
-def dice_evidence(
-    source: Mapping[str, Any], values: Sequence[int], index: int = 0
-) -> dict[str, Any]:
-    """Evidence for one dice source (``index`` in the announcement); ``InputError`` on a bad
-    roll."""
-    ev = entropy.dice_evidence(str(source["witness"]), _values(values, f"dice:{source['witness']}"))
-    _check_one(source, ev, index)
-    return ev
-
-
-def lottery_evidence(
-    source: Mapping[str, Any], numbers: Sequence[int], index: int = 0
-) -> dict[str, Any]:
-    name, period = str(source["name"]), str(source["period"])
-    ev = entropy.lottery_evidence(name, period, _values(numbers, f"lottery:{name}"))
-    _check_one(source, ev, index)
-    return ev
-
-
-def _values(values: Any, source: str) -> list[Any]:
-    """A list of numbers from an entropy file or prompt (anything else: ``InputError``)."""
-    if not isinstance(values, list | tuple):
-        raise InputError("draw.entropy_bad", source=source)
-    return list(values)
-
-
-def drand_evidence(
-    source: Mapping[str, Any], beacon_json: str, drawn_at: str, announced_at: str
-) -> dict[str, Any]:
-    """Parse and verify a pasted drand round against the announced chain and round."""
-    round_no, sig, prev = drand.parse_beacon(beacon_json)
-    if round_no != source["round"]:
-        raise VerificationError("draw.drand_wrong_round", got=round_no, want=source["round"])
-    ev = entropy.drand_evidence(str(source["chain_hash"]), round_no, sig, prev)
-    entropy.check_evidence(source, ev, 0, announced_at, drawn_at, verify_bls=True)
-    return ev
-
-
-def _check_one(source: Mapping[str, Any], ev: Mapping[str, Any], index: int) -> None:
-    try:
-        entropy.check_evidence(
-            source, ev, index, "0000-01-01T00:00:00Z", "9999-12-31T23:59:59Z", False
-        )
-    except VerificationError as exc:
-        # name the source as the file and the screen do (its 1-based number and its name)
-        label = source.get("witness") or f"{source.get('name')} {source.get('period')}"
-        params = {**exc.params, "index": index + 1}
-        raise InputError(
-            "draw.bad_evidence", source=str(label), reason_key=exc.code, reason_params=params
-        ) from exc
-
-
-def nonce_evidence(plan: DrawPlan, practice: bool = False) -> dict[str, Any]:
-    return entropy.nonce_evidence(PRACTICE_NONCE if practice else plan.nonce)
-
-
-def drand_round_time(source: Mapping[str, Any]) -> str:
-    chain = drand.chain_by_hash(str(source["chain_hash"]))
-    return format_time(datetime.fromtimestamp(drand.round_time(chain, int(source["round"])), UTC))
-
-
-def evidence_from_file(
-    plan: DrawPlan, doc: Mapping[str, Any], drawn_at: str, practice: bool = False
-) -> list[dict[str, Any]]:
-    """Evidence for every announced source from an entropy file (non-interactive draws)::
-
-    {"dice": {"<witness>": [values...]}, "lottery": {"<name>": [numbers...]},
-     "drand": <the round's JSON object or text>}
-    """
-    if not isinstance(doc, Mapping):
-        raise InputError("draw.entropy_bad", source="(file)")
-    dice = doc.get("dice", {})
-    lottery = doc.get("lottery", {})
-    for name, part in (("dice", dice), ("lottery", lottery)):
-        if not isinstance(part, Mapping):
-            raise InputError("draw.entropy_bad", source=name)
-    out: list[dict[str, Any]] = []
-    for i, src in enumerate(sources_for(plan, practice)):
-        kind = src["type"]
-        if kind == "nonce":
-            out.append(nonce_evidence(plan, practice))
-        elif kind == "dice":
-            if src["witness"] not in dice:
-                raise InputError("draw.entropy_missing", source=f"dice:{src['witness']}")
-            out.append(dice_evidence(src, dice[src["witness"]], i))
-        elif kind == "lottery":
-            if src["name"] not in lottery:
-                raise InputError("draw.entropy_missing", source=f"lottery:{src['name']}")
-            out.append(lottery_evidence(src, lottery[src["name"]], i))
-        else:
-            beacon = doc.get("drand")
-            if beacon is None:
-                raise InputError("draw.entropy_missing", source="drand")
-            text = beacon if isinstance(beacon, str) else canonical(beacon).decode("utf-8")
-            out.append(drand_evidence(src, text, drawn_at, plan.announced_at))
-    return out
 
 
 # --- drawing ------------------------------------------------------------------------------
@@ -631,83 +486,3 @@ def log_practice(
     return AuditLog(ws, engine).record(
         actor, "draw.practice", {"task": task_id, "seed": str(body["seed"])}
     )
-
-
-# --- substitutions ------------------------------------------------------------------------
-
-
-def substitute(
-    ws: Workspace,
-    engine: Engine,
-    ref: str,
-    *,
-    target: str,
-    inspector: str | None,
-    reason: str,
-    operator: Ed25519PrivateKey,
-    actor: str,
-    now: datetime | None = None,
-    not_a_result: bool = False,
-) -> Finalized:
-    """Replace a target (``inspector`` None) or recuse an inspector, as a signed addendum.
-
-    A ``reason`` that is an inspection result (a term of the workspace's result vocabulary,
-    or a reason holding one, e.g. 通过登记的住所无法联系) is refused unless ``not_a_result``
-    confirms it is not one: a result is entered with ``results import`` and published, it is
-    never a reason to swap the target for another (see ``services.results.guard``).
-    """
-    now = (now or datetime.now(UTC)).replace(microsecond=0)
-    term = guard.check_reason(ws, reason, not_a_result)
-    with Session(engine) as session:
-        rec = find_record(session, ref)
-        if rec.superseded:
-            raise ConflictError("draw.superseded", record=rec.digest[:16])
-        if inspector is None:
-            guard.refuse_inspected(session, rec, target)
-        ann = announcement_row(session, rec.task_id)
-        adds = addenda_rows(session, rec.digest)
-        roster = Roster.from_document(parse(ann.roster))
-    body = record.substitute(
-        ann.envelope,
-        rec.envelope,
-        roster,
-        [a.envelope for a in adds],
-        action="replace_inspector" if inspector else "replace_target",
-        target=target,
-        inspector=inspector,
-        reason=reason,
-        issued_at=format_time(now),
-    )
-    env = envelope.signed(body, operator)
-    opened = envelope.open_envelope(env, "addendum")
-    audit = AuditLog(ws, engine)
-    with audit.transaction(actor, now) as tx:
-        current = tx.session.get(RecordRow, rec.digest)
-        count = len(addenda_rows(tx.session, rec.digest))
-        if current is None or current.superseded or count != len(adds):
-            raise ConflictError("draw.substitute_raced", record=rec.digest[:16])
-        seq = tx.record(
-            "draw.addendum",
-            {
-                "task": rec.task_id,
-                "record": rec.digest,
-                "addendum": opened.digest,
-                "seq": body["seq"],
-                "action": body["action"],
-                "target": target,
-                "inspector": inspector,
-                "reason": reason,
-                **({"not_a_result": term} if term is not None else {}),
-            },
-        )
-        tx.session.add(
-            AddendumRow(
-                record_digest=rec.digest,
-                seq=int(body["seq"]),
-                digest=opened.digest,
-                envelope=env,
-                issued_at=str(body["issued_at"]),
-                log_seq=seq,
-            )
-        )
-    return Finalized(opened.digest, env, short_code(opened.digest), seq)

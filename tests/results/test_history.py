@@ -156,11 +156,11 @@ def test_history_feeds_recent_exclusion_and_rotation(
     assert entry["payload"]["history"] == after.history_digest
     assert entry["payload"]["exclusions"] == {"recent": 1}
     # the draw: all four eligible entities, and code(1)'s team avoids F003 and F004
-    from randcheck.services import draws
+    from randcheck.services import draws, gathering
     from tests.drawfixtures import DICE, record_draw
 
     plan = draws.prepare(engine, t)
-    ev = draws.evidence_from_file(plan, DICE, DRAWN_AT)
+    ev = gathering.evidence_from_file(plan, DICE, DRAWN_AT)
     body = draws.compute(plan, ev, DRAWN_AT)
     record_draw(ws, engine, plan, ev, body, now=later(1))
     teams = {row["target"]: {m["id"] for m in row["members"]} for row in body["teams"]}

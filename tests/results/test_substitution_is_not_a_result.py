@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine
 
 from randcheck.core.draw import envelope
 from randcheck.errors import ConflictError, InputError
-from randcheck.services import draws, keys
+from randcheck.services import draws, keys, substitutions
 from randcheck.services.audit import AuditLog
 from randcheck.services.results import guard, publication
 from randcheck.workspace import Workspace
@@ -24,7 +24,7 @@ UNREACHABLE = "通过登记的住所（经营场所）无法联系"  # term 6
 
 
 def sub(ws: Workspace, engine: Engine, drawn: Drawn, reason: str, **kw: Any) -> draws.Finalized:
-    return draws.substitute(
+    return substitutions.substitute(
         ws, engine, drawn.task, target=kw.pop("target", drawn.targets[0]),
         inspector=kw.pop("inspector", None), reason=reason, operator=OPERATOR, actor="tester",
         now=at("2026-09-02"), **kw,

@@ -13,7 +13,7 @@ from sqlalchemy.engine import Engine
 
 from randcheck.core.draw import envelope
 from randcheck.core.vocabulary import shipped
-from randcheck.services import draws
+from randcheck.services import substitutions
 from randcheck.services.results import entry
 from randcheck.store.models import Entity
 from randcheck.workspace import Workspace
@@ -86,7 +86,7 @@ def test_english_headers_and_csv_with_bom(ws: Workspace, engine: Engine, drawn: 
 
 def test_team_column_follows_substitutions(ws: Workspace, engine: Engine, drawn: Drawn) -> None:
     gone = drawn.targets[0]
-    add = draws.substitute(
+    add = substitutions.substitute(
         ws, engine, drawn.task, target=gone, inspector=None, reason="名录数据重复登记",
         operator=OPERATOR, actor="tester", now=at("2026-09-02"),
     )  # fmt: skip
@@ -96,7 +96,7 @@ def test_team_column_follows_substitutions(ws: Workspace, engine: Engine, drawn:
     # and an inspector of another target recused: that target's team changes too
     other = drawn.targets[1]
     left = drawn.team(other)[0]
-    add2 = draws.substitute(
+    add2 = substitutions.substitute(
         ws, engine, drawn.task, target=other, inspector=left, reason="企业申请回避",
         operator=OPERATOR, actor="tester", now=at("2026-09-02"),
     )  # fmt: skip

@@ -20,7 +20,7 @@ from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
-from randcheck.services import draws, tasks
+from randcheck.services import draws, gathering, tasks
 from randcheck.services.audit import AuditLog
 from randcheck.services.results import entry
 from randcheck.store.audit_models import AuditEntry
@@ -87,7 +87,7 @@ def draw_task(
     (d,) = tasks.create_tasks(ws, engine, path, "tester", now=announced)
     tasks.announce(ws, engine, d.id, OPERATOR, "tester", announced)
     plan = draws.prepare(engine, d.id)
-    ev = draws.evidence_from_file(plan, DICE, drawn_at)
+    ev = gathering.evidence_from_file(plan, DICE, drawn_at)
     body = draws.compute(plan, ev, drawn_at)
     fin = record_draw(ws, engine, plan, ev, body, now=finalized)
     return Drawn(d.id, body, fin.digest)
@@ -98,7 +98,7 @@ def redraw(
 ) -> Drawn:
     """A marked redraw of ``task`` (other dice), superseding its official record."""
     plan = draws.prepare(engine, task)
-    ev = draws.evidence_from_file(plan, {"dice": {"张三": [6, 6, 1, 2, 3]}}, drawn_at)
+    ev = gathering.evidence_from_file(plan, {"dice": {"张三": [6, 6, 1, 2, 3]}}, drawn_at)
     body = draws.compute(plan, ev, drawn_at, redraw_reason=reason)
     fin = record_draw(ws, engine, plan, ev, body, now=now)
     return Drawn(task, body, fin.digest)

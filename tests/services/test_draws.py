@@ -16,7 +16,7 @@ from randcheck.core.draw.commit import parse_population_file
 from randcheck.core.draw.model import Roster
 from randcheck.core.draw.replay import replay
 from randcheck.errors import ConflictError, InputError, RandcheckError, VerificationError
-from randcheck.services import draws, tasks
+from randcheck.services import draws, gathering, substitutions, tasks
 from randcheck.services.audit import AuditLog
 from randcheck.services.snapshots import documents, load_population
 from randcheck.store.draw_models import AddendumRow, RecordRow, TaskRow
@@ -67,7 +67,7 @@ def official(
     ws: Workspace, engine: Engine, task_id: str, reason: str | None = None, dice: Any = None
 ) -> tuple[dict[str, Any], draws.Finalized]:
     plan = draws.prepare(engine, task_id)
-    ev = draws.evidence_from_file(plan, dice or DICE, DRAWN_AT)
+    ev = gathering.evidence_from_file(plan, dice or DICE, DRAWN_AT)
     body = draws.compute(plan, ev, DRAWN_AT, redraw_reason=reason)
     fin = record_draw(ws, engine, plan, ev, body, now=later(1))
     return body, fin
@@ -97,8 +97,8 @@ def test_full_draw_with_drand_verifies_by_replay(ws: Workspace, engine: Engine) 
     plan = draws.prepare(engine, t)
     assert [c.name for c in plan.checks] == ["snapshot.S1", "snapshot.S2", "roster"]
     assert [s["type"] for s in plan.sources] == ["nonce", "dice", "drand"]
-    assert draws.drand_round_time(plan.sources[2]) == "2023-09-15T11:00:03Z"
-    ev = draws.evidence_from_file(plan, {**DICE, "drand": DRAND_BEACON}, DRAWN_AT)
+    assert gathering.drand_round_time(plan.sources[2]) == "2023-09-15T11:00:03Z"
+    ev = gathering.evidence_from_file(plan, {**DICE, "drand": DRAND_BEACON}, DRAWN_AT)
     body = draws.compute(plan, ev, DRAWN_AT)
     assert body["task_id"] == t and body["previous_record"] is None and body["redraw"] is None
     assert [len(s["drawn"]) for s in body["strata"]] == [10, 2]
@@ -137,7 +137,7 @@ def test_second_official_draw_refused_and_redraw_marked(
     plan0 = draws.prepare(engine, task)
     with pytest.raises(ConflictError) as exc:
         draws.compute(
-            plan0, draws.evidence_from_file(plan0, DICE, DRAWN_AT), DRAWN_AT, redraw_reason="x"
+            plan0, gathering.evidence_from_file(plan0, DICE, DRAWN_AT), DRAWN_AT, redraw_reason="x"
         )
     assert exc.value.code == "draw.nothing_to_redraw"
     first, fin1 = official(ws, engine, task)
@@ -145,10 +145,10 @@ def test_second_official_draw_refused_and_redraw_marked(
     assert plan.official is not None and plan.official.digest == fin1.digest
     before = table_counts(engine)
     with pytest.raises(ConflictError) as exc:
-        draws.compute(plan, draws.evidence_from_file(plan, DICE, DRAWN_AT), DRAWN_AT)
+        draws.compute(plan, gathering.evidence_from_file(plan, DICE, DRAWN_AT), DRAWN_AT)
     assert exc.value.code == "draw.already_drawn"
     # a stale plan can neither reveal nor finalize a second draw
-    ev0 = draws.evidence_from_file(plan0, DICE, DRAWN_AT)
+    ev0 = gathering.evidence_from_file(plan0, DICE, DRAWN_AT)
     body_stale = draws.compute(plan0, ev0, DRAWN_AT)
     log_before = AuditLog(ws, engine).file_bytes()
     with pytest.raises(ConflictError) as exc:
@@ -179,7 +179,7 @@ def test_second_official_draw_refused_and_redraw_marked(
     assert replay_stored(engine, fin1.digest).ok  # the superseded record still verifies
     # the superseded record cannot be substituted
     with pytest.raises(ConflictError):
-        draws.substitute(
+        substitutions.substitute(
             ws, engine, fin1.digest, target=first["teams"][0]["target"], inspector=None,
             reason="x", operator=OPERATOR, actor="tester", now=later(2),
         )  # fmt: skip
@@ -210,7 +210,7 @@ def test_abort_after_the_seed_forces_a_redraw_reason(
     assert kinds(ws, engine)[-1] == "draw.aborted"
     plan = draws.prepare(engine, task)
     assert plan.needs_redraw is needs
-    ev = draws.evidence_from_file(plan, DICE, DRAWN_AT)
+    ev = gathering.evidence_from_file(plan, DICE, DRAWN_AT)
     if needs:
         with pytest.raises(ConflictError):
             draws.compute(plan, ev, DRAWN_AT)
@@ -233,7 +233,7 @@ def test_abort_of_another_task_does_not_count(ws: Workspace, engine: Engine, tas
 def test_practice_never_official(ws: Workspace, engine: Engine, task: str) -> None:
     plan = draws.prepare(engine, task)
     before, log_before = table_counts(engine), AuditLog(ws, engine).file_bytes()
-    pev = draws.evidence_from_file(plan, DICE, DRAWN_AT, practice=True)
+    pev = gathering.evidence_from_file(plan, DICE, DRAWN_AT, practice=True)
     assert pev[0] == {"type": "nonce", "value": draws.PRACTICE_NONCE.hex()}
     practice = draws.compute(plan, pev, DRAWN_AT, practice=True)
     assert practice["practice"] is True and practice["previous_record"] is None
@@ -243,7 +243,7 @@ def test_practice_never_official(ws: Workspace, engine: Engine, task: str) -> No
     assert table_counts(engine) == before and AuditLog(ws, engine).file_bytes() == log_before
     # the real nonce with the practice flag still gives another seed: a practice run can
     # never preview the official draw
-    real_ev = draws.evidence_from_file(plan, DICE, DRAWN_AT)
+    real_ev = gathering.evidence_from_file(plan, DICE, DRAWN_AT)
     with pytest.raises(RandcheckError):
         draws.compute(plan, real_ev, DRAWN_AT, practice=True)  # nonce does not match
     body, _ = official(ws, engine, task)
@@ -261,7 +261,7 @@ def test_substitutions_are_stored_logged_and_replayed(
     body, fin = official(ws, engine, task)
     s1 = body["strata"][0]
     gone = s1["drawn"][0]["code"]
-    a1 = draws.substitute(
+    a1 = substitutions.substitute(
         ws, engine, task, target=gone, inspector=None, reason="已注销",
         operator=OPERATOR, actor="tester", now=later(2), not_a_result=True,
     )  # fmt: skip
@@ -270,7 +270,7 @@ def test_substitutions_are_stored_logged_and_replayed(
     assert doc1["replacement"]["code"] == s1["reserve"][0]["code"]
     team = next(t for t in body["teams"] if t["target"] != gone)
     recused = team["members"][0]["id"]
-    a2 = draws.substitute(
+    a2 = substitutions.substitute(
         ws, engine, fin.digest[:12], target=team["target"], inspector=recused,
         reason="企业申请回避", operator=OPERATOR, actor="tester", now=later(3),
     )  # fmt: skip
@@ -307,12 +307,12 @@ def test_substitutions_are_stored_logged_and_replayed(
         {"target": team["target"], "inspector": recused},  # no longer on that team
     ):
         with pytest.raises(RandcheckError):
-            draws.substitute(
+            substitutions.substitute(
                 ws, engine, task, reason="x", operator=OPERATOR, actor="tester",
                 now=later(4), **kwargs,  # type: ignore[arg-type]
             )  # fmt: skip
     with pytest.raises(InputError):  # dated before the draw
-        draws.substitute(
+        substitutions.substitute(
             ws, engine, task, target=team["target"], inspector=None, reason="x",
             operator=OPERATOR, actor="tester", now=ANNOUNCE_AT,
         )  # fmt: skip
@@ -325,13 +325,13 @@ def test_reserve_exhausted_is_refused(ws: Workspace, engine: Engine) -> None:
     t = announced(ws, engine, doc)
     body, _ = official(ws, engine, t)
     d = body["strata"][0]["drawn"]
-    draws.substitute(
+    substitutions.substitute(
         ws, engine, t, target=d[0]["code"], inspector=None, reason="x",
         operator=OPERATOR, actor="tester", now=later(2),
     )  # fmt: skip
     before = table_counts(engine)
     with pytest.raises(InputError):
-        draws.substitute(
+        substitutions.substitute(
             ws, engine, t, target=d[1]["code"], inspector=None, reason="x",
             operator=OPERATOR, actor="tester", now=later(2),
         )  # fmt: skip
@@ -366,7 +366,7 @@ def test_wrong_evidence_stores_nothing(
     plan = draws.prepare(engine, t)
     before, log_before = table_counts(engine), AuditLog(ws, engine).file_bytes()
     with pytest.raises(error):
-        draws.evidence_from_file(plan, entropy, DRAWN_AT)
+        gathering.evidence_from_file(plan, entropy, DRAWN_AT)
     assert table_counts(engine) == before and AuditLog(ws, engine).file_bytes() == log_before
 
 
@@ -375,7 +375,7 @@ def test_drand_round_not_yet_published_at_the_draw_time(ws: Workspace, engine: E
     t = announced(ws, engine, with_drand(definition()))
     plan = draws.prepare(engine, t)
     with pytest.raises(VerificationError):
-        draws.evidence_from_file(plan, {**DICE, "drand": DRAND_BEACON}, "2023-09-15T10:30:00Z")
+        gathering.evidence_from_file(plan, {**DICE, "drand": DRAND_BEACON}, "2023-09-15T10:30:00Z")
 
 
 def test_unknown_or_unannounced_task(ws: Workspace, engine: Engine) -> None:
@@ -405,7 +405,7 @@ def _whole_draw(root: Path, engine: Engine) -> tuple[bytes, bytes, bytes]:
     seed_world(engine)
     t = announced(ws, engine, with_drand(definition()))
     plan = draws.prepare(engine, t)
-    ev = draws.evidence_from_file(plan, {**DICE, "drand": DRAND_BEACON}, DRAWN_AT)
+    ev = gathering.evidence_from_file(plan, {**DICE, "drand": DRAND_BEACON}, DRAWN_AT)
     body = draws.compute(plan, ev, DRAWN_AT)
     fin = record_draw(ws, engine, plan, ev, body, now=later(1))
     return plan.announcement, envelope.open_envelope(fin.envelope).body, fin.envelope
@@ -432,7 +432,7 @@ def test_same_inputs_same_bytes_in_two_workspaces(
 def test_a_bad_roll_names_its_source(ws: Workspace, engine: Engine, task: str) -> None:
     plan = draws.prepare(engine, task)
     with pytest.raises(InputError) as exc:
-        draws.evidence_from_file(plan, {"dice": {"张三": [1, 2, 3, 4, 9]}}, DRAWN_AT)
+        gathering.evidence_from_file(plan, {"dice": {"张三": [1, 2, 3, 4, 9]}}, DRAWN_AT)
     # the nonce is source #1 on screen and in the file order; the dice are #2, by 张三
     assert exc.value.code == "draw.bad_evidence" and exc.value.params["source"] == "张三"
     assert exc.value.params["reason_params"]["index"] == 2

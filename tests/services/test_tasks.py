@@ -16,7 +16,7 @@ from randcheck.core.canonical import parse
 from randcheck.core.draw import envelope
 from randcheck.core.draw.commit import population_root
 from randcheck.errors import ConflictError, InputError, NotFoundError, VerificationError
-from randcheck.services import draws, tasks
+from randcheck.services import draws, gathering, substitutions, tasks
 from randcheck.services.audit import AuditLog
 from randcheck.store.draw_models import AnnouncementRow, SnapshotPart, TaskRow
 from randcheck.store.models import Conflict, Entity, Inspector
@@ -76,7 +76,7 @@ def findings(report: tasks.CheckReport, level: str) -> dict[str, dict[str, Any]]
 def draw_official(ws: Workspace, engine: Engine, task_id: str, dice: Any = None) -> Any:
     plan = draws.prepare(engine, task_id)
     drawn_at = "2023-09-15T10:30:00Z"
-    ev = draws.evidence_from_file(plan, dice or DICE, drawn_at)
+    ev = gathering.evidence_from_file(plan, dice or DICE, drawn_at)
     body = draws.compute(plan, ev, drawn_at)
     record_draw(ws, engine, plan, ev, body, now=ANNOUNCE_AT)
     return body
@@ -214,7 +214,7 @@ def test_substituted_entity_counts_as_drawn_this_year(ws: Workspace, engine: Eng
     tasks.announce(ws, engine, first, OPERATOR, "tester", ANNOUNCE_AT)
     body = draw_official(ws, engine, first)
     gone = body["strata"][0]["drawn"][0]["code"]
-    sub = draws.substitute(
+    sub = substitutions.substitute(
         ws, engine, first, target=gone, inspector=None, reason="已注销",
         operator=OPERATOR, actor="tester", now=later(1), not_a_result=True,
     )  # fmt: skip
@@ -531,7 +531,7 @@ def draw_and_seq(ws: Workspace, engine: Engine, t: str) -> int:
     from tests.drawfixtures import DRAND_BEACON
 
     plan = draws.prepare(engine, t)
-    ev = draws.evidence_from_file(plan, {**DICE, "drand": DRAND_BEACON}, DRAWN_AT)
+    ev = gathering.evidence_from_file(plan, {**DICE, "drand": DRAND_BEACON}, DRAWN_AT)
     body = draws.compute(plan, ev, DRAWN_AT)
     return int(record_draw(ws, engine, plan, ev, body).log_seq)
 

@@ -43,11 +43,13 @@ from randcheck.errors import InputError, RandcheckError, UsageError
 from randcheck.workspace import DEFAULT_KEY
 
 if TYPE_CHECKING:
-    from randcheck.services import draws
+    from randcheck.services import draws, gathering, substitutions
     from randcheck.services import keys as keys_svc
     from randcheck.services.results import guard
 else:
     draws = lazy("randcheck.services.draws")
+    substitutions = lazy("randcheck.services.substitutions")
+    gathering = lazy("randcheck.services.gathering")
     keys_svc = lazy("randcheck.services.keys")
     guard = lazy("randcheck.services.results.guard")
 
@@ -106,8 +108,8 @@ def run_cmd(
     keys_svc.check_name(key)
     for name in witness_key or []:
         keys_svc.check_name(name)
-    entropy_doc = draws.read_entropy_file(entropy_file) if entropy_file is not None else None
-    drand_text = draws.read_drand_file(drand_file) if drand_file is not None else None
+    entropy_doc = gathering.read_entropy_file(entropy_file) if entropy_file is not None else None
+    drand_text = gathering.read_drand_file(drand_file) if drand_file is not None else None
     logged = draws.resumable(engine, task, practice) if entropy_file is None else None
     if resume and logged is None:
         raise InputError("ceremony.resume_nothing", task=task)
@@ -187,7 +189,7 @@ def substitute_cmd(
     # a result is entered and published, never substituted: refuse before the passphrase
     guard.check_reason(ws, reason.strip(), not_a_result)
     operator = unlock(ws, key, app.t("ceremony.prompt.passphrase", name=key))
-    fin = draws.substitute(
+    fin = substitutions.substitute(
         ws,
         engine,
         record_ref,

@@ -35,10 +35,11 @@ from randcheck.workspace import Workspace
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
-    from randcheck.services import audit, draws
+    from randcheck.services import audit, draws, gathering
 else:
     audit = lazy("randcheck.services.audit")
     draws = lazy("randcheck.services.draws")
+    gathering = lazy("randcheck.services.gathering")
 
 WITNESS_ENV_PREFIX = "RANDCHECK_WITNESS_PASSPHRASE_"
 PASSPHRASE_ATTEMPTS = 3  # at a hidden prompt; a wrong passphrase from the environment: one
@@ -151,7 +152,7 @@ class Ceremony(Screens):
             if self.drand_text is not None:
                 doc["drand"] = self.drand_text
             at = audit.format_time(_now())
-            evidence = draws.evidence_from_file(self.plan, doc, at, self.practice)
+            evidence = gathering.evidence_from_file(self.plan, doc, at, self.practice)
             self.reveal(evidence)
             self.show_evidence(evidence)
             self.confirm("ceremony.confirm_entropy")
@@ -163,7 +164,7 @@ class Ceremony(Screens):
             self.note("ceremony.resumed", style="bold", seq=self.resume.seq)
         if dice and all(str(s["witness"]) in logged["dice"] for _, s in dice):
             for i, src in dice:
-                by_index[i] = draws.dice_evidence(src, logged["dice"][str(src["witness"])], i)
+                by_index[i] = gathering.dice_evidence(src, logged["dice"][str(src["witness"])], i)
             self.show_dice(dice, by_index)
             self.keep_dice(dice, by_index)
         elif dice:
@@ -172,7 +173,7 @@ class Ceremony(Screens):
             if src["type"] == "lottery":
                 name = str(src["name"])
                 if name in logged["lottery"]:
-                    by_index[i] = draws.lottery_evidence(src, logged["lottery"][name], i)
+                    by_index[i] = gathering.lottery_evidence(src, logged["lottery"][name], i)
                     self.ok(self.t("ceremony.lottery_taken", name=name, period=src["period"]))
                 else:
                     by_index[i] = self.gather_lottery(src)
@@ -183,7 +184,7 @@ class Ceremony(Screens):
         # the operator's nonce last: nobody sees it before every public value is in
         for i, src in enumerate(self.sources):
             if src["type"] == "nonce":
-                by_index[i] = draws.nonce_evidence(self.plan, self.practice)
+                by_index[i] = gathering.nonce_evidence(self.plan, self.practice)
         evidence = [by_index[i] for i in range(len(self.sources))]
         self.reveal(evidence)
         for i, src in enumerate(self.sources):
@@ -277,12 +278,12 @@ class Ceremony(Screens):
         values = self.enter_twice(
             "ceremony.prompt.dice",
             "ceremony.prompt.dice_again",
-            lambda v: self.why_not(v, src, 1, faces, draws.dice_evidence),
+            lambda v: self.why_not(v, src, 1, faces, gathering.dice_evidence),
             hide=True,
             witness=witness,
         )
         self.ok(self.t("ceremony.dice_taken", witness=witness, count=count))
-        return draws.dice_evidence(src, values)
+        return gathering.dice_evidence(src, values)
 
     def gather_lottery(self, src: Mapping[str, Any]) -> dict[str, Any]:
         name, period = str(src["name"]), str(src["period"])
@@ -303,15 +304,15 @@ class Ceremony(Screens):
         numbers = self.enter_twice(
             "ceremony.prompt.lottery",
             "ceremony.prompt.lottery_again",
-            lambda v: self.why_not(v, src, lo, hi, draws.lottery_evidence),
+            lambda v: self.why_not(v, src, lo, hi, gathering.lottery_evidence),
             name=name,
         )
         self.ok(self.t("ceremony.lottery_taken", name=name, period=period))
-        return draws.lottery_evidence(src, numbers)
+        return gathering.lottery_evidence(src, numbers)
 
     def wait_for_round(self, src: Mapping[str, Any]) -> None:
         """A live countdown until the announced drand round is published."""
-        due = datetime.strptime(draws.drand_round_time(src), "%Y-%m-%dT%H:%M:%SZ").replace(
+        due = datetime.strptime(gathering.drand_round_time(src), "%Y-%m-%dT%H:%M:%SZ").replace(
             tzinfo=UTC
         )
         countdown(
@@ -321,7 +322,7 @@ class Ceremony(Screens):
     def gather_drand(self, src: Mapping[str, Any]) -> dict[str, Any]:
         """The announced round, from ``--drand-file``, a paste or a file path typed here.  A
         wrong or unreadable round asks again with the reason: nothing entered is lost."""
-        round_time = human_time(draws.drand_round_time(src), self.app.lang)
+        round_time = human_time(gathering.drand_round_time(src), self.app.lang)
         self.con.print(
             Text(self.t("ceremony.drand_ask", round=src["round"], time=round_time), style="bold")
         )
@@ -334,7 +335,7 @@ class Ceremony(Screens):
                 text, origin = self.ask_drand()
             if text is not None:
                 try:
-                    ev = draws.drand_evidence(
+                    ev = gathering.drand_evidence(
                         src, text, audit.format_time(_now()), self.plan.announced_at
                     )
                 except RandcheckError as exc:
@@ -368,7 +369,7 @@ class Ceremony(Screens):
             self.problem(self.t("ceremony.drand_empty"))
             return None, None
         try:
-            return draws.read_drand_file(Path(path).expanduser()), path
+            return gathering.read_drand_file(Path(path).expanduser()), path
         except RandcheckError as exc:
             self.problem(render(exc.code, self.app.lang, **exc.params))
             return None, None

@@ -26,9 +26,10 @@ from randcheck.core.draw.entropy import nonce_commitment
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
-    from randcheck.services import draws
+    from randcheck.services import draws, gathering
 else:
     draws = lazy("randcheck.services.draws")
+    gathering = lazy("randcheck.services.gathering")
 
 
 class Screens:
@@ -168,7 +169,7 @@ class Screens:
         return self.t(
             "ceremony.src.drand",
             round=src["round"],
-            time=human_time(draws.drand_round_time(src), self.app.lang),
+            time=human_time(gathering.drand_round_time(src), self.app.lang),
         )
 
     def show_dice(
