@@ -59,7 +59,7 @@ class Filter(NamedTuple):
 
 def scope_filters(d: TaskDef, scope_tags: Sequence[str]) -> list[Filter]:
     """The scope filters in force (定向 only), the one definition both the pool
-    (``tasks.compute_pool``) and the hints use: literal prefixes and tags, so a "%" or "_"
+    (``eligible.compute_pool``) and the hints use: literal prefixes and tags, so a "%" or "_"
     in a filter is not a LIKE wildcard."""
     e = EntityTable.__table__.c  # type: ignore[attr-defined]
     out: list[Filter] = []

@@ -14,7 +14,7 @@ from sqlmodel import Session
 
 from randcheck.core.canonical import parse
 from randcheck.errors import InputError
-from randcheck.services import tasks
+from randcheck.services import eligible, tasks
 from randcheck.services.audit import AuditLog
 from randcheck.services.results import history
 from randcheck.services.snapshots import announcement_row
@@ -61,7 +61,7 @@ def create(ws: Workspace, engine: Engine, task_id: str, **over: Any) -> str:
     return d.id
 
 
-def pool(engine: Engine, task_id: str, now: datetime = ANNOUNCE_AT) -> tasks.Pool:
+def pool(engine: Engine, task_id: str, now: datetime = ANNOUNCE_AT) -> eligible.Pool:
     with Session(engine) as s:
         report = tasks.check_task(s, task_id, now)
     assert report.pool is not None

@@ -16,7 +16,7 @@ from randcheck.core.canonical import parse
 from randcheck.core.draw import envelope
 from randcheck.core.draw.commit import population_root
 from randcheck.errors import ConflictError, InputError, NotFoundError, VerificationError
-from randcheck.services import draws, gathering, substitutions, tasks
+from randcheck.services import draws, eligible, gathering, substitutions, tasks
 from randcheck.services.audit import AuditLog
 from randcheck.store.draw_models import AnnouncementRow, SnapshotPart, TaskRow
 from randcheck.store.models import Conflict, Entity, Inspector
@@ -59,7 +59,7 @@ def check(engine: Engine, task_id: str, now: Any = ANNOUNCE_AT) -> tasks.CheckRe
         return tasks.check_task(s, task_id, now)
 
 
-def pool_of(engine: Engine, task_id: str) -> tasks.Pool:
+def pool_of(engine: Engine, task_id: str) -> eligible.Pool:
     report = check(engine, task_id)
     assert report.pool is not None
     return report.pool
@@ -358,9 +358,9 @@ def test_roster_only_active_inspectors_of_the_departments_and_conflicts_in_pool(
     t = create(ws, engine, definition(strata=[{"id": "S", "risk": ["*"], "count": 1}]))
     with Session(engine) as s:
         _, d = tasks.get_task(s, t)
-        rt = tasks._resolve_items(s, d)
-        pool = tasks.compute_pool(s, rt, ANNOUNCE_AT)
-        roster = tasks.build_roster(s, rt, pool)
+        rt = eligible.resolve_items(s, d)
+        pool = eligible.compute_pool(s, rt, ANNOUNCE_AT)
+        roster = eligible.build_roster(s, rt, pool)
     assert [i.id for i in roster.inspectors] == ["F001", "F002", "F005"]
     assert roster.conflicts == frozenset({("F001", code(0))})
     f005 = next(i for i in roster.inspectors if i.id == "F005")
@@ -373,9 +373,9 @@ def test_roster_only_active_inspectors_of_the_departments_and_conflicts_in_pool(
     )
     with Session(engine) as s:
         _, d = tasks.get_task(s, j)
-        rt = tasks._resolve_items(s, d)
+        rt = eligible.resolve_items(s, d)
         assert rt.departments == ("食品科", "药品科")
-        roster = tasks.build_roster(s, rt, tasks.compute_pool(s, rt, ANNOUNCE_AT))
+        roster = eligible.build_roster(s, rt, eligible.compute_pool(s, rt, ANNOUNCE_AT))
     assert [i.id for i in roster.inspectors] == ["F001", "F002", "F005", "Y001"]
     assert roster.conflicts == frozenset({("F001", code(0)), ("Y001", code(0))})
 
@@ -723,7 +723,7 @@ def test_announce_writes_the_notice_and_reports_a_failed_one(
 def test_an_empty_code_in_the_pool_is_refused_wherever_it_comes(codes: list[str]) -> None:
     """A review found that an empty code read last was dropped silently (the pool query has
     no ORDER BY, so it depended on row order); it must always be a clean bad_code error."""
-    from randcheck.services.tasks import _codes
+    from randcheck.services.eligible import _codes
 
     with pytest.raises(InputError) as exc:
         _codes(codes, "S1")

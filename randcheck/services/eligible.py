@@ -1,0 +1,351 @@
+"""The eligible pool of a task and its inspector roster, as of the announcement.
+
+A definition is joined with the item registry (:func:`resolve_items`), the registry is read
+through the task's filters and exclusions with the inspection history
+(:func:`compute_pool`, per stratum, in byte order of the code), and the active, qualified
+inspectors form the roster (:func:`build_roster`).  ``task check`` and ``task announce``
+(``services.tasks``) both start here, so what is checked is what is frozen.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, select
+from sqlalchemy.engine import Connection
+from sqlmodel import Session, col
+from sqlmodel import select as sm_select
+
+from randcheck.core import status as reg_status
+from randcheck.core.draw import envelope
+from randcheck.core.draw.codes import Codes
+from randcheck.core.draw.model import Inspector, Item, Roster, Rule, StratumSpec, Task, TeamRules
+from randcheck.core.taskdef import TaskDef
+from randcheck.errors import InputError
+from randcheck.services import taskhints
+from randcheck.services.registry import split_list
+from randcheck.services.results import history
+from randcheck.store.draw_models import AddendumRow, AnnouncementRow, RecordRow
+from randcheck.store.models import Conflict as ConflictTable
+from randcheck.store.models import Entity as EntityTable
+from randcheck.store.models import Inspector as InspectorTable
+from randcheck.store.models import Item as ItemTable
+from randcheck.store.raw import raw_rows
+
+CHINA = timedelta(hours=8)  # "this year" and "within N days" are counted in China time
+ITEM_KIND = {"重点": "key", "一般": "general", "key": "key", "general": "general"}
+INACTIVE_INSPECTOR_STATUSES = ("离职", "停用", "失效", "调出", "退休", "辅助")
+
+
+# --- the pool -------------------------------------------------------------------------------
+
+
+@dataclass
+class ResolvedTask:
+    """A definition joined with the item registry."""
+
+    definition: TaskDef
+    task: Task
+    departments: tuple[str, ...]
+    scope_tags: tuple[str, ...]
+    qualifications: tuple[str, ...]
+    items: list[dict[str, Any]]
+
+
+def resolve_items(session: Session, d: TaskDef) -> ResolvedTask:
+    items: list[dict[str, Any]] = []
+    for code in d.items:
+        row = session.get(ItemTable, code)
+        if row is None or not row.active:
+            raise InputError("task.unknown_item", task=d.id, item=code)
+        items.append(row.model_dump())
+    kinds = []
+    caps: list[tuple[int, int]] = []
+    for it in items:
+        kind = ITEM_KIND.get(str(it["item_type"]).strip())
+        if kind is None:
+            raise InputError("task.bad_item_type", item=it["code"], value=it["item_type"])
+        kinds.append(Item(code=it["code"], kind=kind))
+        if kind == "general":
+            if not it["ratio_cap"]:
+                raise InputError("task.general_without_cap", item=it["code"])
+            num, den = (int(x) for x in str(it["ratio_cap"]).split("/"))
+            caps.append((num, den))
+    cap: tuple[int, int] | None = None
+    if caps:  # exact minimum, no rounding: compare a/b < c/d as a*d < c*b
+        cap = caps[0]
+        for c in caps[1:]:
+            if c[0] * cap[1] < cap[0] * c[1]:
+                cap = c
+    departments = d.departments or tuple(dict.fromkeys(str(it["department"]) for it in items))
+    departments = tuple(x for x in departments if x)
+    if not departments:
+        raise InputError("task.no_department", task=d.id)
+    tags = d.tags or tuple(sorted({t for it in items for t in split_list(str(it["scope_tags"]))}))
+    quals = tuple(
+        sorted(
+            {str(it["required_qualification"]) for it in items if it["required_qualification"]}
+            | set(d.qualifications)
+        )
+    )
+    task = Task(
+        id=d.id,
+        title=d.title,
+        departments=departments,
+        items=tuple(kinds),
+        batches=d.batches,
+        ratio_cap=cap,
+    )
+    return ResolvedTask(d, task, departments, tags if d.mode == "directed" else (), quals, items)
+
+
+@dataclass
+class Pool:
+    """The eligible pool per stratum (sorted codes), and exclusion counts per reason."""
+
+    strata: dict[str, Codes]
+    exclusions: dict[str, int]
+    uncovered: dict[str, int] = field(default_factory=dict)  # risk class -> entities
+    previous: set[tuple[str, str]] = field(default_factory=set)  # (code, inspector) in the pool
+    history_digest: str = ""  # of the inspection-history inputs read (services.results.history)
+
+    def contains(self, code: str) -> bool:
+        """Whether ``code`` is in some stratum (each stratum list is sorted)."""
+        raw = code.encode("ascii", "replace")
+        for codes in self.strata.values():
+            k = bisect.bisect_left(codes, raw)
+            if k < len(codes) and codes[k] == raw:
+                return True
+        return False
+
+    def sizes(self) -> dict[str, int]:
+        return {s: len(c) for s, c in self.strata.items()}
+
+
+def _history(
+    session: Session, year: str
+) -> tuple[Counter[str], set[tuple[str, str]], set[tuple[str, str]]]:
+    """From this workspace's official records: draws per entity this year, (code, item) pairs
+    drawn this year, and (code, inspector) pairs of every earlier team (for rotation)."""
+    per_year: Counter[str] = Counter()
+    item_pairs: set[tuple[str, str]] = set()
+    previous: set[tuple[str, str]] = set()
+    rows = session.exec(sm_select(RecordRow).where(col(RecordRow.superseded).is_(False))).all()
+    for row in rows:
+        doc = envelope.open_envelope(row.envelope, "record").doc
+        ann = session.get(AnnouncementRow, row.task_id)
+        items: list[str] = []
+        if ann is not None:
+            adoc = envelope.open_envelope(ann.envelope, "announcement").doc
+            items = [i["code"] for i in adoc["task"]["items"]]
+        in_year = _china_year(doc["drawn_at"]) == year
+        for team in doc["teams"]:
+            code = team["target"]
+            for m in team["members"]:
+                previous.add((code, m["id"]))
+            if in_year:
+                per_year[code] += 1
+                for it in items:
+                    item_pairs.add((code, it))
+        # substitutions: a replacement target was drawn too, and its new team inspects it
+        adds = session.exec(
+            sm_select(AddendumRow).where(col(AddendumRow.record_digest) == row.digest)
+        ).all()
+        for add in adds:
+            adoc = envelope.open_envelope(add.envelope, "addendum").doc
+            code = adoc["replacement"]["code"] if adoc["replacement"] else adoc["target"]
+            for m in adoc["team"]:
+                previous.add((code, m["id"]))
+            if adoc["replacement"] and _china_year(adoc["issued_at"]) == year:
+                per_year[code] += 1
+                for it in items:
+                    item_pairs.add((code, it))
+    return per_year, item_pairs, previous
+
+
+def _china_year(utc_text: str) -> str:
+    return (datetime.strptime(utc_text, "%Y-%m-%dT%H:%M:%SZ") + CHINA).strftime("%Y")
+
+
+def compute_pool(session: Session, rt: ResolvedTask, now: datetime) -> Pool:
+    """Scope filters (定向) in SQL, then exclusion rules in a fixed order, then strata."""
+    d = rt.definition
+    e = EntityTable.__table__.c  # type: ignore[attr-defined]
+    scope = [f.condition for f in taskhints.scope_filters(d, rt.scope_tags)]
+    query = select(e.code, e.active, e.status, e.last_inspected_on, e.risk_class)
+    if scope:
+        query = query.where(and_(*scope))
+    conn: Connection = session.connection()
+    today = (now + CHINA).date()
+    year = today.strftime("%Y")
+    per_year, item_pairs, previous = _history(session, year)
+    outside = history.inputs(
+        conn,
+        year,
+        random_only=d.annual_cap_counts == "random",
+        items=d.items if d.drawn_this_year else (),
+        rotation=d.rotation,
+    )
+    per_year.update(outside.per_year)  # inspections outside randcheck's own draws
+    item_pairs |= outside.item_pairs
+    previous |= outside.previous
+    last_seen = outside.last
+    task_items = set(d.items)
+    drawn_for_items = {code for code, it in item_pairs if it in task_items}
+    recent_limit = today - timedelta(days=d.recent_days) if d.recent_days else None
+    recent_text = recent_limit.isoformat() if recent_limit else ""
+    prev_codes = {c for c, _b in previous}
+    kept: set[str] = set()  # pool entities with earlier inspectors (rotation)
+    listed = {c: s.id for s in d.strata for c in s.risk if c != "*"}
+    star = next((s.id for s in d.strata if "*" in s.risk), None)
+    found: dict[str, list[str]] = {s.id: [] for s in d.strata}
+    reasons: Counter[str] = Counter()
+    uncovered: Counter[str] = Counter()
+    # raw registration status text compared as its vocabulary word (core.status), one
+    # normalisation per distinct raw value
+    allowed = reg_status.Allowed(d.statuses)
+    # the history's verdict per entity, first reason first (recent, annual_cap,
+    # drawn_this_year): one lookup per registry row in a dict of the few it excludes
+    verdict: dict[str, str] = {}
+    if d.drawn_this_year:
+        verdict.update(dict.fromkeys(drawn_for_items, "drawn_this_year"))
+    if d.annual_cap is not None:
+        verdict.update({c: "annual_cap" for c, n in per_year.items() if n >= d.annual_cap})
+    if recent_limit is not None:
+        verdict.update({c: "recent" for c, day in last_seen.items() if day > recent_text})
+    judged = verdict.get
+    for code, active, status, last, risk in raw_rows(conn, query):
+        if not active:
+            reasons["invalid"] += 1
+        elif not allowed[status]:
+            reasons["status"] += 1
+        elif (why := judged(code)) == "recent" or (
+            recent_limit is not None and last is not None and _as_date(last) > recent_limit
+        ):
+            reasons["recent"] += 1
+        elif why is not None:
+            reasons[why] += 1
+        else:
+            sid = listed.get(risk or "", star)
+            if sid is None:
+                uncovered[risk or ""] += 1
+                continue
+            found[sid].append(code)
+            if code in prev_codes:
+                kept.add(code)
+    strata = {sid: _codes(codes, sid) for sid, codes in found.items()}
+    return Pool(
+        strata,
+        dict(sorted(reasons.items())),
+        dict(sorted(uncovered.items())),
+        {(c, b) for c, b in previous if c in kept},
+        outside.digest,
+    )
+
+
+def _codes(codes: list[str], stratum: str) -> Codes:
+    """One stratum's codes sorted and checked (in C when built: one blob, not a list)."""
+    # every code followed by a newline, so that an empty code stays a (bad) line of its own
+    blob = ("\n".join(codes) + "\n").encode("utf-8") if codes else b""
+    if blob.count(b"\n") != len(codes):  # a code holding a newline
+        bad = next(c for c in codes if "\n" in c)
+        raise InputError("proto.bad_code", field=f"population[{stratum}]", value=repr(bad)[:80])
+    return Codes.from_unsorted(blob, stratum)
+
+
+def _as_date(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def active_inspectors(session: Session) -> list[Inspector]:
+    """Every active, serving inspector of every department, by badge number."""
+    i = InspectorTable.__table__.c  # type: ignore[attr-defined]
+    rows = session.connection().execute(
+        select(
+            i.badge_no,
+            i.department,
+            i.is_expert,
+            i.cert_valid_until,
+            i.qualifications,
+            i.specialties,
+            i.status,
+        )
+        .where(i.active.is_(True))
+        .order_by(i.badge_no)
+    )
+    inspectors = []
+    for badge, dep, expert, valid_until, quals, specs, status in rows:
+        if status in INACTIVE_INSPECTOR_STATUSES:
+            continue
+        inspectors.append(
+            Inspector(
+                id=badge,
+                department=dep,
+                expert=bool(expert),
+                cert_from="0001-01-01",
+                cert_to=_as_date(valid_until).isoformat() if valid_until else "0001-01-01",
+                qualifications=tuple(sorted(set(split_list(quals)) | set(split_list(specs)))),
+            )
+        )
+    return inspectors
+
+
+def build_roster(
+    session: Session,
+    rt: ResolvedTask,
+    pool: Pool,
+    everyone: list[Inspector] | None = None,
+) -> Roster:
+    """Active inspectors of the task's departments (others cannot serve), their 回避 pairs
+    with pool entities, and previous (entity, inspector) pairs for rotation.  ``everyone``
+    is :func:`active_inspectors` when the caller already has it."""
+    deps = set(rt.departments)
+    if everyone is None:
+        everyone = active_inspectors(session)
+    inspectors = [x for x in everyone if x.department in deps]
+    ids = {x.id for x in inspectors}
+    in_pool = pool.contains
+
+    c = ConflictTable.__table__.c  # type: ignore[attr-defined]
+    conflicts = {
+        (badge, code)
+        for badge, code in session.connection().execute(
+            select(c.badge_no, c.entity_code).where(c.active.is_(True))
+        )
+        if badge in ids and in_pool(code)
+    }
+    previous = (  # pool.previous holds pool entities only
+        {(code, badge) for code, badge in pool.previous if badge in ids}
+        if rt.definition.rotation
+        else set()
+    )
+    return Roster(tuple(inspectors), frozenset(conflicts), frozenset(previous))
+
+
+def team_rules(rt: ResolvedTask) -> TeamRules:
+    d = rt.definition
+    return TeamRules(
+        max_load=d.max_load,
+        inspect_from=d.inspect_from,
+        inspect_to=d.inspect_to,
+        min_inspectors=d.min_inspectors,
+        experts=d.experts,
+        per_department=d.per_department,
+        rotation=d.rotation,
+        qualifications=rt.qualifications,
+    )
+
+
+def strata_specs(d: TaskDef) -> list[StratumSpec]:
+    return [
+        StratumSpec(
+            s.id,
+            Rule.count(s.count) if s.count is not None else Rule.ratio(*(s.ratio or (1, 1))),
+            s.reserve,
+        )
+        for s in d.strata
+    ]
