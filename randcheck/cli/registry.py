@@ -3,7 +3,7 @@ export|set|deactivate``.  Thin wrappers over ``randcheck.services.registry``.
 
 Text from files (values, column names, paths) is printed with rich markup escaped, so that a
 ``[`` in a name is shown as written; the services have already made control, bidirectional and
-invisible characters visible in what they report (``randcheck.io.readers.shown``)."""
+invisible characters visible in what they report (``randcheck.core.text.shown``)."""
 
 import inspect
 from collections.abc import Callable, Iterator

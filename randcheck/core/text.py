@@ -55,3 +55,25 @@ def visible(value: str) -> str:
     if _BAD_RE.search(flat) is None:
         return flat
     return _BAD_RE.sub(lambda m: f"<U+{ord(m.group(0)):04X}>", flat)
+
+
+SHOWN_CHARS = 60  # how much of a refused value a row error shows
+
+
+def shown(value: str, char: str | None = None) -> str:
+    """``value`` as a row error shows it: on one line, every character text may not hold made
+    visible (``<U+202E>``, so that printing it cannot garble a terminal or a table), at most
+    ``SHOWN_CHARS`` long and, when ``char`` (a ``U+XXXX NAME`` label) is given, around the
+    first occurrence of that character."""
+    at = -1
+    if char is not None and char.startswith("U+"):
+        try:
+            at = value.find(chr(int(char[2:].split(" ", 1)[0], 16)))
+        except ValueError:
+            at = -1
+    if at <= 0:
+        return visible(value)[:SHOWN_CHARS]
+    head, tail = visible(value[:at]), visible(value[at:])
+    if len(head) > 20:
+        head = "…" + head[-19:]
+    return (head + tail)[:SHOWN_CHARS]

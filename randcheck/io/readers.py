@@ -55,14 +55,12 @@ from typing import IO, Any
 
 from randcheck.bundle.table import raw as _raw_cell
 from randcheck.core.canonical import json_nesting_ok
-from randcheck.core.text import BREAKS, one_line, problem, visible
-from randcheck.core.uscc import normalise as _normalise_code
+from randcheck.core.text import BREAKS, one_line, problem, shown, visible
 from randcheck.errors import InputError, RowError
+from randcheck.io.headers import HEADER_SCAN, HeaderMap, header_key, matched_fields
 
-HEADER_SCAN = 10  # the header may be this far down (title and blank rows above it are skipped)
 MAX_FIELD_CHARS = 4096  # longer values are row errors (a legal basis fits easily)
 MAX_DEPTH = 64  # nesting a JSON registry file may have (a row is an object of lists: 3)
-SHOWN_CHARS = 60  # how much of a refused value a row error shows
 _CSV_HARD_LIMIT = 16 * 1024 * 1024  # the csv module's own limit, raised so we can report rows
 _CHUNK = 1 << 20
 
@@ -76,14 +74,6 @@ class SourceRow:
     row: int
     values: dict[str, str]
     errors: list[RowError] = field(default_factory=list)
-
-
-def header_key(name: str) -> str:
-    """Normalised header for alias lookup: half-width, lower case, no spaces/_/-."""
-    key = _normalise_code(name).lower()
-    for ch in "_-./（）()":
-        key = key.replace(ch, "")
-    return key
 
 
 def _file_error(
@@ -198,139 +188,6 @@ def _cell_text(value: Any) -> str | None:
     if isinstance(value, str):
         return value
     return None
-
-
-def _label(aliases: Mapping[str, str], field_name: str) -> tuple[str, list[str]]:
-    """A field's header as a user would write it (its first Chinese synonym) and all the
-    headers it is read from."""
-    names = [a for a, target in aliases.items() if target == field_name]
-    names = [a for a in names if not a.isascii()] + [a for a in names if a.isascii()]
-    return (names[0] if names else field_name), names
-
-
-def _matches(
-    headers: list[str], aliases: Mapping[str, str], mapping: Mapping[str, str]
-) -> set[str]:
-    """The fields a candidate header row names."""
-    by_key = {header_key(k): v for k, v in aliases.items()}
-    user = {header_key(k): v for k, v in mapping.items()}
-    found = set()
-    for raw in headers:
-        key = header_key((raw or "").strip().lstrip("\ufeff"))
-        if key:
-            target = user.get(key) or by_key.get(key)
-            if target is not None:
-                found.add(target)
-    return found
-
-
-class _HeaderMap:
-    """Maps source column names to field names and checks required columns."""
-
-    def __init__(
-        self,
-        path: Path,
-        headers: list[str],
-        aliases: Mapping[str, str],
-        mapping: Mapping[str, str],
-        required: list[list[str]],
-        ignored: Collection[str] = (),
-        silent: Collection[str] = (),
-        row: int = 1,
-        hint: bool = False,
-    ) -> None:
-        self.columns: list[tuple[int, str, str]] = []  # (index, source name, field)
-        by_key = {header_key(k): v for k, v in aliases.items()}
-        user = {header_key(k): v for k, v in mapping.items()}
-        fields_known = set(aliases.values())
-        errors: list[RowError] = []
-        seen: dict[str, str] = {}
-        errors.extend(
-            RowError(path.name, row, shown(src), shown(dest), "registry.map_unknown_field")
-            for src, dest in mapping.items()
-            if dest not in fields_known
-        )
-        for index, raw in enumerate(headers):
-            name = (raw or "").strip().lstrip("\ufeff")
-            key = header_key(name)
-            if not key:
-                continue
-            target: str | None = user.get(key) or by_key.get(key)
-            if target is None:
-                continue  # unknown columns are ignored (listed in the import summary)
-            if target in seen:
-                errors.append(
-                    RowError(
-                        path.name,
-                        row,
-                        shown(name),
-                        target,
-                        "registry.duplicate_column",
-                        {"other": seen[target]},
-                    )
-                )
-                continue
-            seen[target] = name
-            self.columns.append((index, name, target))
-        for group in required:
-            if any(f in seen for f in group):
-                continue
-            labels = [_label(aliases, f) for f in group]
-            errors.append(
-                RowError(
-                    path.name,
-                    row,
-                    " / ".join(label for label, _names in labels),
-                    "",
-                    "registry.missing_column",
-                    {"headers": " / ".join(n for _label_, names in labels for n in names)},
-                )
-            )
-        if errors and hint and any(e.code == "registry.missing_column" for e in errors):
-            errors.append(
-                RowError(path.name, row, "", "", "registry.header_hint", {"rows": HEADER_SCAN})
-            )
-        if errors:
-            raise InputError("registry.bad_file", rows=errors, file=path.name)
-        ignored_keys = {header_key(h) for h in ignored}
-        silent_keys = {header_key(h) for h in silent}
-        #: columns that matched no field and are not known to be ignored
-        self.unknown: list[str] = []
-        #: columns recognised and deliberately not stored (personal data, addresses …)
-        self.ignored: list[str] = []
-        for h in headers:
-            text = (h or "").strip()
-            key = header_key(text)
-            if not key or text in seen.values() or key in silent_keys:
-                continue
-            (self.ignored if key in ignored_keys else self.unknown).append(shown(text))
-        #: field -> its source column as shown to a person (see ``shown``)
-        self.names = {target: shown(name) for _i, name, target in self.columns}
-
-    def source_name(self, field_name: str) -> str:
-        for _i, name, target in self.columns:
-            if target == field_name:
-                return name
-        return field_name
-
-
-def shown(value: str, char: str | None = None) -> str:
-    """``value`` as a row error shows it: on one line, every character text may not hold made
-    visible (``<U+202E>``, so that printing it cannot garble a terminal or a table), at most
-    ``SHOWN_CHARS`` long and, when ``char`` (a ``U+XXXX NAME`` label) is given, around the
-    first occurrence of that character."""
-    at = -1
-    if char is not None and char.startswith("U+"):
-        try:
-            at = value.find(chr(int(char[2:].split(" ", 1)[0], 16)))
-        except ValueError:
-            at = -1
-    if at <= 0:
-        return visible(value)[:SHOWN_CHARS]
-    head, tail = visible(value[:at]), visible(value[at:])
-    if len(head) > 20:
-        head = "…" + head[-19:]
-    return (head + tail)[:SHOWN_CHARS]
 
 
 #: OOXML's escape of a character in a string cell (how Excel stores a control character)
@@ -480,8 +337,8 @@ class RowReader:
             yield first
             yield from self._iter
 
-    def _hmap(self, headers: list[str], row: int = 1, hint: bool = False) -> _HeaderMap:
-        hmap = _HeaderMap(
+    def _hmap(self, headers: list[str], row: int = 1, hint: bool = False) -> HeaderMap:
+        hmap = HeaderMap(
             self.path,
             headers,
             self.aliases,
@@ -497,14 +354,14 @@ class RowReader:
         self.column_names = hmap.names
         return hmap
 
-    def _header(self, rows: Iterator[tuple[int, list[str]]]) -> _HeaderMap:
+    def _header(self, rows: Iterator[tuple[int, list[str]]]) -> HeaderMap:
         """The header of a CSV or XLSX: the first row, within the first ``HEADER_SCAN``, that
         names every required column; the title and blank rows above it are skipped (and
         listed in ``skipped_rows``).  Consumes ``rows`` up to the header row only."""
         scanned: list[tuple[int, list[str]]] = []
         for line, cells in rows:
             if any(c.strip() for c in cells):
-                found = _matches(cells, self.aliases, self.mapping)
+                found = matched_fields(cells, self.aliases, self.mapping)
                 if all(any(f in found for f in group) for group in self.required):
                     hmap = self._hmap(cells, line)
                     self.header_row = line
@@ -519,7 +376,8 @@ class RowReader:
         if not candidates:
             raise _file_error(self.path, "registry.empty_file")
         best = max(
-            candidates, key=lambda nc: (len(_matches(nc[1], self.aliases, self.mapping)), -nc[0])
+            candidates,
+            key=lambda nc: (len(matched_fields(nc[1], self.aliases, self.mapping)), -nc[0]),
         )
         title_like = best[0] != candidates[0][0] or any(
             sum(1 for x in c if x.strip()) == 1 for _n, c in candidates
@@ -675,7 +533,7 @@ class RowReader:
             book.close()
 
     def _object_row(
-        self, line: int, obj: Any, hmap: _HeaderMap, names: Mapping[str, str]
+        self, line: int, obj: Any, hmap: HeaderMap, names: Mapping[str, str]
     ) -> SourceRow:
         path = self.path
         if not isinstance(obj, dict):
@@ -714,7 +572,7 @@ class RowReader:
         _check_sizes(path, row, names)
         return row
 
-    def _json_hmap(self, keys: list[str]) -> _HeaderMap:
+    def _json_hmap(self, keys: list[str]) -> HeaderMap:
         return self._hmap(keys)
 
     def _json(self) -> Iterator[SourceRow]:
@@ -752,7 +610,7 @@ class RowReader:
     def _jsonl(self) -> Iterator[SourceRow]:
         path = self.path
         encoding = detect_encoding(path)
-        hmap: _HeaderMap | None = None
+        hmap: HeaderMap | None = None
         names: dict[str, str] = {}
         with path.open("rb") as raw:
             counted = io.BufferedReader(_Counting(raw, self.progress, self.size), _CHUNK)

@@ -18,9 +18,9 @@ from hypothesis import strategies as st
 
 from randcheck.bundle.table import inert
 from randcheck.core.canonical import json_nesting_ok
-from randcheck.core.text import BREAKS, problem, visible
+from randcheck.core.text import BREAKS, problem, shown, visible
 from randcheck.errors import InputError, RowError
-from randcheck.io.readers import MAX_DEPTH, RowReader, shown, sniff_kind
+from randcheck.io.readers import MAX_DEPTH, RowReader, sniff_kind
 from randcheck.services.registry import ENTITIES
 
 ALIASES = ENTITIES.aliases()

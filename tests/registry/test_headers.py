@@ -14,7 +14,8 @@ import pytest
 from sqlalchemy import create_engine
 
 from randcheck.errors import InputError
-from randcheck.io.readers import HEADER_SCAN, RowReader
+from randcheck.io.headers import HEADER_SCAN
+from randcheck.io.readers import RowReader
 from randcheck.services import registry as reg
 from randcheck.services.registry.specs import SILENT
 from tests.conftest import Cli
@@ -101,7 +102,7 @@ def test_entities_group_label(tmp_path: Path) -> None:
 
 
 def test_ignored_headers_are_not_field_synonyms() -> None:
-    from randcheck.io.readers import header_key
+    from randcheck.io.headers import header_key
 
     for spec in reg.SPECS.values():
         aliases = {header_key(a) for a in spec.aliases()}

@@ -12,9 +12,8 @@ from sqlalchemy import and_, select
 from sqlalchemy.engine import Connection, Engine
 
 from randcheck.core import uscc
-from randcheck.core.text import one_line, problem
+from randcheck.core.text import one_line, problem, shown
 from randcheck.errors import InputError, NotFoundError, RowError, UsageError
-from randcheck.io.readers import shown
 from randcheck.services.registry.digests import row_hash, state_digests
 from randcheck.services.registry.kinds import split_list
 from randcheck.services.registry.specs import SENSITIVE, RegistrySpec, spec_for

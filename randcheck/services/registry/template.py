@@ -19,7 +19,7 @@ from pathlib import Path
 
 from randcheck.catalog import render
 from randcheck.io.atomic import atomic_open
-from randcheck.io.readers import HEADER_SCAN
+from randcheck.io.headers import HEADER_SCAN
 from randcheck.services.registry.kinds import ITEM_TYPES, RISK_CLASSES
 from randcheck.services.registry.specs import SILENT, FieldSpec, RegistrySpec, spec_for
 
