@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup, escape
@@ -18,6 +18,7 @@ from randcheck import __version__
 from randcheck.bundle.layout import folder_name, short_code
 from randcheck.bundle.table import final_state, result_rows
 from randcheck.catalog import render
+from randcheck.core.chinatime import CHINA
 from randcheck.core.draw import drand
 from randcheck.core.draw.announce import Announcement, parse_announcement
 from randcheck.core.draw.envelope import Envelope
@@ -26,7 +27,6 @@ from randcheck.core.text import visible
 if TYPE_CHECKING:  # jinja2 is imported by the first page rendered, not by every command
     import jinja2
 
-_BJ = timedelta(hours=8)
 
 
 @dataclass
@@ -56,7 +56,7 @@ def beijing(utc: str) -> str:
         t = datetime.strptime(utc, "%Y-%m-%dT%H:%M:%SZ")
     except ValueError:
         return utc
-    return (t + _BJ).strftime("%Y-%m-%d %H:%M:%S")
+    return (t + CHINA).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def user_text(value: Any) -> Markup:

@@ -7,7 +7,7 @@ import math
 import re
 import time
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime, timezone
 from typing import Any
 
 from rich.align import Align
@@ -17,8 +17,9 @@ from rich.panel import Panel
 from rich.text import Text
 
 from randcheck.catalog import render
+from randcheck.core.chinatime import CHINA
 
-BEIJING = timezone(timedelta(hours=8))
+BEIJING = timezone(CHINA)
 
 
 def ceremony_console(stderr: bool = False) -> Console:

@@ -20,7 +20,7 @@ from randcheck.cli._console import H, err, out, print_json
 from randcheck.cli._context import get
 from randcheck.cli._lazy import lazy
 from randcheck.cli.keys import unlock
-from randcheck.core.results import CHINA
+from randcheck.core.chinatime import CHINA
 from randcheck.errors import UsageError
 from randcheck.io.atomic import atomic_write
 from randcheck.workspace import DEFAULT_KEY

@@ -15,9 +15,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
+from randcheck.core.chinatime import CHINA
 from randcheck.core.draw.announce import TOOL
 from randcheck.core.draw.spec import (
     RESULTS_SPEC_ID,
@@ -36,7 +37,6 @@ FIELDS = (
     "issued_at", "vocabulary", "results",
 )  # fmt: skip
 ENTRY_FIELDS = ("target", "item", "completed_on", "terms", "deadline", "correction")
-CHINA = timedelta(hours=8)
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from sqlmodel import Session, col
 from sqlmodel import select as sm_select
 
 from randcheck.core import status as reg_status
+from randcheck.core.chinatime import CHINA
 from randcheck.core.draw import envelope
 from randcheck.core.draw.codes import Codes
 from randcheck.core.draw.model import Inspector, Item, Roster, Rule, StratumSpec, Task, TeamRules
@@ -36,7 +37,6 @@ from randcheck.store.models import Inspector as InspectorTable
 from randcheck.store.models import Item as ItemTable
 from randcheck.store.raw import raw_rows
 
-CHINA = timedelta(hours=8)  # "this year" and "within N days" are counted in China time
 ITEM_KIND = {"重点": "key", "一般": "general", "key": "key", "general": "general"}
 INACTIVE_INSPECTOR_STATUSES = ("离职", "停用", "失效", "调出", "退休", "辅助")
 

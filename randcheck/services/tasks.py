@@ -23,6 +23,7 @@ from sqlmodel import select as sm_select
 from randcheck.core import signing
 from randcheck.core.canonical import canonical, parse
 from randcheck.core.checks import Check, Report
+from randcheck.core.chinatime import beijing_time
 from randcheck.core.draw import drand, entropy, envelope
 from randcheck.core.draw.announce import announce as build_announcement
 from randcheck.core.draw.commit import population_file
@@ -34,7 +35,6 @@ from randcheck.errors import ConflictError, InputError, NotFoundError, Randcheck
 from randcheck.services import notice, taskhints
 from randcheck.services.audit import AuditLog, format_time
 from randcheck.services.eligible import (
-    CHINA,
     Pool,
     active_inspectors,
     build_roster,
@@ -325,11 +325,6 @@ def drand_round(d: TaskDef, announced: datetime) -> int | None:
     else:
         start = int(announced.timestamp())
     return drand.round_at(chain, start + d.drand.delay)
-
-
-def beijing_time(unix_time: int) -> str:
-    """``YYYY-MM-DD HH:MM:SS`` in 北京时间: UTC+8 fixed, whatever the machine's zone."""
-    return (datetime.fromtimestamp(unix_time, UTC) + CHINA).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def announce(

@@ -13,6 +13,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from randcheck.catalog import render
+from randcheck.core.chinatime import beijing_time
 from randcheck.core.draw import drand, envelope
 from randcheck.core.taskdef import definitions
 from randcheck.errors import InputError
@@ -136,6 +137,6 @@ def test_beijing_time_does_not_depend_on_the_machine_zone(monkeypatch: pytest.Mo
     for zone in ("UTC", "America/New_York", "Asia/Kolkata"):
         monkeypatch.setenv("TZ", zone)
         time.tzset()
-        assert tasks.beijing_time(unix) == "2023-11-15 06:13:20"
+        assert beijing_time(unix) == "2023-11-15 06:13:20"
     monkeypatch.delenv("TZ")
     time.tzset()

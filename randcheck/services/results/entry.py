@@ -26,7 +26,7 @@ from sqlmodel import Session, select
 from randcheck.bundle.table import inert, to_csv
 from randcheck.core import uscc
 from randcheck.core.canonical import canonical
-from randcheck.core.results import CHINA
+from randcheck.core.chinatime import CHINA
 from randcheck.core.vocabulary import Vocabulary
 from randcheck.errors import InputError, RandcheckError, RowError, UsageError
 from randcheck.io.readers import RowReader

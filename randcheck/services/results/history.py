@@ -24,7 +24,7 @@ from sqlmodel import select as sm_select
 
 from randcheck.core import uscc
 from randcheck.core.canonical import canonical
-from randcheck.core.results import CHINA
+from randcheck.core.chinatime import CHINA
 from randcheck.errors import InputError, RowError
 from randcheck.io.readers import RowReader
 from randcheck.services.audit import AuditLog
