@@ -93,10 +93,13 @@ def _sources(
     for i, src in enumerate(ann.entropy):
         ev = evidence[i] if evidence is not None else None
         row: dict[str, Any] = {"type": src["type"], "source": src, "evidence": ev}
+        if src["type"] == "drand" and "round" not in src:
+            # randcheck/draw/v2: the commitment fixes the round; before the draw it is 待定
+            row["source"] = {**src, "round": (ev or {}).get("round", "待定")}
         if src["type"] == "drand":
             try:
                 chain = drand.chain_by_hash(src["chain_hash"])
-                t = drand.round_time(chain, src["round"])
+                t = drand.round_time(chain, row["source"]["round"])
                 utc = datetime.fromtimestamp(t, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
                 row["chain"] = chain.name
                 row["round_time"] = utc

@@ -73,6 +73,35 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "the timestamp is signed by {tsa} (certificate {fingerprint}), which this reader "
         "does not trust: give it with --trusted-tsa",
     },
+    # verify: what each check is (the table's second column)
+    "verify.what.commitment.envelope": {
+        "zh": "熵承诺（commitment.json）的格式",
+        "en": "entropy commitment (commitment.json) format",
+    },
+    "verify.what.commitment.signature": {
+        "zh": "熵承诺的机关签名",
+        "en": "the office's signature on the commitment",
+    },
+    "verify.what.commitment.binding": {
+        "zh": "熵承诺与公告、抽取记录一致（骰子、彩票值逐字节相同）",
+        "en": "commitment matches the announcement and the record (dice, lottery byte for byte)",
+    },
+    "verify.what.commitment.witnesses": {
+        "zh": "见证人联署（只认公告声明的见证人密钥）",
+        "en": "witness co-signatures (only the keys the announcement declares)",
+    },
+    "verify.what.commitment.anchor": {
+        "zh": "顺序证明依据（时间戳、见证人或本单位时钟）",
+        "en": "what the ordering rests on (timestamp, witnesses or the office's clock)",
+    },
+    "verify.what.commitment.round": {
+        "zh": "drand 轮次是熵承诺之后（加余量）的第一轮",
+        "en": "the drand round is the first after the commitment (plus the margin)",
+    },
+    "verify.what.log.commitment": {
+        "zh": "熵承诺已记入日志（包含证明）",
+        "en": "commitment is in the log (inclusion proof)",
+    },
     # verify: what the ordering rests on
     "verify.ordering_tsa": {
         "zh": "顺序证明：时间戳机构 {tsa} 于 {time} 证明熵承诺早于 drand 第 {round} 轮",
@@ -94,6 +123,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "顺序证明：仅凭本单位时钟（熵承诺时间 {time}，早于 drand 第 {round} 轮）",
         "en": "ordering: the office's own clock only (commitment at {time}, before drand "
         "round {round})",
+    },
+    "verify.order_commitment": {
+        "zh": "审计日志中的顺序不对：熵承诺（第 {committed} 条）须在公告之后、揭示和抽取记录"
+        "（第 {record} 条）之前",
+        "en": "the log order is wrong: the commitment (entry {committed}) must come after the "
+        "announcement and before the reveal and the record (entry {record})",
     },
     "verify.opt.trusted_tsa": {
         "zh": "信任的时间戳机构证书（PEM 或 DER，可重复）",

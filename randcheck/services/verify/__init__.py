@@ -25,7 +25,7 @@ under the bundle's own key fails.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,7 +36,16 @@ from randcheck.core.checks import Check, Report
 from randcheck.core.draw.replay import replay
 from randcheck.errors import RandcheckError
 from randcheck.services import keys as keys_svc
-from randcheck.services.verify import documents, files, log, page, reading, results, tables
+from randcheck.services.verify import (
+    documents,
+    files,
+    log,
+    ordering,
+    page,
+    reading,
+    results,
+    tables,
+)
 from randcheck.services.verify.reading import BundleFiles, bundle_root
 
 __all__ = ["BundleReport", "bundle_root", "verify_bundle"]
@@ -77,7 +86,7 @@ SIGNER_CHECKS = frozenset({"announcement.signature", "record.signature", "log.ch
 
 
 def is_signer_check(name: str) -> bool:
-    return name in SIGNER_CHECKS or name.startswith("addendum.")
+    return name in SIGNER_CHECKS or name in ordering.SIGNER_CHECKS or name.startswith("addendum.")
 
 
 def own_key(found: BundleFiles) -> dict[str, bytes]:
@@ -121,6 +130,7 @@ def verify_bundle(
     *,
     entity: str | None = None,
     verify_bls: bool = True,
+    trusted_tsa: Sequence[bytes] = (),
 ) -> BundleReport:
     """Verify the bundle at ``path`` against the trusted operator ``keys`` {key id: raw}.
 
@@ -146,6 +156,7 @@ def verify_bundle(
         verify_bls=verify_bls,
     )  # fmt: skip
     checks.extend(overrides.get(c.name, c) for c in replayed)
+    checks.extend(ordering.checks(found, docs, keys, trusted_tsa))  # v2 records only
 
     lg = log.Log(found, keys)
     checks.append(lg.cp_check)
@@ -153,7 +164,9 @@ def verify_bundle(
     checks.append(lg.check("log.record", docs.rec_env.digest if docs.rec_env else None))
     for i, a in enumerate(docs.add_envs, start=1):
         checks.append(lg.check(f"log.addendum.{i}", a.digest if a else None))
-    checks.append(log.order_check(lg, docs.ann, len(docs.add_envs)))
+    if ordering.is_v2(docs) and docs.rec_env is not None:
+        checks.append(lg.check("log.commitment", docs.rec_env.doc.get("commitment")))
+    checks.append(ordering.order(log.order_check(lg, docs.ann, len(docs.add_envs)), lg, docs))
     rec = docs.rec_env.doc if docs.rec_env else None
     checks.append(log.reveal_check(rec, lg))
     checks.append(log.chain_check(rec, lg, fmt))
