@@ -18,6 +18,9 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+if __name__ == "__main__":  # run as a script: make ``tests.vectors.generate`` importable
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
 from randcheck.core import signing
 from randcheck.core.draw import drand, entropy
 from randcheck.core.draw.announce import announce, parse_announcement
@@ -108,8 +111,11 @@ def build() -> dict[str, Any]:
     }
     return {
         "v2.json": {
-            "chain": {"name": "quicknet", "genesis_time": chain.genesis_time,
-                      "period": chain.period},  # fmt: skip
+            "chain": {
+                "name": "quicknet",
+                "genesis_time": chain.genesis_time,
+                "period": chain.period,
+            },
             "witness_public_keys": witnesses,
             "announcement": ann_env.decode("utf-8"),
             "announcement_digest": ann.digest,
@@ -129,8 +135,10 @@ def spec_section(vectors: dict[str, Any]) -> str:
     v = vectors["v2.json"]
     lines = [
         "Operator key: Ed25519 from seed `00…00` (as in SPEC §13.5).  Witnesses: "
-        + ", ".join(f"{n} (seed `{s.hex()[:2]}…{s.hex()[:2]}`, public key `{v['witness_public_keys'][n]}`)"
-                    for n, s in WITNESS_SEEDS.items())  # fmt: skip
+        + ", ".join(
+            f"{n} (seed `{s.hex()[:2]}…{s.hex()[:2]}`, public key `{v['witness_public_keys'][n]}`)"
+            for n, s in WITNESS_SEEDS.items()
+        )
         + ".",
         "",
         f"* announcement digest `{v['announcement_digest']}`",
@@ -145,8 +153,10 @@ def spec_section(vectors: dict[str, Any]) -> str:
         "",
         "| anchor T | margin | r | publication time of r (unix) |",
         "|---|---|---|---|",
-        *[f"| {c['anchor']} | {c['margin']} | {c['round']} | {c['round_time']} |"
-          for c in v["round_cases"]],  # fmt: skip
+        *[
+            f"| {c['anchor']} | {c['margin']} | {c['round']} | {c['round_time']} |"
+            for c in v["round_cases"]
+        ],
         "",
         "The commitment envelope (`commitment.json`):",
         "",
