@@ -44,6 +44,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "calendar": ("results", "calendar.help"),
     "publish": ("publish", "publish.help"),
     "verify": ("verify", "verify.help"),
+    "timestamp": ("timestamp", "timestamp.help"),
     "demo": ("demo", "demo.help"),
 }
 

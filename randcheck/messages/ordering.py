@@ -144,6 +144,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "This task follows randcheck/draw/v2: the dice and lottery values are signed as "
         "an entropy commitment before the drand round is determined.",
     },
+    "ceremony.src.drand_v2": {
+        "zh": "drand 公共随机数：轮次由熵承诺决定（承诺时间之后 {margin} 秒后的第一轮）",
+        "en": "drand public randomness: the round is fixed by the commitment (the first "
+        "round more than {margin} s after it)",
+    },
     "ceremony.commitment_title": {
         "zh": "熵承诺",
         "en": "Entropy commitment",
@@ -223,6 +228,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     "ceremony.v2_token_mismatch": {
         "zh": "时间戳不是为本熵承诺签发的：{reason}",
         "en": "the timestamp is not for this commitment: {reason}",
+    },
+    # the demo
+    "demo.step.ordering": {
+        "zh": "核验（randcheck/draw/v2）：{words}",
+        "en": "verified (randcheck/draw/v2): {words}",
     },
     # randcheck timestamp
     "timestamp.help": {

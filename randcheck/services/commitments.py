@@ -210,6 +210,15 @@ def committed_from_log(engine: Engine, plan: DrawPlan, seq: int) -> Committed:
     return _from_entry(plan, seq, entry["payload"])
 
 
+def task_tsa_url(engine: Engine, task_id: str) -> str | None:
+    """The ``tsa_url`` of a v2 task's ``[ordering]`` (None if it has none)."""
+    from randcheck.services.tasks import get_task
+
+    with Session(engine) as session:
+        _row, d = get_task(session, task_id)
+    return (d.ordering.tsa_url or None) if d.ordering is not None else None
+
+
 def round_time(plan: DrawPlan, c: Committed) -> tuple[int, int]:
     """(round, its publication time, unix) of the first drand source."""
     for i, r in c.rounds.items():

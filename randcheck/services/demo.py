@@ -343,6 +343,15 @@ def run_demo(
         return {"checks": len(report.checks), "passed": sum(c.ok for c in report.checks)}
 
     step("demo.step.verify", do_verify)
+
+    def do_ordering() -> dict[str, Any]:
+        # randcheck/draw/v2: what the order of the randomness rests on, in words
+        anchor = next((c for c in reports[0].checks if c.name == "commitment.anchor"), None)
+        if anchor is None:
+            return {"words_key": "proto.commitment_missing", "words_params": {}}
+        return {"words_key": anchor.code, "words_params": dict(anchor.params)}
+
+    step("demo.step.ordering", do_ordering)
     engine.dispose()
     report = reports[0]
     first = next((c for c in report.checks if not c.ok), None)
