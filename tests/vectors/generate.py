@@ -21,10 +21,11 @@ from stdnum.cn import uscc
 from randcheck.core import signing
 from randcheck.core.draw import commit, entropy
 from randcheck.core.draw import seed as seedmod
+from randcheck.core.draw.addenda import substitute
 from randcheck.core.draw.announce import announce, parse_announcement
 from randcheck.core.draw.envelope import cosign, open_envelope, signed
 from randcheck.core.draw.model import Inspector, Item, Roster, Rule, StratumSpec, Task, TeamRules
-from randcheck.core.draw.record import draw, substitute
+from randcheck.core.draw.record import draw
 from randcheck.core.draw.select import ticket
 from randcheck.core.draw.spec import digest, lp, tag
 
