@@ -23,6 +23,7 @@ from randcheck.core.draw.announce import announce, parse_announcement
 from randcheck.core.draw.envelope import open_envelope, signed
 from randcheck.core.draw.model import Inspector, Item, Roster, Rule, StratumSpec, Task, TeamRules
 from randcheck.errors import InputError
+from randcheck.io import keyfile
 from randcheck.services import keys as keys_svc
 
 REGION = "330100"
@@ -73,22 +74,33 @@ def log_vectors(draw_vec: dict[str, Any], key: Ed25519PrivateKey) -> dict[str, A
     task = rec["task_id"]
     ann_d, rec_d = draw_vec["announcement_digest"], draw_vec["record_digest"]
     signers = [kid, draw_vec["witness_key_id"]]
+    ann = open_envelope(draw_vec["announcement"].encode()).doc
+    adds = [open_envelope(a.encode()).doc for a in draw_vec["addenda"]]
+    definition = hashlib.sha256(b'[task]\nid = "2023-\xe8\x81\x94\xe5\x90\x88-001"\n')
     rows: list[tuple[str, str, dict[str, Any]]] = [
         ("2023-09-01T08:00:00Z", "keys.init",
-         {"name": "office", "key_id": kid, "public_key": _b64(pub), "algorithm": "Ed25519"}),
-        ("2023-09-14T08:00:00Z", "task.create", {"task": task}),
+         {"name": "office", "key_id": kid, "public_key": _b64(pub), "algorithm": "Ed25519",
+          "format": keyfile.FORMAT_V1}),
+        ("2023-09-14T08:00:00Z", "task.create",
+         {"task": task, "title": ann["task"]["title"],
+          "definition_sha256": definition.hexdigest()}),
         ("2023-09-15T10:00:00Z", "task.announce",
-         {"task": task, "announcement": ann_d, "key": kid}),
+         {"task": task, "announcement": ann_d, "key": kid,
+          "strata": {s["id"]: s["count"] for s in ann["strata"]},
+          "exclusions": ann["exclusions"], "history": ""}),
         ("2023-09-15T11:04:00Z", "draw.revealed",
          {"task": task, "announcement": ann_d, "redraw": False, "answers": [],
           "evidence": rec["entropy"], "seed": rec["seed"]}),
         ("2023-09-15T11:05:00Z", "draw.record",
          {"task": task, "record": rec_d, "announcement": ann_d, "previous_record": None,
           "redraw": None, "supersedes": [], "revealed": 3, "answers": [], "signers": signers}),
-        ("2023-09-20T09:00:00Z", "draw.addendum",
-         {"task": task, "record": rec_d, "addendum": draw_vec["addenda_digests"][0], "seq": 1}),
-        ("2023-09-21T09:00:00Z", "draw.addendum",
-         {"task": task, "record": rec_d, "addendum": draw_vec["addenda_digests"][1], "seq": 2}),
+        *[
+            (a["issued_at"], "draw.addendum",
+             {"task": task, "record": rec_d, "addendum": draw_vec["addenda_digests"][i],
+              "seq": a["seq"], "action": a["action"], "target": a["target"],
+              "inspector": a["inspector"], "reason": a["reason"]})
+            for i, a in enumerate(adds)
+        ],
     ]  # fmt: skip
     lines = [
         canonical({"seq": i, "kind": k, "actor": ACTOR, "time": t, "payload": p})
