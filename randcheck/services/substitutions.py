@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from randcheck.bundle.layout import short_code
 from randcheck.core.canonical import parse
-from randcheck.core.draw import envelope, record
+from randcheck.core.draw import addenda, envelope
 from randcheck.core.draw.model import Roster
 from randcheck.errors import ConflictError
 from randcheck.services.audit import AuditLog, format_time
@@ -53,7 +53,7 @@ def substitute(
         ann = announcement_row(session, rec.task_id)
         adds = addenda_rows(session, rec.digest)
         roster = Roster.from_document(parse(ann.roster))
-    body = record.substitute(
+    body = addenda.substitute(
         ann.envelope,
         rec.envelope,
         roster,

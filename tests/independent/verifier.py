@@ -1,8 +1,11 @@
-"""An independent verifier of randcheck/draw/v1, written only from docs/SPEC.md.
+"""An independent verifier of randcheck/draw/v1 (SPEC §1–§11), written only from docs/SPEC.md.
 
-It imports nothing from randcheck: only the Python standard library and ``cryptography``
-(for Ed25519). It does not check drand BLS signatures (SPEC §9 allows a verifier without BLS
-arithmetic to check drand evidence up to ``randomness = H(signature)`` and the timing).
+The audit log, checkpoints, proofs and SHA256SUMS (SPEC §15) are in ``logcheck.py``.  Neither
+imports anything from randcheck or reads any file of it (tests/independent/test_isolation.py
+checks both): only the Python standard library and ``cryptography`` (for Ed25519).  It has no
+BLS pairing arithmetic, so it checks drand evidence up to ``randomness = H(signature)`` and the
+round's timing, and reports the drand check as ``unverified`` (never as passed), as SPEC §6.1
+and §9 require of a verifier that cannot check the BLS signature.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 SPEC = "randcheck/draw/v1"
 CHUNK = 1024
+UNVERIFIED = "unverified"  # a check this verifier cannot perform (drand BLS), never "ok"
 DRAND = {  # SPEC §6.1: pinned chains (hash -> (genesis_time, period))
     "52db9ba70e0cc0f6eaf7803dd07447a1f5477735fd3f661792ba94600c84e971": (1692803367, 3),
     "8990e7a9aaed2ffed73dbd7092123d6f289930540d7651336225dc172e51b2ce": (1595431050, 30),
@@ -113,6 +117,15 @@ def doc_digest(kind: str, body: bytes) -> str:
 
 def open_env(data: bytes, kind: str, keys: dict[str, bytes]) -> tuple[bytes, dict[str, Any]]:
     """Return (body bytes, body) after checking layout, canonical form and signatures."""
+    body, doc, _signers = signed_by(data, kind, keys)
+    return body, doc
+
+
+def signed_by(
+    data: bytes, kind: str, keys: dict[str, bytes]
+) -> tuple[bytes, dict[str, Any], list[str]]:
+    """(body bytes, body, key ids whose signatures verified, in envelope order); every
+    signature by a known key must verify, and at least one must be known."""
     sep = b',"signatures":['
     i = data.rfind(sep)
     need(data.startswith(b'{"signed":') and i > 0 and data.endswith(b"]}"), "envelope layout")
@@ -121,16 +134,16 @@ def open_env(data: bytes, kind: str, keys: dict[str, bytes]) -> tuple[bytes, dic
     doc = strict_parse(body)
     need(jcs(doc) == body, "body not canonical")
     need(doc.get("spec") == SPEC and doc.get("kind") == kind, "spec/kind")
-    good = 0
+    good = []
     for s in sigs:
         pub = keys.get(s["keyid"])
         if pub is None:
             continue
         msg = tag("signature") + lp(kind) + lp(body)
         Ed25519PublicKey.from_public_bytes(pub).verify(bytes.fromhex(s["sig"]), msg)
-        good += 1
-    need(good > 0, "no trusted signature")
-    return body, doc
+        good.append(s["keyid"])
+    need(bool(good), "no trusted signature")
+    return body, doc, good
 
 
 # --- §3 population ----------------------------------------------------------------------------
@@ -175,8 +188,15 @@ def verify_inclusion(proof: dict[str, Any], code: str, count: int, root: str) ->
     j = proof["chunk_index"]
     need(0 <= j < n, "chunk index")
     need(len(chunk) == (CHUNK if j < n - 1 else count - CHUNK * (n - 1)), "chunk size")
-    fn, sn, r = j, n - 1, chunk_leaf_hash(chunk)
-    for p in (bytes.fromhex(x) for x in proof["path"]):
+    path = [bytes.fromhex(x) for x in proof["path"]]
+    need(path_root(j, n, chunk_leaf_hash(chunk), path).hex() == root, "inclusion proof")
+
+
+def path_root(index: int, size: int, leaf: bytes, path: list[bytes]) -> bytes:
+    """RFC 9162 §2.1.3.2: the root that an inclusion path leads to from a leaf hash."""
+    need(0 <= index < size, "index out of range")
+    fn, sn, r = index, size - 1, leaf
+    for p in path:
         need(sn != 0, "proof too long")
         if fn & 1 or fn == sn:
             r = H(b"\x01" + p + r)
@@ -187,7 +207,8 @@ def verify_inclusion(proof: dict[str, Any], code: str, count: int, root: str) ->
             r = H(b"\x01" + r + p)
         fn >>= 1
         sn >>= 1
-    need(sn == 0 and r.hex() == root, "inclusion proof")
+    need(sn == 0, "proof too short")
+    return r
 
 
 # --- §5 sample sizes, §6 entropy ---------------------------------------------------------------
@@ -302,14 +323,15 @@ class Pairing:
 # --- §9 the whole replay ---------------------------------------------------------------------
 
 
-def verify_draw(vec: dict[str, Any], keys: dict[str, bytes]) -> dict[str, Any]:
-    """Verify the announcement, record and addenda of a draw vector; return a summary."""
+def check_announcement(
+    vec: dict[str, Any], keys: dict[str, bytes]
+) -> tuple[bytes, dict[str, Any], dict[str, list[bytes]]]:
+    """§2–§5: the signed announcement, its populations, sample sizes and the 一般 cap."""
     ann_body, ann = open_env(vec["announcement"].encode(), "announcement", keys)
-    rec_body, rec = open_env(vec["record"].encode(), "record", keys)
-    a_digest = doc_digest("announcement", ann_body)
-    need(rec["announcement"] == a_digest and rec["task_id"] == ann["task"]["id"], "binding")
-    need(rec["practice"] == ann["practice"] and rec["drawn_at"] >= ann["announced_at"], "times")
-    # §3 population and §5 sizes
+    task = ann["task"]
+    general = any(i["kind"] == "general" for i in task["items"])
+    cap = task["ratio_cap"]
+    need(not general or (cap is not None and 1 <= cap["num"] <= cap["den"]), "cap missing")
     pops = {}
     for s in ann["strata"]:
         codes = read_population(vec["population"][s["id"]].encode())
@@ -317,12 +339,24 @@ def verify_draw(vec: dict[str, Any], keys: dict[str, bytes]) -> dict[str, Any]:
         size = sample_size(s["rule"], s["count"])
         need(s["sample_size"] == size, "sample size")
         need(s["reserve_size"] == min(s["reserve"], s["count"] - size), "reserve size")
-        cap = ann["task"]["ratio_cap"]
-        if any(i["kind"] == "general" for i in ann["task"]["items"]) and s["count"]:
+        if general and s["count"]:
             need(size <= max(1, s["count"] * cap["num"] // cap["den"]), "cap")
         pops[s["id"]] = codes
+    ids = [s["id"].encode() for s in ann["strata"]]
+    need(ids == sorted(set(ids)), "strata order")
     allc = sorted(c for v in pops.values() for c in v)
     need(all(a < b for a, b in itertools.pairwise(allc)), "strata overlap")
+    return ann_body, ann, pops
+
+
+def verify_draw(vec: dict[str, Any], keys: dict[str, bytes]) -> dict[str, Any]:
+    """Verify the announcement, record and addenda of a draw vector; return a summary whose
+    ``checks`` map each check to ``ok`` or ``unverified`` (a failure raises ``Fail``)."""
+    ann_body, ann, pops = check_announcement(vec, keys)
+    rec_body, rec = open_env(vec["record"].encode(), "record", keys)
+    a_digest = doc_digest("announcement", ann_body)
+    need(rec["announcement"] == a_digest and rec["task_id"] == ann["task"]["id"], "binding")
+    need(rec["practice"] == ann["practice"] and rec["drawn_at"] >= ann["announced_at"], "times")
     # §7.1 roster
     roster = vec["roster"]
     need(H(tag("roster") + jcs(roster)).hex() == ann["roster"]["digest"], "roster digest")
@@ -394,7 +428,30 @@ def verify_draw(vec: dict[str, Any], keys: dict[str, bytes]) -> dict[str, Any]:
             state[tgt] = (sid, new)
         need(add["team"] == new, "addendum team")
         prev = doc_digest("addendum", body)
-    return {"announcement": a_digest, "record": rdig, "seed": seed.hex(), "targets": list(state)}
+    checks = dict.fromkeys(
+        ("announcement", "record", "population", "roster", "entropy", "seed", "selection",
+         "teams", "addenda"), "ok",
+    )  # fmt: skip
+    if any(s["type"] == "drand" for s in srcs):
+        checks["entropy.drand_bls"] = UNVERIFIED  # SPEC §6.1: no BLS here, so not passed
+    return {
+        "announcement": a_digest,
+        "record": rdig,
+        "seed": seed.hex(),
+        "targets": list(state),
+        "checks": checks,
+        "status": UNVERIFIED if UNVERIFIED in checks.values() else "ok",
+    }
+
+
+def verify_redraw(prev_record: str, record: str, keys: dict[str, bytes]) -> None:
+    """§8: a redraw is marked and names the workspace's previous record by its digest."""
+    prev_body, _prev = open_env(prev_record.encode(), "record", keys)
+    _body, rec = open_env(record.encode(), "record", keys)
+    need(rec["previous_record"] == doc_digest("record", prev_body), "previous_record")
+    redraw = rec["redraw"]
+    need(isinstance(redraw, dict) and set(redraw) == {"reason"}, "redraw not marked")
+    need(isinstance(redraw["reason"], str) and redraw["reason"] != "", "redraw reason")
 
 
 def entity_status(vec: dict[str, Any], code: str, seed_hex: str) -> tuple[str, str, bool]:

@@ -23,10 +23,11 @@ from stdnum.cn import uscc
 from randcheck.core import signing
 from randcheck.core.canonical import canonical
 from randcheck.core.draw import commit, entropy
+from randcheck.core.draw.addenda import substitute
 from randcheck.core.draw.announce import announce
 from randcheck.core.draw.envelope import open_envelope, signed
 from randcheck.core.draw.model import Inspector, Item, Roster, Rule, StratumSpec, Task, TeamRules
-from randcheck.core.draw.record import draw, substitute
+from randcheck.core.draw.record import draw
 from randcheck.services import keys as keys_svc
 from randcheck.services import snapshots
 from randcheck.services.audit import AuditLog

@@ -21,14 +21,19 @@ from stdnum.cn import uscc
 from randcheck.core import signing
 from randcheck.core.draw import commit, entropy
 from randcheck.core.draw import seed as seedmod
+from randcheck.core.draw.addenda import substitute
 from randcheck.core.draw.announce import announce, parse_announcement
 from randcheck.core.draw.envelope import cosign, open_envelope, signed
 from randcheck.core.draw.model import Inspector, Item, Roster, Rule, StratumSpec, Task, TeamRules
-from randcheck.core.draw.record import draw, substitute
+from randcheck.core.draw.record import draw
 from randcheck.core.draw.select import ticket
 from randcheck.core.draw.spec import digest, lp, tag
 
 HERE = Path(__file__).resolve().parent
+if __package__ in (None, ""):  # run as a script: make ``tests.vectors`` importable
+    sys.path.insert(0, str(HERE.parent.parent))
+from tests.vectors import cases  # noqa: E402 - after the path fix above
+
 SPEC_MD = HERE.parent.parent / "docs" / "SPEC.md"
 BEGIN, END = "<!-- vectors:begin -->", "<!-- vectors:end -->"
 
@@ -205,9 +210,13 @@ def build() -> dict[str, Any]:
     mcodes = commit.canonical_codes([code("1110000", i) for i in range(2500)])
     hashes = commit.chunk_hashes(mcodes)
     probe = mcodes[2100].decode()
+    long_probe = mcodes[5].decode()  # chunk 0 of 3: a path of two hashes
     merkle_vec = {
         "population_file_sha256": hashlib.sha256(commit.population_file(mcodes)).hexdigest(),
-        "codes_rule": "code('1110000', i) for i in range(2500), sorted (see generate.py)",
+        "codes_rule": (
+            "for i = 0 … 2499: the 17 characters `91110000MA` + i as 7 decimal digits, then its"
+            " GB 32100-2015 check character; sorted; all listed in `codes`"
+        ),
         "first_codes": [c.decode() for c in mcodes[:3]],
         "count": len(mcodes),
         "chunk_leaf_hashes": [h.hex() for h in hashes],
@@ -215,6 +224,8 @@ def build() -> dict[str, Any]:
         "empty_root": commit.population_root([]),
         "single": {"code": "A", "root": commit.population_root([b"A"])},
         "proof": {**commit.inclusion_proof(mcodes, "M", probe), "code": probe},
+        "proof_long": {**commit.inclusion_proof(mcodes, "M", long_probe), "code": long_probe},
+        "codes": [c.decode() for c in mcodes],
     }
 
     draw_vec = {
@@ -237,6 +248,8 @@ def build() -> dict[str, Any]:
         "tickets.json": ticket_vec,
         "merkle.json": merkle_vec,
         "draw.json": draw_vec,
+        "log.json": cases.log_vectors(draw_vec, key),
+        "cases.json": cases.draw_cases(key, sources()),
     }
 
 
@@ -277,13 +290,18 @@ def spec_section(vectors: dict[str, Any]) -> str:
         f" SHA-256 `{m['population_file_sha256']}`",
         *[f"  * chunk leaf {i}: `{h}`" for i, h in enumerate(m["chunk_leaf_hashes"])],
         f"  * root `{m['root']}`",
-        f"  * proof for `{m['proof']['code']}`: chunk {m['proof']['chunk_index']}, path "
-        + ", ".join(f"`{p}`" for p in m["proof"]["path"]),
+        *[
+            f"  * proof for `{pr['code']}`: chunk {pr['chunk_index']}, path "
+            + ", ".join(f"`{p}`" for p in pr["path"])
+            for pr in (m["proof"], m["proof_long"])
+        ],
         "",
         "### 13.5 A full small draw with teams and a signed record (`tests/vectors/draw.json`)",
         "",
         f"Signing key: Ed25519 from the 32-byte seed `00…00`; public key `{d['public_key']}`,"
-        f" key id `{d['key_id']}`. Witness key from seed `01…01`, key id `{d['witness_key_id']}`.",
+        f" key id `{d['key_id']}`. Witness key from seed `01…01`, key id `{d['witness_key_id']}`;"
+        " the record envelope carries two signatures, the operator's then the witness's"
+        " co-signature over the same body bytes (§2), and each verifies on its own.",
         "",
         f"* announcement digest `{d['announcement_digest']}`",
         f"* record digest `{d['record_digest']}`, seed `{rec['seed']}`",
@@ -309,6 +327,8 @@ def spec_section(vectors: dict[str, Any]) -> str:
             + " |"
             for tm in rec["teams"]
         ],
+        "",
+        *cases.spec_lines(vectors["log.json"], vectors["cases.json"]),
     ]
     return "\n".join(lines)
 

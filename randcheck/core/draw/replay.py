@@ -8,6 +8,7 @@ from typing import Any
 from randcheck.core.checks import Check, Report
 from randcheck.core.draw import commit
 from randcheck.core.draw import seed as seedmod
+from randcheck.core.draw.addenda import apply_addendum, initial_state
 from randcheck.core.draw.announce import Announcement, check_disjoint, parse_announcement
 from randcheck.core.draw.envelope import Envelope, open_envelope, verify
 from randcheck.core.draw.model import Roster
@@ -15,12 +16,10 @@ from randcheck.core.draw.record import (
     RECORD_KEYS,
     _strata_json,
     _teams_json,
-    apply_addendum,
     check_entropy,
     check_population,
     check_roster,
     compute_seed,
-    initial_state,
     select_all,
     staff_all,
 )

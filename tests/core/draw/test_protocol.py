@@ -8,11 +8,12 @@ import json
 import pytest
 
 from randcheck.core.draw import entropy
+from randcheck.core.draw.addenda import substitute
 from randcheck.core.draw.announce import announce
 from randcheck.core.draw.commit import canonical_codes, parse_population_file, population_file
 from randcheck.core.draw.envelope import cosign, open_envelope, signed, verify
 from randcheck.core.draw.model import Inspector, Item, Roster, Rule, StratumSpec
-from randcheck.core.draw.record import draw, substitute
+from randcheck.core.draw.record import draw
 from randcheck.core.draw.replay import replay
 from randcheck.core.draw.select import sample_size
 from randcheck.errors import InputError, ReplayMismatchError, SignatureError, VerificationError
