@@ -14,7 +14,7 @@ from randcheck.core.draw.model import Roster
 from randcheck.core.draw.pairing import Member, Pairing
 from randcheck.core.draw.select import StratumDraw, batch, draw_stratum
 from randcheck.core.draw.spec import SPEC_ID, check_text, check_time, digest
-from randcheck.errors import VerificationError
+from randcheck.errors import InputError, VerificationError
 
 RECORD_KEYS = {
     "spec",
