@@ -29,7 +29,6 @@ if TYPE_CHECKING:  # jinja2 is imported by the first page rendered, not by every
     import jinja2
 
 
-
 @dataclass
 class PageData:
     """What the 公示 page shows besides the signed documents' own content."""
@@ -218,7 +217,10 @@ def render_index(data: PageData) -> bytes:
             "stratum": row["stratum"],
             "batch": row["batch"],
             "members": members(
-                [{"id": b, "expert": e} for b, e in zip(row["badges"], row["experts"], strict=True)],
+                [
+                    {"id": b, "expert": e}
+                    for b, e in zip(row["badges"], row["experts"], strict=True)
+                ],
                 marks.NO_NAME,
             ),
             "replaces": row["replaces"],

@@ -471,6 +471,20 @@ def test_an_edited_workbook_fails(
     assert table.params["file"] == rbundle.TABLE_XLSX
 
 
+def test_a_workbook_with_another_sheet_name_fails(
+    cycle: Cycle, office_key: dict[str, bytes], tmp_path: Path
+) -> None:
+    root = _copy(cycle.two, tmp_path)
+    path = root / rbundle.TABLE_XLSX
+    wb = load_workbook(path)
+    wb.worksheets[0].title = "Sheet1"
+    wb.save(path)
+    _resign(root, cycle.drawn)
+    table = _checks(root, office_key)["inspection.table"]
+    assert not table.ok and table.code == "verify.xlsx_sheet_name"
+    assert dict(table.params) == {"file": rbundle.TABLE_XLSX, "sheet": "检查结果公示"}
+
+
 def test_a_workbook_that_unpacks_too_far_is_not_opened(
     cycle: Cycle, office_key: dict[str, bytes], tmp_path: Path
 ) -> None:
