@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from randcheck.bundle import table
+
 TARGET_COUNT = "{n} 户"  # data-f="target-count": the number of current targets
 REPLACED = "已由第 {seq} 号补充记录替换"  # data-f="replaced": a drawn code an addendum replaced
 REPLACEMENT = "替补"  # data-f="replacement": a current target an addendum brought in
@@ -18,7 +20,7 @@ MEMBER = "{name}（{badge}）"  # one team member: name, badge number in full-wi
 NO_NAME = "（未登记姓名）"  # the name of a team member inspectors.json gives no name
 EXPERT = "专家"  # after an expert member
 LIST_SEPARATOR = "、"  # between team members (U+3001)
-ATTR_SEPARATOR = ";"  # between badge numbers in data-badges (as results.csv, §14.1)
+ATTR_SEPARATOR = table.SEPARATOR  # between badge numbers in data-badges, as in results.csv
 
 
 def member(name: str, badge: str, expert: bool) -> str:
