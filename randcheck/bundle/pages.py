@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from markupsafe import Markup, escape
 
 from randcheck import __version__
+from randcheck.bundle import marks
 from randcheck.bundle.layout import folder_name, short_code
 from randcheck.bundle.table import final_state, result_rows
 from randcheck.catalog import render
@@ -26,7 +27,6 @@ from randcheck.core.text import visible
 
 if TYPE_CHECKING:  # jinja2 is imported by the first page rendered, not by every command
     import jinja2
-
 
 
 @dataclass
@@ -62,6 +62,13 @@ def beijing(utc: str) -> str:
 def user_text(value: Any) -> Markup:
     """The template filter ``u``: user-supplied text, escaped, made visible and isolated."""
     return Markup("<bdi>") + escape(visible(str(value))) + Markup("</bdi>")
+
+
+def member_html(name: str, badge: str, fallback: str) -> Markup:
+    """:data:`marks.MEMBER` with the name as user text (``<bdi>``), or ``fallback`` when the
+    member has no name: its text is what the ``page`` check rebuilds."""
+    shown = user_text(name) if name else fallback
+    return Markup(escape(marks.MEMBER)).format(name=shown, badge=badge)
 
 
 def _env() -> jinja2.Environment:
@@ -196,16 +203,15 @@ def render_index(data: PageData) -> bytes:
         for s in rec["strata"]
     ]
 
-    def members(rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
-        return [
-            {
-                "id": m["id"],
-                "name": insp.get(m["id"], {}).get("name", ""),
-                "unit": insp.get(m["id"], {}).get("unit", ""),
-                "expert": m["expert"],
-            }
-            for m in rows
-        ]
+    def members(rows: Sequence[Mapping[str, Any]], no_name: str | None) -> list[dict[str, Any]]:
+        """The members as the page shows them; ``no_name``: what stands for a missing name
+        (None: the badge number)."""
+        out = []
+        for m in rows:
+            name = insp.get(m["id"], {}).get("name", "")
+            shown = member_html(name, m["id"], m["id"] if no_name is None else no_name)
+            out.append({"id": m["id"], "expert": m["expert"], "shown": shown})
+        return out
 
     team_rows = [
         {
@@ -214,7 +220,11 @@ def render_index(data: PageData) -> bytes:
             "stratum": row["stratum"],
             "batch": row["batch"],
             "members": members(
-                [{"id": b, "expert": e} for b, e in zip(row["badges"], row["experts"], strict=True)]
+                [
+                    {"id": b, "expert": e}
+                    for b, e in zip(row["badges"], row["experts"], strict=True)
+                ],
+                marks.NO_NAME,
             ),
             "replaces": row["replaces"],
             "team_changed": row["team_changed"],
@@ -235,7 +245,7 @@ def render_index(data: PageData) -> bytes:
             "replacement": (a["replacement"] or {}).get("code"),
             "replacement_name": names.get((a["replacement"] or {}).get("code", ""), ""),
             "reason": a["reason"],
-            "team": members(a["team"]),
+            "team": members(a["team"], None),
             "digest": env.digest,
         }
         for a, env in zip(adds, data.add_envs, strict=True)
@@ -262,6 +272,7 @@ def render_index(data: PageData) -> bytes:
         "target_count": len(teams),
         "results_table": data.results_table[1:],
         "results_header": data.results_table[0] if data.results_table else [],
+        "marks": marks,
     }
     return _env().get_template("index.html.j2").render(**ctx).encode("utf-8")
 

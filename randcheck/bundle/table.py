@@ -248,10 +248,11 @@ def _pin_zip(data: bytes, stamp: str) -> bytes:
     return out.getvalue()
 
 
-def from_xlsx(data: bytes) -> list[list[str]] | str:
+def from_xlsx(data: bytes, sheet: str | None = None) -> list[list[str]] | str:
     """The one sheet's rows as text (blank cells "", trailing blanks dropped), or the catalog
-    code of what is wrong: not a workbook, more than one sheet, or a cell that is not plain
-    text (a formula, a number, a date, or a custom number format that could show other text).
+    code of what is wrong: not a workbook, more than one sheet, a sheet not named ``sheet``
+    (when given), or a cell that is not plain text (a formula, a number, a date, or a custom
+    number format that could show other text).
     """
     from openpyxl import load_workbook
 
@@ -262,6 +263,8 @@ def from_xlsx(data: bytes) -> list[list[str]] | str:
     try:
         if len(wb.worksheets) != 1:
             return "verify.xlsx_sheets"
+        if sheet is not None and wb.worksheets[0].title != sheet:
+            return "verify.xlsx_sheet_name"
         rows: list[list[str]] = []
         for row in wb.worksheets[0].iter_rows():
             out: list[str] = []

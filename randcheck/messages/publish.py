@@ -53,7 +53,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "已生成抽查任务公告 {path}",
         "en": "wrote the task notice {path}",
     },
-    # -- exclusion reasons (SPEC §4) and table headings of results.csv / results.xlsx ---------
+    # -- exclusion reasons (SPEC §4), shown on the page and by verify --entity ---------------
+    # (results.csv's titles and notes are protocol constants in randcheck/bundle/table.py)
     "publish.excl.status": {"zh": "登记状态非存续", "en": "registration status not active"},
     "publish.excl.recent": {"zh": "近期已接受检查", "en": "inspected recently"},
     "publish.excl.annual_cap": {
@@ -65,20 +66,4 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "already drawn this year for the same item",
     },
     "publish.excl.invalid": {"zh": "名录信息无效", "en": "registry row not valid"},
-    "publish.col.task": {"zh": "任务编号", "en": "task"},
-    "publish.col.stratum": {"zh": "层", "en": "stratum"},
-    "publish.col.batch": {"zh": "批次", "en": "batch"},
-    "publish.col.code": {"zh": "统一社会信用代码/注册号", "en": "code"},
-    "publish.col.name": {"zh": "名称", "en": "name"},
-    "publish.col.badges": {"zh": "检查人员执法证号", "en": "inspector badge numbers"},
-    "publish.col.inspectors": {"zh": "检查人员姓名", "en": "inspector names"},
-    "publish.col.note": {"zh": "备注", "en": "note"},
-    "publish.note.replacement": {
-        "zh": "替补（第 {seq} 号补充记录替换 {target}）",
-        "en": "replacement (addendum {seq} replaced {target})",
-    },
-    "publish.note.team_changed": {
-        "zh": "检查组经第 {seq} 号补充记录调整",
-        "en": "team changed by addendum {seq}",
-    },
 }

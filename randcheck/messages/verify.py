@@ -322,6 +322,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "{file} 应只有一个工作表",
         "en": "{file} must hold exactly one sheet",
     },
+    "verify.xlsx_sheet_name": {
+        "zh": "{file} 的工作表名称应为 {sheet}",
+        "en": "the sheet of {file} must be named {sheet}",
+    },
     "verify.xlsx_cell_type": {
         "zh": "{file} 含有非文本单元格或自定义数字格式（可改变显示内容）",
         "en": "{file} has a cell that is not plain text or has a custom number format (which can change what is shown)",

@@ -104,6 +104,14 @@ def change_xlsx(root: Path) -> None:
     wb.save(root / "results.xlsx")
 
 
+def rename_sheet(root: Path) -> None:
+    """The same cells in a sheet named otherwise (the sheet name is a protocol constant)."""
+    wb = load_workbook(root / "results.xlsx")
+    assert wb.worksheets[0].title == "抽查结果"
+    wb.worksheets[0].title = "Sheet1"
+    wb.save(root / "results.xlsx")
+
+
 def first_target(root: Path) -> str:
     return read_csv(root)[1][3]
 
@@ -121,6 +129,11 @@ FORGERIES: list[tuple[str, Callable[[Path], None], str, str]] = [
     ("csv_row_removed", edit_csv(drop_row), "results", "verify.results_cell"),
     ("sheet_name_differs_from_page", rename_in_both_sheets, "page", "verify.page_names"),
     ("xlsx_one_cell", change_xlsx, "results.xlsx", "verify.xlsx_row"),
+    ("xlsx_sheet_renamed", rename_sheet, "results.xlsx", "verify.xlsx_sheet_name"),
+    ("page_replacement_mark", edit_page('data-f="replacement">替补<', 'data-f="replacement">新增<'),
+     "page", "verify.page_row"),
+    ("page_target_count", edit_page('data-f="target-count">14 户<', 'data-f="target-count">13 户<'),
+     "page", "verify.page_count"),
     ("page_batch", edit_page('data-f="batch">1</td>', 'data-f="batch">2</td>'), "page",
      "verify.page_row"),
     ("page_inspector_name", edit_page("<bdi>执法员05</bdi>（ZF005）", "<bdi>王伪造</bdi>（ZF005）"), "page",

@@ -26,6 +26,10 @@ from randcheck.services.results.vocab import workspace_vocabulary
 from randcheck.store.result_models import ResultRow, ResultsDocRow
 from randcheck.workspace import Workspace
 
+#: the reason signed for a correction stored without one (``results import --correct`` always
+#: asks for ``--reason``): text of the signed document, so a constant, never a catalog entry
+UNSTATED_REASON = "更正"
+
 
 @dataclass(frozen=True)
 class PublishedResults:
@@ -130,7 +134,7 @@ def publish(
             deadline = dl.due.isoformat() if dl.due else None
             corr = None
             if r.published is not None:
-                corr = {"replaces": r.published, "reason": r.correction or "更正"}
+                corr = {"replaces": r.published, "reason": r.correction or UNSTATED_REASON}
             elif deadline is not None and issued_on > deadline:
                 late += 1
             entries.append(

@@ -15,13 +15,12 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
 
-from randcheck.bundle import layout
+from randcheck.bundle import layout, marks
 from randcheck.core.checks import Check
 from randcheck.core.draw.envelope import Envelope
 from randcheck.services.verify.reading import BundleFiles
 from randcheck.services.verify.tables import Expected
 
-_NO_NAME = "（未登记姓名）"  # the page's text for a team member without a registered name
 _CSS_BANNED = re.compile(
     r"content|:before|:after|url\(|@import|display:none|visibility|opacity|font-size:0|"
     r"transparent|position|clip|text-indent|expression"
@@ -97,13 +96,6 @@ class _Page(HTMLParser):
         self.stack[-1].children.append(data)
 
 
-def _members_text(badges: list[str], experts: list[bool], names: Mapping[str, str]) -> str:
-    return "、".join(
-        f"{names.get(b, '') or _NO_NAME}（{b}）" + ("专家" if e else "")
-        for b, e in zip(badges, experts, strict=True)
-    )
-
-
 def _rows(table: _Node) -> list[_Node]:
     """The table's rows that are not heading rows (a heading row has th cells only)."""
     out = []
@@ -149,7 +141,7 @@ def _page_summary(nodes: list[_Node], exp: Expected, digest: str) -> _Problem | 
     if not codes or any(c != layout.short_code(digest) for c in codes):
         return "verify.page_code", {"code": layout.short_code(digest)}
     counts = [n.text() for n in nodes if n.attrs.get("data-f") == "target-count"]
-    if counts != [f"{len(exp.rows)} 户"]:
+    if counts != [marks.TARGET_COUNT.format(n=len(exp.rows))]:
         return "verify.page_count", {"count": len(exp.rows)}
     return None
 
@@ -184,7 +176,7 @@ def _page_draw(
                 _cell(row, "rank"), _cell(row, "replaced"),
             )  # fmt: skip
             batch = str(d["batch"])
-            tag = None if seq is None else f"已由第 {seq} 号补充记录替换"
+            tag = None if seq is None else marks.REPLACED.format(seq=seq)
             if got != (d["code"], s["id"], batch, d["code"], batch, str(i), tag):
                 return _at(name, i, d["code"])
             saw.setdefault(d["code"], set()).add(_cell(row, "name", own=True) or "")
@@ -222,11 +214,11 @@ def _page_teams(nodes: list[_Node], exp: Expected, saw: dict[str, set[str]]) -> 
             _cell(row, "stratum"), _cell(row, "batch"), _cell(row, "members"),
             _cell(row, "replacement"),
         )  # fmt: skip
-        members = _members_text(want["badges"], want["experts"], exp.inspectors)
+        members = marks.team_text(want["badges"], want["experts"], exp.inspectors)
         if got != (
-            want["code"], want["stratum"], batch, ";".join(want["badges"]), want["code"],
-            want["stratum"], batch or "—", members,
-            "替补" if want["replaces"] is not None else None,
+            want["code"], want["stratum"], batch, marks.ATTR_SEPARATOR.join(want["badges"]),
+            want["code"], want["stratum"], batch or marks.NO_BATCH, members,
+            marks.REPLACEMENT if want["replaces"] is not None else None,
         ):  # fmt: skip
             return _at("teams", i, want["code"])
         saw.setdefault(want["code"], set()).add(_cell(row, "name", own=True) or "")
@@ -255,7 +247,7 @@ def _page_addenda(
         )  # fmt: skip
         want = (
             str(a["seq"]), str(a["seq"]), a["target"], new or "", a["inspector"] or "",
-            ";".join(badges), "、".join(f"{inspectors.get(b) or b}（{b}）" for b in badges),
+            marks.ATTR_SEPARATOR.join(badges), marks.addendum_team_text(badges, inspectors),
         )  # fmt: skip
         shown = [
             span.text()

@@ -168,9 +168,9 @@ def _table(
         return Check.failed(
             "inspection.table", "verify.xlsx_bomb", file=rbundle.TABLE_XLSX, limit=bound
         )
-    cells = tbl.from_xlsx(xlsx)
+    cells = tbl.from_xlsx(xlsx, rbundle.SHEET)
     if isinstance(cells, str):
-        return Check.failed("inspection.table", cells, file=rbundle.TABLE_XLSX)
+        return Check.failed("inspection.table", cells, file=rbundle.TABLE_XLSX, sheet=rbundle.SHEET)
     if [[tbl.raw(c) for c in r] for r in cells] != _trimmed(want):
         return Check.failed(
             "inspection.table", "verify.results_table_differs", file=rbundle.TABLE_XLSX, row=0

@@ -145,9 +145,9 @@ def xlsx_check(files: BundleFiles) -> Check:
     if not xlsx_within(data, bound):
         return Check.failed("results.xlsx", "verify.xlsx_bomb", file=layout.RESULTS_XLSX,
                             limit=bound)  # fmt: skip
-    got = tbl.from_xlsx(data)
+    got = tbl.from_xlsx(data, tbl.SHEET)
     if isinstance(got, str):
-        return Check.failed("results.xlsx", got, file=layout.RESULTS_XLSX)
+        return Check.failed("results.xlsx", got, file=layout.RESULTS_XLSX, sheet=tbl.SHEET)
     want = [list(r) for r in rows]
     for r in want:
         while r and r[-1] == "":
