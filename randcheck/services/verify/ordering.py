@@ -18,8 +18,7 @@ from randcheck.core import signing
 from randcheck.core.checks import Check
 from randcheck.core.chinatime import beijing_time
 from randcheck.core.draw import commitment as com
-from randcheck.core.draw import drand
-from randcheck.core.draw.spec import SPEC_V2_ID, unix_time
+from randcheck.core.draw.spec import SPEC_V2_ID
 from randcheck.errors import RandcheckError
 from randcheck.services import keys as keys_svc
 from randcheck.services.verify.documents import Documents
@@ -105,8 +104,11 @@ def _when(unix: float) -> str:
 
 
 def order(base: Check, lg: Log, docs: Documents) -> Check:
-    """``log.order`` for v2: v1's rules, then announcement < committed < revealed < record,
-    and the commitment logged before the drand round it fixed was published."""
+    """``log.order`` for v2: v1's rules, then announcement < committed < revealed < record.
+
+    The log's times are the office's clock, so the commitment's order against the round rests
+    on the anchor (``commitment.round``), not on when it was logged: a relayed timestamp may
+    come back after the round it fixes was published, and that is not a fault."""
     if not is_v2(docs) or not base.ok or docs.rec_env is None:
         return base
     digest = docs.rec_env.doc.get("commitment")
@@ -123,15 +125,4 @@ def order(base: Check, lg: Log, docs: Documents) -> Check:
     if isinstance(revealed, int) and lg.payload(revealed).get("commitment") != digest:
         return Check.failed("log.order", "verify.order_commitment", committed=committed,
                             record=record)  # fmt: skip
-    logged = str((lg.entries[committed][1] or {}).get("time", ""))
-    for ev in docs.rec_env.doc.get("entropy", []):
-        if isinstance(ev, Mapping) and ev.get("type") == "drand":
-            try:
-                chain = drand.chain_by_hash(str(ev.get("chain_hash")))
-                published = drand.round_time(chain, ev.get("round"))  # type: ignore[arg-type]
-            except RandcheckError as exc:
-                return Check.from_error("log.order", exc)
-            if not unix_time(logged) < published:
-                return Check.failed("log.order", "verify.order_drand", logged=logged,
-                                    round=ev.get("round"))  # fmt: skip
     return base
