@@ -134,3 +134,13 @@ def test_verify_says_the_witness_cosigned(
         out = announced("verify", str(ws_root / "publish" / TASK), lang=lang)
         assert out.exit_code == 0, out.output
         assert words in "".join(out.output.split("\n")).replace("│", "")
+
+
+def test_practice_commits_nothing_and_uses_the_round_now_would_fix(
+    announced: Any, tmp_path: Path, db_url: str
+) -> None:
+    entropy = w.write_entropy(tmp_path / "e.json")
+    result = announced("draw", TASK, "--practice", "--entropy", str(entropy), "--yes", env=ENV)
+    assert result.exit_code == 0, result.output
+    kinds = [k for k, _ in w.state(db_url)["log"]]
+    assert "draw.committed" not in kinds and kinds[-1] == "draw.practice"
