@@ -42,7 +42,18 @@ _HASHES: dict[str, type[hashes.HashAlgorithm]] = {
     "sha384": hashes.SHA384,
     "sha512": hashes.SHA512,
 }
-_ASN1_ERRORS = (ValueError, TypeError, KeyError, IndexError, OverflowError, AttributeError)
+# What asn1crypto (parsing lazily) and cryptography raise on bytes that are not what they claim
+_ASN1_ERRORS = (
+    ValueError,
+    TypeError,
+    KeyError,
+    IndexError,
+    OverflowError,
+    AttributeError,
+    UnsupportedAlgorithm,
+    x509.InvalidVersion,
+    x509.DuplicateExtension,
+)
 
 
 class TimestampError(VerificationError):
@@ -343,8 +354,8 @@ def _verify_signature(cert: x509.Certificate, si: cms.SignerInfo, data: bytes, d
     sig_alg = si["signature_algorithm"]
     name = str(sig_alg["algorithm"].native)
     signature = bytes(si["signature"].native)
-    key = cert.public_key()
     try:
+        key = cert.public_key()
         kind = sig_alg.signature_algo
         if kind == "ed25519" and isinstance(key, ed25519.Ed25519PublicKey):
             key.verify(signature, data)
@@ -479,11 +490,12 @@ def verify_token(der: bytes, digest: bytes, trusted: Sequence[bytes] = ()) -> To
             raise _fail("tsa.imprint_algorithm", algorithm=str(imprint_alg))
         if token.imprint != digest:
             raise _fail("tsa.imprint_mismatch", expected=digest.hex(), actual=token.imprint.hex())
+        trusted_ok = not anchors or _chains_to(signer, parsed.certs, anchors, token.gen_time)
     except TimestampError:
         raise
     except _ASN1_ERRORS as exc:
         raise _fail("tsa.malformed", part="TimeStampToken", reason=_reason(exc)) from exc
-    if anchors and not _chains_to(signer, parsed.certs, anchors, token.gen_time):
+    if not trusted_ok:
         raise _fail("tsa.untrusted", tsa=token.tsa_name, fingerprint=token.signer_fingerprint)
     return token
 
@@ -497,7 +509,7 @@ def load_trusted(trusted: Sequence[bytes]) -> list[x509.Certificate]:
     for i, der in enumerate(trusted):
         try:
             out.append(x509.load_der_x509_certificate(bytes(der)))
-        except (ValueError, TypeError) as exc:
+        except _ASN1_ERRORS as exc:
             reason = _reason(exc)
             raise _fail("tsa.bad_certificates", source=f"trusted[{i}]", reason=reason) from exc
     return out
@@ -506,14 +518,14 @@ def load_trusted(trusted: Sequence[bytes]) -> list[x509.Certificate]:
 def _is_ca(cert: x509.Certificate) -> bool:
     try:
         return bool(cert.extensions.get_extension_for_class(x509.BasicConstraints).value.ca)
-    except x509.ExtensionNotFound:
+    except (x509.ExtensionNotFound, *_ASN1_ERRORS):  # absent, or the extensions do not parse
         return False
 
 
 def _issued_by(cert: x509.Certificate, issuer: x509.Certificate) -> bool:
     try:
         cert.verify_directly_issued_by(issuer)
-    except (ValueError, TypeError, InvalidSignature, UnsupportedAlgorithm):
+    except (InvalidSignature, *_ASN1_ERRORS):
         return False
     return True
 
@@ -557,9 +569,9 @@ def is_trusted(token: Token, trusted: Sequence[bytes]) -> bool:
         anchors = load_trusted(trusted)
         signer = x509.load_der_x509_certificate(token.signer_cert)
         pool = [x509.load_der_x509_certificate(d) for d in token.certificates]
-    except (TimestampError, ValueError):
+        return _chains_to(signer, pool, anchors, token.gen_time)
+    except (TimestampError, *_ASN1_ERRORS):
         return False
-    return _chains_to(signer, pool, anchors, token.gen_time)
 
 
 def load_certificates(data: bytes) -> list[bytes]:
@@ -570,7 +582,7 @@ def load_certificates(data: bytes) -> list[bytes]:
             certs = x509.load_pem_x509_certificates(data)
         else:
             certs = [x509.load_der_x509_certificate(data)]
-    except (ValueError, TypeError) as exc:
+    except _ASN1_ERRORS as exc:
         raise _fail("tsa.bad_certificates", source="-", reason=_reason(exc)) from exc
     return [_der(c) for c in certs]
 
