@@ -22,6 +22,7 @@ import hashlib
 import http.server
 import itertools
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -342,9 +343,11 @@ class TestTSA:
         fault: str | None = None,
         refuse: str | None = None,
         echo_nonce: bool = True,
+        digest: bytes | None = None,
     ) -> bytes:
         """A DER TimeStampResp answering a DER TimeStampReq (status granted unless `refuse`
-        gives a rejection text, or the request is not SHA-256: rejection, badAlg)."""
+        gives a rejection text, or the request is not SHA-256: rejection, badAlg).  `fault`
+        is passed to :meth:`stamp`; `digest` stamps another digest than the one asked for."""
         req = tsp.TimeStampReq.load(request_der)
         imprint = req["message_imprint"]
         if refuse is not None:
@@ -353,7 +356,7 @@ class TestTSA:
             return _refusal("unsupported hash algorithm", "bad_alg")
         nonce = req["nonce"].native if echo_nonce else None
         token = self.stamp(
-            bytes(imprint["hashed_message"].native),
+            digest if digest is not None else bytes(imprint["hashed_message"].native),
             gen_time or datetime.now(UTC),
             nonce=nonce,
             include_certs=bool(req["cert_req"].native),
@@ -387,7 +390,9 @@ class TSAServer:
     fault: str | None = None  # passed to TestTSA.stamp
     refuse: str | None = None  # answer with status rejection and this text
     echo_nonce: bool = True
+    digest: bytes | None = None  # stamp this digest instead of the one asked for
     body: bytes | None = None  # answer these bytes instead
+    delay: float = 0.0  # seconds to wait before answering
     requests: int = 0
     last_request: bytes = b""
     last_content_type: str = ""
@@ -401,6 +406,8 @@ def _handler(server: TSAServer) -> type[http.server.BaseHTTPRequestHandler]:
             server.requests += 1
             server.last_request = request
             server.last_content_type = self.headers.get("Content-Type") or ""
+            if server.delay:
+                time.sleep(server.delay)
             if server.body is not None:
                 body = server.body
             else:
@@ -410,6 +417,7 @@ def _handler(server: TSAServer) -> type[http.server.BaseHTTPRequestHandler]:
                     fault=server.fault,
                     refuse=server.refuse,
                     echo_nonce=server.echo_nonce,
+                    digest=server.digest,
                 )
             self.send_response(server.http_status)
             self.send_header("Content-Type", server.content_type)
@@ -429,7 +437,7 @@ def serve(tsa: TestTSA) -> Iterator[TSAServer]:
     state = TSAServer(tsa)
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _handler(state))
     state.url = f"http://127.0.0.1:{httpd.server_address[1]}/tsr"
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:
         yield state
