@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from asn1crypto import cms, core, parser, tsp
+from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
@@ -43,17 +44,8 @@ _HASHES: dict[str, type[hashes.HashAlgorithm]] = {
     "sha512": hashes.SHA512,
 }
 # What asn1crypto (parsing lazily) and cryptography raise on bytes that are not what they claim
-_ASN1_ERRORS = (
-    ValueError,
-    TypeError,
-    KeyError,
-    IndexError,
-    OverflowError,
-    AttributeError,
-    UnsupportedAlgorithm,
-    x509.InvalidVersion,
-    x509.DuplicateExtension,
-)
+_ASN1_ERRORS = (ValueError, TypeError, KeyError, IndexError, OverflowError, AttributeError,
+                UnsupportedAlgorithm, x509.InvalidVersion, x509.DuplicateExtension)  # fmt: skip
 
 
 class TimestampError(VerificationError):
@@ -143,7 +135,7 @@ def parse_response(der: bytes) -> bytes:
         raise _fail(
             "tsa.refused",
             status=status,
-            text="; ".join(str(t) for t in texts) or "-",
+            text=_printable("; ".join(str(t) for t in texts)) or "-",
             fail_info=", ".join(sorted(str(f) for f in fail_info)) or "-",
         )
     if token_der is None:
@@ -156,19 +148,23 @@ def _reason(exc: BaseException) -> str:
     return text[0][:200] if text else type(exc).__name__
 
 
+def _printable(text: str, limit: int = 300) -> str:
+    """A TSA's own text, safe to show: no control characters (terminal escapes), bounded."""
+    return "".join(c if c.isprintable() else " " for c in text)[:limit].strip()
+
+
 def _token_der(der: bytes) -> bytes:
     """A ContentInfo as it is, or the token inside a TimeStampResp (told apart by the first
     element: an OID starts a ContentInfo, a SEQUENCE (PKIStatusInfo) a TimeStampResp)."""
     if not isinstance(der, bytes | bytearray) or not der:
         raise _fail("tsa.malformed", part="TimeStampToken", reason="empty input")
     try:
-        _cls, _method, tag, _header, contents, trailer = parser.parse(bytes(der), strict=True)
-        if tag != 16:
+        outer = parser.parse(bytes(der), strict=True)  # (class, method, tag, header, contents, _)
+        if outer[2] != 16:
             raise ValueError("not a SEQUENCE")
-        _c, _m, first_tag, _h, _contents, _t = parser.parse(contents)
+        first_tag = parser.parse(outer[4])[2]
     except _ASN1_ERRORS as exc:
         raise _fail("tsa.malformed", part="TimeStampToken", reason=_reason(exc)) from exc
-    del trailer
     if first_tag == 16:  # PKIStatusInfo: a whole TimeStampResp
         return parse_response(bytes(der))
     return bytes(der)
@@ -236,8 +232,6 @@ def _find_signer(
 ) -> x509.Certificate | None:
     """The certificate that the SignerInfo's sid names (issuerAndSerialNumber or
     subjectKeyIdentifier), or None."""
-    from asn1crypto import x509 as asn1_x509
-
     sid = signer_info["sid"]
     for cert in certs:
         parsed = asn1_x509.Certificate.load(_der(cert))
@@ -260,7 +254,7 @@ def _tsa_name(cert: x509.Certificate | None) -> str:
         for oid in (NameOID.COMMON_NAME, NameOID.ORGANIZATION_NAME)
         for a in cert.subject.get_attributes_for_oid(oid)
     ]
-    return ", ".join(parts) if parts else cert.subject.rfc4514_string()
+    return _printable(", ".join(parts) if parts else cert.subject.rfc4514_string())
 
 
 def _accuracy(tst: tsp.TSTInfo) -> timedelta | None:
@@ -387,8 +381,6 @@ def _verify_signature(cert: x509.Certificate, si: cms.SignerInfo, data: bytes, d
 def _check_ess(si: cms.SignerInfo, signer: x509.Certificate) -> None:
     """The signing-certificate attribute (ESSCertID, SHA-1; or ESSCertIDv2), when present,
     must name the signer certificate: its first ESSCertID's hash and, if given, issuer/serial."""
-    from asn1crypto import x509 as asn1_x509
-
     attrs = si["signed_attrs"]
     der = _der(signer)
     for oid, version in (("1.2.840.113549.1.9.16.2.47", 2), ("1.2.840.113549.1.9.16.2.12", 1)):
@@ -440,7 +432,7 @@ def _check_validity(cert: x509.Certificate, gen_time: datetime) -> None:
     if not cert.not_valid_before_utc <= gen_time <= cert.not_valid_after_utc:
         raise _fail(
             "tsa.cert_not_valid",
-            subject=cert.subject.rfc4514_string(),
+            subject=_printable(cert.subject.rfc4514_string()),
             gen_time=_iso(gen_time),
             not_before=_iso(cert.not_valid_before_utc),
             not_after=_iso(cert.not_valid_after_utc),

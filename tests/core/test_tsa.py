@@ -318,6 +318,16 @@ def test_refused_response_carries_the_tsa_status_text(ec_tsa: TestTSA) -> None:
     assert exc.value.code == "tsa.refused"
 
 
+def test_tsa_texts_are_shown_without_control_characters() -> None:
+    authority = TestTSA(name="Evil\x1b[2J TSA")
+    response = authority.respond(tsa.make_request(DIGEST), GEN_TIME, refuse="no\x1b[31m\nway")
+    with pytest.raises(TimestampError) as exc:
+        tsa.parse_response(response)
+    assert exc.value.params["text"] == "no [31m way"
+    token = tsa.read_token(authority.stamp(DIGEST, GEN_TIME))
+    assert token.tsa_name == "Evil [2J TSA, randcheck tests"
+
+
 def test_granted_with_mods_is_accepted(ec_tsa: TestTSA) -> None:
     token_der = ec_tsa.stamp(DIGEST, GEN_TIME)
     response = tsa.TimeStampResp(
