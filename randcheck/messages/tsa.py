@@ -49,8 +49,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "the timestamp token's signed message-digest attribute is missing or does not match the {algorithm} digest of the TSTInfo",
     },
     "tsa.signer_cert_missing": {
-        "zh": "找不到时间戳令牌签名者的证书（令牌中没有，受信任证书中也没有）",
-        "en": "the certificate of the timestamp token's signer was not found (neither in the token nor among the trusted certificates)",
+        "zh": "找不到时间戳令牌签名者的证书（令牌中没有，受信任证书中也没有）；请提供该时间戳机构的签名证书",
+        "en": "the certificate of the timestamp token's signer was not found (neither in the token nor among the trusted certificates); give the TSA's signing certificate",
     },
     "tsa.signature_algorithm": {
         "zh": "不支持时间戳令牌的签名算法 {algorithm}，或它与签名证书的密钥不匹配",
@@ -91,8 +91,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "the timestamp is not over this document: imprint {actual}, expected {expected}",
     },
     "tsa.untrusted": {
-        "zh": "时间戳机构 {tsa} 不受信任：其证书（指纹 {fingerprint}）既不是受信任证书，也不由受信任证书签发",
-        "en": "the TSA {tsa} is not trusted: its certificate (fingerprint {fingerprint}) is neither a trusted certificate nor issued by one",
+        "zh": "时间戳机构 {tsa} 不受信任：其证书（指纹 {fingerprint}）既不是受信任证书，也不由受信任证书签发；请核对所给的是否为该机构自己公布的根证书或签名证书",
+        "en": "the TSA {tsa} is not trusted: its certificate (fingerprint {fingerprint}) is neither a trusted certificate nor issued by one; check that you gave the root or signing certificate that the TSA itself publishes",
     },
     # inputs
     "tsa.bad_digest": {
@@ -117,16 +117,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "invalid time-stamping authority URL: {url} (it must start with http:// or https://)",
     },
     "tsa.network": {
-        "zh": "无法连接时间戳机构 {url}：{reason}",
-        "en": "cannot reach the time-stamping authority {url}: {reason}",
+        "zh": "无法连接时间戳机构 {url}：{reason}；请检查地址和网络，或在能上网的另一台机器上为同一摘要申请时间戳",
+        "en": "cannot reach the time-stamping authority {url}: {reason}; check the address and the network, or request the timestamp for the same digest from another machine that is online",
     },
     "tsa.http_status": {
-        "zh": "时间戳机构 {url} 返回了 HTTP 状态 {status}",
-        "en": "the time-stamping authority {url} answered with HTTP status {status}",
+        "zh": "时间戳机构 {url} 返回了 HTTP 状态 {status}；请核对地址是否为该机构的 RFC 3161 服务地址，或稍后重试",
+        "en": "the time-stamping authority {url} answered with HTTP status {status}; check that the address is the TSA's RFC 3161 service, or try again later",
     },
     "tsa.content_type": {
-        "zh": "时间戳机构 {url} 的回复类型是 {content_type}，应为 application/timestamp-reply",
-        "en": "the time-stamping authority {url} answered with content type {content_type}, not application/timestamp-reply",
+        "zh": "时间戳机构 {url} 的回复类型是 {content_type}，应为 application/timestamp-reply；该地址可能不是 RFC 3161 服务地址",
+        "en": "the time-stamping authority {url} answered with content type {content_type}, not application/timestamp-reply; the address is probably not an RFC 3161 service",
     },
     "tsa.too_large": {
         "zh": "时间戳机构 {url} 的回复超过 {limit} 字节",
