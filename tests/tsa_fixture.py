@@ -67,16 +67,35 @@ FAULTS = (
 _serials = itertools.count(1000)
 
 
-def _key(key_type: KeyType) -> PrivateKey:
+def _key(key_type: KeyType, seed: bytes | None, label: str) -> PrivateKey:
+    """A new key; with a `seed`, the same key every time (for byte-stable vectors)."""
+    secret = hashlib.sha256(seed + label.encode()).digest() if seed is not None else None
     if key_type == "ec":
-        return ec.generate_private_key(ec.SECP256R1())
-    if key_type in ("rsa", "rsa-pss"):
-        return rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    return ed25519.Ed25519PrivateKey.generate()
+        if secret is None:
+            return ec.generate_private_key(ec.SECP256R1())
+        order = 0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551  # P-256 n
+        return ec.derive_private_key(int.from_bytes(secret) % (order - 1) + 1, ec.SECP256R1())
+    if key_type == "ed25519":
+        if secret is None:
+            return ed25519.Ed25519PrivateKey.generate()
+        return ed25519.Ed25519PrivateKey.from_private_bytes(secret)
+    if secret is not None:
+        raise ValueError("a seed needs key_type 'ec' or 'ed25519' (RSA keys are not derived)")
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
 
 
-def _cert_hash(key: PrivateKey) -> hashes.SHA256 | None:
-    return None if isinstance(key, ed25519.Ed25519PrivateKey) else hashes.SHA256()
+def _serial(seed: bytes | None, label: str) -> int:
+    if seed is None:
+        return next(_serials)
+    return int.from_bytes(hashlib.sha256(seed + b"serial " + label.encode()).digest()[:8]) >> 1
+
+
+def _sign_cert(builder: x509.CertificateBuilder, issuer_key: PrivateKey) -> x509.Certificate:
+    if isinstance(issuer_key, ed25519.Ed25519PrivateKey):
+        return builder.sign(issuer_key, None)
+    if isinstance(issuer_key, ec.EllipticCurvePrivateKey):  # RFC 6979: byte-stable with a seed
+        return builder.sign(issuer_key, hashes.SHA256(), ecdsa_deterministic=True)
+    return builder.sign(issuer_key, hashes.SHA256())
 
 
 def _name(cn: str, org: str = "randcheck tests") -> x509.Name:
@@ -89,23 +108,23 @@ def _name(cn: str, org: str = "randcheck tests") -> x509.Name:
 
 
 def _ca_cert(key: PrivateKey, subject: x509.Name, issuer_key: PrivateKey, issuer: x509.Name,
-             not_before: datetime, not_after: datetime) -> x509.Certificate:  # fmt: skip
-    return (
+             serial: int) -> x509.Certificate:  # fmt: skip
+    builder = (
         x509.CertificateBuilder()
         .subject_name(subject)
         .issuer_name(issuer)
         .public_key(key.public_key())
-        .serial_number(next(_serials))
-        .not_valid_before(not_before)
-        .not_valid_after(not_after)
+        .serial_number(serial)
+        .not_valid_before(NOT_BEFORE)
+        .not_valid_after(NOT_AFTER)
         .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
         .add_extension(
             x509.KeyUsage(False, False, False, False, False, True, True, False, False),
             critical=True,
         )
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
-        .sign(issuer_key, _cert_hash(issuer_key))
     )
+    return _sign_cert(builder, issuer_key)
 
 
 class TestTSA:
@@ -114,6 +133,8 @@ class TestTSA:
     `key_type` is the key of every certificate; `eku` the signer's extendedKeyUsage
     (``critical`` as RFC 3161 wants; ``noncritical``, ``none``, ``extra`` (also codeSigning),
     ``other`` (codeSigning only) to break it); `not_before`/`not_after` its validity.
+    With a `seed` (``ec`` or ``ed25519`` only) the keys, certificates and tokens are the same
+    bytes on every run (deterministic ECDSA, RFC 6979), for vectors checked with ``--check``.
     """
 
     __test__ = False  # not a test class, despite its name
@@ -127,28 +148,30 @@ class TestTSA:
         not_before: datetime = NOT_BEFORE,
         not_after: datetime = NOT_AFTER,
         intermediates: int = 0,
+        seed: bytes | None = None,
     ) -> None:
         self.key_type = key_type
         self.name = name
-        self.ca_key = _key(key_type)
+        self.ca_key = _key(key_type, seed, "root")
         ca_name = _name(f"{name} Root CA")
-        ca = _ca_cert(self.ca_key, ca_name, self.ca_key, ca_name, NOT_BEFORE, NOT_AFTER)
+        ca = _ca_cert(self.ca_key, ca_name, self.ca_key, ca_name, _serial(seed, "root"))
         self.ca_cert = ca
         issuer_key, issuer_name = self.ca_key, ca_name
         self.chain: list[x509.Certificate] = []  # intermediate CAs, the signer's issuer first
         for level in range(intermediates):
-            inter_key = _key(key_type)
+            label = f"intermediate {level + 1}"
+            inter_key = _key(key_type, seed, label)
             inter_name = _name(f"{name} Intermediate CA {level + 1}")
-            inter = _ca_cert(inter_key, inter_name, issuer_key, issuer_name, NOT_BEFORE, NOT_AFTER)
+            inter = _ca_cert(inter_key, inter_name, issuer_key, issuer_name, _serial(seed, label))
             self.chain.insert(0, inter)
             issuer_key, issuer_name = inter_key, inter_name
-        self.key = _key(key_type)
+        self.key = _key(key_type, seed, "signer")
         builder = (
             x509.CertificateBuilder()
             .subject_name(_name(name))
             .issuer_name(issuer_name)
             .public_key(self.key.public_key())
-            .serial_number(next(_serials))
+            .serial_number(_serial(seed, "signer"))
             .not_valid_before(not_before)
             .not_valid_after(not_after)
             .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
@@ -171,7 +194,7 @@ class TestTSA:
             builder = builder.add_extension(
                 x509.ExtendedKeyUsage(purposes), critical=eku != "noncritical"
             )
-        self.cert = builder.sign(issuer_key, _cert_hash(issuer_key))
+        self.cert = _sign_cert(builder, issuer_key)
         self.ca_cert_der = ca.public_bytes(serialization.Encoding.DER)
         self.cert_der = self.cert.public_bytes(serialization.Encoding.DER)
         self.cert_pem = self.cert.public_bytes(serialization.Encoding.PEM)
@@ -321,7 +344,8 @@ class TestTSA:
         if isinstance(key, ed25519.Ed25519PrivateKey):
             return key.sign(data), {"algorithm": "ed25519"}
         if isinstance(key, ec.EllipticCurvePrivateKey):
-            return key.sign(data, ec.ECDSA(algo)), {"algorithm": f"{digest_algorithm}_ecdsa"}
+            signature = key.sign(data, ec.ECDSA(algo, deterministic_signing=True))
+            return signature, {"algorithm": f"{digest_algorithm}_ecdsa"}
         if self.key_type == "rsa-pss":
             salt = algo.digest_size
             pss = padding.PSS(mgf=padding.MGF1(algo), salt_length=salt)

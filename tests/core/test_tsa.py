@@ -407,3 +407,24 @@ def test_check_reports_anchored_unverified_or_failed(ec_tsa: TestTSA) -> None:
     failed, token = tsa.check(token_der, OTHER, [ec_tsa.ca_cert_der])
     assert token is None
     assert (failed.status, failed.code) == ("fail", "tsa.imprint_mismatch")
+
+
+# ---------------------------------------------------------------- the fixture itself
+
+
+@pytest.mark.parametrize("key_type", ["ec", "ed25519"])
+def test_seeded_test_tsa_is_byte_stable(key_type: str) -> None:
+    """Vectors (tests/vectors/generate.py --check) need the same token bytes on every run."""
+    one = TestTSA(key_type=key_type, seed=b"vector seed", intermediates=1)  # type: ignore[arg-type]
+    two = TestTSA(key_type=key_type, seed=b"vector seed", intermediates=1)  # type: ignore[arg-type]
+    assert (one.ca_cert_der, one.cert_der) == (two.ca_cert_der, two.cert_der)
+    token = one.stamp(DIGEST, GEN_TIME, nonce=1)
+    assert token == two.stamp(DIGEST, GEN_TIME, nonce=1)
+    assert tsa.verify_token(token, DIGEST, [one.ca_cert_der]).serial == 1
+    other = TestTSA(key_type=key_type, seed=b"another seed")  # type: ignore[arg-type]
+    assert other.cert_der != one.cert_der
+
+
+def test_seed_is_refused_for_rsa() -> None:
+    with pytest.raises(ValueError, match="seed"):
+        TestTSA(key_type="rsa", seed=b"x")
