@@ -36,6 +36,7 @@ MEDIA_QUERY = "application/timestamp-query"
 MEDIA_REPLY = "application/timestamp-reply"
 DIGEST_LEN = 32
 MAX_CHAIN = 4  # certificates from the token between the signer (included) and a trusted one
+MAX_POOL = 32  # a token's certificates looked at when building a chain
 CHECK_NAME = "timestamp"  # the Check this module reports (randcheck/core/checks.py)
 
 _HASHES: dict[str, type[hashes.HashAlgorithm]] = {
@@ -530,26 +531,27 @@ def _chains_to(
 ) -> bool:
     """The trust rule: `signer` equals an anchor, or is issued by one through at most
     ``MAX_CHAIN`` certificates (signer included) taken from `pool`; every certificate between
-    the signer and the anchor is a CA valid at `gen_time`.  The anchors are taken as they are."""
-    anchor_ders = {_der(a) for a in anchors}
-    if _der(signer) in anchor_ders:
+    the signer and the anchor is a CA valid at `gen_time`.  The anchors are taken as they are.
+
+    Breadth-first from the anchors, one level per step, so that a token stuffed with
+    certificates costs at most ``MAX_CHAIN`` x ``MAX_POOL``^2 signature checks."""
+    if _der(signer) in {_der(a) for a in anchors}:
         return True
-
-    def walk(cert: x509.Certificate, depth: int, seen: frozenset[bytes]) -> bool:
-        if any(_issued_by(cert, a) for a in anchors):
+    cas: dict[bytes, x509.Certificate] = {}
+    for cert in pool[:MAX_POOL]:
+        valid = cert.not_valid_before_utc <= gen_time <= cert.not_valid_after_utc
+        if valid and _is_ca(cert):
+            cas.setdefault(_der(cert), cert)
+    frontier = list(anchors)  # certificates trusted so far that may issue the next level
+    for _level in range(MAX_CHAIN):
+        if any(_issued_by(signer, issuer) for issuer in frontier):
             return True
-        if depth >= MAX_CHAIN:
+        frontier = [c for c in cas.values() if any(_issued_by(c, i) for i in frontier)]
+        for cert in frontier:
+            cas.pop(_der(cert))
+        if not frontier:
             return False
-        for candidate in pool:
-            der = _der(candidate)
-            if der in seen or not _is_ca(candidate) or not _issued_by(cert, candidate):
-                continue
-            valid = candidate.not_valid_before_utc <= gen_time <= candidate.not_valid_after_utc
-            if valid and walk(candidate, depth + 1, seen | {der}):
-                return True
-        return False
-
-    return walk(signer, 1, frozenset({_der(signer)}))
+    return False
 
 
 def is_trusted(token: Token, trusted: Sequence[bytes]) -> bool:

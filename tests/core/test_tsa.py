@@ -271,6 +271,20 @@ def test_chain_longer_than_four_token_certificates_is_refused() -> None:
     assert _code(exc) == "tsa.untrusted"
 
 
+def test_a_token_stuffed_with_certificates_is_bounded() -> None:
+    """Only the first MAX_POOL certificates of a token are looked at for a chain."""
+    authority = TestTSA(intermediates=1)
+    junk = [TestTSA(name=f"Junk {i}").ca_cert for i in range(tsa.MAX_POOL)]
+    real_chain = authority.chain
+    authority.chain = [*junk[:10], *real_chain]
+    token = tsa.verify_token(authority.stamp(DIGEST, GEN_TIME), DIGEST, [authority.ca_cert_der])
+    assert len(token.certificates) == 12
+    authority.chain = [*junk, *real_chain]  # the intermediate is certificate MAX_POOL + 2
+    with pytest.raises(TimestampError) as exc:
+        tsa.verify_token(authority.stamp(DIGEST, GEN_TIME), DIGEST, [authority.ca_cert_der])
+    assert _code(exc) == "tsa.untrusted"
+
+
 def test_intermediate_missing_from_the_token_is_refused() -> None:
     authority = TestTSA(intermediates=1)
     authority.chain = []  # the token carries the signer only
