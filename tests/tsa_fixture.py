@@ -2,7 +2,7 @@
 RFC 3161 tokens and responses built with ``asn1crypto`` and signed here, and an HTTP server
 on 127.0.0.1.  Nothing is downloaded.  Importable by any test::
 
-    from tests.tsa_fixture import TestTSA, serve
+    from tests.tsa_fixture import TestTSA, serve   # needs nothing from randcheck itself
 
     tsa = TestTSA(key_type="rsa")
     token = tsa.stamp(digest, datetime(2026, 11, 30, 12, tzinfo=UTC))
@@ -30,14 +30,12 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 import pytest
-from asn1crypto import cms, tsp
+from asn1crypto import cms, core, tsp
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
-
-from randcheck.core.tsa import TimeStampResp
 
 KeyType = Literal["ec", "rsa", "rsa-pss", "ed25519"]
 Eku = Literal["critical", "noncritical", "none", "extra", "other"]
@@ -65,6 +63,17 @@ FAULTS = (
 )
 
 _serials = itertools.count(1000)
+
+
+class TimeStampResp(core.Sequence):  # type: ignore[misc]
+    """RFC 3161 TimeStampResp with the token optional (asn1crypto's makes it mandatory, so a
+    refusal could not be built).  Defined here too so that this module needs nothing from
+    randcheck: an independent verifier's tests may use it."""
+
+    _fields = [  # noqa: RUF012  (asn1crypto's class-level spec)
+        ("status", tsp.PKIStatusInfo),
+        ("time_stamp_token", cms.ContentInfo, {"optional": True}),
+    ]
 
 
 def _key(key_type: KeyType, seed: bytes | None, label: str) -> PrivateKey:
