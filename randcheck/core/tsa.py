@@ -22,7 +22,7 @@ from cryptography import x509
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa
-from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+from cryptography.x509.oid import NameOID
 
 from randcheck.core.checks import Check
 from randcheck.errors import VerificationError
@@ -420,7 +420,7 @@ def _check_certificate(cert: x509.Certificate, gen_time: datetime) -> None:
     except x509.ExtensionNotFound as exc:
         raise _fail("tsa.eku_missing", tsa=_tsa_name(cert)) from exc
     purposes = list(eku.value)
-    if ExtendedKeyUsageOID.TIME_STAMPING not in purposes:
+    if x509.ObjectIdentifier(OID_TIME_STAMPING) not in purposes:
         raise _fail("tsa.eku_missing", tsa=_tsa_name(cert))
     if not eku.critical:
         raise _fail("tsa.eku_not_critical", tsa=_tsa_name(cert))
