@@ -160,7 +160,6 @@ def init_cmd(
     err.print(app_ctx.t(key, path=str(ws.root)))
 
 
-
 def main() -> None:
     """Console-script entry point."""
     use_utf8_output()

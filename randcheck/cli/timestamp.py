@@ -8,10 +8,9 @@ is not 64 lowercase hex digits); 3 could not run (network, an existing output fi
 
 from __future__ import annotations
 
-import importlib
 import re
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.markup import escape
@@ -19,7 +18,7 @@ from rich.markup import escape
 from randcheck.cli._console import H, err
 from randcheck.cli._context import get
 from randcheck.core.chinatime import beijing_time
-from randcheck.errors import CannotRunError, UsageError, VerificationError
+from randcheck.errors import CannotRunError, UsageError
 
 _DIGEST = re.compile(r"[0-9a-f]{64}")
 
@@ -35,13 +34,11 @@ def timestamp_cmd(
         raise UsageError("timestamp.bad_digest", value=digest[:80])
     if out_file.exists():
         raise CannotRunError("timestamp.exists", path=str(out_file))
-    tsa_mod = importlib.import_module("randcheck.core.tsa")
-    timestamp: Any = importlib.import_module("randcheck.services.timestamp")
-    try:
-        der = timestamp.request_token(tsa, bytes.fromhex(digest))
-        token = tsa_mod.verify_token(der, bytes.fromhex(digest))
-    except tsa_mod.TimestampError as exc:
-        raise VerificationError(exc.code, **exc.params) from exc
+    from randcheck.core import tsa as tsa_mod
+    from randcheck.services import timestamp
+
+    der = timestamp.request_token(tsa, bytes.fromhex(digest))  # CannotRunError: the network
+    token = tsa_mod.verify_token(der, bytes.fromhex(digest))  # TimestampError: exit 1
     from randcheck.io.atomic import atomic_write
 
     atomic_write(out_file, der, 0o644)

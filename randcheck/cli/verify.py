@@ -151,14 +151,13 @@ def trusted_tsa_certs(app: AppContext, files: list[Path] | None) -> list[bytes]:
         from randcheck.services.tasks import trusted_tsa_certs as in_workspace
 
         return in_workspace(ws)
-    import importlib
+    from randcheck.core import tsa
 
-    tsa = importlib.import_module("randcheck.core.tsa")
     out: list[bytes] = []
     for f in files:
         try:
             out.extend(tsa.load_certificates(f.read_bytes()))
-        except (OSError, ValueError, tsa.TimestampError) as exc:
+        except (OSError, tsa.TimestampError) as exc:
             raise InputError("verify.tsa_cert_unreadable", path=str(f)) from exc
     return out
 

@@ -201,9 +201,7 @@ class Reader:
     def finish(self) -> None:
         unknown = sorted(set(self.doc) - self.used)
         if unknown:
-            raise unknown_field(
-                self.source, self._name(unknown[0]), unknown[0], FIELDS[self.kind]
-            )
+            raise unknown_field(self.source, self._name(unknown[0]), unknown[0], FIELDS[self.kind])
 
 
 def unknown_field(source: str, path: str, name: str, allowed: Sequence[str]) -> InputError:

@@ -11,7 +11,6 @@ the round is fetched → ``draws.reveal`` (continuing the commitment) → ``draw
 from __future__ import annotations
 
 import base64
-import importlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -22,7 +21,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from randcheck.core import signing
+from randcheck.core import signing, tsa
 from randcheck.core.draw import commitment as com
 from randcheck.core.draw import drand, envelope
 from randcheck.core.draw.announce import Announcement, parse_announcement
@@ -112,7 +111,6 @@ def witness_names(plan: DrawPlan) -> dict[str, str]:
 def check_token(plan: DrawPlan, env: bytes, der: bytes) -> Token:
     """Verify a token over the commitment's digest, by a TSA the announcement lists; raises
     ``InputError`` (``ceremony.v2_token_mismatch``) with the reason."""
-    tsa = importlib.import_module("randcheck.core.tsa")
     digest = envelope.open_envelope(env, "commitment").digest
     try:
         tok = tsa.verify_token(der, bytes.fromhex(digest))

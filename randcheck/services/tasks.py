@@ -7,7 +7,6 @@ and the entropy sources, signs them and logs them *before* any randomness exists
 
 from __future__ import annotations
 
-import importlib
 import math
 import secrets
 from collections.abc import Mapping
@@ -21,7 +20,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col
 from sqlmodel import select as sm_select
 
-from randcheck.core import signing
+from randcheck.core import signing, tsa
 from randcheck.core.canonical import canonical, parse
 from randcheck.core.checks import Check, Report
 from randcheck.core.chinatime import beijing_time
@@ -128,7 +127,6 @@ def resolve_tsa_certs(ws: Workspace, d: TaskDef, base: Path) -> TaskDef:
 
     from randcheck.io.atomic import atomic_write
 
-    tsa = importlib.import_module("randcheck.core.tsa")
     out: list[str] = []
     for entry in d.ordering.tsa_certs:
         if is_fingerprint(entry):
@@ -137,7 +135,7 @@ def resolve_tsa_certs(ws: Workspace, d: TaskDef, base: Path) -> TaskDef:
         where = (base / entry).expanduser()
         try:
             certs = tsa.load_certificates(where.read_bytes())
-        except (OSError, ValueError, tsa.TimestampError) as exc:
+        except (OSError, tsa.TimestampError) as exc:
             raise InputError("task.tsa_cert_unreadable", path=str(where)) from exc
         if not certs:
             raise InputError("task.tsa_cert_unreadable", path=str(where))

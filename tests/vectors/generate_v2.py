@@ -6,14 +6,17 @@
 The inputs are v1's (tests/vectors/generate.py: codes, roster, entropy, the real quicknet round
 657413, the operator key from seed ``00…00``), announced under v2 with a 60-second margin and
 two witnesses (Ed25519 keys from seeds ``01…01`` and ``02…02``), who co-sign the commitment.
-The commitment is made at 10:59:02Z, the last whole second whose anchor still gives round
-657413 (published 11:00:03Z).  The timestamp token comes from the test TSA with a fixed key
-and a fixed genTime (``token``), so its bytes are stable.
+The commitment is made at 10:59:01Z and timestamped by the test TSA (tests/tsa_fixture.py,
+an Ed25519 key from a fixed seed, so the token's bytes are stable) at 10:59:02.5Z: the anchor
+time, a fractional one, still gives round 657413 (published 11:00:03Z).
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import sys
+from datetime import UTC, datetime
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -28,7 +31,8 @@ from randcheck.core.draw.commitment import commitment_body, values_for
 from randcheck.core.draw.envelope import cosign, open_envelope, signed
 from randcheck.core.draw.record import draw
 from randcheck.core.draw.spec import unix_time
-from randcheck.core.draw.v2 import Ordering, Witness, round_after
+from randcheck.core.draw.v2 import Ordering, Witness, round_after, unix_exact
+from tests.tsa_fixture import TestTSA
 from tests.vectors import generate as g
 
 HERE = Path(__file__).resolve().parent
@@ -37,7 +41,9 @@ BEGIN = "<!-- BEGIN v2 VECTORS (tests/vectors/generate_v2.py) -->"
 END = "<!-- END v2 VECTORS -->"
 WITNESS_SEEDS = {"李四": bytes([1]) * 32, "王五": bytes([2]) * 32}
 MARGIN = 60
-COMMITTED_AT = "2023-09-15T10:59:02Z"
+COMMITTED_AT = "2023-09-15T10:59:01Z"
+GEN_TIME = datetime(2023, 9, 15, 10, 59, 2, 500000, tzinfo=UTC)  # the token's genTime
+TSA_SEED = b"randcheck v2 vector TSA"
 #: the round-rule examples: (anchor as text, margin)
 ROUND_CASES = (
     ("2023-09-15T10:59:02Z", 60),
@@ -54,12 +60,17 @@ def _exact(text: str) -> Fraction:
     return Fraction(base) + (Fraction(int(frac), 10 ** len(frac)) if frac else 0)
 
 
+def test_tsa() -> TestTSA:
+    return TestTSA(key_type="ed25519", name="randcheck Vector TSA", seed=TSA_SEED)
+
+
 def ordering() -> Ordering:
     ws = []
     for name, seed in WITNESS_SEEDS.items():
         public = signing.public_raw(signing.private_from_seed(seed))
         ws.append(Witness(name, signing.key_id(public)))
-    return Ordering(tuple(sorted(ws, key=lambda w: w.keyid)), ())
+    fingerprint = hashlib.sha256(test_tsa().cert_der).hexdigest()
+    return Ordering(tuple(sorted(ws, key=lambda w: w.keyid)), (fingerprint,))
 
 
 def sources() -> list[dict[str, Any]]:
@@ -91,6 +102,9 @@ def build() -> dict[str, Any]:
     for seed in WITNESS_SEEDS.values():
         com_env = cosign(com_env, signing.private_from_seed(seed))
     com = open_envelope(com_env, "commitment")
+    tsa = test_tsa()
+    token = tsa.stamp(bytes.fromhex(com.digest), GEN_TIME)
+    anchor = unix_exact(GEN_TIME)
     chain = drand.CHAINS["quicknet"]
     rounds = [
         {
@@ -121,8 +135,14 @@ def build() -> dict[str, Any]:
             "announcement_digest": ann.digest,
             "commitment": com_env.decode("utf-8"),
             "commitment_digest": com.digest,
-            "anchor_time": COMMITTED_AT,
-            "round": round_after(chain, unix_time(COMMITTED_AT), MARGIN),
+            "tsa_certificate": base64.b64encode(tsa.cert_der).decode("ascii"),
+            "tsa_ca_certificate": base64.b64encode(tsa.ca_cert_der).decode("ascii"),
+            "tsa_fingerprint": hashlib.sha256(tsa.cert_der).hexdigest(),
+            "token": base64.b64encode(token).decode("ascii"),
+            "token_sha256": hashlib.sha256(token).hexdigest(),
+            "committed_at": COMMITTED_AT,
+            "anchor_time": "2023-09-15T10:59:02.5Z",
+            "round": round_after(chain, anchor, MARGIN),
             "round_cases": rounds,
             "record": rec_env.decode("utf-8"),
             "record_digest": open_envelope(rec_env, "record").digest,
@@ -142,8 +162,11 @@ def spec_section(vectors: dict[str, Any]) -> str:
         + ".",
         "",
         f"* announcement digest `{v['announcement_digest']}`",
-        f"* commitment digest `{v['commitment_digest']}` (committed_at `{v['anchor_time']}`;"
-        " no token: the anchor time is `committed_at`)",
+        f"* commitment digest `{v['commitment_digest']}` (committed_at `{v['committed_at']}`)",
+        f"* test TSA (Ed25519 from a fixed seed, tests/tsa_fixture.py): signer certificate"
+        f" SHA-256 `{v['tsa_fingerprint']}` (listed in `ordering.tsa`); token (DER, base64 in"
+        f" v2.json) SHA-256 `{v['token_sha256']}`, genTime `{v['anchor_time']}`: the anchor"
+        " time T",
         f"* round r = `{v['round']}` (margin {MARGIN} s)",
         f"* record digest `{v['record_digest']}`, seed `{v['seed']}` (the v1 seed rule, over"
         " this announcement's digest)",

@@ -10,7 +10,7 @@ from datetime import datetime
 from fractions import Fraction
 from typing import Any
 
-from randcheck.core import signing
+from randcheck.core import signing, tsa
 from randcheck.core.canonical import canonical
 from randcheck.core.checks import Check
 from randcheck.core.draw import drand, entropy
@@ -315,14 +315,7 @@ def _operator_signed(env: Envelope, operator_keys: Mapping[str, bytes]) -> None:
 
 def _token(der: bytes, digest: bytes, trusted: Sequence[bytes]) -> TokenInfo:
     """Verify a timestamp token offline over the commitment digest; ``VerificationError``."""
-    import importlib
-
-    tsa = importlib.import_module("randcheck.core.tsa")  # being written in parallel
-
-    try:
-        tok = tsa.verify_token(der, digest)
-    except tsa.TimestampError as exc:
-        raise VerificationError(exc.code, **exc.params) from exc
+    tok = tsa.verify_token(der, digest)  # raises tsa.TimestampError (a VerificationError)
     return TokenInfo(
         gen_time=tok.gen_time,
         tsa_name=tok.tsa_name,

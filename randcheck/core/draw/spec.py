@@ -36,6 +36,7 @@ def spec_allowed(kind: object, spec: object) -> bool:
     """Whether a body of ``kind`` may carry ``spec`` (both as found in the body)."""
     return isinstance(kind, str) and spec in DOCUMENT_SPECS.get(kind, ())
 
+
 _TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z")  # ASCII digits only
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _HEX32 = re.compile(r"[0-9a-f]{64}")

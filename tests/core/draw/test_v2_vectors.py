@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 from fractions import Fraction
 from typing import Any
@@ -45,12 +46,15 @@ def test_vectors_replay_and_their_ordering_verifies() -> None:
         parse_announcement(ann_env.doc),
         envelope.open_envelope(rec, "record").doc,
         com,
-        None,
+        base64.b64decode(v["token"]),
         operator_keys=h.KEYS,
         witness_keys=witness_keys,
+        trusted_tsa=[base64.b64decode(v["tsa_ca_certificate"])],
     )
     assert all(c.ok for c in res.checks), res.checks
     assert res.witnesses == ["李四", "王五"]
+    assert res.token is not None and res.token.fingerprint == v["tsa_fingerprint"]
+    assert res.anchor == generate_v2._exact(v["anchor_time"])  # the token's genTime, exactly
     assert envelope.open_envelope(com, "commitment").digest == v["commitment_digest"]
     chain = drand.CHAINS[v["chain"]["name"]]
     for case in v["round_cases"]:
