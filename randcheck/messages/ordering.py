@@ -104,23 +104,26 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     # verify: what the ordering rests on
     "verify.ordering_tsa": {
-        "zh": "顺序证明：时间戳机构 {tsa} 于 {time} 证明熵承诺早于 drand 第 {round} 轮",
-        "en": "ordering: time-stamping authority {tsa} attests at {time} that the commitment "
+        "zh": "顺序证明：时间戳机构 {tsa} 于 {time}（北京时间）证明熵承诺早于 drand 第 {round} 轮",
+        "en": "ordering: time-stamping authority {tsa} attests at {time} (Beijing time) that the "
+        "commitment "
         "came before drand round {round}",
     },
     "verify.ordering_tsa_witnesses": {
-        "zh": "顺序证明：时间戳机构 {tsa} 于 {time} 证明，见证人 {names} 联署；"
+        "zh": "顺序证明：时间戳机构 {tsa} 于 {time}（北京时间）证明，见证人 {names} 联署；"
         "熵承诺早于 drand 第 {round} 轮",
-        "en": "ordering: attested by time-stamping authority {tsa} at {time} and co-signed by "
+        "en": "ordering: attested by time-stamping authority {tsa} at {time} (Beijing time) and "
+        "co-signed by "
         "witnesses {names}; the commitment came before drand round {round}",
     },
     "verify.ordering_witnesses": {
-        "zh": "顺序证明：见证人 {names} 联署熵承诺（时间 {time}，早于 drand 第 {round} 轮）",
-        "en": "ordering: witnesses {names} co-signed the commitment (at {time}, before drand "
+        "zh": "顺序证明：见证人 {names} 联署熵承诺（北京时间 {time}，早于 drand 第 {round} 轮）",
+        "en": "ordering: witnesses {names} co-signed the commitment (at {time} Beijing time, "
+        "before drand "
         "round {round})",
     },
     "verify.ordering_clock": {
-        "zh": "顺序证明：仅凭本单位时钟（熵承诺时间 {time}，早于 drand 第 {round} 轮）",
+        "zh": "顺序证明：仅凭本单位时钟（熵承诺时间 {time}，北京时间，早于 drand 第 {round} 轮）",
         "en": "ordering: the office's own clock only (commitment at {time}, before drand "
         "round {round})",
     },
