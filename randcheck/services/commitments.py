@@ -50,6 +50,7 @@ class Token:
     gen_time: datetime
     tsa_name: str
     fingerprint: str
+    latest: datetime  # genTime + accuracy: the anchor time (docs/SPEC-v2.md §4)
 
 
 @dataclass(frozen=True)
@@ -122,14 +123,14 @@ def check_token(plan: DrawPlan, env: bytes, der: bytes) -> Token:
     if tok.signer_fingerprint not in listed:
         raise InputError("ceremony.v2_token_mismatch", reason_key="proto.tsa_undeclared",
                          reason_params={"fingerprint": tok.signer_fingerprint[:16]})  # fmt: skip
-    return Token(der, tok.gen_time, tok.tsa_name, tok.signer_fingerprint)
+    return Token(der, tok.gen_time, tok.tsa_name, tok.signer_fingerprint, tok.latest_time)
 
 
 def _settle(plan: DrawPlan, env: bytes, token: Token | None, seq: int) -> Committed:
     opened = envelope.open_envelope(env, "commitment")
     ann = _ann(plan)
     c = com.parse_commitment(opened.doc, ann, plan.digest)
-    times = [] if token is None else [unix_exact(token.gen_time)]
+    times = [] if token is None else [unix_exact(token.latest)]
     anchor = anchor_time(unix_time(c.committed_at), times)
     names = witness_names(plan)
     signed_by = tuple(names[k] for k, _ in opened.signatures if k in names)
@@ -228,7 +229,7 @@ def round_time(plan: DrawPlan, c: Committed) -> tuple[int, int]:
 def anchor_text(c: Committed) -> str:
     """The anchor time as UTC text (fractions of a second kept as the TSA gave them)."""
     if c.token is not None:
-        return c.token.gen_time.astimezone(UTC).isoformat().replace("+00:00", "Z")
+        return c.token.latest.astimezone(UTC).isoformat().replace("+00:00", "Z")
     return format_time(datetime.fromtimestamp(int(c.anchor), UTC))
 
 

@@ -167,6 +167,7 @@ class TokenInfo:
     tsa_name: str
     fingerprint: str
     trusted: bool
+    latest: datetime  # genTime + accuracy: "existed no later than" (SPEC-v2-timestamps §5)
 
 
 @dataclass
@@ -298,7 +299,7 @@ def check_ordering(
         res.checks.append(Check.skipped("commitment.round"))
         return res
     del anchor_ok
-    tsa_times = [] if res.token is None else [unix_exact(res.token.gen_time)]
+    tsa_times = [] if res.token is None else [unix_exact(res.token.latest)]
     res.anchor = anchor_time(unix_time(c.committed_at), tsa_times)
     t = res.anchor
 
@@ -321,4 +322,5 @@ def _token(der: bytes, digest: bytes, trusted: Sequence[bytes]) -> TokenInfo:
         tsa_name=tok.tsa_name,
         fingerprint=tok.signer_fingerprint,
         trusted=bool(trusted) and tsa.is_trusted(tok, trusted),
+        latest=tok.latest_time,
     )

@@ -88,7 +88,7 @@ def _words(res: com.OrderingResult, rec: Mapping[str, Any]) -> tuple[str, dict[s
     params: dict[str, Any] = {"round": rounds[0] if rounds else "-"}
     names = "、".join(res.witnesses)
     if res.token is not None:
-        params.update(tsa=res.token.tsa_name, time=_when(res.token.gen_time.timestamp()))
+        params.update(tsa=res.token.tsa_name, time=_when(res.token.latest.timestamp()))
         if names:
             return "verify.ordering_tsa_witnesses", {**params, "names": names}
         return "verify.ordering_tsa", params

@@ -90,3 +90,16 @@ def test_a_tsa_the_announcement_does_not_list_is_refused(tsa: TestTSA) -> None:
     token = tsa.stamp(bytes.fromhex(d.commitment_digest), at(h.MARGIN + 1))
     checks, _ = run(d, token, [tsa.ca_cert_der])
     assert checks["commitment.anchor"].code == "proto.tsa_undeclared"
+
+
+def test_the_anchor_is_gen_time_plus_accuracy(tsa: TestTSA) -> None:
+    """"Existed no later than genTime + accuracy": an accuracy that reaches past the last
+    second giving the record's round moves the round on, and the record is refused."""
+    d = listed(tsa)
+    digest = bytes.fromhex(d.commitment_digest)
+    ok = tsa.stamp(digest, at(h.MARGIN + 1.5), accuracy=timedelta(seconds=1))
+    checks, res = run(d, ok, [tsa.ca_cert_der])
+    assert checks["commitment.round"].ok and res.anchor == h.ROUND_UNIX - h.MARGIN - 0.5
+    late = tsa.stamp(digest, at(h.MARGIN + 1.5), accuracy=timedelta(seconds=2))
+    checks, _ = run(d, late, [tsa.ca_cert_der])
+    assert checks["commitment.round"].code == "proto.commitment_round"
