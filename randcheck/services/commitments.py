@@ -188,6 +188,8 @@ def pending(engine: Engine, plan: DrawPlan) -> Committed | None:
         entries = attempts.task_entries(session, plan.task_id)
     for seq, entry in reversed(entries):
         p = entry["payload"]
+        if entry["kind"] == "draw.practice" or p.get("practice") is True:
+            continue  # a practice run in between changes nothing official
         if entry["kind"] == attempts.COMMITTED:
             if p.get("announcement") != plan.digest:
                 return None

@@ -5,6 +5,7 @@ says what the ordering rests on."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -109,7 +110,7 @@ def test_resume_continues_the_commitment(announced: Any, tmp_path: Path, db_url:
                       "--yes", env=ENV)  # fmt: skip
     assert again.exit_code == 1  # a commitment is pending: --resume or --redraw
     drand_file = tmp_path / "round.json"
-    drand_file.write_text(__import__("json").dumps(w.DRAND), encoding="utf-8")
+    drand_file.write_text(json.dumps(w.DRAND), encoding="utf-8")
     resumed = announced("draw", TASK, "--resume", "--drand-file", str(drand_file), "--yes",
                         env=ENV)  # fmt: skip
     assert resumed.exit_code == 0, resumed.output
@@ -127,7 +128,7 @@ def test_verify_says_the_witness_cosigned(
     done = announced("draw", TASK, "--entropy", str(entropy), "--yes", "--json",
                      "--witness-key", "zhang-san", env=ENV)  # fmt: skip
     assert done.exit_code == 0, done.output
-    record = __import__("json").loads(done.stdout)["record"]
+    record = json.loads(done.stdout)["record"]
     pub = announced("publish", record, env=ENV)
     assert pub.exit_code == 0, pub.output
     for lang, words in (("zh", "见证人 张三 联署"), ("en", "witnesses 张三 co-signed")):

@@ -245,3 +245,12 @@ def test_announcement_json_names_no_round(ws: Workspace, engine: Engine, task: s
     src = plan.doc["entropy"][-1]
     assert src == {"type": "drand", "chain_hash": src["chain_hash"], "margin": MARGIN}
     assert json.dumps(plan.doc["ordering"]["tsa"]) == "[]"
+
+
+def test_a_practice_run_after_a_commitment_does_not_hide_it(
+    ws: Workspace, engine: Engine, task: str
+) -> None:
+    _plan, c = commit(ws, engine, task)
+    draws.log_practice(ws, engine, task, "tester", {"seed": "00" * 32})
+    found = commitments.pending(engine, draws.prepare(engine, task))
+    assert found is not None and found.seq == c.seq
