@@ -101,8 +101,14 @@ def _sources(
         ev = evidence[i] if evidence is not None else None
         row: dict[str, Any] = {"type": src["type"], "source": src, "evidence": ev}
         if src["type"] == "drand" and "round" not in src:
-            # randcheck/draw/v2: the commitment fixes the round; before the draw it is 待定
-            row["source"] = {**src, "round": (ev or {}).get("round", "待定")}
+            # randcheck/draw/v2: the commitment fixes the round; the notice says so instead
+            row["source"] = {**src, "round": (ev or {}).get("round")}
+            row["round_time"] = row["round_time_bj"] = ""
+            if row["source"]["round"] is None:  # the pre-draw notice
+                known = {c.chain_hash: n for n, c in drand.CHAINS.items()}
+                row["chain"] = known.get(src["chain_hash"], str(src["chain_hash"])[:16])
+                out.append(row)
+                continue
         if src["type"] == "drand":
             try:
                 chain = drand.chain_by_hash(src["chain_hash"])
