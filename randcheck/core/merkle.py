@@ -207,7 +207,7 @@ def tail_root(prefix: Sequence[bytes], a: int, tail: Sequence[bytes], m: int) ->
         raise ValueError("prefix or size out of range")
     if m == 0:
         return hashlib.sha256(b"").digest()
-    nodes = {span: h for span, h in zip(decomposition(a), prefix, strict=True)}
+    nodes = dict(zip(decomposition(a), prefix, strict=True))
 
     def mth(lo: int, hi: int) -> bytes:
         node = nodes.get((lo, hi))

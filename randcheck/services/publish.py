@@ -147,6 +147,10 @@ def _gather(ws: Workspace, engine: Engine, ref: str) -> _Data:
         )
 
 
+#: the log entry of a publication
+PUBLISHED = "publish.bundle"
+
+
 @dataclass(frozen=True)
 class PublishResult:
     path: Path
@@ -185,7 +189,11 @@ def _log_files(
     audit = audit_svc.AuditLog(ws, engine)
     audit.sync_file()
     new = False
-    if _checkpoint_size(ws) <= max(seqs):
+    # the tail runs to the checkpoint: sign one that covers the whole log as it is now, so that
+    # a bundle proves completeness as of its publication (a later record would be in it); only
+    # earlier publications since the checkpoint need none (republishing stays deterministic)
+    size = _checkpoint_size(ws)
+    if size <= max(seqs) or _grown(audit, size):
         audit_svc.write_checkpoint(ws, audit, key, ws.bureau()["region_code"] or "000000")
         new = True
     files: dict[str, bytes] = {}
@@ -208,6 +216,16 @@ def _log_files(
     cp = note.parse_checkpoint(note.parse(checkpoint).text)
     files.update(_tail_files(audit, docs.announcement_log_seq, cp))
     return files, cp.size, new
+
+
+def _grown(audit: audit_svc.AuditLog, size: int) -> bool:
+    """Whether the log holds an entry past ``size`` other than a ``publish.bundle`` one."""
+    lines, _torn = logverify.split_lines(audit.file_bytes())
+    for line in lines[size:]:
+        entry = parse(line)
+        if not isinstance(entry, dict) or entry.get("kind") != PUBLISHED:
+            return True
+    return False
 
 
 def _tail_files(audit: audit_svc.AuditLog, start: int, cp: note.Checkpoint) -> dict[str, bytes]:
@@ -421,7 +439,7 @@ def publish_record(
         audit = audit_svc.AuditLog(ws, engine)
         with audit.transaction(actor, now) as tx:
             tx.record(
-                "publish.bundle",
+                PUBLISHED,
                 {
                     "task": data.ann.task.id,
                     "record": data.rec_env.digest,

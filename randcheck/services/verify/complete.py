@@ -92,13 +92,25 @@ def checks(
     held: Sequence[Held] = (),
 ) -> tuple[Check, Check]:
     """``log.complete`` and ``log.consistency`` for one bundle."""
+    complete, consistency = _checks(files, fmt, log, what, keys, held)
+    if not held:  # nothing to compare, whatever happened to the tail
+        consistency = Check.passed(CONSISTENCY, "verify.consistency_none")
+    return complete, consistency
+
+
+def _checks(
+    files: BundleFiles,
+    fmt: str,
+    log: Log,
+    what: Subject,
+    keys: Mapping[str, bytes],
+    held: Sequence[Held],
+) -> tuple[Check, Check]:
     if fmt in (layout.FORMAT_V1, layout.FORMAT_V2):
-        consistency = (
-            Check.warning(CONSISTENCY, "verify.consistency_before_v3", format=fmt)
-            if held
-            else Check.passed(CONSISTENCY, "verify.consistency_none")
+        return (
+            Check.warning(COMPLETE, "verify.complete_before_v3", format=fmt),
+            Check.warning(CONSISTENCY, "verify.consistency_before_v3", format=fmt),
         )
-        return Check.warning(COMPLETE, "verify.complete_before_v3", format=fmt), consistency
     cp = log.checkpoint
     start = log.seqs.get("announcement")
     if cp is None or start is None or what.task_id is None or what.record is None:
@@ -158,8 +170,6 @@ def _read(
     """One pass over the tail: each line a canonical entry whose ``seq`` is its place, equal to
     the bundle's own copy of that entry if it has one; the roots at ``sizes``.  Raises
     ``RandcheckError`` naming the first line that is not."""
-    from randcheck.errors import VerificationError
-
     tail = _Tail()
     rng = merkle.CompactRange(prefix, a)
     if a in sizes:
