@@ -324,3 +324,18 @@ def test_a_stale_bundle_is_refused(
     check = _checks(svc.verify_bundle(two, office_key, checkpoints=[held]))["log.consistency"]
     assert check.warn and check.code == "verify.held_newer"
     assert format_time  # the log's time format is the one the entry above used
+
+
+def test_publish_names_tail_entries_that_may_be_personal(drawn: Drawn, tmp_path: Path) -> None:
+    from randcheck.services.registry.edits import deactivate
+
+    deactivate(drawn.engine, drawn.ws, "inspectors", "ZF010", "调离本单位", actor="tester")
+    env = {"RANDCHECK_KEY_PASSPHRASE": PASSPHRASE}
+    res = drawn.cli()("publish", TASK_ID, "--out", str(tmp_path), lang="en", env=env)
+    assert res.exit_code == 0, res.output
+    lines = (tmp_path / TASK_ID / layout.TAIL).read_bytes().split(b"\n")[:-1]
+    flagged = [json.loads(x) for x in lines if b"inspectors.deactivate" in x]
+    assert [e["payload"]["reason"] for e in flagged] == ["调离本单位"]
+    text = " ".join(res.stderr.split())
+    assert "may be personal (inspectors.deactivate)" in text
+    assert f"log entries {flagged[0]['seq']} verbatim" in text
