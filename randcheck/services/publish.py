@@ -253,6 +253,9 @@ PRIVATE_FIELDS: dict[str, tuple[str, ...]] = {
 }
 
 
+REDACTED = "<redacted>"
+
+
 def private_entries(tail: bytes) -> list[tuple[int, str, tuple[str, ...]]]:
     """(seq, kind, fields) of the tail's entries whose payload holds a field of
     :data:`PRIVATE_FIELDS` (or any ``*.deactivate`` entry's ``reason``) with a value."""
@@ -276,6 +279,8 @@ def _has(value: Any, path: list[str]) -> bool:
         if not isinstance(value, dict) or part not in value:
             return False
         value = value[part]
+    if isinstance(value, list) and value and all(v == REDACTED for v in value):
+        return False  # logged as <redacted> (registry edits since issue 13): nothing to name
     return value not in (None, "", [], {})
 
 

@@ -30,3 +30,10 @@ def test_free_text_and_conflict_declarations_are_named() -> None:
         (6, "conflicts.edit", ("changes.relation",)),
         (8, "inspectors.deactivate", ("reason",)),
     ]
+
+
+def test_redacted_declarations_are_not_named() -> None:
+    tail = _line(6, "conflicts.edit", {"registry": "conflicts", "key": "ZF001/9132",
+                                       "changes": {"relation": ["<redacted>", "<redacted>"]},
+                                       "state": {}})  # fmt: skip
+    assert private_entries(tail) == []
