@@ -6,7 +6,7 @@ import gzip
 import hashlib
 import io
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from urllib.parse import quote
 
 from randcheck.core.canonical import canonical, parse
@@ -20,8 +20,12 @@ FORMAT_V1 = "randcheck/bundle/v1"
 #: inert cells in results.csv/xlsx (§14.1), user text isolated on the page, and the log
 #: entries of every revealed attempt a redraw answers for
 FORMAT_V2 = "randcheck/bundle/v2"
-FORMAT = FORMAT_V2  # what ``randcheck publish`` writes
-FORMATS = (FORMAT_V1, FORMAT_V2)
+#: adds the log tail (``log/tail.jsonl``, ``log/tail.json``): every log entry from the
+#: announcement's to the checkpoint's size, so that ``verify`` can prove nothing of the task
+#: (a later record, an addendum, a results document) was left out
+FORMAT_V3 = "randcheck/bundle/v3"
+FORMAT = FORMAT_V3  # what ``randcheck publish`` writes
+FORMATS = (FORMAT_V1, FORMAT_V2, FORMAT_V3)
 
 # -- file names ----------------------------------------------------------------------------
 
@@ -36,6 +40,10 @@ RESULTS_CSV = "results.csv"
 RESULTS_XLSX = "results.xlsx"
 OPERATOR_KEY = "keys/operator.pub"
 CHECKPOINT = "log/checkpoint.txt"
+#: format v3: the lines of the office's ``audit_logs/log.jsonl`` for seq a … n−1, byte for byte
+TAIL = "log/tail.jsonl"
+#: format v3: JCS ``{"from": a, "prefix": [hex…], "size": n}`` + newline
+TAIL_INDEX = "log/tail.json"
 SUMS = "SHA256SUMS"
 SUMS_SIG = "SHA256SUMS.sig"
 #: randcheck/draw/v2 records only (docs/SPEC-v2.md §7): the entropy commitment envelope, its
@@ -54,6 +62,7 @@ PUBLIC_INSPECTOR_FIELDS = ("badge_no", "name", "unit", "department", "issuer")
 
 _ADDENDUM = re.compile(r"^addenda/([0-9]{4})\.json$")
 _ENTRY = re.compile(r"^log/entries/(0|[1-9][0-9]{0,18})\.json$")
+_HEX32 = re.compile(r"^[0-9a-f]{64}$")
 _SUM_LINE = re.compile(r"^([0-9a-f]{64})  (\S(?:.*\S)?)$")
 
 
@@ -111,7 +120,7 @@ def deterministic_gzip(data: bytes) -> bytes:
 
 
 def format_document(fmt: str = FORMAT) -> bytes:
-    """The bytes of ``bundle.json``: ``{"format":"randcheck/bundle/v2"}`` + newline."""
+    """The bytes of ``bundle.json``: ``{"format":"randcheck/bundle/v3"}`` + newline."""
     return canonical({"format": fmt}) + b"\n"
 
 
@@ -129,6 +138,40 @@ def read_format(data: bytes | None) -> str:
     if format_document(str(doc["format"])) != data:
         raise InputError("verify.format_unknown", file=FORMAT_FILE)
     return str(doc["format"])
+
+
+# -- the log tail (format v3) -----------------------------------------------------------------
+
+
+def tail_index(start: int, size: int, prefix: Sequence[bytes]) -> bytes:
+    """The bytes of ``log/tail.json``: the tail's first seq, the checkpoint's size and the
+    prefix nodes of [0, start) (RFC 6962 subtree hashes, lowercase hex, left to right)."""
+    return canonical({"from": start, "size": size, "prefix": [h.hex() for h in prefix]}) + b"\n"
+
+
+def read_tail_index(data: bytes) -> tuple[int, int, list[bytes]]:
+    """(from, size, prefix nodes) of a ``log/tail.json``.  ``InputError("verify.tail_index_bad")``
+    unless it is exactly such a document with ``from <= size`` and popcount(from) nodes."""
+    bad = InputError("verify.tail_index_bad", file=TAIL_INDEX)
+    try:
+        doc = parse(data[:-1] if data.endswith(b"\n") else b"")
+    except InputError:
+        raise bad from None
+    if not isinstance(doc, dict) or set(doc) != {"from", "size", "prefix"}:
+        raise bad
+    start, size, prefix = doc["from"], doc["size"], doc["prefix"]
+    if not (
+        isinstance(start, int) and isinstance(size, int)
+        and not isinstance(start, bool) and not isinstance(size, bool)
+        and 0 <= start <= size
+        and isinstance(prefix, list) and len(prefix) == start.bit_count()
+        and all(isinstance(h, str) and _HEX32.match(h) for h in prefix)
+    ):  # fmt: skip
+        raise bad
+    nodes = [bytes.fromhex(h) for h in prefix]
+    if tail_index(start, size, nodes) != data:
+        raise bad
+    return start, size, nodes
 
 
 # -- SHA256SUMS --------------------------------------------------------------------------------

@@ -40,6 +40,10 @@ def publish_cmd(
     result = svc.publish_record(ws, engine, record, key, out=out, actor=app.actor)
     if result.new_checkpoint:
         err.print(escape(app.t("publish.new_checkpoint", size=result.checkpoint_size)))
+    if result.private_entries:  # never published unawares (docs/SPEC.md §14)
+        seqs = ", ".join(str(s) for s, _k, _f in result.private_entries)
+        kinds = ", ".join(sorted({k for _s, k, _f in result.private_entries}))
+        err.print(escape(app.t("publish.private_entries", seqs=seqs, kinds=kinds)), style="yellow")
     if as_json:
         print_json(
             {

@@ -64,6 +64,27 @@ def trusted_keys(app: AppContext, files: list[Path] | None) -> dict[str, bytes]:
     return keys
 
 
+#: a held checkpoint is a signed note of a few lines: larger files are not read
+CHECKPOINT_MAX = 64 * 1024
+
+
+def held_checkpoints(files: list[Path] | None) -> list[svc.Held]:
+    """The ``--checkpoint`` files as :class:`~randcheck.services.verify.Held` (label: the path)."""
+    out = []
+    for path in files or []:
+        try:
+            with open(path, "rb") as fh:
+                data = fh.read(CHECKPOINT_MAX + 1)
+            if len(data) > CHECKPOINT_MAX:
+                raise CannotRunError("verify.bad_checkpoint_file", path=str(path))
+            out.append(svc.Held(str(path), data.decode("utf-8")))
+        except FileNotFoundError as exc:
+            raise NotFoundError("io.file_missing", path=str(path)) from exc
+        except (OSError, UnicodeDecodeError) as exc:
+            raise CannotRunError("verify.bad_checkpoint_file", path=str(path)) from exc
+    return out
+
+
 def what(app: AppContext, name: str) -> str:
     parts = name.split(".")
     while parts:
@@ -177,11 +198,16 @@ def verify_cmd(
         list[Path] | None,
         typer.Option("--trusted-tsa", metavar="CERT", help=H("verify.opt.trusted_tsa")),
     ] = None,
+    checkpoint: Annotated[
+        list[Path] | None,
+        typer.Option("--checkpoint", metavar="FILE", help=H("verify.opt.checkpoint")),
+    ] = None,
 ) -> None:
     app = get(ctx)
     keys = trusted_keys(app, trusted)
     tsa_certs = trusted_tsa_certs(app, trusted_tsa)
-    report = svc.verify_bundle(path, keys, entity=entity, trusted_tsa=tsa_certs)
+    held = held_checkpoints(checkpoint)
+    report = svc.verify_bundle(path, keys, entity=entity, checkpoints=held, trusted_tsa=tsa_certs)
     failed = report.failures
     entity_missing = report.entity is not None and not report.entity.get("in_pool")
     if as_json:

@@ -66,4 +66,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "already drawn this year for the same item",
     },
     "publish.excl.invalid": {"zh": "名录信息无效", "en": "registry row not valid"},
+    "publish.private_entries": {
+        "zh": "注意：公示文件夹的日志尾部（log/tail.jsonl）原样公开了日志第 {seqs} 条，其中含有可能涉及个人信息的自由文本或回避申报（{kinds}）。日志条目已计入哈希树，无法删改；如不宜公开，请暂缓发布并联系维护者",
+        "en": "note: the bundle's log tail (log/tail.jsonl) publishes log entries {seqs} verbatim, which hold free text or a conflict-of-interest declaration that may be personal ({kinds}). Log entries are hashed into the tree and cannot be redacted; if they must not be public, do not release this folder yet and contact the maintainers",
+    },
 }

@@ -2,14 +2,19 @@
 
 The bundle holds everything a third party needs to check a draw with no access to the office:
 the signed documents exactly as signed, the population files, the roster document, the log
-entries with inclusion proofs and a signed checkpoint, the office's public key, a
+entries with inclusion proofs and a signed checkpoint, the log tail from the announcement's
+entry to the checkpoint (format v3: it proves that no entry of the task was left out), the
+office's public key, a
 self-contained Chinese 公示 page, results.csv/xlsx and ``SHA256SUMS`` (signed in
 ``SHA256SUMS.sig``).  Its layout, format version and tables live in :mod:`randcheck.bundle`,
 which ``randcheck verify`` reads with.  It is built in a temporary folder next to the target
 and renamed into place, so a failed publish leaves the previous folder untouched.
 
 Never published: risk classes (the entity table's ``risk_class``/``risk_as_of`` are not even
-read here), the strata's risk mapping in the task definition, ID-card numbers, phones.
+read here; the log redacts them), the strata's risk mapping in the task definition, ID-card
+numbers, phones.  The log tail is published verbatim (its lines are the tree's leaves): the
+entries that may hold free text or a 回避 declaration are named in the result
+(:func:`private_entries`).
 """
 
 from __future__ import annotations
@@ -35,14 +40,14 @@ from randcheck.bundle import layout, pages
 from randcheck.bundle import results as rbundle
 from randcheck.bundle import table as tbl
 from randcheck.catalog import MESSAGES, render
-from randcheck.core import note, signing
+from randcheck.core import logverify, merkle, note, signing
 from randcheck.core import results as rdoc
 from randcheck.core.canonical import canonical, parse
 from randcheck.core.draw.announce import parse_announcement
 from randcheck.core.draw.envelope import open_envelope
 from randcheck.core.text import visible
 from randcheck.core.vocabulary import Vocabulary
-from randcheck.errors import CannotRunError, ConflictError, NotFoundError
+from randcheck.errors import CannotRunError, ChainError, ConflictError, NotFoundError
 from randcheck.io.atomic import fsync_dir, make_private_dir
 from randcheck.services import attempts, commitments, draws, notice, snapshots
 from randcheck.services import audit as audit_svc
@@ -143,6 +148,10 @@ def _gather(ws: Workspace, engine: Engine, ref: str) -> _Data:
         )
 
 
+#: the log entry of a publication
+PUBLISHED = "publish.bundle"
+
+
 @dataclass(frozen=True)
 class PublishResult:
     path: Path
@@ -152,6 +161,12 @@ class PublishResult:
     files: tuple[str, ...]
     checkpoint_size: int
     new_checkpoint: bool
+    #: the log tail's first seq (the announcement's entry), format v3
+    tail_from: int = 0
+    #: entries of the tail whose payload holds free text or a 回避 declaration (seq, kind,
+    #: fields): published because the tail must be verbatim, shown so that nobody publishes
+    #: them unawares (docs/SPEC.md §14, "Privacy of the log tail")
+    private_entries: tuple[tuple[int, str, tuple[str, ...]], ...] = ()
 
 
 def _checkpoint_size(ws: Workspace) -> int:
@@ -175,7 +190,11 @@ def _log_files(
     audit = audit_svc.AuditLog(ws, engine)
     audit.sync_file()
     new = False
-    if _checkpoint_size(ws) <= max(seqs):
+    # the tail runs to the checkpoint: sign one that covers the whole log as it is now, so that
+    # a bundle proves completeness as of its publication (a later record would be in it); only
+    # earlier publications since the checkpoint need none (republishing stays deterministic)
+    size = _checkpoint_size(ws)
+    if size <= max(seqs) or _grown(audit, size):
         audit_svc.write_checkpoint(ws, audit, key, ws.bureau()["region_code"] or "000000")
         new = True
     files: dict[str, bytes] = {}
@@ -195,8 +214,75 @@ def _log_files(
         files[layout.proof_file(seq)] = proof.encode("utf-8")
     assert checkpoint is not None
     files[layout.CHECKPOINT] = checkpoint.encode("utf-8")
-    size = note.parse_checkpoint(note.parse(checkpoint).text).size
-    return files, size, new
+    cp = note.parse_checkpoint(note.parse(checkpoint).text)
+    files.update(_tail_files(audit, docs.announcement_log_seq, cp))
+    return files, cp.size, new
+
+
+def _grown(audit: audit_svc.AuditLog, size: int) -> bool:
+    """Whether the log holds an entry past ``size`` other than a ``publish.bundle`` one."""
+    lines, _torn = logverify.split_lines(audit.file_bytes())
+    for line in lines[size:]:
+        entry = parse(line)
+        if not isinstance(entry, dict) or entry.get("kind") != PUBLISHED:
+            return True
+    return False
+
+
+def _tail_files(audit: audit_svc.AuditLog, start: int, cp: note.Checkpoint) -> dict[str, bytes]:
+    """``log/tail.jsonl`` (the log's lines ``start`` … size−1, byte for byte) and
+    ``log/tail.json`` (the prefix nodes of [0, start)), checked against the checkpoint."""
+    lines, _torn = logverify.split_lines(audit.file_bytes())
+    hashes = [merkle.leaf_hash(x) for x in lines[: cp.size]]
+    if not start <= cp.size <= len(hashes):
+        raise ChainError("log.checkpoint_mismatch", size=cp.size)
+    prefix = merkle.prefix_nodes(hashes, start)
+    if merkle.tail_root(prefix, start, hashes[start:], cp.size) != cp.root:
+        raise ChainError("log.checkpoint_mismatch", size=cp.size)
+    return {
+        layout.TAIL: b"".join(x + b"\n" for x in lines[start : cp.size]),
+        layout.TAIL_INDEX: layout.tail_index(start, cp.size, prefix),
+    }
+
+
+#: payload fields that may carry personal data in clear: free-text reasons typed by a user,
+#: and a 回避 declaration's relation and source.  Log entries are hashed into the tree, so the
+#: tail cannot redact them; publish names them instead (:func:`private_entries`).
+PRIVATE_FIELDS: dict[str, tuple[str, ...]] = {
+    "conflicts.edit": ("changes.relation", "changes.source"),
+    "keys.revoke": ("reason",),
+}
+
+
+REDACTED = "<redacted>"
+
+
+def private_entries(tail: bytes) -> list[tuple[int, str, tuple[str, ...]]]:
+    """(seq, kind, fields) of the tail's entries whose payload holds a field of
+    :data:`PRIVATE_FIELDS` (or any ``*.deactivate`` entry's ``reason``) with a value."""
+    found: list[tuple[int, str, tuple[str, ...]]] = []
+    for line in tail.splitlines():
+        entry = parse(line)
+        if not isinstance(entry, dict):
+            continue
+        kind, payload = str(entry.get("kind")), entry.get("payload")
+        if not isinstance(payload, dict):
+            continue
+        fields = PRIVATE_FIELDS.get(kind, ("reason",) if kind.endswith(".deactivate") else ())
+        present = tuple(f for f in fields if _has(payload, f.split(".")))
+        if present:
+            found.append((int(entry["seq"]), kind, present))
+    return found
+
+
+def _has(value: Any, path: list[str]) -> bool:
+    for part in path:
+        if not isinstance(value, dict) or part not in value:
+            return False
+        value = value[part]
+    if isinstance(value, list) and value and all(v == REDACTED for v in value):
+        return False  # logged as <redacted> (registry edits since issue 13): nothing to name
+    return value not in (None, "", [], {})
 
 
 def build_files(
@@ -360,7 +446,7 @@ def publish_record(
         audit = audit_svc.AuditLog(ws, engine)
         with audit.transaction(actor, now) as tx:
             tx.record(
-                "publish.bundle",
+                PUBLISHED,
                 {
                     "task": data.ann.task.id,
                     "record": data.rec_env.digest,
@@ -401,4 +487,6 @@ def publish_record(
         files=tuple(sorted(files)),
         checkpoint_size=cp_size,
         new_checkpoint=new_cp,
+        tail_from=data.docs.announcement_log_seq if data.docs else 0,
+        private_entries=tuple(private_entries(files[layout.TAIL])),
     )

@@ -274,7 +274,12 @@ def build_drawn(root: Path, db_url: str) -> Drawn:
     add_env = signed(add_body, key)
     add_digest = open_envelope(add_env).digest
     with audit.transaction("tester", _ts(ISSUED_AT)) as tx:
-        seq = tx.record("draw.substitute", {"record": rec_digest, "addendum": add_digest, "seq": 1})
+        seq = tx.record(  # as services.substitutions logs it
+            "draw.addendum",
+            {"task": TASK_ID, "record": rec_digest, "addendum": add_digest, "seq": 1,
+             "action": "replace_target", "target": replaced, "inspector": None,
+             "reason": "企业已注销"},
+        )  # fmt: skip
         tx.session.add(
             AddendumRow(
                 record_digest=rec_digest,

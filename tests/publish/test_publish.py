@@ -53,6 +53,8 @@ EXPECTED = {
     "log/entries/2.json",
     "log/entries/3.json",
     "log/entries/4.json",
+    "log/tail.json",
+    "log/tail.jsonl",
     "notice.html",
     "population/S1.txt",
     "population/S2.txt",
@@ -147,7 +149,7 @@ def test_sha256sums_covers_every_other_file_and_is_signed(drawn: Drawn, bundle: 
 def test_log_entries_are_the_log_lines(drawn: Drawn, bundle: Path) -> None:
     entries = [json.loads((bundle / f"log/entries/{n}.json").read_bytes()) for n in (1, 2, 3, 4)]
     assert [e["kind"] for e in entries] == [
-        "task.announce", "draw.revealed", "draw.record", "draw.substitute"
+        "task.announce", "draw.revealed", "draw.record", "draw.addendum"
     ]  # fmt: skip
     assert entries[0]["payload"]["announcement"] == drawn.ann_digest
     assert entries[1]["payload"]["seed"] == drawn.record["seed"]  # the record's own reveal

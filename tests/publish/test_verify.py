@@ -20,7 +20,8 @@ CHECKS = [
     "record.envelope", "record.signature", "record.binding", "population.S1", "population.S2",
     "population.S3", "population.disjoint", "roster", "entropy", "seed", "selection.S1",
     "selection.S2", "selection.S3", "teams", "addendum.1", "log.checkpoint", "log.announcement",
-    "log.record", "log.addendum.1", "log.order", "reveal", "chain", "results", "results.xlsx", "page",
+    "log.record", "log.addendum.1", "log.order", "reveal", "chain", "log.complete",
+    "log.consistency", "results", "results.xlsx", "page",
     "inspection.documents", "inspection.log", "inspection.table", "inspection.timely", "files",
     "files.signature",
 ]  # fmt: skip
@@ -85,7 +86,7 @@ def test_cli_verify_json_is_stable(bundle: Path, key_file: Path, tmp_path: Path)
     doc = json.loads(res.stdout)
     assert set(doc) == {"ok", "status", "path", "format", "task_id", "record_digest", "verification_code",
                         "trusted_keys", "log_seqs", "checks", "first_failure", "entity"}  # fmt: skip
-    assert doc["format"] == "randcheck/bundle/v2"
+    assert doc["format"] == "randcheck/bundle/v3"
     assert doc["ok"] is True and doc["first_failure"] is None and doc["entity"] is None
     assert [c["name"] for c in doc["checks"]] == CHECKS
     assert set(doc["checks"][0]) == {"name", "ok", "status", "code", "params", "what", "message"}

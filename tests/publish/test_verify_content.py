@@ -243,7 +243,7 @@ def test_untouched_bundle_passes_the_content_checks_in_both_languages(
     doc = json.loads(res.stdout)
     assert doc["ok"] and doc["first_failure"] is None
     checks = {c["name"]: c for c in doc["checks"]}
-    assert all(c["ok"] for c in doc["checks"]) and len(doc["checks"]) == 36
+    assert all(c["ok"] for c in doc["checks"]) and len(doc["checks"]) == 38
     assert checks["results"]["code"] == "verify.results_ok"
     assert checks["results.xlsx"]["code"] == "verify.xlsx_ok"
     assert checks["page"]["code"] == "verify.page_ok"

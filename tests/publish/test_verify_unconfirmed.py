@@ -65,12 +65,12 @@ def test_cli_without_keys_exits_4_and_says_what_to_do(
     res = outsider(tmp_path)("verify", str(bundle), lang=lang)
     assert res.exit_code == EXIT_UNCONFIRMED == 4, res.output
     if lang == "en":
-        assert "the content is consistent (30 checks passed)" in res.stderr
+        assert "the content is consistent (32 checks passed)" in res.stderr
         assert "the signer is NOT confirmed (6 checks unconfirmed" in res.stderr
         assert "UNCONFIRMED" in res.stdout and "FAIL" not in res.stdout
         assert "FAILED" not in res.stderr
     else:
-        assert "内容一致（30 项检查通过）；签名者身份未确认（6 项未确认" in res.stderr
+        assert "内容一致（32 项检查通过）；签名者身份未确认（6 项未确认" in res.stderr
         assert "未确认" in res.stdout and "未通过" not in res.stdout
         assert "检查失败" not in res.stderr
     assert "--trusted-keys" in res.stderr and "randcheck keys export" in res.stderr

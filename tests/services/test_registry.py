@@ -353,6 +353,20 @@ def test_inspectors_items_conflicts_and_filters(
         with pytest.raises(UsageError):
             reg.count_rows(conn, "entities", {"nonsense": "x"})
 
+    # a 回避 declaration is personal: its edit is logged redacted (the log tail is published)
+    reg.set_fields(
+        engine, ws, "conflicts", pair, {"relation": "配偶任股东", "source": "举报"}, actor="t"
+    )
+    edit = entries(ws, engine)[-1]
+    assert edit["kind"] == "conflicts.edit"
+    assert edit["payload"]["changes"] == {
+        "relation": ["<redacted>", "<redacted>"],
+        "source": ["<redacted>", "<redacted>"],
+    }
+    assert "配偶任股东" not in json.dumps(edit, ensure_ascii=False)
+    with engine.connect() as conn:
+        assert reg.get_row(conn, "conflicts", pair)["relation"] == "配偶任股东"
+
 
 def test_item_rules(tmp_path: Path, engine: Engine, ws: Workspace) -> None:
     fields = ["code", "name", "legal_basis", "item_type", "ratio_cap"]

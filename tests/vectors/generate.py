@@ -32,7 +32,7 @@ from randcheck.core.draw.spec import digest, lp, tag
 HERE = Path(__file__).resolve().parent
 if __package__ in (None, ""):  # run as a script: make ``tests.vectors`` importable
     sys.path.insert(0, str(HERE.parent.parent))
-from tests.vectors import cases  # noqa: E402 - after the path fix above
+from tests.vectors import cases, logtail  # noqa: E402 - after the path fix above
 
 SPEC_MD = HERE.parent.parent / "docs" / "SPEC.md"
 BEGIN, END = "<!-- vectors:begin -->", "<!-- vectors:end -->"
@@ -250,6 +250,7 @@ def build() -> dict[str, Any]:
         "draw.json": draw_vec,
         "log.json": cases.log_vectors(draw_vec, key),
         "cases.json": cases.draw_cases(key, sources()),
+        "logtail.json": logtail.vector(),
     }
 
 
@@ -329,6 +330,8 @@ def spec_section(vectors: dict[str, Any]) -> str:
         ],
         "",
         *cases.spec_lines(vectors["log.json"], vectors["cases.json"]),
+        "",
+        *logtail.spec_lines(vectors["logtail.json"]),
     ]
     return "\n".join(lines)
 

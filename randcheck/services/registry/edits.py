@@ -16,7 +16,7 @@ from randcheck.core.text import one_line, problem, shown
 from randcheck.errors import InputError, NotFoundError, RowError, UsageError
 from randcheck.services.registry.digests import row_hash, state_digests
 from randcheck.services.registry.kinds import split_list
-from randcheck.services.registry.specs import SENSITIVE, RegistrySpec, spec_for
+from randcheck.services.registry.specs import LOG_REDACTED, RegistrySpec, spec_for
 from randcheck.services.registry.tables import col, key_where
 from randcheck.services.registry.validate import validate_record
 from randcheck.workspace import Workspace
@@ -96,7 +96,7 @@ def set_fields(
         changes = {
             name: (
                 ["<redacted>", "<redacted>"]
-                if name in SENSITIVE
+                if name in LOG_REDACTED
                 else [to_text(spec, name, current[name]), to_text(spec, name, record[name])]
             )
             for name in sorted(assignments)

@@ -21,6 +21,10 @@ from randcheck.services.registry.kinds import KINDS
 from randcheck.store.models import Conflict, Entity, Inspector, Item
 
 SENSITIVE = frozenset({"risk_class", "risk_as_of"})  # internal only: never published
+#: fields whose old and new values an ``*.edit`` log entry records as ``<redacted>``: the log is
+#: published (a bundle carries its tail, SPEC §14.6), and a 回避 declaration's relation and source
+#: are personal.  The registry's state digest in the same entry still binds the change.
+LOG_REDACTED = SENSITIVE | {"relation", "source"}
 SILENT = ("序号", "行号", "编号序号", "no", "#")  # row-number columns: accepted, not reported
 
 

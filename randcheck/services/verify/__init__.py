@@ -9,6 +9,7 @@ bundle's own, one module per part of the bundle:
   documents allow;
 * :mod:`.documents`: envelopes, population files, roster, addenda, ``--entity``;
 * :mod:`.log`: ``log.*``, ``reveal`` and ``chain``;
+* :mod:`.complete`: ``log.complete`` and ``log.consistency`` (the log tail, format v3);
 * :mod:`.tables`: ``results`` and ``results.xlsx``; :mod:`.page`: ``page``;
 * :mod:`.results`: ``inspection.*``, the signed inspection results (RESULTS-SPEC §5);
 * :mod:`.files`: ``format``, ``files`` and ``files.signature``.
@@ -37,6 +38,7 @@ from randcheck.core.draw.replay import replay
 from randcheck.errors import RandcheckError
 from randcheck.services import keys as keys_svc
 from randcheck.services.verify import (
+    complete,
     documents,
     files,
     log,
@@ -46,9 +48,10 @@ from randcheck.services.verify import (
     results,
     tables,
 )
+from randcheck.services.verify.complete import Held
 from randcheck.services.verify.reading import BundleFiles, bundle_root
 
-__all__ = ["BundleReport", "bundle_root", "verify_bundle"]
+__all__ = ["BundleReport", "Held", "bundle_root", "verify_bundle"]
 
 
 @dataclass(frozen=True)
@@ -82,7 +85,10 @@ class BundleReport(Report):
 #: verifies a signature.  The checks after them (log proofs, order, reveal, chain) are hash
 #: arithmetic against the documents those signatures cover.
 SIGNER_CHECKS = frozenset({"announcement.signature", "record.signature", "log.checkpoint",
-                           "inspection.documents", "files.signature"})  # fmt: skip
+                           "log.consistency", "inspection.documents",
+                           "files.signature"})  # fmt: skip
+#: signer checks that passed without a signature being involved (nothing to confirm)
+_NOTHING_SIGNED = frozenset({"verify.results_none", "verify.consistency_none"})
 
 
 def is_signer_check(name: str) -> bool:
@@ -110,7 +116,7 @@ def _unconfirmed(checks: list[Check], own: Mapping[str, bytes]) -> list[Check]:
     out = [Check.not_verified("trust", "verify.untrusted_own_key", key_id=key_id)]
     for c in checks[1:]:
         # no results documents: no signature was involved, the check simply passed
-        if c.ok and is_signer_check(c.name) and c.code != "verify.results_none":
+        if c.ok and is_signer_check(c.name) and c.code not in _NOTHING_SIGNED:
             c = Check.not_verified(c.name, "verify.own_key_only", key_id=key_id)
         out.append(c)
     return out
@@ -131,8 +137,10 @@ def verify_bundle(
     entity: str | None = None,
     verify_bls: bool = True,
     trusted_tsa: Sequence[bytes] = (),
+    checkpoints: Sequence[Held] = (),
 ) -> BundleReport:
-    """Verify the bundle at ``path`` against the trusted operator ``keys`` {key id: raw}.
+    """Verify the bundle at ``path`` against the trusted operator ``keys`` {key id: raw};
+    ``checkpoints``: the office's checkpoints the reader already holds (``log.consistency``).
 
     Raises ``NotFoundError``/``CannotRunError`` only when it cannot run (missing path, not a
     bundle, unreadable); every finding is a check in the report.
@@ -170,6 +178,13 @@ def verify_bundle(
     rec = docs.rec_env.doc if docs.rec_env else None
     checks.append(log.reveal_check(rec, lg))
     checks.append(log.chain_check(rec, lg, fmt))
+    what = complete.subject(
+        found,
+        docs.ann.task.id if docs.ann else None,
+        docs.rec_env.digest if docs.rec_env else None,
+        [a.digest if a else None for a in docs.add_envs],
+    )
+    checks.extend(complete.checks(found, fmt, lg, what, keys, checkpoints))
     exp = tables.expected(found, docs.ann, rec, docs.add_envs, fmt)
     checks.append(tables.results_check(found, exp, fmt))
     checks.append(tables.xlsx_check(found))

@@ -7,11 +7,14 @@ else: a population file cannot be longer than ``count × 65`` bytes (a code is a
 bytes plus its newline), the results files and pages grow with the number of targets, the
 roster with the pool and the inspectors.  A file over its bound is never read: the check that
 needs it fails with ``verify.file_too_big`` and names the file, its size and the bound.
-Files that are not part of a bundle's layout are never read at all.
+Files that are not part of a bundle's layout are never read at all.  The log tail
+(``log/tail.jsonl``, format v3) is never held whole: :meth:`BundleFiles.lines` reads it one
+line at a time within its bounds, hashing it as it goes.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import stat
 import zipfile
@@ -22,7 +25,7 @@ from typing import Any
 from randcheck.bundle import layout
 from randcheck.bundle import results as rbundle
 from randcheck.core.checks import Check
-from randcheck.errors import CannotRunError, NotFoundError
+from randcheck.errors import CannotRunError, InputError, NotFoundError
 
 KIB = 1024
 MIB = 1024 * KIB
@@ -39,6 +42,7 @@ FIXED = {
     layout.CHECKPOINT: 64 * KIB,
     layout.OPERATOR_KEY: 64 * KIB,
     layout.ANNOUNCEMENT: 16 * MIB,
+    layout.TAIL_INDEX: 16 * KIB,  # two numbers and at most 64 hashes
 }
 ADDENDUM = 256 * KIB
 ENTRY = MIB
@@ -46,6 +50,11 @@ PROOF = 64 * KIB
 RESULT_ROW = 4 * KIB  # one entry of a results document, a correction's reason included
 VOCABULARY = MIB
 SUM_LINE = 64 + 2 + 4 * KIB + 1  # hash, two spaces, a path, newline
+#: the log tail (format v3): read line by line, never whole; its bytes count in the budget,
+#: which grows by TAIL_BYTES for it
+TAIL_LINE = ENTRY  # one entry line, without its newline
+TAIL_LINES = 100_000
+TAIL_BYTES = 256 * MIB
 
 
 class BundleFiles(Mapping[str, bytes]):
@@ -60,6 +69,8 @@ class BundleFiles(Mapping[str, bytes]):
         self.present: dict[str, int] = {}
         self.oversize: dict[str, tuple[int, int]] = {}
         self._data: dict[str, bytes] = {}
+        #: SHA-256 (hex) of the files read line by line (:meth:`lines`), once read to the end
+        self.digests: dict[str, str] = {}
         #: bytes that may still be read in all: set by :func:`read` from the signed documents,
         #: so that many files each within its own bound cannot add up to too much
         self.budget = FIXED[layout.ANNOUNCEMENT]
@@ -121,6 +132,78 @@ class BundleFiles(Mapping[str, bytes]):
         self._data[path] = data
         self.budget -= len(data)
         return data
+
+    def lines(self, path: str) -> Iterator[bytes]:
+        """The log tail's lines, without their newlines, one at a time: at most
+        :data:`TAIL_LINES` lines of at most :data:`TAIL_LINE` bytes, :data:`TAIL_BYTES` (and
+        the remaining budget) in all.  Raises ``InputError`` (``verify.missing_file``,
+        ``verify.file_too_big``, ``verify.tail_line_too_long``, ``verify.tail_too_many``,
+        ``verify.tail_torn``) on the first line past a bound, before reading further.  Once
+        read to the end, the file's SHA-256 is in :attr:`digests` and its size is charged."""
+        size = self.present.get(path)
+        if size is None or size < 0:
+            raise InputError("verify.missing_file", file=path)
+        limit = min(TAIL_BYTES, self.budget)
+        if size > limit:
+            self.oversize[path] = (size, limit)
+            raise InputError("verify.file_too_big", file=path, size=size, limit=limit)
+        digest = hashlib.sha256()
+        total = count = 0
+        try:
+            with open(self.root.joinpath(*path.split("/")), "rb") as fh:
+                while line := fh.readline(TAIL_LINE + 1):
+                    total += len(line)
+                    count += 1
+                    if total > limit:  # grew since it was listed
+                        self.oversize[path] = (total, limit)
+                        raise InputError("verify.file_too_big", file=path, size=total,
+                                         limit=limit)  # fmt: skip
+                    if count > TAIL_LINES:
+                        raise InputError("verify.tail_too_many", file=path, limit=TAIL_LINES)
+                    if not line.endswith(b"\n"):
+                        long = len(line) > TAIL_LINE
+                        code = "verify.tail_line_too_long" if long else "verify.tail_torn"
+                        raise InputError(code, file=path, line=count, limit=TAIL_LINE)
+                    digest.update(line)
+                    yield line[:-1]
+        except OSError as exc:
+            raise CannotRunError(
+                "io.cannot_read", path=str(self.root / path), reason=exc.strerror or ""
+            ) from exc
+        self.budget -= total
+        self.digests[path] = digest.hexdigest()
+
+    def sha256(self, path: str) -> str | None:
+        """The file's SHA-256 (hex) if it was read (the log tail: read to the end, reading it
+        now if need be); None when it was not, or could not be, read."""
+        if path in self._data:
+            return hashlib.sha256(self._data[path]).hexdigest()
+        if path == layout.TAIL and path not in self.digests:
+            try:
+                for _line in self.lines(path):
+                    pass
+            except InputError as exc:
+                if exc.code != "verify.file_too_big":  # a bad line: still hash the bytes
+                    self._hash_within(path, min(TAIL_BYTES, self.budget))
+        return self.digests.get(path)
+
+    def _hash_within(self, path: str, limit: int) -> None:
+        digest = hashlib.sha256()
+        total = 0
+        try:
+            with open(self.root.joinpath(*path.split("/")), "rb") as fh:
+                while chunk := fh.read(MIB):
+                    total += len(chunk)
+                    if total > limit:
+                        self.oversize[path] = (total, limit)
+                        return
+                    digest.update(chunk)
+        except OSError as exc:
+            raise CannotRunError(
+                "io.cannot_read", path=str(self.root / path), reason=exc.strerror or ""
+            ) from exc
+        self.budget -= total
+        self.digests[path] = digest.hexdigest()
 
     def absent(self, name: str, path: str) -> Check:
         """The failed check ``name`` for a file that is missing, or was refused for its size."""
@@ -202,6 +285,8 @@ def read(files: BundleFiles, ann: Mapping[str, Any] | None) -> None:
         files.load(path, VOCABULARY)
     files.load(rbundle.TABLE_CSV, 64 * KIB + result_rows * ROW)
     files.load(rbundle.TABLE_XLSX, 2 * (64 * KIB + result_rows * ROW))
+    if layout.TAIL in files.present:
+        files.budget += TAIL_BYTES  # read later, line by line (BundleFiles.lines)
     for path in sorted(files.present):
         if layout.entry_seq(path) is not None:
             files.load(path, ENTRY)
