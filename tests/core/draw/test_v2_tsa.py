@@ -93,7 +93,7 @@ def test_a_tsa_the_announcement_does_not_list_is_refused(tsa: TestTSA) -> None:
 
 
 def test_the_anchor_is_gen_time_plus_accuracy(tsa: TestTSA) -> None:
-    """"Existed no later than genTime + accuracy": an accuracy that reaches past the last
+    """ "Existed no later than genTime + accuracy": an accuracy that reaches past the last
     second giving the record's round moves the round on, and the record is refused."""
     d = listed(tsa)
     digest = bytes.fromhex(d.commitment_digest)
