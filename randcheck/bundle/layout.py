@@ -46,6 +46,16 @@ TAIL = "log/tail.jsonl"
 TAIL_INDEX = "log/tail.json"
 SUMS = "SHA256SUMS"
 SUMS_SIG = "SHA256SUMS.sig"
+#: randcheck/draw/v2 records only (docs/SPEC-v2.md §7): the entropy commitment envelope, its
+#: RFC 3161 timestamp token (DER) if any, and the co-signing witnesses' public keys
+COMMITMENT = "commitment.json"
+COMMITMENT_TOKEN = "commitment.tsr"
+
+
+def witness_key_file(keyid: str) -> str:
+    """``keys/witnesses/<key id>.pub`` (the public-key text form, like keys/operator.pub)."""
+    return f"keys/witnesses/{keyid}.pub"
+
 
 GZIP_OVER = 1024 * 1024  # population files larger than this are published gzipped
 PUBLIC_INSPECTOR_FIELDS = ("badge_no", "name", "unit", "department", "issuer")

@@ -100,10 +100,19 @@ def _sources(
     for i, src in enumerate(ann.entropy):
         ev = evidence[i] if evidence is not None else None
         row: dict[str, Any] = {"type": src["type"], "source": src, "evidence": ev}
+        if src["type"] == "drand" and "round" not in src:
+            # randcheck/draw/v2: the commitment fixes the round; the notice says so instead
+            row["source"] = {**src, "round": (ev or {}).get("round")}
+            row["round_time"] = row["round_time_bj"] = ""
+            if row["source"]["round"] is None:  # the pre-draw notice
+                known = {c.chain_hash: n for n, c in drand.CHAINS.items()}
+                row["chain"] = known.get(src["chain_hash"], str(src["chain_hash"])[:16])
+                out.append(row)
+                continue
         if src["type"] == "drand":
             try:
                 chain = drand.chain_by_hash(src["chain_hash"])
-                t = drand.round_time(chain, src["round"])
+                t = drand.round_time(chain, row["source"]["round"])
                 utc = datetime.fromtimestamp(t, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
                 row["chain"] = chain.name
                 row["round_time"] = utc

@@ -44,6 +44,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "calendar": ("results", "calendar.help"),
     "publish": ("publish", "publish.help"),
     "verify": ("verify", "verify.help"),
+    "timestamp": ("timestamp", "timestamp.help"),
     "demo": ("demo", "demo.help"),
 }
 
@@ -157,7 +158,6 @@ def init_cmd(
     app_ctx.engine()  # creates and migrates the database
     key = "workspace.initialised" if created else "workspace.already"
     err.print(app_ctx.t(key, path=str(ws.root)))
-
 
 
 def main() -> None:

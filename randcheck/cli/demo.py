@@ -38,9 +38,7 @@ def demo_cmd(
     err.print(escape(app.t("demo.passphrase_note")))
     err.print(
         escape(
-            app.t(
-                "demo.clock", time=audit.format_time(svc.simulated_now()), round=svc.DEMO_ROUND
-            )
+            app.t("demo.clock", time=audit.format_time(svc.simulated_now()), round=svc.DEMO_ROUND)
         )
     )
 

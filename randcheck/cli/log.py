@@ -230,9 +230,7 @@ def repair_cmd(
 @log_app.command("checkpoint", help=H("log.checkpoint.help"))
 def checkpoint_cmd(
     ctx: typer.Context,
-    key_name: Annotated[
-        str, typer.Option("--key", help=H("log.opt.key_name"))
-    ] = DEFAULT_KEY,
+    key_name: Annotated[str, typer.Option("--key", help=H("log.opt.key_name"))] = DEFAULT_KEY,
 ) -> None:
     app = get(ctx)
     ws = app.workspace.require()

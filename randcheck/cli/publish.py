@@ -30,9 +30,7 @@ def publish_cmd(
     ctx: typer.Context,
     record: Annotated[str, typer.Argument(help=H("publish.arg.record"))],
     out: Annotated[Path | None, typer.Option("--out", help=H("publish.opt.out"))] = None,
-    key_name: Annotated[
-        str, typer.Option("--key", help=H("publish.opt.key"))
-    ] = DEFAULT_KEY,
+    key_name: Annotated[str, typer.Option("--key", help=H("publish.opt.key"))] = DEFAULT_KEY,
     as_json: Annotated[bool, typer.Option("--json", help=H("opt.json"))] = False,
 ) -> None:
     app = get(ctx)

@@ -164,9 +164,7 @@ def due_cmd(
 def publish_cmd(
     ctx: typer.Context,
     task: Annotated[str, typer.Argument(help=H("results.arg.task"))],
-    key_name: Annotated[
-        str, typer.Option("--key", help=H("publish.opt.key"))
-    ] = DEFAULT_KEY,
+    key_name: Annotated[str, typer.Option("--key", help=H("publish.opt.key"))] = DEFAULT_KEY,
     as_json: JSON_OPT = False,
 ) -> None:
     app = get(ctx)

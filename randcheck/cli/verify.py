@@ -21,7 +21,7 @@ from randcheck.cli._context import AppContext, get
 from randcheck.cli._lazy import lazy
 from randcheck.core import signing
 from randcheck.core.checks import Check
-from randcheck.errors import CannotRunError, NotFoundError
+from randcheck.errors import CannotRunError, InputError, NotFoundError
 
 if TYPE_CHECKING:
     from randcheck.services import keys as keys_svc
@@ -162,6 +162,27 @@ def _excl_label(app: AppContext, reason: str) -> str:
     return app.t(key) if key in MESSAGES else reason
 
 
+def trusted_tsa_certs(app: AppContext, files: list[Path] | None) -> list[bytes]:
+    """``--trusted-tsa`` certificates (PEM or DER, DER out), else the workspace's trusted TSA
+    certificates (randcheck/draw/v2 timestamps, docs/SPEC-v2.md §8)."""
+    if not files:
+        ws = app.workspace
+        if not ws.is_initialised():
+            return []
+        from randcheck.services.tasks import trusted_tsa_certs as in_workspace
+
+        return in_workspace(ws)
+    from randcheck.core import tsa
+
+    out: list[bytes] = []
+    for f in files:
+        try:
+            out.extend(tsa.load_certificates(f.read_bytes()))
+        except (OSError, tsa.TimestampError) as exc:
+            raise InputError("verify.tsa_cert_unreadable", path=str(f)) from exc
+    return out
+
+
 def verify_cmd(
     ctx: typer.Context,
     path: Annotated[Path, typer.Argument(help=H("verify.arg.path"))],
@@ -173,6 +194,10 @@ def verify_cmd(
     entity: Annotated[
         str | None, typer.Option("--entity", metavar="CODE", help=H("verify.opt.entity"))
     ] = None,
+    trusted_tsa: Annotated[
+        list[Path] | None,
+        typer.Option("--trusted-tsa", metavar="CERT", help=H("verify.opt.trusted_tsa")),
+    ] = None,
     checkpoint: Annotated[
         list[Path] | None,
         typer.Option("--checkpoint", metavar="FILE", help=H("verify.opt.checkpoint")),
@@ -180,8 +205,9 @@ def verify_cmd(
 ) -> None:
     app = get(ctx)
     keys = trusted_keys(app, trusted)
+    tsa_certs = trusted_tsa_certs(app, trusted_tsa)
     held = held_checkpoints(checkpoint)
-    report = svc.verify_bundle(path, keys, entity=entity, checkpoints=held)
+    report = svc.verify_bundle(path, keys, entity=entity, checkpoints=held, trusted_tsa=tsa_certs)
     failed = report.failures
     entity_missing = report.entity is not None and not report.entity.get("in_pool")
     if as_json:

@@ -162,9 +162,7 @@ def parse(data: bytes, max_depth: int = MAX_PARSE_DEPTH) -> Any:
         raise InputError("canonical.float", path=text)
 
     try:
-        value = json.loads(
-            data.decode("utf-8"), object_pairs_hook=no_dupes, parse_float=no_float
-        )
+        value = json.loads(data.decode("utf-8"), object_pairs_hook=no_dupes, parse_float=no_float)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise InputError("canonical.bad_json", reason=str(exc)) from exc
     except RecursionError:  # deeper than the interpreter's limit (which randcheck keeps low)

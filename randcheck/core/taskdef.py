@@ -42,9 +42,12 @@ MODES = {
     "不定向": "undirected",
 }
 DRAND_CHAINS = ("quicknet", "mainnet")
+SPECS = ("v1", "v2")  # ``spec``: randcheck/draw/v1 (the default) or v2 (docs/SPEC-v2.md)
+DEFAULT_MARGIN = 60  # v2: seconds between the commitment's anchor time and its round
+_FINGERPRINT = re.compile(r"^[0-9a-f]{64}$")
+_URL = re.compile(r"^https?://\S+$")
 LATEST_ROUND_TIME = 4102444800  # 2100-01-01T00:00:00Z
 MAX_DEPTH = MAX_PARSE_DEPTH  # nesting a definition file may have (an annual plan needs 5)
-
 
 
 @dataclass(frozen=True)
@@ -77,6 +80,29 @@ class DrandDef:
     chain: str
     round: int | None  # fixed in advance, or
     delay: int  # seconds after the announcement: the first round strictly later
+
+
+@dataclass(frozen=True)
+class OrderingDef:
+    """``[ordering]`` of a v2 task (docs/tasks.md): what the order of the randomness rests on."""
+
+    margin: int = DEFAULT_MARGIN
+    witnesses: tuple[str, ...] = ()  # names of witness keys in the workspace
+    tsa_certs: tuple[str, ...] = ()  # certificate files, or SHA-256 fingerprints (hex)
+    tsa_url: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "margin": self.margin,
+            "witnesses": list(self.witnesses),
+            "tsa_certs": list(self.tsa_certs),
+            "tsa_url": self.tsa_url,
+        }
+
+
+def is_fingerprint(value: str) -> bool:
+    """A ``tsa_certs`` entry that is a certificate's SHA-256 (else it is a file path)."""
+    return bool(_FINGERPRINT.match(value))
 
 
 @dataclass(frozen=True)
@@ -113,6 +139,8 @@ class TaskDef:
     witnesses: tuple[str, ...] = ()
     planned_draw_at: str = ""
     extra: Mapping[str, Any] = field(default_factory=dict)
+    spec: str = "v1"
+    ordering: OrderingDef | None = None  # v2 only (always set for a v2 task)
 
     def to_json(self) -> dict[str, Any]:
         """The canonical, JSON-safe form (stored with the task; publishable, no risk data)."""
@@ -180,6 +208,12 @@ class TaskDef:
             },
             "witnesses": list(self.witnesses),
             "planned_draw_at": self.planned_draw_at,
+            # v1 definitions keep their stored form (and digest) byte for byte
+            **(
+                {}
+                if self.spec == "v1"
+                else {"spec": self.spec, "ordering": (self.ordering or OrderingDef()).to_json()}
+            ),
         }
 
 
@@ -387,6 +421,10 @@ def parse_task(
     e.finish()
     if not (dice or lottery or drand):
         raise InputError("taskdef.no_public_entropy", file=source, field=e.where or "entropy")
+    spec = r.text("spec", "v1")
+    if spec not in SPECS:
+        raise r._bad("spec", "taskdef.exp.spec")
+    ordering = _ordering(r, spec, drand, e)
     witnesses = r.texts("witnesses")
     planned = r.text("planned_draw_at", "")
     if planned:
@@ -427,7 +465,33 @@ def parse_task(
         drand=drand,
         witnesses=witnesses,
         planned_draw_at=planned,
+        spec=spec,
+        ordering=ordering,
     )
+
+
+def _ordering(r: Reader, spec: str, drand: DrandDef | None, e: Reader) -> OrderingDef | None:
+    """``[ordering]`` (v2 only; defaults when absent) and v2's rules on ``[entropy.drand]``."""
+    if spec == "v1":
+        if r.has("ordering"):
+            raise InputError("taskdef.ordering_needs_v2", file=r.source, field=r._name("ordering"))
+        return None
+    if drand is None:
+        raise InputError("taskdef.v2_needs_drand", file=r.source, field=e._name("drand"))
+    raw = e.doc.get("drand")
+    for key in ("round", "delay"):
+        if isinstance(raw, Mapping) and key in raw:
+            field_name = f"{e._name('drand')}.{key}"
+            raise InputError("taskdef.v2_no_round", file=r.source, field=field_name)
+    o = r.table("ordering")
+    margin = o.req_integer("margin", DEFAULT_MARGIN, 0, 3600)
+    witnesses = o.texts("witnesses")
+    certs = o.texts("tsa_certs")
+    url = o.text("tsa_url", "")
+    if url and not _URL.match(url):
+        raise o._bad("tsa_url", "taskdef.exp.pattern", pattern="http(s)://…")
+    o.finish()
+    return OrderingDef(margin, witnesses, certs, url)
 
 
 def _statuses(x: Reader, check: bool) -> tuple[str, ...]:
@@ -467,6 +531,8 @@ def from_stored(doc: Mapping[str, Any]) -> TaskDef:
     drand = ent.get("drand")
     if drand is not None and drand.get("round") is None:
         drand = {k: v for k, v in drand.items() if k != "round"}
+    if drand is not None and d.get("spec", "v1") == "v2":
+        drand = {"chain": drand["chain"]}
     rebuilt = {
         **d,
         "filters": filters if d["mode"] == "directed" else {},

@@ -24,7 +24,7 @@ from randcheck.errors import InputError
 FIELDS: dict[str, tuple[str, ...]] = {
     "": (
         "id", "title", "items", "departments", "mode", "filters", "exclusions", "strata",
-        "batches", "teams", "entropy", "witnesses", "planned_draw_at",
+        "batches", "teams", "entropy", "witnesses", "planned_draw_at", "spec", "ordering",
     ),
     "filters": ("region", "industry", "subject_type", "tags"),
     "exclusions": (
@@ -39,6 +39,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "dice": ("witness", "count", "faces"),
     "lottery": ("name", "period", "count", "min", "max"),
     "drand": ("chain", "round", "delay"),
+    "ordering": ("margin", "witnesses", "tsa_certs", "tsa_url"),
 }  # fmt: skip
 HOME = {
     "": "",
@@ -50,6 +51,7 @@ HOME = {
     "dice": "entropy.dice",
     "lottery": "entropy.lottery",
     "drand": "entropy.drand",
+    "ordering": "ordering",
 }
 PLAN_FIELDS = ("task", "defaults", "plan")
 
@@ -199,9 +201,7 @@ class Reader:
     def finish(self) -> None:
         unknown = sorted(set(self.doc) - self.used)
         if unknown:
-            raise unknown_field(
-                self.source, self._name(unknown[0]), unknown[0], FIELDS[self.kind]
-            )
+            raise unknown_field(self.source, self._name(unknown[0]), unknown[0], FIELDS[self.kind])
 
 
 def unknown_field(source: str, path: str, name: str, allowed: Sequence[str]) -> InputError:

@@ -459,7 +459,7 @@ class RowReader:
                 row = SourceRow(line, values)
                 if not joined.isprintable() or "'" in joined:  # else nothing to clean
                     clean_row(path, row, names, keep, spreadsheet=True)
-                if len(cells) > header_width and "".join(cells[header_width :]).strip():
+                if len(cells) > header_width and "".join(cells[header_width:]).strip():
                     row.errors.append(
                         RowError(
                             path.name,

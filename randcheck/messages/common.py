@@ -116,9 +116,21 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "多余的参数：{args}",
         "en": "Got unexpected extra argument(s) ({args})",
     },
-    "click.needs_value": {"zh": "选项 {name} 需要一个值。", "en": "Option {name} requires an argument."},
-    "click.needs_values": {"zh": "选项 {name} 需要 {n} 个值。", "en": "Option {name} requires {n} arguments."},
-    "click.takes_no_value": {"zh": "选项 {name} 不接受值。", "en": "Option {name} does not take a value."},
-    "click.invalid_value_for": {"zh": "{name} 的值无效：{reason}", "en": "Invalid value for {name}: {reason}"},
+    "click.needs_value": {
+        "zh": "选项 {name} 需要一个值。",
+        "en": "Option {name} requires an argument.",
+    },
+    "click.needs_values": {
+        "zh": "选项 {name} 需要 {n} 个值。",
+        "en": "Option {name} requires {n} arguments.",
+    },
+    "click.takes_no_value": {
+        "zh": "选项 {name} 不接受值。",
+        "en": "Option {name} does not take a value.",
+    },
+    "click.invalid_value_for": {
+        "zh": "{name} 的值无效：{reason}",
+        "en": "Invalid value for {name}: {reason}",
+    },
     "click.invalid_value": {"zh": "值无效：{reason}", "en": "Invalid value: {reason}"},
 }

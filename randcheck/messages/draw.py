@@ -416,7 +416,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "以上随机数在显示之前已记入审计日志第 {seq} 条：此后中止也无法悄悄重抽。",
         "en": "These values were logged as audit entry {seq} before they were shown: aborting now cannot re-roll quietly.",
     },
-    "abort.reason.interrupted": {"zh": "操作员中断（Ctrl-C）", "en": "interrupted by the operator (Ctrl-C)"},
+    "abort.reason.interrupted": {
+        "zh": "操作员中断（Ctrl-C）",
+        "en": "interrupted by the operator (Ctrl-C)",
+    },
     "abort.reason.sighup": {"zh": "终端被关闭", "en": "the terminal was closed"},
     "abort.reason.sigterm": {"zh": "进程被终止", "en": "the process was terminated"},
     "abort.reason.signal": {"zh": "进程收到终止信号", "en": "the process received a stop signal"},

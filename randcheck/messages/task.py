@@ -40,8 +40,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{file}, at the end: TOML syntax error: {reason}",
     },
     "taskdef.toml.value": {
-        "zh": "值无效（文字须加英文双引号，如 title = \"2026年第一批\"；日期写作 2026-12-01）",
-        "en": "invalid value (text needs double quotes, e.g. title = \"2026 batch 1\"; dates are written 2026-12-01)",
+        "zh": '值无效（文字须加英文双引号，如 title = "2026年第一批"；日期写作 2026-12-01）',
+        "en": 'invalid value (text needs double quotes, e.g. title = "2026 batch 1"; dates are written 2026-12-01)',
     },
     "taskdef.toml.statement": {
         "zh": "无法识别的行（应为 名称 = 值，或 [表名]）",
@@ -277,8 +277,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "task.passphrase": {"zh": "签名密钥“{name}”的口令", "en": "Passphrase of signing key '{name}'"},
     # feasibility findings
     "check.uncovered_class": {
-        "zh": "{count} 个对象的风险类别 {risk} 不属于任何分层（不得免抽）：请把 {risk} 加入某个分层的 risk，或增加一个 risk = [\"*\"] 的分层",
-        "en": "{count} entities of risk class {risk} are in no stratum (no class may be exempt): add {risk} to a stratum's risk, or add a stratum with risk = [\"*\"]",
+        "zh": '{count} 个对象的风险类别 {risk} 不属于任何分层（不得免抽）：请把 {risk} 加入某个分层的 risk，或增加一个 risk = ["*"] 的分层',
+        "en": '{count} entities of risk class {risk} are in no stratum (no class may be exempt): add {risk} to a stratum\'s risk, or add a stratum with risk = ["*"]',
     },
     "check.empty_stratum": {
         "zh": "分层 {stratum} 没有符合条件的对象",
@@ -411,16 +411,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "the entropy file lacks source {source}",
     },
     "draw.already_drawn": {
-        "zh": "任务 {task} 已有正式抽取：如确需重抽，请用 randcheck draw {task} --redraw --reason \"原因\"（重抽会在记录、日志和公示页上注明）",
-        "en": "task {task} already has an official draw: to draw again use randcheck draw {task} --redraw --reason \"why\" (the redraw is marked in the record, the log and the public page)",
+        "zh": '任务 {task} 已有正式抽取：如确需重抽，请用 randcheck draw {task} --redraw --reason "原因"（重抽会在记录、日志和公示页上注明）',
+        "en": 'task {task} already has an official draw: to draw again use randcheck draw {task} --redraw --reason "why" (the redraw is marked in the record, the log and the public page)',
     },
     "draw.attempt_revealed": {
-        "zh": "任务 {task} 有一次抽取已公开随机数（审计日志第 {seqs} 条）但尚未记录（可能正在另一终端进行，或已中止）：下一次正式抽取必须是有标记的重抽。请先用 randcheck log show 查看，再用 randcheck draw {task} --redraw --reason \"原因\"",
-        "en": "a draw of task {task} revealed its randomness (audit log entry {seqs}) and has not been recorded (it is under way in another terminal, or it was aborted): the next official draw must be a marked redraw. Check randcheck log show, then use randcheck draw {task} --redraw --reason \"why\"",
+        "zh": '任务 {task} 有一次抽取已公开随机数（审计日志第 {seqs} 条）但尚未记录（可能正在另一终端进行，或已中止）：下一次正式抽取必须是有标记的重抽。请先用 randcheck log show 查看，再用 randcheck draw {task} --redraw --reason "原因"',
+        "en": 'a draw of task {task} revealed its randomness (audit log entry {seqs}) and has not been recorded (it is under way in another terminal, or it was aborted): the next official draw must be a marked redraw. Check randcheck log show, then use randcheck draw {task} --redraw --reason "why"',
     },
     "draw.entropy_logged": {
-        "zh": "任务 {task} 上次抽取仪式在计算种子前中止，现场已录入的随机数记于审计日志第 {seqs} 条：用 randcheck draw {task} --resume 以同样的数值继续（不算重抽）；若要重新录入，只能作为有标记的重抽：randcheck draw {task} --redraw --reason \"原因\"",
-        "en": "the last ceremony of task {task} stopped before its seed, with the values entered in the room logged (audit log entry {seqs}): continue with the same values with randcheck draw {task} --resume (not a redraw); entering new values is a marked redraw: randcheck draw {task} --redraw --reason \"why\"",
+        "zh": '任务 {task} 上次抽取仪式在计算种子前中止，现场已录入的随机数记于审计日志第 {seqs} 条：用 randcheck draw {task} --resume 以同样的数值继续（不算重抽）；若要重新录入，只能作为有标记的重抽：randcheck draw {task} --redraw --reason "原因"',
+        "en": 'the last ceremony of task {task} stopped before its seed, with the values entered in the room logged (audit log entry {seqs}): continue with the same values with randcheck draw {task} --resume (not a redraw); entering new values is a marked redraw: randcheck draw {task} --redraw --reason "why"',
     },
     "draw.raced": {
         "zh": "同一任务 {task} 的另一次抽取刚刚公开或记录（另一个终端或进程）：本次未写入任何记录。请用 randcheck log show 查看后再决定",

@@ -25,6 +25,9 @@ from randcheck.store.audit_models import AuditEntry
 REVEALED = "draw.revealed"
 ABORTED = "draw.aborted"
 RECORD = "draw.record"
+#: randcheck/draw/v2: the entropy commitment was signed and logged (docs/SPEC-v2.md §2); from
+#: then on it is pending like an abort with ``entered``, until a reveal continues it
+COMMITTED = "draw.committed"
 #: ceremony stages after which every input of the seed had been shown (the nonce comes last)
 SEEN_SEED_STAGES = ("reveal", "seed", "targets", "teams", "sign")
 #: the stages before it (an abort there may log the entropy values entered, ``entered``)
@@ -69,6 +72,8 @@ def discarded_entropy(entry: dict[str, Any]) -> bool:
     logged (``entered``): continuing with other values is a redraw, with the same values
     (``--resume``) it is not."""
     p = entry["payload"]
+    if entry["kind"] == COMMITTED:
+        return True  # values signed and shown in the room: continued (--resume) or redrawn
     return (
         entry["kind"] == ABORTED
         and "attempt" not in p
@@ -87,14 +92,19 @@ def pending(
     entries = list(entries)
     named: set[int] = set()
     continued: set[int] = set() if resuming is None else {resuming}
+    # a commitment is continued only by what carries it on (a reveal, or a commitment that
+    # resumed a stopped ceremony's values), never by an abort that stopped after it
+    carried: set[int] = set(continued)
     for _seq, e in entries:
         p = e["payload"]
         if e["kind"] == RECORD:
             if isinstance(p.get("revealed"), int):
                 named.add(p["revealed"])
             named.update(s for s in p.get("answers") or [] if isinstance(s, int))
-        if e["kind"] in (REVEALED, ABORTED) and isinstance(p.get("resumed"), int):
+        if e["kind"] in (REVEALED, ABORTED, COMMITTED) and isinstance(p.get("resumed"), int):
             continued.add(p["resumed"])
+            if e["kind"] != ABORTED:
+                carried.add(p["resumed"])
     since = -1 if official_seq is None else official_seq
     return tuple(
         seq
@@ -103,7 +113,8 @@ def pending(
         and (
             e["kind"] == REVEALED
             or (_legacy_abort(e) and seq > since)
-            or (discarded_entropy(e) and seq not in continued)
+            or (e["kind"] == COMMITTED and seq not in carried)
+            or (e["kind"] == ABORTED and discarded_entropy(e) and seq not in continued)
         )
     )
 

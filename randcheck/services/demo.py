@@ -25,7 +25,16 @@ from randcheck.bundle.table import to_csv
 from randcheck.core.draw import drand
 from randcheck.demo_data import write_demo
 from randcheck.errors import ConflictError
-from randcheck.services import draws, gathering, keys, publish, registry, tasks, verify
+from randcheck.services import (
+    commitments,
+    draws,
+    gathering,
+    keys,
+    publish,
+    registry,
+    tasks,
+    verify,
+)
 from randcheck.services.audit import AuditLog, format_time
 from randcheck.services.results import context, entry, publication
 from randcheck.store.audit_models import AuditEntry
@@ -40,6 +49,9 @@ DEMO_BEACON = {
     "b98fad56e91a6b85b89cd97b",
 }
 WITNESSES = ("张伟", "李娜")
+#: the witnesses' own keys: they co-sign the entropy commitment on the spot (randcheck/draw/v2)
+WITNESS_KEYS = ("zhangwei", "lina")
+MARGIN = 60
 TASK_ID = "DEMO-2023-001"
 TASK_TOML = f"""\
 id = "{TASK_ID}"
@@ -48,6 +60,11 @@ items = ["A10", "C05"]
 mode = "directed"
 witnesses = ["{WITNESSES[0]}", "{WITNESSES[1]}"]
 planned_draw_at = "2023-09-15T19:00:00+08:00"
+spec = "v2"
+
+[ordering]
+margin = {MARGIN}
+witnesses = ["{WITNESSES[0]}={WITNESS_KEYS[0]}", "{WITNESSES[1]}={WITNESS_KEYS[1]}"]
 
 [exclusions]
 statuses = ["存续"]
@@ -92,7 +109,6 @@ max = 9
 
 [entropy.drand]
 chain = "quicknet"
-round = {DEMO_ROUND}
 """
 LOTTERY = [3, 8, 5]  # simulated official result of the demo lottery period
 
@@ -119,6 +135,13 @@ def simulated_now() -> datetime:
     """15 minutes before the demo drand round was published."""
     t = drand.round_time(drand.CHAINS["quicknet"], DEMO_ROUND)
     return datetime.fromtimestamp(t, UTC) - timedelta(minutes=15)
+
+
+def commit_time() -> datetime:
+    """The simulated moment the demo's commitment is signed: the last second whose anchor
+    gives DEMO_ROUND (its publication time − margin − 1 s, docs/SPEC-v2.md §4)."""
+    t = drand.round_time(drand.CHAINS["quicknet"], DEMO_ROUND)
+    return datetime.fromtimestamp(t - MARGIN - 1, UTC)
 
 
 def dice_rolls(witness: str, count: int, faces: int) -> list[int]:
@@ -213,6 +236,8 @@ def run_demo(
 
     def do_keys() -> dict[str, Any]:
         info = keys.init_key(ws, audit, actor, passphrase, now=clock)
+        for name in WITNESS_KEYS:  # each witness's own key (the demo gives them one passphrase)
+            keys.init_key(ws, audit, actor, passphrase, name=name, now=clock)
         return {"key": info.key_id[:16]}
 
     step("demo.step.keys", do_keys)
@@ -258,23 +283,33 @@ def run_demo(
         }
 
     step("demo.step.announce", do_announce)
-    clock = datetime.fromtimestamp(
+    drawn_clock = datetime.fromtimestamp(
         drand.round_time(drand.CHAINS["quicknet"], DEMO_ROUND), UTC
     ) + timedelta(seconds=60)
     finalized: list[draws.Finalized] = []
+    witness_keys = [(n, keys.load_private_key(ws, n, passphrase)) for n in WITNESS_KEYS]
 
     def do_draw() -> dict[str, Any]:
         plan = draws.prepare(engine, TASK_ID)
-        drawn_at = format_time(clock)
         doc = {
             "dice": {w: dice_rolls(w, 5, 6) for w in WITNESSES},
             "lottery": {"福彩3D": LOTTERY},
             "drand": DEMO_BEACON,
         }
-        evidence = gathering.evidence_from_file(plan, doc, drawn_at)
-        revealed = draws.reveal(ws, engine, plan, evidence, actor, redraw=False, now=clock)
-        body = draws.compute(plan, evidence, drawn_at)
-        fin = draws.finalize(ws, engine, plan, body, key, [], actor, revealed, clock)
+        # v2: the dice and lottery values are signed, co-signed and logged before the round
+        at = commit_time()
+        values = gathering.committed_from_file(plan, doc)
+        body = commitments.build(plan, values, format_time(at))
+        env = commitments.sign(plan, body, key, witness_keys)
+        committed = commitments.log(ws, engine, plan, env, None, actor, redraw=False, now=at)
+        drawn_at = format_time(drawn_clock)
+        evidence = gathering.evidence_from_file(plan, doc, drawn_at, rounds=committed.rounds)
+        revealed = draws.reveal(
+            ws, engine, plan, evidence, actor, redraw=False, now=drawn_clock,
+            commitment=committed.digest,
+        )  # fmt: skip
+        body = draws.compute(plan, evidence, drawn_at, committed=committed)
+        fin = draws.finalize(ws, engine, plan, body, key, [], actor, revealed, drawn_clock)
         finalized.append(fin)
         targets = sum(len(s["drawn"]) for s in body["strata"])
         return {"targets": targets, "teams": len(body["teams"]), "code": fin.code}
@@ -308,6 +343,15 @@ def run_demo(
         return {"checks": len(report.checks), "passed": sum(c.ok for c in report.checks)}
 
     step("demo.step.verify", do_verify)
+
+    def do_ordering() -> dict[str, Any]:
+        # randcheck/draw/v2: what the order of the randomness rests on, in words
+        anchor = next((c for c in reports[0].checks if c.name == "commitment.anchor"), None)
+        if anchor is None:
+            return {"words_key": "proto.commitment_missing", "words_params": {}}
+        return {"words_key": anchor.code, "words_params": dict(anchor.params)}
+
+    step("demo.step.ordering", do_ordering)
     engine.dispose()
     report = reports[0]
     first = next((c for c in report.checks if not c.ok), None)

@@ -26,7 +26,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import func
@@ -38,11 +38,12 @@ from randcheck.bundle.layout import short_code
 from randcheck.core import signing
 from randcheck.core.canonical import parse
 from randcheck.core.checks import Check
-from randcheck.core.draw import entropy, envelope, record
+from randcheck.core.draw import commitment, entropy, envelope, record
 from randcheck.core.draw.announce import parse_announcement
 from randcheck.core.draw.codes import Codes
 from randcheck.core.draw.commit import parse_population_file, population_root
 from randcheck.core.draw.model import Roster
+from randcheck.core.draw.spec import SPEC_V2_ID
 from randcheck.errors import ConflictError, InputError, NotFoundError, VerificationError
 from randcheck.services import attempts, registry
 from randcheck.services.audit import AuditLog, AuditTx
@@ -52,6 +53,9 @@ from randcheck.services.snapshots import (
 )
 from randcheck.store.draw_models import RecordRow, TaskRow
 from randcheck.workspace import Workspace
+
+if TYPE_CHECKING:
+    from randcheck.services.commitments import Committed
 
 PRACTICE_NONCE = hashlib.sha256(
     b"randcheck/draw/v1/practice-nonce (public, never official)"
@@ -261,9 +265,11 @@ def reveal(
     *,
     redraw: bool,
     now: datetime | None = None,
+    commitment: str | None = None,
 ) -> int:
     """Commit this official attempt's ``draw.revealed`` entry (the evidence and the seed it
-    gives) before anything derived from the nonce is shown; returns its log seq.
+    gives) before anything derived from the nonce is shown; returns its log seq.  Under v2 it
+    names the ``commitment`` digest it continues (``plan.resuming`` is the commitment's seq).
 
     Raises ``ConflictError`` when the draw is not allowed (:func:`check_redraw`) or another
     ceremony of the task revealed or recorded since ``plan`` was made.
@@ -283,6 +289,7 @@ def reveal(
                 "evidence": [dict(e) for e in evidence],
                 "seed": seed.hex(),
                 **({} if plan.resuming is None else {"resumed": plan.resuming}),
+                **({} if commitment is None else {"commitment": commitment}),
             },
         )
 
@@ -294,11 +301,30 @@ def compute(
     *,
     practice: bool = False,
     redraw_reason: str | None = None,
+    committed: Committed | None = None,
 ) -> dict[str, Any]:
-    """The record body (unsigned).  Refuses a second official draw without a redraw reason."""
+    """The record body (unsigned).  Refuses a second official draw without a redraw reason.
+
+    A v2 official draw needs its logged commitment (``committed``): its values must be the
+    evidence's and its round the drand evidence's (``VerificationError`` otherwise)."""
     if not practice:
         check_redraw(plan, redraw_reason is not None)
     announcement = practice_announcement(plan) if practice else plan.announcement
+    digest: str | None = None
+    if plan.doc.get("spec") == SPEC_V2_ID:
+        from randcheck.services import commitments
+
+        if practice:
+            digest = commitments.practice_digest(plan, evidence, drawn_at)
+        else:
+            if committed is None:
+                raise InputError("proto.commitment_required", spec=SPEC_V2_ID)
+            ann = parse_announcement(plan.doc)
+            opened = envelope.open_envelope(committed.envelope, "commitment")
+            c = commitment.parse_commitment(opened.doc, ann, plan.digest)
+            commitment.check_record_values(c, list(evidence))
+            commitment.check_rounds(ann, committed.anchor, evidence)
+            digest = committed.digest
     return record.draw(
         announcement,
         plan.population,
@@ -307,6 +333,7 @@ def compute(
         drawn_at,
         previous_record=None if practice else plan.previous_record,
         redraw_reason=None if practice else redraw_reason,
+        commitment=digest,
     )
 
 

@@ -89,12 +89,18 @@ def _values(values: Any, source: str) -> list[Any]:
 
 
 def drand_evidence(
-    source: Mapping[str, Any], beacon_json: str, drawn_at: str, announced_at: str
+    source: Mapping[str, Any],
+    beacon_json: str,
+    drawn_at: str,
+    announced_at: str,
+    round_: int | None = None,
 ) -> dict[str, Any]:
-    """Parse and verify a pasted drand round against the announced chain and round."""
+    """Parse and verify a pasted drand round against the announced chain and round (under
+    v2 the round the commitment fixed, ``round_``)."""
     round_no, sig, prev = drand.parse_beacon(beacon_json)
-    if round_no != source["round"]:
-        raise VerificationError("draw.drand_wrong_round", got=round_no, want=source["round"])
+    want = source.get("round", round_)
+    if round_no != want:
+        raise VerificationError("draw.drand_wrong_round", got=round_no, want=want)
     ev = entropy.drand_evidence(str(source["chain_hash"]), round_no, sig, prev)
     entropy.check_evidence(source, ev, 0, announced_at, drawn_at, verify_bls=True)
     return ev
@@ -118,18 +124,36 @@ def nonce_evidence(plan: DrawPlan, practice: bool = False) -> dict[str, Any]:
     return entropy.nonce_evidence(PRACTICE_NONCE if practice else plan.nonce)
 
 
-def drand_round_time(source: Mapping[str, Any]) -> str:
+def drand_round_time(source: Mapping[str, Any], round_: int | None = None) -> str:
     chain = drand.chain_by_hash(str(source["chain_hash"]))
-    return format_time(datetime.fromtimestamp(drand.round_time(chain, int(source["round"])), UTC))
+    round_no = int(source.get("round", round_ or 0))
+    return format_time(datetime.fromtimestamp(drand.round_time(chain, round_no), UTC))
+
+
+def committed_from_file(
+    plan: DrawPlan, doc: Mapping[str, Any], practice: bool = False
+) -> list[dict[str, Any] | None]:
+    """The values a v2 commitment fixes, from an entropy file: dice and lottery evidence,
+    None for the nonce and drand sources (docs/SPEC-v2.md §2)."""
+    full = evidence_from_file(plan, doc, "", practice, committed_only=True)
+    return [e if e.get("type") in ("dice", "lottery") else None for e in full]
 
 
 def evidence_from_file(
-    plan: DrawPlan, doc: Mapping[str, Any], drawn_at: str, practice: bool = False
+    plan: DrawPlan,
+    doc: Mapping[str, Any],
+    drawn_at: str,
+    practice: bool = False,
+    rounds: Mapping[int, int] | None = None,
+    committed_only: bool = False,
 ) -> list[dict[str, Any]]:
     """Evidence for every announced source from an entropy file (non-interactive draws)::
 
     {"dice": {"<witness>": [values...]}, "lottery": {"<name>": [numbers...]},
      "drand": <the round's JSON object or text>}
+
+    Under v2 ``rounds`` (source index -> round) are the rounds the commitment fixed;
+    ``committed_only`` leaves the drand sources out (as ``{"type": "drand"}`` placeholders).
     """
     if not isinstance(doc, Mapping):
         raise InputError("draw.entropy_bad", source="(file)")
@@ -151,10 +175,13 @@ def evidence_from_file(
             if src["name"] not in lottery:
                 raise InputError("draw.entropy_missing", source=f"lottery:{src['name']}")
             out.append(lottery_evidence(src, lottery[src["name"]], i))
+        elif committed_only:
+            out.append({"type": "drand"})
         else:
             beacon = doc.get("drand")
             if beacon is None:
                 raise InputError("draw.entropy_missing", source="drand")
             text = beacon if isinstance(beacon, str) else canonical(beacon).decode("utf-8")
-            out.append(drand_evidence(src, text, drawn_at, plan.announced_at))
+            want = None if rounds is None else rounds.get(i)
+            out.append(drand_evidence(src, text, drawn_at, plan.announced_at, want))
     return out

@@ -68,6 +68,7 @@ TRUSTED = "trusted.json"
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 _HEX = re.compile(r"^[0-9a-f]{8,64}$")
 
+
 @dataclass(frozen=True)
 class KeyInfo:
     """One key as listed: own (role ``own``) or trusted (``office``/``witness``)."""

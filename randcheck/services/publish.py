@@ -49,7 +49,7 @@ from randcheck.core.text import visible
 from randcheck.core.vocabulary import Vocabulary
 from randcheck.errors import CannotRunError, ChainError, ConflictError, NotFoundError
 from randcheck.io.atomic import fsync_dir, make_private_dir
-from randcheck.services import attempts, draws, notice, snapshots
+from randcheck.services import attempts, commitments, draws, notice, snapshots
 from randcheck.services import audit as audit_svc
 from randcheck.services import keys as keys_svc
 from randcheck.services.results import publication as rpub
@@ -120,6 +120,7 @@ def _gather(ws: Workspace, engine: Engine, ref: str) -> _Data:
         own = dict(entries).get(docs.record_log_seq, {}).get("payload", {}).get("revealed")
         extra = attempts.answered(entries, docs.record_log_seq)
         extra += [s for s in (own, prev_row.log_seq if prev_row else None) if isinstance(s, int)]
+        extra += commitments.log_seqs(entries, rec)  # randcheck/draw/v2 (SPEC-v2 §7)
         rdocs = [
             r
             for r in rpub.documents(session, docs.task_id)
@@ -312,6 +313,7 @@ def build_files(
     ).encode("utf-8")
     log_files, cp_size, new_cp = _log_files(ws, engine, data, key)
     files.update(log_files)
+    files.update(commitments.bundle_files(ws, engine, data.ann.task.id, data.rec_env.doc))
     signer = signing.key_id(signing.public_raw(key))
     own = {k.key_id: k.name for k in keys_svc.own_keys(ws)}
     pub_text = keys_svc.export_for(ws, own.get(signer, "office"), signing.public_raw(key))

@@ -20,7 +20,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col
 from sqlmodel import select as sm_select
 
-from randcheck.core import signing
+from randcheck.core import signing, tsa
 from randcheck.core.canonical import canonical, parse
 from randcheck.core.checks import Check, Report
 from randcheck.core.chinatime import beijing_time
@@ -30,7 +30,15 @@ from randcheck.core.draw.commit import population_file
 from randcheck.core.draw.model import Roster, TeamRules
 from randcheck.core.draw.pairing import Pairing
 from randcheck.core.draw.select import sample_size
-from randcheck.core.taskdef import TaskDef, definitions, from_stored, load_text
+from randcheck.core.draw.v2 import Ordering, Witness
+from randcheck.core.taskdef import (
+    OrderingDef,
+    TaskDef,
+    definitions,
+    from_stored,
+    is_fingerprint,
+    load_text,
+)
 from randcheck.errors import ConflictError, InputError, NotFoundError, RandcheckError
 from randcheck.services import notice, taskhints
 from randcheck.services.audit import AuditLog, format_time
@@ -73,7 +81,10 @@ def create_tasks(
         data = path.read_bytes()
     except FileNotFoundError as exc:
         raise NotFoundError("io.file_missing", path=str(path)) from exc
-    defs = definitions(load_text(data, path.name), path.name)
+    defs = [
+        resolve_tsa_certs(ws, d, path.parent)
+        for d in definitions(load_text(data, path.name), path.name)
+    ]
     audit = AuditLog(ws, engine)
     with audit.transaction(actor, now) as tx:
         for d in defs:
@@ -97,6 +108,80 @@ def create_tasks(
                 {"task": d.id, "title": d.title, "definition_sha256": _sha(body.encode())},
             )
     return defs
+
+
+TRUSTED_TSA_DIR = "trusted-tsa"  # <workspace>/trusted-tsa/<sha256>.der: TSA certificates
+
+
+def trusted_tsa_dir(ws: Workspace) -> Path:
+    return ws.root / TRUSTED_TSA_DIR
+
+
+def resolve_tsa_certs(ws: Workspace, d: TaskDef, base: Path) -> TaskDef:
+    """A v2 task's ``tsa_certs`` as fingerprints: each file named (relative to the task file)
+    is read, kept in the workspace's trusted TSA certificates and replaced by its SHA-256."""
+    if d.ordering is None or not d.ordering.tsa_certs:
+        return d
+    import dataclasses
+    import hashlib
+
+    from randcheck.io.atomic import atomic_write
+
+    out: list[str] = []
+    for entry in d.ordering.tsa_certs:
+        if is_fingerprint(entry):
+            out.append(entry)
+            continue
+        where = (base / entry).expanduser()
+        try:
+            certs = tsa.load_certificates(where.read_bytes())
+        except (OSError, tsa.TimestampError) as exc:
+            raise InputError("task.tsa_cert_unreadable", path=str(where)) from exc
+        if not certs:
+            raise InputError("task.tsa_cert_unreadable", path=str(where))
+        for der in certs:
+            fp = hashlib.sha256(der).hexdigest()
+            trusted_tsa_dir(ws).mkdir(exist_ok=True)
+            atomic_write(trusted_tsa_dir(ws) / f"{fp}.der", der, 0o644)
+            out.append(fp)
+    ordering = dataclasses.replace(d.ordering, tsa_certs=tuple(sorted(set(out))))
+    return dataclasses.replace(d, ordering=ordering)
+
+
+def trusted_tsa_certs(ws: Workspace) -> list[bytes]:
+    """The TSA certificates (DER) this workspace trusts, in file-name order."""
+    folder = trusted_tsa_dir(ws)
+    if not folder.is_dir():
+        return []
+    return [p.read_bytes() for p in sorted(folder.glob("*.der"))]
+
+
+def witness_entry(text: str) -> tuple[str, str]:
+    """An ``ordering.witnesses`` entry: ``key`` or ``显示名=key`` -> (display name, key name)."""
+    shown, sep, key = text.partition("=")
+    return (shown.strip(), key.strip()) if sep else (text.strip(), text.strip())
+
+
+def ordering_for(ws: Workspace, d: TaskDef) -> Ordering | None:
+    """The announced ``ordering`` of a v2 task (None for v1): witness key ids from the
+    workspace's keys, TSA certificate fingerprints from the definition."""
+    if d.spec != "v2":
+        return None
+    from randcheck.services import keys as keys_svc
+
+    o = d.ordering or OrderingDef()
+    witnesses = []
+    for entry in o.witnesses:
+        shown, name = witness_entry(entry)
+        try:
+            public = keys_svc.public_key(ws, name)
+        except RandcheckError as exc:
+            raise InputError("task.witness_key_unknown", name=name) from exc
+        witnesses.append(Witness(shown, signing.key_id(public)))
+    return Ordering(
+        tuple(sorted(witnesses, key=lambda w: w.keyid)),
+        tuple(sorted(t for t in o.tsa_certs if is_fingerprint(t))),
+    )
 
 
 def _sha(data: bytes) -> str:
@@ -164,9 +249,7 @@ def check_task(session: Session, task_id: str, now: datetime | None = None) -> C
         if over_cap is not None:
             add(over_cap)
     if not any(pool.sizes().values()) and not pool.uncovered:
-        found.extend(
-            taskhints.empty_pool(session.connection(), d, rt.scope_tags, pool.exclusions)
-        )
+        found.extend(taskhints.empty_pool(session.connection(), d, rt.scope_tags, pool.exclusions))
     if total_targets == 0:
         add(Check.failed("task.sample", "check.nothing_to_draw"))
     everyone = active_inspectors(session)
@@ -220,7 +303,7 @@ def check_task(session: Session, task_id: str, now: datetime | None = None) -> C
         chain = drand.CHAINS[d.drand.chain]
         if drand.round_time(chain, d.drand.round) <= int(now.timestamp()):
             add(Check.failed("task.drand", "check.drand_past", round=d.drand.round))
-    elif d.drand is not None and d.planned_draw_at:
+    elif d.drand is not None and d.planned_draw_at and d.spec == "v1":
         planned_round = drand_round(d, now)
         assert planned_round is not None
         unix = drand.round_time(drand.CHAINS[d.drand.chain], planned_round)
@@ -291,6 +374,11 @@ def sources_for(
     sources = [entropy.nonce_source(entropy.nonce_commitment(nonce))]
     sources += [entropy.dice_source(x.witness, x.count, x.faces) for x in d.dice]
     sources += [entropy.lottery_source(x.name, x.period, x.count, x.min, x.max) for x in d.lottery]
+    if d.spec == "v2" and d.drand is not None:
+        # v2: no round yet; the commitment fixes it (docs/SPEC-v2.md §4)
+        margin = (d.ordering or OrderingDef()).margin
+        sources.append(entropy.drand_source_v2(drand.CHAINS[d.drand.chain].chain_hash, margin))
+        return sources, None
     round_no = drand_round(d, announced)
     if d.drand is not None and round_no is not None:
         chain = drand.CHAINS[d.drand.chain]
@@ -314,7 +402,7 @@ def drand_round(d: TaskDef, announced: datetime) -> int | None:
     * else the first round at or after the announcement time + ``delay``.
 
     The caller still refuses a round that is not strictly after the announcement."""
-    if d.drand is None:
+    if d.drand is None or d.spec == "v2":
         return None
     if d.drand.round is not None:
         return d.drand.round
@@ -368,6 +456,7 @@ def announce(
         teams=team_rules(rt),
         sources=sources,
         announced_at=announced_at,
+        ordering=ordering_for(ws, d),
     )
     env = envelope.signed(body, key)
     opened = envelope.open_envelope(env, "announcement")

@@ -518,7 +518,9 @@ def test_unreadable_reason_is_in_the_users_language() -> None:
 
 
 def test_statuses_are_stored_as_vocabulary_words() -> None:
-    doc = with_(BASE, {"statuses": ["存续（在营、开业、在册）", "在业", "吊销，未注销"]}, "exclusions")
+    doc = with_(
+        BASE, {"statuses": ["存续（在营、开业、在册）", "在业", "吊销，未注销"]}, "exclusions"
+    )
     (d,) = definitions(doc, FILE)
     assert d.statuses == ("存续", "吊销")
     assert from_stored(d.to_json()) == d
@@ -656,6 +658,14 @@ def test_every_listed_field_is_read_by_the_parser() -> None:
         "lottery": doc["entropy"]["lottery"][0],
         "drand": doc["entropy"]["drand"],
     }
+    # a v2 task (spec, [ordering]) reads the v2 fields; its drand table names no round
+    v2 = {**doc, "spec": "v2", "entropy": {**doc["entropy"], "drand": {"chain": "quicknet"}},
+          "ordering": {"margin": 30, "witnesses": ["w"], "tsa_certs": ["a" * 64],
+                       "tsa_url": "https://tsa.example/tsr"}}  # fmt: skip
+    tables[""] = {**doc, "spec": "v2", "ordering": v2["ordering"]}
+    tables["ordering"] = v2["ordering"]
     assert {k: sorted(v) for k, v in tables.items()} == {k: sorted(v) for k, v in FIELDS.items()}
     (d,) = definitions(doc, FILE)
     assert from_stored(d.to_json()) == d
+    (d2,) = definitions(v2, FILE)
+    assert from_stored(d2.to_json()) == d2

@@ -43,11 +43,12 @@ from randcheck.errors import InputError, RandcheckError, UsageError
 from randcheck.workspace import DEFAULT_KEY
 
 if TYPE_CHECKING:
-    from randcheck.services import draws, gathering, substitutions
+    from randcheck.services import commitments, draws, gathering, substitutions
     from randcheck.services import keys as keys_svc
     from randcheck.services.results import guard
 else:
     draws = lazy("randcheck.services.draws")
+    commitments = lazy("randcheck.services.commitments")
     substitutions = lazy("randcheck.services.substitutions")
     gathering = lazy("randcheck.services.gathering")
     keys_svc = lazy("randcheck.services.keys")
@@ -91,6 +92,10 @@ def run_cmd(
         list[str] | None, typer.Option("--witness-key", help=H("ceremony.opt.witness_key"))
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help=H("ceremony.opt.json"))] = False,
+    tsa: Annotated[str | None, typer.Option("--tsa", help=H("ceremony.opt.tsa"))] = None,
+    tsa_file: Annotated[
+        Path | None, typer.Option("--tsa-file", help=H("ceremony.opt.tsa_file"))
+    ] = None,
 ) -> None:
     app = get(ctx)
     if redraw and (reason is None or not reason.strip()):
@@ -111,10 +116,16 @@ def run_cmd(
     entropy_doc = gathering.read_entropy_file(entropy_file) if entropy_file is not None else None
     drand_text = gathering.read_drand_file(drand_file) if drand_file is not None else None
     logged = draws.resumable(engine, task, practice) if entropy_file is None else None
-    if resume and logged is None:
-        raise InputError("ceremony.resume_nothing", task=task)
+    # randcheck/draw/v2: a logged commitment nothing carried on is continued with --resume
     # continuing the logged values is not a redraw; any other official draw after them is
     plan = draws.prepare(engine, task, logged.seq if resume and logged and not practice else None)
+    committed = None
+    if commitments.is_v2(plan) and not practice:
+        committed = commitments.pending(engine, plan)
+        if committed is not None and resume:
+            plan = draws.prepare(engine, task, committed.seq)
+    if resume and logged is None and committed is None:
+        raise InputError("ceremony.resume_nothing", task=task)
     if not practice:
         draws.check_redraw(plan, redraw)
         keys_svc.public_key(ws, key)  # the keys must exist before anything is shown
@@ -134,9 +145,14 @@ def run_cmd(
         redraw_reason=reason.strip() if redraw and reason else None,
         key_name=key,
         witness_keys=witness_key or [],
-        resume=logged if resume else None,
+        resume=logged if resume and committed is None else None,
+        committed=committed if resume else None,
+        tsa_url=tsa or commitments.task_tsa_url(engine, task),
+        tsa_file=None if tsa_file is None else str(tsa_file),
     )
-    if logged is not None and not resume:
+    if committed is not None and not resume:
+        ceremony.resume_hint = committed.seq
+    elif logged is not None and not resume:
         ceremony.resume_hint = logged.seq
     try:
         with on_hangup():

@@ -10,6 +10,7 @@ Nothing is signed or stored before ``draws.finalize``; every official attempt is
 from __future__ import annotations
 
 import contextlib
+import json
 import re
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
@@ -26,17 +27,19 @@ from randcheck.cli._context import AppContext
 from randcheck.cli._lazy import lazy
 from randcheck.cli._screen import check_values, countdown, human_time
 from randcheck.cli._signals import defer_signals
-from randcheck.cli.draw import prompts
+from randcheck.cli.draw import ordering, prompts
 from randcheck.cli.draw.screens import Screens
 from randcheck.cli.keys import unlock
 from randcheck.errors import InputError, RandcheckError
 from randcheck.workspace import Workspace
 
 if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
     from sqlalchemy.engine import Engine
 
-    from randcheck.services import audit, draws, gathering
+    from randcheck.services import audit, commitments, draws, gathering
 else:
+    commitments = lazy("randcheck.services.commitments")
     audit = lazy("randcheck.services.audit")
     draws = lazy("randcheck.services.draws")
     gathering = lazy("randcheck.services.gathering")
@@ -77,6 +80,9 @@ class Ceremony(Screens):
         key_name: str,
         witness_keys: Sequence[str],
         resume: draws.Resumable | None = None,
+        committed: commitments.Committed | None = None,
+        tsa_url: str | None = None,
+        tsa_file: str | None = None,
     ) -> None:
         self.app = app
         self.ws = ws
@@ -93,7 +99,7 @@ class Ceremony(Screens):
         self.witness_keys = list(witness_keys)
         self.stage = draws.Stage.CHECKS
         self.revealed: int | None = None  # log seq of this attempt's draw.revealed entry
-        self.sources = draws.sources_for(plan, practice)
+        self.sources = list(draws.sources_for(plan, practice))  # v2 fills in rounds
         self.names: dict[str, str] = {}
         self.staff: dict[str, str] = {}
         self.resume = resume
@@ -101,6 +107,15 @@ class Ceremony(Screens):
         # dice and lottery values shown in the room so far: logged with an abort before the
         # seed, so that --resume continues with them (never lost, never re-chosen)
         self.entered: dict[str, dict[str, list[int]]] = {"dice": {}, "lottery": {}}
+        # randcheck/draw/v2 (docs/SPEC-v2.md): the logged commitment (given when resuming it)
+        self.v2 = commitments.is_v2(plan)
+        self.committed = committed
+        self.tsa_url = tsa_url
+        self.tsa_file = tsa_file
+        self.operator: Ed25519PrivateKey | None = None
+        self.witness_privs: list[tuple[str, Ed25519PrivateKey]] | None = None
+        if committed is not None:
+            ordering.fix_rounds(self, committed.rounds)
 
     def confirm(self, key: str, **params: Any) -> None:
         if not self.yes:
@@ -122,6 +137,7 @@ class Ceremony(Screens):
             drawn_at,
             practice=self.practice,
             redraw_reason=self.redraw_reason,
+            committed=self.committed,
         )
         self.stage = draws.Stage.SEED
         self.show_seed(body)
@@ -147,6 +163,8 @@ class Ceremony(Screens):
     # entropy
     def gather(self) -> list[dict[str, Any]]:
         self.header(2, "ceremony.stage.entropy")
+        if self.v2:
+            return self.gather_v2()
         if self.entropy_doc is not None:
             doc = dict(self.entropy_doc)
             if self.drand_text is not None:
@@ -157,6 +175,42 @@ class Ceremony(Screens):
             self.show_evidence(evidence)
             self.confirm("ceremony.confirm_entropy")
             return evidence
+        by_index = self.room_values()
+        return self.finish_gather(by_index)
+
+    def gather_v2(self) -> list[dict[str, Any]]:
+        """v2: the room's values, then the commitment (signed, anchored, logged), then the
+        round it fixes; a resumed commitment brings its values and round with it."""
+        by_index: dict[int, dict[str, Any]] = {}
+        if self.committed is not None:
+            self.note("ceremony.resumed", style="bold", seq=self.committed.seq)
+            for i, v in enumerate(ordering.committed_values(self.committed)):
+                if v is not None:
+                    by_index[i] = dict(v)
+            ordering.show_round(self, self.committed)
+        elif self.entropy_doc is not None:
+            values = gathering.committed_from_file(self.plan, self.entropy_doc, self.practice)
+            by_index = {i: v for i, v in enumerate(values) if v is not None}
+        else:
+            by_index = self.room_values()
+        if self.committed is None:
+            if self.practice:
+                ordering.practice_rounds(self)
+            else:
+                ordering.commit(self, by_index)
+        doc = dict(self.entropy_doc or {})
+        if self.drand_text is not None:
+            doc["drand"] = self.drand_text
+        for i, src in enumerate(self.sources):
+            if src["type"] == "drand":
+                beacon = doc.get("drand")
+                if beacon is not None and self.drand_text is None:
+                    self.drand_text = beacon if isinstance(beacon, str) else json.dumps(beacon)
+                by_index[i] = self.gather_drand(src)
+        return self.finish_gather(by_index, drand_done=True)
+
+    def room_values(self) -> dict[int, dict[str, Any]]:
+        """The dice and lottery values entered in the room (or continued from a logged abort)."""
         by_index: dict[int, dict[str, Any]] = {}
         dice = [(i, s) for i, s in enumerate(self.sources) if s["type"] == "dice"]
         logged = self.resume.entered if self.resume is not None else {"dice": {}, "lottery": {}}
@@ -178,9 +232,16 @@ class Ceremony(Screens):
                 else:
                     by_index[i] = self.gather_lottery(src)
                 self.entered["lottery"][name] = list(by_index[i]["numbers"])
-        for i, src in enumerate(self.sources):
-            if src["type"] == "drand":
-                by_index[i] = self.gather_drand(src)
+        return by_index
+
+    def finish_gather(
+        self, by_index: dict[int, dict[str, Any]], drand_done: bool = False
+    ) -> list[dict[str, Any]]:
+        """The drand round(s), then the nonce; reveal; show."""
+        if not drand_done:
+            for i, src in enumerate(self.sources):
+                if src["type"] == "drand":
+                    by_index[i] = self.gather_drand(src)
         # the operator's nonce last: nobody sees it before every public value is in
         for i, src in enumerate(self.sources):
             if src["type"] == "nonce":
@@ -206,6 +267,7 @@ class Ceremony(Screens):
                     evidence,
                     self.app.actor,
                     redraw=self.redraw_reason is not None,
+                    commitment=None if self.committed is None else self.committed.digest,
                 )
         # from here on every input of the seed may be on screen: an abort forces a redraw
         self.stage = draws.Stage.REVEAL
@@ -379,30 +441,8 @@ class Ceremony(Screens):
         self.header(6, "ceremony.stage.sign")
         self.confirm("ceremony.confirm_sign")
 
-        def wrong(left: int) -> None:
-            self.problem(self.t("ceremony.wrong_passphrase", left=left))
-
-        operator = unlock(
-            self.ws,
-            self.key_name,
-            self.t("ceremony.prompt.passphrase", name=self.key_name),
-            attempts=PASSPHRASE_ATTEMPTS,
-            on_wrong=wrong,
-        )
-        self.ok(self.t("ceremony.key_ok", name=self.key_name))
-        witnesses = []
-        for name in self.witness_keys:
-            witnesses.append(
-                unlock(
-                    self.ws,
-                    name,
-                    self.t("ceremony.prompt.witness_passphrase", name=name),
-                    _env_name(name),
-                    attempts=PASSPHRASE_ATTEMPTS,
-                    on_wrong=wrong,
-                )
-            )
-            self.ok(self.t("ceremony.witness_ok", name=name))
+        operator = self.unlock_operator()
+        witnesses = [key for _name, key in self.unlock_witnesses()]
         assert self.revealed is not None
         with defer_signals() as hits:
             fin = draws.finalize(
@@ -418,6 +458,39 @@ class Ceremony(Screens):
         self.show_done(body, fin, bool(hits))
         return fin
 
+    # keys (unlocked once: under v2 at the commitment, and kept for the record)
+    def wrong(self, left: int) -> None:
+        self.problem(self.t("ceremony.wrong_passphrase", left=left))
+
+    def unlock_operator(self) -> Ed25519PrivateKey:
+        if self.operator is None:
+            self.operator = unlock(
+                self.ws,
+                self.key_name,
+                self.t("ceremony.prompt.passphrase", name=self.key_name),
+                attempts=PASSPHRASE_ATTEMPTS,
+                on_wrong=self.wrong,
+            )
+            self.ok(self.t("ceremony.key_ok", name=self.key_name))
+        return self.operator
+
+    def unlock_witness(self, name: str) -> Ed25519PrivateKey:
+        key = unlock(
+            self.ws,
+            name,
+            self.t("ceremony.prompt.witness_passphrase", name=name),
+            _env_name(name),
+            attempts=PASSPHRASE_ATTEMPTS,
+            on_wrong=self.wrong,
+        )
+        self.ok(self.t("ceremony.witness_ok", name=name))
+        return key
+
+    def unlock_witnesses(self) -> list[tuple[str, Ed25519PrivateKey]]:
+        if self.witness_privs is None:
+            self.witness_privs = ordering.unlock_witnesses(self)
+        return self.witness_privs
+
     # aborts
     def abort(self, stage: draws.Stage, reason: str) -> int:
         """Log the abort first (the screen may be gone: a closed terminal), then say so."""
@@ -431,7 +504,7 @@ class Ceremony(Screens):
                 reason,
                 self.practice,
                 self.revealed,
-                self.entered,
+                None if self.committed is not None else self.entered,
                 resumed=self.plan.resuming,
             )
         resumable = not stage.seed_seen and self.revealed is None and any(self.entered.values())

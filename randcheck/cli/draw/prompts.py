@@ -73,9 +73,7 @@ def read_json(first: str) -> str:
         except RecursionError:  # nested too deeply: let the beacon parser say so
             break
         except ValueError:
-            more: str = typer.prompt(
-                "", prompt_suffix="", default="", show_default=False, err=True
-            )
+            more: str = typer.prompt("", prompt_suffix="", default="", show_default=False, err=True)
             text += "\n" + more
             lines += 1
     return text

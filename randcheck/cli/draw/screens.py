@@ -166,6 +166,8 @@ class Screens:
                 min=src["min"],
                 max=src["max"],
             )
+        if "round" not in src:  # randcheck/draw/v2: the commitment will fix it
+            return self.t("ceremony.src.drand_v2", margin=src["margin"])
         return self.t(
             "ceremony.src.drand",
             round=src["round"],

@@ -15,7 +15,9 @@ from randcheck.core.draw.commit import check_sorted_codes, population_root, rost
 from randcheck.core.draw.model import Roster, Rule, StratumSpec, Task, TeamRules, _keys, _list
 from randcheck.core.draw.select import check_cap, sample_size
 from randcheck.core.draw.spec import (
+    DRAW_SPECS,
     SPEC_ID,
+    SPEC_V2_ID,
     check_bool,
     check_hex32,
     check_id,
@@ -23,6 +25,7 @@ from randcheck.core.draw.spec import (
     check_text,
     check_time,
 )
+from randcheck.core.draw.v2 import Ordering, parse_ordering
 from randcheck.errors import InputError
 
 TOOL = f"randcheck {__version__}"
@@ -39,6 +42,8 @@ ANNOUNCEMENT_KEYS = {
     "teams",
     "entropy",
 }
+#: randcheck/draw/v2 adds the top-level ``ordering`` (SPEC-v2 §1)
+ANNOUNCEMENT_KEYS_V2 = ANNOUNCEMENT_KEYS | {"ordering"}
 
 
 @dataclass(frozen=True)
@@ -77,6 +82,8 @@ class Announcement:
     teams: TeamRules
     entropy: tuple[dict[str, Any], ...]
     tool: str
+    spec: str = SPEC_ID
+    ordering: Ordering | None = None  # v2 only
 
 
 def check_disjoint(population: Mapping[str, Sequence[bytes]]) -> None:
@@ -126,8 +133,10 @@ def announce(
     announced_at: str,
     practice: bool = False,
     tool: str = TOOL,
+    ordering: Ordering | None = None,
 ) -> dict[str, Any]:
     """The announcement body (SPEC §4). ``population[s]`` are stratum ``s``'s sorted codes.
+    With an ``ordering`` it is a randcheck/draw/v2 announcement (SPEC-v2 §1).
 
     Raises ``InputError`` on any invalid rule, code, cap, source or team rule.
     """
@@ -140,8 +149,8 @@ def announce(
     )
     check_disjoint(population)
     roster_doc = roster.document()
-    body = {
-        "spec": SPEC_ID,
+    body: dict[str, Any] = {
+        "spec": SPEC_ID if ordering is None else SPEC_V2_ID,
         "kind": "announcement",
         "tool": tool,
         "announced_at": announced_at,
@@ -153,6 +162,8 @@ def announce(
         "teams": teams.to_json(),
         "entropy": [dict(s) for s in sources],
     }
+    if ordering is not None:
+        body["ordering"] = ordering.to_json()
     parse_announcement(body)  # the same checks a verifier runs
     Roster.from_document(roster_doc)
     return body
@@ -160,9 +171,13 @@ def announce(
 
 def parse_announcement(doc: Mapping[str, Any]) -> Announcement:
     """Check an announcement body against SPEC §4–§6.1; raises ``InputError``."""
-    _keys(doc, ANNOUNCEMENT_KEYS, "announcement")
-    if doc["spec"] != SPEC_ID or doc["kind"] != "announcement":
+    spec = doc.get("spec") if isinstance(doc, Mapping) else None
+    if spec not in DRAW_SPECS:
         raise InputError("proto.bad_body")
+    _keys(doc, ANNOUNCEMENT_KEYS_V2 if spec == SPEC_V2_ID else ANNOUNCEMENT_KEYS, "announcement")
+    if doc["kind"] != "announcement":
+        raise InputError("proto.bad_body")
+    ordering = parse_ordering(doc["ordering"]) if spec == SPEC_V2_ID else None
     task = Task.from_json(doc["task"])
     practice = check_bool(doc["practice"], "practice")
     plans = []
@@ -198,7 +213,7 @@ def parse_announcement(doc: Mapping[str, Any]) -> Announcement:
             min_inspectors=teams.min_inspectors,
         )
     sources = doc["entropy"]
-    entropy.check_sources(sources, practice)
+    entropy.check_sources(sources, practice, str(spec))
     return Announcement(
         announced_at=check_time(doc["announced_at"], "announced_at"),
         practice=practice,
@@ -210,4 +225,6 @@ def parse_announcement(doc: Mapping[str, Any]) -> Announcement:
         teams=teams,
         entropy=tuple(dict(s) for s in sources),
         tool=check_text(doc["tool"], "tool"),
+        spec=str(spec),
+        ordering=ordering,
     )

@@ -8,6 +8,8 @@ from typing import Any
 
 from randcheck.core.draw import drand
 from randcheck.core.draw.spec import (
+    SPEC_ID,
+    SPEC_V2_ID,
     check_hex32,
     check_int,
     check_text,
@@ -25,6 +27,10 @@ SOURCE_KEYS = {
     "lottery": {"type", "name", "period", "count", "min", "max"},
     "drand": {"type", "chain_hash", "round"},
 }
+#: randcheck/draw/v2 (SPEC-v2 §1): a drand source names no round, only a margin in seconds;
+#: the round follows from the entropy commitment's anchor time (SPEC-v2 §4)
+SOURCE_KEYS_V2 = {**SOURCE_KEYS, "drand": {"type", "chain_hash", "margin"}}
+MAX_MARGIN = 3600
 EVIDENCE_KEYS = {
     "nonce": {"type", "value"},
     "dice": {"type", "witness", "values"},
@@ -54,6 +60,11 @@ def lottery_source(name: str, period: str, count: int, lo: int, hi: int) -> dict
 
 def drand_source(chain_hash: str, round: int) -> dict[str, Any]:
     return {"type": "drand", "chain_hash": chain_hash, "round": round}
+
+
+def drand_source_v2(chain_hash: str, margin: int) -> dict[str, Any]:
+    """A v2 drand source: the round is fixed later by the commitment (SPEC-v2 §1)."""
+    return {"type": "drand", "chain_hash": chain_hash, "margin": margin}
 
 
 def nonce_evidence(nonce: bytes) -> dict[str, Any]:
@@ -86,14 +97,19 @@ def drand_evidence(
     }
 
 
-def check_sources(sources: Sequence[Mapping[str, Any]], practice: bool) -> None:
-    """Raise ``InputError`` unless the announced sources are well formed (SPEC §6.1)."""
+def check_sources(
+    sources: Sequence[Mapping[str, Any]], practice: bool, spec: str = SPEC_ID
+) -> None:
+    """Raise ``InputError`` unless the announced sources are well formed (SPEC §6.1; under
+    randcheck/draw/v2 a drand source has a ``margin`` and no ``round``, and a non-practice
+    announcement needs one, SPEC-v2 §1)."""
     if not isinstance(sources, list) or not sources:
         raise InputError("proto.no_sources")
+    keys = SOURCE_KEYS_V2 if spec == SPEC_V2_ID else SOURCE_KEYS
     types = []
     for i, src in enumerate(sources):
         kind = src.get("type") if isinstance(src, Mapping) else None
-        if kind not in SOURCE_KEYS or set(src) != SOURCE_KEYS[kind]:
+        if kind not in keys or set(src) != keys[kind]:
             raise InputError("proto.bad_source", index=i, value=repr(src)[:120])
         types.append(kind)
         where = f"entropy[{i}]"
@@ -114,11 +130,16 @@ def check_sources(sources: Sequence[Mapping[str, Any]], practice: bool) -> None:
                 drand.chain_by_hash(src["chain_hash"])
             except NotFoundError as exc:
                 raise InputError("proto.unknown_chain", value=str(src["chain_hash"])) from exc
-            check_int(src["round"], where + ".round", 1)
+            if "margin" in src:
+                check_int(src["margin"], where + ".margin", 0, MAX_MARGIN)
+            else:
+                check_int(src["round"], where + ".round", 1)
     if types.count("nonce") != 1:
         raise InputError("proto.nonce_count")
     if not practice and len(types) < 2:
         raise InputError("proto.public_source_required")
+    if spec == SPEC_V2_ID and not practice and "drand" not in types:
+        raise InputError("proto.v2_drand_required")
 
 
 def check_evidence(
@@ -159,15 +180,18 @@ def check_evidence(
                         "proto.evidence_range", index=index, value=repr(v), lo=lo, hi=hi
                     )
         else:
+            # a v2 source names no round: the evidence's round is checked against the
+            # commitment's (SPEC-v2 §4, ``commitment.round``); the timing rule is v1's
             for key in ("chain_hash", "round"):
-                if evidence[key] != source[key]:
+                if key in source and evidence[key] != source[key]:
                     raise VerificationError("proto.evidence_field", index=index, field=key)
+            round_no = evidence["round"]
             chain = drand.chain_by_hash(source["chain_hash"])
-            published = drand.round_time(chain, source["round"])
+            published = drand.round_time(chain, round_no)
             if not unix_time(announced_at) < published <= unix_time(drawn_at):
                 raise VerificationError(
                     "proto.drand_timing",
-                    round=source["round"],
+                    round=round_no,
                     published=published,
                     announced_at=announced_at,
                     drawn_at=drawn_at,
@@ -179,7 +203,7 @@ def check_evidence(
             ):
                 raise VerificationError("proto.drand_randomness", index=index)
             if verify_bls:
-                drand.verify_round(chain, source["round"], sig, evidence["previous_signature"])
+                drand.verify_round(chain, round_no, sig, evidence["previous_signature"])
     except (ValueError, TypeError, InputError) as exc:
         raise VerificationError("proto.evidence_shape", index=index, type=kind) from exc
 

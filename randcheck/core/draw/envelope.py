@@ -12,7 +12,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from randcheck.core import signing
 from randcheck.core.canonical import canonical, is_canonical, parse
-from randcheck.core.draw.spec import DOCUMENT_SPECS, digest, signing_input
+from randcheck.core.draw.spec import ALL_SPECS, DOCUMENT_SPECS, digest, signing_input, spec_allowed
 from randcheck.errors import InputError, SignatureError, VerificationError
 
 _HEAD = b'{"signed":'
@@ -38,7 +38,7 @@ class Envelope:
 def seal(body: Mapping[str, Any]) -> bytes:
     """The canonical body bytes (RFC 8785) of a document; these are what gets signed."""
     kind = body.get("kind")
-    if not isinstance(kind, str) or DOCUMENT_SPECS.get(kind) != body.get("spec"):
+    if not spec_allowed(kind, body.get("spec")):
         raise InputError("proto.bad_body")
     return canonical(dict(body))
 
@@ -87,8 +87,8 @@ def open_envelope(data: bytes, kind: str | None = None) -> Envelope:
     if not is_canonical(body) or not isinstance(doc, dict):
         raise VerificationError("proto.not_canonical")
     found = doc.get("kind")
-    if doc.get("spec") not in DOCUMENT_SPECS.values() or (
-        isinstance(found, str) and found in DOCUMENT_SPECS and doc["spec"] != DOCUMENT_SPECS[found]
+    if doc.get("spec") not in ALL_SPECS or (
+        isinstance(found, str) and found in DOCUMENT_SPECS and not spec_allowed(found, doc["spec"])
     ):
         raise VerificationError("proto.wrong_spec", spec=str(doc.get("spec")))
     if found not in DOCUMENT_SPECS or (kind is not None and doc["kind"] != kind):

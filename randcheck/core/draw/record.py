@@ -14,7 +14,7 @@ from randcheck.core.draw.model import Roster
 from randcheck.core.draw.pairing import Member, Pairing
 from randcheck.core.draw.select import StratumDraw, batch, draw_stratum
 from randcheck.core.draw.spec import SPEC_ID, check_text, check_time, digest
-from randcheck.errors import VerificationError
+from randcheck.errors import InputError, VerificationError
 
 RECORD_KEYS = {
     "spec",
@@ -132,8 +132,11 @@ def draw(
     redraw_reason: str | None = None,
     verify_bls: bool = True,
     tool: str = TOOL,
+    commitment: str | None = None,
 ) -> dict[str, Any]:
     """The record body of a draw (SPEC §8), from the announcement *envelope* bytes.
+    A randcheck/draw/v2 record names its entropy ``commitment`` digest (SPEC-v2 §5); the
+    caller checks the commitment itself (``core.draw.commitment``).
 
     ``population[s]`` are stratum ``s``'s sorted codes as bytes; ``evidence`` answers the
     announced sources in order. Raises ``VerificationError`` when an input disagrees with the
@@ -142,6 +145,8 @@ def draw(
     """
     env = open_envelope(announcement, "announcement")
     ann = parse_announcement(env.doc)
+    if (commitment is None) != (ann.spec == SPEC_ID):
+        raise InputError("proto.commitment_required", spec=ann.spec)
     check_time(drawn_at, "drawn_at")
     if redraw_reason is not None:
         check_text(redraw_reason, "redraw.reason")
@@ -153,7 +158,7 @@ def draw(
     draws = select_all(ann, population, seed)
     teams, _ = staff_all(ann, roster, seed, draws)
     return {
-        "spec": SPEC_ID,
+        "spec": ann.spec,
         "kind": "record",
         "tool": tool,
         "task_id": ann.task.id,
@@ -166,6 +171,7 @@ def draw(
         "seed": seed.hex(),
         "strata": _strata_json(ann, draws),
         "teams": _teams_json(teams),
+        **({} if commitment is None else {"commitment": commitment}),
     }
 
 

@@ -98,7 +98,8 @@ def replay(
     run.check("record.signature", lambda: verify(envs["record"], keys))
 
     def binding() -> None:
-        if set(rec) != RECORD_KEYS or rec["spec"] != SPEC_ID:
+        keys = RECORD_KEYS if ann.spec == SPEC_ID else RECORD_KEYS | {"commitment"}
+        if set(rec) != keys or rec["spec"] != ann.spec:
             raise VerificationError("proto.record_fields")
         _compare("task_id", rec["task_id"], ann.task.id)
         _compare("announcement", rec["announcement"], envs["announcement"].digest)

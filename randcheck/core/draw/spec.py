@@ -10,14 +10,32 @@ import unicodedata
 from randcheck.errors import InputError
 
 SPEC_ID = "randcheck/draw/v1"
+#: randcheck/draw/v2 (docs/SPEC-v2.md): v1 plus a signed entropy commitment that fixes the
+#: drand round.  Every domain tag keeps the v1 prefix: v2 adds a document kind, not a tag.
+SPEC_V2_ID = "randcheck/draw/v2"
+DRAW_SPECS = (SPEC_ID, SPEC_V2_ID)
 CHUNK = 1024
 TAG_PREFIX = SPEC_ID + "/"
 KINDS = ("announcement", "record", "addendum")
 #: the results document (docs/RESULTS-SPEC.md) has its own spec id and shares the envelope,
 #: digest and signature rules of §2, domain-separated by its kind
 RESULTS_SPEC_ID = "randcheck/results/v1"
-#: every signed document kind and the spec id its body carries
-DOCUMENT_SPECS = {**dict.fromkeys(KINDS, SPEC_ID), "results": RESULTS_SPEC_ID}
+#: every signed document kind and the spec ids its body may carry (an addendum is the same
+#: v1 document under a v1 or a v2 record; a commitment exists only in v2)
+DOCUMENT_SPECS: dict[str, tuple[str, ...]] = {
+    "announcement": DRAW_SPECS,
+    "record": DRAW_SPECS,
+    "addendum": (SPEC_ID,),
+    "commitment": (SPEC_V2_ID,),
+    "results": (RESULTS_SPEC_ID,),
+}
+ALL_SPECS = frozenset(s for specs in DOCUMENT_SPECS.values() for s in specs)
+
+
+def spec_allowed(kind: object, spec: object) -> bool:
+    """Whether a body of ``kind`` may carry ``spec`` (both as found in the body)."""
+    return isinstance(kind, str) and spec in DOCUMENT_SPECS.get(kind, ())
+
 
 _TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z")  # ASCII digits only
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")

@@ -114,7 +114,9 @@ ENTITIES = RegistrySpec(
             example="91330481MA2B3C4D14",
         ),
         FieldSpec(
-            "legacy_reg_no", "legacy", ("注册号", "工商注册号", "reg_no", "regno"),
+            "legacy_reg_no",
+            "legacy",
+            ("注册号", "工商注册号", "reg_no", "regno"),
             example="330481000012345",
         ),
         FieldSpec(
@@ -131,11 +133,15 @@ ENTITIES = RegistrySpec(
             example="有限责任公司",
         ),
         FieldSpec(
-            "registration_authority", "text", ("登记机关", "注册机关", "regorg"),
+            "registration_authority",
+            "text",
+            ("登记机关", "注册机关", "regorg"),
             example="海宁市市场监督管理局",
         ),
         FieldSpec(
-            "jurisdiction_unit", "text", ("管辖单位", "管辖机关", "监管单位", "localadm"),
+            "jurisdiction_unit",
+            "text",
+            ("管辖单位", "管辖机关", "监管单位", "localadm"),
             example="硖石市场监督管理所",
         ),
         FieldSpec(
@@ -152,7 +158,9 @@ ENTITIES = RegistrySpec(
             example="F5191",
         ),
         FieldSpec(
-            "status", "text", ("登记状态", "经营状态", "企业状态", "状态"),
+            "status",
+            "text",
+            ("登记状态", "经营状态", "企业状态", "状态"),
             example="存续（在营、开业、在册）",
         ),
         FieldSpec("tags", "list", ("监管标签", "标签", "tag"), example="食品经营|网络交易"),
@@ -163,7 +171,9 @@ ENTITIES = RegistrySpec(
             example="B",
         ),
         FieldSpec(
-            "risk_as_of", "date", ("风险分类日期", "风险等级日期", "风险评定日期"),
+            "risk_as_of",
+            "date",
+            ("风险分类日期", "风险等级日期", "风险评定日期"),
             example="2026-01-15",
         ),
         FieldSpec(
@@ -232,7 +242,9 @@ INSPECTORS = RegistrySpec(
         ),
         FieldSpec("name", "text", ("姓名", "人员姓名", "执法人员姓名"), True, example="张三"),
         FieldSpec(
-            "unit", "text", ("工作单位", "单位", "所在单位", "所属单位"),
+            "unit",
+            "text",
+            ("工作单位", "单位", "所在单位", "所属单位"),
             example="海宁市市场监督管理局",
         ),
         FieldSpec(

@@ -85,9 +85,7 @@ def write_template(registry: str, path: Path, lang: str = "zh") -> None:
     notes = book.create_sheet(render("registry.template.sheet_notes", lang))
     notes.append([render("registry.template.intro", lang, rows=HEADER_SCAN)])
     if spec.ignored:
-        notes.append(
-            [render("registry.template.ignored", lang, columns="、".join(spec.ignored))]
-        )
+        notes.append([render("registry.template.ignored", lang, columns="、".join(spec.ignored))])
     notes.append([])
     columns = ("column", "meaning", "required", "format", "example", "others")
     notes.append([render(f"registry.template.col.{c}", lang) for c in columns])

@@ -42,6 +42,7 @@ from randcheck.services.verify import (
     documents,
     files,
     log,
+    ordering,
     page,
     reading,
     results,
@@ -91,7 +92,7 @@ _NOTHING_SIGNED = frozenset({"verify.results_none", "verify.consistency_none"})
 
 
 def is_signer_check(name: str) -> bool:
-    return name in SIGNER_CHECKS or name.startswith("addendum.")
+    return name in SIGNER_CHECKS or name in ordering.SIGNER_CHECKS or name.startswith("addendum.")
 
 
 def own_key(found: BundleFiles) -> dict[str, bytes]:
@@ -135,6 +136,7 @@ def verify_bundle(
     *,
     entity: str | None = None,
     verify_bls: bool = True,
+    trusted_tsa: Sequence[bytes] = (),
     checkpoints: Sequence[Held] = (),
 ) -> BundleReport:
     """Verify the bundle at ``path`` against the trusted operator ``keys`` {key id: raw};
@@ -162,6 +164,7 @@ def verify_bundle(
         verify_bls=verify_bls,
     )  # fmt: skip
     checks.extend(overrides.get(c.name, c) for c in replayed)
+    checks.extend(ordering.checks(found, docs, keys, trusted_tsa))  # v2 records only
 
     lg = log.Log(found, keys)
     checks.append(lg.cp_check)
@@ -169,7 +172,9 @@ def verify_bundle(
     checks.append(lg.check("log.record", docs.rec_env.digest if docs.rec_env else None))
     for i, a in enumerate(docs.add_envs, start=1):
         checks.append(lg.check(f"log.addendum.{i}", a.digest if a else None))
-    checks.append(log.order_check(lg, docs.ann, len(docs.add_envs)))
+    if ordering.is_v2(docs) and docs.rec_env is not None:
+        checks.append(lg.check("log.commitment", docs.rec_env.doc.get("commitment")))
+    checks.append(ordering.order(log.order_check(lg, docs.ann, len(docs.add_envs)), lg, docs))
     rec = docs.rec_env.doc if docs.rec_env else None
     checks.append(log.reveal_check(rec, lg))
     checks.append(log.chain_check(rec, lg, fmt))

@@ -168,8 +168,8 @@ def order_check(log: Log, ann: Announcement | None, n_addenda: int) -> Check:
     entry = log.entries[a][1] or {}
     logged = str(entry.get("time", ""))
     for src in ann.entropy:
-        if src.get("type") != "drand":
-            continue
+        if src.get("type") != "drand" or "round" not in src:
+            continue  # a v2 source names no round: services/verify/ordering.py checks it
         try:
             chain = drand.chain_by_hash(src["chain_hash"])
             published = drand.round_time(chain, src["round"])

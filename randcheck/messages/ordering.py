@@ -1,0 +1,303 @@
+"""Messages of randcheck/draw/v2 (docs/SPEC-v2.md): the entropy commitment, its anchors and the
+order of the randomness, in the core, ``verify``, the ceremony and ``randcheck timestamp``."""
+
+MESSAGES: dict[str, dict[str, str]] = {
+    # core (SPEC-v2)
+    "proto.v2_drand_required": {
+        "zh": "randcheck/draw/v2 的正式公告必须包含 drand 熵来源（顺序证明针对的就是它）",
+        "en": "a non-practice randcheck/draw/v2 announcement must have a drand source "
+        "(the ordering is about it)",
+    },
+    "proto.commitment_values": {
+        "zh": "熵承诺须对公告的 {expected} 个熵来源逐一给出值（骰子、彩票）或 null",
+        "en": "the entropy commitment must give one value (dice, lottery) or null for each of "
+        "the {expected} announced sources",
+    },
+    "proto.not_v2": {
+        "zh": "只有 randcheck/draw/v2 的公告才有熵承诺",
+        "en": "only a randcheck/draw/v2 announcement has an entropy commitment",
+    },
+    "proto.commitment_required": {
+        "zh": "randcheck/draw/v2 的抽取记录必须指明熵承诺，v1 的不能（公告规范：{spec}）",
+        "en": "a randcheck/draw/v2 record must name its entropy commitment and a v1 record "
+        "must not (announcement spec: {spec})",
+    },
+    "proto.commitment_missing": {
+        "zh": "缺少熵承诺（commitment.json）",
+        "en": "the entropy commitment (commitment.json) is missing",
+    },
+    "proto.commitment_fields": {
+        "zh": "熵承诺的字段不完整或规范版本不符",
+        "en": "the entropy commitment has wrong fields or the wrong spec",
+    },
+    "proto.commitment_mismatch": {
+        "zh": "熵承诺与公告或抽取记录不符（{field}）",
+        "en": "the entropy commitment does not match the announcement or the record ({field})",
+    },
+    "proto.commitment_values_differ": {
+        "zh": "抽取记录中第 {index} 个熵来源的值与熵承诺不同",
+        "en": "the value of entropy source {index} in the record differs from the commitment",
+    },
+    "proto.commitment_round": {
+        "zh": "抽取记录使用的 drand 轮次 {got} 不是熵承诺决定的轮次 {want}",
+        "en": "the record uses drand round {got}, not round {want} that the commitment fixes",
+    },
+    "proto.witnesses_none": {
+        "zh": "没有见证人联署熵承诺",
+        "en": "no witness co-signed the commitment",
+    },
+    "proto.witnesses_signed": {
+        "zh": "{count} 名见证人联署：{names}",
+        "en": "co-signed by {count} witness(es): {names}",
+    },
+    "proto.witness_undeclared": {
+        "zh": "熵承诺上有一个公告未声明的密钥（{key_id}）的签名",
+        "en": "the commitment bears a signature by a key the announcement does not declare "
+        "({key_id})",
+    },
+    "proto.witness_key_missing": {
+        "zh": "找不到见证人密钥 {key_id} 的公钥，无法核验其联署",
+        "en": "no public key for witness key {key_id}: its co-signature cannot be checked",
+    },
+    "proto.witness_bad_signature": {
+        "zh": "见证人密钥 {key_id} 的联署签名无效",
+        "en": "the co-signature of witness key {key_id} is invalid",
+    },
+    "proto.tsa_undeclared": {
+        "zh": "时间戳的签发证书（{fingerprint}）不在公告列出的时间戳机构中",
+        "en": "the timestamp's signer certificate ({fingerprint}) is not one the announcement "
+        "lists",
+    },
+    "proto.tsa_untrusted": {
+        "zh": "时间戳由 {tsa}（证书 {fingerprint}）签发，本机未信任该证书：用 --trusted-tsa 指定",
+        "en": "the timestamp is signed by {tsa} (certificate {fingerprint}), which this reader "
+        "does not trust: give it with --trusted-tsa",
+    },
+    # verify: what each check is (the table's second column)
+    "verify.what.commitment.envelope": {
+        "zh": "熵承诺（commitment.json）的格式",
+        "en": "entropy commitment (commitment.json) format",
+    },
+    "verify.what.commitment.signature": {
+        "zh": "熵承诺的机关签名",
+        "en": "the office's signature on the commitment",
+    },
+    "verify.what.commitment.binding": {
+        "zh": "熵承诺与公告、抽取记录一致（骰子、彩票值逐字节相同）",
+        "en": "commitment matches the announcement and the record (dice, lottery byte for byte)",
+    },
+    "verify.what.commitment.witnesses": {
+        "zh": "见证人联署（只认公告声明的见证人密钥）",
+        "en": "witness co-signatures (only the keys the announcement declares)",
+    },
+    "verify.what.commitment.anchor": {
+        "zh": "顺序证明依据（时间戳、见证人或本单位时钟）",
+        "en": "what the ordering rests on (timestamp, witnesses or the office's clock)",
+    },
+    "verify.what.commitment.round": {
+        "zh": "drand 轮次是熵承诺之后（加余量）的第一轮",
+        "en": "the drand round is the first after the commitment (plus the margin)",
+    },
+    "verify.what.log.commitment": {
+        "zh": "熵承诺已记入日志（包含证明）",
+        "en": "commitment is in the log (inclusion proof)",
+    },
+    # verify: what the ordering rests on
+    "verify.ordering_tsa": {
+        "zh": "顺序证明：时间戳机构 {tsa} 于 {time}（北京时间）证明熵承诺早于 drand 第 {round} 轮",
+        "en": "ordering: time-stamping authority {tsa} attests at {time} (Beijing time) that the "
+        "commitment "
+        "came before drand round {round}",
+    },
+    "verify.ordering_tsa_witnesses": {
+        "zh": "顺序证明：时间戳机构 {tsa} 于 {time}（北京时间）证明，见证人 {names} 联署；"
+        "熵承诺早于 drand 第 {round} 轮",
+        "en": "ordering: attested by time-stamping authority {tsa} at {time} (Beijing time) and "
+        "co-signed by "
+        "witnesses {names}; the commitment came before drand round {round}",
+    },
+    "verify.ordering_witnesses": {
+        "zh": "顺序证明：见证人 {names} 联署熵承诺（北京时间 {time}，早于 drand 第 {round} 轮）",
+        "en": "ordering: witnesses {names} co-signed the commitment (at {time} Beijing time, "
+        "before drand "
+        "round {round})",
+    },
+    "verify.ordering_clock": {
+        "zh": "顺序证明：仅凭本单位时钟（熵承诺时间 {time}，北京时间，早于 drand 第 {round} 轮）",
+        "en": "ordering: the office's own clock only (commitment at {time}, before drand "
+        "round {round})",
+    },
+    "verify.order_commitment": {
+        "zh": "审计日志中的顺序不对：熵承诺（第 {committed} 条）须在公告之后、揭示和抽取记录"
+        "（第 {record} 条）之前",
+        "en": "the log order is wrong: the commitment (entry {committed}) must come after the "
+        "announcement and before the reveal and the record (entry {record})",
+    },
+    "verify.opt.trusted_tsa": {
+        "zh": "信任的时间戳机构证书（PEM 或 DER，可重复）",
+        "en": "a trusted time-stamping authority certificate (PEM or DER; repeatable)",
+    },
+    "verify.tsa_cert_unreadable": {
+        "zh": "无法读取时间戳机构证书 {path}",
+        "en": "cannot read the TSA certificate {path}",
+    },
+    # the ceremony
+    "ceremony.v2_intro": {
+        "zh": "本任务采用 randcheck/draw/v2：骰子和彩票值先签署为熵承诺，之后才确定 drand 轮次。",
+        "en": "This task follows randcheck/draw/v2: the dice and lottery values are signed as "
+        "an entropy commitment before the drand round is determined.",
+    },
+    "ceremony.src.drand_v2": {
+        "zh": "drand 公共随机数：轮次由熵承诺决定（承诺时间之后 {margin} 秒后的第一轮）",
+        "en": "drand public randomness: the round is fixed by the commitment (the first "
+        "round more than {margin} s after it)",
+    },
+    "ceremony.commitment_title": {
+        "zh": "熵承诺",
+        "en": "Entropy commitment",
+    },
+    "ceremony.commitment_digest": {
+        "zh": "熵承诺摘要：{digest}",
+        "en": "commitment digest: {digest}",
+    },
+    "ceremony.confirm_commit": {
+        "zh": "以上值将被签署为熵承诺，之后不能更改。签署？",
+        "en": "These values will be signed as the entropy commitment and cannot change "
+        "afterwards. Sign?",
+    },
+    "ceremony.witness_cosigned": {
+        "zh": "见证人 {name} 已联署熵承诺",
+        "en": "witness {name} co-signed the commitment",
+    },
+    "ceremony.tsa_fetching": {
+        "zh": "正在向时间戳机构 {url} 申请时间戳……",
+        "en": "requesting a timestamp from {url} …",
+    },
+    "ceremony.tsa_failed": {
+        "zh": "未能在线取得时间戳：{reason}。改为在另一台联网电脑上取得。",
+        "en": "could not get a timestamp online: {reason}. Get one on another, online "
+        "computer instead.",
+    },
+    "ceremony.tsa_relay": {
+        "zh": "在一台联网的电脑上为下面的摘要申请时间戳（可扫描二维码）：\n"
+        "  randcheck timestamp {digest} --tsa URL --out commitment.tsr\n"
+        "或：openssl ts -query -digest {digest} -sha256 -cert -out req.tsq，"
+        "再把 req.tsq 发给时间戳机构。把取得的时间戳文件拷回本机。",
+        "en": "On an online computer, get a timestamp for the digest below (scan the QR code):\n"
+        "  randcheck timestamp {digest} --tsa URL --out commitment.tsr\n"
+        "or: openssl ts -query -digest {digest} -sha256 -cert -out req.tsq and send req.tsq "
+        "to the TSA. Bring the token file back to this computer.",
+    },
+    "ceremony.prompt.tsa_file": {
+        "zh": "时间戳文件的路径",
+        "en": "path of the timestamp token file",
+    },
+    "ceremony.tsa_rejected": {
+        "zh": "时间戳不可用：{reason}",
+        "en": "the timestamp cannot be used: {reason}",
+    },
+    "ceremony.tsa_ok": {
+        "zh": "时间戳：{tsa} 于 {time} 证明",
+        "en": "timestamp: attested by {tsa} at {time}",
+    },
+    "ceremony.round_fixed": {
+        "zh": "drand 轮次已由熵承诺确定：第 {round} 轮，发布时间 {time}（锚定时间 {anchor}，"
+        "余量 {margin} 秒）",
+        "en": "the drand round is fixed by the commitment: round {round}, published at {time} "
+        "(anchor {anchor}, margin {margin} s)",
+    },
+    "ceremony.commitment_logged": {
+        "zh": "熵承诺已记入审计日志（第 {seq} 条）",
+        "en": "the commitment is in the audit log (entry {seq})",
+    },
+    "ceremony.commitment_pending": {
+        "zh": "任务 {task} 已有熵承诺（审计日志第 {seq} 条）：用 --resume 以相同的值继续，"
+        "或用 --redraw 重新抽取",
+        "en": "task {task} already has an entropy commitment (audit log entry {seq}): "
+        "continue with the same values with --resume, or redraw with --redraw",
+    },
+    "ceremony.opt.tsa": {
+        "zh": "时间戳机构（RFC 3161）的网址，用于熵承诺（v2 任务）",
+        "en": "URL of an RFC 3161 time-stamping authority for the commitment (v2 tasks)",
+    },
+    "ceremony.opt.tsa_file": {
+        "zh": "已取得的熵承诺时间戳文件（v2 任务，非交互）",
+        "en": "a timestamp token file already obtained for the commitment (v2 tasks)",
+    },
+    "ceremony.v2_witness_missing": {
+        "zh": "见证人密钥 {name} 不在公告声明的见证人中",
+        "en": "witness key {name} is not one the announcement declares",
+    },
+    "ceremony.v2_token_mismatch": {
+        "zh": "时间戳不是为本熵承诺签发的：{reason}",
+        "en": "the timestamp is not for this commitment: {reason}",
+    },
+    # the demo
+    "demo.step.ordering": {
+        "zh": "核验（randcheck/draw/v2）：{words}",
+        "en": "verified (randcheck/draw/v2): {words}",
+    },
+    # randcheck timestamp
+    "timestamp.help": {
+        "zh": "为一个 SHA-256 摘要（如熵承诺摘要）向时间戳机构申请 RFC 3161 时间戳。\n\n"
+        "例：randcheck timestamp 1f2e… --tsa https://freetsa.org/tsr --out commitment.tsr",
+        "en": "Get an RFC 3161 timestamp token for a SHA-256 digest (e.g. a commitment "
+        "digest).\n\nExample: randcheck timestamp 1f2e… --tsa https://freetsa.org/tsr "
+        "--out commitment.tsr",
+    },
+    "timestamp.arg.digest": {
+        "zh": "64 位十六进制的 SHA-256 摘要",
+        "en": "the SHA-256 digest, 64 hexadecimal digits",
+    },
+    "timestamp.opt.tsa": {
+        "zh": "时间戳机构的网址",
+        "en": "URL of the time-stamping authority",
+    },
+    "timestamp.opt.out": {
+        "zh": "时间戳文件（DER）的保存路径",
+        "en": "where to write the token (DER)",
+    },
+    "timestamp.bad_digest": {
+        "zh": "摘要须为 64 位小写十六进制：{value}",
+        "en": "the digest must be 64 lowercase hexadecimal digits: {value}",
+    },
+    "timestamp.written": {
+        "zh": "时间戳已保存到 {path}：{tsa} 于 {time} 证明",
+        "en": "token written to {path}: attested by {tsa} at {time}",
+    },
+    "timestamp.exists": {
+        "zh": "{path} 已存在，不覆盖",
+        "en": "{path} exists; not overwritten",
+    },
+    # task definitions
+    "taskdef.exp.spec": {
+        "zh": '"v1" 或 "v2"',
+        "en": '"v1" or "v2"',
+    },
+    "taskdef.ordering_needs_v2": {
+        "zh": '{file}：[ordering] 只用于 spec = "v2" 的任务',
+        "en": '{file}: [ordering] is for tasks with spec = "v2" only',
+    },
+    "taskdef.v2_needs_drand": {
+        "zh": '{file}：spec = "v2" 的任务须有 [entropy.drand]',
+        "en": '{file}: a task with spec = "v2" needs [entropy.drand]',
+    },
+    "taskdef.v2_no_round": {
+        "zh": '{file}：spec = "v2" 的任务不能预先指定 drand 轮次（由熵承诺决定）；删去 {field}',
+        "en": '{file}: a spec = "v2" task cannot fix its drand round in advance (the '
+        "commitment determines it); remove {field}",
+    },
+    "taskdef.exp.tsa_cert": {
+        "zh": "证书文件路径或 64 位十六进制指纹",
+        "en": "a certificate file path or a 64-hex-digit fingerprint",
+    },
+    "task.tsa_cert_unreadable": {
+        "zh": "无法读取时间戳机构证书 {path}",
+        "en": "cannot read the TSA certificate {path}",
+    },
+    "task.witness_key_unknown": {
+        "zh": "见证人密钥 {name} 不在本工作区的密钥中（先用 randcheck keys 导入）",
+        "en": "witness key {name} is not a key of this workspace (import it with "
+        "randcheck keys first)",
+    },
+}

@@ -1,0 +1,291 @@
+"""randcheck/draw/v2 at the draw: the entropy commitment signed, anchored and logged before the
+drand round is known, and the round it fixes (docs/SPEC-v2.md §2–§4).
+
+Order (the ceremony and the ``--entropy`` path alike): the dice and lottery values are entered
+→ :func:`build` → signed by the operator and co-signed by the witnesses present
+(:func:`sign`) → a timestamp token (optional, :func:`check_token`) → :func:`log` commits the
+``draw.committed`` entry (the envelope and the token in its payload) and returns the round →
+the round is fetched → ``draws.reveal`` (continuing the commitment) → ``draws.compute``.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from fractions import Fraction
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from randcheck.core import signing, tsa
+from randcheck.core.draw import commitment as com
+from randcheck.core.draw import drand, envelope
+from randcheck.core.draw.announce import Announcement, parse_announcement
+from randcheck.core.draw.spec import SPEC_V2_ID, digest, unix_time
+from randcheck.core.draw.v2 import anchor_time, unix_exact
+from randcheck.errors import InputError
+from randcheck.services import attempts
+from randcheck.services.audit import AuditLog, format_time
+from randcheck.services.draws import DrawPlan, _recheck, check_redraw
+from randcheck.workspace import Workspace
+
+
+def is_v2(plan: DrawPlan) -> bool:
+    return plan.doc.get("spec") == SPEC_V2_ID
+
+
+def _ann(plan: DrawPlan) -> Announcement:
+    return parse_announcement(plan.doc)
+
+
+@dataclass(frozen=True)
+class Token:
+    """A timestamp token checked against the commitment and the announcement."""
+
+    der: bytes
+    gen_time: datetime
+    tsa_name: str
+    fingerprint: str
+    latest: datetime  # genTime + accuracy: the anchor time (docs/SPEC-v2.md §4)
+
+
+@dataclass(frozen=True)
+class Committed:
+    """A logged commitment and the round(s) it fixes."""
+
+    seq: int
+    envelope: bytes
+    digest: str
+    token: Token | None
+    anchor: Fraction
+    rounds: dict[int, int]  # drand source index -> round
+    witnesses: tuple[str, ...]  # names of the declared witnesses who co-signed
+
+    @property
+    def round(self) -> int | None:
+        return next(iter(self.rounds.values()), None)
+
+    def anchors(self) -> list[str]:
+        out = [com.ANCHOR_TSA] if self.token else []
+        out += [com.ANCHOR_WITNESSES] if self.witnesses else []
+        return out or [com.ANCHOR_CLOCK]
+
+
+def build(
+    plan: DrawPlan, evidence: Sequence[Mapping[str, Any] | None], committed_at: str
+) -> dict[str, Any]:
+    """The commitment body: ``evidence`` answers every source (None for nonce and drand)."""
+    ann = _ann(plan)
+    return com.commitment_body(ann, plan.digest, com.values_for(ann.entropy, evidence),
+                               committed_at)  # fmt: skip
+
+
+def sign(
+    plan: DrawPlan,
+    body: Mapping[str, Any],
+    operator: Ed25519PrivateKey,
+    witnesses: Sequence[tuple[str, Ed25519PrivateKey]],
+) -> bytes:
+    """Sign (operator), then co-sign by each witness present; a witness key the announcement
+    does not declare is refused (``ceremony.v2_witness_missing``) before anything is signed."""
+    ann = _ann(plan)
+    declared = ann.ordering.names() if ann.ordering else {}
+    for name, key in witnesses:
+        if signing.key_id(signing.public_raw(key)) not in declared:
+            raise InputError("ceremony.v2_witness_missing", name=name)
+    env = envelope.signed(body, operator)
+    for _name, key in witnesses:
+        env = envelope.cosign(env, key)
+    return env
+
+
+def witness_names(plan: DrawPlan) -> dict[str, str]:
+    """Declared witnesses: key id -> name."""
+    ann = _ann(plan)
+    return ann.ordering.names() if ann.ordering else {}
+
+
+def check_token(plan: DrawPlan, env: bytes, der: bytes) -> Token:
+    """Verify a token over the commitment's digest, by a TSA the announcement lists; raises
+    ``InputError`` (``ceremony.v2_token_mismatch``) with the reason."""
+    digest = envelope.open_envelope(env, "commitment").digest
+    try:
+        tok = tsa.verify_token(der, bytes.fromhex(digest))
+    except tsa.TimestampError as exc:
+        raise InputError("ceremony.v2_token_mismatch", reason_key=exc.code,
+                         reason_params=dict(exc.params)) from exc  # fmt: skip
+    ann = _ann(plan)
+    listed = ann.ordering.tsa if ann.ordering else ()
+    if tok.signer_fingerprint not in listed:
+        raise InputError("ceremony.v2_token_mismatch", reason_key="proto.tsa_undeclared",
+                         reason_params={"fingerprint": tok.signer_fingerprint[:16]})  # fmt: skip
+    return Token(der, tok.gen_time, tok.tsa_name, tok.signer_fingerprint, tok.latest_time)
+
+
+def _settle(plan: DrawPlan, env: bytes, token: Token | None, seq: int) -> Committed:
+    opened = envelope.open_envelope(env, "commitment")
+    ann = _ann(plan)
+    c = com.parse_commitment(opened.doc, ann, plan.digest)
+    times = [] if token is None else [unix_exact(token.latest)]
+    anchor = anchor_time(unix_time(c.committed_at), times)
+    names = witness_names(plan)
+    signed_by = tuple(names[k] for k, _ in opened.signatures if k in names)
+    return Committed(seq, env, opened.digest, token, anchor, com.expected_rounds(ann, anchor),
+                     signed_by)  # fmt: skip
+
+
+def log(
+    ws: Workspace,
+    engine: Engine,
+    plan: DrawPlan,
+    env: bytes,
+    token: Token | None,
+    actor: str,
+    *,
+    redraw: bool,
+    now: datetime | None = None,
+) -> Committed:
+    """Commit the ``draw.committed`` entry (the envelope and token in its payload, so the log
+    holds what the bundle publishes) and return the round it fixes.  From here on the task has
+    a pending attempt: ``plan`` now continues it (``plan.resuming``)."""
+    check_redraw(plan, redraw)
+    draft = _settle(plan, env, token, -1)
+    with AuditLog(ws, engine).transaction(actor, now) as tx:
+        _recheck(tx, plan)
+        seq = tx.record(
+            attempts.COMMITTED,
+            {
+                "task": plan.task_id,
+                "announcement": plan.digest,
+                "commitment": draft.digest,
+                "round": draft.round,
+                "anchors": draft.anchors(),
+                "envelope": env.decode("utf-8"),
+                "token": None if token is None else base64.b64encode(token.der).decode("ascii"),
+                **({} if plan.resuming is None else {"resumed": plan.resuming}),
+            },
+        )
+    plan.resuming = seq  # this ceremony continues its own commitment
+    return _settle(plan, env, token, seq)
+
+
+def _from_entry(plan: DrawPlan, seq: int, payload: Mapping[str, Any]) -> Committed:
+    env = str(payload["envelope"]).encode("utf-8")
+    token: Token | None = None
+    if payload.get("token"):
+        token = check_token(plan, env, base64.b64decode(str(payload["token"])))
+    return _settle(plan, env, token, seq)
+
+
+def pending(engine: Engine, plan: DrawPlan) -> Committed | None:
+    """The task's latest commitment that nothing carried on since (only aborts before any seed
+    came after it): ``randcheck draw TASK --resume`` continues it, same values, same round."""
+    with Session(engine) as session:
+        entries = attempts.task_entries(session, plan.task_id)
+    for seq, entry in reversed(entries):
+        p = entry["payload"]
+        if entry["kind"] == "draw.practice" or p.get("practice") is True:
+            continue  # a practice run in between changes nothing official
+        if entry["kind"] == attempts.COMMITTED:
+            if p.get("announcement") != plan.digest:
+                return None
+            return _from_entry(plan, seq, p)
+        if entry["kind"] != attempts.ABORTED or "attempt" in p:
+            return None
+        if p.get("stage") not in attempts.PRE_SEED_STAGES or p.get("practice") is not False:
+            return None
+    return None
+
+
+def committed_from_log(engine: Engine, plan: DrawPlan, seq: int) -> Committed:
+    """The commitment logged at ``seq`` (for a caller that holds its seq)."""
+    with Session(engine) as session:
+        entries = dict(attempts.task_entries(session, plan.task_id))
+    entry = entries.get(seq)
+    if entry is None or entry["kind"] != attempts.COMMITTED:
+        raise InputError("ceremony.resume_nothing", task=plan.task_id)
+    return _from_entry(plan, seq, entry["payload"])
+
+
+def task_tsa_url(engine: Engine, task_id: str) -> str | None:
+    """The ``tsa_url`` of a v2 task's ``[ordering]`` (None if it has none)."""
+    from randcheck.services.tasks import get_task
+
+    with Session(engine) as session:
+        _row, d = get_task(session, task_id)
+    return (d.ordering.tsa_url or None) if d.ordering is not None else None
+
+
+def round_time(plan: DrawPlan, c: Committed) -> tuple[int, int]:
+    """(round, its publication time, unix) of the first drand source."""
+    for i, r in c.rounds.items():
+        chain = drand.chain_by_hash(str(plan.sources[i]["chain_hash"]))
+        return r, drand.round_time(chain, r)
+    raise InputError("proto.v2_drand_required")
+
+
+def anchor_text(c: Committed) -> str:
+    """The anchor time as UTC text (fractions of a second kept as the TSA gave them)."""
+    if c.token is not None:
+        return c.token.latest.astimezone(UTC).isoformat().replace("+00:00", "Z")
+    return format_time(datetime.fromtimestamp(int(c.anchor), UTC))
+
+
+def practice_digest(plan: DrawPlan, evidence: Sequence[Mapping[str, Any]], at: str) -> str:
+    """A practice draw's stand-in commitment digest (never signed, never logged)."""
+    from randcheck.services.draws import practice_announcement
+
+    ann_env = envelope.open_envelope(practice_announcement(plan), "announcement")
+    ann = parse_announcement(ann_env.doc)
+    body = com.commitment_body(ann, ann_env.digest, com.values_for(ann.entropy, evidence), at)
+    return digest(com.KIND, envelope.seal(body))
+
+
+# --- the bundle ---------------------------------------------------------------------------
+
+
+def _entry_for(entries: Sequence[attempts.Entry], digest: str) -> attempts.Entry | None:
+    for seq, entry in entries:
+        if entry["kind"] == attempts.COMMITTED and entry["payload"].get("commitment") == digest:
+            return seq, entry
+    return None
+
+
+def log_seqs(entries: Sequence[attempts.Entry], record: Mapping[str, Any]) -> list[int]:
+    """The log entry of a v2 record's commitment (published with its inclusion proof)."""
+    digest = record.get("commitment")
+    found = _entry_for(entries, digest) if isinstance(digest, str) else None
+    return [] if found is None else [found[0]]
+
+
+def bundle_files(
+    ws: Workspace, engine: Engine, task_id: str, record: Mapping[str, Any]
+) -> dict[str, bytes]:
+    """``commitment.json``, ``commitment.tsr`` and ``keys/witnesses/<key id>.pub`` of a v2
+    record's bundle (docs/SPEC-v2.md §7); nothing for a v1 record."""
+    from randcheck.bundle import layout
+    from randcheck.services import keys as keys_svc
+
+    digest = record.get("commitment")
+    if not isinstance(digest, str):
+        return {}
+    with Session(engine) as session:
+        found = _entry_for(attempts.task_entries(session, task_id), digest)
+    if found is None:
+        raise InputError("proto.commitment_missing")
+    payload = found[1]["payload"]
+    env = str(payload["envelope"]).encode("utf-8")
+    files = {layout.COMMITMENT: env}
+    if payload.get("token"):
+        files[layout.COMMITMENT_TOKEN] = base64.b64decode(str(payload["token"]))
+    # the operator signs first (SPEC-v2 §2); the co-signers after it are the witnesses
+    signers = {k for k, _ in envelope.open_envelope(env, "commitment").signatures[1:]}
+    for info in keys_svc.list_keys(ws):
+        if info.key_id in signers and layout.witness_key_file(info.key_id) not in files:
+            text = keys_svc.export_for(ws, info.name, info.public)
+            files[layout.witness_key_file(info.key_id)] = text.encode("utf-8")
+    return files

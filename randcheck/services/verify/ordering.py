@@ -1,0 +1,128 @@
+"""``commitment.*`` and the v2 ``log.order``: the order of the randomness of a
+randcheck/draw/v2 bundle (docs/SPEC-v2.md §6), and what it rests on, in words.
+
+Reported only for v2 records: a v1 bundle gets none of these checks.  The commitment envelope
+(``commitment.json``), its timestamp token (``commitment.tsr``) and the witnesses' public keys
+(``keys/witnesses/<key id>.pub``) are read here, within small fixed bounds; each witness key is
+used only for the key id the signed announcement declares, so a key in the bundle is never
+trusted for being there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from randcheck.bundle import layout
+from randcheck.core import signing
+from randcheck.core.checks import Check
+from randcheck.core.chinatime import beijing_time
+from randcheck.core.draw import commitment as com
+from randcheck.core.draw.spec import SPEC_V2_ID
+from randcheck.errors import RandcheckError
+from randcheck.services import keys as keys_svc
+from randcheck.services.verify.documents import Documents
+from randcheck.services.verify.log import Log
+from randcheck.services.verify.reading import KIB, BundleFiles
+
+COMMITMENT_CAP = 256 * KIB
+TOKEN_CAP = 64 * KIB
+KEY_CAP = 4 * KIB
+#: the signature checks among them (unverified without a trusted operator key)
+SIGNER_CHECKS = frozenset({"commitment.signature"})
+
+
+def is_v2(docs: Documents) -> bool:
+    return docs.ann is not None and docs.ann.spec == SPEC_V2_ID
+
+
+def _witness_keys(found: BundleFiles, docs: Documents) -> dict[str, bytes]:
+    out: dict[str, bytes] = {}
+    if docs.ann is None or docs.ann.ordering is None:
+        return out
+    for w in docs.ann.ordering.witnesses:
+        raw = found.load(layout.witness_key_file(w.keyid), KEY_CAP)
+        if raw is None:
+            continue
+        try:
+            public, _name = keys_svc.parse_public_text(raw.decode("utf-8"), w.keyid)
+        except (RandcheckError, UnicodeDecodeError):
+            continue
+        if signing.key_id(public) == w.keyid:
+            out[w.keyid] = public
+    return out
+
+
+def checks(
+    found: BundleFiles,
+    docs: Documents,
+    keys: Mapping[str, bytes],
+    trusted_tsa: Sequence[bytes],
+) -> list[Check]:
+    """The ``commitment.*`` checks (none for a v1 bundle), ``commitment.anchor`` saying in
+    words what the ordering rests on."""
+    if not is_v2(docs) or docs.ann is None or docs.ann_env is None:
+        return []
+    raw = found.load(layout.COMMITMENT, COMMITMENT_CAP)
+    token = found.load(layout.COMMITMENT_TOKEN, TOKEN_CAP)
+    rec = docs.rec_env.doc if docs.rec_env is not None else {}
+    res = com.check_ordering(
+        docs.ann_env, docs.ann, rec, raw, token,
+        operator_keys=keys, witness_keys=_witness_keys(found, docs), trusted_tsa=trusted_tsa,
+    )  # fmt: skip
+    out = []
+    for c in res.checks:
+        if c.name == "commitment.envelope" and raw is None:
+            c = found.absent(c.name, layout.COMMITMENT)
+        if c.name == "commitment.anchor" and c.ok:
+            code, params = _words(res, rec)
+            c = Check.passed(c.name, code, **params)
+        out.append(c)
+    return out
+
+
+def _words(res: com.OrderingResult, rec: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
+    """(catalog code, params): "时间戳机构 X 于 T 证明" / "见证人 A、B 联署" / "仅凭本单位时钟"."""
+    rounds = [e.get("round") for e in rec.get("entropy", []) if isinstance(e, Mapping)
+              and e.get("type") == "drand"]  # fmt: skip
+    params: dict[str, Any] = {"round": rounds[0] if rounds else "-"}
+    names = "、".join(res.witnesses)
+    if res.token is not None:
+        params.update(tsa=res.token.tsa_name, time=_when(res.token.latest.timestamp()))
+        if names:
+            return "verify.ordering_tsa_witnesses", {**params, "names": names}
+        return "verify.ordering_tsa", params
+    when = "-" if res.anchor is None else _when(float(res.anchor))
+    if names:
+        return "verify.ordering_witnesses", {**params, "names": names, "time": when}
+    return "verify.ordering_clock", {**params, "time": when}
+
+
+def _when(unix: float) -> str:
+    """北京时间, to the second (a fraction is cut, never rounded up past the real instant)."""
+    return beijing_time(int(unix))
+
+
+def order(base: Check, lg: Log, docs: Documents) -> Check:
+    """``log.order`` for v2: v1's rules, then announcement < committed < revealed < record.
+
+    The log's times are the office's clock, so the commitment's order against the round rests
+    on the anchor (``commitment.round``), not on when it was logged: a relayed timestamp may
+    come back after the round it fixes was published, and that is not a fault."""
+    if not is_v2(docs) or not base.ok or docs.rec_env is None:
+        return base
+    digest = docs.rec_env.doc.get("commitment")
+    committed = lg.seqs.get("commitment")
+    record = lg.seqs.get("record")
+    announced = lg.seqs.get("announcement")
+    if not isinstance(digest, str) or committed is None or record is None or announced is None:
+        return Check.skipped("log.order")
+    revealed = lg.payload(record).get("revealed")
+    steps = [announced, committed, *([revealed] if isinstance(revealed, int) else []), record]
+    if steps != sorted(set(steps)):
+        return Check.failed("log.order", "verify.order_commitment", committed=committed,
+                            record=record)  # fmt: skip
+    if isinstance(revealed, int) and lg.payload(revealed).get("commitment") != digest:
+        return Check.failed("log.order", "verify.order_commitment", committed=committed,
+                            record=record)  # fmt: skip
+    return base

@@ -1,0 +1,104 @@
+"""A randcheck/draw/v2 ceremony in a real pseudo-terminal, as a room without internet runs it:
+the values entered, the commitment signed by the operator and one witness (passphrases typed,
+never echoed), its digest shown as text and QR code, a timestamp fetched "on another machine"
+(the test TSA) and its file path typed back, the round the commitment fixes shown in 北京时间,
+then the round pasted, reveal, draw and sign.  The bundle then verifies, and says so."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from randcheck.core.chinatime import beijing_time
+from randcheck.core.draw import drand, envelope
+from randcheck.services import keys, tasks
+from randcheck.store.db import open_engine
+from tests.ceremony import workspace as w
+from tests.ceremony.test_pty import BEACON, Run
+from tests.tsa_fixture import TestTSA
+
+MARGIN = 60
+ROUND_TIME = drand.round_time(drand.CHAINS["quicknet"], w.DRAND_ROUND)
+#: the TSA's time: before the round (by more than the margin), whatever this machine's clock says
+GEN_TIME = datetime.fromtimestamp(ROUND_TIME - MARGIN - 2, UTC)
+_DIGEST = re.compile(r"熵承诺摘要：\s*([0-9a-f]{64})")
+
+
+@pytest.fixture
+def v2ws(ws_root: Path, db_url: str, demo: dict[str, Path], tmp_path: Path) -> tuple[Path, TestTSA]:
+    tsa = TestTSA()
+    cert = tmp_path / "tsa.pem"
+    cert.write_bytes(tsa.cert_pem)
+    ws = w.build(ws_root, db_url, demo, witness=True, announce=False)
+    toml = w.TASK_TOML.replace(f"round = {w.DRAND_ROUND}\n", "")
+    task_file = tmp_path / "v2.toml"
+    task_file.write_text(
+        'spec = "v2"\n'
+        + toml
+        + f'\n[ordering]\nmargin = {MARGIN}\nwitnesses = ["张三=zhang-san"]\n'
+        f'tsa_certs = ["{cert.name}"]\n',
+        encoding="utf-8",
+    )
+    engine = open_engine(db_url)
+    try:
+        tasks.create_tasks(ws, engine, task_file, "tester", replace=True)
+        key = keys.load_private_key(ws, "office", w.PASSPHRASE.encode())
+        tasks.announce(ws, engine, w.TASK, key, "tester", w.announce_time())
+    finally:
+        engine.dispose()
+    return ws_root, tsa
+
+
+def test_v2_ceremony_with_a_relayed_timestamp_and_one_witness(
+    v2ws: tuple[Path, TestTSA], db_url: str, tmp_path: Path
+) -> None:
+    root, tsa = v2ws
+    run = Run(root, db_url, "--witness-key", "zhang-san", lang="zh")
+    run.answer("开始抽取？", "y")
+    for witness, values in w.DICE.items():
+        run.answer(f"{witness} 的点数", " ".join(map(str, values)))
+        run.answer(f"请 {witness} 再输入一遍确认", " ".join(map(str, values)))
+    run.answer("各位见证人确认", "y")
+    run.answer("福彩3D 开奖号码", "0 7 3")
+    run.answer("再输入一遍确认", "0 7 3")
+    run.answer("签署？", "y")
+    run.answer("操作员私钥 office 的口令", w.PASSPHRASE)
+    run.answer("见证人私钥 zhang-san 的口令", w.WITNESS_PASSPHRASE)
+    run.expect("见证人 zhang-san 已联署熵承诺")
+    # the relayed step: the digest on screen, a token made "on another machine", its path typed
+    run.expect("时间戳文件的路径")
+    found = _DIGEST.search(re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", run.log.getvalue()))
+    assert found is not None, run.log.getvalue()[-2000:]
+    digest = found.group(1)
+    token = tmp_path / "usb" / "commitment.tsr"
+    token.parent.mkdir()
+    token.write_bytes(tsa.stamp(bytes.fromhex(digest), GEN_TIME))
+    wrong = tmp_path / "other.tsr"
+    wrong.write_bytes(tsa.stamp(hashlib.sha256(b"not it").digest(), GEN_TIME))
+    run.child.sendline(str(wrong))  # the wrong file: refused with the reason, asked again
+    run.expect("时间戳不可用")
+    run.answer("时间戳文件的路径", str(token))
+    run.expect("时间戳：")
+    run.expect(f"第 {w.DRAND_ROUND} 轮")  # the round the commitment fixed, with its 北京时间
+    run.expect(beijing_time(ROUND_TIME)[:10])
+    run.answer("drand JSON", BEACON)
+    run.answer("生成种子？", "y")
+    run.answer("按回车继续", "")
+    run.answer("按回车揭示下一个分层", "")
+    run.answer("按回车继续", "")
+    run.answer("签名并保存", "y")
+    run.expect("抽取完成")
+    assert run.finish() == 0, run.log.getvalue()[-3000:]
+    log = run.log.getvalue()
+    assert w.PASSPHRASE not in log and w.WITNESS_PASSPHRASE not in log  # never echoed
+    st = w.state(db_url)
+    kinds = [k for k, _ in st["log"]]
+    committed = st["log"][kinds.index("draw.committed")][1]
+    assert committed["anchors"] == ["tsa", "witnesses"] and committed["round"] == w.DRAND_ROUND
+    assert committed["commitment"] == digest
+    rec = envelope.open_envelope(st["records"][-1][3], "record").doc
+    assert rec["commitment"] == digest and rec["entropy"][-1]["round"] == w.DRAND_ROUND

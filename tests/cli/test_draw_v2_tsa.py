@@ -1,0 +1,115 @@
+"""A v2 task whose announcement lists a TSA, through CliRunner: the timestamp fetched online
+(``draw --tsa URL``, here the test TSA on 127.0.0.1), ``randcheck timestamp`` for the relayed
+step, and ``verify --trusted-tsa`` (trusted: passed with the TSA's words; not: unverified)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from randcheck.core import tsa as tsa_mod
+from randcheck.core.draw import drand
+from randcheck.services import keys, tasks
+from randcheck.store.db import open_engine
+from tests.ceremony import workspace as w
+from tests.tsa_fixture import TestTSA, TSAServer, serve
+
+MARGIN = 60
+ROUND_TIME = drand.round_time(drand.CHAINS["quicknet"], w.DRAND_ROUND)
+GEN_TIME = datetime.fromtimestamp(ROUND_TIME - MARGIN - 2, UTC)
+ENV = {"RANDCHECK_KEY_PASSPHRASE": w.PASSPHRASE,
+       "RANDCHECK_WITNESS_PASSPHRASE_ZHANG_SAN": w.WITNESS_PASSPHRASE}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    return w.demo_files(tmp_path_factory.mktemp("demo"))
+
+
+@pytest.fixture
+def server() -> Iterator[TSAServer]:
+    with serve(TestTSA()) as s:
+        s.gen_time = GEN_TIME  # the TSA's clock, before the round: the anchor time
+        yield s
+
+
+@pytest.fixture
+def announced(
+    cli: Any, ws_root: Path, db_url: str, demo: dict[str, Path], tmp_path: Path,
+    server: TSAServer,
+) -> Any:  # fmt: skip
+    cert = tmp_path / "tsa.pem"
+    cert.write_bytes(server.tsa.cert_pem)
+    ws = w.build(ws_root, db_url, demo, witness=True, announce=False)
+    toml = w.TASK_TOML.replace(f"round = {w.DRAND_ROUND}\n", "")
+    path = tmp_path / "v2.toml"
+    path.write_text('spec = "v2"\n' + toml + f'\n[ordering]\nmargin = {MARGIN}\n'
+                    f'witnesses = ["张三=zhang-san"]\ntsa_certs = ["{cert.name}"]\n'
+                    f'tsa_url = "{server.url}"\n', encoding="utf-8")  # fmt: skip
+    engine = open_engine(db_url)
+    try:
+        tasks.create_tasks(ws, engine, path, "tester", replace=True)
+        key = keys.load_private_key(ws, "office", w.PASSPHRASE.encode())
+        tasks.announce(ws, engine, w.TASK, key, "tester", w.announce_time())
+    finally:
+        engine.dispose()
+    return cli
+
+
+def test_online_timestamp_then_verify_with_and_without_trust(
+    announced: Any, tmp_path: Path, db_url: str, ws_root: Path, server: TSAServer
+) -> None:
+    entropy = w.write_entropy(tmp_path / "e.json")
+    done = announced("draw", w.TASK, "--entropy", str(entropy), "--yes", "--json",
+                     "--witness-key", "zhang-san", env=ENV)  # fmt: skip
+    assert done.exit_code == 0, done.output
+    assert server.requests == 1
+    st = w.state(db_url)
+    committed = next(p for k, p in st["log"] if k == "draw.committed")
+    assert committed["anchors"] == ["tsa", "witnesses"] and committed["token"]
+    record = json.loads(done.stdout)["record"]
+    assert announced("publish", record, env=ENV).exit_code == 0
+    bundle = ws_root / "publish" / w.TASK
+    assert (bundle / "commitment.tsr").is_file()
+    # the workspace trusts the certificate the task named: passed, in words
+    out = announced("verify", str(bundle), "--json", lang="en")
+    assert out.exit_code == 0, out.output
+    anchor = next(c for c in json.loads(out.stdout)["checks"] if c["name"] == "commitment.anchor")
+    assert anchor["status"] == "ok" and anchor["code"] == "verify.ordering_tsa_witnesses"
+    assert "Test TSA" in anchor["message"] and "张三" in anchor["message"]
+    # another TSA's certificate given: this one is not trusted, so unverified (never failed)
+    other = tmp_path / "other.pem"
+    other.write_bytes(TestTSA(name="Other TSA").ca_cert_pem)
+    out = announced("verify", str(bundle), "--json", "--trusted-tsa", str(other))
+    doc = json.loads(out.stdout)
+    anchor = next(c for c in doc["checks"] if c["name"] == "commitment.anchor")
+    assert anchor["status"] == "unverified" and doc["status"] == "unverified"
+    # the TSA's own root given: trusted again
+    root = tmp_path / "root.pem"
+    root.write_bytes(server.tsa.ca_cert_pem)
+    out = announced("verify", str(bundle), "--json", "--trusted-tsa", str(root), lang="zh")
+    assert out.exit_code == 0
+    anchor = next(c for c in json.loads(out.stdout)["checks"] if c["name"] == "commitment.anchor")
+    assert anchor["message"].startswith("顺序证明：时间戳机构 Test TSA")
+    assert "于 2023-09-15 18:59:01（北京时间）证明" in anchor["message"]
+    assert "见证人 张三 联署" in anchor["message"]
+
+
+def test_randcheck_timestamp_writes_a_verifiable_token(
+    announced: Any, tmp_path: Path, server: TSAServer
+) -> None:
+    digest = "ab" * 32
+    out = tmp_path / "c.tsr"
+    result = announced("timestamp", digest, "--tsa", server.url, "--out", str(out))
+    assert result.exit_code == 0, result.output
+    token = tsa_mod.verify_token(out.read_bytes(), bytes.fromhex(digest))
+    assert token.gen_time == GEN_TIME
+    again = announced("timestamp", digest, "--tsa", server.url, "--out", str(out))
+    assert again.exit_code == 3  # never overwrites
+    bad = announced("timestamp", "xyz", "--tsa", server.url, "--out", str(tmp_path / "d.tsr"))
+    assert bad.exit_code == 2
