@@ -226,6 +226,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "抽取记录的字段不完整或规范版本不符",
         "en": "the record's fields or spec id are wrong",
     },
+    "proto.drand_bls_not_checked": {
+        "zh": "熵证据一致，但未验证 drand 轮次的 BLS 签名，不能视为通过",
+        "en": "the entropy evidence agrees, but the drand round's BLS signature was not checked, so this is not a pass",
+    },
     "proto.replay_mismatch": {
         "zh": "重算结果与记录不符：{part}",
         "en": "the recomputation differs from the record: {part}",

@@ -133,6 +133,9 @@ def replay(
     ent_ok = run.check(
         "entropy", lambda: check_entropy(ann, rec["entropy"], rec["drawn_at"], verify_bls)
     )
+    if ent_ok and not verify_bls and any(s.get("type") == "drand" for s in ann.entropy):
+        # SPEC §9: a drand round whose BLS signature was not checked is not a passed check
+        run.checks[-1] = Check.not_verified("entropy", "proto.drand_bls_not_checked")
     seed: bytes | None = None
 
     def seed_check() -> None:

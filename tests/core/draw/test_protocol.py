@@ -18,6 +18,7 @@ from randcheck.core.draw.replay import replay
 from randcheck.core.draw.select import sample_size
 from randcheck.errors import InputError, ReplayMismatchError, SignatureError, VerificationError
 from tests.core.draw.helpers import KEY, KEYS, make_announcement, make_draw
+from tests.drawfixtures import passes_without_bls
 from tests.vectors import generate as g
 
 
@@ -186,7 +187,11 @@ def test_redraw_and_chain_are_recorded() -> None:
 def test_replay_names_the_failing_check() -> None:
     ann, rec, pop, ros = make_draw()
     ok = replay(ann, rec, pop, ros, KEYS, verify_bls=False)
-    assert ok.ok, ok.first_failure
+    assert passes_without_bls(ok), ok.first_failure
+    # SPEC §9: a drand round whose BLS signature was not checked is unverified, never passed
+    assert not ok.ok and ok.status == "unverified"
+    assert [c.name for c in ok.unverified] == ["entropy"]
+    assert replay(ann, rec, pop, ros, KEYS).ok  # with the BLS check: every check passes
     # A changed pool (one code swapped) breaks the population commitment.
     bad_pop = dict(pop, A=canonical_codes([*pop["A"][1:], b"91330100MA9999999X"]))
     report = replay(ann, rec, bad_pop, ros, KEYS, verify_bls=False)
@@ -221,7 +226,7 @@ def test_substitutions_are_deterministic_and_replayed() -> None:
     assert a2["replacement"]["code"] == body["strata"][0]["reserve"][1]["code"]
     assert a2["previous"] == open_envelope(env1).digest and a2["seq"] == 2
     env2 = signed(a2, KEY)
-    assert replay(ann, rec, pop, ros, KEYS, [env1, env2], verify_bls=False).ok
+    assert passes_without_bls(replay(ann, rec, pop, ros, KEYS, [env1, env2], verify_bls=False))
     # An addendum that picks another replacement is caught even when properly signed.
     forged = dict(
         a1, replacement=dict(a1["replacement"], code=body["strata"][0]["reserve"][2]["code"])
