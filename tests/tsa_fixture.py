@@ -221,12 +221,18 @@ class TestTSA:
         include_certs: bool = True,
         policy: str = POLICY,
         accuracy: timedelta | None = None,
+        accuracy_fields: dict[str, int] | None = None,
+        gen_time_text: bytes | None = None,
         digest_algorithm: str | None = None,
         sid: Literal["issuer_serial", "ski"] = "issuer_serial",
         ess: Literal["v2", "v1", "none"] = "v2",
         fault: str | None = None,
     ) -> bytes:
-        """A DER TimeStampToken (ContentInfo) over `digest` at `gen_time`; `fault` breaks it."""
+        """A DER TimeStampToken (ContentInfo) over `digest` at `gen_time`; `fault` breaks it.
+
+        `accuracy_fields` (raw seconds/millis/micros, any integers) replaces `accuracy`;
+        `gen_time_text` (raw GeneralizedTime contents, e.g. b"20230915105902.9999999Z")
+        replaces `gen_time` in the TSTInfo."""
         if fault is not None and fault not in FAULTS:
             raise ValueError(f"unknown fault {fault!r}")
         if digest_algorithm is None:
@@ -248,6 +254,12 @@ class TestTSA:
             millis, micros = divmod(micros, 1000)
             acc = {"seconds": whole, "millis": millis or None, "micros": micros or None}
             tst_fields["accuracy"] = {k: v for k, v in acc.items() if v}
+        if accuracy_fields is not None:
+            tst_fields["accuracy"] = tsp.Accuracy(
+                accuracy_fields or None, contents=None if accuracy_fields else b""
+            )
+        if gen_time_text is not None:
+            tst_fields["gen_time"] = core.GeneralizedTime(contents=gen_time_text)
         if nonce is not None:
             tst_fields["nonce"] = nonce
         tst = tsp.TSTInfo(tst_fields)
