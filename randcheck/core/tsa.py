@@ -21,13 +21,24 @@ from asn1crypto import cms, core, parser, tsp
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa
 from cryptography.x509.oid import NameOID
 
 from randcheck.core import tsatime
 from randcheck.core.checks import Check
-from randcheck.errors import VerificationError
+from randcheck.core.tsa_certs import ASN1_ERRORS as _ASN1_ERRORS
+from randcheck.core.tsa_certs import MAX_CHAIN as MAX_CHAIN
+from randcheck.core.tsa_certs import MAX_POOL as MAX_POOL
+from randcheck.core.tsa_certs import TimestampError as TimestampError
+from randcheck.core.tsa_certs import chains_to as _chains_to
+from randcheck.core.tsa_certs import der_of as _der
+from randcheck.core.tsa_certs import error_reason as _reason
+from randcheck.core.tsa_certs import fail as _fail
+from randcheck.core.tsa_certs import load_certificates as load_certificates
+from randcheck.core.tsa_certs import load_trusted as load_trusted
+from randcheck.core.tsa_certs import printable as _printable
+from randcheck.core.tsa_certs import valid_at as _valid_at
 
 # Protocol constants (docs/SPEC-v2-timestamps.md); never catalog text.
 OID_TST_INFO = "1.2.840.113549.1.9.16.1.4"  # id-ct-TSTInfo
@@ -37,8 +48,6 @@ OID_TIME_STAMPING = "1.3.6.1.5.5.7.3.8"  # id-kp-timeStamping
 MEDIA_QUERY = "application/timestamp-query"
 MEDIA_REPLY = "application/timestamp-reply"
 DIGEST_LEN = 32
-MAX_CHAIN = 4  # certificates from the token between the signer (included) and a trusted one
-MAX_POOL = 32  # a token's certificates looked at when building a chain
 CHECK_NAME = "timestamp"  # the Check this module reports (randcheck/core/checks.py)
 
 _HASHES: dict[str, type[hashes.HashAlgorithm]] = {
@@ -46,16 +55,6 @@ _HASHES: dict[str, type[hashes.HashAlgorithm]] = {
     "sha384": hashes.SHA384,
     "sha512": hashes.SHA512,
 }
-# What asn1crypto (parsing lazily) and cryptography raise on bytes that are not what they claim
-_ASN1_ERRORS = (ValueError, TypeError, KeyError, IndexError, OverflowError, AttributeError,
-                UnsupportedAlgorithm, x509.InvalidVersion, x509.DuplicateExtension)  # fmt: skip
-
-
-class TimestampError(VerificationError):
-    """A time-stamp token or response was refused; ``code`` names the failed step."""
-
-    code: str
-    params: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -103,10 +102,6 @@ class TimeStampResp(core.Sequence):  # type: ignore[misc]
         ("status", tsp.PKIStatusInfo),
         ("time_stamp_token", cms.ContentInfo, {"optional": True}),
     ]
-
-
-def _fail(code: str, **params: Any) -> TimestampError:
-    return TimestampError(code, **params)
 
 
 # --------------------------------------------------------------------------- request / response
@@ -160,16 +155,6 @@ def parse_response(der: bytes) -> bytes:
     if token_der is None:
         raise _fail("tsa.malformed", part="TimeStampResp", reason="granted without a token")
     return token_der
-
-
-def _reason(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return text[0][:200] if text else type(exc).__name__
-
-
-def _printable(text: str, limit: int = 300) -> str:
-    """A TSA's own text, safe to show: no control characters (terminal escapes), bounded."""
-    return "".join(c if c.isprintable() else " " for c in text)[:limit].strip()
 
 
 def _token_der(der: bytes) -> bytes:
@@ -242,10 +227,6 @@ def _token_certs(signed: cms.SignedData) -> tuple[x509.Certificate, ...]:
         for choice in certs
         if choice.name == "certificate"  # other CertificateChoices are ignored
     )
-
-
-def _der(cert: x509.Certificate) -> bytes:
-    return cert.public_bytes(serialization.Encoding.DER)
 
 
 def _find_signer(
@@ -457,12 +438,6 @@ def _check_certificate(cert: x509.Certificate, token: Token) -> None:
     _check_validity(cert, token)
 
 
-def _valid_at(cert: x509.Certificate, exact: Fraction) -> bool:
-    """The certificate's validity covers the instant `exact` (seconds since the epoch)."""
-    before = tsatime.epoch_seconds(cert.not_valid_before_utc)
-    return before <= exact <= tsatime.epoch_seconds(cert.not_valid_after_utc)
-
-
 def _check_validity(cert: x509.Certificate, token: Token) -> None:
     if not _valid_at(cert, token.gen_time_exact):
         raise _fail(
@@ -530,64 +505,6 @@ def verify_token(der: bytes, digest: bytes, trusted: Sequence[bytes] = ()) -> To
 # --------------------------------------------------------------------------- trust
 
 
-def load_trusted(trusted: Sequence[bytes]) -> list[x509.Certificate]:
-    """The trusted certificates (DER) as ``cryptography`` objects; ``tsa.bad_certificates``."""
-    out = []
-    for i, der in enumerate(trusted):
-        try:
-            out.append(x509.load_der_x509_certificate(bytes(der)))
-        except _ASN1_ERRORS as exc:
-            reason = _reason(exc)
-            raise _fail("tsa.bad_certificates", source=f"trusted[{i}]", reason=reason) from exc
-    return out
-
-
-def _is_ca(cert: x509.Certificate) -> bool:
-    try:
-        return bool(cert.extensions.get_extension_for_class(x509.BasicConstraints).value.ca)
-    except (x509.ExtensionNotFound, *_ASN1_ERRORS):  # absent, or the extensions do not parse
-        return False
-
-
-def _issued_by(cert: x509.Certificate, issuer: x509.Certificate) -> bool:
-    try:
-        cert.verify_directly_issued_by(issuer)
-    except (InvalidSignature, *_ASN1_ERRORS):
-        return False
-    return True
-
-
-def _chains_to(
-    signer: x509.Certificate,
-    pool: Sequence[x509.Certificate],
-    anchors: Sequence[x509.Certificate],
-    gen_time: Fraction,
-) -> bool:
-    """The trust rule: `signer` equals an anchor, or is issued by one through at most
-    ``MAX_CHAIN`` certificates (signer included) taken from `pool`; every certificate between
-    the signer and the anchor is a CA valid at `gen_time` (exact seconds since the epoch).
-    The anchors are taken as they are.
-
-    Breadth-first from the anchors, one level per step, so that a token stuffed with
-    certificates costs at most ``MAX_CHAIN`` x ``MAX_POOL``^2 signature checks."""
-    if _der(signer) in {_der(a) for a in anchors}:
-        return True
-    cas: dict[bytes, x509.Certificate] = {}
-    for cert in pool[:MAX_POOL]:
-        if _valid_at(cert, gen_time) and _is_ca(cert):
-            cas.setdefault(_der(cert), cert)
-    frontier = list(anchors)  # certificates trusted so far that may issue the next level
-    for _level in range(MAX_CHAIN):
-        if any(_issued_by(signer, issuer) for issuer in frontier):
-            return True
-        frontier = [c for c in cas.values() if any(_issued_by(c, i) for i in frontier)]
-        for cert in frontier:
-            cas.pop(_der(cert))
-        if not frontier:
-            return False
-    return False
-
-
 def is_trusted(token: Token, trusted: Sequence[bytes]) -> bool:
     """The trust rule of :func:`verify_token`, without raising: False for an empty `trusted`,
     a token without a signer certificate, or unreadable certificates."""
@@ -600,19 +517,6 @@ def is_trusted(token: Token, trusted: Sequence[bytes]) -> bool:
         return _chains_to(signer, pool, anchors, token.gen_time_exact)
     except (TimestampError, *_ASN1_ERRORS):
         return False
-
-
-def load_certificates(data: bytes) -> list[bytes]:
-    """PEM (one or more certificates) or DER -> a list of DER certificates.  Anything else
-    raises ``TimestampError('tsa.bad_certificates')``."""
-    try:
-        if b"-----BEGIN" in data:
-            certs = x509.load_pem_x509_certificates(data)
-        else:
-            certs = [x509.load_der_x509_certificate(data)]
-    except _ASN1_ERRORS as exc:
-        raise _fail("tsa.bad_certificates", source="-", reason=_reason(exc)) from exc
-    return [_der(c) for c in certs]
 
 
 def check(der: bytes, digest: bytes, trusted: Sequence[bytes] = ()) -> tuple[Check, Token | None]:
