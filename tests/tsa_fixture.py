@@ -25,7 +25,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
@@ -439,6 +439,8 @@ class TSAServer:
     digest: bytes | None = None  # stamp this digest instead of the one asked for
     body: bytes | None = None  # answer these bytes instead
     delay: float = 0.0  # seconds to wait before answering
+    headers: dict[str, str] = field(default_factory=dict)  # extra answer headers (Location)
+    hang_up: bool = False  # close the connection without answering
     requests: int = 0
     last_request: bytes = b""
     last_content_type: str = ""
@@ -454,6 +456,9 @@ def _handler(server: TSAServer) -> type[http.server.BaseHTTPRequestHandler]:
             server.last_content_type = self.headers.get("Content-Type") or ""
             if server.delay:
                 time.sleep(server.delay)
+            if server.hang_up:
+                self.close_connection = True
+                return
             if server.body is not None:
                 body = server.body
             else:
@@ -468,6 +473,8 @@ def _handler(server: TSAServer) -> type[http.server.BaseHTTPRequestHandler]:
             self.send_response(server.http_status)
             self.send_header("Content-Type", server.content_type)
             self.send_header("Content-Length", str(len(body)))
+            for name, value in server.headers.items():
+                self.send_header(name, value)
             self.end_headers()
             self.wfile.write(body)
 

@@ -113,8 +113,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "the time-stamping authority refused the request: status {status}, text: {text}, failure: {fail_info}",
     },
     "tsa.bad_url": {
-        "zh": "时间戳机构地址无效：{url}（必须以 http:// 或 https:// 开头）",
-        "en": "invalid time-stamping authority URL: {url} (it must start with http:// or https://)",
+        "zh": "时间戳机构地址无效：{url}（须为 http:// 或 https:// 开头、含主机名的完整网址，不含空格，如 https://freetsa.org/tsr）",
+        "en": "invalid time-stamping authority URL: {url} (it must be a whole http:// or https:// address with a host name and no spaces, e.g. https://freetsa.org/tsr)",
     },
     "tsa.network": {
         "zh": "无法连接时间戳机构 {url}：{reason}；请检查地址和网络，或在能上网的另一台机器上为同一摘要申请时间戳",
