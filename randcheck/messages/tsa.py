@@ -136,4 +136,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "时间戳机构的回复没有原样带回请求的随机数（nonce）：发送 {sent}，收到 {received}",
         "en": "the time-stamping authority's answer does not echo the request's nonce: sent {sent}, received {received}",
     },
+    # randcheck timestamp (randcheck/cli/timestamp.py; its other texts are in messages/ordering.py)
+    "timestamp.out_dir": {
+        "zh": "无法在文件夹 {path} 中保存时间戳文件（{reason}）；请先建好该文件夹或换一个可写的位置，再申请时间戳",
+        "en": "cannot write the token into the folder {path} ({reason}); create it or choose a writable place before asking for the timestamp",
+    },
 }
