@@ -25,7 +25,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
@@ -221,12 +221,18 @@ class TestTSA:
         include_certs: bool = True,
         policy: str = POLICY,
         accuracy: timedelta | None = None,
+        accuracy_fields: dict[str, int] | None = None,
+        gen_time_text: bytes | None = None,
         digest_algorithm: str | None = None,
         sid: Literal["issuer_serial", "ski"] = "issuer_serial",
         ess: Literal["v2", "v1", "none"] = "v2",
         fault: str | None = None,
     ) -> bytes:
-        """A DER TimeStampToken (ContentInfo) over `digest` at `gen_time`; `fault` breaks it."""
+        """A DER TimeStampToken (ContentInfo) over `digest` at `gen_time`; `fault` breaks it.
+
+        `accuracy_fields` (raw seconds/millis/micros, any integers) replaces `accuracy`;
+        `gen_time_text` (raw GeneralizedTime contents, e.g. b"20230915105902.9999999Z")
+        replaces `gen_time` in the TSTInfo."""
         if fault is not None and fault not in FAULTS:
             raise ValueError(f"unknown fault {fault!r}")
         if digest_algorithm is None:
@@ -248,6 +254,12 @@ class TestTSA:
             millis, micros = divmod(micros, 1000)
             acc = {"seconds": whole, "millis": millis or None, "micros": micros or None}
             tst_fields["accuracy"] = {k: v for k, v in acc.items() if v}
+        if accuracy_fields is not None:
+            tst_fields["accuracy"] = tsp.Accuracy(
+                accuracy_fields or None, contents=None if accuracy_fields else b""
+            )
+        if gen_time_text is not None:
+            tst_fields["gen_time"] = core.GeneralizedTime(contents=gen_time_text)
         if nonce is not None:
             tst_fields["nonce"] = nonce
         tst = tsp.TSTInfo(tst_fields)
@@ -427,6 +439,8 @@ class TSAServer:
     digest: bytes | None = None  # stamp this digest instead of the one asked for
     body: bytes | None = None  # answer these bytes instead
     delay: float = 0.0  # seconds to wait before answering
+    headers: dict[str, str] = field(default_factory=dict)  # extra answer headers (Location)
+    hang_up: bool = False  # close the connection without answering
     requests: int = 0
     last_request: bytes = b""
     last_content_type: str = ""
@@ -442,6 +456,9 @@ def _handler(server: TSAServer) -> type[http.server.BaseHTTPRequestHandler]:
             server.last_content_type = self.headers.get("Content-Type") or ""
             if server.delay:
                 time.sleep(server.delay)
+            if server.hang_up:
+                self.close_connection = True
+                return
             if server.body is not None:
                 body = server.body
             else:
@@ -456,6 +473,8 @@ def _handler(server: TSAServer) -> type[http.server.BaseHTTPRequestHandler]:
             self.send_response(server.http_status)
             self.send_header("Content-Type", server.content_type)
             self.send_header("Content-Length", str(len(body)))
+            for name, value in server.headers.items():
+                self.send_header(name, value)
             self.end_headers()
             self.wfile.write(body)
 

@@ -14,18 +14,31 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from fractions import Fraction
 from typing import Any
 
 from asn1crypto import cms, core, parser, tsp
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa
 from cryptography.x509.oid import NameOID
 
+from randcheck.core import tsatime
 from randcheck.core.checks import Check
-from randcheck.errors import VerificationError
+from randcheck.core.tsa_certs import ASN1_ERRORS as _ASN1_ERRORS
+from randcheck.core.tsa_certs import MAX_CHAIN as MAX_CHAIN
+from randcheck.core.tsa_certs import MAX_POOL as MAX_POOL
+from randcheck.core.tsa_certs import TimestampError as TimestampError
+from randcheck.core.tsa_certs import chains_to as _chains_to
+from randcheck.core.tsa_certs import der_of as _der
+from randcheck.core.tsa_certs import error_reason as _reason
+from randcheck.core.tsa_certs import fail as _fail
+from randcheck.core.tsa_certs import load_certificates as load_certificates
+from randcheck.core.tsa_certs import load_trusted as load_trusted
+from randcheck.core.tsa_certs import printable as _printable
+from randcheck.core.tsa_certs import valid_at as _valid_at
 
 # Protocol constants (docs/SPEC-v2-timestamps.md); never catalog text.
 OID_TST_INFO = "1.2.840.113549.1.9.16.1.4"  # id-ct-TSTInfo
@@ -35,8 +48,6 @@ OID_TIME_STAMPING = "1.3.6.1.5.5.7.3.8"  # id-kp-timeStamping
 MEDIA_QUERY = "application/timestamp-query"
 MEDIA_REPLY = "application/timestamp-reply"
 DIGEST_LEN = 32
-MAX_CHAIN = 4  # certificates from the token between the signer (included) and a trusted one
-MAX_POOL = 32  # a token's certificates looked at when building a chain
 CHECK_NAME = "timestamp"  # the Check this module reports (randcheck/core/checks.py)
 
 _HASHES: dict[str, type[hashes.HashAlgorithm]] = {
@@ -44,23 +55,18 @@ _HASHES: dict[str, type[hashes.HashAlgorithm]] = {
     "sha384": hashes.SHA384,
     "sha512": hashes.SHA512,
 }
-# What asn1crypto (parsing lazily) and cryptography raise on bytes that are not what they claim
-_ASN1_ERRORS = (ValueError, TypeError, KeyError, IndexError, OverflowError, AttributeError,
-                UnsupportedAlgorithm, x509.InvalidVersion, x509.DuplicateExtension)  # fmt: skip
-
-
-class TimestampError(VerificationError):
-    """A time-stamp token or response was refused; ``code`` names the failed step."""
-
-    code: str
-    params: dict[str, Any]
 
 
 @dataclass(frozen=True)
 class Token:
-    """What a time-stamp token says (read from its TSTInfo and its signer's certificate)."""
+    """What a time-stamp token says (read from its TSTInfo and its signer's certificate).
 
-    gen_time: datetime  # UTC, tz-aware (TSTInfo genTime; fractional seconds kept)
+    Times (docs/SPEC-v2-timestamps.md §3.1): ``gen_time_exact`` and ``latest_exact`` are exact
+    seconds since 1970-01-01T00:00:00Z; decide "before"/"after" with them.  ``gen_time`` and
+    ``latest_time`` are the same instants truncated toward the past to whole microseconds, for
+    display only."""
+
+    gen_time: datetime  # UTC, tz-aware; genTime truncated to microseconds (display)
     imprint: bytes  # messageImprint.hashedMessage (32 bytes, SHA-256)
     serial: int
     policy: str  # dotted OID
@@ -68,13 +74,24 @@ class Token:
     signer_cert: bytes  # DER of the signing certificate (b"" if the token carries none)
     signer_fingerprint: str  # SHA-256 hex of signer_cert ("" if the token carries none)
     nonce: int | None
-    accuracy: timedelta | None = None  # TSTInfo accuracy; the time is genTime ± accuracy
+    gen_time_exact: Fraction  # genTime exactly, seconds since the epoch
+    accuracy: timedelta | None = None  # TSTInfo accuracy (exact); the time is genTime ± accuracy
     certificates: tuple[bytes, ...] = field(default=(), repr=False)  # every certificate, DER
 
     @property
+    def latest_exact(self) -> Fraction:
+        """The latest instant the token allows, exactly: genTime + accuracy, in seconds since
+        1970-01-01T00:00:00Z ("existed no later than").  Before ``tsatime.END`` (year 10000)."""
+        return self.gen_time_exact + tsatime.seconds_of(self.accuracy_delta)
+
+    @property
+    def accuracy_delta(self) -> timedelta:
+        return self.accuracy or timedelta(0)
+
+    @property
     def latest_time(self) -> datetime:
-        """The latest instant the token allows: genTime + accuracy ("existed no later than")."""
-        return self.gen_time + (self.accuracy or timedelta(0))
+        """``latest_exact`` truncated to microseconds, UTC (display)."""
+        return self.gen_time + self.accuracy_delta
 
 
 class TimeStampResp(core.Sequence):  # type: ignore[misc]
@@ -85,10 +102,6 @@ class TimeStampResp(core.Sequence):  # type: ignore[misc]
         ("status", tsp.PKIStatusInfo),
         ("time_stamp_token", cms.ContentInfo, {"optional": True}),
     ]
-
-
-def _fail(code: str, **params: Any) -> TimestampError:
-    return TimestampError(code, **params)
 
 
 # --------------------------------------------------------------------------- request / response
@@ -144,16 +157,6 @@ def parse_response(der: bytes) -> bytes:
     return token_der
 
 
-def _reason(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return text[0][:200] if text else type(exc).__name__
-
-
-def _printable(text: str, limit: int = 300) -> str:
-    """A TSA's own text, safe to show: no control characters (terminal escapes), bounded."""
-    return "".join(c if c.isprintable() else " " for c in text)[:limit].strip()
-
-
 def _token_der(der: bytes) -> bytes:
     """A ContentInfo as it is, or the token inside a TimeStampResp (told apart by the first
     element: an OID starts a ContentInfo, a SEQUENCE (PKIStatusInfo) a TimeStampResp)."""
@@ -199,7 +202,9 @@ def _parse(der: bytes) -> _Parsed:
             raise _fail("tsa.malformed", part="eContent", reason="no TSTInfo")
         econtent = bytes(content)
         tst = tsp.TSTInfo.load(econtent, strict=True)
-        tst.native  # noqa: B018  (parse every field now, so a bad one fails here)
+        for name, *_spec in tsp.TSTInfo._fields:  # parse every field now, so a bad one fails
+            if name != "gen_time":  # here; genTime is read from its text (tsatime), not rounded
+                tst[name].native  # noqa: B018
         signer_infos = list(signed["signer_infos"])
         if len(signer_infos) != 1:
             raise _fail("tsa.signer_count", count=len(signer_infos))
@@ -222,10 +227,6 @@ def _token_certs(signed: cms.SignedData) -> tuple[x509.Certificate, ...]:
         for choice in certs
         if choice.name == "certificate"  # other CertificateChoices are ignored
     )
-
-
-def _der(cert: x509.Certificate) -> bytes:
-    return cert.public_bytes(serialization.Encoding.DER)
 
 
 def _find_signer(
@@ -258,26 +259,34 @@ def _tsa_name(cert: x509.Certificate | None) -> str:
     return _printable(", ".join(parts) if parts else cert.subject.rfc4514_string())
 
 
-def _accuracy(tst: tsp.TSTInfo) -> timedelta | None:
+def _times(tst: tsp.TSTInfo) -> tuple[datetime, Fraction, timedelta | None]:
+    """genTime (truncated, exact) and accuracy, read exactly (docs/SPEC-v2-timestamps.md §3.1);
+    ``tsa.malformed`` when they break RFC 3161 or genTime + accuracy passes year 9999."""
+    try:
+        gen_time, exact = tsatime.parse_generalized_time(bytes(tst["gen_time"].contents))
+    except ValueError as exc:
+        raise _fail("tsa.malformed", part="genTime", reason=_reason(exc)) from exc
     acc = tst["accuracy"]
     if isinstance(acc, core.Void):
-        return None
-    native = acc.native
-    return timedelta(
-        seconds=int(native.get("seconds") or 0),
-        milliseconds=int(native.get("millis") or 0),
-        microseconds=int(native.get("micros") or 0),
-    )
+        return gen_time, exact, None
+    fields = [None if isinstance(acc[k], core.Void) else int(acc[k].native)
+              for k in ("seconds", "millis", "micros")]  # fmt: skip
+    try:
+        seconds = tsatime.accuracy_seconds(*fields)
+    except ValueError as exc:
+        raise _fail("tsa.malformed", part="accuracy", reason=_reason(exc)) from exc
+    if exact + seconds >= tsatime.END:
+        raise _fail("tsa.malformed", part="accuracy", reason="genTime + accuracy is after 9999")
+    return gen_time, exact, tsatime.as_timedelta(seconds)
 
 
 def _token(parsed: _Parsed, signer: x509.Certificate | None) -> Token:
     tst = parsed.tst_info
-    gen_time = tst["gen_time"].native
-    if not isinstance(gen_time, datetime) or gen_time.tzinfo is None:
-        raise _fail("tsa.malformed", part="genTime", reason="not a UTC time")
+    gen_time, gen_time_exact, accuracy = _times(tst)
     signer_der = _der(signer) if signer is not None else b""
     return Token(
-        gen_time=gen_time.astimezone(UTC),
+        gen_time=gen_time,
+        gen_time_exact=gen_time_exact,
         imprint=bytes(tst["message_imprint"]["hashed_message"].native),
         serial=int(tst["serial_number"].native),
         policy=str(tst["policy"].dotted),
@@ -285,7 +294,7 @@ def _token(parsed: _Parsed, signer: x509.Certificate | None) -> Token:
         signer_cert=signer_der,
         signer_fingerprint=hashlib.sha256(signer_der).hexdigest() if signer_der else "",
         nonce=None if isinstance(tst["nonce"], core.Void) else int(tst["nonce"].native),
-        accuracy=_accuracy(tst),
+        accuracy=accuracy,
         certificates=tuple(_der(c) for c in parsed.certs),
     )
 
@@ -412,7 +421,7 @@ def _check_ess(si: cms.SignerInfo, signer: x509.Certificate) -> None:
                 raise _fail("tsa.ess_mismatch", version=version)
 
 
-def _check_certificate(cert: x509.Certificate, gen_time: datetime) -> None:
+def _check_certificate(cert: x509.Certificate, token: Token) -> None:
     """RFC 3161 §2.3: extendedKeyUsage present, critical, and id-kp-timeStamping only; and the
     certificate's validity covers genTime."""
     try:
@@ -426,15 +435,15 @@ def _check_certificate(cert: x509.Certificate, gen_time: datetime) -> None:
         raise _fail("tsa.eku_not_critical", tsa=_tsa_name(cert))
     if len(purposes) != 1:
         raise _fail("tsa.eku_not_only", tsa=_tsa_name(cert))
-    _check_validity(cert, gen_time)
+    _check_validity(cert, token)
 
 
-def _check_validity(cert: x509.Certificate, gen_time: datetime) -> None:
-    if not cert.not_valid_before_utc <= gen_time <= cert.not_valid_after_utc:
+def _check_validity(cert: x509.Certificate, token: Token) -> None:
+    if not _valid_at(cert, token.gen_time_exact):
         raise _fail(
             "tsa.cert_not_valid",
             subject=_printable(cert.subject.rfc4514_string()),
-            gen_time=_iso(gen_time),
+            gen_time=_iso(token.gen_time),
             not_before=_iso(cert.not_valid_before_utc),
             not_after=_iso(cert.not_valid_after_utc),
         )
@@ -476,14 +485,14 @@ def verify_token(der: bytes, digest: bytes, trusted: Sequence[bytes] = ()) -> To
         _verify_signature(signer, parsed.signer_info, signed_attrs, digest_name)
         _check_ess(parsed.signer_info, signer)
         token = _token(parsed, signer)
-        _check_certificate(signer, token.gen_time)
+        _check_certificate(signer, token)
         imprint = tst["message_imprint"]
         imprint_alg = imprint["hash_algorithm"]["algorithm"].dotted
         if imprint_alg != OID_SHA256:
             raise _fail("tsa.imprint_algorithm", algorithm=str(imprint_alg))
         if token.imprint != digest:
             raise _fail("tsa.imprint_mismatch", expected=digest.hex(), actual=token.imprint.hex())
-        trusted_ok = not anchors or _chains_to(signer, parsed.certs, anchors, token.gen_time)
+        trusted_ok = not anchors or _chains_to(signer, parsed.certs, anchors, token.gen_time_exact)
     except TimestampError:
         raise
     except _ASN1_ERRORS as exc:
@@ -496,64 +505,6 @@ def verify_token(der: bytes, digest: bytes, trusted: Sequence[bytes] = ()) -> To
 # --------------------------------------------------------------------------- trust
 
 
-def load_trusted(trusted: Sequence[bytes]) -> list[x509.Certificate]:
-    """The trusted certificates (DER) as ``cryptography`` objects; ``tsa.bad_certificates``."""
-    out = []
-    for i, der in enumerate(trusted):
-        try:
-            out.append(x509.load_der_x509_certificate(bytes(der)))
-        except _ASN1_ERRORS as exc:
-            reason = _reason(exc)
-            raise _fail("tsa.bad_certificates", source=f"trusted[{i}]", reason=reason) from exc
-    return out
-
-
-def _is_ca(cert: x509.Certificate) -> bool:
-    try:
-        return bool(cert.extensions.get_extension_for_class(x509.BasicConstraints).value.ca)
-    except (x509.ExtensionNotFound, *_ASN1_ERRORS):  # absent, or the extensions do not parse
-        return False
-
-
-def _issued_by(cert: x509.Certificate, issuer: x509.Certificate) -> bool:
-    try:
-        cert.verify_directly_issued_by(issuer)
-    except (InvalidSignature, *_ASN1_ERRORS):
-        return False
-    return True
-
-
-def _chains_to(
-    signer: x509.Certificate,
-    pool: Sequence[x509.Certificate],
-    anchors: Sequence[x509.Certificate],
-    gen_time: datetime,
-) -> bool:
-    """The trust rule: `signer` equals an anchor, or is issued by one through at most
-    ``MAX_CHAIN`` certificates (signer included) taken from `pool`; every certificate between
-    the signer and the anchor is a CA valid at `gen_time`.  The anchors are taken as they are.
-
-    Breadth-first from the anchors, one level per step, so that a token stuffed with
-    certificates costs at most ``MAX_CHAIN`` x ``MAX_POOL``^2 signature checks."""
-    if _der(signer) in {_der(a) for a in anchors}:
-        return True
-    cas: dict[bytes, x509.Certificate] = {}
-    for cert in pool[:MAX_POOL]:
-        valid = cert.not_valid_before_utc <= gen_time <= cert.not_valid_after_utc
-        if valid and _is_ca(cert):
-            cas.setdefault(_der(cert), cert)
-    frontier = list(anchors)  # certificates trusted so far that may issue the next level
-    for _level in range(MAX_CHAIN):
-        if any(_issued_by(signer, issuer) for issuer in frontier):
-            return True
-        frontier = [c for c in cas.values() if any(_issued_by(c, i) for i in frontier)]
-        for cert in frontier:
-            cas.pop(_der(cert))
-        if not frontier:
-            return False
-    return False
-
-
 def is_trusted(token: Token, trusted: Sequence[bytes]) -> bool:
     """The trust rule of :func:`verify_token`, without raising: False for an empty `trusted`,
     a token without a signer certificate, or unreadable certificates."""
@@ -563,22 +514,9 @@ def is_trusted(token: Token, trusted: Sequence[bytes]) -> bool:
         anchors = load_trusted(trusted)
         signer = x509.load_der_x509_certificate(token.signer_cert)
         pool = [x509.load_der_x509_certificate(d) for d in token.certificates]
-        return _chains_to(signer, pool, anchors, token.gen_time)
+        return _chains_to(signer, pool, anchors, token.gen_time_exact)
     except (TimestampError, *_ASN1_ERRORS):
         return False
-
-
-def load_certificates(data: bytes) -> list[bytes]:
-    """PEM (one or more certificates) or DER -> a list of DER certificates.  Anything else
-    raises ``TimestampError('tsa.bad_certificates')``."""
-    try:
-        if b"-----BEGIN" in data:
-            certs = x509.load_pem_x509_certificates(data)
-        else:
-            certs = [x509.load_der_x509_certificate(data)]
-    except _ASN1_ERRORS as exc:
-        raise _fail("tsa.bad_certificates", source="-", reason=_reason(exc)) from exc
-    return [_der(c) for c in certs]
 
 
 def check(der: bytes, digest: bytes, trusted: Sequence[bytes] = ()) -> tuple[Check, Token | None]:

@@ -258,8 +258,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "where to write the token (DER)",
     },
     "timestamp.bad_digest": {
-        "zh": "摘要须为 64 位小写十六进制：{value}",
-        "en": "the digest must be 64 lowercase hexadecimal digits: {value}",
+        "zh": "摘要须为 64 位十六进制（大小写均可）：{value}",
+        "en": "the digest must be 64 hexadecimal digits (either case): {value}",
     },
     "timestamp.written": {
         "zh": "时间戳已保存到 {path}：{tsa} 于 {time} 证明",

@@ -113,8 +113,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "the time-stamping authority refused the request: status {status}, text: {text}, failure: {fail_info}",
     },
     "tsa.bad_url": {
-        "zh": "时间戳机构地址无效：{url}（必须以 http:// 或 https:// 开头）",
-        "en": "invalid time-stamping authority URL: {url} (it must start with http:// or https://)",
+        "zh": "时间戳机构地址无效：{url}（须为 http:// 或 https:// 开头、含主机名的完整网址，不含空格，如 https://freetsa.org/tsr）",
+        "en": "invalid time-stamping authority URL: {url} (it must be a whole http:// or https:// address with a host name and no spaces, e.g. https://freetsa.org/tsr)",
     },
     "tsa.network": {
         "zh": "无法连接时间戳机构 {url}：{reason}；请检查地址和网络，或在能上网的另一台机器上为同一摘要申请时间戳",
@@ -135,5 +135,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "tsa.nonce_mismatch": {
         "zh": "时间戳机构的回复没有原样带回请求的随机数（nonce）：发送 {sent}，收到 {received}",
         "en": "the time-stamping authority's answer does not echo the request's nonce: sent {sent}, received {received}",
+    },
+    # randcheck timestamp (randcheck/cli/timestamp.py; its other texts are in messages/ordering.py)
+    "timestamp.out_dir": {
+        "zh": "无法在文件夹 {path} 中保存时间戳文件（{reason}）；请先建好该文件夹或换一个可写的位置，再申请时间戳",
+        "en": "cannot write the token into the folder {path} ({reason}); create it or choose a writable place before asking for the timestamp",
     },
 }

@@ -8,17 +8,19 @@ question: ``core.tsa.verify_token(..., trusted)``).
 
 from __future__ import annotations
 
-import http.client
 import secrets
 import socket
 import urllib.error
 import urllib.parse
 import urllib.request
+from typing import Any
 
 from randcheck.core import tsa
+from randcheck.core.tsa_certs import printable
 from randcheck.errors import CannotRunError
 
 MAX_REPLY = 1 << 20  # bytes; a TimeStampResp is a few kilobytes
+SCHEMES = ("http", "https")
 
 
 def _reason(exc: BaseException) -> str:
@@ -27,10 +29,39 @@ def _reason(exc: BaseException) -> str:
     if isinstance(exc, TimeoutError | socket.timeout):
         return "timed out"
     text = str(exc).strip() or type(exc).__name__
-    return text.splitlines()[0][:200]
+    return printable(text.splitlines()[0] if text.splitlines() else text, 200)
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """A redirect is answered as the HTTP status it is (``tsa.http_status``): urllib would
+    re-send a POST as a GET without the query, or follow it to another scheme (ftp)."""
+
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+_OPENER = urllib.request.build_opener(_NoRedirect)
+
+
+def check_url(url: str) -> str:
+    """`url` when it is an http(s) URL with a host (and a valid port, if any); else
+    ``CannotRunError('tsa.bad_url')``.  The `url` in every error is shown without control
+    characters."""
+    shown = printable(url, 200) or "-"
+    if not isinstance(url, str) or any(c.isspace() or not c.isprintable() for c in url):
+        raise CannotRunError("tsa.bad_url", url=shown)
+    try:
+        parts = urllib.parse.urlsplit(url)
+        parts.port  # noqa: B018  (ValueError when the port is not a number in 0..65535)
+    except ValueError as exc:  # "http://[::1": Invalid IPv6 URL
+        raise CannotRunError("tsa.bad_url", url=shown) from exc
+    if parts.scheme not in SCHEMES or not parts.hostname:
+        raise CannotRunError("tsa.bad_url", url=shown)
+    return url
 
 
 def _post(url: str, body: bytes, timeout: float) -> bytes:
+    shown = printable(url, 200)
     request = urllib.request.Request(
         url,
         data=body,
@@ -42,20 +73,22 @@ def _post(url: str, body: bytes, timeout: float) -> bytes:
         },
     )
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
+        with _OPENER.open(request, timeout=timeout) as response:
             status = int(response.status)
             if status != 200:
-                raise CannotRunError("tsa.http_status", url=url, status=status)
+                raise CannotRunError("tsa.http_status", url=shown, status=status)
             media = (response.headers.get("Content-Type") or "").split(";")[0].strip().lower()
             if media != tsa.MEDIA_REPLY:
-                raise CannotRunError("tsa.content_type", url=url, content_type=media or "-")
+                raise CannotRunError("tsa.content_type", url=shown, content_type=media or "-")
             data = bytes(response.read(MAX_REPLY + 1))
+    except CannotRunError:
+        raise
     except urllib.error.HTTPError as exc:
-        raise CannotRunError("tsa.http_status", url=url, status=exc.code) from exc
-    except (urllib.error.URLError, http.client.HTTPException, OSError, ValueError) as exc:
-        raise CannotRunError("tsa.network", url=url, reason=_reason(exc)) from exc
+        raise CannotRunError("tsa.http_status", url=shown, status=exc.code) from exc
+    except Exception as exc:  # socket, TLS, HTTP, urllib: every failure is tsa.network
+        raise CannotRunError("tsa.network", url=shown, reason=_reason(exc)) from exc
     if len(data) > MAX_REPLY:
-        raise CannotRunError("tsa.too_large", url=url, limit=MAX_REPLY)
+        raise CannotRunError("tsa.too_large", url=shown, limit=MAX_REPLY)
     return data
 
 
@@ -64,14 +97,14 @@ def request_token(url: str, digest: bytes, *, timeout: float = 20.0) -> bytes:
     application/timestamp-reply, granted status, imprint equals digest, nonce echoed, and the
     token's own signature and certificate), return the DER TimeStampToken.
 
-    Raises ``CannotRunError`` (``tsa.bad_url``, ``tsa.network``, ``tsa.http_status``,
-    ``tsa.content_type``, ``tsa.too_large``) when no answer could be had, and
-    ``core.tsa.TimestampError`` (``tsa.refused``, ``tsa.nonce_mismatch``, any refusal of
-    :func:`randcheck.core.tsa.verify_token`) when the answer is not a good token.
+    Every failure is a ``RandcheckError`` with a ``tsa.*`` code: ``CannotRunError``
+    (``tsa.bad_url``, ``tsa.network`` — socket errors, timeouts, TLS, anything urllib raises —,
+    ``tsa.http_status`` — redirects included —, ``tsa.content_type``, ``tsa.too_large``) when no
+    answer could be had, and ``core.tsa.TimestampError`` (``tsa.bad_digest``, ``tsa.refused``,
+    ``tsa.nonce_mismatch``, any refusal of :func:`randcheck.core.tsa.verify_token`) when the
+    answer is not a good token.
     """
-    parts = urllib.parse.urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise CannotRunError("tsa.bad_url", url=url)
+    check_url(url)
     nonce = secrets.randbits(64)
     query = tsa.make_request(digest, nonce)
     reply = _post(url, query, timeout)

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import http.client
 import socket
+import ssl
+import urllib.error
 from datetime import UTC, datetime
 
 import pytest
@@ -12,6 +15,7 @@ from asn1crypto import tsp
 from randcheck.catalog import MESSAGES, render
 from randcheck.core import tsa
 from randcheck.errors import CannotRunError, RandcheckError
+from randcheck.services import timestamp
 from randcheck.services.timestamp import MAX_REPLY, request_token
 from tests.tsa_fixture import TestTSA, TSAServer, serve, tsa_server  # noqa: F401
 
@@ -127,12 +131,90 @@ def test_connection_refused() -> None:
 
 
 @pytest.mark.parametrize(
-    "url", ["", "ftp://tsa.example/", "tsa.example/tsr", "http://", "file:///etc/passwd"]
+    "url",
+    [
+        "",
+        "ftp://tsa.example/",
+        "tsa.example/tsr",
+        "http://",
+        "file:///etc/passwd",
+        "http://[::1",  # urlsplit: ValueError "Invalid IPv6 URL" (was a traceback)
+        "https://[::1/tsr",
+        "http://[not-an-address]/tsr",
+        "http://tsa.example:99999/tsr",  # port out of range
+        "http://tsa.example:http/tsr",
+        "http://:80/tsr",  # no host
+        "http://tsa .example/tsr",  # a space
+        "http://tsa.example/t\x1b[31msr",
+        "http://tsa.example/tsr\n",
+        "javascript:alert(1)",
+        "data:application/timestamp-reply;base64,AAAA",
+    ],
 )
-def test_bad_url(url: str) -> None:
+def test_bad_url(url: str, tsa_server: TSAServer) -> None:  # noqa: F811
     with pytest.raises(CannotRunError) as exc:
         request_token(url, DIGEST)
     assert exc.value.code == "tsa.bad_url"
+    shown = render("tsa.bad_url", "en", **exc.value.params)
+    assert "\x1b" not in shown and "\n" not in shown
+    assert tsa_server.requests == 0
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["HTTP://127.0.0.1:{port}/tsr", "http://127.0.0.1:{port}/tsr?x=1", "http://127.0.0.1:{port}"],
+)
+def test_good_url_forms(url: str, tsa_server: TSAServer) -> None:  # noqa: F811
+    port = tsa_server.url.split(":")[2].split("/")[0]
+    assert tsa.read_token(request_token(url.format(port=port), DIGEST)).imprint == DIGEST
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        ValueError("unknown url type"),
+        UnicodeError("label empty or too long"),
+        ssl.SSLError(1, "certificate verify failed"),
+        http.client.InvalidURL("nonnumeric port"),
+        http.client.RemoteDisconnected("Remote end closed connection"),
+        ConnectionResetError(104, "Connection reset by peer"),
+        socket.gaierror(-2, "Name or service not known"),
+        TimeoutError(),
+        urllib.error.URLError(OSError(113, "No route to host")),
+        RuntimeError("anything else"),
+    ],
+)
+def test_every_failure_of_the_exchange_is_tsa_network(
+    error: Exception, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def fail(*_args: object, **_kwargs: object) -> None:
+        raise error
+
+    monkeypatch.setattr(timestamp._OPENER, "open", fail)
+    with pytest.raises(CannotRunError) as exc:
+        request_token("https://tsa.example/tsr", DIGEST, timeout=1)
+    assert exc.value.code == "tsa.network"
+    assert render("tsa.network", "zh", **exc.value.params) != "tsa.network"
+
+
+def test_connection_closed_without_an_answer(tsa_server: TSAServer) -> None:  # noqa: F811
+    tsa_server.hang_up = True
+    _refused(tsa_server, CannotRunError, "tsa.network")
+
+
+@pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
+def test_redirect_is_not_followed(status: int, tsa_server: TSAServer) -> None:  # noqa: F811
+    """urllib would re-send the POST as a GET without the query, or follow it to ftp://."""
+    tsa_server.http_status = status
+    tsa_server.headers = {"Location": "ftp://127.0.0.1:1/tsr"}
+    err = _refused(tsa_server, CannotRunError, "tsa.http_status")
+    assert err.params["status"] == status
+    assert tsa_server.requests == 1
+
+
+def test_answer_one_byte_too_large(tsa_server: TSAServer) -> None:  # noqa: F811
+    tsa_server.body = b"\x30" * (MAX_REPLY + 1)
+    _refused(tsa_server, CannotRunError, "tsa.too_large")
 
 
 def test_bad_digest_is_refused_before_any_request(tsa_server: TSAServer) -> None:  # noqa: F811
