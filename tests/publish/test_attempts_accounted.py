@@ -6,18 +6,16 @@ that hides an attempt is the real code with :func:`attempts.pending` told to for
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy.engine import Engine
 
-from randcheck.services import attempts, commitments, draws, gathering, keys, publish, tasks
-from randcheck.services.audit import AuditLog, format_time
+from randcheck.services import attempts, commitments, draws, gathering, keys, publish
+from randcheck.services.audit import format_time
 from randcheck.services.verify import BundleReport, verify_bundle
-from randcheck.workspace import Workspace, init_workspace
+from randcheck.workspace import Workspace
 from tests.drawfixtures import (
-    ANNOUNCE_AT,
     DICE,
     DRAWN_AT,
     OPERATOR,
@@ -25,26 +23,14 @@ from tests.drawfixtures import (
     record_draw,
     seed_world,
     trusted,
-    write_def,
 )
+from tests.services import test_draws_v2 as v2
 from tests.services.test_draws import announced
-from tests.services.test_draws_v2 import COMMIT_AT, DRAWN, FILE, PASS, commit, finish, v2_definition
+from tests.services.test_draws_v2 import COMMIT_AT, DRAWN, FILE, PASS, commit, finish
 
-
-@pytest.fixture
-def ws(ws_root: Path) -> Workspace:
-    return init_workspace(ws_root, "测试市市场监督管理局", "320500")[0]
-
-
-@pytest.fixture
-def task(ws: Workspace, engine: Engine) -> str:
-    """A v2 task with one declared witness (李四), announced."""
-    seed_world(engine)
-    keys.init_key(ws, AuditLog(ws, engine), "tester", PASS, name="lisi", now=ANNOUNCE_AT)
-    path = write_def(ws.root.parent / "defs" / "v2.toml", v2_definition())
-    (d,) = tasks.create_tasks(ws, engine, path, "tester")
-    tasks.announce(ws, engine, d.id, OPERATOR, "tester", ANNOUNCE_AT)
-    return d.id
+# the v2 task of tests/services/test_draws_v2.py (one declared witness, 李四), announced
+ws = v2.ws
+task = v2.task
 
 
 def _checks(report: BundleReport) -> dict[str, Any]:
