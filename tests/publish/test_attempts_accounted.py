@@ -188,3 +188,21 @@ def test_v1_silently_dropped_entered_values_fail(
     done = _checks(report)["log.complete"]
     assert not done.ok and done.params == {"seq": seq, "kind": "draw.aborted"}
     assert [c.name for c in report.failures] == ["log.complete"]
+
+
+def test_v1_a_redraw_after_a_record_verifies(ws: Workspace, engine: Engine, v1: str) -> None:
+    _official(ws, engine, v1, None)
+    report = _verify(ws, engine, _official(ws, engine, v1, "检查对象信息有误后重新抽取"))
+    assert report.ok, report.first_failure
+    assert _checks(report)["log.complete"].code == "verify.complete_ok"
+
+
+def test_a_v2_redraw_after_a_record_verifies(ws: Workspace, engine: Engine, task: str) -> None:
+    plan, c1 = commit(ws, engine, task)
+    finish(ws, engine, plan, c1)
+    plan = draws.prepare(engine, task)
+    c2 = _second_commitment(ws, engine, plan, redraw=True)
+    fin = _finish(ws, engine, plan, c2, "检查对象信息有误")
+    report = _verify(ws, engine, fin.digest)
+    assert report.ok, report.first_failure
+    assert _checks(report)["log.complete"].code == "verify.complete_ok"

@@ -261,35 +261,52 @@ def _unanswered(tail: _Tail, what: Subject, record_seq: int) -> tuple[int, str] 
     """The first official attempt of the task logged before the record's entry that the record
     does not account for, as (seq, kind); None when there is none.
 
-    Accounted for: the record's own reveal (``revealed``), its own commitment (the
-    ``draw.committed`` entry of the record's ``commitment`` digest), what it answers for
-    (``answers``), what an accounted entry continued (``resumed``), and the abort of an
+    Accounted for, starting from the record's entry: the ``draw.committed`` entry of the
+    record's ``commitment`` digest (v2); what an accounted ``draw.record`` entry names
+    (``revealed``, ``answers``, and the records of its ``supersedes``, which account for their
+    own attempts in turn); what an accounted entry continued (``resumed``); and the abort of an
     accounted attempt (``attempt``)."""
-    before = {s: (k, p) for s, k, p in tail.task
-              if s < record_seq and p.get("task") == what.task_id}  # fmt: skip
-    entry = next((p for s, k, p in tail.task if s == record_seq and k == RECORD), {})
-    accounted = {s for s in [entry.get("revealed"), *(entry.get("answers") or [])]
-                 if isinstance(s, int) and not isinstance(s, bool)}  # fmt: skip
+    of_task = {s: (k, p) for s, k, p in tail.task
+               if s <= record_seq and p.get("task") == what.task_id}  # fmt: skip
+    records = {p.get("record"): s for s, (k, p) in of_task.items() if k == RECORD}
+    accounted = {record_seq}
     if what.commitment is not None:
-        accounted |= {s for s, (k, p) in before.items()
+        accounted |= {s for s, (k, p) in of_task.items()
                       if k == COMMITTED and p.get("commitment") == what.commitment}  # fmt: skip
     grew = True
-    while grew:  # the closure under ``resumed`` and ``attempt``, newest first
+    while grew:
         grew = False
-        for s in sorted(before, reverse=True):
-            p = before[s][1]
-            named = p.get("resumed")
-            if s in accounted and isinstance(named, int) and named not in accounted:
-                accounted.add(named)
-                grew = True
-            if s not in accounted and before[s][0] == ABORTED and p.get("attempt") in accounted:
-                accounted.add(s)
-                grew = True
-    for s in sorted(before):
-        kind, p = before[s]
-        if s not in accounted and _is_attempt(kind, p):
+        for s, (kind, p) in of_task.items():
+            if s in accounted:
+                new = _named(kind, p, records) - accounted
+            elif kind == ABORTED and _seq(p.get("attempt")) in accounted:
+                new = {s}
+            else:
+                continue
+            accounted |= new
+            grew = grew or bool(new)
+    for s in sorted(of_task):
+        kind, p = of_task[s]
+        if s < record_seq and s not in accounted and _is_attempt(kind, p):
             return s, kind
     return None
+
+
+def _named(kind: str, payload: Mapping[str, Any], records: Mapping[Any, int]) -> set[int]:
+    """The seqs an entry accounts for by name (see :func:`_unanswered`)."""
+    named = [payload.get("resumed")]
+    if kind == RECORD:
+        named += [payload.get("revealed"), *_list(payload.get("answers"))]
+        named += [records.get(d) for d in _list(payload.get("supersedes")) if isinstance(d, str)]
+    return {s for s in map(_seq, named) if s is not None}
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _seq(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def _addendum_file(payload: Mapping[str, Any]) -> str:
