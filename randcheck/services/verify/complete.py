@@ -8,7 +8,9 @@ size ``n`` (``log/tail.jsonl``) and the prefix nodes of [0, a) (``log/tail.json`
 the root of every size ``m``, a <= m <= n, is recomputed (:mod:`randcheck.core.merkle`).  Once
 the root at ``n`` is the checkpoint's, the tail is exactly the log, and every entry of the task
 in it must be accounted for by the bundle: its record is the task's last, every addendum and
-results document logged for the record is in the bundle.
+results document logged for the record is in the bundle, and every official attempt of the
+task before the record (a commitment, a reveal, an abort with ``attempt`` or ``entered``) is
+one the record completes, continues or answers for, so a silently redone draw fails.
 """
 
 from __future__ import annotations
