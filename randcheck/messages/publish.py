@@ -41,6 +41,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "审计日志中找不到第 {seq} 条（{what}）：请运行 randcheck log verify 查明原因（日志文件落后于数据库时，randcheck log repair 可补回）",
         "en": "audit log entry {seq} ({what}) is missing: run randcheck log verify to find out why (when the log file is behind the database, randcheck log repair restores it)",
     },
+    "publish.tail_too_big": {
+        "zh": "无法发布：自公告的日志条目（第 {start} 条）至检查点的日志尾部超出核验程序的读取上限（{reason}），生成的公示文件夹将无法通过核验；未写入任何内容",
+        "en": "cannot publish: the log tail from the announcement's entry (seq {start}) to the checkpoint exceeds what verify reads ({reason}), so the bundle would not verify; nothing was written",
+    },
     "publish.checkpoint_moved": {
         "zh": "生成证明期间日志检查点发生了变化，请重新运行",
         "en": "the log checkpoint changed while the proofs were made; please run again",

@@ -495,8 +495,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "the log from entry {start} up to the checkpoint (size {size}) all checked: {entries} entries of the task; the record is its last, all {addenda} addenda are included",
     },
     "verify.complete_pending": {
-        "zh": "日志第 {seq} 条：本记录之后本任务又公开了一次抽取的随机数，可能正在重新抽取：请以后取得更新的公示文件夹（已核对自第 {start} 条至检查点，共 {size} 条）",
-        "en": "log entry {seq}: a later draw of the task revealed its randomness after this record, a redraw may be under way: get a newer bundle later (entries from {start} up to size {size} checked)",
+        "zh": "日志第 {seq} 条：本记录之后本任务又承诺或公开了一次抽取的随机数，可能正在重新抽取：请以后取得更新的公示文件夹（已核对自第 {start} 条至检查点，共 {size} 条）",
+        "en": "log entry {seq}: a later draw of the task committed to or revealed its randomness after this record, a redraw may be under way: get a newer bundle later (entries from {start} up to size {size} checked)",
+    },
+    "verify.complete_unanswered": {
+        "zh": "日志第 {seq} 条（{kind}）是本任务在本记录之前的一次正式抽取，本记录既非其结果也未说明它（未列为被重新抽取的尝试）：抽取可能被悄悄重做",
+        "en": "log entry {seq} ({kind}) is an official draw attempt of the task before this record that the record neither completes nor answers for (it is not listed as a redrawn attempt): the draw may have been silently redone",
     },
     "verify.complete_no_record": {
         "zh": "日志尾部没有本记录 {record} 的 draw.record 条目",

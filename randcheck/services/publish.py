@@ -53,6 +53,7 @@ from randcheck.services import attempts, commitments, draws, notice, snapshots
 from randcheck.services import audit as audit_svc
 from randcheck.services import keys as keys_svc
 from randcheck.services.results import publication as rpub
+from randcheck.services.verify import reading
 from randcheck.store.draw_models import RecordRow
 from randcheck.store.models import Inspector
 from randcheck.workspace import PUBLISH_MODE, Workspace
@@ -194,7 +195,9 @@ def _log_files(
     # a bundle proves completeness as of its publication (a later record would be in it); only
     # earlier publications since the checkpoint need none (republishing stays deterministic)
     size = _checkpoint_size(ws)
-    if size <= max(seqs) or _grown(audit, size):
+    rewrite = size <= max(seqs) or _grown(audit, size)
+    _check_tail(audit, docs.announcement_log_seq, None if rewrite else size)
+    if rewrite:
         audit_svc.write_checkpoint(ws, audit, key, ws.bureau()["region_code"] or "000000")
         new = True
     files: dict[str, bytes] = {}
@@ -217,6 +220,18 @@ def _log_files(
     cp = note.parse_checkpoint(note.parse(checkpoint).text)
     files.update(_tail_files(audit, docs.announcement_log_seq, cp))
     return files, cp.size, new
+
+
+def _check_tail(audit: audit_svc.AuditLog, start: int, size: int | None) -> None:
+    """Refuse, before anything is signed or written, a bundle whose log tail (entries
+    ``start`` … ``size``−1; the whole log when ``size`` is None) verify would not read
+    (:func:`reading.tail_refusal`: one home for the bounds of both)."""
+    lines, _torn = logverify.split_lines(audit.file_bytes())
+    refusal = reading.tail_refusal(lines[start:size])
+    if refusal is not None:
+        code, params = refusal
+        raise CannotRunError("publish.tail_too_big", start=start, reason_key=code,
+                             reason_params=params)  # fmt: skip
 
 
 def _grown(audit: audit_svc.AuditLog, size: int) -> bool:

@@ -1,5 +1,7 @@
 """The independent verifier's §15 part (the audit log, checkpoints, tlog-proofs, the office key
-file, SHA256SUMS) and :func:`check_vectors`, which runs every check on the SPEC §13 vectors.
+file, SHA256SUMS), the §14.6 log tail of a v3 bundle (prefix nodes and the roots from the tail,
+RFC 6962 written out with hashlib) and :func:`check_vectors`, which runs every check on the
+SPEC §13 vectors.
 
 Like ``verifier.py``, written from docs/SPEC.md alone: the standard library and ``cryptography``.
 """
@@ -152,6 +154,75 @@ def verify_sums(files: dict[str, bytes], sums: bytes, sig: bytes, keys: dict[str
     return str(doc["keyid"])
 
 
+# --- §14.6 the log tail of a v3 bundle --------------------------------------------------------
+
+
+def decomposition(a: int) -> list[tuple[int, int]]:
+    """§14.6: the complete subtrees [s, s + 2^k) of [0, a), largest first (a's binary digits)."""
+    out: list[tuple[int, int]] = []
+    start = 0
+    for k in range(a.bit_length() - 1, -1, -1):
+        if a >> k & 1:
+            out.append((start, start + (1 << k)))
+            start += 1 << k
+    return out
+
+
+def prefix_nodes(leaves: list[bytes], a: int) -> list[bytes]:
+    """§14.6: MTH of each subtree of :func:`decomposition` (from the whole log: the reference)."""
+    return [mth(leaves[s:e]) for s, e in decomposition(a)]
+
+
+def read_tail_index(raw: bytes) -> tuple[int, int, list[bytes]]:
+    """§14.6: ``log/tail.json``, canonical JSON and a newline: (from, size, prefix nodes)."""
+    need(raw.endswith(b"\n"), "tail.json newline")
+    doc = strict_parse(raw[:-1])
+    need(isinstance(doc, dict) and jcs(doc) == raw[:-1], "tail.json not canonical")
+    need(set(doc) == {"from", "prefix", "size"}, "tail.json fields")
+    a, n, prefix = doc["from"], doc["size"], doc["prefix"]
+    for x in (a, n):
+        need(isinstance(x, int) and not isinstance(x, bool) and x >= 0, "tail.json numbers")
+    need(a <= n and isinstance(prefix, list) and len(prefix) == bin(a).count("1"), "prefix count")
+    need(all(isinstance(h, str) and re.fullmatch(r"[0-9a-f]{64}", h) for h in prefix), "prefix")
+    return a, n, [bytes.fromhex(h) for h in prefix]
+
+
+def tail_roots(prefix: list[bytes], a: int, tail: list[bytes]) -> dict[int, bytes]:
+    """§14.6, the one-pass form: the root at every size a … a + len(tail) from the prefix nodes
+    and the tail's leaf hashes alone (no leaf before a)."""
+    need(len(prefix) == bin(a).count("1"), "prefix count")
+    stack = [(e - s, h) for (s, e), h in zip(decomposition(a), prefix, strict=True)]
+
+    def root() -> bytes:
+        if not stack:
+            return H(b"")
+        r = stack[-1][1]
+        for _w, h in reversed(stack[:-1]):
+            r = H(b"\x01" + h + r)
+        return r
+
+    roots = {a: root()}
+    for i, leaf in enumerate(tail):
+        stack.append((1, leaf))
+        while len(stack) > 1 and stack[-1][0] == stack[-2][0]:
+            (w, left), (_w, right) = stack[-2], stack[-1]
+            stack[-2:] = [(2 * w, H(b"\x01" + left + right))]
+        roots[a + i + 1] = root()
+    return roots
+
+
+def check_tail(tail_jsonl: bytes, tail_json: bytes) -> dict[int, bytes]:
+    """§14.6: a bundle's ``log/tail.jsonl`` and ``log/tail.json``: each line the canonical entry
+    of its place, exactly size − from of them; the roots from ``from`` to ``size``."""
+    a, n, prefix = read_tail_index(tail_json)
+    need(tail_jsonl.endswith(b"\n") or not tail_jsonl, "tail.jsonl torn")
+    lines = tail_jsonl.split(b"\n")[:-1]
+    need(len(lines) == n - a, "tail length")
+    for i, line in enumerate(lines):
+        check_entry(line, a + i)
+    return tail_roots(prefix, a, [log_leaf(x) for x in lines])
+
+
 def check_vectors(v: dict[str, Any]) -> dict[str, str]:
     """Every check this verifier can make on the SPEC §13 vectors (file name -> its JSON).
 
@@ -196,6 +267,24 @@ def check_vectors(v: dict[str, Any]) -> dict[str, str]:
     out.update({f"redraw.{k}": s for k, s in verify_draw(redraw, keys)["checks"].items()})
     verify_redraw(cases["mainnet"]["record"], cases["redraw"]["record"], keys)
     out["redraw.chain"] = "ok"
+    # §13.10: the log tail, from the vector's whole log (the reference) and from the tail alone
+    t = v["logtail.json"]
+    a, n = t["from"], t["size"]
+    full = [x.encode() for x in t["log_lines"]]
+    need(len(full) == n, "log tail vector size")
+    leaves = [log_leaf(x) for x in full]
+    need([x.hex() for x in leaves] == t["leaf_hashes"], "log tail leaf hashes")
+    need([list(r) for r in decomposition(a)] == t["decomposition"], "decomposition")
+    need([x.hex() for x in prefix_nodes(leaves, a)] == t["prefix"], "prefix nodes")
+    tail_json = t["tail_json"].encode()
+    need(read_tail_index(tail_json) == (a, n, prefix_nodes(leaves, a)), "tail.json")
+    tail_jsonl = b"".join(x + b"\n" for x in full[a:])
+    need(hashlib.sha256(tail_jsonl).hexdigest() == t["tail_jsonl_sha256"], "tail.jsonl bytes")
+    roots = check_tail(tail_jsonl, tail_json)
+    need(sorted(roots) == list(range(a, n + 1)), "tail sizes")
+    for m, r in roots.items():
+        need(r.hex() == t["roots"][str(m)] and r == mth(leaves[:m]), f"tail root at {m}")
+    out.update(dict.fromkeys(("logtail.prefix", "logtail.roots"), "ok"))
     cap = cases["cap"]
     try:
         check_announcement({**cap, "population": {"G": cap["population"]}}, keys)

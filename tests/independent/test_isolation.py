@@ -66,6 +66,7 @@ def test_independent_verifier_uses_nothing_of_randcheck() -> None:
     assert uses_of_randcheck(out) == []
     # It did the work (so the empty list means something) and the hook saw it happen.
     assert out["result"]["log.proofs"] == "ok" and out["result"]["cap.refused"] == "ok"
+    assert out["result"]["logtail.roots"] == "ok"
     assert "tests.independent.verifier" in out["events"]["import"]
     assert "cryptography" in out["modules"]
     here = str(ROOT / "tests" / "independent")  # its source, or its cached bytecode

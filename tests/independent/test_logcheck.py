@@ -166,3 +166,56 @@ def test_cap_case_is_refused_for_the_cap() -> None:
     _, keys = office()
     with pytest.raises(verifier.Fail, match=r"^cap$"):
         verifier.check_announcement({**cap, "population": {"G": cap["population"]}}, keys)
+
+
+# --- §13.10 / §14.6 the log tail ---------------------------------------------------------------
+
+
+def _tail() -> tuple[Any, bytes, bytes]:
+    t = load("logtail.json")
+    jsonl = b"".join(x.encode() + b"\n" for x in t["log_lines"][t["from"] :])
+    return t, jsonl, t["tail_json"].encode()
+
+
+def test_log_tail_roots_come_from_the_tail_alone() -> None:
+    t, jsonl, index = _tail()
+    roots = logcheck.check_tail(jsonl, index)
+    assert {str(m): r.hex() for m, r in roots.items()} == t["roots"]
+    assert logcheck.decomposition(13) == [(0, 8), (8, 12), (12, 13)]
+
+
+def test_the_one_pass_roots_equal_mth_for_every_size() -> None:
+    leaves = [verifier.H(bytes([i])) for i in range(40)]
+    for a in range(41):
+        prefix = logcheck.prefix_nodes(leaves, a)
+        roots = logcheck.tail_roots(prefix, a, leaves[a:])
+        assert all(roots[m] == verifier.mth(leaves[:m]) for m in range(a, 41)), a
+
+
+def test_a_changed_tail_line_or_prefix_node_changes_the_root() -> None:
+    t, jsonl, index = _tail()
+    want = bytes.fromhex(t["roots"]["16"])
+    changed = jsonl.replace(b'"n":14', b'"n":41')
+    assert logcheck.check_tail(changed, index)[16] != want
+    node = t["prefix"][1]
+    other = index.replace(
+        node.encode(), ("0" if node[0] != "0" else "1").encode() + node[1:].encode()
+    )
+    assert logcheck.check_tail(jsonl, other)[16] != want
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda j, i: (j.rsplit(b"\n", 2)[0] + b"\n", i),  # a line dropped
+        lambda j, i: (j + j.split(b"\n")[0] + b"\n", i),  # a line too many
+        lambda j, i: (j.replace(b'"seq":14', b'"seq":15', 1), i),  # out of place
+        lambda j, i: (j.replace(b'{"actor"', b'{ "actor"', 1), i),  # not canonical
+        lambda j, i: (j, i.replace(b'{"from"', b'{ "from"')),  # tail.json not canonical
+        lambda j, i: (j, i.replace(b'"from":13', b'"from":12')),  # prefix count
+    ],
+)
+def test_a_malformed_tail_is_refused(change: Any) -> None:
+    _t, jsonl, index = _tail()
+    with pytest.raises(REFUSED):
+        logcheck.check_tail(*change(jsonl, index))

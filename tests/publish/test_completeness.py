@@ -339,3 +339,24 @@ def test_publish_names_tail_entries_that_may_be_personal(drawn: Drawn, tmp_path:
     text = " ".join(res.stderr.split())
     assert "may be personal (inspectors.deactivate)" in text
     assert f"log entries {flagged[0]['seq']} verbatim" in text
+
+
+def test_held_checkpoints_under_the_bundles_own_key_stay_unverified(
+    two: Path, drawn: Drawn, office_key: dict[str, bytes], tmp_path: Path
+) -> None:
+    """Review B8: with no trusted key, a held checkpoint opens only under the bundle's own key
+    (``keys/operator.pub``), so agreeing with it proves nothing about the office: unverified,
+    never passed; a disagreement still fails (whoever holds that key signed both trees)."""
+    origin, a, n = _origin(two)
+    hashes = _log_hashes(drawn)[:n]
+    good = svc.Held("cp.txt", _signed_checkpoint(drawn, origin, n, merkle.root_from_hashes(hashes)))
+    newer = svc.Held("new.txt", _signed_checkpoint(drawn, origin, n + 5, b"\x01" * 32))
+    for held in (good, newer):
+        check = _checks(svc.verify_bundle(two, {}, checkpoints=[held]))["log.consistency"]
+        assert not check.ok and check.status == "unverified", check
+        assert check.code == "verify.own_key_only"
+    forged = list(hashes)
+    forged[a] = merkle.leaf_hash(b"x")
+    bad = svc.Held("bad.txt", _signed_checkpoint(drawn, origin, n, merkle.root_from_hashes(forged)))
+    check = _checks(svc.verify_bundle(two, {}, checkpoints=[bad]))["log.consistency"]
+    assert check.status == "fail" and check.code == "verify.held_inconsistent"

@@ -8,7 +8,9 @@ size ``n`` (``log/tail.jsonl``) and the prefix nodes of [0, a) (``log/tail.json`
 the root of every size ``m``, a <= m <= n, is recomputed (:mod:`randcheck.core.merkle`).  Once
 the root at ``n`` is the checkpoint's, the tail is exactly the log, and every entry of the task
 in it must be accounted for by the bundle: its record is the task's last, every addendum and
-results document logged for the record is in the bundle.
+results document logged for the record is in the bundle, and every official attempt of the
+task before the record (a commitment, a reveal, an abort with ``attempt`` or ``entered``) is
+one the record completes, continues or answers for, so a silently redone draw fails.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from randcheck.core import results as rdoc
 from randcheck.core.checks import Check
 from randcheck.core.draw.envelope import open_envelope
 from randcheck.errors import RandcheckError, VerificationError
-from randcheck.services.attempts import RECORD, REVEALED
+from randcheck.services.attempts import ABORTED, COMMITTED, RECORD, REVEALED
 from randcheck.services.verify.log import Log
 from randcheck.services.verify.reading import BundleFiles
 
@@ -33,7 +35,10 @@ CONSISTENCY = "log.consistency"
 ADDENDUM = "draw.addendum"
 RESULTS = "results.published"
 #: the kinds of entry that belong to a task when their payload's ``task`` is its id (SPEC §14.4)
-TASK_KINDS = frozenset({RECORD, ADDENDUM, REVEALED, "draw.aborted", "draw.committed"})
+TASK_KINDS = frozenset({RECORD, ADDENDUM, REVEALED, ABORTED, COMMITTED})
+#: the kinds of entry that may stand for an official attempt (SPEC §14.4): each one of the task
+#: logged before its record must be accounted for by that record
+ATTEMPT_KINDS = frozenset({REVEALED, ABORTED, COMMITTED})
 
 
 def _is_task_kind(kind: str) -> bool:
@@ -59,12 +64,14 @@ class _Tail:
 
 @dataclass(frozen=True)
 class Subject:
-    """What the bundle says it holds: the task, its record, addenda and results documents."""
+    """What the bundle says it holds: the task, its record, addenda and results documents, and
+    the commitment its (v2) record continues."""
 
     task_id: str | None
     record: str | None
     addenda: frozenset[str]
     results: frozenset[str]
+    commitment: str | None = None
 
 
 def subject(
@@ -80,7 +87,20 @@ def subject(
             digests.add(open_envelope(files[path], rdoc.KIND).digest)
         except RandcheckError:
             continue
-    return Subject(task_id, record, frozenset(a for a in addenda if a), frozenset(digests))
+    return Subject(task_id, record, frozenset(a for a in addenda if a), frozenset(digests),
+                   _commitment(files))  # fmt: skip
+
+
+def _commitment(files: BundleFiles) -> str | None:
+    """The ``commitment`` digest the bundle's record names (v2), if it names one."""
+    raw = files.get(layout.RECORD)
+    if raw is None:
+        return None
+    try:
+        value = open_envelope(raw).doc.get("commitment")
+    except RandcheckError:
+        return None
+    return value if isinstance(value, str) else None
 
 
 def checks(
@@ -218,12 +238,77 @@ def _accounted(tail: _Tail, what: Subject, a: int, n: int) -> Check:
         elif kind == RESULTS and p.get("results") not in what.results:
             return Check.failed(COMPLETE, "verify.complete_results_missing", seq=seq,
                                 number=str(p.get("seq")))  # fmt: skip
+    unanswered = _unanswered(tail, what, ours[-1])
+    if unanswered is not None:
+        seq, kind = unanswered
+        return Check.failed(COMPLETE, "verify.complete_unanswered", seq=seq, kind=kind)
     own = [s for s, _k, p in tail.task if p.get("task") == what.task_id]
-    pending = [s for s, k, _p in tail.task if k == REVEALED and s > ours[-1]]
+    pending = [s for s, k, p in tail.task if k in (REVEALED, COMMITTED) and s > ours[-1]
+               and p.get("task") == what.task_id]  # fmt: skip
     if pending:
         return Check.warning(COMPLETE, "verify.complete_pending", seq=pending[0], start=a, size=n)
     return Check.passed(COMPLETE, "verify.complete_ok", start=a, size=n, entries=len(own),
                         addenda=addenda)  # fmt: skip
+
+
+def _is_attempt(kind: str, payload: Mapping[str, Any]) -> bool:
+    """An entry that stands for an official attempt of its task (SPEC §14.4): a commitment, a
+    reveal, or an abort of an attempt (``attempt``) or with entropy values logged (``entered``)."""
+    if payload.get("practice") is True or kind not in ATTEMPT_KINDS:
+        return False
+    return kind != ABORTED or "attempt" in payload or "entered" in payload
+
+
+def _unanswered(tail: _Tail, what: Subject, record_seq: int) -> tuple[int, str] | None:
+    """The first official attempt of the task logged before the record's entry that the record
+    does not account for, as (seq, kind); None when there is none.
+
+    Accounted for, starting from the record's entry: the ``draw.committed`` entry of the
+    record's ``commitment`` digest (v2); what an accounted ``draw.record`` entry names
+    (``revealed``, ``answers``, and the records of its ``supersedes``, which account for their
+    own attempts in turn); what an accounted entry continued (``resumed``); and the abort of an
+    accounted attempt (``attempt``)."""
+    of_task = {s: (k, p) for s, k, p in tail.task
+               if s <= record_seq and p.get("task") == what.task_id}  # fmt: skip
+    records = {p.get("record"): s for s, (k, p) in of_task.items() if k == RECORD}
+    accounted = {record_seq}
+    if what.commitment is not None:
+        accounted |= {s for s, (k, p) in of_task.items()
+                      if k == COMMITTED and p.get("commitment") == what.commitment}  # fmt: skip
+    grew = True
+    while grew:
+        grew = False
+        for s, (kind, p) in of_task.items():
+            if s in accounted:
+                new = _named(kind, p, records) - accounted
+            elif kind == ABORTED and _seq(p.get("attempt")) in accounted:
+                new = {s}
+            else:
+                continue
+            accounted |= new
+            grew = grew or bool(new)
+    for s in sorted(of_task):
+        kind, p = of_task[s]
+        if s < record_seq and s not in accounted and _is_attempt(kind, p):
+            return s, kind
+    return None
+
+
+def _named(kind: str, payload: Mapping[str, Any], records: Mapping[Any, int]) -> set[int]:
+    """The seqs an entry accounts for by name (see :func:`_unanswered`)."""
+    named = [payload.get("resumed")]
+    if kind == RECORD:
+        named += [payload.get("revealed"), *_list(payload.get("answers"))]
+        named += [records.get(d) for d in _list(payload.get("supersedes")) if isinstance(d, str)]
+    return {s for s in map(_seq, named) if s is not None}
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _seq(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def _addendum_file(payload: Mapping[str, Any]) -> str:

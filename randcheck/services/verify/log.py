@@ -16,6 +16,7 @@ from randcheck.core.draw.spec import unix_time
 from randcheck.errors import RandcheckError
 from randcheck.services.attempts import (
     ABORTED,
+    COMMITTED,
     RECORD,
     REVEALED,
     SEEN_SEED_STAGES,
@@ -210,7 +211,8 @@ def reveal_check(rec: Mapping[str, Any] | None, log: Log) -> Check:
 
 def _predecessor_ok(log: Log, seq: int, task: Any, record_seq: int) -> bool:
     """Entry ``seq`` stands for an earlier official attempt of ``task``: a record, a logged
-    reveal, or (before reveals were logged) an abort after every seed input was shown."""
+    reveal, a logged v2 commitment (``draw.committed``: its values were signed and shown,
+    docs/SPEC-v2.md), or an abort after every seed input was shown or with entropy logged."""
     p = log.payload(seq)
     kind = log.kind(seq)
     if p.get("task") != task or not seq < record_seq:
@@ -218,12 +220,13 @@ def _predecessor_ok(log: Log, seq: int, task: Any, record_seq: int) -> bool:
     if kind == ABORTED:  # shown the seed's inputs, or stopped with entropy values logged
         seen = p.get("stage") in SEEN_SEED_STAGES and p.get("practice") is False
         return seen or discarded_entropy({"kind": kind, "payload": p})
-    return kind in (RECORD, REVEALED)
+    return kind in (RECORD, REVEALED, COMMITTED)
 
 
 def predecessors(log: Log, task: Any, record_seq: int) -> tuple[list[int], Check | None]:
     """The entries a record's log entry names as the attempts it replaces (``supersedes``:
-    record digests; ``answers``: reveal or abort entries), each proven; or the failed check."""
+    record digests; ``answers``: reveal, commitment or abort entries), each proven; or the
+    failed check."""
     payload = log.payload(record_seq)
     seqs: list[int] = []
     for digest in payload.get("supersedes") or []:

@@ -14,13 +14,14 @@ line at a time within its bounds, hashing it as it goes.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import stat
 import zipfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from randcheck.bundle import layout
 from randcheck.bundle import results as rbundle
@@ -55,6 +56,23 @@ SUM_LINE = 64 + 2 + 4 * KIB + 1  # hash, two spaces, a path, newline
 TAIL_LINE = ENTRY  # one entry line, without its newline
 TAIL_LINES = 100_000
 TAIL_BYTES = 256 * MIB
+
+
+def tail_refusal(lines: Sequence[bytes]) -> tuple[str, dict[str, Any]] | None:
+    """Why :meth:`BundleFiles.lines` would refuse a log tail of these lines (each without its
+    newline), as (catalog code, params); None when it is within the bounds.  ``publish``
+    asks this before it signs anything, so it never writes a bundle verify refuses."""
+    if len(lines) > TAIL_LINES:
+        return "verify.tail_too_many", {"file": layout.TAIL, "limit": TAIL_LINES}
+    total = 0
+    for number, line in enumerate(lines, start=1):
+        if len(line) > TAIL_LINE:
+            return "verify.tail_line_too_long", {"file": layout.TAIL, "line": number,
+                                                 "limit": TAIL_LINE}  # fmt: skip
+        total += len(line) + 1
+    if total > TAIL_BYTES:
+        return "verify.file_too_big", {"file": layout.TAIL, "size": total, "limit": TAIL_BYTES}
+    return None
 
 
 class BundleFiles(Mapping[str, bytes]):
@@ -119,13 +137,8 @@ class BundleFiles(Mapping[str, bytes]):
         if size > limit:
             self.oversize[path] = (size, limit)
             return None
-        try:
-            with open(self.root.joinpath(*path.split("/")), "rb") as fh:
-                data = fh.read(limit + 1)
-        except OSError as exc:
-            raise CannotRunError(
-                "io.cannot_read", path=str(self.root / path), reason=exc.strerror or ""
-            ) from exc
+        with self._open(path) as fh:
+            data = fh.read(limit + 1)
         if len(data) > limit:  # grew since it was listed
             self.oversize[path] = (len(data), limit)
             return None
@@ -149,29 +162,23 @@ class BundleFiles(Mapping[str, bytes]):
             raise InputError("verify.file_too_big", file=path, size=size, limit=limit)
         digest = hashlib.sha256()
         total = count = 0
-        try:
-            with open(self.root.joinpath(*path.split("/")), "rb") as fh:
-                while line := fh.readline(TAIL_LINE + 1):
-                    total += len(line)
-                    count += 1
-                    if total > limit:  # grew since it was listed
-                        self.oversize[path] = (total, limit)
-                        raise InputError("verify.file_too_big", file=path, size=total,
-                                         limit=limit)  # fmt: skip
-                    if count > TAIL_LINES:
-                        raise InputError("verify.tail_too_many", file=path, limit=TAIL_LINES)
-                    if not line.endswith(b"\n"):
-                        long = len(line) > TAIL_LINE
-                        code = "verify.tail_line_too_long" if long else "verify.tail_torn"
-                        raise InputError(code, file=path, line=count, limit=TAIL_LINE)
-                    digest.update(line)
-                    yield line[:-1]
-        except OSError as exc:
-            raise CannotRunError(
-                "io.cannot_read", path=str(self.root / path), reason=exc.strerror or ""
-            ) from exc
-        self.budget -= total
-        self.digests[path] = digest.hexdigest()
+        with self._open(path) as fh:
+            while line := fh.readline(TAIL_LINE + 1):
+                total += len(line)
+                count += 1
+                if total > limit:  # grew since it was listed
+                    self.oversize[path] = (total, limit)
+                    raise InputError("verify.file_too_big", file=path, size=total,
+                                     limit=limit)  # fmt: skip
+                if count > TAIL_LINES:
+                    raise InputError("verify.tail_too_many", file=path, limit=TAIL_LINES)
+                if not line.endswith(b"\n"):
+                    long = len(line) > TAIL_LINE
+                    code = "verify.tail_line_too_long" if long else "verify.tail_torn"
+                    raise InputError(code, file=path, line=count, limit=TAIL_LINE)
+                digest.update(line)
+                yield line[:-1]
+        self._hashed(path, total, digest.hexdigest())
 
     def sha256(self, path: str) -> str | None:
         """The file's SHA-256 (hex) if it was read (the log tail: read to the end, reading it
@@ -190,20 +197,31 @@ class BundleFiles(Mapping[str, bytes]):
     def _hash_within(self, path: str, limit: int) -> None:
         digest = hashlib.sha256()
         total = 0
+        with self._open(path) as fh:
+            while chunk := fh.read(MIB):
+                total += len(chunk)
+                if total > limit:
+                    self.oversize[path] = (total, limit)
+                    return
+                digest.update(chunk)
+        self._hashed(path, total, digest.hexdigest())
+
+    @contextlib.contextmanager
+    def _open(self, path: str) -> Iterator[BinaryIO]:
+        """The bundle file ``path`` open for reading; an ``OSError`` becomes ``CannotRunError``
+        (``io.cannot_read``)."""
         try:
             with open(self.root.joinpath(*path.split("/")), "rb") as fh:
-                while chunk := fh.read(MIB):
-                    total += len(chunk)
-                    if total > limit:
-                        self.oversize[path] = (total, limit)
-                        return
-                    digest.update(chunk)
+                yield fh
         except OSError as exc:
             raise CannotRunError(
                 "io.cannot_read", path=str(self.root / path), reason=exc.strerror or ""
             ) from exc
+
+    def _hashed(self, path: str, total: int, sha256: str) -> None:
+        """``path`` was read to the end: charge its ``total`` bytes, keep its SHA-256 (hex)."""
         self.budget -= total
-        self.digests[path] = digest.hexdigest()
+        self.digests[path] = sha256
 
     def absent(self, name: str, path: str) -> Check:
         """The failed check ``name`` for a file that is missing, or was refused for its size."""
