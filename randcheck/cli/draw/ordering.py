@@ -64,12 +64,15 @@ def commit(cer: Ceremony, by_index: Mapping[int, Mapping[str, Any]]) -> None:
     env = commitments.sign(plan, body, operator, witnesses)
     for name, _key in witnesses:
         cer.ok(cer.t("ceremony.witness_cosigned", name=name))
-    token = get_token(cer, env)
+    token = get_token(cer, env, body)
     with defer_signals(stop_after=True):
         committed = commitments.log(cer.ws, cer.engine, plan, env, token, cer.app.actor,
                                     redraw=cer.redraw_reason is not None)  # fmt: skip
     cer.committed = committed
     cer.ok(cer.t("ceremony.commitment_logged", seq=committed.seq))
+    # a token that came back after the round was published anchors nothing: the commitment is
+    # logged (a pending attempt) with it, and the draw stops; a new one is a marked redraw
+    commitments.ensure_alive(committed)
     show_round(cer, committed)
 
 
@@ -96,18 +99,17 @@ def show_round(cer: Ceremony, committed: commitments.Committed) -> None:
     )
 
 
-def get_token(cer: Ceremony, env: bytes) -> commitments.Token | None:
-    """A timestamp token when the announcement lists a TSA: from ``--tsa-file``, online from
-    the TSA's URL, or relayed through another machine; None when it lists none."""
+def get_token(cer: Ceremony, env: bytes, body: Mapping[str, Any]) -> commitments.Token | None:
+    """A timestamp token when the announcement lists a TSA: online from the TSA's URL, or
+    relayed through another machine; None when it lists none.  One token per commitment: the
+    first valid one (SPEC-v2 §4)."""
     from randcheck.core.draw.envelope import open_envelope
 
     ann_tsa = cer.plan.doc.get("ordering", {}).get("tsa", [])
-    if not ann_tsa and cer.tsa_url is None and cer.tsa_file is None:
+    if not ann_tsa:
         return None
     digest = open_envelope(env, "commitment").digest
     cer.note("ceremony.commitment_digest", style="bold", digest=digest)
-    if cer.tsa_file is not None:
-        return commitments.check_token(cer.plan, env, _read(Path(cer.tsa_file)))
     if cer.tsa_url:
         cer.note("ceremony.tsa_fetching", url=cer.tsa_url)
         from randcheck.services import timestamp
@@ -118,13 +120,21 @@ def get_token(cer: Ceremony, env: bytes) -> commitments.Token | None:
         except RandcheckError as exc:  # the network or the TSA: relay through another machine
             reason = render(exc.code, cer.app.lang, **exc.params)
             cer.problem(cer.t("ceremony.tsa_failed", reason=reason))
-    return relay(cer, env, digest)
+    return relay(cer, env, digest, str(body["committed_at"]))
 
 
-def relay(cer: Ceremony, env: bytes, digest: str) -> commitments.Token:
+def relay(cer: Ceremony, env: bytes, digest: str, committed_at: str) -> commitments.Token:
     """The commitment digest as text and a QR code; the token file's path typed back in.
-    A wrong file is refused with the reason and asked again."""
+    A wrong file is refused with the reason and asked again; the deadline (the publication of
+    the round ``committed_at`` fixes) is shown."""
+    from randcheck.core.draw.announce import parse_announcement
+    from randcheck.core.draw.commitment import expected_rounds, first_publication
+    from randcheck.core.draw.spec import unix_time
+
+    ann = parse_announcement(cer.plan.doc)
+    deadline = first_publication(ann, expected_rounds(ann, unix_time(committed_at)))
     text = Text(cer.t("ceremony.tsa_relay", digest=digest))
+    text.append("\n" + cer.t("ceremony.tsa_deadline", time=beijing_time(deadline)))
     qr = qr_code(digest)
     grid = Table.grid(padding=(0, 2))
     grid.add_column(no_wrap=True)
