@@ -184,11 +184,15 @@ def ordering_for(ws: Workspace, d: TaskDef, office: str | None = None) -> Orderi
     from randcheck.services import keys as keys_svc
 
     o = d.ordering or OrderingDef()
+    # a witness's own key, registered as a trusted witness key (keys trust --role witness), or
+    # a key the witness unlocks at the office's machine (an own key of the workspace)
+    registered = {k.name: k.public for k in keys_svc.trusted_entries(ws)
+                  if k.role == "witness" and not k.revoked}  # fmt: skip
     witnesses = []
     for entry in o.witnesses:
         shown, name = witness_entry(entry)
         try:
-            public = keys_svc.public_key(ws, name)
+            public = registered[name] if name in registered else keys_svc.public_key(ws, name)
         except RandcheckError as exc:
             raise InputError("task.witness_key_unknown", name=name) from exc
         if signing.key_id(public) == office:

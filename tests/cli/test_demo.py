@@ -18,10 +18,21 @@ def test_demo_runs_the_whole_story_and_verifies(cli: Cli, tmp_path: Path) -> Non
         assert (bundle / name).is_file(), name
     assert "演示完成" in r.stdout and str(bundle) in r.stdout
     assert "模拟时钟" in r.stderr  # the simulated clock is said on screen
-    # the bundle verifies again, from outside, against the office key alone
+    assert "drand 第 None 轮" not in r.stderr and "None" not in r.stderr  # C: v2 names no round
+    assert "drand 轮次将由熵承诺决定" in r.stderr
+    # the bundle verifies again, from outside, with the office key and the witnesses' own keys
+    # (A2: a witness key the reader does not trust leaves commitment.witnesses unverified)
     pub = out / "keys" / "office.pub"
-    v = cli("verify", str(bundle), "--trusted-keys", str(pub), "--json")
+    witnesses = [out / "witness-keys" / f"{n}.pub" for n in ("zhangwei", "lina")]
+    alone = cli("verify", str(bundle), "--trusted-keys", str(pub), "--json")
+    assert alone.exit_code == 4, alone.output
+    opts = [a for w in witnesses for a in ("--trusted-keys", str(w))]
+    assert " ".join(opts) in " ".join(r.stdout.split())  # the printed command passes them
+    v = cli("verify", str(bundle), "--trusted-keys", str(pub), *opts, "--json")
     assert v.exit_code == 0, v.output
+    # inside the demo workspace the registered witness keys are trusted: passed
+    inside = Cli(out, cli.db_url)("verify", str(bundle))
+    assert inside.exit_code == 0, inside.output
     report = json.loads(v.stdout)
     assert report["ok"] and report["task_id"] == "DEMO-2023-001"
     assert {"entropy", "seed", "teams", "log.record", "files.signature", "inspection.documents",
