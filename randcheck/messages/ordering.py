@@ -323,6 +323,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "(latest time {time} UTC): the commitment (audit log entry {seq}) is void and cannot "
         "be continued. Draw again with --redraw --reason … (the redraw names this commitment).",
     },
+    "draw.drand_wrong_round_v2": {
+        "zh": "drand 轮次为 {got}，但熵承诺确定的是第 {want} 轮",
+        "en": "the drand round is {got}, but the commitment fixed round {want}",
+    },
     "ceremony.v2_token_mismatch": {
         "zh": "时间戳不是为本熵承诺签发的：{reason}",
         "en": "the timestamp is not for this commitment: {reason}",

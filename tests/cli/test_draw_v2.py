@@ -159,3 +159,12 @@ def test_practice_commits_nothing_and_uses_the_round_now_would_fix(
     assert result.exit_code == 0, result.output
     kinds = [k for k, _ in w.state(db_url)["log"]]
     assert "draw.committed" not in kinds and kinds[-1] == "draw.practice"
+
+
+def test_task_show_names_spec_and_ordering_and_no_v1_delay(announced: Any) -> None:
+    """C: `task show` of a v2 task lists spec and [ordering], and not v1's drand delay."""
+    out = announced("task", "show", TASK, lang="en")
+    assert out.exit_code == 0, out.output
+    flat = " ".join(out.output.split())
+    assert "spec" in flat and "v2" in flat and "ordering" in flat and "margin" in flat
+    assert "delay" not in flat

@@ -380,3 +380,16 @@ def test_one_witness_name_as_a_string_is_refused(ws: Workspace, engine: Engine) 
         tasks.create_tasks(ws, engine, write_def(ws.root.parent / "defs" / "s.toml", doc), "t")
     assert exc.value.code == "taskdef.bad_field"
     assert exc.value.params["expected_key"] == "taskdef.exp.witness_list"
+
+
+def test_a_wrong_drand_round_under_v2_says_the_commitment_fixed_it() -> None:
+    """C: under v2 no round was announced: the message says the commitment fixed it."""
+    from randcheck.core.draw import drand
+    from randcheck.services.gathering import drand_evidence
+
+    src = entropy.drand_source_v2(drand.CHAINS["quicknet"].chain_hash, MARGIN)
+    with pytest.raises(VerificationError) as exc:
+        drand_evidence(src, json.dumps(DRAND_BEACON), DRAWN_AT, "2020-01-01T00:00:00Z",
+                       DRAND_ROUND + 1)  # fmt: skip
+    assert exc.value.code == "draw.drand_wrong_round_v2"
+    assert exc.value.params == {"got": DRAND_ROUND, "want": DRAND_ROUND + 1}
