@@ -25,6 +25,15 @@ MARGIN = 60
 ROUND_TIME = drand.round_time(drand.CHAINS["quicknet"], w.DRAND_ROUND)
 #: the TSA's time: before the round (by more than the margin), whatever this machine's clock says
 GEN_TIME = datetime.fromtimestamp(ROUND_TIME - MARGIN - 2, UTC)
+#: the ceremony's clock when it signs the commitment: committed_at, which fixes the round
+COMMIT_UNIX = ROUND_TIME - MARGIN - 3
+#: ``randcheck`` with the commitment's clock set (the round follows from committed_at, so a
+#: historical round needs a historical clock; everything else runs as it does for real)
+CLOCK = (
+    "import sys; from datetime import UTC, datetime; from randcheck.cli.draw import ordering; "
+    f"ordering._now = lambda: datetime.fromtimestamp({COMMIT_UNIX}, UTC); "
+    "sys.argv[0] = 'randcheck'; from randcheck.cli import main; main()"
+)
 _DIGEST = re.compile(r"熵承诺摘要：\s*([0-9a-f]{64})")
 
 
@@ -57,7 +66,7 @@ def test_v2_ceremony_with_a_relayed_timestamp_and_one_witness(
     v2ws: tuple[Path, TestTSA], db_url: str, tmp_path: Path
 ) -> None:
     root, tsa = v2ws
-    run = Run(root, db_url, "--witness-key", "zhang-san", lang="zh")
+    run = Run(root, db_url, "--witness-key", "zhang-san", lang="zh", launcher=["-c", CLOCK])
     run.answer("开始抽取？", "y")
     for witness, values in w.DICE.items():
         run.answer(f"{witness} 的点数", " ".join(map(str, values)))
