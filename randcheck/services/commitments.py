@@ -326,7 +326,7 @@ def bundle_files(
     files = {layout.COMMITMENT: env}
     if payload.get("token"):
         files[layout.COMMITMENT_TOKEN] = base64.b64decode(str(payload["token"]))
-    # the operator signs first (SPEC-v2 §2); the co-signers after it are the witnesses
+    # the operator signs first (SPEC-v2 §3); the co-signers after it are the witnesses
     signers = {k for k, _ in envelope.open_envelope(env, "commitment").signatures[1:]}
     for info in keys_svc.list_keys(ws):
         if info.key_id in signers and layout.witness_key_file(info.key_id) not in files:

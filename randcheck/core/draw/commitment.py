@@ -59,7 +59,7 @@ def commitment_body(
     committed_at: str,
     tool: str = TOOL,
 ) -> dict[str, Any]:
-    """The commitment body (SPEC-v2 §2); raises ``InputError`` if the announcement is not v2 or
+    """The commitment body (SPEC-v2 §3); raises ``InputError`` if the announcement is not v2 or
     a value does not answer its source."""
     if ann.spec != SPEC_V2_ID:
         raise InputError("proto.not_v2")
@@ -91,7 +91,7 @@ class Commitment:
 
 
 def parse_commitment(doc: Mapping[str, Any], ann: Announcement, ann_digest: str) -> Commitment:
-    """Check a commitment body against its announcement (SPEC-v2 §2); raises
+    """Check a commitment body against its announcement (SPEC-v2 §3); raises
     ``VerificationError``."""
     if not isinstance(doc, Mapping) or set(doc) != COMMITMENT_KEYS:
         raise VerificationError("proto.commitment_fields")

@@ -31,7 +31,7 @@ class Witness:
 
 @dataclass(frozen=True)
 class Ordering:
-    """What the ordering of the randomness may rest on (SPEC-v2 §1)."""
+    """What the ordering of the randomness may rest on (SPEC-v2 §2)."""
 
     witnesses: tuple[Witness, ...] = ()
     tsa: tuple[str, ...] = ()  # SHA-256 hex of each accepted TSA signer certificate (DER)
