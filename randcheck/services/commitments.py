@@ -29,7 +29,7 @@ from randcheck.core.draw import drand, envelope
 from randcheck.core.draw.announce import Announcement, parse_announcement
 from randcheck.core.draw.spec import SPEC_V2_ID, digest, unix_time
 from randcheck.core.draw.v2 import unix_exact
-from randcheck.errors import InputError, VerificationError
+from randcheck.errors import InputError, RandcheckError, VerificationError
 from randcheck.services import attempts
 from randcheck.services.audit import AuditLog, format_time
 from randcheck.services.draws import DrawPlan, _recheck, check_redraw
@@ -104,6 +104,64 @@ def sign(
     for _name, key in witnesses:
         env = envelope.cosign(env, key)
     return env
+
+
+# --- a witness co-signing on their own device ---------------------------------------------
+
+#: the ``kind`` of a co-signature file made by ``randcheck cosign``
+COSIGNATURE_KIND = "randcheck/cosignature"
+
+
+def cosignature(env: bytes, key: Ed25519PrivateKey) -> dict[str, str]:
+    """A witness's co-signature over a commitment envelope (its body: SPEC §2), as the object
+    ``randcheck cosign`` writes; ``InputError`` if ``env`` is not a commitment envelope."""
+    try:
+        opened = envelope.open_envelope(env, com.KIND)
+    except VerificationError as exc:
+        raise InputError("cosign.not_commitment") from exc
+    from randcheck.core.draw.spec import signing_input
+
+    sig = signing.sign(key, signing_input(opened.kind, opened.body))
+    return {
+        "kind": COSIGNATURE_KIND,
+        "commitment": opened.digest,
+        "keyid": signing.key_id(signing.public_raw(key)),
+        "sig": sig.hex(),
+    }
+
+
+def add_cosignature(ws: Workspace, plan: DrawPlan, env: bytes, doc: Any) -> tuple[bytes, str]:
+    """``env`` with a witness's co-signature (from a ``randcheck cosign`` file) added: it must
+    be over this commitment, by a declared witness key whose public key the workspace has
+    (own or trusted), and verify; ``InputError`` (``cosign.rejected``) otherwise.  Returns
+    (envelope, the witness's name)."""
+    from randcheck.core.draw.spec import signing_input
+    from randcheck.services import keys as keys_svc
+
+    opened = envelope.open_envelope(env, com.KIND)
+    names = witness_names(plan)
+
+    def refuse(reason: str, **params: Any) -> InputError:
+        return InputError("cosign.rejected", reason_key=reason, reason_params=params)
+
+    if not isinstance(doc, Mapping) or doc.get("kind") != COSIGNATURE_KIND:
+        raise refuse("cosign.bad_file")
+    if doc.get("commitment") != opened.digest:
+        raise refuse("cosign.other_commitment")
+    keyid = str(doc.get("keyid"))
+    if keyid not in names:
+        raise refuse("proto.witness_undeclared", key_id=keyid[:16])
+    if any(k == keyid for k, _ in opened.signatures):
+        return env, names[keyid]
+    public = next((k.public for k in keys_svc.list_keys(ws) if k.key_id == keyid), None)
+    if public is None:
+        raise refuse("proto.witness_key_missing", key_id=keyid[:16])
+    try:
+        sig = bytes.fromhex(str(doc.get("sig")))
+        signing.verify(public, signing_input(opened.kind, opened.body), sig)
+    except (ValueError, RandcheckError) as exc:
+        raise refuse("proto.witness_bad_signature", key_id=keyid[:16]) from exc
+    return envelope.wrap(opened.body, [*opened.signatures, (keyid, sig.hex())]), names[keyid]
 
 
 def witness_names(plan: DrawPlan) -> dict[str, str]:

@@ -13,8 +13,15 @@ def test_demo_runs_the_whole_story_and_verifies(cli: Cli, tmp_path: Path) -> Non
     r = cli("demo", "--out", str(out), "--entities", "2000", lang="zh")
     assert r.exit_code == 0, r.output
     bundle = out / "publish" / "DEMO-2023-001"
-    for name in ("index.html", "record.json", "announcement.json", "results.xlsx", "SHA256SUMS",
-                 "inspection-results.csv", "results/0001.json"):
+    for name in (
+        "index.html",
+        "record.json",
+        "announcement.json",
+        "results.xlsx",
+        "SHA256SUMS",
+        "inspection-results.csv",
+        "results/0001.json",
+    ):
         assert (bundle / name).is_file(), name
     assert "演示完成" in r.stdout and str(bundle) in r.stdout
     assert "模拟时钟" in r.stderr  # the simulated clock is said on screen
@@ -35,10 +42,15 @@ def test_demo_runs_the_whole_story_and_verifies(cli: Cli, tmp_path: Path) -> Non
     assert inside.exit_code == 0, inside.output
     report = json.loads(v.stdout)
     assert report["ok"] and report["task_id"] == "DEMO-2023-001"
-    assert {"entropy", "seed", "teams", "log.record", "files.signature", "inspection.documents",
-            "inspection.table"} <= {
-        c["name"] for c in report["checks"]
-    }
+    assert {
+        "entropy",
+        "seed",
+        "teams",
+        "log.record",
+        "files.signature",
+        "inspection.documents",
+        "inspection.table",
+    } <= {c["name"] for c in report["checks"]}
     # the demo's own log is intact
     lv = Cli(out, cli.db_url)("log", "verify")  # the demo used the --db it was given
     assert lv.exit_code == 0, lv.output

@@ -138,7 +138,7 @@ def test_the_record_must_use_the_round_the_commitment_fixed(
     assert c.round == DRAND_ROUND + 1  # a second later: the next round
     with pytest.raises(VerificationError) as exc:
         gathering.evidence_from_file(plan, FILE, DRAWN_AT, rounds=c.rounds)
-    assert exc.value.code == "draw.drand_wrong_round"
+    assert exc.value.code == "draw.drand_wrong_round_v2"
     # and the core refuses it even if the evidence is built by hand
     ev = gathering.evidence_from_file(
         plan, FILE, DRAWN_AT, rounds=dict.fromkeys(c.rounds, DRAND_ROUND)
@@ -393,3 +393,43 @@ def test_a_wrong_drand_round_under_v2_says_the_commitment_fixed_it() -> None:
                        DRAND_ROUND + 1)  # fmt: skip
     assert exc.value.code == "draw.drand_wrong_round_v2"
     assert exc.value.params == {"got": DRAND_ROUND, "want": DRAND_ROUND + 1}
+
+
+# --- A2: a witness co-signs on their own device ----------------------------------------------
+
+
+def test_a_witness_cosigns_with_their_own_key_on_their_own_device(
+    ws: Workspace, engine: Engine
+) -> None:
+    """The office holds only the witness's public key (a trusted witness key); the witness
+    co-signs the operator-signed commitment elsewhere (``randcheck cosign``) and the ceremony
+    adds that co-signature; a co-signature over another commitment, by an undeclared key, or
+    forged is refused."""
+    seed_world(engine)
+    own = signing.private_from_seed(b"wang5" * 6 + b"!!")  # the witness's, not the office's
+    text = keys.export_for(ws, "wang", signing.public_raw(own))
+    keys.trust_key(ws, AuditLog(ws, engine), "tester", text, "wang.pub", "wang", role="witness")
+    doc = v2_definition(witnesses=["王五=wang"])
+    (d,) = tasks.create_tasks(ws, engine, write_def(ws.root.parent / "defs" / "w.toml", doc),
+                              "tester")  # fmt: skip
+    tasks.announce(ws, engine, d.id, OPERATOR, "tester", ANNOUNCE_AT)
+    plan = draws.prepare(engine, d.id)
+    values = gathering.committed_from_file(plan, FILE)
+    env = commitments.sign(plan, commitments.build(plan, values, format_time(COMMIT_AT)),
+                           OPERATOR, [])  # fmt: skip
+    cosig = commitments.cosignature(env, own)
+    signed_env, name = commitments.add_cosignature(ws, plan, env, cosig)
+    assert name == "王五" and len(envelope.open_envelope(signed_env, "commitment").signatures) == 2
+    c = commitments.log(ws, engine, plan, signed_env, None, "tester", redraw=False, now=COMMIT_AT)
+    assert c.witnesses == ("王五",) and c.anchors() == ["witnesses"]
+    other = commitments.sign(plan, commitments.build(plan, values, format_time(DRAWN)),
+                             OPERATOR, [])  # fmt: skip
+    stranger = signing.private_from_seed(bytes([8]) * 32)
+    forged = {**cosig, "sig": "00" * 64}
+    for bad, reason in ((commitments.cosignature(other, own), "cosign.other_commitment"),
+                        (commitments.cosignature(env, stranger), "proto.witness_undeclared"),
+                        (forged, "proto.witness_bad_signature"),
+                        ({"kind": "x"}, "cosign.bad_file")):  # fmt: skip
+        with pytest.raises(InputError) as exc:
+            commitments.add_cosignature(ws, plan, env, bad)
+        assert exc.value.code == "cosign.rejected" and exc.value.params["reason_key"] == reason

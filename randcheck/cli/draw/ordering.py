@@ -64,6 +64,7 @@ def commit(cer: Ceremony, by_index: Mapping[int, Mapping[str, Any]]) -> None:
     env = commitments.sign(plan, body, operator, witnesses)
     for name, _key in witnesses:
         cer.ok(cer.t("ceremony.witness_cosigned", name=name))
+    env = cosignatures(cer, env)
     token = get_token(cer, env, body)
     with defer_signals(stop_after=True):
         committed = commitments.log(cer.ws, cer.engine, plan, env, token, cer.app.actor,
@@ -74,6 +75,44 @@ def commit(cer: Ceremony, by_index: Mapping[int, Mapping[str, Any]]) -> None:
     # logged (a pending attempt) with it, and the draw stops; a new one is a marked redraw
     commitments.ensure_alive(committed)
     show_round(cer, committed)
+
+
+def cosignatures(cer: Ceremony, env: bytes) -> bytes:
+    """Interactive ceremony: declared witnesses whose keys were not unlocked here may co-sign
+    on their own computers (``randcheck cosign``): the commitment is written to a file and
+    each co-signature file's path typed back; a wrong file is refused with the reason."""
+    import json
+
+    from randcheck.core.draw.envelope import open_envelope
+
+    if cer.entropy_doc is not None:
+        return env  # the --entropy path asks nothing
+    names = commitments.witness_names(cer.plan)
+    opened = open_envelope(env, "commitment")
+    missing = {k: n for k, n in names.items() if k not in {s for s, _ in opened.signatures}}
+    if not missing:
+        return env
+    folder = cer.ws.root / "commitments"
+    folder.mkdir(exist_ok=True)
+    path = folder / f"{cer.plan.task_id}-{opened.digest[:16]}.json"
+    path.write_bytes(env)
+    cer.note("ceremony.cosign_file", path=str(path), names="、".join(missing.values()))
+    while missing:
+        typed = prompts.ask(cer.t("ceremony.prompt.cosign_file")).strip().strip("\"'")
+        if not typed:
+            break
+        try:
+            doc = json.loads(_read(Path(typed).expanduser()).decode("utf-8"))
+            env, name = commitments.add_cosignature(cer.ws, cer.plan, env, doc)
+        except (ValueError, UnicodeDecodeError):
+            cer.problem(cer.t("cosign.rejected", reason=cer.t("cosign.bad_file")))
+            continue
+        except RandcheckError as exc:
+            cer.problem(render(exc.code, cer.app.lang, **exc.params))
+            continue
+        missing = {k: n for k, n in missing.items() if n != name}
+        cer.ok(cer.t("ceremony.witness_cosigned", name=name))
+    return env
 
 
 def show_round(cer: Ceremony, committed: commitments.Committed) -> None:
