@@ -162,7 +162,9 @@ def test_help_documents_exit_4_and_where_the_key_comes_from(lang: str, words: li
     assert res.returncode == 0 and all(w in text for w in words), text
 
 
-def test_the_next_step_is_not_cut_off_on_an_80_column_terminal(bundle: Path, tmp_path: Path) -> None:
+def test_the_next_step_is_not_cut_off_on_an_80_column_terminal(
+    bundle: Path, tmp_path: Path
+) -> None:
     """rich takes a Chinese sentence for one word and would end it with "…": the reason column
     folds instead, so the whole text is there, line after line."""
     res = outsider(tmp_path)("verify", str(bundle), lang="zh", env={"COLUMNS": "80"})
