@@ -36,6 +36,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "items": ("registry", "registry.items.help"),
     "conflicts": ("registry", "registry.conflicts.help"),
     "keys": ("keys", "keys.help"),
+    "cosign": ("keys", "cosign.help"),
     "log": ("log", "log.help"),
     "task": ("task", "task.help"),
     "draw": ("draw", "ceremony.help"),
@@ -43,7 +44,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "history": ("results", "history.help"),
     "calendar": ("results", "calendar.help"),
     "publish": ("publish", "publish.help"),
-    "verify": ("verify", "verify.help"),
+    "verify": ("verify", "verify.help_v2"),
     "timestamp": ("timestamp", "timestamp.help"),
     "demo": ("demo", "demo.help"),
 }

@@ -64,6 +64,8 @@ def demo_cmd(
                 bundle=str(result.bundle),
                 index=str(result.bundle / "index.html"),
                 pub=str(result.bundle / "keys" / "operator.pub"),
+                witnesses="、".join(str(p) for p in result.witness_keys) or "-",
+                witness_opts="".join(f" --trusted-keys {p}" for p in result.witness_keys),
             )
         )
     )

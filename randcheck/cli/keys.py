@@ -22,7 +22,7 @@ from randcheck.catalog import render
 from randcheck.cli._console import H, err, out, print_json
 from randcheck.cli._context import get
 from randcheck.cli._lazy import lazy
-from randcheck.errors import CannotRunError
+from randcheck.errors import CannotRunError, InputError, RandcheckError
 from randcheck.io import keyfile
 from randcheck.workspace import DEFAULT_KEY
 
@@ -257,5 +257,54 @@ def revoke_cmd(
     err.print(app.t("keys.revoked_done", name=info.name, key_id=info.key_id))
 
 
+def cosign_cmd(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help=H("cosign.arg.file"))],
+    key: Annotated[Path, typer.Option("--key", help=H("cosign.opt.key"))],
+    out_path: Annotated[Path | None, typer.Option("--out", help=H("cosign.opt.out"))] = None,
+) -> None:
+    """``randcheck cosign FILE --key KEYFILE``: a witness co-signs an entropy commitment on
+    their own device, with their own key file (randcheck/draw/v2, docs/SPEC-v2.md §10); the
+    co-signature file goes back to the ceremony.  Needs no workspace."""
+    import json
+
+    from randcheck.core.draw import envelope
+    from randcheck.services import commitments
+
+    app = get(ctx)
+    try:
+        env = file.read_bytes()
+        data = key.read_bytes()
+    except OSError as exc:
+        raise CannotRunError(
+            "io.cannot_read", path=str(exc.filename), reason=exc.strerror or ""
+        ) from exc
+    target = out_path or file.with_name(file.stem + ".cosig.json")
+    if target.exists():
+        raise CannotRunError("timestamp.exists", path=str(target))
+    try:
+        opened = envelope.open_envelope(env, "commitment")
+    except RandcheckError as exc:
+        raise InputError("cosign.not_commitment") from exc
+    # what the witness signs: the values entered in the room, and the commitment's digest
+    err.print(render("cosign.show", app.lang, task=str(opened.doc.get("task_id")),
+                     digest=opened.digest, at=str(opened.doc.get("committed_at"))))  # fmt: skip
+    for value in opened.doc.get("values", []):
+        if value is not None:
+            err.print("  " + json.dumps(value, ensure_ascii=False))
+    env_pass = os.environ.get(PASSPHRASE_ENV)
+    passphrase = (env_pass or hidden_prompt(render("cosign.prompt", app.lang))).encode("utf-8")
+    try:
+        private = keyfile.decode_private_key(data, passphrase, str(key))
+    except CannotRunError as exc:
+        if exc.code == "keys.bad_passphrase":
+            raise PassphraseRefused("keys.bad_passphrase") from None
+        raise
+    doc = commitments.cosignature(env, private)
+    target.write_text(json.dumps(doc, ensure_ascii=False) + "\n", encoding="utf-8")
+    out.print(render("cosign.written", app.lang, path=str(target), key_id=doc["keyid"][:16]))
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(keys_app, name="keys")
+    app.command("cosign", help=H("cosign.help"))(cosign_cmd)

@@ -94,7 +94,9 @@ def show_cmd(ctx: typer.Context, task: str, as_json: JSON_OPT = False) -> None:
     table.add_row(app.t("task.col.title"), escape(row.title))
     table.add_row(app.t("task.col.status"), app.t(f"task.status.{row.status}"))
     table.add_row(app.t("task.col.created"), row.created_at)
+    shown = _for_show(definition)
     for key in (
+        "spec",
         "items",
         "departments",
         "mode",
@@ -105,9 +107,26 @@ def show_cmd(ctx: typer.Context, task: str, as_json: JSON_OPT = False) -> None:
         "entropy",
         "witnesses",
         "planned_draw_at",
+        "ordering",
     ):
-        table.add_row(key, escape(_short(definition.get(key))))
+        if key in shown:
+            table.add_row(key, escape(_short(shown[key])))
     out.print(table)
+
+
+def _for_show(definition: dict[str, Any]) -> dict[str, Any]:
+    """What ``task show`` lists: v1's ``spec`` named too; a v2 task's drand source without
+    v1's ``round`` and ``delay`` (the commitment fixes the round, [ordering] its margin)."""
+    shown = {**definition, "spec": definition.get("spec", "v1")}
+    entropy = shown.get("entropy")
+    if (
+        shown["spec"] == "v2"
+        and isinstance(entropy, dict)
+        and isinstance(entropy.get("drand"), dict)
+    ):
+        drand = {k: v for k, v in entropy["drand"].items() if k not in ("round", "delay")}
+        shown["entropy"] = {**entropy, "drand": drand}
+    return shown
 
 
 def _short(value: Any) -> str:

@@ -3,7 +3,8 @@
 Exit codes: 0 every check passed; 1 a check failed (the first failure is named on stderr) or
 ``--entity`` is not in the pool; 3 could not run (path missing, not a bundle, unreadable); 4 no
 check failed but some are unverified: no trusted key was given, so the content was checked
-against the folder's own key and the signer is unconfirmed.
+against the folder's own key and the signer is unconfirmed, or (v2) the timestamp's TSA or a
+witness's key is not one the reader trusts (--trusted-tsa, --trusted-keys).
 """
 
 from __future__ import annotations
@@ -30,7 +31,8 @@ else:
     keys_svc = lazy("randcheck.services.keys")
     svc = lazy("randcheck.services.verify")
 
-#: exit code when nothing failed but the signer could not be confirmed (no trusted key)
+#: exit code when nothing failed but something could not be confirmed (the signer's key, a
+#: v2 timestamp's TSA or a witness's key is not trusted)
 EXIT_UNCONFIRMED = 4
 
 
@@ -43,6 +45,17 @@ def _read_key(path: Path) -> tuple[str, bytes]:
         raise CannotRunError("verify.bad_key_file", path=str(path)) from exc
     public, _name = keys_svc.parse_public_text(text, str(path))
     return signing.key_id(public), public
+
+
+def trusted_witness_keys(app: AppContext, files: list[Path] | None) -> set[str]:
+    """Key ids of the witness keys the reader trusts (SPEC-v2 §8, ``commitment.witnesses``):
+    every ``--trusted-keys`` file, else the workspace's trusted keys of role ``witness``."""
+    if files:
+        return {_read_key(p)[0] for p in files}
+    ws = app.workspace
+    if not ws.is_initialised():
+        return set()
+    return {k.key_id for k in keys_svc.trusted_entries(ws) if k.role == "witness" and not k.revoked}
 
 
 def trusted_keys(app: AppContext, files: list[Path] | None) -> dict[str, bytes]:
@@ -188,7 +201,7 @@ def verify_cmd(
     path: Annotated[Path, typer.Argument(help=H("verify.arg.path"))],
     trusted: Annotated[
         list[Path] | None,
-        typer.Option("--trusted-keys", metavar="FILE", help=H("verify.opt.trusted_keys")),
+        typer.Option("--trusted-keys", metavar="FILE", help=H("verify.opt.trusted_keys_v2")),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help=H("opt.json"))] = False,
     entity: Annotated[
@@ -207,7 +220,9 @@ def verify_cmd(
     keys = trusted_keys(app, trusted)
     tsa_certs = trusted_tsa_certs(app, trusted_tsa)
     held = held_checkpoints(checkpoint)
-    report = svc.verify_bundle(path, keys, entity=entity, checkpoints=held, trusted_tsa=tsa_certs)
+    witnesses = trusted_witness_keys(app, trusted)
+    report = svc.verify_bundle(path, keys, entity=entity, checkpoints=held, trusted_tsa=tsa_certs,
+                               trusted_witnesses=witnesses)  # fmt: skip
     failed = report.failures
     entity_missing = report.entity is not None and not report.entity.get("in_pool")
     if as_json:
@@ -274,7 +289,7 @@ def verify_cmd(
             "[bold yellow]"
             + escape(
                 app.t(
-                    "verify.unconfirmed",
+                    _unconfirmed_code(unconfirmed),
                     passed=sum(c.ok for c in report.checks),
                     count=len(unconfirmed),
                     checks=", ".join(c.name for c in unconfirmed),
@@ -292,5 +307,22 @@ def verify_cmd(
         raise typer.Exit(EXIT_UNCONFIRMED)
 
 
+#: unverified checks a trusted operator key does not settle, and the option that does
+_SETTLED_BY = {"commitment.anchor": "tsa", "commitment.witnesses": "witnesses"}
+
+
+def _unconfirmed_code(unconfirmed: tuple[Check, ...]) -> str:
+    """The summary's advice: --trusted-keys for the office's key, --trusted-tsa for a TSA,
+    --trusted-keys with the witnesses' key files for witness co-signatures."""
+    kinds = {_SETTLED_BY.get(c.name, "keys") for c in unconfirmed}
+    if kinds == {"tsa"}:
+        return "verify.unconfirmed_tsa"
+    if kinds == {"witnesses"}:
+        return "verify.unconfirmed_witnesses"
+    if kinds == {"tsa", "witnesses"}:
+        return "verify.unconfirmed_tsa_witnesses"
+    return "verify.unconfirmed"
+
+
 def register(app: typer.Typer) -> None:
-    app.command("verify", help=H("verify.help"))(verify_cmd)
+    app.command("verify", help=H("verify.help_v2"))(verify_cmd)

@@ -43,7 +43,9 @@ MODES = {
 }
 DRAND_CHAINS = ("quicknet", "mainnet")
 SPECS = ("v1", "v2")  # ``spec``: randcheck/draw/v1 (the default) or v2 (docs/SPEC-v2.md)
-DEFAULT_MARGIN = 60  # v2: seconds between the commitment's anchor time and its round
+#: v2: seconds between the commitment's committed_at and the first round it may use; generous
+#: enough for a timestamp relayed through another machine to come back before that round
+DEFAULT_MARGIN = 300
 _FINGERPRINT = re.compile(r"^[0-9a-f]{64}$")
 _URL = re.compile(r"^https?://\S+$")
 LATEST_ROUND_TIME = 4102444800  # 2100-01-01T00:00:00Z
@@ -485,6 +487,8 @@ def _ordering(r: Reader, spec: str, drand: DrandDef | None, e: Reader) -> Orderi
             raise InputError("taskdef.v2_no_round", file=r.source, field=field_name)
     o = r.table("ordering")
     margin = o.req_integer("margin", DEFAULT_MARGIN, 0, 3600)
+    if isinstance(o.raw("witnesses"), str):  # one name is still a list: ["张伟"]
+        raise o._bad("witnesses", "taskdef.exp.witness_list")
     witnesses = o.texts("witnesses")
     certs = o.texts("tsa_certs")
     url = o.text("tsa_url", "")

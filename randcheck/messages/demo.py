@@ -47,6 +47,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "公告并签名：检查对象池 {pool} 个，摘要 {digest}…，drand 第 {round} 轮",
         "en": "announced and signed: pool of {pool}, digest {digest}…, drand round {round}",
     },
+    "demo.step.announce_v2": {
+        "zh": "公告并签名：检查对象池 {pool} 个，摘要 {digest}…，drand 轮次将由熵承诺决定",
+        "en": "announced and signed: pool of {pool}, digest {digest}…, the drand round to be fixed by the commitment",
+    },
     "demo.step.draw": {
         "zh": "见证人掷骰、彩票号码、drand 轮次 → 抽中 {targets} 个对象，配齐 {teams} 个检查组，核验码 {code}",
         "en": "witness dice, lottery numbers, drand round → {targets} targets drawn, {teams} teams staffed, code {code}",
@@ -64,8 +68,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "verified the bundle independently: {passed}/{checks} checks passed",
     },
     "demo.done": {
-        "zh": "演示完成。记录摘要 {digest}，核验码 {code}。\n公示材料：{bundle}\n网页：{index}\n自行验证（机关公钥应从独立渠道获取，演示中即为 {pub}）：\nrandcheck verify {bundle} --trusted-keys {pub}",
-        "en": "Demo done. Record digest {digest}, verification code {code}.\nBundle: {bundle}\nPage: {index}\nVerify it yourself (take the office key from an independent channel; in the demo it is {pub}):\nrandcheck verify {bundle} --trusted-keys {pub}",
+        "zh": "演示完成。记录摘要 {digest}，核验码 {code}。\n公示材料：{bundle}\n网页：{index}\n自行验证（机关公钥和见证人公钥应从独立渠道获取，演示中即为 {pub} 和 {witnesses}）：\nrandcheck verify {bundle} --trusted-keys {pub}{witness_opts}",
+        "en": "Demo done. Record digest {digest}, verification code {code}.\nBundle: {bundle}\nPage: {index}\nVerify it yourself (take the office key and the witnesses' keys from an independent channel; in the demo they are {pub} and {witnesses}):\nrandcheck verify {bundle} --trusted-keys {pub}{witness_opts}",
     },
     "demo.failed": {
         "zh": "演示的验证未通过：{check}",

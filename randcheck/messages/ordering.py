@@ -87,16 +87,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "commitment matches the announcement and the record (dice, lottery byte for byte)",
     },
     "verify.what.commitment.witnesses": {
-        "zh": "见证人联署（只认公告声明的见证人密钥）",
-        "en": "witness co-signatures (only the keys the announcement declares)",
+        "zh": "见证人联署（只认公告声明、且核验方信任的见证人密钥）",
+        "en": "witness co-signatures (only declared keys the reader trusts)",
     },
     "verify.what.commitment.anchor": {
         "zh": "顺序证明依据（时间戳、见证人或本单位时钟）",
         "en": "what the ordering rests on (timestamp, witnesses or the office's clock)",
     },
     "verify.what.commitment.round": {
-        "zh": "drand 轮次是熵承诺之后（加余量）的第一轮",
-        "en": "the drand round is the first after the commitment (plus the margin)",
+        "zh": "drand 轮次是熵承诺时间（加余量）之后的第一轮",
+        "en": "the drand round is the first after the commitment's time (plus the margin)",
     },
     "verify.what.log.commitment": {
         "zh": "熵承诺已记入日志（包含证明）",
@@ -127,6 +127,92 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "ordering: the office's own clock only (commitment at {time}, before drand "
         "round {round})",
     },
+    "verify.help_v2": {
+        "zh": "核验公示文件夹：签名、公告先于随机数、随机数证据、名录、重算抽取结果与检查组、日志证明、随机数公开记录与重抽链、公示表格与页面、文件校验值。每项检查有固定名称（docs/SPEC.md §14.4）。只按签名文件允许的大小读取文件。不给出 --trusted-keys 且工作区没有密钥时，按文件夹自带的 keys/operator.pub 核验全部内容，但依赖签名者身份的检查只能记为“未确认”。退出码：0 全部通过；1 有检查未通过（或 --entity 的代码不在名录中）；3 无法运行；4 没有检查未通过但有检查未确认：签名者身份（没有可信公钥，用 --trusted-keys），或 v2 熵承诺的时间戳机构（用 --trusted-tsa）、见证人公钥（用 --trusted-keys 给出见证人公钥文件）未经确认。",
+        "en": "Check a publication folder: signatures, announcement before the randomness, entropy evidence, pool files, recomputed targets and teams, log proofs, the logged reveal and the redraw chain, the public table and page, file checksums. Every check has a stable name (docs/SPEC.md §14.4). Files are read only up to the size the signed documents allow. Without --trusted-keys and without workspace keys, the whole content is checked against the folder's own keys/operator.pub, but the checks that depend on who signed can only be 'unconfirmed'. Exit codes: 0 every check passed; 1 a check failed (or the --entity code is not in the pool); 3 could not run; 4 nothing failed but some checks are unconfirmed: the signer (no trusted key: --trusted-keys), or a v2 commitment's time-stamping authority (--trusted-tsa) or witness keys (--trusted-keys with the witnesses' key files).",
+    },
+    "verify.opt.trusted_keys_v2": {
+        "zh": "受信任的公钥文件（可重复）：机关公钥，或 v2 任务见证人的公钥：由机关用 randcheck keys export 导出、经独立渠道（机关网站、公文、当面交付）取得；不给出时使用工作区自己的密钥和受信任密钥。文件夹内的 keys/operator.pub 本身不被信任",
+        "en": "a trusted public-key file (repeatable): the office's key, or a v2 task's witness's key: exported by the office with randcheck keys export and obtained through an independent channel (the office's website, an official letter, in person); without it the workspace\"s own and trusted keys are used. The folder's own keys/operator.pub is never trusted by itself",
+    },
+    "verify.unconfirmed_tsa": {
+        "zh": "内容一致（{passed} 项检查通过）；熵承诺的时间戳机构未确认（{count} 项未确认：{checks}）："
+        "请用 --trusted-tsa 指定该时间戳机构的证书（经独立渠道取得）后再核验。核验码 {code}",
+        "en": "the content is consistent ({passed} checks passed); the commitment's "
+        "time-stamping authority is NOT confirmed ({count} checks unconfirmed: {checks}): verify "
+        "again with --trusted-tsa and that authority's certificate (obtained through an "
+        "independent channel). Verification code {code}",
+    },
+    "verify.unconfirmed_witnesses": {
+        "zh": "内容一致（{passed} 项检查通过）；见证人公钥未经独立核实（{count} 项未确认：{checks}）："
+        "请用 --trusted-keys 给出见证人本人提供的公钥文件（连同机关公钥）后再核验。核验码 {code}",
+        "en": "the content is consistent ({passed} checks passed); the witnesses' keys are NOT "
+        "independently confirmed ({count} checks unconfirmed: {checks}): verify again with "
+        "--trusted-keys and the key files the witnesses gave you themselves (with the office's "
+        "key). Verification code {code}",
+    },
+    "verify.unconfirmed_tsa_witnesses": {
+        "zh": "内容一致（{passed} 项检查通过）；时间戳机构和见证人公钥未确认（{count} 项未确认：{checks}）："
+        "请用 --trusted-tsa 指定时间戳机构证书、用 --trusted-keys 给出见证人公钥文件（连同机关公钥）"
+        "后再核验。核验码 {code}",
+        "en": "the content is consistent ({passed} checks passed); the time-stamping authority "
+        "and the witnesses' keys are NOT confirmed ({count} checks unconfirmed: {checks}): verify "
+        "again with --trusted-tsa and the authority's certificate, and --trusted-keys with the "
+        "witnesses' key files (with the office's key). Verification code {code}",
+    },
+    "proto.witnesses_unconfirmed": {
+        "zh": "见证人 {names} 联署（公钥未经独立核实）：用 --trusted-keys 给出见证人本人提供的公钥",
+        "en": "co-signed by witnesses {names} (keys not independently confirmed): give the keys "
+        "the witnesses provided with --trusted-keys",
+    },
+    "proto.witness_is_office": {
+        "zh": "见证人 {name} 的密钥（{key_id}）就是本单位的签名密钥：见证人联署须出自见证人本人的密钥",
+        "en": "witness {name}'s key ({key_id}) is the office's own signing key: a witness must "
+        "co-sign with a key of their own",
+    },
+    "proto.commitment_not_operator": {
+        "zh": "熵承诺的第一个签名不是签署公告的密钥",
+        "en": "the commitment's first signature is not by the key that signed the announcement",
+    },
+    "proto.token_late": {
+        "zh": "时间戳晚于所定 drand 轮次的发布：时间戳证明的最晚时间 {latest}，该轮发布于 {published}"
+        "（UTC）；这份时间戳不能证明熵承诺早于该轮",
+        "en": "the timestamp is too late: it attests the commitment no later than {latest}, but "
+        "the round it fixes was published at {published} (UTC); it cannot show the commitment "
+        "came before that round",
+    },
+    "verify.ordering_tsa_no_witness": {
+        "zh": "顺序证明：时间戳机构 {tsa} 于 {time}（北京时间）证明熵承诺早于 drand 第 {round} 轮；"
+        "但公告列明的见证人无一联署",
+        "en": "ordering: time-stamping authority {tsa} attests at {time} (Beijing time) that the "
+        "commitment came before drand round {round}; but none of the witnesses the announcement "
+        "lists co-signed",
+    },
+    "verify.ordering_witnesses_no_tsa": {
+        "zh": "顺序证明：见证人 {names} 联署熵承诺（北京时间 {time}，早于 drand 第 {round} 轮）；"
+        "但公告列明的时间戳缺失",
+        "en": "ordering: witnesses {names} co-signed the commitment (at {time} Beijing time, "
+        "before drand round {round}); but the timestamp the announcement provides for is missing",
+    },
+    "verify.ordering_clock_no_tsa": {
+        "zh": "顺序证明：仅凭本单位时钟（熵承诺时间 {time}，北京时间，早于 drand 第 {round} 轮）："
+        "公告列明的时间戳缺失",
+        "en": "ordering: the office's own clock only (commitment at {time}, before drand round "
+        "{round}): the timestamp the announcement provides for is missing",
+    },
+    "verify.ordering_clock_no_witness": {
+        "zh": "顺序证明：仅凭本单位时钟（熵承诺时间 {time}，北京时间，早于 drand 第 {round} 轮）："
+        "公告列明的见证人无一联署",
+        "en": "ordering: the office's own clock only (commitment at {time}, before drand round "
+        "{round}): none of the witnesses the announcement lists co-signed",
+    },
+    "verify.ordering_clock_no_anchor": {
+        "zh": "顺序证明：仅凭本单位时钟（熵承诺时间 {time}，北京时间，早于 drand 第 {round} 轮）："
+        "公告列明的时间戳缺失，见证人也无一联署",
+        "en": "ordering: the office's own clock only (commitment at {time}, before drand round "
+        "{round}): the timestamp the announcement provides for is missing and none of its "
+        "witnesses co-signed",
+    },
     "verify.order_commitment": {
         "zh": "审计日志中的顺序不对：熵承诺（第 {committed} 条）须在公告之后、揭示和抽取记录"
         "（第 {record} 条）之前",
@@ -134,8 +220,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "announcement and before the reveal and the record (entry {record})",
     },
     "verify.opt.trusted_tsa": {
-        "zh": "信任的时间戳机构证书（PEM 或 DER，可重复）",
-        "en": "a trusted time-stamping authority certificate (PEM or DER; repeatable)",
+        "zh": "信任的时间戳机构证书（PEM 或 DER，可重复）；不给出时使用工作区的受信任时间戳机构证书",
+        "en": "a trusted time-stamping authority certificate (PEM or DER; repeatable); without "
+        "it the workspace's trusted TSA certificates are used",
     },
     "verify.tsa_cert_unreadable": {
         "zh": "无法读取时间戳机构证书 {path}",
@@ -201,10 +288,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "timestamp: attested by {tsa} at {time}",
     },
     "ceremony.round_fixed": {
-        "zh": "drand 轮次已由熵承诺确定：第 {round} 轮，发布时间 {time}（锚定时间 {anchor}，"
+        "zh": "drand 轮次已由熵承诺确定：第 {round} 轮，发布时间 {time}（承诺时间 {anchor}，"
         "余量 {margin} 秒）",
         "en": "the drand round is fixed by the commitment: round {round}, published at {time} "
-        "(anchor {anchor}, margin {margin} s)",
+        "(committed at {anchor}, margin {margin} s)",
     },
     "ceremony.commitment_logged": {
         "zh": "熵承诺已记入审计日志（第 {seq} 条）",
@@ -220,17 +307,90 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "时间戳机构（RFC 3161）的网址，用于熵承诺（v2 任务）",
         "en": "URL of an RFC 3161 time-stamping authority for the commitment (v2 tasks)",
     },
-    "ceremony.opt.tsa_file": {
-        "zh": "已取得的熵承诺时间戳文件（v2 任务，非交互）",
-        "en": "a timestamp token file already obtained for the commitment (v2 tasks)",
-    },
     "ceremony.v2_witness_missing": {
         "zh": "见证人密钥 {name} 不在公告声明的见证人中",
         "en": "witness key {name} is not one the announcement declares",
     },
+    "ceremony.tsa_deadline": {
+        "zh": "时间戳须在 {time}（北京时间，所定 drand 轮次发布）之前取得，否则本次熵承诺作废、须重新抽取。",
+        "en": "The timestamp must be obtained before {time} (Beijing time, when the fixed drand "
+        "round is published); otherwise this commitment is void and the draw must be redone.",
+    },
+    "ceremony.v2_token_late": {
+        "zh": "时间戳证明的最晚时间 {time}（UTC）不早于所定 drand 轮次的发布：熵承诺（审计日志第 {seq} 条）"
+        "作废，不能继续。用 --redraw --reason … 重新抽取（重抽记录会注明这次作废的承诺）。",
+        "en": "the timestamp attests no earlier than the publication of the fixed drand round "
+        "(latest time {time} UTC): the commitment (audit log entry {seq}) is void and cannot "
+        "be continued. Draw again with --redraw --reason … (the redraw names this commitment).",
+    },
+    "draw.drand_wrong_round_v2": {
+        "zh": "drand 轮次为 {got}，但熵承诺确定的是第 {want} 轮",
+        "en": "the drand round is {got}, but the commitment fixed round {want}",
+    },
     "ceremony.v2_token_mismatch": {
         "zh": "时间戳不是为本熵承诺签发的：{reason}",
         "en": "the timestamp is not for this commitment: {reason}",
+    },
+    # a witness co-signing on their own device (randcheck cosign)
+    "cosign.help": {
+        "zh": "见证人在自己的电脑上用自己的私钥文件联署熵承诺（v2），生成联署文件交回抽取现场。\n\n"
+        "例：randcheck cosign commitment.json --key 我的私钥.key --out 联署.json",
+        "en": "A witness co-signs an entropy commitment (v2) on their own computer with their "
+        "own key file; the co-signature file goes back to the ceremony.\n\nExample: "
+        "randcheck cosign commitment.json --key my.key --out cosig.json",
+    },
+    "cosign.arg.file": {
+        "zh": "抽取现场给出的熵承诺文件",
+        "en": "the commitment file the ceremony wrote",
+    },
+    "cosign.opt.key": {
+        "zh": "见证人自己的私钥文件（口令来自 RANDCHECK_KEY_PASSPHRASE 或隐藏输入）",
+        "en": "the witness's own key file (passphrase from RANDCHECK_KEY_PASSPHRASE or a hidden "
+        "prompt)",
+    },
+    "cosign.opt.out": {
+        "zh": "联署文件的保存路径（默认：熵承诺文件旁的 *.cosig.json）",
+        "en": "where to write the co-signature (default: *.cosig.json beside the commitment)",
+    },
+    "cosign.prompt": {
+        "zh": "见证人私钥的口令",
+        "en": "passphrase of the witness key",
+    },
+    "cosign.show": {
+        "zh": "任务 {task} 的熵承诺（摘要 {digest}，承诺时间 {at}）；联署前请核对在场录入的值：",
+        "en": "entropy commitment of task {task} (digest {digest}, committed at {at}); check "
+        "the values entered in the room before co-signing:",
+    },
+    "cosign.written": {
+        "zh": "联署文件已保存到 {path}（密钥 {key_id}）：交回抽取现场",
+        "en": "co-signature written to {path} (key {key_id}): take it back to the ceremony",
+    },
+    "cosign.not_commitment": {
+        "zh": "这不是熵承诺文件",
+        "en": "this is not a commitment file",
+    },
+    "cosign.rejected": {
+        "zh": "联署文件不可用：{reason}",
+        "en": "the co-signature cannot be used: {reason}",
+    },
+    "cosign.bad_file": {
+        "zh": "不是 randcheck cosign 生成的联署文件",
+        "en": "not a co-signature file made by randcheck cosign",
+    },
+    "cosign.other_commitment": {
+        "zh": "联署的是另一份熵承诺",
+        "en": "it co-signs another commitment",
+    },
+    "ceremony.cosign_file": {
+        "zh": "熵承诺已写入 {path}。未在本机解锁密钥的见证人（{names}）可在自己的电脑上联署："
+        "randcheck cosign {path} --key 自己的私钥文件，再把联署文件拷回本机。",
+        "en": "The commitment is in {path}. Witnesses whose keys are not unlocked here ({names}) "
+        "can co-sign on their own computers: randcheck cosign {path} --key their-key-file, and "
+        "bring the co-signature file back.",
+    },
+    "ceremony.prompt.cosign_file": {
+        "zh": "联署文件的路径（直接回车：不再等待联署）",
+        "en": "path of a co-signature file (Enter: wait for no more)",
     },
     # the demo
     "demo.step.ordering": {
@@ -294,6 +454,16 @@ MESSAGES: dict[str, dict[str, str]] = {
     "task.tsa_cert_unreadable": {
         "zh": "无法读取时间戳机构证书 {path}",
         "en": "cannot read the TSA certificate {path}",
+    },
+    "task.witness_is_office": {
+        "zh": "见证人 {name} 的密钥 {key} 是本单位的签名密钥：见证人联署须用见证人本人的密钥，"
+        "否则只是本单位自己的话",
+        "en": "witness {name}'s key {key} is the office's signing key: a witness must co-sign "
+        "with a key of their own, or the co-signature is only the office's word",
+    },
+    "taskdef.exp.witness_list": {
+        "zh": '见证人密钥名的列表，如 ["张伟=zhangwei"]（即使只有一人也要写成列表）',
+        "en": 'a list of witness key names, e.g. ["张伟=zhangwei"] (a list even for one)',
     },
     "task.witness_key_unknown": {
         "zh": "见证人密钥 {name} 不在本工作区的密钥中（先用 randcheck keys 导入）",

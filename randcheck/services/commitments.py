@@ -1,10 +1,12 @@
 """randcheck/draw/v2 at the draw: the entropy commitment signed, anchored and logged before the
-drand round is known, and the round it fixes (docs/SPEC-v2.md §2–§4).
+drand round is known, and the round its ``committed_at`` fixes (docs/SPEC-v2.md §3–§5).
 
 Order (the ceremony and the ``--entropy`` path alike): the dice and lottery values are entered
 → :func:`build` → signed by the operator and co-signed by the witnesses present
-(:func:`sign`) → a timestamp token (optional, :func:`check_token`) → :func:`log` commits the
-``draw.committed`` entry (the envelope and the token in its payload) and returns the round →
+(:func:`sign`) → a timestamp token (optional, :func:`check_token`; at most one per commitment)
+→ :func:`log` commits the ``draw.committed`` entry (the envelope and the token in its payload)
+and returns the round (a token that came back too late is logged too, and the commitment is
+then dead: :func:`ensure_alive`) →
 the round is fetched → ``draws.reveal`` (continuing the commitment) → ``draws.compute``.
 """
 
@@ -26,8 +28,8 @@ from randcheck.core.draw import commitment as com
 from randcheck.core.draw import drand, envelope
 from randcheck.core.draw.announce import Announcement, parse_announcement
 from randcheck.core.draw.spec import SPEC_V2_ID, digest, unix_time
-from randcheck.core.draw.v2 import anchor_time, unix_exact
-from randcheck.errors import InputError
+from randcheck.core.draw.v2 import unix_exact
+from randcheck.errors import InputError, RandcheckError, VerificationError
 from randcheck.services import attempts
 from randcheck.services.audit import AuditLog, format_time
 from randcheck.services.draws import DrawPlan, _recheck, check_redraw
@@ -50,7 +52,7 @@ class Token:
     gen_time: datetime
     tsa_name: str
     fingerprint: str
-    latest: datetime  # genTime + accuracy: the anchor time (docs/SPEC-v2.md §4)
+    latest: datetime  # genTime + accuracy: "existed no later than" (docs/SPEC-v2.md §4)
 
 
 @dataclass(frozen=True)
@@ -61,9 +63,10 @@ class Committed:
     envelope: bytes
     digest: str
     token: Token | None
-    anchor: Fraction
+    committed_at: Fraction  # fixes the round (SPEC-v2 §5)
     rounds: dict[int, int]  # drand source index -> round
     witnesses: tuple[str, ...]  # names of the declared witnesses who co-signed
+    late: bool = False  # the token came back after the round was published: dead (§4)
 
     @property
     def round(self) -> int | None:
@@ -103,16 +106,89 @@ def sign(
     return env
 
 
+# --- a witness co-signing on their own device ---------------------------------------------
+
+#: the ``kind`` of a co-signature file made by ``randcheck cosign``
+COSIGNATURE_KIND = "randcheck/cosignature"
+
+
+def cosignature(env: bytes, key: Ed25519PrivateKey) -> dict[str, str]:
+    """A witness's co-signature over a commitment envelope (its body: SPEC §2), as the object
+    ``randcheck cosign`` writes; ``InputError`` if ``env`` is not a commitment envelope."""
+    try:
+        opened = envelope.open_envelope(env, com.KIND)
+    except VerificationError as exc:
+        raise InputError("cosign.not_commitment") from exc
+    from randcheck.core.draw.spec import signing_input
+
+    sig = signing.sign(key, signing_input(opened.kind, opened.body))
+    return {
+        "kind": COSIGNATURE_KIND,
+        "commitment": opened.digest,
+        "keyid": signing.key_id(signing.public_raw(key)),
+        "sig": sig.hex(),
+    }
+
+
+def add_cosignature(ws: Workspace, plan: DrawPlan, env: bytes, doc: Any) -> tuple[bytes, str]:
+    """``env`` with a witness's co-signature (from a ``randcheck cosign`` file) added: it must
+    be over this commitment, by a declared witness key whose public key the workspace has
+    (own or trusted), and verify; ``InputError`` (``cosign.rejected``) otherwise.  Returns
+    (envelope, the witness's name)."""
+    from randcheck.core.draw.spec import signing_input
+    from randcheck.services import keys as keys_svc
+
+    opened = envelope.open_envelope(env, com.KIND)
+    names = witness_names(plan)
+
+    def refuse(reason: str, **params: Any) -> InputError:
+        return InputError("cosign.rejected", reason_key=reason, reason_params=params)
+
+    if not isinstance(doc, Mapping) or doc.get("kind") != COSIGNATURE_KIND:
+        raise refuse("cosign.bad_file")
+    if doc.get("commitment") != opened.digest:
+        raise refuse("cosign.other_commitment")
+    keyid = str(doc.get("keyid"))
+    if keyid not in names:
+        raise refuse("proto.witness_undeclared", key_id=keyid[:16])
+    if any(k == keyid for k, _ in opened.signatures):
+        return env, names[keyid]
+    public = next((k.public for k in keys_svc.list_keys(ws) if k.key_id == keyid), None)
+    if public is None:
+        raise refuse("proto.witness_key_missing", key_id=keyid[:16])
+    try:
+        sig = bytes.fromhex(str(doc.get("sig")))
+        signing.verify(public, signing_input(opened.kind, opened.body), sig)
+    except (ValueError, RandcheckError) as exc:
+        raise refuse("proto.witness_bad_signature", key_id=keyid[:16]) from exc
+    return envelope.wrap(opened.body, [*opened.signatures, (keyid, sig.hex())]), names[keyid]
+
+
 def witness_names(plan: DrawPlan) -> dict[str, str]:
     """Declared witnesses: key id -> name."""
     ann = _ann(plan)
     return ann.ordering.names() if ann.ordering else {}
 
 
+def token_der(data: bytes) -> bytes:
+    """A typed or relayed file as the bare TimeStampToken: a whole TimeStampResp (what curl or
+    ``openssl ts -reply`` save) is unwrapped, so the log and the bundle always hold the token;
+    ``InputError`` when the response is a refusal."""
+    try:
+        return tsa.parse_response(data)
+    except tsa.TimestampError as exc:
+        if exc.code == "tsa.malformed":
+            return data  # not a TimeStampResp: the token itself (checked next)
+        raise InputError("ceremony.v2_token_mismatch", reason_key=exc.code,
+                         reason_params=dict(exc.params)) from exc  # fmt: skip
+
+
 def check_token(plan: DrawPlan, env: bytes, der: bytes) -> Token:
     """Verify a token over the commitment's digest, by a TSA the announcement lists; raises
-    ``InputError`` (``ceremony.v2_token_mismatch``) with the reason."""
+    ``InputError`` (``ceremony.v2_token_mismatch``) with the reason.  A TimeStampResp is
+    normalised to its token first (:func:`token_der`)."""
     digest = envelope.open_envelope(env, "commitment").digest
+    der = token_der(der)
     try:
         tok = tsa.verify_token(der, bytes.fromhex(digest))
     except tsa.TimestampError as exc:
@@ -130,12 +206,26 @@ def _settle(plan: DrawPlan, env: bytes, token: Token | None, seq: int) -> Commit
     opened = envelope.open_envelope(env, "commitment")
     ann = _ann(plan)
     c = com.parse_commitment(opened.doc, ann, plan.digest)
-    times = [] if token is None else [unix_exact(token.latest)]
-    anchor = anchor_time(unix_time(c.committed_at), times)
+    committed_at = Fraction(unix_time(c.committed_at))
     names = witness_names(plan)
     signed_by = tuple(names[k] for k, _ in opened.signatures if k in names)
-    return Committed(seq, env, opened.digest, token, anchor, com.expected_rounds(ann, anchor),
-                     signed_by)  # fmt: skip
+    late = False
+    if token is not None:
+        try:
+            com.check_token_in_time(ann, committed_at, unix_exact(token.latest))
+        except VerificationError:
+            late = True
+    return Committed(seq, env, opened.digest, token, committed_at,
+                     com.expected_rounds(ann, committed_at), signed_by, late)  # fmt: skip
+
+
+def ensure_alive(c: Committed) -> None:
+    """A commitment whose token came back after its round was published anchors nothing: the
+    draw cannot go on with it (``ceremony.v2_token_late``); a new draw is a marked redraw that
+    names it (``--redraw``), like any pending attempt."""
+    if c.late and c.token is not None:
+        raise InputError("ceremony.v2_token_late", seq=c.seq,
+                         time=format_time(c.token.latest.replace(microsecond=0)))  # fmt: skip
 
 
 def log(
@@ -211,6 +301,20 @@ def committed_from_log(engine: Engine, plan: DrawPlan, seq: int) -> Committed:
     return _from_entry(plan, seq, entry["payload"])
 
 
+def check_tsa_url(url: str) -> None:
+    """The form of a TSA URL (``http(s)://host…``), checked before the commitment is signed;
+    ``InputError`` (``tsa.bad_url``)."""
+    import urllib.parse
+
+    try:
+        parts = urllib.parse.urlsplit(url)
+        ok = parts.scheme in ("http", "https") and bool(parts.netloc) and parts.hostname
+    except ValueError:
+        ok = False
+    if not ok:
+        raise InputError("tsa.bad_url", url=url)
+
+
 def task_tsa_url(engine: Engine, task_id: str) -> str | None:
     """The ``tsa_url`` of a v2 task's ``[ordering]`` (None if it has none)."""
     from randcheck.services.tasks import get_task
@@ -229,10 +333,8 @@ def round_time(plan: DrawPlan, c: Committed) -> tuple[int, int]:
 
 
 def anchor_text(c: Committed) -> str:
-    """The anchor time as UTC text (fractions of a second kept as the TSA gave them)."""
-    if c.token is not None:
-        return c.token.latest.astimezone(UTC).isoformat().replace("+00:00", "Z")
-    return format_time(datetime.fromtimestamp(int(c.anchor), UTC))
+    """The commitment's time, which fixes the round, as UTC text."""
+    return format_time(datetime.fromtimestamp(int(c.committed_at), UTC))
 
 
 def practice_digest(plan: DrawPlan, evidence: Sequence[Mapping[str, Any]], at: str) -> str:
@@ -282,7 +384,7 @@ def bundle_files(
     files = {layout.COMMITMENT: env}
     if payload.get("token"):
         files[layout.COMMITMENT_TOKEN] = base64.b64decode(str(payload["token"]))
-    # the operator signs first (SPEC-v2 §2); the co-signers after it are the witnesses
+    # the operator signs first (SPEC-v2 §3); the co-signers after it are the witnesses
     signers = {k for k, _ in envelope.open_envelope(env, "commitment").signatures[1:]}
     for info in keys_svc.list_keys(ws):
         if info.key_id in signers and layout.witness_key_file(info.key_id) not in files:

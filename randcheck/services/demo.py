@@ -17,11 +17,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from randcheck.bundle.table import to_csv
+from randcheck.core import signing
 from randcheck.core.draw import drand
 from randcheck.demo_data import write_demo
 from randcheck.errors import ConflictError
@@ -49,8 +51,11 @@ DEMO_BEACON = {
     "b98fad56e91a6b85b89cd97b",
 }
 WITNESSES = ("张伟", "李娜")
-#: the witnesses' own keys: they co-sign the entropy commitment on the spot (randcheck/draw/v2)
+#: the witnesses' own keys: they co-sign the entropy commitment on the spot (randcheck/draw/v2).
+#: The office holds only their public halves, registered as trusted witness keys; the private
+#: halves are the witnesses' (in the demo: made from the name, so every run is the same).
 WITNESS_KEYS = ("zhangwei", "lina")
+WITNESS_DIR = "witness-keys"  # <demo>/witness-keys/<name>.pub: what each witness hands over
 MARGIN = 60
 TASK_ID = "DEMO-2023-001"
 TASK_TOML = f"""\
@@ -129,6 +134,13 @@ class DemoResult:
     verified: bool
     failed_check: str | None
     steps: list[Step] = field(default_factory=list)
+    witness_keys: tuple[Path, ...] = ()  # the witnesses' public key files (for --trusted-keys)
+
+
+def witness_private(name: str) -> Ed25519PrivateKey:
+    """A demo witness's own key (deterministic: the demo is reproducible)."""
+    return signing.private_from_seed(hashlib.sha256(f"randcheck demo witness/{name}".encode())
+                                     .digest())  # fmt: skip
 
 
 def simulated_now() -> datetime:
@@ -234,10 +246,18 @@ def run_demo(
     engine = engine_box[0]
     audit = AuditLog(ws, engine)
 
+    witness_files: list[Path] = []
+
     def do_keys() -> dict[str, Any]:
         info = keys.init_key(ws, audit, actor, passphrase, now=clock)
-        for name in WITNESS_KEYS:  # each witness's own key (the demo gives them one passphrase)
-            keys.init_key(ws, audit, actor, passphrase, name=name, now=clock)
+        # each witness's own public key, handed to the office and registered as a witness key
+        (ws.root / WITNESS_DIR).mkdir(exist_ok=True)
+        for name in WITNESS_KEYS:
+            text = keys.export_for(ws, name, signing.public_raw(witness_private(name)))
+            path = ws.root / WITNESS_DIR / f"{name}.pub"
+            path.write_text(text, "utf-8")
+            keys.trust_key(ws, audit, actor, text, str(path), name, role="witness", now=clock)
+            witness_files.append(path)
         return {"key": info.key_id[:16]}
 
     step("demo.step.keys", do_keys)
@@ -276,18 +296,15 @@ def run_demo(
     def do_announce() -> dict[str, Any]:
         result = tasks.announce(ws, engine, TASK_ID, key, actor, clock)
         announced.append(result)
-        return {
-            "digest": result.digest[:16],
-            "pool": sum(result.strata.values()),
-            "round": result.drand_round,
-        }
+        # v2: no round yet (the commitment fixes it), so the v2 words name none
+        return {"digest": result.digest[:16], "pool": sum(result.strata.values())}
 
-    step("demo.step.announce", do_announce)
+    step("demo.step.announce_v2", do_announce)
     drawn_clock = datetime.fromtimestamp(
         drand.round_time(drand.CHAINS["quicknet"], DEMO_ROUND), UTC
     ) + timedelta(seconds=60)
     finalized: list[draws.Finalized] = []
-    witness_keys = [(n, keys.load_private_key(ws, n, passphrase)) for n in WITNESS_KEYS]
+    witness_keys = [(n, witness_private(n)) for n in WITNESS_KEYS]
 
     def do_draw() -> dict[str, Any]:
         plan = draws.prepare(engine, TASK_ID)
@@ -338,7 +355,8 @@ def run_demo(
 
     def do_verify() -> dict[str, Any]:
         trusted = keys.own_public_keys(ws)
-        report = verify.verify_bundle(published[0].path, trusted)
+        witnesses = {signing.key_id(signing.public_raw(k)) for _n, k in witness_keys}
+        report = verify.verify_bundle(published[0].path, trusted, trusted_witnesses=witnesses)
         reports.append(report)
         return {"checks": len(report.checks), "passed": sum(c.ok for c in report.checks)}
 
@@ -363,4 +381,5 @@ def run_demo(
         verified=report.ok,
         failed_check=first.name if first else None,
         steps=steps,
+        witness_keys=tuple(witness_files),
     )

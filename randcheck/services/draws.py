@@ -323,7 +323,8 @@ def compute(
             opened = envelope.open_envelope(committed.envelope, "commitment")
             c = commitment.parse_commitment(opened.doc, ann, plan.digest)
             commitment.check_record_values(c, list(evidence))
-            commitment.check_rounds(ann, committed.anchor, evidence)
+            commitments.ensure_alive(committed)
+            commitment.check_rounds(ann, committed.committed_at, evidence)
             digest = committed.digest
     return record.draw(
         announcement,

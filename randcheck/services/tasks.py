@@ -85,6 +85,8 @@ def create_tasks(
         resolve_tsa_certs(ws, d, path.parent)
         for d in definitions(load_text(data, path.name), path.name)
     ]
+    for d in defs:
+        check_witness_names(d)
     audit = AuditLog(ws, engine)
     with audit.transaction(actor, now) as tx:
         for d in defs:
@@ -162,21 +164,39 @@ def witness_entry(text: str) -> tuple[str, str]:
     return (shown.strip(), key.strip()) if sep else (text.strip(), text.strip())
 
 
-def ordering_for(ws: Workspace, d: TaskDef) -> Ordering | None:
+def check_witness_names(d: TaskDef) -> None:
+    """At task creation: a witness key named like the office's signing key is refused
+    (``task.witness_is_office``): a witness co-signs with a key of their own."""
+    from randcheck.services import keys as keys_svc
+
+    for entry in d.ordering.witnesses if d.ordering is not None else ():
+        shown, name = witness_entry(entry)
+        if name == keys_svc.DEFAULT_NAME:
+            raise InputError("task.witness_is_office", name=shown, key=name)
+
+
+def ordering_for(ws: Workspace, d: TaskDef, office: str | None = None) -> Ordering | None:
     """The announced ``ordering`` of a v2 task (None for v1): witness key ids from the
-    workspace's keys, TSA certificate fingerprints from the definition."""
+    workspace's keys, TSA certificate fingerprints from the definition.  ``office``: the key id
+    that signs the announcement (the operator, SPEC-v2 §3): no witness key may be it."""
     if d.spec != "v2":
         return None
     from randcheck.services import keys as keys_svc
 
     o = d.ordering or OrderingDef()
+    # a witness's own key, registered as a trusted witness key (keys trust --role witness), or
+    # a key the witness unlocks at the office's machine (an own key of the workspace)
+    registered = {k.name: k.public for k in keys_svc.trusted_entries(ws)
+                  if k.role == "witness" and not k.revoked}  # fmt: skip
     witnesses = []
     for entry in o.witnesses:
         shown, name = witness_entry(entry)
         try:
-            public = keys_svc.public_key(ws, name)
+            public = registered[name] if name in registered else keys_svc.public_key(ws, name)
         except RandcheckError as exc:
             raise InputError("task.witness_key_unknown", name=name) from exc
+        if signing.key_id(public) == office:
+            raise InputError("task.witness_is_office", name=shown, key=name)
         witnesses.append(Witness(shown, signing.key_id(public)))
     return Ordering(
         tuple(sorted(witnesses, key=lambda w: w.keyid)),
@@ -456,7 +476,7 @@ def announce(
         teams=team_rules(rt),
         sources=sources,
         announced_at=announced_at,
-        ordering=ordering_for(ws, d),
+        ordering=ordering_for(ws, d, signing.key_id(signing.public_raw(key))),
     )
     env = envelope.signed(body, key)
     opened = envelope.open_envelope(env, "announcement")

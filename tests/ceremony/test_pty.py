@@ -31,6 +31,7 @@ class Run:
         *args: str,
         lang: str = "zh",
         dimensions: tuple[int, int] = (40, 120),
+        launcher: list[str] | None = None,
     ) -> None:
         env = {k: v for k, v in os.environ.items() if not k.startswith("RANDCHECK_")}
         env.update(
@@ -46,7 +47,7 @@ class Run:
         self.log = io.StringIO()
         self.child = pexpect.spawn(
             sys.executable,
-            ["-m", "randcheck", "draw", w.TASK, *args],
+            [*(launcher or ["-m", "randcheck"]), "draw", w.TASK, *args],
             env=env,
             encoding="utf-8",
             timeout=TIMEOUT,

@@ -13,21 +13,44 @@ def test_demo_runs_the_whole_story_and_verifies(cli: Cli, tmp_path: Path) -> Non
     r = cli("demo", "--out", str(out), "--entities", "2000", lang="zh")
     assert r.exit_code == 0, r.output
     bundle = out / "publish" / "DEMO-2023-001"
-    for name in ("index.html", "record.json", "announcement.json", "results.xlsx", "SHA256SUMS",
-                 "inspection-results.csv", "results/0001.json"):
+    for name in (
+        "index.html",
+        "record.json",
+        "announcement.json",
+        "results.xlsx",
+        "SHA256SUMS",
+        "inspection-results.csv",
+        "results/0001.json",
+    ):
         assert (bundle / name).is_file(), name
     assert "演示完成" in r.stdout and str(bundle) in r.stdout
     assert "模拟时钟" in r.stderr  # the simulated clock is said on screen
-    # the bundle verifies again, from outside, against the office key alone
+    assert "drand 第 None 轮" not in r.stderr and "None" not in r.stderr  # C: v2 names no round
+    assert "drand 轮次将由熵承诺决定" in r.stderr
+    # the bundle verifies again, from outside, with the office key and the witnesses' own keys
+    # (A2: a witness key the reader does not trust leaves commitment.witnesses unverified)
     pub = out / "keys" / "office.pub"
-    v = cli("verify", str(bundle), "--trusted-keys", str(pub), "--json")
+    witnesses = [out / "witness-keys" / f"{n}.pub" for n in ("zhangwei", "lina")]
+    alone = cli("verify", str(bundle), "--trusted-keys", str(pub), "--json")
+    assert alone.exit_code == 4, alone.output
+    opts = [a for w in witnesses for a in ("--trusted-keys", str(w))]
+    assert " ".join(opts) in " ".join(r.stdout.split())  # the printed command passes them
+    v = cli("verify", str(bundle), "--trusted-keys", str(pub), *opts, "--json")
     assert v.exit_code == 0, v.output
+    # inside the demo workspace the registered witness keys are trusted: passed
+    inside = Cli(out, cli.db_url)("verify", str(bundle))
+    assert inside.exit_code == 0, inside.output
     report = json.loads(v.stdout)
     assert report["ok"] and report["task_id"] == "DEMO-2023-001"
-    assert {"entropy", "seed", "teams", "log.record", "files.signature", "inspection.documents",
-            "inspection.table"} <= {
-        c["name"] for c in report["checks"]
-    }
+    assert {
+        "entropy",
+        "seed",
+        "teams",
+        "log.record",
+        "files.signature",
+        "inspection.documents",
+        "inspection.table",
+    } <= {c["name"] for c in report["checks"]}
     # the demo's own log is intact
     lv = Cli(out, cli.db_url)("log", "verify")  # the demo used the --db it was given
     assert lv.exit_code == 0, lv.output

@@ -131,8 +131,22 @@ def test_verify_says_the_witness_cosigned(
     record = json.loads(done.stdout)["record"]
     pub = announced("publish", record, env=ENV)
     assert pub.exit_code == 0, pub.output
+    bundle = str(ws_root / "publish" / TASK)
+    # A2: the witness's key is not one this reader trusts yet: unverified (exit 4), named, and
+    # the summary says --trusted-keys settles it
+    out = announced("verify", bundle, lang="zh")
+    assert out.exit_code == 4, out.output
+    flat = "".join(out.output.split("\n")).replace("│", "").replace(" ", "")
+    assert "见证人张三联署（公钥未经独立核实）" in flat
+    assert "见证人公钥未经独立核实" in flat and "--trusted-keys" in flat
+    # given the office's and the witness's own key files: passed, in words
+    files = []
+    for name in ("office", "zhang-san"):
+        pub = tmp_path / f"{name}.pub"
+        pub.write_text(announced("keys", "export", "--name", name).stdout, encoding="utf-8")
+        files += ["--trusted-keys", str(pub)]
     for lang, words in (("zh", "见证人 张三 联署"), ("en", "witnesses 张三 co-signed")):
-        out = announced("verify", str(ws_root / "publish" / TASK), lang=lang)
+        out = announced("verify", bundle, *files, lang=lang)
         assert out.exit_code == 0, out.output
         assert words in "".join(out.output.split("\n")).replace("│", "")
 
@@ -145,3 +159,12 @@ def test_practice_commits_nothing_and_uses_the_round_now_would_fix(
     assert result.exit_code == 0, result.output
     kinds = [k for k, _ in w.state(db_url)["log"]]
     assert "draw.committed" not in kinds and kinds[-1] == "draw.practice"
+
+
+def test_task_show_names_spec_and_ordering_and_no_v1_delay(announced: Any) -> None:
+    """C: `task show` of a v2 task lists spec and [ordering], and not v1's drand delay."""
+    out = announced("task", "show", TASK, lang="en")
+    assert out.exit_code == 0, out.output
+    flat = " ".join(out.output.split())
+    assert "spec" in flat and "v2" in flat and "ordering" in flat and "margin" in flat
+    assert "delay" not in flat

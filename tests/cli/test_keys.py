@@ -245,3 +245,45 @@ def test_rewrap_refusals_change_nothing(ready_cli: Any) -> None:
     assert _keys_dir(ready_cli) == before
     log = json.loads(ready_cli("log", "show", "--json").stdout)
     assert [e["kind"] for e in log] == ["keys.init"]
+
+
+def test_cosign_signs_a_commitment_with_the_witness_s_own_key_file(
+    cli: Any, tmp_path: Path
+) -> None:
+    """`randcheck cosign FILE --key KEYFILE`: needs no workspace, never overwrites, refuses a
+    file that is not a commitment and a wrong passphrase."""
+    import json as _json
+
+    from randcheck.core import signing
+    from randcheck.core.draw import envelope
+    from randcheck.io import keyfile as kf
+
+    witness = signing.private_from_seed(bytes([9]) * 32)
+    key_file = tmp_path / "me.key"
+    key_file.write_bytes(kf.encode_private_key(witness, b"witness passphrase 1"))
+    from tests.core.draw import v2helpers as h
+
+    announcement = h.announcement_v2()
+    commitment = tmp_path / "c.json"
+    commitment.write_bytes(h.commitment_v2(announcement, cosigners=()))
+    env = {"RANDCHECK_KEY_PASSPHRASE": "witness passphrase 1"}
+    out = tmp_path / "sig.json"
+    r = cli("cosign", str(commitment), "--key", str(key_file), "--out", str(out), env=env)
+    assert r.exit_code == 0, r.output
+    doc = _json.loads(out.read_text("utf-8"))
+    opened = envelope.open_envelope(commitment.read_bytes(), "commitment")
+    assert doc["commitment"] == opened.digest
+    assert doc["keyid"] == signing.key_id(signing.public_raw(witness))
+    from randcheck.core.draw.spec import signing_input
+
+    signing.verify(signing.public_raw(witness), signing_input("commitment", opened.body),
+                   bytes.fromhex(doc["sig"]))  # fmt: skip
+    again = cli("cosign", str(commitment), "--key", str(key_file), "--out", str(out), env=env)
+    assert again.exit_code == 3
+    wrong = cli("cosign", str(commitment), "--key", str(key_file), "--out",
+                str(tmp_path / "x.json"), env={"RANDCHECK_KEY_PASSPHRASE": "nope nope nope"})  # fmt: skip
+    assert wrong.exit_code == 3 and not (tmp_path / "x.json").exists()
+    not_c = tmp_path / "a.json"
+    not_c.write_bytes(announcement)
+    bad = cli("cosign", str(not_c), "--key", str(key_file), env=env)
+    assert bad.exit_code == 1 and "Traceback" not in bad.output

@@ -148,8 +148,9 @@ def test_drawn_workspace_keys_still_count_as_trusted(drawn: Drawn, bundle: Path)
 
 @pytest.mark.parametrize(
     ("lang", "words"),
-    [("en", ["4 the content is consistent but the signer is unconfirmed", "keys export"]),
-     ("zh", ["4 内容一致但签名者身份未确认", "keys export"])],
+    [("en", ["4 nothing failed but some checks are unconfirmed: the signer", "keys export",
+             "--trusted-tsa"]),
+     ("zh", ["4 没有检查未通过但有检查未确认：签名者身份", "keys export", "--trusted-tsa"])],
 )  # fmt: skip
 def test_help_documents_exit_4_and_where_the_key_comes_from(lang: str, words: list[str]) -> None:
     # help texts are chosen when the CLI is imported: each language in its own process
@@ -161,7 +162,9 @@ def test_help_documents_exit_4_and_where_the_key_comes_from(lang: str, words: li
     assert res.returncode == 0 and all(w in text for w in words), text
 
 
-def test_the_next_step_is_not_cut_off_on_an_80_column_terminal(bundle: Path, tmp_path: Path) -> None:
+def test_the_next_step_is_not_cut_off_on_an_80_column_terminal(
+    bundle: Path, tmp_path: Path
+) -> None:
     """rich takes a Chinese sentence for one word and would end it with "…": the reason column
     folds instead, so the whole text is there, line after line."""
     res = outsider(tmp_path)("verify", str(bundle), lang="zh", env={"COLUMNS": "80"})

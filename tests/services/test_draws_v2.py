@@ -101,12 +101,18 @@ def test_v2_draw_end_to_end_verifies_and_names_its_witness(
     names = set(res.files)
     assert {layout.COMMITMENT, layout.witness_key_file(_kid(ws))} <= names
     assert layout.COMMITMENT_TOKEN not in names
-    report = verify_bundle(res.path, trusted(OPERATOR))
+    report = verify_bundle(res.path, trusted(OPERATOR), trusted_witnesses={_kid(ws)})
     by_name = {ch.name: ch for ch in report.checks}
     assert report.ok, report.first_failure
     assert by_name["commitment.anchor"].code == "verify.ordering_witnesses"
     assert by_name["commitment.anchor"].params["names"] == "李四"
     assert by_name["log.commitment"].ok and by_name["log.order"].ok
+    # A2: a reader who does not trust 李四's key gets the co-signature unverified, named
+    report = verify_bundle(res.path, trusted(OPERATOR))
+    by_name = {ch.name: ch for ch in report.checks}
+    assert report.status == "unverified" and not report.failures
+    assert by_name["commitment.witnesses"].code == "proto.witnesses_unconfirmed"
+    assert by_name["commitment.witnesses"].params == {"names": "李四"}
 
 
 def _kid(ws: Workspace) -> str:
@@ -132,7 +138,7 @@ def test_the_record_must_use_the_round_the_commitment_fixed(
     assert c.round == DRAND_ROUND + 1  # a second later: the next round
     with pytest.raises(VerificationError) as exc:
         gathering.evidence_from_file(plan, FILE, DRAWN_AT, rounds=c.rounds)
-    assert exc.value.code == "draw.drand_wrong_round"
+    assert exc.value.code == "draw.drand_wrong_round_v2"
     # and the core refuses it even if the evidence is built by hand
     ev = gathering.evidence_from_file(
         plan, FILE, DRAWN_AT, rounds=dict.fromkeys(c.rounds, DRAND_ROUND)
@@ -254,3 +260,176 @@ def test_a_practice_run_after_a_commitment_does_not_hide_it(
     draws.log_practice(ws, engine, task, "tester", {"seed": "00" * 32})
     found = commitments.pending(engine, draws.prepare(engine, task))
     assert found is not None and found.seq == c.seq
+
+
+# --- A1, B4: the token of a commitment -----------------------------------------------------
+
+
+@pytest.fixture
+def tsa_task(ws: Workspace, engine: Engine) -> tuple[str, Any]:
+    """A v2 task whose announcement lists the test TSA (and one witness)."""
+    import hashlib
+
+    from tests.tsa_fixture import TestTSA
+
+    t = TestTSA()
+    seed_world(engine)
+    keys.init_key(ws, AuditLog(ws, engine), "tester", PASS, name="lisi", now=ANNOUNCE_AT)
+    doc = v2_definition(tsa_certs=[hashlib.sha256(t.cert_der).hexdigest()])
+    (d,) = tasks.create_tasks(ws, engine, write_def(ws.root.parent / "defs" / "t.toml", doc),
+                              "tester")  # fmt: skip
+    tasks.announce(ws, engine, d.id, OPERATOR, "tester", ANNOUNCE_AT)
+    return d.id, t
+
+
+def _signed(ws: Workspace, engine: Engine, task_id: str) -> tuple[draws.DrawPlan, bytes]:
+    plan = draws.prepare(engine, task_id)
+    witness = keys.load_private_key(ws, "lisi", PASS)
+    values = gathering.committed_from_file(plan, FILE)
+    body = commitments.build(plan, values, format_time(COMMIT_AT))
+    return plan, commitments.sign(plan, body, OPERATOR, [("lisi", witness)])
+
+
+def test_a_relayed_timestamp_response_is_logged_as_its_token(
+    ws: Workspace, engine: Engine, tsa_task: tuple[str, Any]
+) -> None:
+    """B4: what curl / openssl ts -reply save is a whole TimeStampResp: the log and the bundle
+    hold the bare token."""
+    from randcheck.core import tsa as core_tsa
+
+    task_id, t = tsa_task
+    plan, env = _signed(ws, engine, task_id)
+    digest = bytes.fromhex(envelope.open_envelope(env, "commitment").digest)
+    resp = t.respond(core_tsa.make_request(digest), COMMIT_AT)
+    tok = commitments.check_token(plan, env, resp)
+    assert tok.der == core_tsa.parse_response(resp) and tok.der != resp
+    c = commitments.log(ws, engine, plan, env, tok, "tester", redraw=False, now=COMMIT_AT)
+    entry = next(e for e in AuditLog(ws, engine).entries() if e["seq"] == c.seq)
+    import base64
+
+    assert base64.b64decode(entry["payload"]["token"]) == tok.der
+    refused = t.respond(core_tsa.make_request(digest), refuse="no")
+    with pytest.raises(InputError) as exc:
+        commitments.check_token(plan, env, refused)
+    assert exc.value.params["reason_key"] == "tsa.refused"
+
+
+def test_a_token_later_than_the_round_kills_the_commitment(
+    ws: Workspace, engine: Engine, tsa_task: tuple[str, Any]
+) -> None:
+    """A1: the round is fixed by committed_at; a token that came back after that round was
+    published is logged (one token per commitment) and the commitment is dead: --resume and
+    the record refuse it, and a new draw is a marked redraw."""
+    task_id, t = tsa_task
+    plan, env = _signed(ws, engine, task_id)
+    digest = bytes.fromhex(envelope.open_envelope(env, "commitment").digest)
+    late_at = datetime.fromtimestamp(ROUND_TIME + 30, UTC)
+    tok = commitments.check_token(plan, env, t.stamp(digest, late_at))
+    c = commitments.log(ws, engine, plan, env, tok, "tester", redraw=False, now=COMMIT_AT)
+    assert c.late and c.rounds == {2: DRAND_ROUND}  # the round is committed_at's all the same
+    with pytest.raises(InputError) as exc:
+        commitments.ensure_alive(c)
+    assert exc.value.code == "ceremony.v2_token_late"
+    fresh = draws.prepare(engine, task_id)
+    found = commitments.pending(engine, fresh)
+    assert found is not None and found.late  # --resume refuses it (cli: ensure_alive)
+    with pytest.raises(ConflictError):
+        draws.check_redraw(fresh, False)
+    with pytest.raises(InputError) as exc:
+        finish(ws, engine, draws.prepare(engine, task_id, found.seq), found)
+    assert exc.value.code == "ceremony.v2_token_late"
+    # in time: alive
+    plan2, env2 = _signed(ws, engine, task_id)
+    ok = commitments.check_token(plan2, env2, t.stamp(digest, COMMIT_AT))
+    assert not commitments._settle(plan2, env2, ok, -1).late
+
+
+def test_the_tsa_url_form_is_checked(ws: Workspace) -> None:
+    """A7: a malformed URL is a clear InputError, never a ValueError traceback."""
+    for bad in ("http://[::1", "ftp://tsa.example", "tsa.example/tsr", "https://"):
+        with pytest.raises(InputError) as exc:
+            commitments.check_tsa_url(bad)
+        assert exc.value.code == "tsa.bad_url"
+    commitments.check_tsa_url("https://tsa.example/tsr")
+
+
+# --- A2: the office's own key as a witness ---------------------------------------------------
+
+
+def test_the_office_key_as_a_witness_is_refused(ws: Workspace, engine: Engine) -> None:
+    seed_world(engine)
+    keys.init_key(ws, AuditLog(ws, engine), "tester", PASS, name="mine", now=ANNOUNCE_AT)
+    doc = v2_definition(witnesses=["张伟=office"])
+    with pytest.raises(InputError) as exc:
+        tasks.create_tasks(ws, engine, write_def(ws.root.parent / "defs" / "o.toml", doc), "t")
+    assert exc.value.code == "task.witness_is_office"
+    # announced with the witness's own key as the signing key: refused at announcement too
+    doc = v2_definition(witnesses=["张伟=mine"])
+    (d,) = tasks.create_tasks(ws, engine, write_def(ws.root.parent / "defs" / "m.toml", doc), "t")
+    mine = keys.load_private_key(ws, "mine", PASS)
+    with pytest.raises(InputError) as exc:
+        tasks.announce(ws, engine, d.id, mine, "tester", ANNOUNCE_AT)
+    assert exc.value.code == "task.witness_is_office"
+
+
+def test_one_witness_name_as_a_string_is_refused(ws: Workspace, engine: Engine) -> None:
+    """C: `[ordering] witnesses = "张伟"` is a mistake for a list, with a clear message."""
+    seed_world(engine)
+    doc = v2_definition(witnesses="张伟")
+    with pytest.raises(InputError) as exc:
+        tasks.create_tasks(ws, engine, write_def(ws.root.parent / "defs" / "s.toml", doc), "t")
+    assert exc.value.code == "taskdef.bad_field"
+    assert exc.value.params["expected_key"] == "taskdef.exp.witness_list"
+
+
+def test_a_wrong_drand_round_under_v2_says_the_commitment_fixed_it() -> None:
+    """C: under v2 no round was announced: the message says the commitment fixed it."""
+    from randcheck.core.draw import drand
+    from randcheck.services.gathering import drand_evidence
+
+    src = entropy.drand_source_v2(drand.CHAINS["quicknet"].chain_hash, MARGIN)
+    with pytest.raises(VerificationError) as exc:
+        drand_evidence(src, json.dumps(DRAND_BEACON), DRAWN_AT, "2020-01-01T00:00:00Z",
+                       DRAND_ROUND + 1)  # fmt: skip
+    assert exc.value.code == "draw.drand_wrong_round_v2"
+    assert exc.value.params == {"got": DRAND_ROUND, "want": DRAND_ROUND + 1}
+
+
+# --- A2: a witness co-signs on their own device ----------------------------------------------
+
+
+def test_a_witness_cosigns_with_their_own_key_on_their_own_device(
+    ws: Workspace, engine: Engine
+) -> None:
+    """The office holds only the witness's public key (a trusted witness key); the witness
+    co-signs the operator-signed commitment elsewhere (``randcheck cosign``) and the ceremony
+    adds that co-signature; a co-signature over another commitment, by an undeclared key, or
+    forged is refused."""
+    seed_world(engine)
+    own = signing.private_from_seed(b"wang5" * 6 + b"!!")  # the witness's, not the office's
+    text = keys.export_for(ws, "wang", signing.public_raw(own))
+    keys.trust_key(ws, AuditLog(ws, engine), "tester", text, "wang.pub", "wang", role="witness")
+    doc = v2_definition(witnesses=["王五=wang"])
+    (d,) = tasks.create_tasks(ws, engine, write_def(ws.root.parent / "defs" / "w.toml", doc),
+                              "tester")  # fmt: skip
+    tasks.announce(ws, engine, d.id, OPERATOR, "tester", ANNOUNCE_AT)
+    plan = draws.prepare(engine, d.id)
+    values = gathering.committed_from_file(plan, FILE)
+    env = commitments.sign(plan, commitments.build(plan, values, format_time(COMMIT_AT)),
+                           OPERATOR, [])  # fmt: skip
+    cosig = commitments.cosignature(env, own)
+    signed_env, name = commitments.add_cosignature(ws, plan, env, cosig)
+    assert name == "王五" and len(envelope.open_envelope(signed_env, "commitment").signatures) == 2
+    c = commitments.log(ws, engine, plan, signed_env, None, "tester", redraw=False, now=COMMIT_AT)
+    assert c.witnesses == ("王五",) and c.anchors() == ["witnesses"]
+    other = commitments.sign(plan, commitments.build(plan, values, format_time(DRAWN)),
+                             OPERATOR, [])  # fmt: skip
+    stranger = signing.private_from_seed(bytes([8]) * 32)
+    forged = {**cosig, "sig": "00" * 64}
+    for bad, reason in ((commitments.cosignature(other, own), "cosign.other_commitment"),
+                        (commitments.cosignature(env, stranger), "proto.witness_undeclared"),
+                        (forged, "proto.witness_bad_signature"),
+                        ({"kind": "x"}, "cosign.bad_file")):  # fmt: skip
+        with pytest.raises(InputError) as exc:
+            commitments.add_cosignature(ws, plan, env, bad)
+        assert exc.value.code == "cosign.rejected" and exc.value.params["reason_key"] == reason

@@ -93,9 +93,6 @@ def run_cmd(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help=H("ceremony.opt.json"))] = False,
     tsa: Annotated[str | None, typer.Option("--tsa", help=H("ceremony.opt.tsa"))] = None,
-    tsa_file: Annotated[
-        Path | None, typer.Option("--tsa-file", help=H("ceremony.opt.tsa_file"))
-    ] = None,
 ) -> None:
     app = get(ctx)
     if redraw and (reason is None or not reason.strip()):
@@ -126,6 +123,11 @@ def run_cmd(
             plan = draws.prepare(engine, task, committed.seq)
     if resume and logged is None and committed is None:
         raise InputError("ceremony.resume_nothing", task=task)
+    if resume and committed is not None:
+        commitments.ensure_alive(committed)  # a token that came back too late: --redraw
+    tsa_url = tsa or commitments.task_tsa_url(engine, task)
+    if tsa_url and commitments.is_v2(plan) and not practice:
+        commitments.check_tsa_url(tsa_url)  # before anything is signed
     if not practice:
         draws.check_redraw(plan, redraw)
         keys_svc.public_key(ws, key)  # the keys must exist before anything is shown
@@ -147,8 +149,7 @@ def run_cmd(
         witness_keys=witness_key or [],
         resume=logged if resume and committed is None else None,
         committed=committed if resume else None,
-        tsa_url=tsa or commitments.task_tsa_url(engine, task),
-        tsa_file=None if tsa_file is None else str(tsa_file),
+        tsa_url=tsa_url,
     )
     if committed is not None and not resume:
         ceremony.resume_hint = committed.seq

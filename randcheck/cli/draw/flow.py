@@ -82,7 +82,6 @@ class Ceremony(Screens):
         resume: draws.Resumable | None = None,
         committed: commitments.Committed | None = None,
         tsa_url: str | None = None,
-        tsa_file: str | None = None,
     ) -> None:
         self.app = app
         self.ws = ws
@@ -111,7 +110,6 @@ class Ceremony(Screens):
         self.v2 = commitments.is_v2(plan)
         self.committed = committed
         self.tsa_url = tsa_url
-        self.tsa_file = tsa_file
         self.operator: Ed25519PrivateKey | None = None
         self.witness_privs: list[tuple[str, Ed25519PrivateKey]] | None = None
         if committed is not None:

@@ -64,13 +64,55 @@ def commit(cer: Ceremony, by_index: Mapping[int, Mapping[str, Any]]) -> None:
     env = commitments.sign(plan, body, operator, witnesses)
     for name, _key in witnesses:
         cer.ok(cer.t("ceremony.witness_cosigned", name=name))
-    token = get_token(cer, env)
+    env = cosignatures(cer, env)
+    token = get_token(cer, env, body)
     with defer_signals(stop_after=True):
         committed = commitments.log(cer.ws, cer.engine, plan, env, token, cer.app.actor,
                                     redraw=cer.redraw_reason is not None)  # fmt: skip
     cer.committed = committed
     cer.ok(cer.t("ceremony.commitment_logged", seq=committed.seq))
+    # a token that came back after the round was published anchors nothing: the commitment is
+    # logged (a pending attempt) with it, and the draw stops; a new one is a marked redraw
+    commitments.ensure_alive(committed)
     show_round(cer, committed)
+
+
+def cosignatures(cer: Ceremony, env: bytes) -> bytes:
+    """Interactive ceremony: declared witnesses whose keys were not unlocked here may co-sign
+    on their own computers (``randcheck cosign``): the commitment is written to a file and
+    each co-signature file's path typed back; a wrong file is refused with the reason."""
+    import json
+
+    from randcheck.core.draw.envelope import open_envelope
+
+    if cer.entropy_doc is not None:
+        return env  # the --entropy path asks nothing
+    names = commitments.witness_names(cer.plan)
+    opened = open_envelope(env, "commitment")
+    missing = {k: n for k, n in names.items() if k not in {s for s, _ in opened.signatures}}
+    if not missing:
+        return env
+    folder = cer.ws.root / "commitments"
+    folder.mkdir(exist_ok=True)
+    path = folder / f"{cer.plan.task_id}-{opened.digest[:16]}.json"
+    path.write_bytes(env)
+    cer.note("ceremony.cosign_file", path=str(path), names="、".join(missing.values()))
+    while missing:
+        typed = prompts.ask(cer.t("ceremony.prompt.cosign_file")).strip().strip("\"'")
+        if not typed:
+            break
+        try:
+            doc = json.loads(_read(Path(typed).expanduser()).decode("utf-8"))
+            env, name = commitments.add_cosignature(cer.ws, cer.plan, env, doc)
+        except (ValueError, UnicodeDecodeError):
+            cer.problem(cer.t("cosign.rejected", reason=cer.t("cosign.bad_file")))
+            continue
+        except RandcheckError as exc:
+            cer.problem(render(exc.code, cer.app.lang, **exc.params))
+            continue
+        missing = {k: n for k, n in missing.items() if n != name}
+        cer.ok(cer.t("ceremony.witness_cosigned", name=name))
+    return env
 
 
 def show_round(cer: Ceremony, committed: commitments.Committed) -> None:
@@ -96,18 +138,17 @@ def show_round(cer: Ceremony, committed: commitments.Committed) -> None:
     )
 
 
-def get_token(cer: Ceremony, env: bytes) -> commitments.Token | None:
-    """A timestamp token when the announcement lists a TSA: from ``--tsa-file``, online from
-    the TSA's URL, or relayed through another machine; None when it lists none."""
+def get_token(cer: Ceremony, env: bytes, body: Mapping[str, Any]) -> commitments.Token | None:
+    """A timestamp token when the announcement lists a TSA: online from the TSA's URL, or
+    relayed through another machine; None when it lists none.  One token per commitment: the
+    first valid one (SPEC-v2 §4)."""
     from randcheck.core.draw.envelope import open_envelope
 
     ann_tsa = cer.plan.doc.get("ordering", {}).get("tsa", [])
-    if not ann_tsa and cer.tsa_url is None and cer.tsa_file is None:
+    if not ann_tsa:
         return None
     digest = open_envelope(env, "commitment").digest
     cer.note("ceremony.commitment_digest", style="bold", digest=digest)
-    if cer.tsa_file is not None:
-        return commitments.check_token(cer.plan, env, _read(Path(cer.tsa_file)))
     if cer.tsa_url:
         cer.note("ceremony.tsa_fetching", url=cer.tsa_url)
         from randcheck.services import timestamp
@@ -118,13 +159,21 @@ def get_token(cer: Ceremony, env: bytes) -> commitments.Token | None:
         except RandcheckError as exc:  # the network or the TSA: relay through another machine
             reason = render(exc.code, cer.app.lang, **exc.params)
             cer.problem(cer.t("ceremony.tsa_failed", reason=reason))
-    return relay(cer, env, digest)
+    return relay(cer, env, digest, str(body["committed_at"]))
 
 
-def relay(cer: Ceremony, env: bytes, digest: str) -> commitments.Token:
+def relay(cer: Ceremony, env: bytes, digest: str, committed_at: str) -> commitments.Token:
     """The commitment digest as text and a QR code; the token file's path typed back in.
-    A wrong file is refused with the reason and asked again."""
+    A wrong file is refused with the reason and asked again; the deadline (the publication of
+    the round ``committed_at`` fixes) is shown."""
+    from randcheck.core.draw.announce import parse_announcement
+    from randcheck.core.draw.commitment import expected_rounds, first_publication
+    from randcheck.core.draw.spec import unix_time
+
+    ann = parse_announcement(cer.plan.doc)
+    deadline = first_publication(ann, expected_rounds(ann, unix_time(committed_at)))
     text = Text(cer.t("ceremony.tsa_relay", digest=digest))
+    text.append("\n" + cer.t("ceremony.tsa_deadline", time=beijing_time(deadline)))
     qr = qr_code(digest)
     grid = Table.grid(padding=(0, 2))
     grid.add_column(no_wrap=True)

@@ -42,7 +42,7 @@ ANNOUNCEMENT_KEYS = {
     "teams",
     "entropy",
 }
-#: randcheck/draw/v2 adds the top-level ``ordering`` (SPEC-v2 §1)
+#: randcheck/draw/v2 adds the top-level ``ordering`` (SPEC-v2 §2)
 ANNOUNCEMENT_KEYS_V2 = ANNOUNCEMENT_KEYS | {"ordering"}
 
 
@@ -136,7 +136,7 @@ def announce(
     ordering: Ordering | None = None,
 ) -> dict[str, Any]:
     """The announcement body (SPEC §4). ``population[s]`` are stratum ``s``'s sorted codes.
-    With an ``ordering`` it is a randcheck/draw/v2 announcement (SPEC-v2 §1).
+    With an ``ordering`` it is a randcheck/draw/v2 announcement (SPEC-v2 §2).
 
     Raises ``InputError`` on any invalid rule, code, cap, source or team rule.
     """

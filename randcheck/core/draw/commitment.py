@@ -1,10 +1,11 @@
-"""The entropy commitment of randcheck/draw/v2 (docs/SPEC-v2.md §2–§6): the room's values fixed
-and signed before the drand round is known, the round that follows from it, and the checks a
-verifier runs on it (``commitment.*``)."""
+"""The entropy commitment of randcheck/draw/v2 (docs/SPEC-v2.md §3–§8): the room's values fixed
+and signed before the drand round is known, the round its ``committed_at`` fixes, the anchors
+that show it existed before that round was public, and the checks a verifier runs on it
+(``commitment.*``)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from fractions import Fraction
@@ -17,7 +18,7 @@ from randcheck.core.draw import drand, entropy
 from randcheck.core.draw.announce import TOOL, Announcement
 from randcheck.core.draw.envelope import Envelope, open_envelope, verify
 from randcheck.core.draw.spec import SPEC_V2_ID, check_text, check_time, signing_input, unix_time
-from randcheck.core.draw.v2 import anchor_time, round_after, unix_exact
+from randcheck.core.draw.v2 import round_after, unix_exact
 from randcheck.errors import InputError, RandcheckError, SignatureError, VerificationError
 
 KIND = "commitment"
@@ -58,7 +59,7 @@ def commitment_body(
     committed_at: str,
     tool: str = TOOL,
 ) -> dict[str, Any]:
-    """The commitment body (SPEC-v2 §2); raises ``InputError`` if the announcement is not v2 or
+    """The commitment body (SPEC-v2 §3); raises ``InputError`` if the announcement is not v2 or
     a value does not answer its source."""
     if ann.spec != SPEC_V2_ID:
         raise InputError("proto.not_v2")
@@ -90,7 +91,7 @@ class Commitment:
 
 
 def parse_commitment(doc: Mapping[str, Any], ann: Announcement, ann_digest: str) -> Commitment:
-    """Check a commitment body against its announcement (SPEC-v2 §2); raises
+    """Check a commitment body against its announcement (SPEC-v2 §3); raises
     ``VerificationError``."""
     if not isinstance(doc, Mapping) or set(doc) != COMMITMENT_KEYS:
         raise VerificationError("proto.commitment_fields")
@@ -136,21 +137,60 @@ def check_record_values(c: Commitment, evidence: Sequence[Mapping[str, Any]]) ->
             raise VerificationError("proto.commitment_values_differ", index=i + 1)
 
 
-def expected_rounds(ann: Announcement, anchor: Fraction) -> dict[int, int]:
-    """The round each drand source must use (source index -> round), from the anchor time."""
+def expected_rounds(ann: Announcement, committed_at: Fraction | int) -> dict[int, int]:
+    """The round each drand source must use (source index -> round), from the commitment's
+    ``committed_at`` (SPEC-v2 §5): a timestamp token never changes it."""
     out: dict[int, int] = {}
     for i, src in enumerate(ann.entropy):
         if src["type"] == "drand":
             chain = drand.chain_by_hash(str(src["chain_hash"]))
-            out[i] = round_after(chain, anchor, int(src["margin"]))
+            out[i] = round_after(chain, committed_at, int(src["margin"]))
     return out
 
 
+def first_publication(ann: Announcement, rounds: Mapping[int, int]) -> int:
+    """The earliest publication time (unix) among the fixed rounds: an anchor must be before
+    it (SPEC-v2 §4)."""
+    times = [
+        drand.round_time(drand.chain_by_hash(str(ann.entropy[i]["chain_hash"])), r)
+        for i, r in rounds.items()
+    ]
+    if not times:
+        raise VerificationError("proto.v2_drand_required")
+    return min(times)
+
+
+def check_token_in_time(ann: Announcement, committed_at: Fraction | int, latest: Fraction) -> None:
+    """A token anchors the commitment only if ``latest`` (genTime + accuracy) is strictly before
+    the publication of the round ``committed_at`` fixes; ``VerificationError``
+    (``proto.token_late``) otherwise."""
+    deadline = first_publication(ann, expected_rounds(ann, committed_at))
+    if latest >= deadline:
+        raise VerificationError("proto.token_late", latest=_utc(latest), published=_utc(deadline))
+
+
+def _utc(t: Fraction | int) -> str:
+    """Exact UTC text of a time (a fraction of a second kept, never rounded)."""
+    from datetime import UTC
+
+    whole = int(t // 1)
+    text = datetime.fromtimestamp(whole, UTC).strftime("%Y-%m-%dT%H:%M:%S")
+    frac = Fraction(t) - whole
+    if frac:
+        digits = ""
+        while frac and len(digits) < 9:
+            frac *= 10
+            digits += str(int(frac))
+            frac -= int(frac)
+        text += "." + digits
+    return text + "Z"
+
+
 def check_rounds(
-    ann: Announcement, anchor: Fraction, evidence: Sequence[Mapping[str, Any]]
+    ann: Announcement, committed_at: Fraction | int, evidence: Sequence[Mapping[str, Any]]
 ) -> None:
-    """The record's drand rounds are the ones the anchor time gives; ``VerificationError``."""
-    for i, want in expected_rounds(ann, anchor).items():
+    """The record's drand rounds are the ones ``committed_at`` fixes; ``VerificationError``."""
+    for i, want in expected_rounds(ann, committed_at).items():
         got = evidence[i].get("round") if isinstance(evidence[i], Mapping) else None
         if got != want:
             raise VerificationError("proto.commitment_round", got=repr(got), want=want)
@@ -175,9 +215,11 @@ class OrderingResult:
     """The ``commitment.*`` checks, and what the ordering rests on (for the words)."""
 
     checks: list[Check] = field(default_factory=list)
-    token: TokenInfo | None = None
+    token: TokenInfo | None = None  # a valid, listed token in time (trusted or not)
     witnesses: list[str] = field(default_factory=list)  # names of the witnesses who signed
-    anchor: Fraction | None = None
+    unconfirmed: list[str] = field(default_factory=list)  # ... whose keys the reader trusts not
+    committed_at: Fraction | None = None  # the commitment's time: it fixes the round
+    missing: list[str] = field(default_factory=list)  # declared anchors absent: tsa, witnesses
 
 
 def _run(result: OrderingResult, name: str, fn: Callable[[], Check | None]) -> bool:
@@ -186,7 +228,7 @@ def _run(result: OrderingResult, name: str, fn: Callable[[], Check | None]) -> b
     except RandcheckError as exc:
         result.checks.append(Check.from_error(name, exc))
         return False
-    except (KeyError, TypeError, ValueError, IndexError, AttributeError) as exc:
+    except (KeyError, TypeError, ValueError, IndexError, AttributeError, OverflowError) as exc:
         result.checks.append(
             Check(name, False, "proto.malformed", {"part": name, "detail": type(exc).__name__})
         )
@@ -195,19 +237,34 @@ def _run(result: OrderingResult, name: str, fn: Callable[[], Check | None]) -> b
     return found is None or found.ok
 
 
+def operator_of(ann_env: Envelope) -> str:
+    """The operator: the key that signed the announcement (its first signature), SPEC-v2 §3."""
+    if not ann_env.signatures:
+        raise VerificationError("proto.no_trusted_signature", kind=ann_env.kind)
+    return ann_env.signatures[0][0]
+
+
+def check_witness_keys(ann: Announcement, office_keys: Collection[str]) -> None:
+    """No declared witness key may be the operator's or another key of the office
+    (``proto.witness_is_office``): its co-signature would be the office's own word."""
+    if ann.ordering is None:
+        return
+    for w in ann.ordering.witnesses:
+        if w.keyid in office_keys:
+            raise VerificationError("proto.witness_is_office", name=w.name, key_id=w.keyid[:16])
+
+
 def _witness_signatures(
-    env: Envelope,
-    ann: Announcement,
-    operator_keys: Mapping[str, bytes],
-    witness_keys: Mapping[str, bytes],
-) -> list[str]:
-    """Names of the declared witnesses whose signatures verify; raises on any signature that is
-    neither the operator's nor a declared witness's, or that does not verify."""
+    env: Envelope, ann: Announcement, operator: str, witness_keys: Mapping[str, bytes]
+) -> list[tuple[str, str]]:
+    """(key id, name) of the declared witnesses whose signatures verify; raises on any
+    signature that is neither the operator's nor a declared witness's, or that does not
+    verify."""
     assert ann.ordering is not None
     declared = ann.ordering.names()
-    signed: list[str] = []
+    signed: list[tuple[str, str]] = []
     for keyid, sig in env.signatures:
-        if keyid in operator_keys and keyid not in declared:
+        if keyid == operator:
             continue
         if keyid not in declared:
             raise VerificationError("proto.witness_undeclared", key_id=keyid[:16])
@@ -218,7 +275,7 @@ def _witness_signatures(
             signing.verify(public, signing_input(env.kind, env.body), bytes.fromhex(sig))
         except (SignatureError, ValueError) as exc:
             raise VerificationError("proto.witness_bad_signature", key_id=keyid[:16]) from exc
-        signed.append(declared[keyid])
+        signed.append((keyid, declared[keyid]))
     return signed
 
 
@@ -232,11 +289,15 @@ def check_ordering(
     operator_keys: Mapping[str, bytes],
     witness_keys: Mapping[str, bytes],
     trusted_tsa: Sequence[bytes] = (),
+    trusted_witnesses: Collection[str] = (),
 ) -> OrderingResult:
-    """The ``commitment.*`` checks of a v2 record (SPEC-v2 §6); never raises.
+    """The ``commitment.*`` checks of a v2 record (SPEC-v2 §8); never raises.
 
-    ``witness_keys``: raw public keys of witnesses (key id -> raw), e.g. from the bundle; each
-    is used only for the key id the signed announcement declares.  ``trusted_tsa``: the TSA
+    ``operator_keys``: the operator keys the reader trusts; the operator is the key that signed
+    the announcement.  ``witness_keys``: raw public keys of witnesses (key id -> raw), e.g. from
+    the bundle; each is used only for the key id the signed announcement declares.
+    ``trusted_witnesses``: key ids of the witness keys the reader trusts: a co-signature by any
+    other declared key leaves ``commitment.witnesses`` unverified.  ``trusted_tsa``: the TSA
     certificates (DER) the reader trusts; a token whose signer is not among them leaves
     ``commitment.anchor`` unverified, not failed."""
     res = OrderingResult()
@@ -252,66 +313,78 @@ def check_ordering(
             res.checks.append(Check.skipped(f"commitment.{name}"))
         return res
     env: Envelope = holder["env"]
-    _run(res, "commitment.signature", lambda: _operator_signed(env, operator_keys))
+
+    def operator_signed() -> None:
+        op = operator_of(ann_env)
+        if not env.signatures or env.signatures[0][0] != op:
+            raise VerificationError("proto.commitment_not_operator")
+        public = operator_keys.get(op)
+        verify(env, {} if public is None else {op: public})
+
+    _run(res, "commitment.signature", operator_signed)
 
     def binding() -> None:
         c = parse_commitment(env.doc, ann, ann_env.digest)
+        holder["c"] = c
         if record.get("commitment") != env.digest:
             raise VerificationError("proto.commitment_mismatch", field="record.commitment")
+        drawn_at = record.get("drawn_at")
+        if not isinstance(drawn_at, str) or unix_time(c.committed_at) > unix_time(drawn_at):
+            raise VerificationError("proto.commitment_mismatch", field="committed_at")
         check_record_values(c, record["entropy"])
-        holder["c"] = c
 
     bound = _run(res, "commitment.binding", binding)
 
     def witnesses() -> Check:
-        res.witnesses = _witness_signatures(env, ann, operator_keys, witness_keys)
-        if not res.witnesses:
+        op = operator_of(ann_env)
+        check_witness_keys(ann, {op})
+        signed = _witness_signatures(env, ann, op, witness_keys)
+        res.witnesses = [name for _k, name in signed]
+        res.unconfirmed = [name for k, name in signed if k not in trusted_witnesses]
+        if not signed:
             return Check.passed("commitment.witnesses", "proto.witnesses_none")
+        if res.unconfirmed:
+            return Check.not_verified("commitment.witnesses", "proto.witnesses_unconfirmed",
+                                      names="、".join(res.unconfirmed))  # fmt: skip
         return Check.passed("commitment.witnesses", "proto.witnesses_signed",
                             names="、".join(res.witnesses), count=len(res.witnesses))  # fmt: skip
 
     _run(res, "commitment.witnesses", witnesses)
+    c: Commitment | None = holder.get("c")
+    if c is None:
+        res.checks.append(Check.skipped("commitment.anchor"))
+        res.checks.append(Check.skipped("commitment.round"))
+        return res
+    res.committed_at = Fraction(unix_time(c.committed_at))
+    committed_at = res.committed_at
 
     def anchor() -> Check | None:
-        if token is None:
-            return None
-        info = _token(token, bytes.fromhex(env.digest), trusted_tsa)
         assert ann.ordering is not None
-        if info.fingerprint not in ann.ordering.tsa:
-            raise VerificationError("proto.tsa_undeclared", fingerprint=info.fingerprint[:16])
-        res.token = info
-        if not info.trusted:
+        if token is not None:
+            info = _token(token, bytes.fromhex(env.digest), trusted_tsa)
+            if info.fingerprint not in ann.ordering.tsa:
+                raise VerificationError("proto.tsa_undeclared", fingerprint=info.fingerprint[:16])
+            check_token_in_time(ann, committed_at, unix_exact(info.latest))
+            res.token = info
+        elif ann.ordering.tsa:
+            res.missing.append(ANCHOR_TSA)
+        if ann.ordering.witnesses and not res.witnesses:
+            res.missing.append(ANCHOR_WITNESSES)
+        if res.token is not None and not res.token.trusted:
             return Check.not_verified(
                 "commitment.anchor",
                 "proto.tsa_untrusted",
-                tsa=info.tsa_name,
-                fingerprint=info.fingerprint[:16],
+                tsa=res.token.tsa_name,
+                fingerprint=res.token.fingerprint[:16],
             )
         return None
 
-    anchor_ok = _run(res, "commitment.anchor", anchor)
+    _run(res, "commitment.anchor", anchor)
     if not bound:
         res.checks.append(Check.skipped("commitment.round"))
         return res
-    c: Commitment = holder["c"]
-    if token is not None and res.token is None:
-        # an invalid token anchors nothing: the round cannot be checked against it
-        res.checks.append(Check.skipped("commitment.round"))
-        return res
-    del anchor_ok
-    tsa_times = [] if res.token is None else [unix_exact(res.token.latest)]
-    res.anchor = anchor_time(unix_time(c.committed_at), tsa_times)
-    t = res.anchor
-
-    def rounds() -> None:
-        check_rounds(ann, t, record["entropy"])
-
-    _run(res, "commitment.round", rounds)
+    _run(res, "commitment.round", lambda: check_rounds(ann, committed_at, record["entropy"]))
     return res
-
-
-def _operator_signed(env: Envelope, operator_keys: Mapping[str, bytes]) -> None:
-    verify(env, operator_keys)
 
 
 def _token(der: bytes, digest: bytes, trusted: Sequence[bytes]) -> TokenInfo:

@@ -27,8 +27,8 @@ SOURCE_KEYS = {
     "lottery": {"type", "name", "period", "count", "min", "max"},
     "drand": {"type", "chain_hash", "round"},
 }
-#: randcheck/draw/v2 (SPEC-v2 §1): a drand source names no round, only a margin in seconds;
-#: the round follows from the entropy commitment's anchor time (SPEC-v2 §4)
+#: randcheck/draw/v2 (SPEC-v2 §2): a drand source names no round, only a margin in seconds;
+#: the round follows from the entropy commitment's committed_at (SPEC-v2 §5)
 SOURCE_KEYS_V2 = {**SOURCE_KEYS, "drand": {"type", "chain_hash", "margin"}}
 MAX_MARGIN = 3600
 EVIDENCE_KEYS = {
@@ -63,7 +63,7 @@ def drand_source(chain_hash: str, round: int) -> dict[str, Any]:
 
 
 def drand_source_v2(chain_hash: str, margin: int) -> dict[str, Any]:
-    """A v2 drand source: the round is fixed later by the commitment (SPEC-v2 §1)."""
+    """A v2 drand source: the round is fixed later by the commitment (SPEC-v2 §2, §5)."""
     return {"type": "drand", "chain_hash": chain_hash, "margin": margin}
 
 
@@ -102,7 +102,7 @@ def check_sources(
 ) -> None:
     """Raise ``InputError`` unless the announced sources are well formed (SPEC §6.1; under
     randcheck/draw/v2 a drand source has a ``margin`` and no ``round``, and a non-practice
-    announcement needs one, SPEC-v2 §1)."""
+    announcement needs one, SPEC-v2 §2)."""
     if not isinstance(sources, list) or not sources:
         raise InputError("proto.no_sources")
     keys = SOURCE_KEYS_V2 if spec == SPEC_V2_ID else SOURCE_KEYS
@@ -181,7 +181,7 @@ def check_evidence(
                     )
         else:
             # a v2 source names no round: the evidence's round is checked against the
-            # commitment's (SPEC-v2 §4, ``commitment.round``); the timing rule is v1's
+            # commitment's (SPEC-v2 §5, ``commitment.round``); the timing rule is v1's
             for key in ("chain_hash", "round"):
                 if key in source and evidence[key] != source[key]:
                     raise VerificationError("proto.evidence_field", index=index, field=key)

@@ -135,7 +135,7 @@ def draw(
     commitment: str | None = None,
 ) -> dict[str, Any]:
     """The record body of a draw (SPEC §8), from the announcement *envelope* bytes.
-    A randcheck/draw/v2 record names its entropy ``commitment`` digest (SPEC-v2 §5); the
+    A randcheck/draw/v2 record names its entropy ``commitment`` digest (SPEC-v2 §6); the
     caller checks the commitment itself (``core.draw.commitment``).
 
     ``population[s]`` are stratum ``s``'s sorted codes as bytes; ``evidence`` answers the

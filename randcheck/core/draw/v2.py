@@ -1,10 +1,10 @@
 """The rules randcheck/draw/v2 adds to v1 (docs/SPEC-v2.md): the announced ``ordering`` and the
-round that follows from the commitment's anchor time."""
+round that follows from the commitment's ``committed_at``."""
 
 from __future__ import annotations
 
 import calendar
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from fractions import Fraction
@@ -31,7 +31,7 @@ class Witness:
 
 @dataclass(frozen=True)
 class Ordering:
-    """What the ordering of the randomness may rest on (SPEC-v2 §1)."""
+    """What the ordering of the randomness may rest on (SPEC-v2 §2)."""
 
     witnesses: tuple[Witness, ...] = ()
     tsa: tuple[str, ...] = ()  # SHA-256 hex of each accepted TSA signer certificate (DER)
@@ -83,23 +83,17 @@ def unix_exact(when: datetime) -> Fraction:
     return Fraction(whole) + Fraction(utc.microsecond, 1_000_000)
 
 
-def round_after(chain: drand.DrandChain, anchor: Fraction | int, margin: int) -> int:
-    """The round a v2 draw must use (SPEC-v2 §4): the least ``r >= 1`` whose publication time
-    ``genesis + (r − 1)·period`` is strictly after ``anchor + margin``.
+def round_after(chain: drand.DrandChain, committed_at: Fraction | int, margin: int) -> int:
+    """The round a v2 draw must use (SPEC-v2 §5): the least ``r >= 1`` whose publication time
+    ``genesis + (r − 1)·period`` is strictly after ``committed_at + margin``.
 
-    With ``x = anchor + margin``: ``r = 1`` if ``x < genesis``, else
-    ``r = floor((x − genesis) / period) + 2``.  Exact arithmetic: a fractional anchor counts
-    as its exact value, so only ``floor(x)`` matters (a round published at second 11 is after
-    10.5, not after 11; rounding the anchor *up* would be wrong)."""
+    With ``x = committed_at + margin``: ``r = 1`` if ``x < genesis``, else
+    ``r = floor((x − genesis) / period) + 2``.  Exact arithmetic (``committed_at`` is whole
+    seconds in a commitment; a fraction, as the property tests use, counts as its exact value,
+    so only ``floor(x)`` matters)."""
     if type(margin) is not int or margin < 0:
         raise InputError("proto.bad_int", field="margin", value=repr(margin), lo=0, hi="-")
-    x = Fraction(anchor) + margin
+    x = Fraction(committed_at) + margin
     if x < chain.genesis_time:
         return 1
     return int((x - chain.genesis_time) // chain.period) + 2
-
-
-def anchor_time(committed_at: int, tsa_times: Sequence[Fraction]) -> Fraction:
-    """The anchor time T (SPEC-v2 §3): the earliest valid TSA genTime if any, else the
-    commitment's own ``committed_at``."""
-    return min(tsa_times) if tsa_times else Fraction(committed_at)

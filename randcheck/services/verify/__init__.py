@@ -26,7 +26,7 @@ under the bundle's own key fails.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -138,6 +138,7 @@ def verify_bundle(
     verify_bls: bool = True,
     trusted_tsa: Sequence[bytes] = (),
     checkpoints: Sequence[Held] = (),
+    trusted_witnesses: Collection[str] = (),
 ) -> BundleReport:
     """Verify the bundle at ``path`` against the trusted operator ``keys`` {key id: raw};
     ``checkpoints``: the office's checkpoints the reader already holds (``log.consistency``).
@@ -164,7 +165,8 @@ def verify_bundle(
         verify_bls=verify_bls,
     )  # fmt: skip
     checks.extend(overrides.get(c.name, c) for c in replayed)
-    checks.extend(ordering.checks(found, docs, keys, trusted_tsa))  # v2 records only
+    # v2 records only; trusted_witnesses: key ids of the witness keys the reader trusts
+    checks.extend(ordering.checks(found, docs, keys, trusted_tsa, trusted_witnesses))
 
     lg = log.Log(found, keys)
     checks.append(lg.cp_check)

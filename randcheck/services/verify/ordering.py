@@ -1,5 +1,5 @@
 """``commitment.*`` and the v2 ``log.order``: the order of the randomness of a
-randcheck/draw/v2 bundle (docs/SPEC-v2.md §6), and what it rests on, in words.
+randcheck/draw/v2 bundle (docs/SPEC-v2.md §8), and what it rests on, in words.
 
 Reported only for v2 records: a v1 bundle gets none of these checks.  The commitment envelope
 (``commitment.json``), its timestamp token (``commitment.tsr``) and the witnesses' public keys
@@ -10,7 +10,7 @@ trusted for being there.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 from randcheck.bundle import layout
@@ -58,9 +58,11 @@ def checks(
     docs: Documents,
     keys: Mapping[str, bytes],
     trusted_tsa: Sequence[bytes],
+    trusted_witnesses: Collection[str] = (),
 ) -> list[Check]:
     """The ``commitment.*`` checks (none for a v1 bundle), ``commitment.anchor`` saying in
-    words what the ordering rests on."""
+    words what the ordering rests on.  ``trusted_witnesses``: key ids of the witness keys the
+    reader trusts (``--trusted-keys`` or the workspace's trusted witness keys)."""
     if not is_v2(docs) or docs.ann is None or docs.ann_env is None:
         return []
     raw = found.load(layout.COMMITMENT, COMMITMENT_CAP)
@@ -69,33 +71,48 @@ def checks(
     res = com.check_ordering(
         docs.ann_env, docs.ann, rec, raw, token,
         operator_keys=keys, witness_keys=_witness_keys(found, docs), trusted_tsa=trusted_tsa,
+        trusted_witnesses=trusted_witnesses,
     )  # fmt: skip
     out = []
     for c in res.checks:
         if c.name == "commitment.envelope" and raw is None:
             c = found.absent(c.name, layout.COMMITMENT)
         if c.name == "commitment.anchor" and c.ok:
-            code, params = _words(res, rec)
-            c = Check.passed(c.name, code, **params)
+            c = anchor_words(res, rec)
         out.append(c)
     return out
 
 
-def _words(res: com.OrderingResult, rec: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
-    """(catalog code, params): "时间戳机构 X 于 T 证明" / "见证人 A、B 联署" / "仅凭本单位时钟"."""
+def anchor_words(res: com.OrderingResult, rec: Mapping[str, Any]) -> Check:
+    """``commitment.anchor`` in words: "时间戳机构 X 于 T 证明" / "见证人 A、B 联署" / "仅凭本单位
+    时钟".  Passed when it rests on a timestamp or witnesses and nothing the announcement
+    declared is missing; a warning (exit 0) for the office's clock only, or when a declared
+    timestamp or every declared witness's co-signature is missing (SPEC-v2 §8)."""
     rounds = [e.get("round") for e in rec.get("entropy", []) if isinstance(e, Mapping)
               and e.get("type") == "drand"]  # fmt: skip
     params: dict[str, Any] = {"round": rounds[0] if rounds else "-"}
     names = "、".join(res.witnesses)
+    name = "commitment.anchor"
     if res.token is not None:
         params.update(tsa=res.token.tsa_name, time=_when(res.token.latest.timestamp()))
         if names:
-            return "verify.ordering_tsa_witnesses", {**params, "names": names}
-        return "verify.ordering_tsa", params
-    when = "-" if res.anchor is None else _when(float(res.anchor))
+            return Check.passed(name, "verify.ordering_tsa_witnesses", **params, names=names)
+        if com.ANCHOR_WITNESSES in res.missing:
+            return Check.warning(name, "verify.ordering_tsa_no_witness", **params)
+        return Check.passed(name, "verify.ordering_tsa", **params)
+    when = "-" if res.committed_at is None else _when(float(res.committed_at))
+    params["time"] = when
     if names:
-        return "verify.ordering_witnesses", {**params, "names": names, "time": when}
-    return "verify.ordering_clock", {**params, "time": when}
+        if com.ANCHOR_TSA in res.missing:
+            return Check.warning(name, "verify.ordering_witnesses_no_tsa", **params, names=names)
+        return Check.passed(name, "verify.ordering_witnesses", **params, names=names)
+    if res.missing == [com.ANCHOR_TSA]:
+        return Check.warning(name, "verify.ordering_clock_no_tsa", **params)
+    if res.missing == [com.ANCHOR_WITNESSES]:
+        return Check.warning(name, "verify.ordering_clock_no_witness", **params)
+    if res.missing:
+        return Check.warning(name, "verify.ordering_clock_no_anchor", **params)
+    return Check.warning(name, "verify.ordering_clock", **params)
 
 
 def _when(unix: float) -> str:

@@ -31,6 +31,7 @@ def _checks(d: h.V2Draw, token: bytes | None = None, **kw: object) -> dict[str, 
         token,
         operator_keys=h.KEYS,
         witness_keys=kw.get("witness_keys", h.pubs(h.W1, h.W2, h.STRANGER)),  # type: ignore[arg-type]
+        trusted_witnesses=kw.get("trusted_witnesses", {h.kid(h.W1), h.kid(h.W2)}),  # type: ignore[arg-type]
     )
     return {c.name: c for c in res.checks} | {"_res": res}
 
@@ -131,7 +132,7 @@ def test_v2_draw_replays_and_its_ordering_checks_pass() -> None:
                                     "round")
     )  # fmt: skip
     assert res.witnesses == ["李四", "王五"]  # type: ignore[attr-defined]
-    assert res.anchor == unix_time(h.COMMITTED_AT)  # type: ignore[attr-defined]
+    assert res.committed_at == unix_time(h.COMMITTED_AT)  # type: ignore[attr-defined]
 
 
 def test_a_record_using_another_round_is_refused() -> None:
@@ -171,6 +172,64 @@ def test_only_the_present_witnesses_are_named_and_none_is_clock_only() -> None:
     none = _checks(h.make_v2(cosigners=()))
     assert none["commitment.witnesses"].code == "proto.witnesses_none"  # type: ignore[attr-defined]
     assert none["commitment.anchor"].ok  # type: ignore[attr-defined]
+    assert none["_res"].missing == ["witnesses"]  # type: ignore[attr-defined]
+
+
+# --- A2: whose word the witnesses' co-signatures are ------------------------------------------
+
+
+def test_witness_keys_the_reader_does_not_trust_are_unverified_and_named() -> None:
+    """A co-signature proves something only if the reader trusts the witness's key: without it
+    ``commitment.witnesses`` is unverified, naming the witnesses whose keys are unconfirmed."""
+    d = h.make_v2()
+    untrusted = _checks(d, trusted_witnesses=set())["commitment.witnesses"]
+    assert untrusted.status == "unverified"  # type: ignore[attr-defined]
+    assert untrusted.code == "proto.witnesses_unconfirmed"  # type: ignore[attr-defined]
+    assert untrusted.params == {"names": "李四、王五"}  # type: ignore[attr-defined]
+    one = _checks(d, trusted_witnesses={h.kid(h.W1)})["commitment.witnesses"]
+    assert one.params == {"names": "王五"}  # type: ignore[attr-defined]
+    assert _checks(d)["commitment.witnesses"].ok  # type: ignore[attr-defined]
+
+
+def test_the_operator_declared_as_a_witness_is_refused() -> None:
+    """The reviewer's /tmp/selfwit.py: the office's own key declared as witness 李四."""
+    from randcheck.core.draw.v2 import Ordering, Witness
+
+    order = Ordering((Witness("李四（独立见证人）", h.kid(h.KEY)),), ())
+    d = h.make_v2(order=order, cosigners=())
+    bad = _checks(d, witness_keys=h.pubs(h.KEY), trusted_witnesses={h.kid(h.KEY)})
+    assert bad["commitment.witnesses"].code == "proto.witness_is_office"  # type: ignore[attr-defined]
+    assert bad["_res"].witnesses == []  # type: ignore[attr-defined]
+
+
+def test_the_operator_is_the_announcement_s_signer_not_whoever_the_reader_trusts() -> None:
+    """B3: a commitment signed first by another trusted key than the announcement's is refused,
+    and a trusted key's extra signature is not silently taken for the operator's."""
+    d = h.make_v2(cosigners=())
+    body = envelope.open_envelope(d.commitment, "commitment").doc
+    other = envelope.signed(body, h.STRANGER)
+    keys = {**h.KEYS, **h.pubs(h.STRANGER)}
+    ann_env = envelope.open_envelope(d.announcement, "announcement")
+    res = check_ordering(ann_env, parse_announcement(ann_env.doc),
+                         envelope.open_envelope(d.record, "record").doc, other, None,
+                         operator_keys=keys, witness_keys={})  # fmt: skip
+    checks = {c.name: c for c in res.checks}
+    assert checks["commitment.signature"].code == "proto.commitment_not_operator"
+    # an undeclared co-signer is refused even when the reader trusts it as an office key
+    extra = envelope.cosign(d.commitment, h.STRANGER)
+    res = check_ordering(ann_env, parse_announcement(ann_env.doc),
+                         envelope.open_envelope(d.record, "record").doc, extra, None,
+                         operator_keys=keys, witness_keys={})  # fmt: skip
+    assert {c.name: c for c in res.checks}["commitment.witnesses"].code == (
+        "proto.witness_undeclared"
+    )
+
+
+def test_committed_after_drawn_at_is_refused() -> None:
+    """B9: committed_at ≤ drawn_at."""
+    d = h.make_v2(committed_at="2023-09-15T11:30:00Z")
+    bad = _checks(d)["commitment.binding"]
+    assert bad.params == {"field": "committed_at"}  # type: ignore[attr-defined]
 
 
 def test_commitment_binding_refuses_another_announcement_or_early_time() -> None:

@@ -50,16 +50,64 @@ def test_vectors_replay_and_their_ordering_verifies() -> None:
         operator_keys=h.KEYS,
         witness_keys=witness_keys,
         trusted_tsa=[base64.b64decode(v["tsa_ca_certificate"])],
+        trusted_witnesses=set(witness_keys),
     )
     assert all(c.ok for c in res.checks), res.checks
     assert res.witnesses == ["李四", "王五"]
     assert res.token is not None and res.token.fingerprint == v["tsa_fingerprint"]
-    assert res.anchor == generate_v2._exact(v["anchor_time"])  # the token's genTime, exactly
+    assert res.committed_at == generate_v2._exact(v["committed_at"])  # it fixes the round
     assert envelope.open_envelope(com, "commitment").digest == v["commitment_digest"]
     chain = drand.CHAINS[v["chain"]["name"]]
     for case in v["round_cases"]:
+        assert (
+            round_after(chain, generate_v2._exact(case["committed_at"]), case["margin"])
+            == (case["round"])
+        )
         assert drand.round_time(chain, case["round"]) == case["round_time"]
-        assert case["round_time"] > generate_v2._exact(case["anchor"]) + case["margin"]
+        assert case["round_time"] > generate_v2._exact(case["committed_at"]) + case["margin"]
+        if case["round"] > 1:  # the previous round is not strictly after
+            prev = drand.round_time(chain, case["round"] - 1)
+            assert prev <= generate_v2._exact(case["committed_at"]) + case["margin"]
+
+
+def _ordering(v: dict[str, Any], **change: Any) -> dict[str, Any]:
+    """The vector's commitment.* checks with one input replaced (as v2.json's cases say)."""
+    inputs = {
+        "commitment": v["commitment"],
+        "record": v["record"],
+        "token": v["token"],
+        "witness_public_keys": v["witness_public_keys"],
+        **change,
+    }
+    ann = v["announcement"].encode()
+    ann_env = envelope.open_envelope(ann, "announcement")
+    keys = {signing.key_id(bytes.fromhex(k)): bytes.fromhex(k)
+            for k in inputs["witness_public_keys"].values()}  # fmt: skip
+    res = check_ordering(
+        ann_env,
+        parse_announcement(ann_env.doc),
+        envelope.open_envelope(inputs["record"].encode(), "record").doc,
+        inputs["commitment"].encode(),
+        base64.b64decode(inputs["token"]),
+        operator_keys=h.KEYS,
+        witness_keys=keys,
+        trusted_tsa=[base64.b64decode(v["tsa_ca_certificate"])],
+        trusted_witnesses=set(keys),
+    )
+    return {c.name: c for c in res.checks}
+
+
+def test_token_cases_and_negative_vectors_fail_the_named_check() -> None:
+    v = vector("v2.json")
+    assert all(c.ok for c in _ordering(v).values())
+    for case in v["token_cases"]:
+        check = _ordering(v, token=case["token"])[case["check"]]
+        assert (check.status, check.code) == (case["status"], case["code"]), case["gen_time"]
+    for case in v["negative"]:
+        change = {k: case[k] for k in ("commitment", "record", "token", "witness_public_keys")
+                  if k in case}  # fmt: skip
+        check = _ordering(v, **change)[case["check"]]
+        assert not check.ok and check.code == case["code"], case["name"]
 
 
 # --- properties ------------------------------------------------------------------------------
