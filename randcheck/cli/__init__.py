@@ -44,7 +44,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "history": ("results", "history.help"),
     "calendar": ("results", "calendar.help"),
     "publish": ("publish", "publish.help"),
-    "verify": ("verify", "verify.help_v2"),
+    "verify": ("verify", "verify.help"),
     "timestamp": ("timestamp", "timestamp.help"),
     "demo": ("demo", "demo.help"),
 }

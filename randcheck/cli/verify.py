@@ -201,7 +201,7 @@ def verify_cmd(
     path: Annotated[Path, typer.Argument(help=H("verify.arg.path"))],
     trusted: Annotated[
         list[Path] | None,
-        typer.Option("--trusted-keys", metavar="FILE", help=H("verify.opt.trusted_keys_v2")),
+        typer.Option("--trusted-keys", metavar="FILE", help=H("verify.opt.trusted_keys")),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help=H("opt.json"))] = False,
     entity: Annotated[
@@ -325,4 +325,4 @@ def _unconfirmed_code(unconfirmed: tuple[Check, ...]) -> str:
 
 
 def register(app: typer.Typer) -> None:
-    app.command("verify", help=H("verify.help_v2"))(verify_cmd)
+    app.command("verify", help=H("verify.help"))(verify_cmd)

@@ -2,24 +2,20 @@
 
 MESSAGES: dict[str, dict[str, str]] = {
     "verify.help": {
-        "zh": "核验公示文件夹：签名、公告先于随机数、随机数证据、名录、重算抽取结果与检查组、日志证明、随机数公开记录与重抽链、公示表格与页面、文件校验值。每项检查有固定名称（docs/SPEC.md §14.4）。只按签名文件允许的大小读取文件。不给出 --trusted-keys 且工作区没有密钥时，按文件夹自带的 keys/operator.pub 核验全部内容，但依赖签名者身份的检查只能记为“未确认”。退出码：0 全部通过；1 有检查未通过（或 --entity 的代码不在名录中）；3 无法运行；4 内容一致但签名者身份未确认（没有可信公钥）。",
-        "en": "Check a publication folder: signatures, announcement before the randomness, entropy evidence, pool files, recomputed targets and teams, log proofs, the logged reveal and the redraw chain, the public table and page, file checksums. Every check has a stable name (docs/SPEC.md §14.4). Files are read only up to the size the signed documents allow. Without --trusted-keys and without workspace keys, the whole content is checked against the folder's own keys/operator.pub, but the checks that depend on who signed can only be 'unconfirmed'. Exit codes: 0 every check passed; 1 a check failed (or the --entity code is not in the pool); 3 could not run; 4 the content is consistent but the signer is unconfirmed (no trusted key).",
+        "zh": "核验公示文件夹：签名、公告先于随机数、随机数证据、名录、重算抽取结果与检查组、日志证明、随机数公开记录与重抽链、公示表格与页面、文件校验值。每项检查有固定名称（docs/SPEC.md §14.4）。只按签名文件允许的大小读取文件。不给出 --trusted-keys 且工作区没有密钥时，按文件夹自带的 keys/operator.pub 核验全部内容，但依赖签名者身份的检查只能记为“未确认”。退出码：0 全部通过；1 有检查未通过（或 --entity 的代码不在名录中）；3 无法运行；4 没有检查未通过但有检查未确认：签名者身份（没有可信公钥，用 --trusted-keys），或 v2 熵承诺的时间戳机构（用 --trusted-tsa）、见证人公钥（用 --trusted-keys 给出见证人公钥文件）未经确认。",
+        "en": "Check a publication folder: signatures, announcement before the randomness, entropy evidence, pool files, recomputed targets and teams, log proofs, the logged reveal and the redraw chain, the public table and page, file checksums. Every check has a stable name (docs/SPEC.md §14.4). Files are read only up to the size the signed documents allow. Without --trusted-keys and without workspace keys, the whole content is checked against the folder's own keys/operator.pub, but the checks that depend on who signed can only be 'unconfirmed'. Exit codes: 0 every check passed; 1 a check failed (or the --entity code is not in the pool); 3 could not run; 4 nothing failed but some checks are unconfirmed: the signer (no trusted key: --trusted-keys), or a v2 commitment's time-stamping authority (--trusted-tsa) or witness keys (--trusted-keys with the witnesses' key files).",
     },
     "verify.arg.path": {
         "zh": "公示文件夹（或其中的 record.json）",
         "en": "the publication folder (or the record.json inside it)",
     },
     "verify.opt.trusted_keys": {
-        "zh": "受信任的机关公钥文件（可重复）：由机关用 randcheck keys export 导出、经独立渠道（机关网站、公文、当面交付）取得；不给出时使用工作区自己的密钥和受信任密钥。文件夹内的 keys/operator.pub 本身不被信任",
-        "en": "a trusted office public-key file (repeatable): exported by the office with randcheck keys export and obtained through an independent channel (the office's website, an official letter, in person); without it the workspace's own and trusted keys are used. The folder's own keys/operator.pub is never trusted by itself",
+        "zh": "受信任的公钥文件（可重复）：机关公钥，或 v2 任务见证人的公钥：由机关用 randcheck keys export 导出、经独立渠道（机关网站、公文、当面交付）取得；不给出时使用工作区自己的密钥和受信任密钥。文件夹内的 keys/operator.pub 本身不被信任",
+        "en": "a trusted public-key file (repeatable): the office's key, or a v2 task's witness's key: exported by the office with randcheck keys export and obtained through an independent channel (the office's website, an official letter, in person); without it the workspace's own and trusted keys are used. The folder's own keys/operator.pub is never trusted by itself",
     },
     "verify.opt.entity": {
         "zh": "说明该统一社会信用代码是否在名录中、票号、分界线以及为何被抽中或未被抽中",
         "en": "show whether this code was in the pool, its ticket, the cut-off and why it was or was not drawn",
-    },
-    "verify.opt.no_bls": {
-        "zh": "跳过 drand BLS 签名运算（仅检查随机值=签名哈希与时间）",
-        "en": "skip the drand BLS pairing (check only randomness = hash of signature, and timing)",
     },
     # -- table ---------------------------------------------------------------------------------
     "verify.col.check": {"zh": "检查项", "en": "check"},

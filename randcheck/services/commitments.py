@@ -28,7 +28,6 @@ from randcheck.core.draw import commitment as com
 from randcheck.core.draw import drand, envelope
 from randcheck.core.draw.announce import Announcement, parse_announcement
 from randcheck.core.draw.spec import SPEC_V2_ID, digest, unix_time
-from randcheck.core.draw.v2 import unix_exact
 from randcheck.errors import InputError, RandcheckError, VerificationError
 from randcheck.services import attempts
 from randcheck.services.audit import AuditLog, format_time
@@ -52,7 +51,8 @@ class Token:
     gen_time: datetime
     tsa_name: str
     fingerprint: str
-    latest: datetime  # genTime + accuracy: "existed no later than" (docs/SPEC-v2.md §4)
+    latest: datetime  # genTime + accuracy, truncated to microseconds: for display only
+    latest_exact: Fraction  # genTime + accuracy, exact: what the rule compares (SPEC-v2 §4)
 
 
 @dataclass(frozen=True)
@@ -199,7 +199,8 @@ def check_token(plan: DrawPlan, env: bytes, der: bytes) -> Token:
     if tok.signer_fingerprint not in listed:
         raise InputError("ceremony.v2_token_mismatch", reason_key="proto.tsa_undeclared",
                          reason_params={"fingerprint": tok.signer_fingerprint[:16]})  # fmt: skip
-    return Token(der, tok.gen_time, tok.tsa_name, tok.signer_fingerprint, tok.latest_time)
+    return Token(der, tok.gen_time, tok.tsa_name, tok.signer_fingerprint, tok.latest_time,
+                 tok.latest_exact)  # fmt: skip
 
 
 def _settle(plan: DrawPlan, env: bytes, token: Token | None, seq: int) -> Committed:
@@ -212,7 +213,7 @@ def _settle(plan: DrawPlan, env: bytes, token: Token | None, seq: int) -> Commit
     late = False
     if token is not None:
         try:
-            com.check_token_in_time(ann, committed_at, unix_exact(token.latest))
+            com.check_token_in_time(ann, committed_at, token.latest_exact)
         except VerificationError:
             late = True
     return Committed(seq, env, opened.digest, token, committed_at,

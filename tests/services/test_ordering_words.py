@@ -19,6 +19,7 @@ TOKEN = com.TokenInfo(
     fingerprint="ab" * 32,
     trusted=True,
     latest=datetime(2023, 9, 15, 10, 59, 2, tzinfo=UTC),
+    latest_exact=Fraction(int(datetime(2023, 9, 15, 10, 59, 2, tzinfo=UTC).timestamp())),
 )
 
 

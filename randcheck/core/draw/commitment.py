@@ -18,7 +18,7 @@ from randcheck.core.draw import drand, entropy
 from randcheck.core.draw.announce import TOOL, Announcement
 from randcheck.core.draw.envelope import Envelope, open_envelope, verify
 from randcheck.core.draw.spec import SPEC_V2_ID, check_text, check_time, signing_input, unix_time
-from randcheck.core.draw.v2 import round_after, unix_exact
+from randcheck.core.draw.v2 import round_after
 from randcheck.errors import InputError, RandcheckError, SignatureError, VerificationError
 
 KIND = "commitment"
@@ -207,7 +207,8 @@ class TokenInfo:
     tsa_name: str
     fingerprint: str
     trusted: bool
-    latest: datetime  # genTime + accuracy: "existed no later than" (SPEC-v2-timestamps §5)
+    latest: datetime  # genTime + accuracy, truncated to microseconds: for display only
+    latest_exact: Fraction  # genTime + accuracy, exact (seconds since 1970Z): for the rule
 
 
 @dataclass
@@ -364,7 +365,7 @@ def check_ordering(
             info = _token(token, bytes.fromhex(env.digest), trusted_tsa)
             if info.fingerprint not in ann.ordering.tsa:
                 raise VerificationError("proto.tsa_undeclared", fingerprint=info.fingerprint[:16])
-            check_token_in_time(ann, committed_at, unix_exact(info.latest))
+            check_token_in_time(ann, committed_at, info.latest_exact)
             res.token = info
         elif ann.ordering.tsa:
             res.missing.append(ANCHOR_TSA)
@@ -396,4 +397,5 @@ def _token(der: bytes, digest: bytes, trusted: Sequence[bytes]) -> TokenInfo:
         fingerprint=tok.signer_fingerprint,
         trusted=bool(trusted) and tsa.is_trusted(tok, trusted),
         latest=tok.latest_time,
+        latest_exact=tok.latest_exact,
     )

@@ -3,10 +3,8 @@ round that follows from the commitment's ``committed_at``."""
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from fractions import Fraction
 from typing import Any
 
@@ -72,15 +70,6 @@ def parse_ordering(doc: Any) -> Ordering:
 
 
 # --- the round ------------------------------------------------------------------------------
-
-
-def unix_exact(when: datetime) -> Fraction:
-    """An aware datetime as exact seconds since the epoch (microseconds kept, no float)."""
-    if when.tzinfo is None:
-        raise InputError("proto.bad_time", field="anchor", value=repr(when)[:80])
-    utc = when.astimezone(UTC)
-    whole = calendar.timegm(utc.timetuple())
-    return Fraction(whole) + Fraction(utc.microsecond, 1_000_000)
 
 
 def round_after(chain: drand.DrandChain, committed_at: Fraction | int, margin: int) -> int:
