@@ -50,6 +50,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "{count} 名见证人联署：{names}",
         "en": "co-signed by {count} witness(es): {names}",
     },
+    "proto.commitment_signer_repeated": {
+        "zh": "熵承诺上密钥 {key_id} 的签名出现不止一次：每个密钥只能签署一次，重复的联署不算第二名见证人",
+        "en": "the commitment bears more than one signature by key {key_id}: each key signs "
+        "once, and a repeated co-signature is not a second witness",
+    },
     "proto.witness_undeclared": {
         "zh": "熵承诺上有一个公告未声明的密钥（{key_id}）的签名",
         "en": "the commitment bears a signature by a key the announcement does not declare "

@@ -245,6 +245,16 @@ def operator_of(ann_env: Envelope) -> str:
     return ann_env.signatures[0][0]
 
 
+def check_signers_unique(env: Envelope) -> None:
+    """No key signs a commitment twice (``proto.commitment_signer_repeated``): a copied
+    co-signature must not count as a second witness (SPEC-v2 §3)."""
+    seen: set[str] = set()
+    for keyid, _sig in env.signatures:
+        if keyid in seen:
+            raise VerificationError("proto.commitment_signer_repeated", key_id=keyid[:16])
+        seen.add(keyid)
+
+
 def check_witness_keys(ann: Announcement, office_keys: Collection[str]) -> None:
     """No declared witness key may be the operator's or another key of the office
     (``proto.witness_is_office``): its co-signature would be the office's own word."""
@@ -263,6 +273,7 @@ def _witness_signatures(
     verify."""
     assert ann.ordering is not None
     declared = ann.ordering.names()
+    check_signers_unique(env)
     signed: list[tuple[str, str]] = []
     for keyid, sig in env.signatures:
         if keyid == operator:
@@ -307,7 +318,9 @@ def check_ordering(
     def opened() -> None:
         if commitment is None:
             raise VerificationError("proto.commitment_missing")
-        holder["env"] = open_envelope(commitment, KIND)
+        opened_env = open_envelope(commitment, KIND)
+        check_signers_unique(opened_env)
+        holder["env"] = opened_env
 
     if not _run(res, "commitment.envelope", opened):
         for name in ("signature", "binding", "witnesses", "anchor", "round"):
