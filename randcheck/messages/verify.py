@@ -159,6 +159,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "检查点覆盖 {size} 条日志（{origin}）",
         "en": "checkpoint covers {size} entries ({origin})",
     },
+    "verify.no_entry_of_kind": {
+        "zh": "文件夹中没有本任务记载摘要 {digest}… 的 {kind} 日志条目（其他类型或演练的条目不算）",
+        "en": "no {kind} log entry of this task in the folder names digest {digest}… (an entry "
+        "of another kind, or of a practice run, does not count)",
+    },
     "verify.no_entry": {
         "zh": "文件夹中没有记载摘要 {digest}… 的日志条目",
         "en": "no log entry in the folder names digest {digest}…",

@@ -37,6 +37,7 @@ from randcheck.core.checks import Check, Report
 from randcheck.core.draw.replay import replay
 from randcheck.errors import RandcheckError
 from randcheck.services import keys as keys_svc
+from randcheck.services.attempts import COMMITTED
 from randcheck.services.verify import (
     complete,
     documents,
@@ -175,7 +176,9 @@ def verify_bundle(
     for i, a in enumerate(docs.add_envs, start=1):
         checks.append(lg.check(f"log.addendum.{i}", a.digest if a else None))
     if ordering.is_v2(docs) and docs.rec_env is not None:
-        checks.append(lg.check("log.commitment", docs.rec_env.doc.get("commitment")))
+        # SPEC-v2 §8: the draw.committed entry of this task naming C, never another kind
+        checks.append(lg.check("log.commitment", docs.rec_env.doc.get("commitment"),
+                               kind=COMMITTED, task=docs.rec_env.doc.get("task_id")))  # fmt: skip
     checks.append(ordering.order(log.order_check(lg, docs.ann, len(docs.add_envs)), lg, docs))
     rec = docs.rec_env.doc if docs.rec_env else None
     checks.append(log.reveal_check(rec, lg))

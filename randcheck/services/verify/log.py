@@ -43,16 +43,25 @@ def entries(files: BundleFiles) -> dict[int, tuple[bytes, dict[str, Any] | None]
     return out
 
 
-def naming(entries: Entries, digest: str) -> int | None:
-    """The earliest entry whose payload names ``digest`` (as a top-level value)."""
+def naming(
+    entries: Entries, digest: str, *, kind: str | None = None, task: Any = None
+) -> int | None:
+    """The earliest entry whose payload names ``digest`` (as a top-level value); with ``kind``
+    only an entry of that kind, of ``task`` and not a practice run (``"practice": true``)."""
     for seq in sorted(entries):
         value = entries[seq][1]
         if value is None:
             continue
         payload = value.get("payload", {})
-        if isinstance(payload, dict) and digest in [
-            v for v in payload.values() if isinstance(v, str)
-        ]:
+        if not isinstance(payload, dict):
+            continue
+        if kind is not None and (
+            value.get("kind") != kind
+            or payload.get("task") != task
+            or payload.get("practice") is True
+        ):
+            continue
+        if digest in [v for v in payload.values() if isinstance(v, str)]:
             return seq
     return None
 
@@ -123,19 +132,27 @@ class Log:
             return "verify.proof_bad", {"seq": seq, "reason_code": exc.code}
         return None, {"seq": seq}
 
-    def prove(self, digest: str | None) -> tuple[int | None, str | None, dict[str, Any]]:
-        """(seq, failure code or None, params) for the earliest entry naming ``digest``."""
+    def prove(
+        self, digest: str | None, *, kind: str | None = None, task: Any = None
+    ) -> tuple[int | None, str | None, dict[str, Any]]:
+        """(seq, failure code or None, params) for the earliest entry naming ``digest`` (with
+        ``kind``: the earliest such entry of that kind and task, not a practice run)."""
         if digest is None:
             return None, "proto.check_skipped", {}
-        seq = naming(self.entries, digest)
+        seq = naming(self.entries, digest, kind=kind, task=task)
         if seq is None:
+            if kind is not None:
+                return None, "verify.no_entry_of_kind", {"digest": digest[:16], "kind": kind}
             return None, "verify.no_entry", {"digest": digest[:16]}
         problem, params = self.prove_seq(seq)
         return seq, problem, params
 
-    def check(self, name: str, digest: str | None) -> Check:
-        """``log.<name>``: the entry naming ``digest`` exists and is proven."""
-        seq, problem, params = self.prove(digest)
+    def check(
+        self, name: str, digest: str | None, *, kind: str | None = None, task: Any = None
+    ) -> Check:
+        """``log.<name>``: the entry naming ``digest`` exists and is proven (with ``kind``: an
+        entry of that kind for ``task``, not a practice run)."""
+        seq, problem, params = self.prove(digest, kind=kind, task=task)
         if problem is not None:
             return Check(name, False, problem, params)
         assert seq is not None
