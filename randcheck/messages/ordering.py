@@ -142,30 +142,36 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "verify.unconfirmed_witnesses": {
         "zh": "内容一致（{passed} 项检查通过）；见证人公钥未经独立核实（{count} 项未确认：{checks}）："
-        "请用 --trusted-keys 给出见证人本人提供的公钥文件（连同机关公钥）后再核验。核验码 {code}",
+        "请用 --witness-keys 给出见证人本人提供的公钥文件后再核验。核验码 {code}",
         "en": "the content is consistent ({passed} checks passed); the witnesses' keys are NOT "
         "independently confirmed ({count} checks unconfirmed: {checks}): verify again with "
-        "--trusted-keys and the key files the witnesses gave you themselves (with the office's "
-        "key). Verification code {code}",
+        "--witness-keys and the key files the witnesses gave you themselves. Verification "
+        "code {code}",
     },
     "verify.unconfirmed_tsa_witnesses": {
         "zh": "内容一致（{passed} 项检查通过）；时间戳机构和见证人公钥未确认（{count} 项未确认：{checks}）："
-        "请用 --trusted-tsa 指定时间戳机构证书、用 --trusted-keys 给出见证人公钥文件（连同机关公钥）"
+        "请用 --trusted-tsa 指定时间戳机构证书、用 --witness-keys 给出见证人本人提供的公钥文件"
         "后再核验。核验码 {code}",
         "en": "the content is consistent ({passed} checks passed); the time-stamping authority "
         "and the witnesses' keys are NOT confirmed ({count} checks unconfirmed: {checks}): verify "
-        "again with --trusted-tsa and the authority's certificate, and --trusted-keys with the "
-        "witnesses' key files (with the office's key). Verification code {code}",
+        "again with --trusted-tsa and the authority's certificate, and --witness-keys with the "
+        "key files the witnesses gave you themselves. Verification code {code}",
     },
     "proto.witnesses_unconfirmed": {
-        "zh": "见证人 {names} 联署（公钥未经独立核实）：用 --trusted-keys 给出见证人本人提供的公钥",
+        "zh": "见证人 {names} 联署（公钥未经独立核实）：用 --witness-keys 给出见证人本人提供的公钥",
         "en": "co-signed by witnesses {names} (keys not independently confirmed): give the keys "
-        "the witnesses provided with --trusted-keys",
+        "the witnesses provided with --witness-keys",
     },
     "proto.witness_is_office": {
         "zh": "见证人 {name} 的密钥（{key_id}）就是本单位的签名密钥：见证人联署须出自见证人本人的密钥",
         "en": "witness {name}'s key ({key_id}) is the office's own signing key: a witness must "
         "co-sign with a key of their own",
+    },
+    "proto.witness_signs_for_office": {
+        "zh": "见证人 {name} 的密钥（{key_id}）签署了本单位的文件 {document}：它是本单位的密钥，"
+        "其联署只是本单位自己的话，不算见证",
+        "en": "witness {name}'s key ({key_id}) signs the office's {document}: it is a key of "
+        "the office, and its co-signature is only the office's word, not a witness's",
     },
     "proto.commitment_not_operator": {
         "zh": "熵承诺的第一个签名不是签署公告的密钥",

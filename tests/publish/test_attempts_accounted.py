@@ -38,8 +38,10 @@ def _checks(report: BundleReport) -> dict[str, Any]:
 
 
 def _verify(ws: Workspace, engine: Engine, digest: str) -> BundleReport:
+    """Published and verified by a reader who trusts the office's key and 李四's."""
     res = publish.publish_record(ws, engine, digest, OPERATOR, actor="tester", now=DRAWN)
-    return verify_bundle(res.path, trusted(OPERATOR))
+    lisi = {k.key_id for k in keys.own_keys(ws) if k.name == "lisi"}
+    return verify_bundle(res.path, trusted(OPERATOR), trusted_witnesses=lisi)
 
 
 def _forget(monkeypatch: pytest.MonkeyPatch, hidden: int) -> None:

@@ -255,14 +255,22 @@ def check_signers_unique(env: Envelope) -> None:
         seen.add(keyid)
 
 
-def check_witness_keys(ann: Announcement, office_keys: Collection[str]) -> None:
-    """No declared witness key may be the operator's or another key of the office
-    (``proto.witness_is_office``): its co-signature would be the office's own word."""
+def check_witness_keys(
+    ann: Announcement, operator: str, office_signers: Mapping[str, str] | None = None
+) -> None:
+    """No declared witness key may be the operator's (``proto.witness_is_office``) or a key
+    that signs any of the office's documents in the bundle (``office_signers``: key id -> the
+    file it signs; ``proto.witness_signs_for_office``): its co-signature would be the office's
+    own word."""
     if ann.ordering is None:
         return
     for w in ann.ordering.witnesses:
-        if w.keyid in office_keys:
+        if w.keyid == operator:
             raise VerificationError("proto.witness_is_office", name=w.name, key_id=w.keyid[:16])
+        document = (office_signers or {}).get(w.keyid)
+        if document is not None:
+            raise VerificationError("proto.witness_signs_for_office", name=w.name,
+                                    key_id=w.keyid[:16], document=document)  # fmt: skip
 
 
 def _witness_signatures(
@@ -302,6 +310,7 @@ def check_ordering(
     witness_keys: Mapping[str, bytes],
     trusted_tsa: Sequence[bytes] = (),
     trusted_witnesses: Collection[str] = (),
+    office_signers: Mapping[str, str] | None = None,
 ) -> OrderingResult:
     """The ``commitment.*`` checks of a v2 record (SPEC-v2 §8); never raises.
 
@@ -311,7 +320,9 @@ def check_ordering(
     ``trusted_witnesses``: key ids of the witness keys the reader trusts: a co-signature by any
     other declared key leaves ``commitment.witnesses`` unverified.  ``trusted_tsa``: the TSA
     certificates (DER) the reader trusts; a token whose signer is not among them leaves
-    ``commitment.anchor`` unverified, not failed."""
+    ``commitment.anchor`` unverified, not failed.  ``office_signers``: key id -> a file of the
+    bundle that key signs for the office (announcement, record, addenda, checkpoint,
+    SHA256SUMS.sig, results documents): such a key never counts as a witness."""
     res = OrderingResult()
     holder: dict[str, Any] = {}
 
@@ -351,7 +362,7 @@ def check_ordering(
 
     def witnesses() -> Check:
         op = operator_of(ann_env)
-        check_witness_keys(ann, {op})
+        check_witness_keys(ann, op, office_signers)
         signed = _witness_signatures(env, ann, op, witness_keys)
         res.witnesses = [name for _k, name in signed]
         res.unconfirmed = [name for k, name in signed if k not in trusted_witnesses]

@@ -141,8 +141,10 @@ def verify_bundle(
     checkpoints: Sequence[Held] = (),
     trusted_witnesses: Collection[str] = (),
 ) -> BundleReport:
-    """Verify the bundle at ``path`` against the trusted operator ``keys`` {key id: raw};
-    ``checkpoints``: the office's checkpoints the reader already holds (``log.consistency``).
+    """Verify the bundle at ``path`` against the trusted office ``keys`` {key id: raw};
+    ``checkpoints``: the office's checkpoints the reader already holds (``log.consistency``);
+    ``trusted_witnesses``: key ids of the witness keys the reader trusts (v2, never office
+    keys: ``--witness-keys`` or the workspace's trusted witness keys).
 
     Raises ``NotFoundError``/``CannotRunError`` only when it cannot run (missing path, not a
     bundle, unreadable); every finding is a check in the report.

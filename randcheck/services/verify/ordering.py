@@ -10,14 +10,18 @@ trusted for being there.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 from randcheck.bundle import layout
-from randcheck.core import signing
+from randcheck.bundle import results as rbundle
+from randcheck.core import note, signing
+from randcheck.core.canonical import parse
 from randcheck.core.checks import Check
 from randcheck.core.chinatime import beijing_time
 from randcheck.core.draw import commitment as com
+from randcheck.core.draw.envelope import Envelope, open_envelope
 from randcheck.core.draw.spec import SPEC_V2_ID
 from randcheck.errors import RandcheckError
 from randcheck.services import keys as keys_svc
@@ -53,6 +57,65 @@ def _witness_keys(found: BundleFiles, docs: Documents) -> dict[str, bytes]:
     return out
 
 
+#: the name a randcheck log signs its checkpoints under: ``randcheck/<region>/<key id, 16 hex>``
+_LOG_NAME = re.compile(r"^randcheck/[0-9]{6}/([0-9a-f]{16})$")
+
+
+def office_signers(found: BundleFiles, docs: Documents) -> dict[str, str]:
+    """Every key that signs one of the office's documents in the bundle, as key id -> the file
+    (SPEC-v2 §8): the first signature (the office's, SPEC §2) of the announcement, the record,
+    the addenda and the inspection results documents, ``SHA256SUMS.sig`` and the log
+    checkpoint (a checkpoint names its key by the first 16 hex digits of its id: a declared
+    witness key with that prefix counts as its signer).  A witness's co-signature after the
+    office's (a record MAY carry them) is not the office's.  Read without checking a signature:
+    a key that even claims to sign for the office is no witness."""
+    out: dict[str, str] = {}
+
+    def add(env: Envelope | None, path: str) -> None:
+        if env is not None and env.signatures:
+            out.setdefault(env.signatures[0][0], path)
+
+    add(docs.ann_env, layout.ANNOUNCEMENT)
+    add(docs.rec_env, layout.RECORD)
+    addenda = sorted(p for p in found if layout.is_addendum_file(p))
+    for env, path in zip(docs.add_envs, addenda, strict=False):
+        add(env, path)
+    for path in sorted(found):
+        if rbundle.doc_seq(path) is None:
+            continue
+        try:
+            add(open_envelope(found[path]), path)
+        except RandcheckError:
+            continue
+    sums_sig = found.get(layout.SUMS_SIG)
+    if sums_sig is not None:
+        try:
+            doc = parse(sums_sig.rstrip(b"\n"))
+            if isinstance(doc, dict) and isinstance(doc.get("keyid"), str):
+                out.setdefault(doc["keyid"], layout.SUMS_SIG)
+        except RandcheckError:
+            pass
+    prefixes = _checkpoint_signers(found.get(layout.CHECKPOINT))
+    if docs.ann is not None and docs.ann.ordering is not None:
+        for w in docs.ann.ordering.witnesses:
+            if w.keyid[:16] in prefixes:
+                out.setdefault(w.keyid, layout.CHECKPOINT)
+    return out
+
+
+def _checkpoint_signers(raw: bytes | None) -> set[str]:
+    """The 16-hex key id prefixes of the randcheck log names that sign a checkpoint, or that
+    it names as its origin."""
+    if raw is None:
+        return set()
+    try:
+        parsed = note.parse(raw.decode("utf-8"))
+    except (RandcheckError, UnicodeDecodeError):
+        return set()
+    names = [sig.name for sig in parsed.signatures] + parsed.text.split("\n", 1)[:1]
+    return {m.group(1) for m in map(_LOG_NAME.match, names) if m}
+
+
 def checks(
     found: BundleFiles,
     docs: Documents,
@@ -71,7 +134,7 @@ def checks(
     res = com.check_ordering(
         docs.ann_env, docs.ann, rec, raw, token,
         operator_keys=keys, witness_keys=_witness_keys(found, docs), trusted_tsa=trusted_tsa,
-        trusted_witnesses=trusted_witnesses,
+        trusted_witnesses=trusted_witnesses, office_signers=office_signers(found, docs),
     )  # fmt: skip
     out = []
     for c in res.checks:
