@@ -22,6 +22,7 @@ from randcheck.services import keys, publish
 from randcheck.services.verify import BundleReport, verify_bundle
 from randcheck.services.verify.ordering import _checkpoint_signers
 from randcheck.workspace import Workspace
+from tests.conftest import Cli
 from tests.drawfixtures import OPERATOR, trusted
 from tests.services import test_draws_v2 as v2
 from tests.services.test_draws_v2 import DRAWN, PASS, commit, finish
@@ -109,3 +110,25 @@ def test_the_checkpoint_s_signers_are_read_from_its_log_names() -> None:
     assert _checkpoint_signers(note.sign(text, name, key).encode()) == {kid16}
     assert _checkpoint_signers(b"not a note") == set()
     assert _checkpoint_signers(None) == set()
+
+
+def test_verify_help_says_witness_keys_come_from_the_witnesses() -> None:
+    """Second review 5: the help no longer sends readers to the office for witness keys."""
+    from randcheck.catalog import MESSAGES
+
+    for lang in ("zh", "en"):
+        trusted_help = MESSAGES["verify.opt.trusted_keys"][lang]
+        witness_help = MESSAGES["verify.opt.witness_keys"][lang]
+        whole = MESSAGES["verify.help"][lang]
+        assert "--witness-keys" in trusted_help and "--witness-keys" in whole
+        assert ("见证人本人" if lang == "zh" else "from the witnesses themselves") in whole
+        assert ("向见证人本人索取" if lang == "zh" else "ask the witness") in witness_help
+    # the office's export is the source of office keys only
+    assert "见证人的公钥：由机关" not in MESSAGES["verify.opt.trusted_keys"]["zh"]
+
+
+def test_verify_help_lists_witness_keys(cli: Cli) -> None:
+    out = cli("verify", "--help", lang="en")
+    assert out.exit_code == 0
+    flat = " ".join(out.stdout.split())
+    assert "--witness-keys" in flat and "ask the witness" in flat
