@@ -313,14 +313,21 @@ def verify_cmd(
         raise typer.Exit(EXIT_UNCONFIRMED)
 
 
-#: unverified checks a trusted operator key does not settle, and the option that does
-_SETTLED_BY = {"commitment.anchor": "tsa", "commitment.witnesses": "witnesses"}
+def _settled_by(check: Check) -> str:
+    """What settles an unverified check: the office's key (``keys``), a TSA certificate
+    (``tsa``: ``commitment.anchor`` on an untrusted token) or the witnesses' own key files
+    (``witnesses``: ``commitment.witnesses``, and ``commitment.anchor`` resting on them)."""
+    if check.name == "commitment.witnesses" or check.code.startswith(
+        "verify.ordering_witnesses_unconfirmed"
+    ):
+        return "witnesses"
+    return "tsa" if check.name == "commitment.anchor" else "keys"
 
 
 def _unconfirmed_code(unconfirmed: tuple[Check, ...]) -> str:
     """The summary's advice: --trusted-keys for the office's key, --trusted-tsa for a TSA,
     --witness-keys with the key files the witnesses gave for witness co-signatures."""
-    kinds = {_SETTLED_BY.get(c.name, "keys") for c in unconfirmed}
+    kinds = {_settled_by(c) for c in unconfirmed}
     if kinds == {"tsa"}:
         return "verify.unconfirmed_tsa"
     if kinds == {"witnesses"}:

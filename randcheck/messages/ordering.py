@@ -109,23 +109,58 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     # verify: what the ordering rests on
     "verify.ordering_tsa": {
-        "zh": "顺序证明：时间戳机构 {tsa} 于 {time}（北京时间）证明熵承诺早于 drand 第 {round} 轮",
-        "en": "ordering: time-stamping authority {tsa} attests at {time} (Beijing time) that the "
-        "commitment "
-        "came before drand round {round}",
+        "zh": "顺序证明：时间戳机构 {tsa} 于 {time}（北京时间）证明{tail}",
+        "en": "ordering: time-stamping authority {tsa} attests at {time} (Beijing time) that {tail}",
+    },
+    # what follows the anchor: the round, then who of the declared witnesses did not co-sign and
+    # whose co-signature counts for nothing (a key the reader does not trust)
+    "verify.ordering_tail": {
+        "zh": "熵承诺早于 drand 第 {round} 轮",
+        "en": "the commitment came before drand round {round}",
+    },
+    "verify.ordering_tail_absent": {
+        "zh": "熵承诺早于 drand 第 {round} 轮；公告列明的见证人 {absent} 未联署",
+        "en": "the commitment came before drand round {round}; the announced witness(es) "
+        "{absent} did not co-sign",
+    },
+    "verify.ordering_tail_unconfirmed": {
+        "zh": "熵承诺早于 drand 第 {round} 轮；见证人 {unconfirmed} 也联署了，但其公钥未核实，不作依据",
+        "en": "the commitment came before drand round {round}; witness(es) {unconfirmed} also "
+        "co-signed, with keys not confirmed, which count for nothing here",
+    },
+    "verify.ordering_tail_unconfirmed_absent": {
+        "zh": "熵承诺早于 drand 第 {round} 轮；见证人 {unconfirmed} 也联署了，但其公钥未核实，不作依据；"
+        "公告列明的见证人 {absent} 未联署",
+        "en": "the commitment came before drand round {round}; witness(es) {unconfirmed} also "
+        "co-signed, with keys not confirmed, which count for nothing here; the announced "
+        "witness(es) {absent} did not co-sign",
     },
     "verify.ordering_tsa_witnesses": {
-        "zh": "顺序证明：时间戳机构 {tsa} 于 {time}（北京时间）证明，见证人 {names} 联署；"
-        "熵承诺早于 drand 第 {round} 轮",
+        "zh": "顺序证明：时间戳机构 {tsa} 于 {time}（北京时间）证明，见证人 {names} 联署；{tail}",
         "en": "ordering: attested by time-stamping authority {tsa} at {time} (Beijing time) and "
-        "co-signed by "
-        "witnesses {names}; the commitment came before drand round {round}",
+        "co-signed by witnesses {names}; {tail}",
     },
     "verify.ordering_witnesses": {
-        "zh": "顺序证明：见证人 {names} 联署熵承诺（北京时间 {time}，早于 drand 第 {round} 轮）",
-        "en": "ordering: witnesses {names} co-signed the commitment (at {time} Beijing time, "
-        "before drand "
-        "round {round})",
+        "zh": "顺序证明：见证人 {names} 当场联署熵承诺，确认承诺时间为北京时间 {time}；{tail}",
+        "en": "ordering: witnesses {names} co-signed the commitment on the spot, confirming its "
+        "time as {time} Beijing time; {tail}",
+    },
+    "verify.ordering_witnesses_unconfirmed": {
+        "zh": "顺序证明未确认：见证人 {names} 联署了熵承诺，但其公钥未核实（用 --witness-keys 给出见证人"
+        "本人提供的公钥）；在此之前，承诺时间北京时间 {time} 及其所定的 drand 第 {round} 轮只是本单位的说法",
+        "en": "ordering NOT confirmed: witnesses {names} co-signed the commitment, but their keys "
+        "are not confirmed (give the keys the witnesses provided with --witness-keys); until "
+        "then the commitment's time, {time} Beijing time, and the drand round {round} it fixes "
+        "are only the office's word",
+    },
+    "verify.ordering_witnesses_unconfirmed_absent": {
+        "zh": "顺序证明未确认：见证人 {names} 联署了熵承诺，但其公钥未核实（用 --witness-keys 给出见证人"
+        "本人提供的公钥）；在此之前，承诺时间北京时间 {time} 及其所定的 drand 第 {round} 轮只是本单位的说法；"
+        "公告列明的见证人 {absent} 未联署",
+        "en": "ordering NOT confirmed: witnesses {names} co-signed the commitment, but their keys "
+        "are not confirmed (give the keys the witnesses provided with --witness-keys); until "
+        "then the commitment's time, {time} Beijing time, and the drand round {round} it fixes "
+        "are only the office's word; the announced witness(es) {absent} did not co-sign",
     },
     "verify.ordering_clock": {
         "zh": "顺序证明：仅凭本单位时钟（熵承诺时间 {time}，北京时间，早于 drand 第 {round} 轮）",
@@ -185,17 +220,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "came before that round",
     },
     "verify.ordering_tsa_no_witness": {
-        "zh": "顺序证明：时间戳机构 {tsa} 于 {time}（北京时间）证明熵承诺早于 drand 第 {round} 轮；"
-        "但公告列明的见证人无一联署",
-        "en": "ordering: time-stamping authority {tsa} attests at {time} (Beijing time) that the "
-        "commitment came before drand round {round}; but none of the witnesses the announcement "
-        "lists co-signed",
+        "zh": "顺序证明：时间戳机构 {tsa} 于 {time}（北京时间）证明{tail}；但公告列明的见证人无一联署",
+        "en": "ordering: time-stamping authority {tsa} attests at {time} (Beijing time) that "
+        "{tail}; but none of the witnesses the announcement lists co-signed",
     },
     "verify.ordering_witnesses_no_tsa": {
-        "zh": "顺序证明：见证人 {names} 联署熵承诺（北京时间 {time}，早于 drand 第 {round} 轮）；"
+        "zh": "顺序证明：见证人 {names} 当场联署熵承诺，确认承诺时间为北京时间 {time}；{tail}；"
         "但公告列明的时间戳缺失",
-        "en": "ordering: witnesses {names} co-signed the commitment (at {time} Beijing time, "
-        "before drand round {round}); but the timestamp the announcement provides for is missing",
+        "en": "ordering: witnesses {names} co-signed the commitment on the spot, confirming its "
+        "time as {time} Beijing time; {tail}; but the timestamp the announcement provides for is "
+        "missing",
     },
     "verify.ordering_clock_no_tsa": {
         "zh": "顺序证明：仅凭本单位时钟（熵承诺时间 {time}，北京时间，早于 drand 第 {round} 轮）："

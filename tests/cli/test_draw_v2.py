@@ -145,7 +145,10 @@ def test_verify_says_the_witness_cosigned(
         pub = tmp_path / f"{name}.pub"
         pub.write_text(announced("keys", "export", "--name", name).stdout, encoding="utf-8")
         files += [opt, str(pub)]
-    for lang, words in (("zh", "见证人 张三 联署"), ("en", "witnesses 张三 co-signed")):
+    for lang, words in (
+        ("zh", "见证人 张三 当场联署熵承诺，确认承诺时间为北京时间"),
+        ("en", "witnesses 张三 co-signed the commitment on the spot"),
+    ):
         out = announced("verify", bundle, *files, lang=lang)
         assert out.exit_code == 0, out.output
         assert words in "".join(out.output.split("\n")).replace("│", "")

@@ -132,3 +132,14 @@ def test_verify_help_lists_witness_keys(cli: Cli) -> None:
     assert out.exit_code == 0
     flat = " ".join(out.stdout.split())
     assert "--witness-keys" in flat and "ask the witness" in flat
+
+
+def test_the_summary_sends_an_anchor_resting_on_untrusted_witnesses_to_witness_keys() -> None:
+    from randcheck.cli.verify import _unconfirmed_code
+    from randcheck.core.checks import Check
+
+    anchor = Check.not_verified("commitment.anchor", "verify.ordering_witnesses_unconfirmed")
+    witnesses = Check.not_verified("commitment.witnesses", "proto.witnesses_unconfirmed")
+    assert _unconfirmed_code((witnesses, anchor)) == "verify.unconfirmed_witnesses"
+    tsa = Check.not_verified("commitment.anchor", "proto.tsa_untrusted")
+    assert _unconfirmed_code((witnesses, tsa)) == "verify.unconfirmed_tsa_witnesses"

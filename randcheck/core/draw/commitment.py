@@ -221,6 +221,10 @@ class OrderingResult:
     unconfirmed: list[str] = field(default_factory=list)  # ... whose keys the reader trusts not
     committed_at: Fraction | None = None  # the commitment's time: it fixes the round
     missing: list[str] = field(default_factory=list)  # declared anchors absent: tsa, witnesses
+    #: the co-signing witnesses whose keys the reader trusts: the only ones whose word the
+    #: ordering may rest on
+    confirmed: list[str] = field(default_factory=list)
+    absent: list[str] = field(default_factory=list)  # declared witnesses who did not co-sign
 
 
 def _run(result: OrderingResult, name: str, fn: Callable[[], Check | None]) -> bool:
@@ -366,6 +370,10 @@ def check_ordering(
         signed = _witness_signatures(env, ann, op, witness_keys)
         res.witnesses = [name for _k, name in signed]
         res.unconfirmed = [name for k, name in signed if k not in trusted_witnesses]
+        res.confirmed = [name for k, name in signed if k in trusted_witnesses]
+        cosigned = {k for k, _name in signed}
+        assert ann.ordering is not None
+        res.absent = [w.name for w in ann.ordering.witnesses if w.keyid not in cosigned]
         if not signed:
             return Check.passed("commitment.witnesses", "proto.witnesses_none")
         if res.unconfirmed:

@@ -10,8 +10,10 @@ trusted for being there.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Collection, Mapping, Sequence
+from fractions import Fraction
 from typing import Any
 
 from randcheck.bundle import layout
@@ -147,28 +149,44 @@ def checks(
 
 
 def anchor_words(res: com.OrderingResult, rec: Mapping[str, Any]) -> Check:
-    """``commitment.anchor`` in words: "时间戳机构 X 于 T 证明" / "见证人 A、B 联署" / "仅凭本单位
-    时钟".  Passed when it rests on a timestamp or witnesses and nothing the announcement
-    declared is missing; a warning (exit 0) for the office's clock only, or when a declared
-    timestamp or every declared witness's co-signature is missing (SPEC-v2 §8)."""
+    """``commitment.anchor`` in words: "时间戳机构 X 于 T 证明" / "见证人 A、B 当场联署…确认承诺
+    时间" / "仅凭本单位时钟".  Passed when it rests on a timestamp or on witnesses whose keys the
+    reader trusts and nothing the announcement declared is missing; a warning (exit 0) for the
+    office's clock only, or when a declared timestamp or every declared witness's co-signature
+    is missing; unverified when it would rest on witnesses none of whose keys the reader trusts
+    (their word on the time is then only the office's).  Declared witnesses who did not
+    co-sign, and co-signers whose keys are not trusted, are named (SPEC-v2 §8)."""
     rounds = [e.get("round") for e in rec.get("entropy", []) if isinstance(e, Mapping)
               and e.get("type") == "drand"]  # fmt: skip
     params: dict[str, Any] = {"round": rounds[0] if rounds else "-"}
-    names = "、".join(res.witnesses)
     name = "commitment.anchor"
+    absent = res.absent if res.witnesses else []  # nobody co-signed: "无一联署" says it
+    tail_key = (
+        "verify.ordering_tail"
+        + ("_unconfirmed" if res.unconfirmed else "")
+        + ("_absent" if absent else "")
+    )
+    tail = {"tail_key": tail_key,
+            "tail_params": {"round": params["round"], "unconfirmed": "、".join(res.unconfirmed),
+                            "absent": "、".join(absent)}}  # fmt: skip
+    names = "、".join(res.confirmed)
     if res.token is not None:
-        params.update(tsa=res.token.tsa_name, time=_when(res.token.latest.timestamp()))
+        params.update(tsa=res.token.tsa_name, time=_when_up(res.token.latest_exact), **tail)
         if names:
             return Check.passed(name, "verify.ordering_tsa_witnesses", **params, names=names)
         if com.ANCHOR_WITNESSES in res.missing:
             return Check.warning(name, "verify.ordering_tsa_no_witness", **params)
         return Check.passed(name, "verify.ordering_tsa", **params)
-    when = "-" if res.committed_at is None else _when(float(res.committed_at))
-    params["time"] = when
+    params["time"] = "-" if res.committed_at is None else _when_up(res.committed_at)
     if names:
+        params.update(tail)
         if com.ANCHOR_TSA in res.missing:
             return Check.warning(name, "verify.ordering_witnesses_no_tsa", **params, names=names)
         return Check.passed(name, "verify.ordering_witnesses", **params, names=names)
+    if res.witnesses:  # co-signed, but by no key the reader trusts
+        code = "verify.ordering_witnesses_unconfirmed" + ("_absent" if absent else "")
+        return Check.not_verified(name, code, **params, names="、".join(res.unconfirmed),
+                                  absent="、".join(absent))  # fmt: skip
     if res.missing == [com.ANCHOR_TSA]:
         return Check.warning(name, "verify.ordering_clock_no_tsa", **params)
     if res.missing == [com.ANCHOR_WITNESSES]:
@@ -178,9 +196,10 @@ def anchor_words(res: com.OrderingResult, rec: Mapping[str, Any]) -> Check:
     return Check.warning(name, "verify.ordering_clock", **params)
 
 
-def _when(unix: float) -> str:
-    """北京时间, to the second (a fraction is cut, never rounded up past the real instant)."""
-    return beijing_time(int(unix))
+def _when_up(unix: Fraction) -> str:
+    """北京时间, to the second, rounded UP: the time shown is an upper bound ("no later than"),
+    so a fraction of a second is never cut off it."""
+    return beijing_time(math.ceil(unix))
 
 
 def order(base: Check, lg: Log, docs: Documents) -> Check:

@@ -322,3 +322,13 @@ def test_a_repeated_co_signature_is_refused_not_counted_twice() -> None:
     dup = json.dumps(raw, ensure_ascii=False, separators=(",", ":")).encode()
     again = _checks(h.V2Draw(d.announcement, dup, d.record, d.population, d.roster))
     assert again["commitment.envelope"].code == "proto.commitment_signer_repeated"  # type: ignore[attr-defined]
+
+
+def test_the_result_names_confirmed_unconfirmed_and_absent_witnesses() -> None:
+    """Nit b: what the words need — who co-signed under a trusted key, who under a key the
+    reader does not trust, and which declared witness did not co-sign."""
+    d = h.make_v2(cosigners=(h.W1,))
+    res = _checks(d, trusted_witnesses=set())["_res"]
+    assert (res.confirmed, res.unconfirmed, res.absent) == ([], ["李四"], ["王五"])  # type: ignore[attr-defined]
+    res = _checks(d)["_res"]
+    assert (res.confirmed, res.unconfirmed, res.absent) == (["李四"], [], ["王五"])  # type: ignore[attr-defined]
