@@ -166,6 +166,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "检查点覆盖 {size} 条日志（{origin}）",
         "en": "checkpoint covers {size} entries ({origin})",
     },
+    "verify.redraw_committed_early": {
+        "zh": "重抽的熵承诺时间 {committed_at} 不晚于它所回应的日志第 {seq} 条（{kind}）的时间 {time}（UTC）：重抽的承诺必须在此前的尝试之后做出，否则可能倒填到已公布的轮次",
+        "en": "the redraw's commitment time {committed_at} is not later than {time} (UTC) of log entry {seq} ({kind}) that it answers: a redraw's commitment must be made after the attempts before it, or it could be back-dated to a round already published",
+    },
     "verify.no_entry_of_kind": {
         "zh": "文件夹中没有本任务记载摘要 {digest}… 的 {kind} 日志条目（其他类型或演练的条目不算）",
         "en": "no {kind} log entry of this task in the folder names digest {digest}… (an entry "

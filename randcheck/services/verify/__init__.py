@@ -184,7 +184,7 @@ def verify_bundle(
     checks.append(ordering.order(log.order_check(lg, docs.ann, len(docs.add_envs)), lg, docs))
     rec = docs.rec_env.doc if docs.rec_env else None
     checks.append(log.reveal_check(rec, lg))
-    checks.append(log.chain_check(rec, lg, fmt))
+    checks.append(log.chain_check(rec, lg, fmt, ordering.committed_at(found, docs)))
     what = complete.subject(
         found,
         docs.ann.task.id if docs.ann else None,

@@ -12,6 +12,7 @@ from randcheck.core import logverify, note
 from randcheck.core.checks import Check
 from randcheck.core.draw import drand
 from randcheck.core.draw.announce import Announcement
+from randcheck.core.draw.envelope import open_envelope
 from randcheck.core.draw.spec import unix_time
 from randcheck.errors import RandcheckError
 from randcheck.services.attempts import (
@@ -272,8 +273,45 @@ def predecessors(log: Log, task: Any, record_seq: int) -> tuple[list[int], Check
     return sorted(set(seqs)), None
 
 
-def chain_check(rec: Mapping[str, Any] | None, log: Log, fmt: str) -> Check:
-    """``chain``: the record chain, and a redraw exactly when earlier attempts exist."""
+def _committed_at(payload: Mapping[str, Any]) -> str | None:
+    """The ``committed_at`` of the commitment a ``draw.committed`` entry carries, if readable."""
+    try:
+        value = open_envelope(str(payload.get("envelope", "")).encode("utf-8")).doc
+    except RandcheckError:
+        return None
+    at = value.get("committed_at")
+    return at if isinstance(at, str) else None
+
+
+def _redraw_too_early(log: Log, seqs: Sequence[int], committed_at: str) -> Check | None:
+    """A v2 redraw's commitment is made after every commitment it answers (docs/SPEC-v2.md §8):
+    its ``committed_at`` is strictly later than each one's ``committed_at`` and log time; else
+    the office could back-date it to a round already public."""
+    try:
+        ours = unix_time(committed_at)
+    except RandcheckError:
+        return None  # commitment.binding says why
+    for seq in seqs:
+        if log.kind(seq) != COMMITTED:
+            continue
+        value = log.entries[seq][1] or {}
+        for t in (_committed_at(log.payload(seq)) or "", str(value.get("time", ""))):
+            try:
+                earlier = unix_time(t)
+            except RandcheckError:
+                continue
+            if not ours > earlier:
+                return Check.failed("chain", "verify.redraw_committed_early",
+                                    committed_at=committed_at, seq=seq,
+                                    kind=log.kind(seq), time=t)  # fmt: skip
+    return None
+
+
+def chain_check(
+    rec: Mapping[str, Any] | None, log: Log, fmt: str, committed_at: str | None = None
+) -> Check:
+    """``chain``: the record chain, and a redraw exactly when earlier attempts exist; a v2
+    redraw's commitment (``committed_at``) later than every attempt it answers."""
     if rec is None:
         return Check.skipped("chain")
     prev = rec.get("previous_record")
@@ -301,6 +339,10 @@ def chain_check(rec: Mapping[str, Any] | None, log: Log, fmt: str) -> Check:
             return Check.failed("chain", "verify.unmarked_redraw", seqs=_list(seqs))
         if redraw is not None and not seqs:
             return Check.failed("chain", "verify.redraw_unexplained")
+        if seqs and committed_at is not None:
+            early = _redraw_too_early(log, seqs, committed_at)
+            if early is not None:
+                return early
         if seqs:
             return Check.passed("chain", "verify.chain_redraw", seqs=_list(seqs))
     if prev is None:

@@ -148,6 +148,19 @@ def checks(
     return out
 
 
+def committed_at(found: BundleFiles, docs: Documents) -> str | None:
+    """The ``committed_at`` of a v2 bundle's commitment (``commitment.json``), unchecked (the
+    ``commitment.*`` checks say whether it holds); None for v1 or when unreadable."""
+    raw = found.get(layout.COMMITMENT)
+    if not is_v2(docs) or raw is None:
+        return None
+    try:
+        value = open_envelope(raw, com.KIND).doc.get("committed_at")
+    except RandcheckError:
+        return None
+    return value if isinstance(value, str) else None
+
+
 def anchor_words(res: com.OrderingResult, rec: Mapping[str, Any]) -> Check:
     """``commitment.anchor`` in words: "时间戳机构 X 于 T 证明" / "见证人 A、B 当场联署…确认承诺
     时间" / "仅凭本单位时钟".  Passed when it rests on a timestamp or on witnesses whose keys the
