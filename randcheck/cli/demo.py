@@ -65,7 +65,7 @@ def demo_cmd(
                 index=str(result.bundle / "index.html"),
                 pub=str(result.bundle / "keys" / "operator.pub"),
                 witnesses="、".join(str(p) for p in result.witness_keys) or "-",
-                witness_opts="".join(f" --trusted-keys {p}" for p in result.witness_keys),
+                witness_opts="".join(f" --witness-keys {p}" for p in result.witness_keys),
             )
         )
     )

@@ -4,7 +4,7 @@ Exit codes: 0 every check passed; 1 a check failed (the first failure is named o
 ``--entity`` is not in the pool; 3 could not run (path missing, not a bundle, unreadable); 4 no
 check failed but some are unverified: no trusted key was given, so the content was checked
 against the folder's own key and the signer is unconfirmed, or (v2) the timestamp's TSA or a
-witness's key is not one the reader trusts (--trusted-tsa, --trusted-keys).
+witness's key is not one the reader trusts (--trusted-tsa, --witness-keys).
 """
 
 from __future__ import annotations
@@ -49,7 +49,8 @@ def _read_key(path: Path) -> tuple[str, bytes]:
 
 def trusted_witness_keys(app: AppContext, files: list[Path] | None) -> set[str]:
     """Key ids of the witness keys the reader trusts (SPEC-v2 §8, ``commitment.witnesses``):
-    every ``--trusted-keys`` file, else the workspace's trusted keys of role ``witness``."""
+    every ``--witness-keys`` file (each obtained from the witness), else the workspace's
+    trusted keys of role ``witness``.  ``--trusted-keys`` files are the office's keys only."""
     if files:
         return {_read_key(p)[0] for p in files}
     ws = app.workspace
@@ -59,8 +60,9 @@ def trusted_witness_keys(app: AppContext, files: list[Path] | None) -> set[str]:
 
 
 def trusted_keys(app: AppContext, files: list[Path] | None) -> dict[str, bytes]:
-    """Keys from ``--trusted-keys`` files, else the workspace's own keys and the other offices'
-    trusted keys (not witnesses', not revoked ones)."""
+    """The office keys the reader trusts: ``--trusted-keys`` files, else the workspace's own
+    keys and the other offices' trusted keys (not witnesses', not revoked ones).  Never a
+    witness key: those come with ``--witness-keys`` (:func:`trusted_witness_keys`)."""
     if files:
         return dict(_read_key(p) for p in files)
     ws = app.workspace
@@ -215,12 +217,16 @@ def verify_cmd(
         list[Path] | None,
         typer.Option("--checkpoint", metavar="FILE", help=H("verify.opt.checkpoint")),
     ] = None,
+    witness_keys: Annotated[
+        list[Path] | None,
+        typer.Option("--witness-keys", metavar="FILE", help=H("verify.opt.witness_keys")),
+    ] = None,
 ) -> None:
     app = get(ctx)
     keys = trusted_keys(app, trusted)
     tsa_certs = trusted_tsa_certs(app, trusted_tsa)
     held = held_checkpoints(checkpoint)
-    witnesses = trusted_witness_keys(app, trusted)
+    witnesses = trusted_witness_keys(app, witness_keys)
     report = svc.verify_bundle(path, keys, entity=entity, checkpoints=held, trusted_tsa=tsa_certs,
                                trusted_witnesses=witnesses)  # fmt: skip
     failed = report.failures
@@ -307,14 +313,21 @@ def verify_cmd(
         raise typer.Exit(EXIT_UNCONFIRMED)
 
 
-#: unverified checks a trusted operator key does not settle, and the option that does
-_SETTLED_BY = {"commitment.anchor": "tsa", "commitment.witnesses": "witnesses"}
+def _settled_by(check: Check) -> str:
+    """What settles an unverified check: the office's key (``keys``), a TSA certificate
+    (``tsa``: ``commitment.anchor`` on an untrusted token) or the witnesses' own key files
+    (``witnesses``: ``commitment.witnesses``, and ``commitment.anchor`` resting on them)."""
+    if check.name == "commitment.witnesses" or check.code.startswith(
+        "verify.ordering_witnesses_unconfirmed"
+    ):
+        return "witnesses"
+    return "tsa" if check.name == "commitment.anchor" else "keys"
 
 
 def _unconfirmed_code(unconfirmed: tuple[Check, ...]) -> str:
     """The summary's advice: --trusted-keys for the office's key, --trusted-tsa for a TSA,
-    --trusted-keys with the witnesses' key files for witness co-signatures."""
-    kinds = {_SETTLED_BY.get(c.name, "keys") for c in unconfirmed}
+    --witness-keys with the key files the witnesses gave for witness co-signatures."""
+    kinds = {_settled_by(c) for c in unconfirmed}
     if kinds == {"tsa"}:
         return "verify.unconfirmed_tsa"
     if kinds == {"witnesses"}:

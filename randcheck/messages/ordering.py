@@ -50,6 +50,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "{count} 名见证人联署：{names}",
         "en": "co-signed by {count} witness(es): {names}",
     },
+    "proto.commitment_signer_repeated": {
+        "zh": "熵承诺上密钥 {key_id} 的签名出现不止一次：每个密钥只能签署一次，重复的联署不算第二名见证人",
+        "en": "the commitment bears more than one signature by key {key_id}: each key signs "
+        "once, and a repeated co-signature is not a second witness",
+    },
     "proto.witness_undeclared": {
         "zh": "熵承诺上有一个公告未声明的密钥（{key_id}）的签名",
         "en": "the commitment bears a signature by a key the announcement does not declare "
@@ -104,23 +109,58 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     # verify: what the ordering rests on
     "verify.ordering_tsa": {
-        "zh": "顺序证明：时间戳机构 {tsa} 于 {time}（北京时间）证明熵承诺早于 drand 第 {round} 轮",
-        "en": "ordering: time-stamping authority {tsa} attests at {time} (Beijing time) that the "
-        "commitment "
-        "came before drand round {round}",
+        "zh": "顺序证明：时间戳机构 {tsa} 于 {time}（北京时间）证明{tail}",
+        "en": "ordering: time-stamping authority {tsa} attests at {time} (Beijing time) that {tail}",
+    },
+    # what follows the anchor: the round, then who of the declared witnesses did not co-sign and
+    # whose co-signature counts for nothing (a key the reader does not trust)
+    "verify.ordering_tail": {
+        "zh": "熵承诺早于 drand 第 {round} 轮",
+        "en": "the commitment came before drand round {round}",
+    },
+    "verify.ordering_tail_absent": {
+        "zh": "熵承诺早于 drand 第 {round} 轮；公告列明的见证人 {absent} 未联署",
+        "en": "the commitment came before drand round {round}; the announced witness(es) "
+        "{absent} did not co-sign",
+    },
+    "verify.ordering_tail_unconfirmed": {
+        "zh": "熵承诺早于 drand 第 {round} 轮；见证人 {unconfirmed} 也联署了，但其公钥未核实，不作依据",
+        "en": "the commitment came before drand round {round}; witness(es) {unconfirmed} also "
+        "co-signed, with keys not confirmed, which count for nothing here",
+    },
+    "verify.ordering_tail_unconfirmed_absent": {
+        "zh": "熵承诺早于 drand 第 {round} 轮；见证人 {unconfirmed} 也联署了，但其公钥未核实，不作依据；"
+        "公告列明的见证人 {absent} 未联署",
+        "en": "the commitment came before drand round {round}; witness(es) {unconfirmed} also "
+        "co-signed, with keys not confirmed, which count for nothing here; the announced "
+        "witness(es) {absent} did not co-sign",
     },
     "verify.ordering_tsa_witnesses": {
-        "zh": "顺序证明：时间戳机构 {tsa} 于 {time}（北京时间）证明，见证人 {names} 联署；"
-        "熵承诺早于 drand 第 {round} 轮",
+        "zh": "顺序证明：时间戳机构 {tsa} 于 {time}（北京时间）证明，见证人 {names} 联署；{tail}",
         "en": "ordering: attested by time-stamping authority {tsa} at {time} (Beijing time) and "
-        "co-signed by "
-        "witnesses {names}; the commitment came before drand round {round}",
+        "co-signed by witnesses {names}; {tail}",
     },
     "verify.ordering_witnesses": {
-        "zh": "顺序证明：见证人 {names} 联署熵承诺（北京时间 {time}，早于 drand 第 {round} 轮）",
-        "en": "ordering: witnesses {names} co-signed the commitment (at {time} Beijing time, "
-        "before drand "
-        "round {round})",
+        "zh": "顺序证明：见证人 {names} 当场联署熵承诺，确认承诺时间为北京时间 {time}；{tail}",
+        "en": "ordering: witnesses {names} co-signed the commitment on the spot, confirming its "
+        "time as {time} Beijing time; {tail}",
+    },
+    "verify.ordering_witnesses_unconfirmed": {
+        "zh": "顺序证明未确认：见证人 {names} 联署了熵承诺，但其公钥未核实（用 --witness-keys 给出见证人"
+        "本人提供的公钥）；在此之前，承诺时间北京时间 {time} 及其所定的 drand 第 {round} 轮只是本单位的说法",
+        "en": "ordering NOT confirmed: witnesses {names} co-signed the commitment, but their keys "
+        "are not confirmed (give the keys the witnesses provided with --witness-keys); until "
+        "then the commitment's time, {time} Beijing time, and the drand round {round} it fixes "
+        "are only the office's word",
+    },
+    "verify.ordering_witnesses_unconfirmed_absent": {
+        "zh": "顺序证明未确认：见证人 {names} 联署了熵承诺，但其公钥未核实（用 --witness-keys 给出见证人"
+        "本人提供的公钥）；在此之前，承诺时间北京时间 {time} 及其所定的 drand 第 {round} 轮只是本单位的说法；"
+        "公告列明的见证人 {absent} 未联署",
+        "en": "ordering NOT confirmed: witnesses {names} co-signed the commitment, but their keys "
+        "are not confirmed (give the keys the witnesses provided with --witness-keys); until "
+        "then the commitment's time, {time} Beijing time, and the drand round {round} it fixes "
+        "are only the office's word; the announced witness(es) {absent} did not co-sign",
     },
     "verify.ordering_clock": {
         "zh": "顺序证明：仅凭本单位时钟（熵承诺时间 {time}，北京时间，早于 drand 第 {round} 轮）",
@@ -137,30 +177,36 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "verify.unconfirmed_witnesses": {
         "zh": "内容一致（{passed} 项检查通过）；见证人公钥未经独立核实（{count} 项未确认：{checks}）："
-        "请用 --trusted-keys 给出见证人本人提供的公钥文件（连同机关公钥）后再核验。核验码 {code}",
+        "请用 --witness-keys 给出见证人本人提供的公钥文件后再核验。核验码 {code}",
         "en": "the content is consistent ({passed} checks passed); the witnesses' keys are NOT "
         "independently confirmed ({count} checks unconfirmed: {checks}): verify again with "
-        "--trusted-keys and the key files the witnesses gave you themselves (with the office's "
-        "key). Verification code {code}",
+        "--witness-keys and the key files the witnesses gave you themselves. Verification "
+        "code {code}",
     },
     "verify.unconfirmed_tsa_witnesses": {
         "zh": "内容一致（{passed} 项检查通过）；时间戳机构和见证人公钥未确认（{count} 项未确认：{checks}）："
-        "请用 --trusted-tsa 指定时间戳机构证书、用 --trusted-keys 给出见证人公钥文件（连同机关公钥）"
+        "请用 --trusted-tsa 指定时间戳机构证书、用 --witness-keys 给出见证人本人提供的公钥文件"
         "后再核验。核验码 {code}",
         "en": "the content is consistent ({passed} checks passed); the time-stamping authority "
         "and the witnesses' keys are NOT confirmed ({count} checks unconfirmed: {checks}): verify "
-        "again with --trusted-tsa and the authority's certificate, and --trusted-keys with the "
-        "witnesses' key files (with the office's key). Verification code {code}",
+        "again with --trusted-tsa and the authority's certificate, and --witness-keys with the "
+        "key files the witnesses gave you themselves. Verification code {code}",
     },
     "proto.witnesses_unconfirmed": {
-        "zh": "见证人 {names} 联署（公钥未经独立核实）：用 --trusted-keys 给出见证人本人提供的公钥",
+        "zh": "见证人 {names} 联署（公钥未经独立核实）：用 --witness-keys 给出见证人本人提供的公钥",
         "en": "co-signed by witnesses {names} (keys not independently confirmed): give the keys "
-        "the witnesses provided with --trusted-keys",
+        "the witnesses provided with --witness-keys",
     },
     "proto.witness_is_office": {
         "zh": "见证人 {name} 的密钥（{key_id}）就是本单位的签名密钥：见证人联署须出自见证人本人的密钥",
         "en": "witness {name}'s key ({key_id}) is the office's own signing key: a witness must "
         "co-sign with a key of their own",
+    },
+    "proto.witness_signs_for_office": {
+        "zh": "见证人 {name} 的密钥（{key_id}）签署了本单位的文件 {document}：它是本单位的密钥，"
+        "其联署只是本单位自己的话，不算见证",
+        "en": "witness {name}'s key ({key_id}) signs the office's {document}: it is a key of "
+        "the office, and its co-signature is only the office's word, not a witness's",
     },
     "proto.commitment_not_operator": {
         "zh": "熵承诺的第一个签名不是签署公告的密钥",
@@ -174,17 +220,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "came before that round",
     },
     "verify.ordering_tsa_no_witness": {
-        "zh": "顺序证明：时间戳机构 {tsa} 于 {time}（北京时间）证明熵承诺早于 drand 第 {round} 轮；"
-        "但公告列明的见证人无一联署",
-        "en": "ordering: time-stamping authority {tsa} attests at {time} (Beijing time) that the "
-        "commitment came before drand round {round}; but none of the witnesses the announcement "
-        "lists co-signed",
+        "zh": "顺序证明：时间戳机构 {tsa} 于 {time}（北京时间）证明{tail}；但公告列明的见证人无一联署",
+        "en": "ordering: time-stamping authority {tsa} attests at {time} (Beijing time) that "
+        "{tail}; but none of the witnesses the announcement lists co-signed",
     },
     "verify.ordering_witnesses_no_tsa": {
-        "zh": "顺序证明：见证人 {names} 联署熵承诺（北京时间 {time}，早于 drand 第 {round} 轮）；"
+        "zh": "顺序证明：见证人 {names} 当场联署熵承诺，确认承诺时间为北京时间 {time}；{tail}；"
         "但公告列明的时间戳缺失",
-        "en": "ordering: witnesses {names} co-signed the commitment (at {time} Beijing time, "
-        "before drand round {round}); but the timestamp the announcement provides for is missing",
+        "en": "ordering: witnesses {names} co-signed the commitment on the spot, confirming its "
+        "time as {time} Beijing time; {tail}; but the timestamp the announcement provides for is "
+        "missing",
     },
     "verify.ordering_clock_no_tsa": {
         "zh": "顺序证明：仅凭本单位时钟（熵承诺时间 {time}，北京时间，早于 drand 第 {round} 轮）："

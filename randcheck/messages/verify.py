@@ -2,16 +2,20 @@
 
 MESSAGES: dict[str, dict[str, str]] = {
     "verify.help": {
-        "zh": "核验公示文件夹：签名、公告先于随机数、随机数证据、名录、重算抽取结果与检查组、日志证明、随机数公开记录与重抽链、公示表格与页面、文件校验值。每项检查有固定名称（docs/SPEC.md §14.4）。只按签名文件允许的大小读取文件。不给出 --trusted-keys 且工作区没有密钥时，按文件夹自带的 keys/operator.pub 核验全部内容，但依赖签名者身份的检查只能记为“未确认”。退出码：0 全部通过；1 有检查未通过（或 --entity 的代码不在名录中）；3 无法运行；4 没有检查未通过但有检查未确认：签名者身份（没有可信公钥，用 --trusted-keys），或 v2 熵承诺的时间戳机构（用 --trusted-tsa）、见证人公钥（用 --trusted-keys 给出见证人公钥文件）未经确认。",
-        "en": "Check a publication folder: signatures, announcement before the randomness, entropy evidence, pool files, recomputed targets and teams, log proofs, the logged reveal and the redraw chain, the public table and page, file checksums. Every check has a stable name (docs/SPEC.md §14.4). Files are read only up to the size the signed documents allow. Without --trusted-keys and without workspace keys, the whole content is checked against the folder's own keys/operator.pub, but the checks that depend on who signed can only be 'unconfirmed'. Exit codes: 0 every check passed; 1 a check failed (or the --entity code is not in the pool); 3 could not run; 4 nothing failed but some checks are unconfirmed: the signer (no trusted key: --trusted-keys), or a v2 commitment's time-stamping authority (--trusted-tsa) or witness keys (--trusted-keys with the witnesses' key files).",
+        "zh": "核验公示文件夹：签名、公告先于随机数、随机数证据、名录、重算抽取结果与检查组、日志证明、随机数公开记录与重抽链、公示表格与页面、文件校验值。每项检查有固定名称（docs/SPEC.md §14.4）。只按签名文件允许的大小读取文件。--trusted-keys 只给机关公钥（由机关用 randcheck keys export 导出、经独立渠道取得）；v2 任务见证人的公钥用 --witness-keys 给出，须由见证人本人提供，不能从机关取得。不给出 --trusted-keys 且工作区没有密钥时，按文件夹自带的 keys/operator.pub 核验全部内容，但依赖签名者身份的检查只能记为“未确认”。退出码：0 全部通过；1 有检查未通过（或 --entity 的代码不在名录中）；3 无法运行；4 没有检查未通过但有检查未确认：签名者身份（没有可信的机关公钥，用 --trusted-keys），或 v2 熵承诺的时间戳机构（用 --trusted-tsa）、见证人公钥（用 --witness-keys 给出见证人本人提供的公钥文件）未经确认。",
+        "en": "Check a publication folder: signatures, announcement before the randomness, entropy evidence, pool files, recomputed targets and teams, log proofs, the logged reveal and the redraw chain, the public table and page, file checksums. Every check has a stable name (docs/SPEC.md §14.4). Files are read only up to the size the signed documents allow. --trusted-keys takes the office's keys only (exported by the office with randcheck keys export, obtained through an independent channel); a v2 task's witnesses' keys go with --witness-keys and must come from the witnesses themselves, not from the office. Without --trusted-keys and without workspace keys, the whole content is checked against the folder's own keys/operator.pub, but the checks that depend on who signed can only be 'unconfirmed'. Exit codes: 0 every check passed; 1 a check failed (or the --entity code is not in the pool); 3 could not run; 4 nothing failed but some checks are unconfirmed: the signer (no trusted office key: --trusted-keys), or a v2 commitment's time-stamping authority (--trusted-tsa) or witness keys (--witness-keys with the key files the witnesses gave you).",
     },
     "verify.arg.path": {
         "zh": "公示文件夹（或其中的 record.json）",
         "en": "the publication folder (or the record.json inside it)",
     },
     "verify.opt.trusted_keys": {
-        "zh": "受信任的公钥文件（可重复）：机关公钥，或 v2 任务见证人的公钥：由机关用 randcheck keys export 导出、经独立渠道（机关网站、公文、当面交付）取得；不给出时使用工作区自己的密钥和受信任密钥。文件夹内的 keys/operator.pub 本身不被信任",
-        "en": "a trusted public-key file (repeatable): the office's key, or a v2 task's witness's key: exported by the office with randcheck keys export and obtained through an independent channel (the office's website, an official letter, in person); without it the workspace's own and trusted keys are used. The folder's own keys/operator.pub is never trusted by itself",
+        "zh": "受信任的机关公钥文件（可重复）：由机关用 randcheck keys export 导出、经独立渠道（机关网站、公文、当面交付）取得；只作机关公钥，不作见证人公钥（见证人公钥用 --witness-keys）。不给出时使用工作区自己的密钥和受信任的机关公钥。文件夹内的 keys/operator.pub 本身不被信任",
+        "en": "a trusted public-key file of the office (repeatable): exported by the office with randcheck keys export and obtained through an independent channel (the office's website, an official letter, in person); an office key only, never a witness's (witness keys go with --witness-keys). Without it the workspace's own keys and trusted office keys are used. The folder's own keys/operator.pub is never trusted by itself",
+    },
+    "verify.opt.witness_keys": {
+        "zh": "v2 任务见证人的公钥文件（可重复）：向见证人本人索取（当面或经见证人自己的渠道），不要从机关取得——机关给的见证人公钥只是机关自己的话。不给出时使用工作区中角色为 witness 的受信任公钥。签署了本单位任何文件（公告、记录、补充记录、检查点、SHA256SUMS.sig、检查结果）的密钥不算见证人",
+        "en": "a public-key file of a v2 task's witness (repeatable): ask the witness for it (in person or through the witness's own channel), not the office: a witness key handed over by the office is only the office's word. Without it the workspace's trusted keys of role witness are used. A key that signs any of the office's documents (announcement, record, addenda, checkpoint, SHA256SUMS.sig, results) never counts as a witness",
     },
     "verify.opt.entity": {
         "zh": "说明该统一社会信用代码是否在名录中、票号、分界线以及为何被抽中或未被抽中",
@@ -140,7 +144,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "未确认：签名与文件夹自带的密钥 {key_id}… 一致，但没有给出可信公钥，无法确认签名者",
         "en": "unconfirmed: the signature is consistent with the folder's own key {key_id}…, but no trusted key was given to confirm the signer",
     },
-    "verify.trust_ok": {"zh": "{count} 个可信公钥：{keys}", "en": "{count} trusted keys: {keys}"},
+    "verify.trust_ok": {
+        "zh": "{count} 个可信的机关公钥：{keys}",
+        "en": "{count} trusted office keys: {keys}",
+    },
     "verify.bad_key_file": {
         "zh": "无法读取公钥文件 {path}：应为机关用 randcheck keys export 导出的文本文件（UTF-8）",
         "en": "cannot read the key file {path}: it must be the text file the office wrote with randcheck keys export (UTF-8)",
@@ -158,6 +165,15 @@ MESSAGES: dict[str, dict[str, str]] = {
     "verify.checkpoint_ok": {
         "zh": "检查点覆盖 {size} 条日志（{origin}）",
         "en": "checkpoint covers {size} entries ({origin})",
+    },
+    "verify.redraw_committed_early": {
+        "zh": "重抽的熵承诺时间 {committed_at} 不晚于它所回应的日志第 {seq} 条（{kind}）的时间 {time}（UTC）：重抽的承诺必须在此前的尝试之后做出，否则可能倒填到已公布的轮次",
+        "en": "the redraw's commitment time {committed_at} is not later than {time} (UTC) of log entry {seq} ({kind}) that it answers: a redraw's commitment must be made after the attempts before it, or it could be back-dated to a round already published",
+    },
+    "verify.no_entry_of_kind": {
+        "zh": "文件夹中没有本任务记载摘要 {digest}… 的 {kind} 日志条目（其他类型或演练的条目不算）",
+        "en": "no {kind} log entry of this task in the folder names digest {digest}… (an entry "
+        "of another kind, or of a practice run, does not count)",
     },
     "verify.no_entry": {
         "zh": "文件夹中没有记载摘要 {digest}… 的日志条目",

@@ -33,10 +33,28 @@ def test_demo_runs_the_whole_story_and_verifies(cli: Cli, tmp_path: Path) -> Non
     witnesses = [out / "witness-keys" / f"{n}.pub" for n in ("zhangwei", "lina")]
     alone = cli("verify", str(bundle), "--trusted-keys", str(pub), "--json")
     assert alone.exit_code == 4, alone.output
-    opts = [a for w in witnesses for a in ("--trusted-keys", str(w))]
-    assert " ".join(opts) in " ".join(r.stdout.split())  # the printed command passes them
+    # second review 4: witness keys go with --witness-keys, --trusted-keys is the office's only
+    opts = [a for w in witnesses for a in ("--witness-keys", str(w))]
+    printed = " ".join(r.stdout.split())
+    command = printed[printed.rindex("randcheck verify ") :].split()
+    assert command[2:] == [str(bundle), "--trusted-keys", str(bundle / "keys" / "operator.pub"),
+                           *opts]  # fmt: skip
+    run = cli(*command[1:], lang="zh")  # the printed command, as a reader would type it
+    assert run.exit_code == 0, run.output
+    assert "全部" in run.stderr and "项检查通过" in run.stderr
+    v = cli(*command[1:], "--json", lang="zh")
+    assert v.exit_code == 0, v.output
+    trust = next(c for c in json.loads(v.stdout)["checks"] if c["name"] == "trust")
+    assert trust["params"]["count"] == 1  # the office key only, not the witnesses'
+    assert trust["message"].startswith("1 个可信的机关公钥")
     v = cli("verify", str(bundle), "--trusted-keys", str(pub), *opts, "--json")
     assert v.exit_code == 0, v.output
+    # a witness key given as an office key is no witness key: unconfirmed, and the summary
+    # names --witness-keys
+    mixed = cli("verify", str(bundle), "--trusted-keys", str(pub),
+                *[a for w in witnesses for a in ("--trusted-keys", str(w))], lang="en")  # fmt: skip
+    assert mixed.exit_code == 4, mixed.output
+    assert "--witness-keys" in " ".join(mixed.stderr.split())
     # inside the demo workspace the registered witness keys are trusted: passed
     inside = Cli(out, cli.db_url)("verify", str(bundle))
     assert inside.exit_code == 0, inside.output

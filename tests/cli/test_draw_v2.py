@@ -133,19 +133,22 @@ def test_verify_says_the_witness_cosigned(
     assert pub.exit_code == 0, pub.output
     bundle = str(ws_root / "publish" / TASK)
     # A2: the witness's key is not one this reader trusts yet: unverified (exit 4), named, and
-    # the summary says --trusted-keys settles it
+    # the summary says --witness-keys settles it
     out = announced("verify", bundle, lang="zh")
     assert out.exit_code == 4, out.output
     flat = "".join(out.output.split("\n")).replace("│", "").replace(" ", "")
     assert "见证人张三联署（公钥未经独立核实）" in flat
-    assert "见证人公钥未经独立核实" in flat and "--trusted-keys" in flat
+    assert "见证人公钥未经独立核实" in flat and "--witness-keys" in flat
     # given the office's and the witness's own key files: passed, in words
     files = []
-    for name in ("office", "zhang-san"):
+    for name, opt in (("office", "--trusted-keys"), ("zhang-san", "--witness-keys")):
         pub = tmp_path / f"{name}.pub"
         pub.write_text(announced("keys", "export", "--name", name).stdout, encoding="utf-8")
-        files += ["--trusted-keys", str(pub)]
-    for lang, words in (("zh", "见证人 张三 联署"), ("en", "witnesses 张三 co-signed")):
+        files += [opt, str(pub)]
+    for lang, words in (
+        ("zh", "见证人 张三 当场联署熵承诺，确认承诺时间为北京时间"),
+        ("en", "witnesses 张三 co-signed the commitment on the spot"),
+    ):
         out = announced("verify", bundle, *files, lang=lang)
         assert out.exit_code == 0, out.output
         assert words in "".join(out.output.split("\n")).replace("│", "")

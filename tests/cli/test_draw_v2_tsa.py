@@ -111,12 +111,13 @@ def test_online_timestamp_then_verify_with_and_without_trust(
 
 
 def _key_files(cli: Any, tmp_path: Path) -> list[str]:
-    """--trusted-keys for the office's key and the witness 张三's (as the reader got them)."""
+    """--trusted-keys for the office's key, --witness-keys for the witness 张三's (as the
+    reader got them)."""
     out: list[str] = []
-    for name in ("office", "zhang-san"):
+    for name, opt in (("office", "--trusted-keys"), ("zhang-san", "--witness-keys")):
         pub = tmp_path / f"{name}.pub"
         pub.write_text(cli("keys", "export", "--name", name).stdout, encoding="utf-8")
-        out += ["--trusted-keys", str(pub)]
+        out += [opt, str(pub)]
     return out
 
 

@@ -5,14 +5,15 @@ that hides an attempt is the real code with :func:`attempts.pending` told to for
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
 from sqlalchemy.engine import Engine
 
+from randcheck.core.draw import envelope
 from randcheck.services import attempts, commitments, draws, gathering, keys, publish
-from randcheck.services.audit import format_time
+from randcheck.services.audit import AuditLog, format_time
 from randcheck.services.verify import BundleReport, verify_bundle
 from randcheck.workspace import Workspace
 from tests.drawfixtures import (
@@ -38,8 +39,10 @@ def _checks(report: BundleReport) -> dict[str, Any]:
 
 
 def _verify(ws: Workspace, engine: Engine, digest: str) -> BundleReport:
+    """Published and verified by a reader who trusts the office's key and 李四's."""
     res = publish.publish_record(ws, engine, digest, OPERATOR, actor="tester", now=DRAWN)
-    return verify_bundle(res.path, trusted(OPERATOR))
+    lisi = {k.key_id for k in keys.own_keys(ws) if k.name == "lisi"}
+    return verify_bundle(res.path, trusted(OPERATOR), trusted_witnesses=lisi)
 
 
 def _forget(monkeypatch: pytest.MonkeyPatch, hidden: int) -> None:
@@ -51,11 +54,16 @@ def _forget(monkeypatch: pytest.MonkeyPatch, hidden: int) -> None:
 
 
 def _second_commitment(
-    ws: Workspace, engine: Engine, plan: draws.DrawPlan, *, redraw: bool
+    ws: Workspace,
+    engine: Engine,
+    plan: draws.DrawPlan,
+    *,
+    redraw: bool,
+    at: datetime = COMMIT_AT - timedelta(seconds=1),
 ) -> commitments.Committed:
+    """A second commitment (by default a second before COMMIT_AT: still DRAND_ROUND)."""
     witness = keys.load_private_key(ws, "lisi", PASS)
     values = gathering.committed_from_file(plan, FILE)
-    at = COMMIT_AT - timedelta(seconds=1)
     env = commitments.sign(plan, commitments.build(plan, values, format_time(at)), OPERATOR,
                            [("lisi", witness)])  # fmt: skip
     return commitments.log(ws, engine, plan, env, None, "tester", redraw=redraw, now=at)
@@ -81,7 +89,8 @@ def _finish(
 def test_a_redraw_after_an_abandoned_commitment_verifies(
     ws: Workspace, engine: Engine, task: str
 ) -> None:
-    _plan, c1 = commit(ws, engine, task)
+    # the redraw's commitment comes after the abandoned one (both fix DRAND_ROUND)
+    _plan, c1 = commit(ws, engine, task, at=COMMIT_AT - timedelta(seconds=2))
     draws.log_abort(ws, engine, task, "tester", draws.Stage.ENTROPY, "设备故障",
                     resumed=c1.seq)  # fmt: skip
     plan = draws.prepare(engine, task)
@@ -206,3 +215,41 @@ def test_a_v2_redraw_after_a_record_verifies(ws: Workspace, engine: Engine, task
     report = _verify(ws, engine, fin.digest)
     assert report.ok, report.first_failure
     assert _checks(report)["log.complete"].code == "verify.complete_ok"
+
+
+@pytest.mark.parametrize("offset", [0, -1])
+def test_a_redraw_commitment_back_dated_before_the_one_it_answers_fails_chain(
+    ws: Workspace, engine: Engine, task: str, offset: int
+) -> None:
+    """Second review 1 (verify side): the reviewer's redraw had committed_at 1 s before the
+    commitment it replaced; not later than it (or than its log time) fails ``chain``."""
+    _plan, c1 = commit(ws, engine, task, at=COMMIT_AT - timedelta(seconds=1))
+    draws.log_abort(ws, engine, task, "tester", draws.Stage.ENTROPY, "设备故障",
+                    resumed=c1.seq)  # fmt: skip
+    plan = draws.prepare(engine, task)
+    at = COMMIT_AT - timedelta(seconds=1) + timedelta(seconds=offset)
+    c2 = _logged_anyway(ws, engine, plan, at, c1.round)
+    report = _verify(ws, engine, _finish(ws, engine, plan, c2, "设备故障").digest)
+    chain = _checks(report)["chain"]
+    assert not chain.ok and chain.code == "verify.redraw_committed_early"
+    assert chain.params["seq"] == c1.seq and chain.params["kind"] == "draw.committed"
+    assert [c.name for c in report.failures] == ["chain"]
+
+
+def _logged_anyway(
+    ws: Workspace, engine: Engine, plan: draws.DrawPlan, at: datetime, round_: int | None
+) -> commitments.Committed:
+    """A modified randcheck: a redraw's commitment signed at ``at`` and its ``draw.committed``
+    entry written directly, past whatever the services check when logging."""
+    witness = keys.load_private_key(ws, "lisi", PASS)
+    values = gathering.committed_from_file(plan, FILE)
+    env = commitments.sign(plan, commitments.build(plan, values, format_time(at)), OPERATOR,
+                           [("lisi", witness)])  # fmt: skip
+    with AuditLog(ws, engine).transaction("tester", at) as tx:
+        seq = tx.record(attempts.COMMITTED, {
+            "task": plan.task_id, "announcement": plan.digest,
+            "commitment": envelope.open_envelope(env, "commitment").digest, "round": round_,
+            "anchors": ["witnesses"], "envelope": env.decode("utf-8"), "token": None,
+        })  # fmt: skip
+    plan.resuming = seq
+    return commitments.committed_from_log(engine, plan, seq)

@@ -221,6 +221,10 @@ class OrderingResult:
     unconfirmed: list[str] = field(default_factory=list)  # ... whose keys the reader trusts not
     committed_at: Fraction | None = None  # the commitment's time: it fixes the round
     missing: list[str] = field(default_factory=list)  # declared anchors absent: tsa, witnesses
+    #: the co-signing witnesses whose keys the reader trusts: the only ones whose word the
+    #: ordering may rest on
+    confirmed: list[str] = field(default_factory=list)
+    absent: list[str] = field(default_factory=list)  # declared witnesses who did not co-sign
 
 
 def _run(result: OrderingResult, name: str, fn: Callable[[], Check | None]) -> bool:
@@ -245,14 +249,32 @@ def operator_of(ann_env: Envelope) -> str:
     return ann_env.signatures[0][0]
 
 
-def check_witness_keys(ann: Announcement, office_keys: Collection[str]) -> None:
-    """No declared witness key may be the operator's or another key of the office
-    (``proto.witness_is_office``): its co-signature would be the office's own word."""
+def check_signers_unique(env: Envelope) -> None:
+    """No key signs a commitment twice (``proto.commitment_signer_repeated``): a copied
+    co-signature must not count as a second witness (SPEC-v2 §3)."""
+    seen: set[str] = set()
+    for keyid, _sig in env.signatures:
+        if keyid in seen:
+            raise VerificationError("proto.commitment_signer_repeated", key_id=keyid[:16])
+        seen.add(keyid)
+
+
+def check_witness_keys(
+    ann: Announcement, operator: str, office_signers: Mapping[str, str] | None = None
+) -> None:
+    """No declared witness key may be the operator's (``proto.witness_is_office``) or a key
+    that signs any of the office's documents in the bundle (``office_signers``: key id -> the
+    file it signs; ``proto.witness_signs_for_office``): its co-signature would be the office's
+    own word."""
     if ann.ordering is None:
         return
     for w in ann.ordering.witnesses:
-        if w.keyid in office_keys:
+        if w.keyid == operator:
             raise VerificationError("proto.witness_is_office", name=w.name, key_id=w.keyid[:16])
+        document = (office_signers or {}).get(w.keyid)
+        if document is not None:
+            raise VerificationError("proto.witness_signs_for_office", name=w.name,
+                                    key_id=w.keyid[:16], document=document)  # fmt: skip
 
 
 def _witness_signatures(
@@ -263,6 +285,7 @@ def _witness_signatures(
     verify."""
     assert ann.ordering is not None
     declared = ann.ordering.names()
+    check_signers_unique(env)
     signed: list[tuple[str, str]] = []
     for keyid, sig in env.signatures:
         if keyid == operator:
@@ -291,6 +314,7 @@ def check_ordering(
     witness_keys: Mapping[str, bytes],
     trusted_tsa: Sequence[bytes] = (),
     trusted_witnesses: Collection[str] = (),
+    office_signers: Mapping[str, str] | None = None,
 ) -> OrderingResult:
     """The ``commitment.*`` checks of a v2 record (SPEC-v2 §8); never raises.
 
@@ -300,14 +324,18 @@ def check_ordering(
     ``trusted_witnesses``: key ids of the witness keys the reader trusts: a co-signature by any
     other declared key leaves ``commitment.witnesses`` unverified.  ``trusted_tsa``: the TSA
     certificates (DER) the reader trusts; a token whose signer is not among them leaves
-    ``commitment.anchor`` unverified, not failed."""
+    ``commitment.anchor`` unverified, not failed.  ``office_signers``: key id -> a file of the
+    bundle that key signs for the office (announcement, record, addenda, checkpoint,
+    SHA256SUMS.sig, results documents): such a key never counts as a witness."""
     res = OrderingResult()
     holder: dict[str, Any] = {}
 
     def opened() -> None:
         if commitment is None:
             raise VerificationError("proto.commitment_missing")
-        holder["env"] = open_envelope(commitment, KIND)
+        opened_env = open_envelope(commitment, KIND)
+        check_signers_unique(opened_env)
+        holder["env"] = opened_env
 
     if not _run(res, "commitment.envelope", opened):
         for name in ("signature", "binding", "witnesses", "anchor", "round"):
@@ -338,10 +366,14 @@ def check_ordering(
 
     def witnesses() -> Check:
         op = operator_of(ann_env)
-        check_witness_keys(ann, {op})
+        check_witness_keys(ann, op, office_signers)
         signed = _witness_signatures(env, ann, op, witness_keys)
         res.witnesses = [name for _k, name in signed]
         res.unconfirmed = [name for k, name in signed if k not in trusted_witnesses]
+        res.confirmed = [name for k, name in signed if k in trusted_witnesses]
+        cosigned = {k for k, _name in signed}
+        assert ann.ordering is not None
+        res.absent = [w.name for w in ann.ordering.witnesses if w.keyid not in cosigned]
         if not signed:
             return Check.passed("commitment.witnesses", "proto.witnesses_none")
         if res.unconfirmed:

@@ -37,6 +37,7 @@ from randcheck.core.checks import Check, Report
 from randcheck.core.draw.replay import replay
 from randcheck.errors import RandcheckError
 from randcheck.services import keys as keys_svc
+from randcheck.services.attempts import COMMITTED
 from randcheck.services.verify import (
     complete,
     documents,
@@ -140,8 +141,10 @@ def verify_bundle(
     checkpoints: Sequence[Held] = (),
     trusted_witnesses: Collection[str] = (),
 ) -> BundleReport:
-    """Verify the bundle at ``path`` against the trusted operator ``keys`` {key id: raw};
-    ``checkpoints``: the office's checkpoints the reader already holds (``log.consistency``).
+    """Verify the bundle at ``path`` against the trusted office ``keys`` {key id: raw};
+    ``checkpoints``: the office's checkpoints the reader already holds (``log.consistency``);
+    ``trusted_witnesses``: key ids of the witness keys the reader trusts (v2, never office
+    keys: ``--witness-keys`` or the workspace's trusted witness keys).
 
     Raises ``NotFoundError``/``CannotRunError`` only when it cannot run (missing path, not a
     bundle, unreadable); every finding is a check in the report.
@@ -175,11 +178,13 @@ def verify_bundle(
     for i, a in enumerate(docs.add_envs, start=1):
         checks.append(lg.check(f"log.addendum.{i}", a.digest if a else None))
     if ordering.is_v2(docs) and docs.rec_env is not None:
-        checks.append(lg.check("log.commitment", docs.rec_env.doc.get("commitment")))
+        # SPEC-v2 §8: the draw.committed entry of this task naming C, never another kind
+        checks.append(lg.check("log.commitment", docs.rec_env.doc.get("commitment"),
+                               kind=COMMITTED, task=docs.rec_env.doc.get("task_id")))  # fmt: skip
     checks.append(ordering.order(log.order_check(lg, docs.ann, len(docs.add_envs)), lg, docs))
     rec = docs.rec_env.doc if docs.rec_env else None
     checks.append(log.reveal_check(rec, lg))
-    checks.append(log.chain_check(rec, lg, fmt))
+    checks.append(log.chain_check(rec, lg, fmt, ordering.committed_at(found, docs)))
     what = complete.subject(
         found,
         docs.ann.task.id if docs.ann else None,

@@ -12,6 +12,7 @@ from randcheck.core import logverify, note
 from randcheck.core.checks import Check
 from randcheck.core.draw import drand
 from randcheck.core.draw.announce import Announcement
+from randcheck.core.draw.envelope import open_envelope
 from randcheck.core.draw.spec import unix_time
 from randcheck.errors import RandcheckError
 from randcheck.services.attempts import (
@@ -43,16 +44,25 @@ def entries(files: BundleFiles) -> dict[int, tuple[bytes, dict[str, Any] | None]
     return out
 
 
-def naming(entries: Entries, digest: str) -> int | None:
-    """The earliest entry whose payload names ``digest`` (as a top-level value)."""
+def naming(
+    entries: Entries, digest: str, *, kind: str | None = None, task: Any = None
+) -> int | None:
+    """The earliest entry whose payload names ``digest`` (as a top-level value); with ``kind``
+    only an entry of that kind, of ``task`` and not a practice run (``"practice": true``)."""
     for seq in sorted(entries):
         value = entries[seq][1]
         if value is None:
             continue
         payload = value.get("payload", {})
-        if isinstance(payload, dict) and digest in [
-            v for v in payload.values() if isinstance(v, str)
-        ]:
+        if not isinstance(payload, dict):
+            continue
+        if kind is not None and (
+            value.get("kind") != kind
+            or payload.get("task") != task
+            or payload.get("practice") is True
+        ):
+            continue
+        if digest in [v for v in payload.values() if isinstance(v, str)]:
             return seq
     return None
 
@@ -123,19 +133,27 @@ class Log:
             return "verify.proof_bad", {"seq": seq, "reason_code": exc.code}
         return None, {"seq": seq}
 
-    def prove(self, digest: str | None) -> tuple[int | None, str | None, dict[str, Any]]:
-        """(seq, failure code or None, params) for the earliest entry naming ``digest``."""
+    def prove(
+        self, digest: str | None, *, kind: str | None = None, task: Any = None
+    ) -> tuple[int | None, str | None, dict[str, Any]]:
+        """(seq, failure code or None, params) for the earliest entry naming ``digest`` (with
+        ``kind``: the earliest such entry of that kind and task, not a practice run)."""
         if digest is None:
             return None, "proto.check_skipped", {}
-        seq = naming(self.entries, digest)
+        seq = naming(self.entries, digest, kind=kind, task=task)
         if seq is None:
+            if kind is not None:
+                return None, "verify.no_entry_of_kind", {"digest": digest[:16], "kind": kind}
             return None, "verify.no_entry", {"digest": digest[:16]}
         problem, params = self.prove_seq(seq)
         return seq, problem, params
 
-    def check(self, name: str, digest: str | None) -> Check:
-        """``log.<name>``: the entry naming ``digest`` exists and is proven."""
-        seq, problem, params = self.prove(digest)
+    def check(
+        self, name: str, digest: str | None, *, kind: str | None = None, task: Any = None
+    ) -> Check:
+        """``log.<name>``: the entry naming ``digest`` exists and is proven (with ``kind``: an
+        entry of that kind for ``task``, not a practice run)."""
+        seq, problem, params = self.prove(digest, kind=kind, task=task)
         if problem is not None:
             return Check(name, False, problem, params)
         assert seq is not None
@@ -255,8 +273,45 @@ def predecessors(log: Log, task: Any, record_seq: int) -> tuple[list[int], Check
     return sorted(set(seqs)), None
 
 
-def chain_check(rec: Mapping[str, Any] | None, log: Log, fmt: str) -> Check:
-    """``chain``: the record chain, and a redraw exactly when earlier attempts exist."""
+def _committed_at(payload: Mapping[str, Any]) -> str | None:
+    """The ``committed_at`` of the commitment a ``draw.committed`` entry carries, if readable."""
+    try:
+        value = open_envelope(str(payload.get("envelope", "")).encode("utf-8")).doc
+    except RandcheckError:
+        return None
+    at = value.get("committed_at")
+    return at if isinstance(at, str) else None
+
+
+def _redraw_too_early(log: Log, seqs: Sequence[int], committed_at: str) -> Check | None:
+    """A v2 redraw's commitment is made after every commitment it answers (docs/SPEC-v2.md §8):
+    its ``committed_at`` is strictly later than each one's ``committed_at`` and log time; else
+    the office could back-date it to a round already public."""
+    try:
+        ours = unix_time(committed_at)
+    except RandcheckError:
+        return None  # commitment.binding says why
+    for seq in seqs:
+        if log.kind(seq) != COMMITTED:
+            continue
+        value = log.entries[seq][1] or {}
+        for t in (_committed_at(log.payload(seq)) or "", str(value.get("time", ""))):
+            try:
+                earlier = unix_time(t)
+            except RandcheckError:
+                continue
+            if not ours > earlier:
+                return Check.failed("chain", "verify.redraw_committed_early",
+                                    committed_at=committed_at, seq=seq,
+                                    kind=log.kind(seq), time=t)  # fmt: skip
+    return None
+
+
+def chain_check(
+    rec: Mapping[str, Any] | None, log: Log, fmt: str, committed_at: str | None = None
+) -> Check:
+    """``chain``: the record chain, and a redraw exactly when earlier attempts exist; a v2
+    redraw's commitment (``committed_at``) later than every attempt it answers."""
     if rec is None:
         return Check.skipped("chain")
     prev = rec.get("previous_record")
@@ -284,6 +339,10 @@ def chain_check(rec: Mapping[str, Any] | None, log: Log, fmt: str) -> Check:
             return Check.failed("chain", "verify.unmarked_redraw", seqs=_list(seqs))
         if redraw is not None and not seqs:
             return Check.failed("chain", "verify.redraw_unexplained")
+        if seqs and committed_at is not None:
+            early = _redraw_too_early(log, seqs, committed_at)
+            if early is not None:
+                return early
         if seqs:
             return Check.passed("chain", "verify.chain_redraw", seqs=_list(seqs))
     if prev is None:

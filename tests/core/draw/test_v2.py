@@ -298,3 +298,37 @@ def test_the_seed_under_v2_is_v1_s_for_the_same_digest_and_evidence() -> None:
     v1 = parse_announcement(h.announcement_v1_body())
     digest = "ab" * 32
     assert compute_seed(digest, v2, g.evidence()) == compute_seed(digest, v1, g.evidence())
+
+
+def test_a_repeated_co_signature_is_refused_not_counted_twice() -> None:
+    """Second review 3 (/tmp/dup.py): 李四's co-signature copied once more must not read as
+    "2 名见证人联署：李四、李四" when 王五 never signed: ``commitment.envelope`` fails, named."""
+    import json
+
+    d = h.make_v2(cosigners=(h.W1,))
+    raw = json.loads(d.commitment)
+    raw["signatures"].append(dict(raw["signatures"][1]))
+    dup = json.dumps(raw, ensure_ascii=False, separators=(",", ":")).encode()
+    checks = _checks(h.V2Draw(d.announcement, dup, d.record, d.population, d.roster))
+    bad = checks["commitment.envelope"]
+    assert bad.status == "fail"  # type: ignore[attr-defined]
+    assert bad.code == "proto.commitment_signer_repeated"  # type: ignore[attr-defined]
+    assert bad.params == {"key_id": h.kid(h.W1)[:16]}  # type: ignore[attr-defined]
+    assert checks["_res"].witnesses == []  # type: ignore[attr-defined]
+    assert not checks["commitment.witnesses"].ok  # type: ignore[attr-defined]
+    # the operator's own signature repeated is refused the same way
+    raw = json.loads(d.commitment)
+    raw["signatures"].insert(1, dict(raw["signatures"][0]))
+    dup = json.dumps(raw, ensure_ascii=False, separators=(",", ":")).encode()
+    again = _checks(h.V2Draw(d.announcement, dup, d.record, d.population, d.roster))
+    assert again["commitment.envelope"].code == "proto.commitment_signer_repeated"  # type: ignore[attr-defined]
+
+
+def test_the_result_names_confirmed_unconfirmed_and_absent_witnesses() -> None:
+    """Nit b: what the words need — who co-signed under a trusted key, who under a key the
+    reader does not trust, and which declared witness did not co-sign."""
+    d = h.make_v2(cosigners=(h.W1,))
+    res = _checks(d, trusted_witnesses=set())["_res"]
+    assert (res.confirmed, res.unconfirmed, res.absent) == ([], ["李四"], ["王五"])  # type: ignore[attr-defined]
+    res = _checks(d)["_res"]
+    assert (res.confirmed, res.unconfirmed, res.absent) == (["李四"], [], ["王五"])  # type: ignore[attr-defined]
