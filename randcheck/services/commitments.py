@@ -130,6 +130,52 @@ def cosignature(env: bytes, key: Ed25519PrivateKey) -> dict[str, str]:
     }
 
 
+#: a witness co-signs on the spot (docs/SPEC-v2.md §4, §10): ``randcheck cosign`` refuses a
+#: commitment whose ``committed_at`` is more than this many seconds before the witness's clock
+COSIGN_MAX_AGE = 120
+#: … or more than this many seconds after it (clocks differ a little; a commitment from the
+#: future is not one made now)
+COSIGN_MAX_AHEAD = 30
+
+
+def check_cosign_time(opened: envelope.Envelope, now: int) -> int:
+    """A witness attests that ``committed_at`` is now: ``InputError`` (``cosign.clock_refused``)
+    unless it is at most :data:`COSIGN_MAX_AGE` s before and :data:`COSIGN_MAX_AHEAD` s after
+    the witness's clock ``now`` (Unix seconds).  No override: a witness who comes late cannot
+    co-sign.  Returns ``committed_at`` as Unix seconds."""
+    from randcheck.core.chinatime import beijing_time
+
+    try:
+        at = unix_time(str(opened.doc.get("committed_at")))
+    except InputError as exc:
+        raise InputError("cosign.bad_time") from exc
+    if now - at > COSIGN_MAX_AGE or at - now > COSIGN_MAX_AHEAD:
+        raise InputError("cosign.clock_refused", at=beijing_time(at), now=beijing_time(now),
+                         delta=abs(now - at), age=COSIGN_MAX_AGE,
+                         ahead=COSIGN_MAX_AHEAD)  # fmt: skip
+    return at
+
+
+def check_cosign_announcement(opened: envelope.Envelope, ann_env: bytes, source: str) -> str:
+    """With the announcement a witness was given (``randcheck cosign --announcement``): the
+    commitment names its task and digest, and its first signature (the operator's, SPEC-v2
+    §3) is by the announcement's signer key — compared by key id (the announcement carries no
+    public key).  ``InputError`` otherwise; returns the signer's key id."""
+    try:
+        ann = envelope.open_envelope(ann_env, "announcement")
+    except VerificationError as exc:
+        raise InputError("cosign.not_announcement", path=source) from exc
+    task = ann.doc.get("task")
+    task_id = task.get("id") if isinstance(task, Mapping) else None
+    if opened.doc.get("announcement") != ann.digest or opened.doc.get("task_id") != task_id:
+        raise InputError("cosign.other_announcement", path=source,
+                         task=str(opened.doc.get("task_id")), digest=ann.digest[:16])  # fmt: skip
+    signer = ann.signatures[0][0] if ann.signatures else ""
+    if not opened.signatures or opened.signatures[0][0] != signer:
+        raise InputError("cosign.not_announcement_signer", key_id=signer[:16])
+    return signer
+
+
 def add_cosignature(ws: Workspace, plan: DrawPlan, env: bytes, doc: Any) -> tuple[bytes, str]:
     """``env`` with a witness's co-signature (from a ``randcheck cosign`` file) added: it must
     be over this commitment, by a declared witness key whose public key the workspace has
