@@ -74,4 +74,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "无法写入 {path}：文件夹不存在或不可写",
         "en": "cannot write {path}: the folder does not exist or is not writable",
     },
+    "ceremony.v2_redraw_not_later": {
+        "zh": "熵承诺时间 {at}（UTC）不晚于它所回应的审计日志第 {seq} 条（{before} UTC）：重新抽取的熵承诺"
+        "必须在被它取代的尝试之后作出。请检查本机时钟。",
+        "en": "the commitment's time {at} (UTC) is not later than audit log entry {seq} it "
+        "answers ({before} UTC): a redraw's commitment must be made after the attempts it "
+        "replaces. Check this computer's clock.",
+    },
 }

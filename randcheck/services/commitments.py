@@ -293,6 +293,8 @@ def log(
     draft = _settle(plan, env, token, -1)
     with AuditLog(ws, engine).transaction(actor, now) as tx:
         _recheck(tx, plan)
+        check_after_answered(attempts.task_entries(tx.session, plan.task_id), plan.pending,
+                             int(draft.committed_at))  # fmt: skip
         seq = tx.record(
             attempts.COMMITTED,
             {
@@ -308,6 +310,29 @@ def log(
         )
     plan.resuming = seq  # this ceremony continues its own commitment
     return _settle(plan, env, token, seq)
+
+
+def check_after_answered(
+    entries: Sequence[attempts.Entry], pending: Sequence[int], committed_at: int
+) -> None:
+    """A commitment that answers pending attempts (a redraw's) must be made after them: its
+    ``committed_at`` strictly later than the log time, and than the ``committed_at`` of a
+    commitment, of every pending attempt it answers (docs/SPEC-v2.md §3).  Otherwise the
+    office could redraw with a commitment dated before the one it replaces, and so pick an
+    earlier, already public round.  ``InputError`` (``ceremony.v2_redraw_not_later``)."""
+    by_seq = dict(entries)
+    for seq in pending:
+        entry = by_seq.get(seq)
+        if entry is None:
+            continue
+        times = [unix_time(str(entry["time"]))]
+        if entry["kind"] == attempts.COMMITTED:
+            env = str(entry["payload"].get("envelope", "")).encode("utf-8")
+            times.append(unix_time(str(envelope.open_envelope(env, com.KIND).doc["committed_at"])))
+        if committed_at <= max(times):
+            at, before = (format_time(datetime.fromtimestamp(t, UTC))
+                          for t in (committed_at, max(times)))  # fmt: skip
+            raise InputError("ceremony.v2_redraw_not_later", seq=seq, at=at, before=before)
 
 
 def _from_entry(plan: DrawPlan, seq: int, payload: Mapping[str, Any]) -> Committed:

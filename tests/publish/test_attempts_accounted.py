@@ -81,7 +81,8 @@ def _finish(
 def test_a_redraw_after_an_abandoned_commitment_verifies(
     ws: Workspace, engine: Engine, task: str
 ) -> None:
-    _plan, c1 = commit(ws, engine, task)
+    # the redraw's commitment (COMMIT_AT - 1 s) is later than the one it answers
+    _plan, c1 = commit(ws, engine, task, at=COMMIT_AT - timedelta(seconds=2))
     draws.log_abort(ws, engine, task, "tester", draws.Stage.ENTROPY, "设备故障",
                     resumed=c1.seq)  # fmt: skip
     plan = draws.prepare(engine, task)
