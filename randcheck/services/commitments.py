@@ -2,11 +2,12 @@
 drand round is known, and the round its ``committed_at`` fixes (docs/SPEC-v2.md §3–§5).
 
 Order (the ceremony and the ``--entropy`` path alike): the dice and lottery values are entered
-→ :func:`build` → signed by the operator and co-signed by the witnesses present
-(:func:`sign`) → a timestamp token (optional, :func:`check_token`; at most one per commitment)
-→ :func:`log` commits the ``draw.committed`` entry (the envelope and the token in its payload)
-and returns the round (a token that came back too late is logged too, and the commitment is
-then dead: :func:`ensure_alive`) →
+→ :func:`build` → signed by the operator → a timestamp token (optional, :func:`check_token`;
+at most one per commitment; it covers the body, so it is asked before the co-signatures) →
+co-signed by the witnesses present (:func:`cosign`, or a file from ``randcheck cosign``:
+:func:`add_cosignature`) → :func:`log` commits the ``draw.committed`` entry (the envelope
+and the token in its payload) and returns the round (a token that came back too late is
+logged too, and the commitment is then dead: :func:`ensure_alive`) →
 the round is fetched → ``draws.reveal`` (continuing the commitment) → ``draws.compute``.
 """
 
@@ -95,12 +96,23 @@ def sign(
 ) -> bytes:
     """Sign (operator), then co-sign by each witness present; a witness key the announcement
     does not declare is refused (``ceremony.v2_witness_missing``) before anything is signed."""
-    ann = _ann(plan)
-    declared = ann.ordering.names() if ann.ordering else {}
+    check_witness_keys(plan, witnesses)
+    return cosign(plan, envelope.signed(body, operator), witnesses)
+
+
+def check_witness_keys(plan: DrawPlan, witnesses: Sequence[tuple[str, Ed25519PrivateKey]]) -> None:
+    """Every witness key unlocked here is one the announcement declares
+    (``ceremony.v2_witness_missing``): checked before anything is signed."""
+    declared = witness_names(plan)
     for name, key in witnesses:
         if signing.key_id(signing.public_raw(key)) not in declared:
             raise InputError("ceremony.v2_witness_missing", name=name)
-    env = envelope.signed(body, operator)
+
+
+def cosign(plan: DrawPlan, env: bytes, witnesses: Sequence[tuple[str, Ed25519PrivateKey]]) -> bytes:
+    """``env`` co-signed by each witness present (keys unlocked here).  The ceremony does this
+    after the timestamp token is requested: the token covers the body, not the signatures."""
+    check_witness_keys(plan, witnesses)
     for _name, key in witnesses:
         env = envelope.cosign(env, key)
     return env
