@@ -11,7 +11,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "30 秒以上时拒绝联署（见证人只能在现场、按承诺写明的时间联署，不能事后补签）。"
         "给出 --announcement 时还核对熵承诺属于该公告、由公告签署人签署。\n\n"
         "退出码：0 已联署；1 拒绝（不是熵承诺、时间不符、与公告不符、给的是公钥文件）；"
-        "2 命令行有误；3 无法运行（文件无法读取、--out 已存在或其文件夹不可写、口令错误）。\n\n"
+        "2 参数有误；3 无法运行（文件无法读取、--out 已存在或其文件夹不可写、口令错误）。\n\n"
         "例：randcheck cosign commitment.json --key 我的私钥.key --out 联署.json",
         "en": "A witness co-signs an entropy commitment (v2) on their own computer with their "
         "own key file; the co-signature file goes back to the ceremony. Co-signing attests "
