@@ -81,4 +81,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "answers ({before} UTC): a redraw's commitment must be made after the attempts it "
         "replaces. Check this computer's clock.",
     },
+    "ceremony.cosign_file_now": {
+        "zh": "熵承诺已写入 {path}。未在本机解锁密钥的见证人（{names}）请现在就在自己的电脑上联署"
+        "（承诺时间起 {age} 秒内，之后 randcheck cosign 拒绝联署）：randcheck cosign {path} --key "
+        "自己的私钥文件，再把联署文件拷回本机；本机同时申请时间戳。",
+        "en": "The commitment is in {path}. Witnesses whose keys are not unlocked here ({names}) "
+        "co-sign now on their own computers (within {age} s of the commitment's time; after "
+        "that randcheck cosign refuses): randcheck cosign {path} --key their-key-file, and bring "
+        "the co-signature file back; meanwhile this machine gets the timestamp.",
+    },
 }

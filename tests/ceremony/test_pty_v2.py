@@ -153,6 +153,7 @@ def test_a_witness_cosigns_on_their_own_computer(
     run.answer("签署？", "y")
     run.answer("操作员私钥 office 的口令", w.PASSPHRASE)
     run.answer("见证人私钥 zhang-san 的口令", w.WITNESS_PASSPHRASE)
+    run.expect("请现在就在自己的电脑上联署")  # within 120 s: randcheck cosign's clock rule
     run.expect("联署文件的路径")
     written = sorted((ws_root / "commitments").glob("*.json"))
     assert len(written) == 1

@@ -105,7 +105,8 @@ def write_for_witnesses(cer: Ceremony, env: bytes, here: set[str]) -> bool:
     folder.mkdir(exist_ok=True)
     path = folder / f"{cer.plan.task_id}-{opened.digest[:16]}.json"
     path.write_bytes(env)
-    cer.note("ceremony.cosign_file", path=str(path), names="、".join(missing.values()))
+    cer.note("ceremony.cosign_file_now", path=str(path), names="、".join(missing.values()),
+             age=commitments.COSIGN_MAX_AGE)  # fmt: skip
     return True
 
 
