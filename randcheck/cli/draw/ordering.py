@@ -68,7 +68,7 @@ def commit(cer: Ceremony, by_index: Mapping[int, Mapping[str, Any]]) -> None:
     # the token covers the body, not the signatures (SPEC-v2 §4): it is requested right after
     # the operator signs, so co-signing never eats into the margin; witnesses co-signing on
     # their own computers get the file first and sign meanwhile (within their 120 s)
-    here = {signing.key_id(signing.public_raw(k)) for _n, k in witnesses}
+    here = {str(signing.key_id(signing.public_raw(k))) for _n, k in witnesses}
     written = write_for_witnesses(cer, env, here)
     token = get_token(cer, env, body)
     env = commitments.cosign(plan, env, witnesses)
