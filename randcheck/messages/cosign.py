@@ -10,8 +10,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "承诺时间（北京时间）与本机时钟、以及每个值；承诺时间早于本机时钟 120 秒以上或晚于 "
         "30 秒以上时拒绝联署（见证人只能在现场、按承诺写明的时间联署，不能事后补签）。"
         "给出 --announcement 时还核对熵承诺属于该公告、由公告签署人签署。\n\n"
-        "退出码：0 已联署；1 拒绝（不是熵承诺、时间不符、与公告不符、给的是公钥文件）；"
-        "2 参数有误；3 无法运行（文件无法读取、--out 已存在或其文件夹不可写、口令错误）。\n\n"
+        "退出码：0 已联署；1 拒绝（不是熵承诺、时间不符、与公告不符）；"
+        "2 参数有误；3 无法运行（文件无法读取、--key 不是私钥文件、--out 已存在或其文件夹不可写、口令错误）。\n\n"
         "例：randcheck cosign commitment.json --key 我的私钥.key --out 联署.json",
         "en": "A witness co-signs an entropy commitment (v2) on their own computer with their "
         "own key file; the co-signature file goes back to the ceremony. Co-signing attests "
@@ -22,8 +22,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "the time written in the commitment, never later). With --announcement it also "
         "checks that the commitment belongs to that announcement and is signed by its "
         "signer.\n\nExit codes: 0 co-signed; 1 refused (not a commitment, wrong time, not "
-        "that announcement's, a public key file given); 2 bad command line; 3 could not run "
-        "(a file cannot be read, --out exists or its folder is not writable, wrong "
+        "that announcement's); 2 bad command line; 3 could not run (a file cannot be read, "
+        "--key is not a private key file, --out exists or its folder is not writable, wrong "
         "passphrase).\n\nExample: randcheck cosign commitment.json --key my.key --out "
         "cosig.json",
     },
