@@ -36,7 +36,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "items": ("registry", "registry.items.help"),
     "conflicts": ("registry", "registry.conflicts.help"),
     "keys": ("keys", "keys.help"),
-    "cosign": ("keys", "cosign.help"),
+    "cosign": ("keys", "cosign.command_help"),
     "log": ("log", "log.help"),
     "task": ("task", "task.help"),
     "draw": ("draw", "ceremony.help"),

@@ -257,17 +257,54 @@ def revoke_cmd(
     err.print(app.t("keys.revoked_done", name=info.name, key_id=info.key_id))
 
 
+def _cosign_now() -> int:
+    """The witness's own clock (Unix seconds); a seam for tests."""
+    import time
+
+    return int(time.time())
+
+
+def _check_out_folder(target: Path) -> None:
+    """``--out``'s folder exists and is writable, and ``--out`` does not exist: checked before
+    the passphrase is asked (exit 3)."""
+    if target.exists():
+        raise CannotRunError("timestamp.exists", path=str(target))
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir() or not os.access(folder, os.W_OK | os.X_OK):
+        raise CannotRunError("cosign.out_folder", path=str(target))
+
+
+def _check_private_key_file(data: bytes, source: str) -> None:
+    """A public key given as ``--key`` says so (``keys.public_not_private``), before any
+    passphrase is asked; any other unreadable file is ``keys.bad_file``."""
+    try:
+        keyfile.detect_format(data, source)
+    except CannotRunError:
+        try:
+            svc.parse_public_text(data.decode("utf-8"), source)
+        except (RandcheckError, UnicodeDecodeError):
+            raise CannotRunError("keys.bad_file", path=source) from None
+        raise CannotRunError("keys.public_not_private", path=source) from None
+
+
 def cosign_cmd(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(help=H("cosign.arg.file"))],
     key: Annotated[Path, typer.Option("--key", help=H("cosign.opt.key"))],
     out_path: Annotated[Path | None, typer.Option("--out", help=H("cosign.opt.out"))] = None,
+    announcement: Annotated[
+        Path | None, typer.Option("--announcement", help=H("cosign.opt.announcement"))
+    ] = None,
 ) -> None:
     """``randcheck cosign FILE --key KEYFILE``: a witness co-signs an entropy commitment on
-    their own device, with their own key file (randcheck/draw/v2, docs/SPEC-v2.md §10); the
-    co-signature file goes back to the ceremony.  Needs no workspace."""
+    their own device, with their own key file, on the spot (randcheck/draw/v2,
+    docs/SPEC-v2.md §4, §10): the commitment's ``committed_at`` must be now by the witness's
+    own clock (``services.commitments.check_cosign_time``); the co-signature file goes back to
+    the ceremony.  Needs no workspace.  Everything that can refuse is checked before the
+    passphrase is asked."""
     import json
 
+    from randcheck.core.chinatime import beijing_time
     from randcheck.core.draw import envelope
     from randcheck.services import commitments
 
@@ -275,20 +312,28 @@ def cosign_cmd(
     try:
         env = file.read_bytes()
         data = key.read_bytes()
+        ann = None if announcement is None else announcement.read_bytes()
     except OSError as exc:
         raise CannotRunError(
             "io.cannot_read", path=str(exc.filename), reason=exc.strerror or ""
         ) from exc
     target = out_path or file.with_name(file.stem + ".cosig.json")
-    if target.exists():
-        raise CannotRunError("timestamp.exists", path=str(target))
+    _check_out_folder(target)
+    _check_private_key_file(data, str(key))
     try:
         opened = envelope.open_envelope(env, "commitment")
     except RandcheckError as exc:
         raise InputError("cosign.not_commitment") from exc
-    # what the witness signs: the values entered in the room, and the commitment's digest
-    err.print(render("cosign.show", app.lang, task=str(opened.doc.get("task_id")),
-                     digest=opened.digest, at=str(opened.doc.get("committed_at"))))  # fmt: skip
+    now = _cosign_now()
+    at = commitments.check_cosign_time(opened, now)
+    if ann is not None:
+        assert announcement is not None
+        signer = commitments.check_cosign_announcement(opened, ann, str(announcement))
+        digest = str(opened.doc.get("announcement"))[:16]
+        err.print(render("cosign.announcement_ok", app.lang, digest=digest, key_id=signer[:16]))
+    # what the witness signs: the time (now) and the values entered in the room
+    err.print(render("cosign.show_time", app.lang, task=str(opened.doc.get("task_id")),
+                     digest=opened.digest, at=beijing_time(at), now=beijing_time(now)))  # fmt: skip
     for value in opened.doc.get("values", []):
         if value is not None:
             err.print("  " + json.dumps(value, ensure_ascii=False))
@@ -300,11 +345,18 @@ def cosign_cmd(
         if exc.code == "keys.bad_passphrase":
             raise PassphraseRefused("keys.bad_passphrase") from None
         raise
+    # the passphrase took time: the clock rule holds when the signature is made
+    commitments.check_cosign_time(opened, _cosign_now())
     doc = commitments.cosignature(env, private)
-    target.write_text(json.dumps(doc, ensure_ascii=False) + "\n", encoding="utf-8")
+    try:
+        target.write_text(json.dumps(doc, ensure_ascii=False) + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise CannotRunError("cosign.out_folder", path=str(target)) from exc
     out.print(render("cosign.written", app.lang, path=str(target), key_id=doc["keyid"][:16]))
 
 
 def register(app: typer.Typer) -> None:
     app.add_typer(keys_app, name="keys")
-    app.command("cosign", help=H("cosign.help"))(cosign_cmd)
+    # the help's numbers are services.commitments.COSIGN_MAX_AGE / _AHEAD (a test keeps them
+    # equal; importing the service here would load the database layer for every command)
+    app.command("cosign", help=H("cosign.command_help"))(cosign_cmd)

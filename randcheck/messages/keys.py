@@ -99,6 +99,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "no own key named {name}: run `randcheck keys init --name {name}`",
     },
     "keys.bad_file": {"zh": "密钥文件 {path} 已损坏", "en": "key file {path} is damaged"},
+    "keys.public_not_private": {
+        "zh": "{path} 是公钥文件，不是私钥：请给出自己的私钥文件（randcheck keys init 生成的 .key）",
+        "en": "{path} is a public key file, not a private key: give your own private key file "
+        "(the .key made by randcheck keys init)",
+    },
     "keys.mismatch": {
         "zh": "私钥 {name} 与其元数据中的密钥 ID 不符",
         "en": "private key {name} does not match the key id in its metadata",

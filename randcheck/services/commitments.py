@@ -2,11 +2,12 @@
 drand round is known, and the round its ``committed_at`` fixes (docs/SPEC-v2.md §3–§5).
 
 Order (the ceremony and the ``--entropy`` path alike): the dice and lottery values are entered
-→ :func:`build` → signed by the operator and co-signed by the witnesses present
-(:func:`sign`) → a timestamp token (optional, :func:`check_token`; at most one per commitment)
-→ :func:`log` commits the ``draw.committed`` entry (the envelope and the token in its payload)
-and returns the round (a token that came back too late is logged too, and the commitment is
-then dead: :func:`ensure_alive`) →
+→ :func:`build` → signed by the operator → a timestamp token (optional, :func:`check_token`;
+at most one per commitment; it covers the body, so it is asked before the co-signatures) →
+co-signed by the witnesses present (:func:`cosign`, or a file from ``randcheck cosign``:
+:func:`add_cosignature`) → :func:`log` commits the ``draw.committed`` entry (the envelope
+and the token in its payload) and returns the round (a token that came back too late is
+logged too, and the commitment is then dead: :func:`ensure_alive`) →
 the round is fetched → ``draws.reveal`` (continuing the commitment) → ``draws.compute``.
 """
 
@@ -95,12 +96,23 @@ def sign(
 ) -> bytes:
     """Sign (operator), then co-sign by each witness present; a witness key the announcement
     does not declare is refused (``ceremony.v2_witness_missing``) before anything is signed."""
-    ann = _ann(plan)
-    declared = ann.ordering.names() if ann.ordering else {}
+    check_witness_keys(plan, witnesses)
+    return cosign(plan, envelope.signed(body, operator), witnesses)
+
+
+def check_witness_keys(plan: DrawPlan, witnesses: Sequence[tuple[str, Ed25519PrivateKey]]) -> None:
+    """Every witness key unlocked here is one the announcement declares
+    (``ceremony.v2_witness_missing``): checked before anything is signed."""
+    declared = witness_names(plan)
     for name, key in witnesses:
         if signing.key_id(signing.public_raw(key)) not in declared:
             raise InputError("ceremony.v2_witness_missing", name=name)
-    env = envelope.signed(body, operator)
+
+
+def cosign(plan: DrawPlan, env: bytes, witnesses: Sequence[tuple[str, Ed25519PrivateKey]]) -> bytes:
+    """``env`` co-signed by each witness present (keys unlocked here).  The ceremony does this
+    after the timestamp token is requested: the token covers the body, not the signatures."""
+    check_witness_keys(plan, witnesses)
     for _name, key in witnesses:
         env = envelope.cosign(env, key)
     return env
@@ -128,6 +140,52 @@ def cosignature(env: bytes, key: Ed25519PrivateKey) -> dict[str, str]:
         "keyid": signing.key_id(signing.public_raw(key)),
         "sig": sig.hex(),
     }
+
+
+#: a witness co-signs on the spot (docs/SPEC-v2.md §4, §10): ``randcheck cosign`` refuses a
+#: commitment whose ``committed_at`` is more than this many seconds before the witness's clock
+COSIGN_MAX_AGE = 120
+#: … or more than this many seconds after it (clocks differ a little; a commitment from the
+#: future is not one made now)
+COSIGN_MAX_AHEAD = 30
+
+
+def check_cosign_time(opened: envelope.Envelope, now: int) -> int:
+    """A witness attests that ``committed_at`` is now: ``InputError`` (``cosign.clock_refused``)
+    unless it is at most :data:`COSIGN_MAX_AGE` s before and :data:`COSIGN_MAX_AHEAD` s after
+    the witness's clock ``now`` (Unix seconds).  No override: a witness who comes late cannot
+    co-sign.  Returns ``committed_at`` as Unix seconds."""
+    from randcheck.core.chinatime import beijing_time
+
+    try:
+        at = unix_time(str(opened.doc.get("committed_at")))
+    except InputError as exc:
+        raise InputError("cosign.bad_time") from exc
+    if now - at > COSIGN_MAX_AGE or at - now > COSIGN_MAX_AHEAD:
+        raise InputError("cosign.clock_refused", at=beijing_time(at), now=beijing_time(now),
+                         delta=abs(now - at), age=COSIGN_MAX_AGE,
+                         ahead=COSIGN_MAX_AHEAD)  # fmt: skip
+    return at
+
+
+def check_cosign_announcement(opened: envelope.Envelope, ann_env: bytes, source: str) -> str:
+    """With the announcement a witness was given (``randcheck cosign --announcement``): the
+    commitment names its task and digest, and its first signature (the operator's, SPEC-v2
+    §3) is by the announcement's signer key — compared by key id (the announcement carries no
+    public key).  ``InputError`` otherwise; returns the signer's key id."""
+    try:
+        ann = envelope.open_envelope(ann_env, "announcement")
+    except VerificationError as exc:
+        raise InputError("cosign.not_announcement", path=source) from exc
+    task = ann.doc.get("task")
+    task_id = task.get("id") if isinstance(task, Mapping) else None
+    if opened.doc.get("announcement") != ann.digest or opened.doc.get("task_id") != task_id:
+        raise InputError("cosign.other_announcement", path=source,
+                         task=str(opened.doc.get("task_id")), digest=ann.digest[:16])  # fmt: skip
+    signer = ann.signatures[0][0] if ann.signatures else ""
+    if not opened.signatures or opened.signatures[0][0] != signer:
+        raise InputError("cosign.not_announcement_signer", key_id=signer[:16])
+    return signer
 
 
 def add_cosignature(ws: Workspace, plan: DrawPlan, env: bytes, doc: Any) -> tuple[bytes, str]:
@@ -247,6 +305,8 @@ def log(
     draft = _settle(plan, env, token, -1)
     with AuditLog(ws, engine).transaction(actor, now) as tx:
         _recheck(tx, plan)
+        check_after_answered(attempts.task_entries(tx.session, plan.task_id), plan.pending,
+                             int(draft.committed_at))  # fmt: skip
         seq = tx.record(
             attempts.COMMITTED,
             {
@@ -262,6 +322,29 @@ def log(
         )
     plan.resuming = seq  # this ceremony continues its own commitment
     return _settle(plan, env, token, seq)
+
+
+def check_after_answered(
+    entries: Sequence[attempts.Entry], pending: Sequence[int], committed_at: int
+) -> None:
+    """A commitment that answers pending attempts (a redraw's) must be made after them: its
+    ``committed_at`` strictly later than the log time, and than the ``committed_at`` of a
+    commitment, of every pending attempt it answers (docs/SPEC-v2.md §3).  Otherwise the
+    office could redraw with a commitment dated before the one it replaces, and so pick an
+    earlier, already public round.  ``InputError`` (``ceremony.v2_redraw_not_later``)."""
+    by_seq = dict(entries)
+    for seq in pending:
+        entry = by_seq.get(seq)
+        if entry is None:
+            continue
+        times = [unix_time(str(entry["time"]))]
+        if entry["kind"] == attempts.COMMITTED:
+            env = str(entry["payload"].get("envelope", "")).encode("utf-8")
+            times.append(unix_time(str(envelope.open_envelope(env, com.KIND).doc["committed_at"])))
+        if committed_at <= max(times):
+            at, before = (format_time(datetime.fromtimestamp(t, UTC))
+                          for t in (committed_at, max(times)))  # fmt: skip
+            raise InputError("ceremony.v2_redraw_not_later", seq=seq, at=at, before=before)
 
 
 def _from_entry(plan: DrawPlan, seq: int, payload: Mapping[str, Any]) -> Committed:

@@ -1,8 +1,8 @@
 """A randcheck/draw/v2 ceremony in a real pseudo-terminal, as a room without internet runs it:
-the values entered, the commitment signed by the operator and one witness (passphrases typed,
-never echoed), its digest shown as text and QR code, a timestamp fetched "on another machine"
-(the test TSA) and its file path typed back, the round the commitment fixes shown in 北京时间,
-then the round pasted, reveal, draw and sign.  The bundle then verifies, and says so."""
+the values entered, the commitment signed by the operator (passphrases typed, never echoed),
+its digest shown as text and QR code, a timestamp fetched "on another machine" (the test TSA)
+and its file path typed back, only then one witness's co-signature, the round the commitment
+fixes shown in 北京时间, then the round pasted, reveal, draw and sign.  The bundle then verifies, and says so."""
 
 from __future__ import annotations
 
@@ -78,9 +78,11 @@ def test_v2_ceremony_with_a_relayed_timestamp_and_one_witness(
     run.answer("签署？", "y")
     run.answer("操作员私钥 office 的口令", w.PASSPHRASE)
     run.answer("见证人私钥 zhang-san 的口令", w.WITNESS_PASSPHRASE)
-    run.expect("见证人 zhang-san 已联署熵承诺")
-    # the relayed step: the digest on screen, a token made "on another machine", its path typed
+    # the relayed step, right after the operator signs (second review item 2: the token covers
+    # the body, so it is asked before the co-signatures): the digest on screen, a token made
+    # "on another machine", its path typed
     run.expect("时间戳文件的路径")
+    assert "已联署熵承诺" not in run.log.getvalue()
     found = _DIGEST.search(re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", run.log.getvalue()))
     assert found is not None, run.log.getvalue()[-2000:]
     digest = found.group(1)
@@ -93,6 +95,7 @@ def test_v2_ceremony_with_a_relayed_timestamp_and_one_witness(
     run.expect("时间戳不可用")
     run.answer("时间戳文件的路径", str(token))
     run.expect("时间戳：")
+    run.expect("见证人 zhang-san 已联署熵承诺")  # only then the witness co-signs
     run.expect(f"第 {w.DRAND_ROUND} 轮")  # the round the commitment fixed, with its 北京时间
     run.expect(beijing_time(ROUND_TIME)[:10])
     run.answer("drand JSON", BEACON)
@@ -150,6 +153,7 @@ def test_a_witness_cosigns_on_their_own_computer(
     run.answer("签署？", "y")
     run.answer("操作员私钥 office 的口令", w.PASSPHRASE)
     run.answer("见证人私钥 zhang-san 的口令", w.WITNESS_PASSPHRASE)
+    run.expect("请现在就在自己的电脑上联署")  # within 120 s: randcheck cosign's clock rule
     run.expect("联署文件的路径")
     written = sorted((ws_root / "commitments").glob("*.json"))
     assert len(written) == 1

@@ -247,8 +247,13 @@ def test_rewrap_refusals_change_nothing(ready_cli: Any) -> None:
     assert [e["kind"] for e in log] == ["keys.init"]
 
 
+def _witness_clock(monkeypatch: pytest.MonkeyPatch, unix: int) -> None:
+    """The witness's own clock, as ``randcheck cosign`` reads it."""
+    monkeypatch.setattr("randcheck.cli.keys._cosign_now", lambda: unix)
+
+
 def test_cosign_signs_a_commitment_with_the_witness_s_own_key_file(
-    cli: Any, tmp_path: Path
+    cli: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """`randcheck cosign FILE --key KEYFILE`: needs no workspace, never overwrites, refuses a
     file that is not a commitment and a wrong passphrase."""
@@ -267,6 +272,9 @@ def test_cosign_signs_a_commitment_with_the_witness_s_own_key_file(
     commitment = tmp_path / "c.json"
     commitment.write_bytes(h.commitment_v2(announcement, cosigners=()))
     env = {"RANDCHECK_KEY_PASSPHRASE": "witness passphrase 1"}
+    from randcheck.core.draw.spec import unix_time
+
+    _witness_clock(monkeypatch, unix_time(h.COMMITTED_AT) + 5)  # co-signed on the spot
     out = tmp_path / "sig.json"
     r = cli("cosign", str(commitment), "--key", str(key_file), "--out", str(out), env=env)
     assert r.exit_code == 0, r.output
@@ -287,3 +295,135 @@ def test_cosign_signs_a_commitment_with_the_witness_s_own_key_file(
     not_c.write_bytes(announcement)
     bad = cli("cosign", str(not_c), "--key", str(key_file), env=env)
     assert bad.exit_code == 1 and "Traceback" not in bad.output
+
+
+@pytest.fixture
+def cosign_files(tmp_path: Path) -> dict[str, Path]:
+    """A witness's key file, an operator-signed commitment (committed_at h.COMMITTED_AT) and
+    its announcement, as the witness got them."""
+    from randcheck.core import signing
+    from randcheck.io import keyfile as kf
+    from tests.core.draw import v2helpers as h
+
+    key_file = tmp_path / "me.key"
+    key_file.write_bytes(kf.encode_private_key(h.W1, b"witness passphrase 1"))
+    announcement = h.announcement_v2()
+    (tmp_path / "announcement.json").write_bytes(announcement)
+    (tmp_path / "c.json").write_bytes(h.commitment_v2(announcement, cosigners=()))
+    pub = tmp_path / "me.pub"
+    from cryptography.hazmat.primitives import serialization
+
+    pub.write_bytes(h.W1.public_key().public_bytes(serialization.Encoding.PEM,
+                    serialization.PublicFormat.SubjectPublicKeyInfo))  # fmt: skip
+    assert signing.public_raw(h.W1)
+    return {"key": key_file, "commitment": tmp_path / "c.json", "pub": pub,
+            "announcement": tmp_path / "announcement.json"}  # fmt: skip
+
+
+COSIGN_ENV = {"RANDCHECK_KEY_PASSPHRASE": "witness passphrase 1"}
+
+
+@pytest.mark.parametrize(
+    ("offset", "ok"),
+    [(-31, False), (-30, True), (0, True), (120, True), (121, False), (86400 * 365 * 3, False)],
+)
+def test_cosign_refuses_a_commitment_not_made_now_by_the_witness_s_clock(
+    cli: Any, cosign_files: dict[str, Path], monkeypatch: pytest.MonkeyPatch, offset: int, ok: bool
+) -> None:
+    """Review 2 item 1: a witness attests that committed_at is now: more than 120 s before or
+    30 s after the witness's own clock is refused (exit 1, no file, no passphrase asked), with
+    both times in 北京时间; there is no override."""
+    from randcheck.core.chinatime import beijing_time
+    from randcheck.core.draw.spec import unix_time
+    from tests.core.draw import v2helpers as h
+
+    at = unix_time(h.COMMITTED_AT)
+    _witness_clock(monkeypatch, at + offset)
+    out = cosign_files["commitment"].with_name("sig.json")
+    r = cli("cosign", str(cosign_files["commitment"]), "--key", str(cosign_files["key"]),
+            "--out", str(out), env=COSIGN_ENV, lang="zh")  # fmt: skip
+    assert beijing_time(at) in r.stderr and "Traceback" not in r.output
+    if ok:
+        assert r.exit_code == 0, r.output
+        assert "承诺时间：" + beijing_time(at) in r.stderr
+        assert "本机时钟：" + beijing_time(at + offset) in r.stderr
+        return
+    assert r.exit_code == 1 and not out.exists()
+    assert "见证人须在现场、按熵承诺写明的时间联署" in r.stderr
+    assert beijing_time(at + offset) in r.stderr
+
+
+def test_cosign_checks_the_announcement_when_given(
+    cli: Any, cosign_files: dict[str, Path], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Review 2 d: with --announcement the commitment must name that announcement and be
+    signed first by its signer."""
+    from randcheck.core.draw import envelope
+    from randcheck.core.draw.spec import unix_time
+    from tests.core.draw import v2helpers as h
+
+    _witness_clock(monkeypatch, unix_time(h.COMMITTED_AT))
+    args = ("cosign", str(cosign_files["commitment"]), "--key", str(cosign_files["key"]))
+    good = cli(*args, "--out", str(tmp_path / "a.json"), "--announcement",
+               str(cosign_files["announcement"]), env=COSIGN_ENV, lang="en")  # fmt: skip
+    assert good.exit_code == 0, good.output
+    assert "signed by its signer" in " ".join(good.stderr.split())
+    # another announcement (another margin: another digest)
+    other = tmp_path / "other.json"
+    other.write_bytes(h.announcement_v2(margin=30))
+    r = cli(*args, "--out", str(tmp_path / "b.json"), "--announcement", str(other),
+            env=COSIGN_ENV, lang="en")  # fmt: skip
+    assert r.exit_code == 1 and not (tmp_path / "b.json").exists()
+    assert "does not belong to the announcement" in " ".join(r.stderr.split())
+    # the right announcement, but the commitment signed first by someone else
+    announcement = cosign_files["announcement"].read_bytes()
+    opened = envelope.open_envelope(announcement, "announcement")
+    body = dict(envelope.open_envelope(cosign_files["commitment"].read_bytes()).doc)
+    forged = tmp_path / "forged.json"
+    forged.write_bytes(envelope.signed(body, h.STRANGER))
+    assert body["announcement"] == opened.digest
+    r = cli("cosign", str(forged), "--key", str(cosign_files["key"]), "--out",
+            str(tmp_path / "e.json"), "--announcement", str(cosign_files["announcement"]),
+            env=COSIGN_ENV, lang="en")  # fmt: skip
+    assert r.exit_code == 1 and "not signed by the announcement's signer" in " ".join(
+        r.stderr.split()
+    )
+    # a file that is no announcement
+    r = cli(*args, "--out", str(tmp_path / "d.json"), "--announcement",
+            str(cosign_files["commitment"]), env=COSIGN_ENV, lang="en")  # fmt: skip
+    assert r.exit_code == 1 and "is not an announcement file" in " ".join(r.stderr.split())
+
+
+def test_cosign_checks_out_and_the_key_file_before_the_passphrase(
+    cli: Any, cosign_files: dict[str, Path], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Review 2 d: a missing --out folder and a public key given as --key are reported before
+    any passphrase is asked (no passphrase in the environment, no input: asking would fail
+    with keys.no_passphrase instead)."""
+    from randcheck.core.draw.spec import unix_time
+    from tests.core.draw import v2helpers as h
+
+    _witness_clock(monkeypatch, unix_time(h.COMMITTED_AT))
+    no_pass = {"RANDCHECK_KEY_PASSPHRASE": ""}
+    r = cli("cosign", str(cosign_files["commitment"]), "--key", str(cosign_files["key"]),
+            "--out", str(tmp_path / "nowhere" / "sig.json"), env=no_pass, lang="en")  # fmt: skip
+    assert r.exit_code == 3
+    flat = " ".join(r.stderr.split())
+    assert "the folder does not exist or is not writable" in flat and "passphrase" not in flat
+    r = cli("cosign", str(cosign_files["commitment"]), "--key", str(cosign_files["pub"]),
+            "--out", str(tmp_path / "sig.json"), env=no_pass, lang="zh")  # fmt: skip
+    assert r.exit_code == 3 and "是公钥文件，不是私钥" in r.stderr and "已损坏" not in r.stderr
+    assert not (tmp_path / "sig.json").exists()
+
+
+def test_cosign_help_names_exit_codes_and_the_time_check(cli: Any) -> None:
+    from randcheck.services import commitments
+
+    for lang, words in (("en", ("Exit codes", "check the commitment's time")),
+                        ("zh", ("退出码", "核对屏幕上的承诺时间"))):  # fmt: skip
+        r = cli("cosign", "--help", lang=lang)
+        flat = "".join(r.stdout.split())
+        assert r.exit_code == 0
+        for word in words:
+            assert "".join(word.split()) in flat, word
+        assert str(commitments.COSIGN_MAX_AGE) in flat and str(commitments.COSIGN_MAX_AHEAD) in flat

@@ -433,3 +433,36 @@ def test_a_witness_cosigns_with_their_own_key_on_their_own_device(
         with pytest.raises(InputError) as exc:
             commitments.add_cosignature(ws, plan, env, bad)
         assert exc.value.code == "cosign.rejected" and exc.value.params["reason_key"] == reason
+
+
+def test_a_redraw_s_commitment_must_be_later_than_what_it_answers(
+    ws: Workspace, engine: Engine, task: str
+) -> None:
+    """Second review item 1: a redraw's committed_at is strictly later than the log time and
+    the committed_at of every pending attempt it answers; otherwise the office could date the
+    redraw's commitment before the one it replaces (an earlier, already public round)."""
+    from datetime import timedelta
+
+    first_at = COMMIT_AT - timedelta(seconds=10)
+    plan = draws.prepare(engine, task)
+    witness = keys.load_private_key(ws, "lisi", PASS)
+    values = gathering.committed_from_file(plan, FILE)
+
+    def signed(at: datetime) -> bytes:
+        body = commitments.build(plan, values, format_time(at))
+        return commitments.sign(plan, body, OPERATOR, [("lisi", witness)])
+
+    # commitment 1: committed_at first_at, logged 5 s later (its log time)
+    c1 = commitments.log(ws, engine, plan, signed(first_at), None, "tester", redraw=False,
+                         now=first_at + timedelta(seconds=5))  # fmt: skip
+    plan = draws.prepare(engine, task)
+    assert plan.pending == (c1.seq,)
+    for at in (first_at - timedelta(seconds=1), first_at, first_at + timedelta(seconds=5)):
+        with pytest.raises(InputError) as exc:
+            commitments.log(ws, engine, plan, signed(at), None, "tester", redraw=True, now=at)
+        assert exc.value.code == "ceremony.v2_redraw_not_later"
+        assert exc.value.params["seq"] == c1.seq
+    assert draws.prepare(engine, task).pending == (c1.seq,)  # nothing was logged
+    at = first_at + timedelta(seconds=6)
+    c2 = commitments.log(ws, engine, plan, signed(at), None, "tester", redraw=True, now=at)
+    assert c2.seq > c1.seq and draws.prepare(engine, task).pending == (c1.seq, c2.seq)

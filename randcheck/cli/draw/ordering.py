@@ -21,6 +21,7 @@ from randcheck.cli._lazy import lazy
 from randcheck.cli._screen import qr_code
 from randcheck.cli._signals import defer_signals
 from randcheck.cli.draw import prompts
+from randcheck.core import signing
 from randcheck.core.chinatime import beijing_time
 from randcheck.errors import InputError, RandcheckError
 
@@ -52,7 +53,8 @@ def practice_rounds(cer: Ceremony) -> None:
 
 
 def commit(cer: Ceremony, by_index: Mapping[int, Mapping[str, Any]]) -> None:
-    """Sign, co-sign, timestamp and log the commitment of the values in ``by_index``."""
+    """Sign (operator), timestamp, co-sign (witnesses) and log the commitment of the values
+    in ``by_index``."""
     plan = cer.plan
     values: list[Mapping[str, Any] | None] = [by_index.get(i) for i in range(len(plan.sources))]
     cer.con.print(Panel(Text(cer.t("ceremony.v2_intro")), border_style="cyan"))
@@ -60,12 +62,20 @@ def commit(cer: Ceremony, by_index: Mapping[int, Mapping[str, Any]]) -> None:
     cer.confirm("ceremony.confirm_commit")
     operator = cer.unlock_operator()
     witnesses = cer.unlock_witnesses()
+    commitments.check_witness_keys(plan, witnesses)  # before anything is signed
     body = commitments.build(plan, values, audit.format_time(_now()))
-    env = commitments.sign(plan, body, operator, witnesses)
+    env = commitments.sign(plan, body, operator, [])
+    # the token covers the body, not the signatures (SPEC-v2 §4): it is requested right after
+    # the operator signs, so co-signing never eats into the margin; witnesses co-signing on
+    # their own computers get the file first and sign meanwhile (within their 120 s)
+    here = {str(signing.key_id(signing.public_raw(k))) for _n, k in witnesses}
+    written = write_for_witnesses(cer, env, here)
+    token = get_token(cer, env, body)
+    env = commitments.cosign(plan, env, witnesses)
     for name, _key in witnesses:
         cer.ok(cer.t("ceremony.witness_cosigned", name=name))
-    env = cosignatures(cer, env)
-    token = get_token(cer, env, body)
+    if written:
+        env = cosignatures(cer, env)
     with defer_signals(stop_after=True):
         committed = commitments.log(cer.ws, cer.engine, plan, env, token, cer.app.actor,
                                     redraw=cer.redraw_reason is not None)  # fmt: skip
@@ -77,26 +87,40 @@ def commit(cer: Ceremony, by_index: Mapping[int, Mapping[str, Any]]) -> None:
     show_round(cer, committed)
 
 
-def cosignatures(cer: Ceremony, env: bytes) -> bytes:
-    """Interactive ceremony: declared witnesses whose keys were not unlocked here may co-sign
-    on their own computers (``randcheck cosign``): the commitment is written to a file and
-    each co-signature file's path typed back; a wrong file is refused with the reason."""
-    import json
-
+def write_for_witnesses(cer: Ceremony, env: bytes, here: set[str]) -> bool:
+    """Interactive ceremony: declared witnesses whose keys were not unlocked here (``here``:
+    key ids) may co-sign on their own computers (``randcheck cosign``, on the spot: within
+    120 s of committed_at): the operator-signed commitment is written to a file at once.
+    False when nobody needs it (all keys here, or the --entropy path)."""
     from randcheck.core.draw.envelope import open_envelope
 
     if cer.entropy_doc is not None:
-        return env  # the --entropy path asks nothing
-    names = commitments.witness_names(cer.plan)
+        return False  # the --entropy path asks nothing
     opened = open_envelope(env, "commitment")
-    missing = {k: n for k, n in names.items() if k not in {s for s, _ in opened.signatures}}
+    signed = here | {s for s, _ in opened.signatures}
+    missing = {k: n for k, n in commitments.witness_names(cer.plan).items() if k not in signed}
     if not missing:
-        return env
+        return False
     folder = cer.ws.root / "commitments"
     folder.mkdir(exist_ok=True)
     path = folder / f"{cer.plan.task_id}-{opened.digest[:16]}.json"
     path.write_bytes(env)
-    cer.note("ceremony.cosign_file", path=str(path), names="、".join(missing.values()))
+    cer.note("ceremony.cosign_file_now", path=str(path), names="、".join(missing.values()),
+             age=commitments.COSIGN_MAX_AGE)  # fmt: skip
+    return True
+
+
+def cosignatures(cer: Ceremony, env: bytes) -> bytes:
+    """Interactive ceremony, after the token: each co-signature file's path typed back (made
+    with ``randcheck cosign`` from the file :func:`write_for_witnesses` wrote); a wrong file
+    is refused with the reason."""
+    import json
+
+    from randcheck.core.draw.envelope import open_envelope
+
+    names = commitments.witness_names(cer.plan)
+    opened = open_envelope(env, "commitment")
+    missing = {k: n for k, n in names.items() if k not in {s for s, _ in opened.signatures}}
     while missing:
         typed = prompts.ask(cer.t("ceremony.prompt.cosign_file")).strip().strip("\"'")
         if not typed:
