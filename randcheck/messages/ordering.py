@@ -369,13 +369,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "the timestamp is not for this commitment: {reason}",
     },
     # a witness co-signing on their own device (randcheck cosign)
-    "cosign.help": {
-        "zh": "见证人在自己的电脑上用自己的私钥文件联署熵承诺（v2），生成联署文件交回抽取现场。\n\n"
-        "例：randcheck cosign commitment.json --key 我的私钥.key --out 联署.json",
-        "en": "A witness co-signs an entropy commitment (v2) on their own computer with their "
-        "own key file; the co-signature file goes back to the ceremony.\n\nExample: "
-        "randcheck cosign commitment.json --key my.key --out cosig.json",
-    },
     "cosign.arg.file": {
         "zh": "抽取现场给出的熵承诺文件",
         "en": "the commitment file the ceremony wrote",
@@ -392,11 +385,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     "cosign.prompt": {
         "zh": "见证人私钥的口令",
         "en": "passphrase of the witness key",
-    },
-    "cosign.show": {
-        "zh": "任务 {task} 的熵承诺（摘要 {digest}，承诺时间 {at}）；联署前请核对在场录入的值：",
-        "en": "entropy commitment of task {task} (digest {digest}, committed at {at}); check "
-        "the values entered in the room before co-signing:",
     },
     "cosign.written": {
         "zh": "联署文件已保存到 {path}（密钥 {key_id}）：交回抽取现场",
@@ -417,13 +405,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     "cosign.other_commitment": {
         "zh": "联署的是另一份熵承诺",
         "en": "it co-signs another commitment",
-    },
-    "ceremony.cosign_file": {
-        "zh": "熵承诺已写入 {path}。未在本机解锁密钥的见证人（{names}）可在自己的电脑上联署："
-        "randcheck cosign {path} --key 自己的私钥文件，再把联署文件拷回本机。",
-        "en": "The commitment is in {path}. Witnesses whose keys are not unlocked here ({names}) "
-        "can co-sign on their own computers: randcheck cosign {path} --key their-key-file, and "
-        "bring the co-signature file back.",
     },
     "ceremony.prompt.cosign_file": {
         "zh": "联署文件的路径（直接回车：不再等待联署）",
