@@ -168,6 +168,7 @@ def _common(
         "announcement_digest": ann_env.digest,
         "signers": [k for k, _s in ann_env.signatures],
         "tool": f"randcheck {__version__}",
+        "spec": ann.spec,  # the protocol the page names: randcheck/draw/v1 or v2
     }
 
 

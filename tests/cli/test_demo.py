@@ -24,6 +24,10 @@ def test_demo_runs_the_whole_story_and_verifies(cli: Cli, tmp_path: Path) -> Non
     ):
         assert (bundle / name).is_file(), name
     assert "演示完成" in r.stdout and str(bundle) in r.stdout
+    # the page of a v2 draw names v2, and says the commitment (not the office) fixed the round
+    page = (bundle / "index.html").read_text("utf-8")
+    assert "randcheck/draw/v2" in page and "randcheck/draw/v1" not in page
+    assert "轮次不由机关选择，由熵承诺确定" in page and "即第 657413 轮" in page
     assert "模拟时钟" in r.stderr  # the simulated clock is said on screen
     assert "drand 第 None 轮" not in r.stderr and "None" not in r.stderr  # C: v2 names no round
     assert "drand 轮次将由熵承诺决定" in r.stderr

@@ -163,6 +163,7 @@ def test_log_entries_are_the_log_lines(drawn: Drawn, bundle: Path) -> None:
 
 def test_index_html_is_well_formed_and_self_contained(bundle: Path) -> None:
     data = (bundle / "index.html").read_bytes()
+    assert "协议 randcheck/draw/v1" in data.decode("utf-8")  # a v1 record's page names v1
     p = parse_html(data)
     assert p.errors == [] and p.stack == []
     assert p.tags[:4] == ["html", "head", "meta", "meta"]
