@@ -7,6 +7,7 @@ its control characters made visible (:func:`randcheck.core.text.visible`).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -48,6 +49,10 @@ class PageData:
     history: list[dict[str, Any]] = field(default_factory=list)
     #: the 检查结果公示 table (bundle.results.table: header first), empty before any results
     results_table: list[list[str]] = field(default_factory=list)
+    #: randcheck/draw/v2: the commitment envelope and its timestamp token, if any (shown only;
+    #: ``verify`` checks them as commitment.*)
+    commitment: bytes | None = None
+    commitment_token: bytes | None = None
 
 
 def beijing(utc: str) -> str:
@@ -172,6 +177,41 @@ def _common(
     }
 
 
+def _commitment(data: PageData) -> dict[str, Any] | None:
+    """What the page says of a v2 commitment: its digest and time, who co-signed it (by the
+    names the announcement declares) and the timestamp's authority and time (read, not checked:
+    the page informs, ``verify`` decides)."""
+    if data.commitment is None:
+        return None
+    from randcheck.core import tsa
+    from randcheck.core.draw.envelope import open_envelope
+
+    try:
+        env = open_envelope(data.commitment, "commitment")
+    except Exception:  # a broken commitment is verify's to report, not the page's
+        return None
+    names = data.ann.ordering.names() if data.ann.ordering else {}
+    out: dict[str, Any] = {
+        "digest": env.digest,
+        "committed_at": str(env.doc.get("committed_at", "")),
+        "committed_at_bj": beijing(str(env.doc.get("committed_at", ""))),
+        "witnesses": [names[k] for k, _ in env.signatures[1:] if k in names],
+        "tsa": "",
+        "tsa_time_bj": "",
+    }
+    if data.commitment_token:
+        try:
+            tok = tsa.read_token(data.commitment_token)
+        except Exception:
+            return out
+        # "no later than": genTime + accuracy rounded up to the second, never down
+        utc = datetime.fromtimestamp(math.ceil(tok.latest_exact), UTC).strftime(
+            "%Y-%m-%dT%H:%M:%SZ"
+        )
+        out.update(tsa=tok.tsa_name, tsa_time_bj=beijing(utc))
+    return out
+
+
 def render_index(data: PageData) -> bytes:
     """The 公示 page for one record (deterministic for the same inputs)."""
     rec = data.rec_env.doc
@@ -268,6 +308,7 @@ def render_index(data: PageData) -> bytes:
         "previous_record": rec["previous_record"],
         "history": [{**h, "time_bj": beijing(str(h.get("time", "")))} for h in data.history],
         "sources": _sources(data.ann, rec["entropy"]),
+        "commitment": _commitment(data),
         "seed": rec["seed"],
         "draw_strata": strata,
         "teams": team_rows,

@@ -329,6 +329,8 @@ def build_files(
     log_files, cp_size, new_cp = _log_files(ws, engine, data, key)
     files.update(log_files)
     files.update(commitments.bundle_files(ws, engine, data.ann.task.id, data.rec_env.doc))
+    data.commitment = files.get(layout.COMMITMENT)
+    data.commitment_token = files.get(layout.COMMITMENT_TOKEN)
     signer = signing.key_id(signing.public_raw(key))
     own = {k.key_id: k.name for k in keys_svc.own_keys(ws)}
     pub_text = keys_svc.export_for(ws, own.get(signer, "office"), signing.public_raw(key))

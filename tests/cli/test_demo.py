@@ -28,6 +28,9 @@ def test_demo_runs_the_whole_story_and_verifies(cli: Cli, tmp_path: Path) -> Non
     page = (bundle / "index.html").read_text("utf-8")
     assert "randcheck/draw/v2" in page and "randcheck/draw/v1" not in page
     assert "轮次不由机关选择，由熵承诺确定" in page and "即第 657413 轮" in page
+    start = page.index('id="commitment"')
+    commitment = page[start : page.index("</table>", start)]
+    assert "<bdi>张伟</bdi>、<bdi>李娜</bdi>" in commitment  # the declared witnesses who co-signed
     assert "模拟时钟" in r.stderr  # the simulated clock is said on screen
     assert "drand 第 None 轮" not in r.stderr and "None" not in r.stderr  # C: v2 names no round
     assert "drand 轮次将由熵承诺决定" in r.stderr

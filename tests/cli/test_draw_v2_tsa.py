@@ -79,6 +79,10 @@ def test_online_timestamp_then_verify_with_and_without_trust(
     assert announced("publish", record, env=ENV).exit_code == 0
     bundle = ws_root / "publish" / w.TASK
     assert (bundle / "commitment.tsr").is_file()
+    page = (bundle / "index.html").read_text("utf-8")
+    shown = page[page.index('id="commitment"') :]
+    shown = shown[: shown.index("</table>")]
+    assert "<bdi>Test TSA" in shown and "证明承诺不晚于" in shown and "<bdi>张三</bdi>" in shown
     # the workspace trusts the certificate the task named: passed, in words (the witness's
     # key given with the office's: A2)
     keys = _key_files(announced, tmp_path)
