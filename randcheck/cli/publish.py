@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.markup import escape
 
+from randcheck.bundle import layout
 from randcheck.cli._console import H, err, print_json
 from randcheck.cli._context import get
 from randcheck.cli._lazy import lazy
@@ -68,6 +69,8 @@ def publish_cmd(
         )
     )
     err.print(escape(app.t("publish.verify_hint", path=str(result.path))))
+    if (result.path / layout.COMMITMENT).is_file():  # a v2 record: its witnesses and TSA
+        err.print(escape(app.t("publish.verify_hint_v2")))
 
 
 def register(app: typer.Typer) -> None:

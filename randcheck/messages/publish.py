@@ -29,6 +29,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "核验方法：randcheck verify {path} --trusted-keys <机关公钥文件>（公钥文件由 randcheck keys export 导出，请与公示文件夹分开、经独立渠道公布）",
         "en": "to check it: randcheck verify {path} --trusted-keys <the office's public key file> (written by randcheck keys export; publish it apart from the folder, through an independent channel)",
     },
+    "publish.verify_hint_v2": {
+        "zh": "本记录按 randcheck/draw/v2 抽取：核验时另加 --witness-keys <见证人公钥文件>（由见证人本人提供），有时间戳的另加 --trusted-tsa <时间戳机构证书>",
+        "en": "this record was drawn under randcheck/draw/v2: also give --witness-keys <a witness's public key file> (from the witness in person) and, when it has a timestamp, --trusted-tsa <the TSA's certificate>",
+    },
     "publish.bad_folder_name": {
         "zh": "任务编号 {task} 不能用作文件夹名称",
         "en": "task id {task} cannot be used as a folder name",

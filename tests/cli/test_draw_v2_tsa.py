@@ -76,7 +76,8 @@ def test_online_timestamp_then_verify_with_and_without_trust(
     committed = next(p for k, p in st["log"] if k == "draw.committed")
     assert committed["anchors"] == ["tsa", "witnesses"] and committed["token"]
     record = json.loads(done.stdout)["record"]
-    assert announced("publish", record, env=ENV).exit_code == 0
+    pub = announced("publish", record, env=ENV)
+    assert pub.exit_code == 0 and "--witness-keys" in pub.output and "--trusted-tsa" in pub.output
     bundle = ws_root / "publish" / w.TASK
     assert (bundle / "commitment.tsr").is_file()
     page = (bundle / "index.html").read_text("utf-8")
