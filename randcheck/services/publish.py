@@ -195,8 +195,9 @@ def _log_files(
     # a bundle proves completeness as of its publication (a later record would be in it); only
     # earlier publications since the checkpoint need none (republishing stays deterministic)
     size = _checkpoint_size(ws)
-    rewrite = size <= max(seqs) or _grown(audit, size)
-    _check_tail(audit, docs.announcement_log_seq, None if rewrite else size)
+    lines, _torn = logverify.split_lines(audit.file_bytes())  # read once for the three uses
+    rewrite = size <= max(seqs) or _grown(lines, size)
+    _check_tail(lines, docs.announcement_log_seq, None if rewrite else size)
     if rewrite:
         audit_svc.write_checkpoint(ws, audit, key, ws.bureau()["region_code"] or "000000")
         new = True
@@ -218,15 +219,16 @@ def _log_files(
     assert checkpoint is not None
     files[layout.CHECKPOINT] = checkpoint.encode("utf-8")
     cp = note.parse_checkpoint(note.parse(checkpoint).text)
-    files.update(_tail_files(audit, docs.announcement_log_seq, cp))
+    if cp.size > len(lines):  # entries appended since the read above: the checkpoint has them
+        lines, _torn = logverify.split_lines(audit.file_bytes())
+    files.update(_tail_files(lines, docs.announcement_log_seq, cp))
     return files, cp.size, new
 
 
-def _check_tail(audit: audit_svc.AuditLog, start: int, size: int | None) -> None:
+def _check_tail(lines: list[bytes], start: int, size: int | None) -> None:
     """Refuse, before anything is signed or written, a bundle whose log tail (entries
     ``start`` … ``size``−1; the whole log when ``size`` is None) verify would not read
     (:func:`reading.tail_refusal`: one home for the bounds of both)."""
-    lines, _torn = logverify.split_lines(audit.file_bytes())
     refusal = reading.tail_refusal(lines[start:size])
     if refusal is not None:
         code, params = refusal
@@ -234,9 +236,8 @@ def _check_tail(audit: audit_svc.AuditLog, start: int, size: int | None) -> None
                              reason_params=params)  # fmt: skip
 
 
-def _grown(audit: audit_svc.AuditLog, size: int) -> bool:
+def _grown(lines: list[bytes], size: int) -> bool:
     """Whether the log holds an entry past ``size`` other than a ``publish.bundle`` one."""
-    lines, _torn = logverify.split_lines(audit.file_bytes())
     for line in lines[size:]:
         entry = parse(line)
         if not isinstance(entry, dict) or entry.get("kind") != PUBLISHED:
@@ -244,10 +245,9 @@ def _grown(audit: audit_svc.AuditLog, size: int) -> bool:
     return False
 
 
-def _tail_files(audit: audit_svc.AuditLog, start: int, cp: note.Checkpoint) -> dict[str, bytes]:
+def _tail_files(lines: list[bytes], start: int, cp: note.Checkpoint) -> dict[str, bytes]:
     """``log/tail.jsonl`` (the log's lines ``start`` … size−1, byte for byte) and
     ``log/tail.json`` (the prefix nodes of [0, start)), checked against the checkpoint."""
-    lines, _torn = logverify.split_lines(audit.file_bytes())
     hashes = [merkle.leaf_hash(x) for x in lines[: cp.size]]
     if not start <= cp.size <= len(hashes):
         raise ChainError("log.checkpoint_mismatch", size=cp.size)
