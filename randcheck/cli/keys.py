@@ -306,6 +306,7 @@ def cosign_cmd(
 
     from randcheck.core.chinatime import beijing_time
     from randcheck.core.draw import envelope
+    from randcheck.io.atomic import atomic_write
     from randcheck.services import commitments
 
     app = get(ctx)
@@ -349,7 +350,8 @@ def cosign_cmd(
     commitments.check_cosign_time(opened, _cosign_now())
     doc = commitments.cosignature(env, private)
     try:
-        target.write_text(json.dumps(doc, ensure_ascii=False) + "\n", encoding="utf-8")
+        # atomic: a witness's process killed mid-write leaves no half co-signature behind
+        atomic_write(target, (json.dumps(doc, ensure_ascii=False) + "\n").encode("utf-8"))
     except OSError as exc:
         raise CannotRunError("cosign.out_folder", path=str(target)) from exc
     out.print(render("cosign.written", app.lang, path=str(target), key_id=doc["keyid"][:16]))

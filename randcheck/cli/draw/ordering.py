@@ -16,6 +16,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from randcheck.bundle.layout import folder_name
 from randcheck.catalog import render
 from randcheck.cli._lazy import lazy
 from randcheck.cli._screen import qr_code
@@ -24,6 +25,7 @@ from randcheck.cli.draw import prompts
 from randcheck.core import signing
 from randcheck.core.chinatime import beijing_time
 from randcheck.errors import InputError, RandcheckError
+from randcheck.io.atomic import atomic_write
 
 if TYPE_CHECKING:
     from randcheck.cli.draw.flow import Ceremony
@@ -103,8 +105,8 @@ def write_for_witnesses(cer: Ceremony, env: bytes, here: set[str]) -> bool:
         return False
     folder = cer.ws.root / "commitments"
     folder.mkdir(exist_ok=True)
-    path = folder / f"{cer.plan.task_id}-{opened.digest[:16]}.json"
-    path.write_bytes(env)
+    path = folder / f"{folder_name(cer.plan.task_id)}-{opened.digest[:16]}.json"
+    atomic_write(path, env)  # a witness never copies a half-written commitment
     cer.note("ceremony.cosign_file_now", path=str(path), names="、".join(missing.values()),
              age=commitments.COSIGN_MAX_AGE)  # fmt: skip
     return True
