@@ -6,7 +6,7 @@ counted with this offset, never with the machine's local time zone.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 CHINA = timedelta(hours=8)
 
@@ -14,3 +14,24 @@ CHINA = timedelta(hours=8)
 def beijing_time(unix_time: int) -> str:
     """``YYYY-MM-DD HH:MM:SS`` in 北京时间."""
     return (datetime.fromtimestamp(unix_time, UTC) + CHINA).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def reading_time(utc: str) -> str:
+    """A UTC timestamp (``YYYY-MM-DDTHH:MM:SSZ``) as people read it on a page:
+    ``2026年12月2日 09:00 北京时间``; text that is not such a timestamp is returned as it is."""
+    try:
+        t = datetime.strptime(utc, "%Y-%m-%dT%H:%M:%SZ") + CHINA
+    except ValueError:
+        return utc
+    return f"{t.year}年{t.month}月{t.day}日 {t.hour:02d}:{t.minute:02d} 北京时间"
+
+
+def reading_date(day: date | str) -> str:
+    """A calendar day (a ``date`` or ``YYYY-MM-DD``) as people read it: ``2026年12月2日``;
+    text that is not such a day is returned as it is."""
+    if isinstance(day, str):
+        try:
+            day = date.fromisoformat(day)
+        except ValueError:
+            return day
+    return f"{day.year}年{day.month}月{day.day}日"
