@@ -32,7 +32,7 @@ from randcheck.core.draw.spec import SPEC_V2_ID, digest, unix_time
 from randcheck.errors import InputError, RandcheckError, VerificationError
 from randcheck.services import attempts
 from randcheck.services.audit import AuditLog, format_time
-from randcheck.services.draws import DrawPlan, _recheck, check_redraw
+from randcheck.services.draws import DrawPlan, check_redraw, recheck_unchanged
 from randcheck.workspace import Workspace
 
 
@@ -304,7 +304,7 @@ def log(
     check_redraw(plan, redraw)
     draft = _settle(plan, env, token, -1)
     with AuditLog(ws, engine).transaction(actor, now) as tx:
-        _recheck(tx, plan)
+        recheck_unchanged(tx, plan)
         check_after_answered(attempts.task_entries(tx.session, plan.task_id), plan.pending,
                              int(draft.committed_at))  # fmt: skip
         seq = tx.record(

@@ -231,7 +231,7 @@ def _seqs(seqs: Sequence[int]) -> str:
     return ", ".join(str(s) for s in seqs) or "-"
 
 
-def _recheck(tx: AuditTx, plan: DrawPlan, mine: int | None = None) -> list[RecordRow]:
+def recheck_unchanged(tx: AuditTx, plan: DrawPlan, mine: int | None = None) -> list[RecordRow]:
     """Inside a serialised transaction: the task's official record and pending attempts are
     still what ``plan`` saw (plus this attempt's own reveal ``mine``).  Returns the current
     official records; raises ``ConflictError("draw.raced")`` when another ceremony of the
@@ -278,7 +278,7 @@ def reveal(
     ann = parse_announcement(plan.doc)
     seed = record.compute_seed(plan.digest, ann, evidence)
     with AuditLog(ws, engine).transaction(actor, now) as tx:
-        _recheck(tx, plan)
+        recheck_unchanged(tx, plan)
         return tx.record(
             attempts.REVEALED,
             {
@@ -372,7 +372,7 @@ def finalize(
     audit = AuditLog(ws, engine)
     with audit.transaction(actor, now) as tx:
         s = tx.session
-        current = _recheck(tx, plan, revealed)
+        current = recheck_unchanged(tx, plan, revealed)
         last = s.exec(select(RecordRow).order_by(col(RecordRow.chain_index).desc())).first()
         if (last.digest if last else None) != body.get("previous_record"):
             raise ConflictError("draw.chain_moved", task=plan.task_id)
