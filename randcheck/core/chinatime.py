@@ -31,7 +31,9 @@ def reading_date(day: date | str) -> str:
     text that is not such a day is returned as it is."""
     if isinstance(day, str):
         try:
-            day = date.fromisoformat(day)
+            parsed = date.fromisoformat(day)
         except ValueError:
             return day
-    return f"{day.year}年{day.month}月{day.day}日"
+    else:
+        parsed = day
+    return f"{parsed.year}年{parsed.month}月{parsed.day}日"
