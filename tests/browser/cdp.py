@@ -302,6 +302,8 @@ class Browser:
                 )
             elif method == "Log.entryAdded" and params["entry"].get("level") == "error":
                 entry = params["entry"]
+                if str(entry.get("url", "")).endswith("/favicon.ico"):
+                    return  # the browser asks for it by itself; a page without one is fine
                 page.console_errors.append(f"{entry.get('text')} {entry.get('url', '')}".strip())
 
         sock.on_event.append(on_event)
