@@ -3,24 +3,31 @@ rendered from templates in ``randcheck/templates`` (self-contained: inline CSS, 
 external URL).  Every user-supplied string sits in a ``<bdi>`` element, so right-to-left text
 cannot reorder what surrounds it; text stored before it was checked at the door is shown with
 its control characters made visible (:func:`randcheck.core.text.visible`).
+
+Times are shown as people read them (``2023年9月15日 19:05 北京时间``, the ``t`` filter) inside
+``<time datetime="…Z">`` holding the exact UTC instant; a time the order of the randomness
+rests on keeps its seconds (``ts``).  The pages read at 390 px (tables wrap or scroll inside
+their own box) and print on A4; ``tests/browser`` checks both in headless Chromium.
 """
 
 from __future__ import annotations
 
 import math
+import posixpath
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 from markupsafe import Markup, escape
 
 from randcheck import __version__
-from randcheck.bundle import marks
+from randcheck.bundle import layout, marks, results
 from randcheck.bundle.layout import folder_name, short_code
 from randcheck.bundle.table import final_state, result_rows
 from randcheck.catalog import render
-from randcheck.core.chinatime import CHINA
+from randcheck.core.chinatime import CHINA, reading_date, reading_time
 from randcheck.core.draw import drand
 from randcheck.core.draw.announce import Announcement, parse_announcement
 from randcheck.core.draw.envelope import Envelope
@@ -53,15 +60,85 @@ class PageData:
     #: ``verify`` checks them as commitment.*)
     commitment: bytes | None = None
     commitment_token: bytes | None = None
+    #: every file of the bundle (relative paths), listed on the page for download
+    bundle_files: list[str] = field(default_factory=list)
 
 
-def beijing(utc: str) -> str:
-    """``YYYY-MM-DDTHH:MM:SSZ`` as ``YYYY-MM-DD HH:MM:SS`` Beijing time (UTC+8)."""
+def when(utc: Any, seconds: bool = False) -> Markup:
+    """The template filters ``t`` and ``ts``: a UTC timestamp as people read it, in a
+    ``<time>`` element whose ``datetime`` keeps the exact instant; ``seconds`` for a time the
+    order of the randomness rests on (a drand round, a commitment), where the minute is too
+    coarse.  Text that is not such a timestamp is shown as it is (escaped)."""
+    text = str(utc)
     try:
-        t = datetime.strptime(utc, "%Y-%m-%dT%H:%M:%SZ")
+        t = datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ")
     except ValueError:
-        return utc
-    return (t + CHINA).strftime("%Y-%m-%d %H:%M:%S")
+        return Markup(escape(text))
+    shown = reading_time(text)
+    if seconds:
+        local = t + CHINA
+        shown = f"{reading_date(local.date())} {local:%H:%M:%S} 北京时间"
+    return Markup('<time datetime="{}">{}</time>').format(text, shown)
+
+
+def local_time(value: Any) -> Markup:
+    """The template filter ``lt``: a time the office wrote in its task file
+    (``2023-09-15T19:00:00+08:00``, or without offset meaning Beijing time), as people read
+    it; anything else as user text."""
+    text = str(value)
+    try:
+        t = datetime.fromisoformat(text)
+    except ValueError:
+        return user_text(text)
+    if t.tzinfo is None:
+        t = t - CHINA
+    else:
+        t = t.astimezone(UTC).replace(tzinfo=None)
+    return when(t.strftime("%Y-%m-%dT%H:%M:%SZ"))
+
+
+def day(value: Any) -> str:
+    """The template filter ``d``: a ``YYYY-MM-DD`` day as ``2023年10月1日``."""
+    return reading_date(str(value))
+
+
+#: what the page says of the bundle's files, by path or by folder
+_FILE_ROLES = {
+    layout.FORMAT_FILE: "文件夹格式版本",
+    layout.ANNOUNCEMENT: "抽取前签名的公告",
+    layout.RECORD: "签名的抽取记录",
+    layout.ROSTER: "抽取时使用的检查人员名录",
+    layout.INSPECTORS: "检查人员公开信息（姓名、单位、执法证号）",
+    layout.INDEX: "本页",
+    layout.NOTICE: "抽取前的任务公告页",
+    layout.RESULTS_CSV: "抽查结果表（CSV）",
+    layout.RESULTS_XLSX: "抽查结果表（Excel）",
+    layout.OPERATOR_KEY: "本单位公钥（仅供参考，请另行从可靠渠道取得）",
+    layout.SUMS: "全部文件的 SHA-256 校验值",
+    layout.SUMS_SIG: "校验值清单的签名",
+    layout.COMMITMENT: "熵承诺（见证人联署）",
+    layout.COMMITMENT_TOKEN: "熵承诺的可信时间戳",
+    results.TABLE_CSV: "检查结果公示表（CSV）",
+    results.TABLE_XLSX: "检查结果公示表（Excel）",
+}
+_FOLDER_ROLES = {
+    "addenda": "替换补充记录（签名）",
+    "population": "各层检查对象名录（统一社会信用代码）",
+    "log": "审计日志的相关条目、证明与检查点",
+    "keys": "公钥",
+    "results": "签名的检查结果",
+}
+
+
+def file_list(paths: Sequence[str]) -> list[dict[str, str]]:
+    """The bundle's files as the page lists them: sorted by path bytes (as SHA256SUMS), each
+    with its relative link (percent-encoded: a stratum's file name may hold ``%``) and role."""
+    out = []
+    for path in sorted(set(paths), key=lambda p: p.encode("utf-8")):
+        top = path.split("/", 1)[0]
+        role = _FILE_ROLES.get(path) or (_FOLDER_ROLES.get(top, "") if "/" in path else "")
+        out.append({"path": path, "href": quote(posixpath.normpath(path)), "role": role})
+    return out
 
 
 def user_text(value: Any) -> Markup:
@@ -88,6 +165,10 @@ def _env() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters["u"] = user_text
+    env.filters["t"] = when
+    env.filters["ts"] = lambda value: when(value, seconds=True)
+    env.filters["lt"] = local_time
+    env.filters["d"] = day
     env.filters["v"] = lambda value: visible(str(value))
     return env
 
@@ -108,7 +189,7 @@ def _sources(
         if src["type"] == "drand" and "round" not in src:
             # randcheck/draw/v2: the commitment fixes the round; the notice says so instead
             row["source"] = {**src, "round": (ev or {}).get("round")}
-            row["round_time"] = row["round_time_bj"] = ""
+            row["round_time"] = ""
             if row["source"]["round"] is None:  # the pre-draw notice
                 known = {c.chain_hash: n for n, c in drand.CHAINS.items()}
                 row["chain"] = known.get(src["chain_hash"], str(src["chain_hash"])[:16])
@@ -121,11 +202,9 @@ def _sources(
                 utc = datetime.fromtimestamp(t, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
                 row["chain"] = chain.name
                 row["round_time"] = utc
-                row["round_time_bj"] = beijing(utc)
             except Exception:  # an unknown chain is reported by verify, not here
                 row["chain"] = src["chain_hash"][:16]
                 row["round_time"] = ""
-                row["round_time_bj"] = ""
         out.append(row)
     return out
 
@@ -150,7 +229,6 @@ def _common(
             ),
         },
         "announced_at": ann.announced_at,
-        "announced_at_bj": beijing(ann.announced_at),
         "practice": ann.practice,
         "teams_rules": ann.teams,
         "strata": [
@@ -194,10 +272,9 @@ def _commitment(data: PageData) -> dict[str, Any] | None:
     out: dict[str, Any] = {
         "digest": env.digest,
         "committed_at": str(env.doc.get("committed_at", "")),
-        "committed_at_bj": beijing(str(env.doc.get("committed_at", ""))),
         "witnesses": [names[k] for k, _ in env.signatures[1:] if k in names],
         "tsa": "",
-        "tsa_time_bj": "",
+        "tsa_time": "",
     }
     if data.commitment_token:
         try:
@@ -208,7 +285,7 @@ def _commitment(data: PageData) -> dict[str, Any] | None:
         utc = datetime.fromtimestamp(math.ceil(tok.latest_exact), UTC).strftime(
             "%Y-%m-%dT%H:%M:%SZ"
         )
-        out.update(tsa=tok.tsa_name, tsa_time_bj=beijing(utc))
+        out.update(tsa=tok.tsa_name, tsa_time=utc)
     return out
 
 
@@ -283,7 +360,6 @@ def render_index(data: PageData) -> bytes:
         {
             "seq": a["seq"],
             "issued_at": a["issued_at"],
-            "issued_at_bj": beijing(a["issued_at"]),
             "action": "替换检查对象" if a["action"] == "replace_target" else "替换检查人员",
             "target": a["target"],
             "target_name": names.get(a["target"], ""),
@@ -302,11 +378,10 @@ def render_index(data: PageData) -> bytes:
         "bureau": data.bureau.get("name", ""),
         "items": data.items,
         "drawn_at": rec["drawn_at"],
-        "drawn_at_bj": beijing(rec["drawn_at"]),
         "redraw": rec["redraw"],
         "superseded": data.superseded,
         "previous_record": rec["previous_record"],
-        "history": [{**h, "time_bj": beijing(str(h.get("time", "")))} for h in data.history],
+        "history": data.history,
         "sources": _sources(data.ann, rec["entropy"]),
         "commitment": _commitment(data),
         "seed": rec["seed"],
@@ -321,6 +396,7 @@ def render_index(data: PageData) -> bytes:
         "results_table": data.results_table[1:],
         "results_header": data.results_table[0] if data.results_table else [],
         "marks": marks,
+        "files": file_list(data.bundle_files),
     }
     return _env().get_template("index.html.j2").render(**ctx).encode("utf-8")
 

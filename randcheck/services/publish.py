@@ -349,6 +349,7 @@ def build_files(
     files[layout.RESULTS_CSV] = tbl.to_csv(table)
     files[layout.RESULTS_XLSX] = tbl.to_xlsx(table, data.rec_env.doc["drawn_at"])
     files.update(_results_files(data))
+    data.bundle_files = [*files, layout.INDEX, layout.SUMS, layout.SUMS_SIG]  # listed on the page
     files[layout.INDEX] = pages.render_index(data)
     sums = layout.sums_text(files)
     files[layout.SUMS] = sums

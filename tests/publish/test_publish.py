@@ -172,7 +172,10 @@ def test_index_html_is_well_formed_and_self_contained(bundle: Path) -> None:
     low = data.decode().lower()
     for bad in ("http:", "https:", "//", "src=", "url(", "@import", "<script", "<link"):
         assert bad not in low, bad
-    assert not any(name in ("src", "href") for name, _v in p.attrs)
+    assert not any(name == "src" for name, _v in p.attrs)
+    hrefs = [v for name, v in p.attrs if name == "href"]  # the bundle's files, for download
+    assert "announcement.json" in hrefs and all(h and ":" not in h for h in hrefs)
+    assert all(not h.startswith("/") and (bundle / h.split("#")[0]).exists() for h in hrefs)
 
 
 def test_index_html_shows_the_draw(drawn: Drawn, bundle: Path) -> None:
@@ -324,7 +327,7 @@ def test_write_notice_shows_counts_not_names(drawn: Drawn, bundle: Path) -> None
     for bad in ("http:", "https:", "//", "src=", "<script", "<link"):
         assert bad not in page.lower()
     for text in ("120", "80", "40", "登记状态非存续", "近期已接受检查", "657413",
-                 "2023-09-15 19:00:03", "食品安全法", "王监督", drawn.ann_digest):  # fmt: skip
+                 "2023年9月15日 19:00:03 北京时间", 'datetime="2023-09-15T11:00:03Z"', "食品安全法", "王监督", drawn.ann_digest):  # fmt: skip
         assert text in page, text
     for codes in drawn.population.values():
         for c in codes:
