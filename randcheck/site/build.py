@@ -123,19 +123,22 @@ def render_site(
     entity_directory: bool = False,
     stats: Mapping[str, Any] | None = None,
     chart: Callable[..., str] | None = None,
-) -> dict[str, output.Content]:
-    """Every file of the site but ``SHA256SUMS`` and its signature.  Directory pages (only
-    with ``entity_directory``) are written as they are made and given as paths."""
+) -> tuple[dict[str, output.Content], list[str]]:
+    """Every file of the site but ``SHA256SUMS`` and its signature, and the files written
+    already: directory pages (only with ``entity_directory``) are written as they are made
+    (write-if-different) and given as paths, so ten million rows never sit in memory."""
     data = gather(ws, engine)
     before = output.previous_sums(out)
     files: dict[str, output.Content] = {}
     counts = entities.counts(engine)
     directory: list[tuple[str, str, str]] = []
+    early: list[str] = []
     if entity_directory:
         total = max(1, -(-counts.total // entities.PAGE_SIZE))
         for n, rows in enumerate(entities.directory_pages(engine), start=1):
             name = entities.page_name(n)
-            output.write_one(out, name, pages.directory_page(data, n, total, rows))
+            if output.write_one(out, name, pages.directory_page(data, n, total, rows)):
+                early.append(name)
             files[name] = out.joinpath(*name.split("/"))
             directory.append((name, rows[0][0], rows[-1][0]))
     files["index.html"] = pages.index_page(data, as_of, _overdue(ws, engine, as_of, data))
@@ -164,7 +167,7 @@ def render_site(
     own = {k.key_id: k.name for k in keys_svc.own_keys(ws)}
     name = own.get(signing.key_id(signer), "office")
     files[OFFICE_KEY] = keys_svc.export_for(ws, name, signer).encode("utf-8")
-    return files
+    return files, early
 
 
 def build_site(
@@ -184,7 +187,7 @@ def build_site(
     ws.require()
     folder = (out or default_out(ws)).resolve()
     output.check_writable(folder)
-    files = render_site(ws, engine, folder, key, as_of, entity_directory=entity_directory,
+    files, early = render_site(ws, engine, folder, key, as_of, entity_directory=entity_directory,
                         stats=stats, chart=chart)  # fmt: skip
     sums = layout.sums_text(output.Contents(files))
     sig = signing.sign(key, layout.sums_signing_input(sums)).hex()
@@ -200,4 +203,5 @@ def build_site(
     seq = audit_svc.AuditLog(ws, engine).record(
         actor, KIND, {"out": shown, "files": len(files), "sums": digest}, now
     )
-    return SiteResult(folder, len(files), tuple(done.written), tuple(done.removed), digest, seq)
+    written = tuple(sorted([*early, *done.written], key=lambda p: p.encode("utf-8")))
+    return SiteResult(folder, len(files), written, tuple(done.removed), digest, seq)
