@@ -45,6 +45,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "calendar": ("results", "calendar.help"),
     "publish": ("publish", "publish.help"),
     "verify": ("verify", "verify.help"),
+    "site": ("site", "site.help"),
     "timestamp": ("timestamp", "timestamp.help"),
     "demo": ("demo", "demo.help"),
 }

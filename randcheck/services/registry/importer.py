@@ -45,6 +45,9 @@ from randcheck.services.registry.validate import fast_for, row_tuple, validate_r
 from randcheck.workspace import Workspace
 
 BATCH = 5000
+#: the registry whose import logs the codes it changed (``codes``: added, updated,
+#: deactivated); the others log counts only (an entity import may change 10M rows)
+TRACKED = "items"
 SQLITE_CACHE_KIB = 131_072  # page cache of the import connection on SQLite (128 MiB)
 MAX_REPORTED_ERRORS = 100_000
 
@@ -67,6 +70,8 @@ class ImportResult:
     header_row: int = 1
     dry_run: bool = False
     seq: int | None = None
+    #: items imports only: {"added"|"updated"|"deactivated": sorted codes}
+    codes: dict[str, list[str]] | None = None
 
     def counts(self) -> dict[str, int]:
         return {
@@ -183,6 +188,10 @@ class _Importer:
             .values({c: bindparam(f"v_{c}") for c in self.cols if c not in spec.key})
         )
         self.added = self.updated = self.unchanged = 0
+        # the items registry is small: its import logs which codes it added, updated and
+        # deactivated, so that the public item list can show each item's dated changes
+        self.track = spec.name == TRACKED
+        self.changed: dict[str, list[str]] = {"added": [], "updated": [], "deactivated": []}
         self.cache_size: int | None = None  # SQLite's page cache before the import's
         # Inserts go straight to the driver's executemany with the statement SQLAlchemy
         # compiled for this dialect, skipping Core's per-row parameter processing (the bulk
@@ -238,6 +247,9 @@ class _Importer:
                 self.unchanged += 1
         self.added += len(inserts)
         self.updated += len(updates)
+        if self.track:
+            self.changed["added"].extend("/".join(_as_key(self.key(r))) for r in inserts)
+            self.changed["updated"].extend("/".join(_as_key(self.key(r))) for r in updates)
         if not self.write:
             return
         if inserts:
@@ -279,6 +291,8 @@ class _Importer:
             part = [tuple(r) for r in rows]
             there = seen.present([KEY_SEP.join(k) for k in part])
             missing.extend(k for k in part if KEY_SEP.join(k) not in there)
+        if self.track:
+            self.changed["deactivated"].extend("/".join(k) for k in missing)
         if self.write:
             stmt = spec.table.update().where(key_where(spec)).values(active=False)
             for i in range(0, len(missing), BATCH):
@@ -287,6 +301,10 @@ class _Importer:
                     stmt, [{f"k_{k}": key[j] for j, k in enumerate(spec.key)} for key in part]
                 )
         return len(missing)
+
+
+def _as_key(key: Any) -> tuple[str, ...]:
+    return (key,) if isinstance(key, str) else tuple(key)
 
 
 def _db_value(value: Any) -> Any:
@@ -399,6 +417,10 @@ def _run_import(
         )
         if replace:
             result.deactivated = importer.deactivate_missing(seen)
+        if importer.track:
+            result.codes = {
+                k: sorted(v, key=lambda c: c.encode("utf-8")) for k, v in importer.changed.items()
+            }
     finally:
         seen.close()
         if importer.cache_size is not None:  # give back the bulk path's page cache
@@ -468,5 +490,7 @@ def import_file(
             "warnings": len(result.warnings),
             "state": state_digests(conn, recompute=False),
         }
+        if result.codes is not None:
+            payload["codes"] = result.codes
         result.seq = tx.record(f"{spec.name}.import", payload)
     return result

@@ -1,0 +1,155 @@
+"""Benchmark: ``site build`` for a year of 200 tasks and 10,000 published results.
+
+The workspace is built through the services (as the commands run them), its entity table
+filled directly like bench_draw.py does: an annual plan of ``--tasks`` tasks, each announced
+and drawn with dice (``--targets`` targets, 2 items: 2 × targets results a task), every
+result entered in one import and published (one signed document a task), and the draw
+bundles of ``--bundles`` tasks published.  Then three timed builds: the first (empty folder),
+a rebuild with nothing changed (writes nothing), and a rebuild the next day (``--as-of``
+one day later: only the date-dependent home page and the manifest change).
+
+    python bench/bench_site.py
+    python bench/bench_site.py --tasks 40 --bundles 10     # a quicker run
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import shutil
+import sys
+import tempfile
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.bench_service import PASS
+
+TASK = """[[task]]
+id = "Y{n:03d}"
+title = "2023年第{n}批抽查"
+planned_draw_at = "2023-{month:02d}-10T09:00:00+08:00"
+"""
+DEFAULTS = """[defaults]
+items = ["SC-001", "SC-002"]
+departments = ["市场监管局"]
+mode = "undirected"
+strata = [{{id = "A", risk = ["*"], count = {targets}}}]
+entropy = {{dice = [{{witness = "甲", count = 5, faces = 6}}]}}
+[defaults.teams]
+min_inspectors = 2
+max_load = 400
+inspect_from = "2023-03-01"
+inspect_to = "2023-12-31"
+"""
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--entities", type=int, default=20_000)
+    ap.add_argument("--tasks", type=int, default=200)
+    ap.add_argument("--targets", type=int, default=25)
+    ap.add_argument("--bundles", type=int, default=200)
+    args = ap.parse_args()
+    from sqlmodel import Session
+
+    from bench.bench_draw import build_db
+    from randcheck.services import draws, gathering, keys, publish, registry, tasks
+    from randcheck.services.audit import AuditLog
+    from randcheck.services.results import context, entry, publication
+    from randcheck.site import build
+    from randcheck.store.db import open_engine
+    from randcheck.workspace import init_workspace
+
+    root = Path(tempfile.mkdtemp(prefix="randcheck-bench-site-")) / "ws"
+    try:
+        started = time.perf_counter()
+        ws, _ = init_workspace(root, "基准市市场监督管理局", "320500")
+        build_db(ws.db_dir / "randcheck.sqlite", args.entities)
+        eng = open_engine(ws.default_db_url())
+        keys.init_key(ws, AuditLog(ws, eng), "bench", PASS)
+        (root / "items.csv").write_text(
+            "code,name,legal_basis,department,item_type\n"
+            "SC-001,食品抽查,《食品安全法》,市场监管局,重点\n"
+            "SC-002,广告抽查,《广告法》,市场监管局,重点\n",
+            "utf-8",
+        )
+        lines = ["badge_no,name,department,cert_valid_until,status"]
+        lines += [f"ZF{i:05d},人员{i},市场监管局,2030-12-31,在职" for i in range(60)]
+        (root / "inspectors.csv").write_text("\n".join(lines) + "\n", "utf-8")
+        registry.import_file(eng, ws, "items", root / "items.csv", actor="bench")
+        registry.import_file(eng, ws, "inspectors", root / "inspectors.csv", actor="bench")
+        plan_text = DEFAULTS.format(targets=args.targets) + "".join(
+            TASK.format(n=n, month=1 + n % 12) for n in range(1, args.tasks + 1)
+        )
+        (root / "plan.toml").write_text(plan_text, "utf-8")
+        created = tasks.create_tasks(ws, eng, root / "plan.toml", "bench")
+        key = keys.load_private_key(ws, "office", PASS)
+        clock = datetime(2023, 3, 1, 1, tzinfo=UTC)
+        rows: list[list[str]] = []
+        for d in created:
+            tasks.announce(ws, eng, d.id, key, "bench", clock)
+            plan = draws.prepare(eng, d.id)
+            drawn_at = (clock + timedelta(minutes=5)).strftime("%Y-%m-%dT%H:%M:%SZ")
+            ev = gathering.evidence_from_file(plan, {"dice": {"甲": [1, 2, 3, 4, 5]}}, drawn_at)
+            at = clock + timedelta(minutes=6)
+            seq = draws.reveal(ws, eng, plan, ev, "bench", redraw=False, now=at)
+            draws.finalize(ws, eng, plan, draws.compute(plan, ev, drawn_at), key, [], "bench",
+                           seq, at)  # fmt: skip
+            with Session(eng) as s:
+                task_rows = entry.template_rows(context.load(s, d.id), "zh")
+            rows = rows or task_rows[:1]
+            rows += task_rows[1:]
+            clock += timedelta(hours=1)
+        dcol, tcol = entry.FIELDS.index("completed_on"), entry.FIELDS.index("terms")
+        for n, row in enumerate(rows[1:]):
+            row[dcol] = f"2023-10-{1 + n % 28:02d}"
+            row[tcol] = ("未发现问题", "发现问题已责令改正")[n % 2]
+        buf = io.StringIO()
+        csv.writer(buf, lineterminator="\r\n").writerows(rows)
+        (root / "filled.csv").write_text(buf.getvalue(), "utf-8")
+        now = datetime(2023, 11, 1, 2, tzinfo=UTC)
+        entry.import_results(ws, eng, root / "filled.csv", actor="bench", now=now)
+        for d in created:
+            publication.publish(ws, eng, d.id, key, "bench", now=now)
+        records = draws_by_task(eng)
+        for d in created[: args.bundles]:
+            publish.publish_record(ws, eng, records[d.id], key, actor="bench", now=now)
+        results = len(rows) - 1
+        bundles = min(args.bundles, args.tasks)
+        setup = time.perf_counter() - started
+        print(f"workspace: {args.tasks} tasks, {results:,} published results, {bundles} bundles"
+              f"  ({setup:.1f} s to build)")  # fmt: skip
+        as_of = date(2023, 11, 20)
+        for label in ("first build", "rebuild, nothing changed"):
+            t = time.perf_counter()
+            res = build.build_site(ws, eng, key, as_of=as_of, actor="bench")
+            took = time.perf_counter() - t
+            print(f"{label:28s} {took:6.2f} s  ({res.files:,} files, {len(res.written):,} written)")
+        # the next day: only the date-dependent page (and the manifest) is rewritten
+        t = time.perf_counter()
+        res = build.build_site(ws, eng, key, as_of=date(2023, 11, 21), actor="bench")
+        took = time.perf_counter() - t
+        label = "rebuild, next day"
+        print(f"{label:28s} {took:6.2f} s  ({res.files:,} files, {len(res.written):,} written)")
+        eng.dispose()
+    finally:
+        shutil.rmtree(root.parent, ignore_errors=True)
+
+
+def draws_by_task(eng: object) -> dict[str, str]:
+    from sqlalchemy import select
+    from sqlmodel import Session, col
+
+    from randcheck.store.draw_models import RecordRow
+
+    with Session(eng) as s:  # type: ignore[call-overload]
+        q = select(RecordRow.task_id, RecordRow.digest).where(col(RecordRow.superseded).is_(False))
+        return {str(t): str(d) for t, d in s.execute(q).all()}
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,127 @@
+"""Messages of ``randcheck site build`` and the words the public site's pages are made of."""
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "site.help": {
+        "zh": "本单位的公示网站：事项清单、人员名录、对象名录统计、年度计划、各任务公告与结果",
+        "en": "The office's public website: item list, inspector directory, entity counts, annual plan, every task's notice and results",
+    },
+    "site.build.help": {
+        "zh": "生成静态公示网站（默认 publish/site/），只改写变化的文件，并签名 SHA256SUMS",
+        "en": "Build the static public website (default publish/site/), rewriting only changed files, and sign its SHA256SUMS",
+    },
+    "site.opt.out": {
+        "zh": "网站目录（默认：工作区的 publish/site/）",
+        "en": "the site folder (default: the workspace's publish/site/)",
+    },
+    "site.opt.as_of": {
+        "zh": "按此日期（YYYY-MM-DD，北京时间；默认今天）列出即将进行的抽取与逾期结果",
+        "en": "list upcoming draws and overdue results as of this day (YYYY-MM-DD, China time; default today)",
+    },
+    "site.opt.entity_directory": {
+        "zh": "同时公开检查对象的名称与代码清单（分页）",
+        "en": "also publish the entities' name and code directory (in pages)",
+    },
+    "site.opt.key": {
+        "zh": "签名 SHA256SUMS 所用的本单位密钥名称",
+        "en": "name of the office key that signs SHA256SUMS",
+    },
+    "site.bad_as_of": {
+        "zh": "--as-of 的值 {value} 不是日期（应为 YYYY-MM-DD），未生成任何文件",
+        "en": "--as-of {value} is not a date (YYYY-MM-DD); nothing was written",
+    },
+    "site.cannot_write": {
+        "zh": "无法写入网站目录 {path}：{reason}",
+        "en": "cannot write the site folder {path}: {reason}",
+    },
+    "site.bundle_changed": {
+        "zh": "公示文件夹 {folder} 中的 {file} 与其 SHA256SUMS 不符：请重新运行 randcheck publish 后再生成网站",
+        "en": "{file} in the bundle {folder} does not match its SHA256SUMS: run randcheck publish again, then build the site",
+    },
+    "site.bundle_unreadable": {
+        "zh": "无法读取公示文件夹 {folder}：{reason}",
+        "en": "cannot read the bundle {folder}: {reason}",
+    },
+    "site.done": {
+        "zh": "网站已生成：{path}（共 {files} 个文件，本次写入 {written} 个，删除 {removed} 个；SHA256SUMS 摘要 {sums}）",
+        "en": "site built: {path} ({files} files, {written} written, {removed} removed; SHA256SUMS digest {sums})",
+    },
+    "site.history.import": {
+        "zh": "导入清单文件 {file}：新增 {added} 项，修改 {updated} 项，停用 {deactivated} 项",
+        "en": "list file {file} imported: {added} added, {updated} changed, {deactivated} withdrawn",
+    },
+    "site.history.added": {
+        "zh": "新增（导入 {file}）",
+        "en": "added (import of {file})",
+    },
+    "site.history.updated": {
+        "zh": "修改（导入 {file}）",
+        "en": "changed (import of {file})",
+    },
+    "site.history.deactivated": {
+        "zh": "停用（导入 {file} 时不再列出）",
+        "en": "withdrawn (no longer listed by the import of {file})",
+    },
+    "site.history.edit": {
+        "zh": "修改：{fields}",
+        "en": "changed: {fields}",
+    },
+    "site.history.deactivate": {
+        "zh": "停用",
+        "en": "withdrawn",
+    },
+    "site.history.other": {
+        "zh": "变更（{kind}）",
+        "en": "changed ({kind})",
+    },
+    "site.field.name": {"zh": "事项名称", "en": "name"},
+    "site.field.legal_basis": {"zh": "抽查依据", "en": "legal basis"},
+    "site.field.department": {"zh": "实施部门", "en": "department"},
+    "site.field.method": {"zh": "检查方式", "en": "method"},
+    "site.field.scope_tags": {"zh": "适用范围标签", "en": "scope tags"},
+    "site.field.scope_filter": {"zh": "适用范围条件", "en": "scope filter"},
+    "site.field.required_qualification": {"zh": "所需资格", "en": "required qualification"},
+    "site.field.item_type": {"zh": "类型", "en": "type"},
+    "site.field.ratio_cap": {"zh": "比例/上限", "en": "ratio cap"},
+    "site.field.frequency": {"zh": "频次", "en": "frequency"},
+    "site.field.active": {"zh": "启用状态", "en": "active"},
+    "site.feed.title": {
+        "zh": "{bureau}“双随机、一公开”公示动态",
+        "en": "{bureau}: random inspection notices",
+    },
+    "site.feed.announce": {"zh": "抽查公告：{title}", "en": "Notice: {title}"},
+    "site.feed.announce_summary": {
+        "zh": "任务 {id} 已公告，计划抽取时间 {time}；名录 {pool} 户，拟抽取 {sample} 户。",
+        "en": "Task {id} announced; planned draw {time}; pool {pool}, sample {sample}.",
+    },
+    "site.feed.draw": {"zh": "抽取结果公示：{title}", "en": "Draw published: {title}"},
+    "site.feed.draw_summary": {
+        "zh": "任务 {id} 于 {time} 抽取，抽取结果已公示。",
+        "en": "Task {id} drawn at {time}; the draw is published.",
+    },
+    "site.feed.results": {
+        "zh": "检查结果公示（第 {seq} 批）：{title}",
+        "en": "Results (batch {seq}): {title}",
+    },
+    "site.feed.results_summary": {
+        "zh": "任务 {id} 公示检查结果 {count} 条（其中更正 {corrections} 条）。",
+        "en": "Task {id}: {count} results published ({corrections} corrections).",
+    },
+    "site.stats.coverage.items": {"zh": "按抽查事项", "en": "by item"},
+    "site.stats.coverage.departments": {"zh": "按部门", "en": "by department"},
+    "site.stats.coverage.strata": {"zh": "按抽取层", "en": "by stratum"},
+    "site.stats.workload": {"zh": "检查人员工作量", "en": "inspector workload"},
+    "site.stats.workload.count": {"zh": "检查人员数", "en": "inspectors"},
+    "site.stats.workload.mean": {"zh": "人均检查对象", "en": "mean targets"},
+    "site.stats.workload.max": {"zh": "最多", "en": "most"},
+    "site.stats.workload.min": {"zh": "最少", "en": "fewest"},
+    "site.stats.workload.spread": {"zh": "极差", "en": "spread"},
+    "site.stats.workload.balance": {"zh": "均衡度", "en": "balance"},
+    "site.stats.terms": {"zh": "检查结果分布", "en": "result terms"},
+    "site.stats.publication": {"zh": "检查结果公示及时性", "en": "on-time publication"},
+    "site.stats.publication.on_time": {"zh": "按时公示", "en": "on time"},
+    "site.stats.publication.late": {"zh": "逾期后公示", "en": "published late"},
+    "site.stats.publication.overdue": {"zh": "逾期未公示", "en": "overdue"},
+    "site.stats.publication.pending": {"zh": "待公示（未到期）", "en": "pending (not yet due)"},
+    "site.stats.publication.unknown": {"zh": "期限待定", "en": "deadline unknown"},
+    "site.stats.publication.rate": {"zh": "按时公示率", "en": "on-time rate"},
+}

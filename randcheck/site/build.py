@@ -1,0 +1,207 @@
+"""``randcheck site build``: gather, render, write what changed, sign, log.
+
+Everything but the entity directory is rendered in memory first, so a failure while reading or
+rendering writes nothing; then files are written (only those whose bytes changed, each
+atomically), ``SHA256SUMS`` and ``SHA256SUMS.sig`` last, and the files the previous
+``SHA256SUMS`` listed that the site no longer has are removed.  No build time is written
+anywhere: the same workspace and ``as_of`` give the same bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from sqlalchemy.engine import Engine
+
+from randcheck.bundle import layout
+from randcheck.core import signing
+from randcheck.core.canonical import canonical
+from randcheck.core.chinatime import reading_date
+from randcheck.errors import CannotRunError, InputError
+from randcheck.services import audit as audit_svc
+from randcheck.services import keys as keys_svc
+from randcheck.site import entities, feed, output, pages, statspage
+from randcheck.site.data import SiteData, TaskInfo, gather
+from randcheck.site.history import history
+from randcheck.site.zipper import deterministic_zip
+from randcheck.workspace import Workspace
+
+KIND = "site.build"
+OFFICE_KEY = "keys/office.pub"
+LAST = (layout.SUMS, layout.SUMS_SIG)
+
+
+@dataclass(frozen=True)
+class SiteResult:
+    path: Path
+    files: int
+    written: tuple[str, ...]
+    removed: tuple[str, ...]
+    sums: str  # SHA-256 of SHA256SUMS
+    seq: int
+
+
+def default_out(ws: Workspace) -> Path:
+    return ws.publish_dir / "site"
+
+
+def bundle_files(folder: Path) -> dict[str, bytes]:
+    """The files of a published bundle that its ``SHA256SUMS`` lists, checked against it,
+    plus ``SHA256SUMS`` and its signature (nothing else in the folder is copied)."""
+    try:
+        sums = (folder / layout.SUMS).read_bytes()
+        listed = layout.parse_sums(sums)
+        files = {layout.SUMS: sums}
+        sig = folder / layout.SUMS_SIG
+        if sig.is_file():
+            files[layout.SUMS_SIG] = sig.read_bytes()
+        for rel, digest in listed.items():
+            data = folder.joinpath(*rel.split("/")).read_bytes()
+            if hashlib.sha256(data).hexdigest() != digest:
+                raise CannotRunError("site.bundle_changed", folder=str(folder), file=rel)
+            files[rel] = data
+    except OSError as exc:
+        raise CannotRunError(
+            "site.bundle_unreadable", folder=str(folder), reason=exc.strerror or str(exc)
+        ) from exc
+    except InputError as exc:
+        raise CannotRunError("site.bundle_unreadable", folder=str(folder), reason=str(exc)) from exc
+    return files
+
+
+def _zip(
+    out: Path, t: TaskInfo, files: Mapping[str, bytes], before: Mapping[str, str]
+) -> output.Content:
+    """The task's zip: the one in place when the site's copy of the bundle has the same
+    ``SHA256SUMS`` and the zip is what the previous build listed; else a new one."""
+    name = pages.zip_name(t)
+    path = out.joinpath(*name.split("/"))
+    copy = out.joinpath(*pages.task_dir(t).split("/"), "bundle", layout.SUMS)
+    if name in before and output.same(copy, files[layout.SUMS]) and path.is_file():
+        if hashlib.sha256(path.read_bytes()).hexdigest() == before[name]:
+            return path
+    return deterministic_zip(t.folder, files)
+
+
+def _overdue(ws: Workspace, engine: Engine, as_of: date, data: SiteData) -> list[dict[str, Any]]:
+    """Overdue results by task and item: how many, and the earliest deadline (no entity)."""
+    from randcheck.services.results import clock
+
+    by_id = {t.id: t for t in data.tasks}
+    groups: dict[tuple[str, str], list[str]] = {}
+    for row in clock.due(ws, engine, None, as_of):
+        if row.status == clock.OVERDUE and row.task_id in by_id:
+            groups.setdefault((row.task_id, row.item), []).append(row.deadline or "")
+    out = []
+    for (task, item), deadlines in sorted(
+        groups.items(), key=lambda kv: (kv[0][0].encode(), kv[0][1].encode())
+    ):
+        t = by_id[task]
+        out.append({
+            "title": t.title,
+            "link": pages.task_link(t),
+            "item": f"{item} {data.item_names.get(item, '')}".strip(),
+            "count": len(deadlines),
+            "deadline": reading_date(min(deadlines)),
+        })  # fmt: skip
+    return out
+
+
+def render_site(
+    ws: Workspace,
+    engine: Engine,
+    out: Path,
+    key: Ed25519PrivateKey,
+    as_of: date,
+    *,
+    entity_directory: bool = False,
+    stats: Mapping[str, Any] | None = None,
+    chart: Callable[..., str] | None = None,
+) -> tuple[dict[str, output.Content], list[str]]:
+    """Every file of the site but ``SHA256SUMS`` and its signature, and the files written
+    already: directory pages (only with ``entity_directory``) are written as they are made
+    (write-if-different) and given as paths, so ten million rows never sit in memory."""
+    data = gather(ws, engine)
+    before = output.previous_sums(out)
+    files: dict[str, output.Content] = {}
+    counts = entities.counts(engine)
+    directory: list[tuple[str, str, str]] = []
+    early: list[str] = []
+    if entity_directory:
+        total = max(1, -(-counts.total // entities.PAGE_SIZE))
+        for n, rows in enumerate(entities.directory_pages(engine), start=1):
+            name = entities.page_name(n)
+            if output.write_one(out, name, pages.directory_page(data, n, total, rows)):
+                early.append(name)
+            files[name] = out.joinpath(*name.split("/"))
+            directory.append((name, rows[0][0], rows[-1][0]))
+    files["index.html"] = pages.index_page(data, as_of, _overdue(ws, engine, as_of, data))
+    files["items.html"] = pages.items_page(data, history(data.item_log))
+    files["inspectors.html"] = pages.inspectors_page(data)
+    files["entities.html"] = pages.entities_page(data, counts, directory)
+    files["plans.html"] = pages.plans_page(data)
+    stats_ctx = statspage.context(stats, chart) if stats is not None else None
+    files["stats.html"] = pages.stats_page(data, stats_ctx)
+    for t in data.tasks:
+        zip_size: int | None = None
+        if t.notice is not None:
+            files[pages.notice_name(t)] = t.notice.read_bytes()
+        if t.bundle is not None:
+            bundle = bundle_files(t.bundle)
+            base = f"{pages.task_dir(t)}/bundle/"
+            files.update({base + rel: b for rel, b in bundle.items()})
+            packed = _zip(out, t, bundle, before)
+            files[pages.zip_name(t)] = packed
+            zip_size = packed.stat().st_size if isinstance(packed, Path) else len(packed)
+        code = layout.short_code(t.record_digest) if t.record_digest else ""
+        files[pages.task_link(t)] = pages.task_page(data, t, zip_size, code)
+    links = {t.id: pages.task_link(t) for t in data.tasks}
+    files["feed.xml"] = feed.atom(data, feed.entries(data, links))
+    signer = signing.public_raw(key)
+    own = {k.key_id: k.name for k in keys_svc.own_keys(ws)}
+    name = own.get(signing.key_id(signer), "office")
+    files[OFFICE_KEY] = keys_svc.export_for(ws, name, signer).encode("utf-8")
+    return files, early
+
+
+def build_site(
+    ws: Workspace,
+    engine: Engine,
+    key: Ed25519PrivateKey,
+    *,
+    out: Path | None = None,
+    as_of: date,
+    entity_directory: bool = False,
+    stats: Mapping[str, Any] | None = None,
+    chart: Callable[..., str] | None = None,
+    actor: str = "randcheck",
+    now: datetime | None = None,
+) -> SiteResult:
+    """Build the site into ``out`` (default ``publish/site``) and log ``site.build``."""
+    ws.require()
+    folder = (out or default_out(ws)).resolve()
+    output.check_writable(folder)
+    files, early = render_site(ws, engine, folder, key, as_of, entity_directory=entity_directory,
+                        stats=stats, chart=chart)  # fmt: skip
+    sums = layout.sums_text(output.Contents(files))
+    sig = signing.sign(key, layout.sums_signing_input(sums)).hex()
+    keyid = signing.key_id(signing.public_raw(key))
+    files[layout.SUMS] = sums
+    files[layout.SUMS_SIG] = canonical({"keyid": keyid, "sig": sig}) + b"\n"
+    done = output.write_all(folder, files, LAST)
+    digest = hashlib.sha256(sums).hexdigest()
+    try:
+        shown = folder.relative_to(ws.root.resolve()).as_posix()
+    except ValueError:
+        shown = str(folder)
+    seq = audit_svc.AuditLog(ws, engine).record(
+        actor, KIND, {"out": shown, "files": len(files), "sums": digest}, now
+    )
+    written = tuple(sorted([*early, *done.written], key=lambda p: p.encode("utf-8")))
+    return SiteResult(folder, len(files), written, tuple(done.removed), digest, seq)

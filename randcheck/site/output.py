@@ -1,0 +1,144 @@
+"""Writing the site folder: only files whose bytes changed, each atomically; files the site no
+longer has are removed, but only those the previous ``SHA256SUMS`` listed — anything else in
+the folder (a web server's own files, a README the office put there) is never touched.
+
+A file's content is ``bytes``, or a ``Path`` to a file already in place in the folder (a zip
+kept from the previous build, a directory page written as it was streamed): those are hashed
+from disk for ``SHA256SUMS``, not rewritten.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from randcheck.bundle import layout
+from randcheck.errors import CannotRunError, InputError
+from randcheck.io.atomic import atomic_write, make_private_dir
+from randcheck.workspace import PUBLISH_MODE
+
+Content = bytes | Path
+
+
+class Contents(Mapping[str, bytes]):
+    """{relative path: bytes} over :data:`Content` values (a ``Path`` is read when asked),
+    so that ``layout.sums_text`` — the bundle's one ``SHA256SUMS`` format — hashes them."""
+
+    def __init__(self, files: Mapping[str, Content]) -> None:
+        self.files = files
+
+    def __getitem__(self, key: str) -> bytes:
+        value = self.files[key]
+        return value.read_bytes() if isinstance(value, Path) else value
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.files)
+
+    def __len__(self) -> int:
+        return len(self.files)
+
+
+@dataclass
+class Written:
+    written: list[str]
+    unchanged: int
+    removed: list[str]
+
+
+def check_writable(folder: Path) -> None:
+    """``folder`` is, or can be created as, a writable directory; nothing is created here."""
+    probe = folder
+    while not probe.exists() and probe != probe.parent:
+        probe = probe.parent
+    if not probe.is_dir():
+        reason = os.strerror(errno.ENOTDIR)
+    elif not os.access(probe, os.W_OK | os.X_OK):
+        reason = os.strerror(errno.EACCES)
+    else:
+        return
+    raise CannotRunError("site.cannot_write", path=str(folder), reason=reason)
+
+
+def previous_sums(out: Path) -> dict[str, str]:
+    """{path: digest} of the folder's current ``SHA256SUMS`` ({} if none or unreadable: then
+    nothing is removed)."""
+    try:
+        return layout.parse_sums((out / layout.SUMS).read_bytes())
+    except (OSError, InputError):
+        return {}
+
+
+def _mkdirs(out: Path, rel: str) -> None:
+    parent = out
+    for part in rel.split("/")[:-1]:
+        parent = parent / part
+        if not parent.is_dir():
+            make_private_dir(parent, PUBLISH_MODE)
+
+
+def same(path: Path, data: bytes) -> bool:
+    """Whether ``path`` is a regular file holding exactly ``data``."""
+    try:
+        if path.is_symlink() or not path.is_file() or path.stat().st_size != len(data):
+            return False
+        return path.read_bytes() == data
+    except OSError:
+        return False
+
+
+def write_one(out: Path, rel: str, data: bytes) -> bool:
+    """Write ``out/rel`` unless it already holds ``data``; True when written."""
+    path = out.joinpath(*rel.split("/"))
+    if same(path, data):
+        return False
+    try:
+        _mkdirs(out, rel)
+        if path.is_symlink():  # never write through a link
+            path.unlink()
+        atomic_write(path, data, 0o644)
+    except OSError as exc:
+        raise CannotRunError(
+            "site.cannot_write", path=str(path), reason=exc.strerror or str(exc)
+        ) from exc
+    return True
+
+
+def write_all(out: Path, files: Mapping[str, Content], last: tuple[str, ...] = ()) -> Written:
+    """Write ``files`` (those named in ``last`` after all others), then remove the files the
+    previous ``SHA256SUMS`` listed that ``files`` no longer has."""
+    before = previous_sums(out)
+    written: list[str] = []
+    unchanged = 0
+    order = sorted((p for p in files if p not in last), key=lambda p: p.encode("utf-8"))
+    for rel in [*order, *(p for p in last if p in files)]:
+        value = files[rel]
+        if isinstance(value, Path):
+            unchanged += 1
+            continue
+        if write_one(out, rel, value):
+            written.append(rel)
+        else:
+            unchanged += 1
+    removed = []
+    for rel in sorted(set(before) - set(files), key=lambda p: p.encode("utf-8")):
+        path = out.joinpath(*rel.split("/"))
+        if path.is_symlink() or path.is_file():
+            with contextlib.suppress(OSError):
+                path.unlink()
+                removed.append(rel)
+                _prune(out, path.parent)
+    return Written(written, unchanged, removed)
+
+
+def _prune(out: Path, folder: Path) -> None:
+    """Remove ``folder`` and its parents up to ``out`` while they are empty."""
+    while folder != out and out in folder.parents:
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+        folder = folder.parent

@@ -1,0 +1,239 @@
+"""The site's HTML pages, rendered from ``randcheck/templates/site`` with autoescape.
+
+User-supplied text goes through the bundle pages' ``u`` filter (escaped, made visible, in a
+``<bdi>``); times through :func:`reading_time` / :func:`reading_date`; links through ``href``
+(percent-encoded, so a folder named ``T%E4…`` is reached as ``T%25E4…``).  Pages at the root
+use ``root = ""``, a task page ``"../../"``: every link is relative and the site works from
+any folder, web server or ``file://``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+from functools import cache
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+
+from randcheck import __version__
+from randcheck.bundle import layout
+from randcheck.bundle.pages import user_text
+from randcheck.core.chinatime import reading_date, reading_time
+from randcheck.core.results import china_date
+from randcheck.core.text import visible
+from randcheck.site.data import SiteData, TaskInfo
+from randcheck.site.entities import Counts
+from randcheck.site.history import History
+
+if TYPE_CHECKING:
+    import jinja2
+
+NAV = (
+    ("index.html", "首页"),
+    ("items.html", "抽查事项清单"),
+    ("inspectors.html", "执法检查人员名录"),
+    ("entities.html", "检查对象名录"),
+    ("plans.html", "年度抽查计划"),
+    ("stats.html", "统计"),
+    ("feed.xml", "订阅"),
+)
+STATUS = {"created": "待公告", "announced": "已公告，待抽取", "drawn": "已抽取"}
+MODE = {"directed": "定向抽查", "undirected": "不定向抽查"}
+SCOPE = {"region": "区域", "subject_type": "主体类型", "industry": "行业", "tags": "标签"}
+LATEST = 10  # draws and results publications on the home page
+
+
+def task_dir(t: TaskInfo) -> str:
+    return f"tasks/{t.folder}"
+
+
+def task_link(t: TaskInfo) -> str:
+    return f"{task_dir(t)}/index.html"
+
+
+def bundle_link(t: TaskInfo) -> str:
+    return f"{task_dir(t)}/bundle/{layout.INDEX}"
+
+
+def zip_name(t: TaskInfo) -> str:
+    return f"{task_dir(t)}/{t.folder}.zip"
+
+
+def notice_name(t: TaskInfo) -> str:
+    return f"{task_dir(t)}/{layout.NOTICE}"
+
+
+def href(path: str) -> str:
+    """A relative file path as a URL path (``%`` and other bytes percent-encoded)."""
+    return quote(path, safe="/.")
+
+
+@cache
+def environment() -> jinja2.Environment:
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("randcheck", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["u"] = user_text
+    env.filters["v"] = lambda value: visible(str(value))
+    env.filters["href"] = href
+    return env
+
+
+def render(template: str, root: str, current: str, bureau: Mapping[str, str], **ctx: Any) -> bytes:
+    page = (
+        environment()
+        .get_template(f"site/{template}")
+        .render(
+            root=root,
+            current=current,
+            nav=NAV,
+            bureau=bureau,
+            tool=f"randcheck {__version__}",
+            **ctx,
+        )
+    )
+    return page.encode("utf-8")
+
+
+def _rule_text(rule: Mapping[str, Any]) -> str:
+    if rule.get("count") is not None:
+        return f"固定 {rule['count']} 户"
+    if rule.get("ratio"):
+        return f"比例 {rule['ratio']}"
+    return "—"
+
+
+def _task_summary(t: TaskInfo, root: str = "") -> dict[str, Any]:
+    return {
+        "id": t.id,
+        "title": t.title,
+        "link": root + task_link(t),
+        "status": STATUS.get(t.status, t.status),
+        "planned": reading_time(t.planned_at) if t.planned_at else "",
+        "announced": reading_time(t.announced_at) if t.announced_at else "",
+        "drawn": reading_time(t.drawn_at) if t.drawn_at else "",
+        "items": t.items,
+        "departments": t.departments,
+        "mode": MODE.get(t.mode, visible(t.mode)),
+        "scope": [(SCOPE.get(k, k), v) for k, v in t.scope],
+        "strata": t.strata,
+        "rules": [{"id": r["id"], "text": _rule_text(r)} for r in t.rules],
+        "sample": t.sample_total,
+        "published": t.bundle is not None,
+        "bundle": root + bundle_link(t),
+    }
+
+
+def index_page(data: SiteData, as_of: date, overdue: Sequence[Mapping[str, Any]]) -> bytes:
+    day = as_of.isoformat()
+    upcoming = [
+        _task_summary(t)
+        for t in data.tasks
+        if not t.drawn_at and t.planned_at and china_date(t.planned_at) >= day
+    ]
+    drawn = sorted((t for t in data.tasks if t.drawn_at), key=lambda t: t.id.encode())
+    drawn.sort(key=lambda t: t.drawn_at, reverse=True)
+    docs = [(d, t) for t in data.tasks for d in t.docs]
+    docs.sort(key=lambda dt: (dt[1].id.encode(), dt[0].seq))
+    docs.sort(key=lambda dt: dt[0].issued_at, reverse=True)
+    results = [
+        {"issued": reading_time(d.issued_at), "title": t.title, "link": task_link(t),
+         "seq": d.seq, "count": d.count}
+        for d, t in docs[:LATEST]
+    ]  # fmt: skip
+    return render(
+        "index.html.j2",
+        "",
+        "index.html",
+        data.bureau,
+        as_of=reading_date(as_of),
+        upcoming=upcoming,
+        draws=[_task_summary(t) for t in drawn[:LATEST]],
+        results=results,
+        overdue=overdue,
+    )
+
+
+def items_page(data: SiteData, hist: History) -> bytes:
+    rows = [{**it, "history": hist.per_item.get(it["code"], [])} for it in data.items]
+    return render("items.html.j2", "", "items.html", data.bureau, items=rows, whole=hist.whole)
+
+
+def inspectors_page(data: SiteData) -> bytes:
+    rows = [{**p, "valid": reading_date(p["cert_valid_until"]) if p["cert_valid_until"] else "—"}
+            for p in data.inspectors]  # fmt: skip
+    return render("inspectors.html.j2", "", "inspectors.html", data.bureau, inspectors=rows)
+
+
+def entities_page(
+    data: SiteData, counts: Counts, directory: Sequence[tuple[str, str, str]]
+) -> bytes:
+    return render("entities.html.j2", "", "entities.html", data.bureau, counts=counts,
+                  directory=directory)  # fmt: skip
+
+
+def directory_page(
+    data: SiteData, page: int, pages: int, rows: Sequence[tuple[str, str, str, str]]
+) -> bytes:
+    return render(
+        "directory.html.j2",
+        "../",
+        "entities.html",
+        data.bureau,
+        page=page,
+        pages=pages,
+        prev=f"{page - 1:05d}.html",
+        next=f"{page + 1:05d}.html",
+        rows=rows,
+    )
+
+
+def plans_page(data: SiteData) -> bytes:
+    years: dict[int, list[dict[str, Any]]] = {}
+    for t in data.tasks:
+        years.setdefault(t.year, []).append(_task_summary(t))
+    ordered = [{"year": y, "tasks": years[y]} for y in sorted(years, reverse=True)]
+    return render("plans.html.j2", "", "plans.html", data.bureau, years=ordered)
+
+
+def _size(n: int) -> str:
+    if n < 1024:
+        return f"{n} 字节"
+    if n < 1024 * 1024:
+        return f"{(n * 10 // 1024) / 10:.1f} KB"
+    return f"{(n * 10 // (1024 * 1024)) / 10:.1f} MB"
+
+
+def task_page(data: SiteData, t: TaskInfo, zip_size: int | None, code: str) -> bytes:
+    """``tasks/<folder>/index.html``; links are relative to that folder."""
+    ctx = _task_summary(t, "")
+    ctx.update(
+        notice=layout.NOTICE if t.notice is not None else "",
+        bundle=f"bundle/{layout.INDEX}" if t.bundle is not None else "",
+        zip=f"{t.folder}.zip",
+        zip_size=_size(zip_size or 0),
+        code=code,
+        docs=[
+            {
+                "seq": d.seq,
+                "issued": reading_time(d.issued_at),
+                "count": d.count,
+                "corrections": d.corrections,
+            }
+            for d in t.docs
+        ],
+        results_header=t.results[0] if t.results else [],
+        results=t.results[1:],
+    )
+    return render("task.html.j2", "../../", "plans.html", data.bureau, t=ctx)
+
+
+def stats_page(data: SiteData, stats: Mapping[str, Any] | None) -> bytes:
+    return render("stats.html.j2", "", "stats.html", data.bureau, stats=stats)

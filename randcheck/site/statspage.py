@@ -1,0 +1,139 @@
+"""The statistics page's context, from ``randcheck.services.stats.compute(...).to_json()``.
+
+One function, :func:`context`, so that the site does not depend on how the figures are
+computed: it takes the documented JSON shape (numbers as ints or decimal strings) and returns
+what ``site/stats.html.j2`` shows.  Every chart has its numbers in a table too (for screen
+readers and print); ``chart`` draws one (``randcheck.core.charts.bar_chart(title, rows,
+unit)`` returns inline SVG) and may be None, in which case the tables stand alone.
+
+The overdue list names the task, item and deadline, not the entity: a result that is late
+is the office's fault, and the draw it belongs to may not be published yet.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from markupsafe import Markup
+
+from randcheck.catalog import render
+from randcheck.core.chinatime import reading_date
+
+Chart = Callable[..., str]
+
+COVERAGE_KINDS = ("items", "departments", "strata")
+WORKLOAD_SUMMARY = ("count", "mean", "max", "min", "spread", "balance")
+PUBLICATION_SUMMARY = ("on_time", "late", "overdue", "pending", "unknown", "rate")
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def _svg(
+    chart: Chart | None, title: str, rows: Sequence[tuple[str, Any]], unit: str = ""
+) -> Markup:
+    if chart is None or not rows:
+        return Markup("")
+    return Markup(chart(title, list(rows), unit=unit))
+
+
+def _number(value: Any) -> int | str:
+    """A figure as the chart takes it: ints stay ints, decimal strings stay strings."""
+    return value if isinstance(value, int) else _text(value)
+
+
+def context(stats: Mapping[str, Any], chart: Chart | None = None) -> dict[str, Any]:
+    """The stats page's context from a ``Stats.to_json()`` dict."""
+    coverage = []
+    cov = stats.get("coverage") or {}
+    for kind in COVERAGE_KINDS:
+        rows = [
+            {
+                "key": _text(r.get("key")),
+                "label": _text(r.get("label")),
+                "drawn": _text(r.get("drawn")),
+                "pool": _text(r.get("pool")),
+                "ratio": _text(r.get("ratio")),
+            }
+            for r in cov.get(kind) or []
+        ]
+        title = render(f"site.stats.coverage.{kind}", "zh")
+        bars = [(r["label"] or r["key"], _number(x.get("drawn")))
+                for r, x in zip(rows, cov.get(kind) or [], strict=True)]  # fmt: skip
+        coverage.append({"kind": kind, "title": title, "rows": rows,
+                         "chart": _svg(chart, title, bars, "户")})  # fmt: skip
+    work = stats.get("workload") or {}
+    inspectors = [
+        {f: _text(r.get(f)) for f in ("badge_no", "name", "department", "targets", "tasks")}
+        for r in work.get("inspectors") or []
+    ]
+    work_title = render("site.stats.workload", "zh")
+    workload = {
+        "title": work_title,
+        "rows": inspectors,
+        "summary": [
+            (render(f"site.stats.workload.{k}", "zh"), _text(work.get(k))) for k in WORKLOAD_SUMMARY
+        ],
+        "chart": _svg(
+            chart,
+            work_title,
+            [
+                (r["name"] or r["badge_no"], _number(x.get("targets")))
+                for r, x in zip(inspectors, work.get("inspectors") or [], strict=True)
+            ],
+            "户",
+        ),
+    }
+    terms_rows = [{"term": _text(r.get("term")), "count": _text(r.get("count"))}
+                  for r in stats.get("terms") or []]  # fmt: skip
+    terms_title = render("site.stats.terms", "zh")
+    terms = {
+        "title": terms_title,
+        "rows": terms_rows,
+        "chart": _svg(chart, terms_title,
+                      [(r["term"], _number(x.get("count")))
+                       for r, x in zip(terms_rows, stats.get("terms") or [], strict=True)],
+                      "项"),
+    }  # fmt: skip
+    pub = stats.get("publication") or {}
+    publication = {
+        "title": render("site.stats.publication", "zh"),
+        "summary": [
+            (render(f"site.stats.publication.{k}", "zh"), _text(pub.get(k)))
+            for k in PUBLICATION_SUMMARY
+        ],
+        "overdue": [
+            {
+                "task": _text(r.get("task")),
+                "item": _text(r.get("item")),
+                "deadline": reading_date(_text(r.get("deadline"))),
+                "days": _text(r.get("days")),
+            }
+            for r in pub.get("overdue_list") or []
+        ],
+    }
+    repeated = [
+        {
+            "code": _text(r.get("code")),
+            "name": _text(r.get("name")),
+            "count": _text(r.get("count")),
+            "random": _text(r.get("random")),
+            "non_random": _text(r.get("non_random")),
+            "departments": "、".join(_text(d) for d in r.get("departments") or [])
+            if isinstance(r.get("departments"), list)
+            else _text(r.get("departments")),
+        }
+        for r in stats.get("repeated") or []
+    ]
+    return {
+        "year": _text(stats.get("year")),
+        "as_of": reading_date(_text(stats.get("as_of"))),
+        "cap": _text(stats.get("cap")),
+        "coverage": coverage,
+        "workload": workload,
+        "terms": terms,
+        "publication": publication,
+        "repeated": repeated,
+    }

@@ -1,0 +1,160 @@
+"""The item list's history, the entity directory and the statistics page."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import Engine
+
+from randcheck.services import registry as reg_svc
+from randcheck.services.audit import AuditLog
+from randcheck.site import entities, statspage
+from randcheck.site.build import build_site
+from randcheck.workspace import Workspace
+from tests.drawfixtures import OPERATOR, entity, insert_rows, seed_world
+from tests.site.helpers import links, resolve, tree
+from tests.site.world import AS_OF
+
+HEADER = "事项编码,事项名称,抽查依据,事项类型,抽查比例上限,实施部门\n"
+
+
+def _items(path: Path, rows: str) -> Path:
+    path.write_text(HEADER + rows, encoding="utf-8")
+    return path
+
+
+def test_items_import_logs_codes_and_the_page_shows_each_items_history(
+    ws: Workspace, engine: Engine, tmp_path: Path
+) -> None:
+    first = _items(
+        tmp_path / "a.csv", "X01,甲事项,依据一,重点,,食品科\nX02,乙事项,依据二,一般,1/10,药品科\n"
+    )
+    reg_svc.import_file(
+        engine, ws, "items", first, actor="t", now=datetime(2026, 3, 1, 2, tzinfo=UTC)
+    )
+    second = _items(
+        tmp_path / "b.csv",
+        "X02,乙事项,依据二（修订）,一般,1/10,药品科\nX03,丙事项,依据三,重点,,食品科\n",
+    )
+    reg_svc.import_file(engine, ws, "items", second, actor="t", replace=True,
+                        now=datetime(2026, 4, 1, 2, tzinfo=UTC))  # fmt: skip
+    entries = [e for e in AuditLog(ws, engine).entries() if e["kind"] == "items.import"]
+    assert entries[0]["payload"]["codes"] == {
+        "added": ["X01", "X02"],
+        "updated": [],
+        "deactivated": [],
+    }
+    assert entries[1]["payload"]["codes"] == {
+        "added": ["X03"],
+        "updated": ["X02"],
+        "deactivated": ["X01"],
+    }
+    # an import logged before issue #10 (counts only) is shown as a change of the whole list
+    AuditLog(ws, engine).record("t", "items.import", {"registry": "items", "file": "old.csv",
+                                "counts": {"added": 5, "updated": 0, "deactivated": 0}},
+                                datetime(2025, 1, 2, 2, tzinfo=UTC))  # fmt: skip
+    build_site(ws, engine, OPERATOR, as_of=AS_OF)
+    page = (ws.publish_dir / "site" / "items.html").read_text("utf-8")
+    assert "X01" not in page  # withdrawn: no longer on the list of active items
+    x02 = page[page.index("X02") : page.index("X03")]
+    assert "2026年3月1日 10:00 北京时间：新增（导入 a.csv）" in x02
+    assert "2026年4月1日 10:00 北京时间：修改（导入 b.csv）" in x02
+    assert "依据二（修订）" in x02
+    assert "2025年1月2日 10:00 北京时间：导入清单文件 old.csv：新增 5 项" in page
+
+
+def test_entity_directory_only_when_asked_and_paged(
+    ws: Workspace, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seed_world(
+        engine,
+        entities=[entity(i, subject_type="个体工商户" if i % 3 else "企业") for i in range(40)],
+    )
+    insert_rows(engine, entities.Entity, [entity(99, active=False, name="已注销企业")])
+    monkeypatch.setattr(entities, "PAGE_SIZE", 15)
+    out = ws.publish_dir / "site"
+    build_site(ws, engine, OPERATOR, as_of=AS_OF)
+    files = tree(out)
+    page = files["entities.html"].decode()
+    assert "现有检查对象 40 户" in page
+    assert '<bdi>企业</bdi></th><td class="num">14</td>' in page
+    assert '<bdi>个体工商户</bdi></th><td class="num">26</td>' in page
+    assert '<bdi>食品经营</bdi></th><td class="num">40</td>' in page
+    assert not any("测试企业" in d.decode() for d in files.values())
+    res = build_site(ws, engine, OPERATOR, as_of=AS_OF, entity_directory=True)
+    files = tree(out)
+    pages = sorted(p for p in files if p.startswith("entities-directory/"))
+    assert pages == [entities.page_name(n) for n in (1, 2, 3)]
+    text = "".join(files[p].decode() for p in pages)
+    assert all(f"测试企业{i}号" in text for i in range(40)) and "已注销企业" not in text
+    root = out.resolve()
+    for p, link in links(root):
+        target = resolve(root, p, link)
+        assert target is None or target.is_file(), (p, link)
+    assert set(pages) <= set(res.written)
+    off = build_site(ws, engine, OPERATOR, as_of=AS_OF)  # the office withdraws it
+    assert set(off.removed) == set(pages)
+    assert not (out / "entities-directory").exists()
+
+
+STATS = {
+    "year": 2026,
+    "as_of": "2026-10-20",
+    "cap": 2,
+    "coverage": {
+        "items": [{"key": "K01", "label": "食品经营者监督检查", "drawn": 3, "pool": 40, "ratio": "0.075"}],
+        "departments": [{"key": "食品科", "label": "食品科", "drawn": 3, "pool": 40, "ratio": "0.075"}],
+        "strata": [{"key": "T26/S", "label": "T26 层 S", "drawn": 3, "pool": 40, "ratio": "0.075"}],
+    },
+    "workload": {
+        "inspectors": [
+            {"badge_no": "F001", "name": "检查员F001", "department": "食品科", "targets": 2, "tasks": 1},
+            {"badge_no": "F002", "name": "检查员F002", "department": "食品科", "targets": 1, "tasks": 1},
+        ],
+        "count": 2, "mean": "1.5", "max": 2, "min": 1, "spread": 1, "balance": "0.667",
+    },
+    "terms": [{"term": "未发现问题", "count": 2}],
+    "publication": {
+        "on_time": 1, "late": 0, "overdue": 1, "pending": 0, "unknown": 0, "rate": "0.5",
+        "overdue_list": [{"task": "T26", "entity_code": "91320505MA000001XX", "entity_name": "某某食品店",
+                          "item": "K01", "deadline": "2026-10-30", "days": 3}],
+    },
+    "repeated": [{"code": "91320505MA000002XX", "name": "重复企业", "count": 3, "random": 2,
+                  "non_random": 1, "departments": ["食品科", "药品科"]}],
+}  # fmt: skip
+
+
+def test_stats_page_context_from_the_documented_shape() -> None:
+    calls: list[tuple[str, list[tuple[str, object]], str]] = []
+
+    def chart(title: str, rows: list[tuple[str, object]], unit: str = "") -> str:
+        calls.append((title, rows, unit))
+        return f"<svg><title>{title}</title></svg>"
+
+    ctx = statspage.context(STATS, chart)
+    assert ctx["as_of"] == "2026年10月20日" and ctx["year"] == "2026"
+    items = ctx["coverage"][0]
+    assert items["rows"] == [
+        {"key": "K01", "label": "食品经营者监督检查", "drawn": "3", "pool": "40", "ratio": "0.075"}
+    ]
+    assert ("按抽查事项", [("食品经营者监督检查", 3)], "户") in calls
+    assert ("检查人员工作量", [("检查员F001", 2), ("检查员F002", 1)], "户") in calls
+    assert dict(ctx["workload"]["summary"])["均衡度"] == "0.667"
+    assert dict(ctx["publication"]["summary"])["按时公示率"] == "0.5"
+    overdue = ctx["publication"]["overdue"]
+    assert overdue == [{"task": "T26", "item": "K01", "deadline": "2026年10月30日", "days": "3"}]
+    assert ctx["repeated"][0]["departments"] == "食品科、药品科"
+    assert statspage.context(STATS)["terms"]["chart"] == ""  # no chart: the table stands alone
+
+
+def test_stats_page_renders_tables_beside_the_charts(ws: Workspace, engine: Engine) -> None:
+    build_site(ws, engine, OPERATOR, as_of=AS_OF, stats=STATS,
+               chart=lambda title, rows, unit="": f'<svg role="img"><title>{title}</title></svg>')  # fmt: skip
+    page = (ws.publish_dir / "site" / "stats.html").read_text("utf-8")
+    assert page.count("<svg") == 5
+    assert page.count("<table") >= 8
+    assert "某某食品店" not in page and "<bdi>重复企业</bdi>" in page
+    build_site(ws, engine, OPERATOR, as_of=AS_OF)
+    assert "统计数据暂未生成" in (ws.publish_dir / "site" / "stats.html").read_text("utf-8")
