@@ -3,7 +3,7 @@
 MESSAGES: dict[str, dict[str, str]] = {
     "stats.help": {
         "zh": "本年度随机抽查工作统计：覆盖率（按事项、部门、层）、检查人员工作量、检查结果分布、按期公示率和逾期清单、超过年度上限的重复检查（定义见 docs/STATS.md）。",
-        "en": "statistics of the year's random inspections: coverage per item, department and stratum, inspector workload, result terms, on-time publication and overdue list, entities inspected more than the annual cap (definitions in docs/STATS.md)",
+        "en": "Statistics of the year's random inspections: coverage per item, department and stratum, inspector workload, result terms, on-time publication and overdue list, entities inspected more than the annual cap (definitions in docs/STATS.md)",
     },
     "stats.opt.year": {
         "zh": "统计的日历年度（北京时间；默认：--as-of 所在年度）",
