@@ -43,6 +43,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "results": ("results", "results.help"),
     "history": ("results", "history.help"),
     "calendar": ("results", "calendar.help"),
+    "stats": ("stats", "stats.help"),
     "publish": ("publish", "publish.help"),
     "verify": ("verify", "verify.help"),
     "site": ("site", "site.help"),

@@ -1,0 +1,166 @@
+"""Benchmark: ``randcheck stats`` (``services.stats.compute``) on a large workspace.
+
+The workspace is ``bench_service.py``'s (its ``setup``: N entities in bulk, the history rows,
+one task of 1,000 targets announced and drawn with a real drand round, in 2023), then
+``compute`` runs in a child process (peak RSS) for 2023, on SQLite and, with ``--pg URL``, on
+PostgreSQL (the same rows copied into a fresh schema).  Target (issue #10): ≤ 5 s on SQLite
+at 10,000,000 entities and 2,000,000 history rows, PostgreSQL ≤ 2× that.  No timed assert.
+
+    python bench/bench_stats.py                                     # 1,000,000 / 200,000
+    python bench/bench_stats.py --entities 10000000 --history 2000000
+    python bench/bench_stats.py --pg postgresql+psycopg://postgres@127.0.0.1:5432/test
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from datetime import date
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+AS_OF = date(2023, 12, 31)
+
+
+def child(root: Path, url: str) -> dict[str, float]:
+    from randcheck.services import stats
+    from randcheck.store.db import open_engine
+    from randcheck.workspace import Workspace
+
+    ws = Workspace(root)
+    eng = open_engine(url)
+    t = time.perf_counter()
+    data = stats.compute(ws, eng, 2023, AS_OF).to_json()
+    took = time.perf_counter() - t
+    t = time.perf_counter()
+    stats.compute(ws, eng, 2023, AS_OF, cap=3)
+    again = time.perf_counter() - t
+    eng.dispose()
+    return {
+        "seconds": took,
+        "seconds_cap3": again,
+        "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "repeated": len(data["repeated"]),
+        "inspectors": data["workload"]["count"],
+    }
+
+
+def copy_to_postgres(sqlite_path: Path, pg_url: str) -> str:
+    """Every table of the SQLite workspace into a new PostgreSQL schema (migrated by randcheck
+    itself, rows by COPY); returns the URL of that schema."""
+    import sqlite3
+
+    import psycopg
+    from sqlalchemy import create_engine, text
+
+    from randcheck.store.db import open_engine
+
+    schema = "bench_" + uuid.uuid4().hex[:12]
+    admin = create_engine(pg_url)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    admin.dispose()
+    sep = "&" if "?" in pg_url else "?"
+    url = f"{pg_url}{sep}options=-csearch_path%3D{schema}"
+    open_engine(url).dispose()  # the schema, by the migrations
+    src = sqlite3.connect(sqlite_path)
+    tables = [t for (t,) in src.execute("SELECT name FROM sqlite_master WHERE type='table'")
+              if t != "alembic_version" and not t.startswith("sqlite_")]  # fmt: skip
+    raw = pg_url.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(raw, options=f"-csearch_path={schema}") as pg:
+        for table in tables:
+            cols = [r[1] for r in src.execute(f'PRAGMA table_info("{table}")')]
+            types = {r[1]: r[2].upper() for r in src.execute(f'PRAGMA table_info("{table}")')}
+            bools = [i for i, c in enumerate(cols) if types[c] == "BOOLEAN"]
+            names = ", ".join(f'"{c}"' for c in cols)
+            pg.execute(f'TRUNCATE "{table}"')  # rows the migrations seed (the audit lock)
+            with pg.cursor().copy(f'COPY "{table}" ({names}) FROM STDIN') as cp:
+                for row in src.execute(f'SELECT {names} FROM "{table}"'):
+                    if bools:
+                        row = tuple(
+                            (None if v is None else bool(v)) if i in bools else v
+                            for i, v in enumerate(row)
+                        )
+                    cp.write_row(row)
+        with pg.cursor() as cur:
+            cur.execute("ANALYZE")
+    src.close()
+    return url
+
+
+def run_child(root: Path, url: str) -> dict[str, float]:
+    proc = subprocess.run(
+        [sys.executable, __file__, "--child", "--root", str(root), "--url", url],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    if proc.returncode:
+        raise SystemExit(proc.stderr)
+    result: dict[str, float] = json.loads(proc.stdout.strip().splitlines()[-1])
+    return result
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--entities", type=int, default=1_000_000)
+    ap.add_argument("--history", type=int, default=200_000)
+    ap.add_argument("--pg", default=None, help="also on PostgreSQL (an admin URL)")
+    ap.add_argument("--child", action="store_true")
+    ap.add_argument("--root", type=Path, default=None)
+    ap.add_argument("--url", default=None)
+    args = ap.parse_args()
+    if args.child:
+        print(json.dumps(child(args.root, args.url)))
+        return
+    from bench.bench_service import child as service_phase
+    from bench.bench_service import setup
+
+    root = Path(tempfile.mkdtemp(prefix="randcheck-bench-stats-")) / "ws"
+    try:
+        t = time.perf_counter()
+        setup(root, args.entities, args.history)
+        for phase in ("announce", "draw"):
+            service_phase(phase, root)
+        print(
+            f"workspace with {args.entities:,} entities, {args.history:,} history rows and a "
+            f"drawn task prepared in {time.perf_counter() - t:.1f} s",
+            flush=True,
+        )
+        sqlite_url = f"sqlite:///{root / 'db' / 'randcheck.sqlite'}"
+        r = run_child(root, sqlite_url)
+        print(
+            f"stats on SQLite      {r['seconds']:6.2f} s (again with --cap 3: "
+            f"{r['seconds_cap3']:.2f} s)  peak {r['peak_mb']:.0f} MB  "
+            f"repeated {r['repeated']:,}  inspectors {r['inspectors']:,}",
+            flush=True,
+        )
+        if args.pg:
+            t = time.perf_counter()
+            url = copy_to_postgres(root / "db" / "randcheck.sqlite", args.pg)
+            print(f"copied to PostgreSQL in {time.perf_counter() - t:.1f} s", flush=True)
+            p = run_child(root, url)
+            print(
+                f"stats on PostgreSQL  {p['seconds']:6.2f} s (again with --cap 3: "
+                f"{p['seconds_cap3']:.2f} s)  peak {p['peak_mb']:.0f} MB  "
+                f"ratio to SQLite {p['seconds'] / r['seconds']:.2f}x (target <= 2x)"
+            )
+            from sqlalchemy import create_engine, text
+
+            admin = create_engine(args.pg)
+            with admin.begin() as conn:
+                schema = url.rsplit("%3D", 1)[1]
+                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+            admin.dispose()
+    finally:
+        shutil.rmtree(root.parent, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,279 @@
+"""``randcheck stats``: the year's statistics of the random inspection work, read from the
+workspace (checklist 10, 22, 29 of the domain notes; definitions in docs/STATS.md).
+
+The service reads; :mod:`randcheck.core.stats` computes.  The big tables are aggregated in
+SQL: the inspection history (millions of rows) is grouped per inspection and per entity in the
+database, and only the entities that can exceed the cap come back; result terms come back
+one row per distinct combination of terms.  The records of the year's tasks (one signed JSON
+document each, plus their addenda) are read whole, as ``results`` reads them.
+
+The public site calls :func:`compute` and renders :meth:`Stats.to_json`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import and_, case, func, select
+from sqlalchemy.engine import Connection, Engine
+from sqlmodel import Session, col
+from sqlmodel import select as sm_select
+
+from randcheck.bundle.table import final_state
+from randcheck.core import stats as core
+from randcheck.core.chinatime import CHINA
+from randcheck.errors import UsageError
+from randcheck.services.results import clock
+from randcheck.services.results.context import names_of
+from randcheck.services.snapshots import addenda_rows, announcement_row
+from randcheck.store.draw_models import RecordRow
+from randcheck.store.models import Entity, Inspector, Item
+from randcheck.store.raw import raw_rows
+from randcheck.store.result_models import HistoryRow, ResultRow
+from randcheck.workspace import Workspace
+
+CHUNK = 500  # codes per IN (...) list
+
+
+@dataclass(frozen=True)
+class Stats:
+    """The figures of one calendar year as of one day."""
+
+    year: int
+    as_of: date
+    cap: int | None
+    coverage: core.Coverage
+    workload: core.Workload
+    terms: tuple[tuple[str, int], ...]
+    publication: core.Publication
+    repeated: tuple[core.Repeated, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        """Ints, decimal strings, ``None`` and sorted lists only (no float)."""
+        return {
+            "year": self.year,
+            "as_of": self.as_of.isoformat(),
+            "cap": self.cap,
+            "coverage": self.coverage.to_json(),
+            "workload": self.workload.to_json(),
+            "terms": [{"term": t, "count": n} for t, n in self.terms],
+            "publication": self.publication.to_json(),
+            "repeated": [r.to_json() for r in self.repeated],
+        }
+
+
+@dataclass(frozen=True)
+class _Task:
+    """A task of the year as its current official record and addenda leave it."""
+
+    facts: core.TaskFacts
+    record_digest: str
+    teams: dict[str, list[str]]  # current target -> current team badges
+
+
+def workspace_cap(ws: Workspace) -> int | None:
+    """``[defaults] annual_cap`` of ``randcheck.toml``, or ``None`` when it is not set."""
+    defaults: Any = ws.config().get("defaults", {})
+    value: Any = defaults.get("annual_cap") if isinstance(defaults, dict) else None
+    if value is None:
+        return None
+    if type(value) is not int or not 1 <= value <= 366:
+        raise UsageError("stats.bad_config_cap", value=str(value))
+    return value
+
+
+def compute(
+    ws: Workspace, engine: Engine, year: int | None, as_of: date, cap: int | None = None
+) -> Stats:
+    """The statistics of calendar ``year`` (China time; default: the year of ``as_of``) as of
+    ``as_of``; ``cap``: the annual per-entity cap (default: the workspace's, else none)."""
+    year = as_of.year if year is None else year
+    if cap is None:
+        cap = workspace_cap(ws)
+    with Session(engine) as s:
+        tasks = list(_tasks(s, year))
+        own_ids = _drawn_task_ids(s)
+        items = sorted({i for t in tasks for i in t.facts.items})
+        item_names = names_of(s, Item, "code", "name", items)
+        badges = sorted({b for t in tasks for team in t.teams.values() for b in team})
+        people = _people(s, badges)
+        conn = s.connection()
+        term_rows = list(_term_rows(conn, [t.record_digest for t in tasks]))
+        parts = list(_inspections(conn, year, tasks, own_ids, cap))
+        codes = sorted({p.code for p in parts})
+        names = names_of(s, Entity, "code", "name", codes)
+    assignments = (
+        (t.facts.task_id, target, b)
+        for t in tasks
+        for target, team in t.teams.items()
+        for b in team
+    )
+    clock_rows = [row for t in tasks for row in _clock_rows(ws, engine, t.facts.task_id, as_of)]
+    return Stats(
+        year=year,
+        as_of=as_of,
+        cap=cap,
+        coverage=core.coverage([t.facts for t in tasks], item_names),
+        workload=core.workload(assignments, people),
+        terms=core.terms(term_rows),
+        publication=core.publication(clock_rows, as_of),
+        repeated=core.repeated(parts, names, cap),
+    )
+
+
+# -- the year's tasks --------------------------------------------------------------------------
+
+
+def china_year(utc_text: str) -> int:
+    return (datetime.strptime(utc_text, "%Y-%m-%dT%H:%M:%SZ") + CHINA).year
+
+
+def _drawn_task_ids(s: Session) -> list[str]:
+    rows = s.exec(sm_select(RecordRow.task_id).where(col(RecordRow.superseded).is_(False)))
+    return sorted(set(rows.all()))
+
+
+def _doc(envelope: bytes) -> dict[str, Any]:
+    """The body of a document this workspace signed and stored (checked before it was)."""
+    doc = json.loads(envelope)["signed"]
+    assert isinstance(doc, dict)
+    return doc
+
+
+def _tasks(s: Session, year: int) -> Iterator[_Task]:
+    """The tasks whose current official record was drawn in ``year`` (China date), by id."""
+    rows = s.exec(
+        sm_select(RecordRow.task_id, RecordRow.digest, RecordRow.drawn_at).where(
+            col(RecordRow.superseded).is_(False)
+        )
+    ).all()
+    for task_id, digest, drawn_at in sorted(rows):
+        if china_year(drawn_at) != year:
+            continue
+        rec_row = s.get(RecordRow, digest)
+        assert rec_row is not None
+        record = _doc(rec_row.envelope)
+        if record.get("practice"):  # never stored as official; never counted if it were
+            continue
+        ann = _doc(announcement_row(s, task_id).envelope)
+        adds = [_doc(a.envelope) for a in addenda_rows(s, digest)]
+        teams, stratum, _changed = final_state(record, adds)
+        drawn = Counter(stratum[c] for c in teams)
+        facts = core.TaskFacts(
+            task_id=task_id,
+            title=str(ann["task"]["title"]),
+            departments=tuple(str(d) for d in ann["task"]["departments"]),
+            items=tuple(str(i["code"]) for i in ann["task"]["items"]),
+            strata=tuple((str(x["id"]), int(x["count"])) for x in ann["strata"]),
+            drawn=dict(drawn),
+        )
+        yield _Task(facts, digest, {c: [m["id"] for m in team] for c, team in teams.items()})
+
+
+def _people(s: Session, badges: Sequence[str]) -> dict[str, tuple[str, str]]:
+    out: dict[str, tuple[str, str]] = {}
+    for start in range(0, len(badges), CHUNK):
+        part = badges[start : start + CHUNK]
+        q = sm_select(Inspector.badge_no, Inspector.name, Inspector.department).where(
+            col(Inspector.badge_no).in_(part)
+        )
+        for badge, name, dept in s.exec(q).all():
+            out[str(badge)] = (str(name), str(dept))
+    return out
+
+
+# -- results: terms and the clock ------------------------------------------------------------
+
+
+def _term_rows(conn: Connection, digests: Sequence[str]) -> Iterator[tuple[str, int]]:
+    """(terms text, number of results) of the results entered for these records."""
+    r = ResultRow.__table__.c  # type: ignore[attr-defined]
+    for start in range(0, len(digests), CHUNK):
+        part = sorted(digests[start : start + CHUNK])
+        q = select(r.terms, func.count()).where(r.record_digest.in_(part)).group_by(r.terms)
+        for text, n in raw_rows(conn, q):
+            yield str(text), int(n)
+
+
+def _clock_rows(ws: Workspace, engine: Engine, task: str, as_of: date) -> Iterator[core.ClockFacts]:
+    """The task's entered results on the publication clock (``results due``'s own rows)."""
+    for d in clock.due(ws, engine, task, as_of):
+        if d.status == clock.TO_ENTER:  # nothing entered: no result formed, no deadline
+            continue
+        yield core.ClockFacts(d.task_id, d.target, d.name, d.item, d.deadline, d.published_on)
+
+
+# -- repeated inspections --------------------------------------------------------------------
+
+
+def _inspections(
+    conn: Connection, year: int, tasks: Sequence[_Task], own_ids: Sequence[str], cap: int | None
+) -> Iterator[core.Inspections]:
+    """Each entity's inspections of ``year`` that can take it past the cap.
+
+    * This workspace: each current target of a task of the year is one random inspection by
+      the task's departments.
+    * The imported history: one inspection per distinct (entity, date, department, ref) in
+      the year (the rows of one inspection's several items count once), random if any of its
+      rows says so; rows whose ref is the id of a task drawn in this workspace are left out
+      (that inspection is counted from the record).  Only entities whose history alone
+      exceeds the cap, or that were drawn this year, are read back.
+    """
+    limit = 1 if cap is None else cap
+    drawn: dict[str, list[Any]] = {}
+    for t in tasks:
+        for code in t.teams:
+            acc = drawn.setdefault(code, [0, set()])
+            acc[0] += 1
+            acc[1].update(t.facts.departments)
+    for code, (n, task_depts) in sorted(drawn.items()):
+        yield core.Inspections(code, n, 0, frozenset(task_depts))
+    h = HistoryRow.__table__.c  # type: ignore[attr-defined]
+    where = [h.inspected_on >= f"{year:04d}-01-01", h.inspected_on <= f"{year:04d}-12-31"]
+    if own_ids:
+        where.append(h.ref.not_in(list(own_ids)))
+    in_year = and_(*where)
+
+    def per_entity(extra: Any = None, having: bool = False) -> Any:
+        cond = in_year if extra is None else and_(in_year, extra)
+        random_flag = func.max(case((h.is_random.is_(True), 1), else_=0)).label("r")
+        events = (
+            select(h.entity_code, random_flag)
+            .where(cond)
+            .group_by(h.entity_code, h.inspected_on, h.department, h.ref)
+            .subquery()
+        )
+        q = select(events.c.entity_code, func.count(), func.sum(events.c.r)).group_by(
+            events.c.entity_code
+        )
+        return q.having(func.count() > limit) if having else q
+
+    found: dict[str, tuple[int, int]] = {}
+    for code, n, r in raw_rows(conn, per_entity(having=True)):
+        found[str(code)] = (int(r), int(n) - int(r))
+    rest = sorted(c for c in drawn if c not in found)
+    for part in _chunks(rest):
+        for code, n, r in raw_rows(conn, per_entity(h.entity_code.in_(part))):
+            found[str(code)] = (int(r), int(n) - int(r))
+    # the departments of the entities that may be listed
+    maybe = sorted(
+        c for c, (r, n) in found.items() if r + n + (drawn[c][0] if c in drawn else 0) > limit
+    )
+    depts: dict[str, set[str]] = {}
+    for part in _chunks(maybe):
+        q = select(h.entity_code, h.department).where(in_year, h.entity_code.in_(part)).distinct()
+        for code, dept in raw_rows(conn, q):
+            depts.setdefault(str(code), set()).add(str(dept))
+    for code in maybe:
+        r, n = found[code]
+        yield core.Inspections(code, r, n, frozenset(depts.get(code, ())))
+
+
+def _chunks(codes: Sequence[str]) -> Iterable[list[str]]:
+    for start in range(0, len(codes), CHUNK):
+        yield list(codes[start : start + CHUNK])
