@@ -7,7 +7,8 @@ dependency.  The site renders the numbers table itself: the chart is an illustra
 
 Rules the output keeps:
 
-* ``role="img"`` with a ``<title>`` (and ``aria-labelledby``) so screen readers name it;
+* ``role="img"`` with a ``<title>`` as its first child, which names it for screen readers (no
+  ``id``: a page holds several charts, and ids must be unique on a page);
 * a ``viewBox`` and no fixed pixel size, so it scales to the page (drawn for 390 px wide, a
   phone); no external fonts, images or requests; ``font-family`` is the generic ``sans-serif``;
 * black and grey only, and no meaning in colour: every bar has its number written next to it,
@@ -59,8 +60,8 @@ def bar_chart(title: str, rows: Sequence[tuple[str, int]], *, unit: str = "") ->
     suffix = _text(clean(unit, 8))
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" role="img" '
-        f'aria-labelledby="t" font-family="sans-serif" font-size="12">',
-        f'<title id="t">{head}</title>',
+        f'font-family="sans-serif" font-size="12">',
+        f"<title>{head}</title>",
         f'<text x="0" y="16" font-size="14" font-weight="bold" fill="#000">{head}</text>',
         f'<line x1="{LABEL_W}" y1="{TOP - 4}" x2="{LABEL_W}" y2="{height - 6}" '
         f'stroke="#000" stroke-width="1"/>',

@@ -125,8 +125,10 @@ def render_site(
     chart: Callable[..., str] | None = None,
 ) -> tuple[dict[str, output.Content], list[str]]:
     """Every file of the site but ``SHA256SUMS`` and its signature, and the files written
-    already: directory pages (only with ``entity_directory``) are written as they are made
-    (write-if-different) and given as paths, so ten million rows never sit in memory."""
+    already (``stats``: a ``Stats.to_json()`` dict to show instead of the figures of the year
+    of ``as_of``, ``chart`` its chart maker; tests give both): directory pages (only with
+    ``entity_directory``) are written as they are made (write-if-different) and given as
+    paths, so ten million rows never sit in memory."""
     data = gather(ws, engine)
     before = output.previous_sums(out)
     files: dict[str, output.Content] = {}
@@ -146,7 +148,13 @@ def render_site(
     files["inspectors.html"] = pages.inspectors_page(data)
     files["entities.html"] = pages.entities_page(data, counts, directory)
     files["plans.html"] = pages.plans_page(data)
-    stats_ctx = statspage.context(stats, chart) if stats is not None else None
+    if stats is None:  # the figures of the year of ``as_of`` (docs/STATS.md)
+        from randcheck.core import charts
+        from randcheck.services import stats as stats_svc
+
+        stats = stats_svc.compute(ws, engine, as_of.year, as_of).to_json()
+        chart = chart or charts.bar_chart
+    stats_ctx = statspage.context(stats, chart)
     files["stats.html"] = pages.stats_page(data, stats_ctx)
     for t in data.tasks:
         zip_size: int | None = None

@@ -12,14 +12,14 @@ import pytest
 
 from randcheck.bundle import layout
 from randcheck.core import signing
-from randcheck.services import draws, gathering, keys
+from randcheck.services import draws, gathering, keys, stats
 from randcheck.services.audit import AuditLog
 from randcheck.site import zipper
 from randcheck.site.build import bundle_files
 from tests.drawfixtures import DICE, OPERATOR, record_draw
 from tests.results.world import at, import_rows, result_row
 from tests.site.helpers import ATOM_NS, links, resolve, stamps, tree
-from tests.site.world import ID_CARD, NOTE, OK, PHONE, World
+from tests.site.world import AS_OF, ID_CARD, NOTE, OK, PHONE, World
 
 
 def test_rebuild_is_byte_identical_and_writes_nothing(world: World) -> None:
@@ -38,7 +38,8 @@ def test_as_of_changes_only_the_date_dependent_pages(world: World) -> None:
     before = tree(world.out)
     assert "2026年11月2日 09:00 北京时间" in before["index.html"].decode()  # T27 is upcoming
     later = world.build(as_of=date(2026, 11, 5))
-    assert set(later.written) == {"index.html", layout.SUMS, layout.SUMS_SIG}
+    # the home page (upcoming, overdue) and the statistics (figures as of that day)
+    assert set(later.written) == {"index.html", "stats.html", layout.SUMS, layout.SUMS_SIG}
     assert "2026年11月2日 09:00 北京时间" not in (world.out / "index.html").read_text("utf-8")
 
 
@@ -91,7 +92,10 @@ def test_nothing_external_and_every_link_resolves(world: World) -> None:
             assert target.is_file(), (page, link)
             assert root in target.parents, (page, link)
     for rel, data in tree(root).items():
+        # XML namespace names are identifiers, not requests: the feed's Atom namespace and
+        # the inline charts' SVG namespace (the browser tests watch the real requests)
         text = data.replace(ATOM_NS.encode(), b"") if rel == "feed.xml" else data
+        text = text.replace(b'<svg xmlns="http://www.w3.org/2000/svg"', b"<svg")
         assert b"http://" not in text and b"https://" not in text, rel
         if rel.endswith(".html"):
             assert b"@import" not in text and b"url(" not in text, rel
@@ -206,3 +210,22 @@ def test_only_files_the_previous_manifest_listed_are_removed(world: World) -> No
     assert res.removed == ("tasks/OLD/index.html",)
     assert not old.parent.exists()
     assert stray.read_text(encoding="utf-8") == "the office's own file"
+
+
+def test_the_stats_page_shows_the_year_of_as_of(world: World) -> None:
+    """By default the page shows the workspace's own figures of the year of --as-of, as
+    ``randcheck stats`` computes them, each chart (real SVG) beside its table."""
+    world.publish_results()
+    world.build()
+    page = (world.out / "stats.html").read_text("utf-8")
+    figures = stats.compute(world.ws, world.engine, AS_OF.year, AS_OF).to_json()
+    assert f"（{AS_OF.year} 年）" in page and "统计数据暂未生成" not in page
+    assert figures["coverage"]["items"] and figures["terms"]  # the world drew and published
+    for row in figures["coverage"]["items"]:
+        assert f'<td class="num">{row["drawn"]}</td><td class="num">{row["pool"]}</td>' in page
+    for row in figures["terms"]:
+        assert f'<bdi>{row["term"]}</bdi></th><td class="num">{row["count"]}</td>' in page
+    groups = [*(figures["coverage"][k] for k in ("items", "departments", "strata")),
+              figures["workload"]["inspectors"], figures["terms"]]  # fmt: skip
+    assert page.count('<svg xmlns="http://www.w3.org/2000/svg"') == sum(1 for g in groups if g)
+    assert ' id="' not in page.split('<main id="main">', 1)[1]  # charts carry no (duplicate) ids
