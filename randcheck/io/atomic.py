@@ -7,7 +7,7 @@ import errno
 import os
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import IO
 
@@ -130,3 +130,68 @@ def atomic_write(path: Path, data: bytes, mode: int = 0o644) -> None:
     """Write ``data`` to ``path`` atomically (temp + fsync + rename + dir fsync)."""
     with atomic_open(path, mode) as fh:
         fh.write(data)
+
+
+#: threads that write and fsync files at once in :func:`atomic_write_many` (fsync waits on
+#: the disk, not the CPU, and releases the GIL: the file system commits them together)
+WRITERS = 8
+
+
+def _write_temp(path: Path, data: bytes, mode: int) -> str:
+    """``data`` in a new, fsynced temp file beside ``path``; returns the temp file's path."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        set_mode(fd, tmp, mode)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+    return tmp
+
+
+def atomic_write_many(files: Sequence[tuple[Path, bytes, int]]) -> None:
+    """Write each ``(path, data, mode)`` atomically, like :func:`atomic_write` one by one but
+    with the waits for the disk overlapped: every file goes to an fsynced temp file beside it
+    (``WRITERS`` at a time), then each temp file is renamed over its file in the given order,
+    then each folder is fsynced once.  A crash leaves every file either as it was or complete
+    (at worst a ``.<name>.*.tmp`` file is left behind, as with :func:`atomic_write`); on an
+    error the temp files not yet renamed are removed and the error is raised as
+    ``io.cannot_write`` naming the file.  The folders must exist."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    temps: list[str | None] = [None] * len(files)
+
+    def one(i: int) -> None:
+        path, data, mode = files[i]
+        try:
+            temps[i] = _write_temp(path, data, mode)
+        except OSError as exc:
+            raise CannotRunError(
+                "io.cannot_write", path=str(path), reason=exc.strerror or str(exc)
+            ) from exc
+
+    try:
+        with ThreadPoolExecutor(max_workers=WRITERS) as pool:
+            for done in [pool.submit(one, i) for i in range(len(files))]:
+                done.result()
+        for i, (path, _data, _mode) in enumerate(files):
+            tmp = temps[i]
+            assert tmp is not None
+            try:
+                os.replace(tmp, path)
+            except OSError as exc:
+                raise CannotRunError(
+                    "io.cannot_write", path=str(path), reason=exc.strerror or str(exc)
+                ) from exc
+            temps[i] = None
+    finally:
+        for tmp in temps:
+            if tmp is not None:
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(tmp)
+    for folder in sorted({p.parent for p, _d, _m in files}):
+        fsync_dir(folder)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from randcheck.bundle import layout
 from randcheck.errors import CannotRunError, InputError
-from randcheck.io.atomic import atomic_write, make_private_dir
+from randcheck.io.atomic import atomic_write, atomic_write_many, make_private_dir
 from randcheck.workspace import PUBLISH_MODE
 
 Content = bytes | Path
@@ -107,22 +107,47 @@ def write_one(out: Path, rel: str, data: bytes) -> bool:
     return True
 
 
+def _write_batch(out: Path, batch: list[tuple[str, bytes]]) -> None:
+    """Write ``batch`` ({relative path, bytes}) atomically, the disk waits overlapped."""
+    todo = []
+    for rel, data in batch:
+        path = out.joinpath(*rel.split("/"))
+        try:
+            _mkdirs(out, rel)
+            if path.is_symlink():  # never write through a link
+                path.unlink()
+        except OSError as exc:
+            raise CannotRunError(
+                "site.cannot_write", path=str(path), reason=exc.strerror or str(exc)
+            ) from exc
+        todo.append((path, data, 0o644))
+    try:
+        atomic_write_many(todo)
+    except CannotRunError as exc:
+        raise CannotRunError(
+            "site.cannot_write", path=exc.params.get("path", str(out)),
+            reason=exc.params.get("reason", ""),
+        ) from exc  # fmt: skip
+
+
 def write_all(out: Path, files: Mapping[str, Content], last: tuple[str, ...] = ()) -> Written:
-    """Write ``files`` (those named in ``last`` after all others), then remove the files the
-    previous ``SHA256SUMS`` listed that ``files`` no longer has."""
+    """Write ``files`` whose bytes changed — all but those named in ``last``, then (once the
+    others are on disk) those — then remove the files the previous ``SHA256SUMS`` listed that
+    ``files`` no longer has."""
     before = previous_sums(out)
     written: list[str] = []
     unchanged = 0
     order = sorted((p for p in files if p not in last), key=lambda p: p.encode("utf-8"))
-    for rel in [*order, *(p for p in last if p in files)]:
-        value = files[rel]
-        if isinstance(value, Path):
-            unchanged += 1
-            continue
-        if write_one(out, rel, value):
-            written.append(rel)
-        else:
-            unchanged += 1
+    for group in (order, [p for p in last if p in files]):
+        batch = []
+        for rel in group:
+            value = files[rel]
+            if isinstance(value, Path) or same(out.joinpath(*rel.split("/")), value):
+                unchanged += 1
+            else:
+                batch.append((rel, value))
+        _write_batch(out, batch)
+        written += [rel for rel, _data in batch]
     removed = []
     for rel in sorted(set(before) - set(files), key=lambda p: p.encode("utf-8")):
         path = out.joinpath(*rel.split("/"))
