@@ -33,6 +33,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "无法写入网站目录 {path}：{reason}",
         "en": "cannot write the site folder {path}: {reason}",
     },
+    "site.is_task_folder": {
+        "zh": "网站目录 {path} 是任务 {task} 的公示文件夹：请用 --out 另选一个目录",
+        "en": "the site folder {path} is the publication folder of task {task}: choose another folder with --out",
+    },
     "site.bundle_changed": {
         "zh": "公示文件夹 {folder} 中的 {file} 与其 SHA256SUMS 不符：请重新运行 randcheck publish 后再生成网站",
         "en": "{file} in the bundle {folder} does not match its SHA256SUMS: run randcheck publish again, then build the site",

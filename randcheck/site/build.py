@@ -132,6 +132,9 @@ def render_site(
     ``entity_directory``) are written as they are made (write-if-different) and given as
     paths, so ten million rows never sit in memory."""
     data = gather(ws, engine)
+    for t in data.tasks:  # a task whose folder is the site's (a task named "site")
+        if out == (ws.publish_dir / t.folder).resolve():
+            raise CannotRunError("site.is_task_folder", path=str(out), task=t.id)
     before = output.previous_sums(out)
     files: dict[str, output.Content] = {}
     counts = entities.counts(engine)

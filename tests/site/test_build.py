@@ -12,11 +12,12 @@ import pytest
 
 from randcheck.bundle import layout
 from randcheck.core import signing
-from randcheck.services import draws, gathering, keys, stats
+from randcheck.errors import CannotRunError
+from randcheck.services import draws, gathering, keys, stats, tasks
 from randcheck.services.audit import AuditLog
 from randcheck.site import zipper
 from randcheck.site.build import bundle_files
-from tests.drawfixtures import DICE, OPERATOR, record_draw
+from tests.drawfixtures import DICE, OPERATOR, definition, record_draw, write_def
 from tests.results.world import at, import_rows, result_row
 from tests.site.helpers import ATOM_NS, links, resolve, stamps, tree
 from tests.site.world import AS_OF, ID_CARD, NOTE, OK, PHONE, World
@@ -229,3 +230,18 @@ def test_the_stats_page_shows_the_year_of_as_of(world: World) -> None:
               figures["workload"]["inspectors"], figures["terms"]]  # fmt: skip
     assert page.count('<svg xmlns="http://www.w3.org/2000/svg"') == sum(1 for g in groups if g)
     assert ' id="' not in page.split('<main id="main">', 1)[1]  # charts carry no (duplicate) ids
+
+
+def test_a_task_named_site_is_never_overwritten_by_the_site(world: World) -> None:
+    """publish/site is the default site folder and the folder of a task whose id is "site":
+    the build refuses rather than mix the two, and writes nothing; --out elsewhere works."""
+    doc = definition(id="site", title="名为 site 的任务", items=["G01"])
+    path = write_def(world.ws.root / "defs" / "site.toml", doc)
+    tasks.create_tasks(world.ws, world.engine, path, "tester", now=at("2026-10-05"))
+    with pytest.raises(CannotRunError) as caught:
+        world.build()
+    assert caught.value.code == "site.is_task_folder"
+    assert caught.value.params["task"] == "site"
+    assert not world.out.exists()
+    elsewhere = world.ws.root / "www"
+    assert world.build(out=elsewhere).path == elsewhere.resolve()
