@@ -14,8 +14,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "the site folder (default: the workspace's publish/site/)",
     },
     "site.opt.as_of": {
-        "zh": "按此日期（YYYY-MM-DD，北京时间；默认今天）列出即将进行的抽取与逾期结果",
-        "en": "list upcoming draws and overdue results as of this day (YYYY-MM-DD, China time; default today)",
+        "zh": "按此日期（YYYY-MM-DD，北京时间；默认今天）列出即将进行的抽取与逾期结果，统计页为该日期所在年度的数据",
+        "en": "list upcoming draws and overdue results as of this day (YYYY-MM-DD, China time; default today); the statistics page shows that day's year",
     },
     "site.opt.entity_directory": {
         "zh": "同时公开检查对象的名称与代码清单（分页）",
