@@ -154,6 +154,9 @@ def test_the_world_has_every_page_kind(site: Site) -> None:
     assert "新增（导入 items-1.csv）" in x09 and "修改（导入 items-2.csv）" in x09
     published = (site.root / KINDS["task-published"]).read_text("utf-8")
     assert "T26.zip" in published and "第 1 批" in published and OK in published
+    # the results table shows dates as people read them (the bundle's CSV keeps ISO dates)
+    assert ">2026年9月28日<" in published and ">2026年10月12日<" in published
+    assert not re.search(r">20[0-9]{2}-[0-9]{2}-[0-9]{2}<", published)
     announced = (site.root / KINDS["task-announced"]).read_text("utf-8")
     assert 'href="notice.html"' in announced and "bundle/" not in announced
     stats = (site.root / "stats.html").read_text("utf-8")
@@ -177,6 +180,26 @@ def test_page_kind_reads_at_1280_and_390(
                     page.screenshot(screenshots / f"site-{kind}-{width}.png")
                     if width == 390:
                         _first_screen(page, screenshots / f"site-{kind}-390-first.png")
+
+
+def test_lists_become_cards_on_a_phone(browser: Browser, site: Site) -> None:
+    """Below 640 px a many-column list shows one card per row, each value under its label;
+    at 1280 px it is a table again."""
+    js_display = "getComputedStyle(document.querySelector('table.cards tbody tr')).display"
+    label = (
+        "getComputedStyle(document.querySelector('table.cards td[data-label]'), '::before').content"
+    )
+    for kind in ("home", "inspectors", "directory", "task-published"):
+        with browser.open(site.base + KINDS[kind], width=390, height=844) as page:
+            assert page.eval(js_display) == "flex", kind
+            assert page.eval(label).endswith('："'), kind
+            heads = page.eval(
+                "document.querySelector('table.cards thead').getBoundingClientRect().width"
+            )
+            assert heads <= 1, kind  # the column headers are left to screen readers
+        with browser.open(site.base + KINDS[kind], width=1280) as page:
+            assert page.eval(js_display) == "table-row", kind
+            assert page.eval(label) == "none", kind
 
 
 @pytest.mark.parametrize("kind", list(KINDS))
