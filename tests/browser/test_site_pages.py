@@ -12,7 +12,9 @@ Screenshots (whole page, and the first screen at 390 × 844) go to the screensho
 from __future__ import annotations
 
 import base64
+import io
 import re
+import zipfile
 from collections.abc import Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
@@ -238,9 +240,6 @@ def test_every_relative_link_of_every_page_resolves(site: Site) -> None:
 
 
 def test_no_personal_field_of_the_roster_in_any_file(site: Site) -> None:
-    import io
-    import zipfile
-
     assert "王公开" in (site.root / "inspectors.html").read_text("utf-8")  # the roster is there
     for p in sorted(site.root.rglob("*")):
         if not p.is_file():
@@ -267,3 +266,7 @@ def test_a_200_character_name_does_not_overflow_at_390(
         shown = page.eval("document.body.innerText")
         page.screenshot(screenshots / f"long-{kind}-390.png")
     assert LONG_BUREAU in shown or kind in ("bundle-notice", "notice")
+    if kind in ("items", "plans", "task-published", "task-announced", "bundle-index", "notice"):
+        assert LONG in shown, kind  # the long item name is really on the page
+    if kind == "inspectors":
+        assert LONG_INSPECTOR in shown
