@@ -17,6 +17,7 @@ from urllib.parse import quote
 
 from randcheck import __version__
 from randcheck.bundle import layout
+from randcheck.bundle import results as rbundle
 from randcheck.bundle.pages import user_text
 from randcheck.core.chinatime import reading_date, reading_time
 from randcheck.core.results import china_date
@@ -211,9 +212,29 @@ def _size(n: int) -> str:
     return f"{(n * 10 // (1024 * 1024)) / 10:.1f} MB"
 
 
+#: the results table's columns shown as people read a date (the bundle's CSV keeps ISO dates)
+DATE_COLUMNS = (rbundle.TITLES["completed_on"], rbundle.TITLES["published_on"])
+
+
+def _results_table(
+    table: Sequence[Sequence[str]],
+) -> tuple[list[str], list[list[str]], int, list[int]]:
+    """The header, the rows with their dates made readable, the index of the column that
+    heads a row's card on a phone (the entity's name; -1 if absent), and the date columns."""
+    if not table:
+        return [], [], -1, []
+    header = list(table[0])
+    dates = {i for i, h in enumerate(header) if h in DATE_COLUMNS}
+    rows = [[reading_date(c) if i in dates and c else c for i, c in enumerate(row)]
+            for row in table[1:]]  # fmt: skip
+    name = rbundle.TITLES["name"]
+    return header, rows, header.index(name) if name in header else -1, sorted(dates)
+
+
 def task_page(data: SiteData, t: TaskInfo, zip_size: int | None, code: str) -> bytes:
     """``tasks/<folder>/index.html``; links are relative to that folder."""
     ctx = _task_summary(t, "")
+    header, rows, lead, dates = _results_table(t.results)
     ctx.update(
         notice=layout.NOTICE if t.notice is not None else "",
         bundle=f"bundle/{layout.INDEX}" if t.bundle is not None else "",
@@ -229,8 +250,10 @@ def task_page(data: SiteData, t: TaskInfo, zip_size: int | None, code: str) -> b
             }
             for d in t.docs
         ],
-        results_header=t.results[0] if t.results else [],
-        results=t.results[1:],
+        results_header=header,
+        results=rows,
+        results_lead=lead,
+        results_dates=dates,
     )
     return render("task.html.j2", "../../", "plans.html", data.bureau, t=ctx)
 
