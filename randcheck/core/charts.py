@@ -26,7 +26,8 @@ from collections.abc import Sequence
 
 WIDTH = 390  # the viewBox width: a phone screen
 ROW = 24  # height of one bar row
-TOP = 30  # room for the title line
+TOP = 8  # room above the first bar: the page's heading names the chart, its <title> names
+# it for screen readers
 LABEL_W = 130  # label column
 NUMBER_W = 56  # room right of the longest bar for its number
 BAR_H = 14
@@ -50,7 +51,8 @@ def _text(value: str) -> str:
 
 def bar_chart(title: str, rows: Sequence[tuple[str, int]], *, unit: str = "") -> str:
     """A horizontal bar chart of ``rows`` (label, non-negative count) in the given order, as
-    one ``<svg>`` element; zero rows draw the title and an empty frame."""
+    one ``<svg>`` element (its title is only the ``<title>`` a screen reader reads: the page
+    shows the chart under a heading); zero rows draw an empty frame."""
     if any(n < 0 for _label, n in rows):
         raise ValueError("bar_chart draws non-negative counts")
     top = max((n for _label, n in rows), default=0)
@@ -62,7 +64,6 @@ def bar_chart(title: str, rows: Sequence[tuple[str, int]], *, unit: str = "") ->
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" role="img" '
         f'font-family="sans-serif" font-size="12">',
         f"<title>{head}</title>",
-        f'<text x="0" y="16" font-size="14" font-weight="bold" fill="#000">{head}</text>',
         f'<line x1="{LABEL_W}" y1="{TOP - 4}" x2="{LABEL_W}" y2="{height - 6}" '
         f'stroke="#000" stroke-width="1"/>',
     ]

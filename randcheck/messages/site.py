@@ -118,7 +118,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "site.stats.workload.mean": {"zh": "人均检查对象", "en": "mean targets"},
     "site.stats.workload.max": {"zh": "最多", "en": "most"},
     "site.stats.workload.min": {"zh": "最少", "en": "fewest"},
-    "site.stats.workload.spread": {"zh": "极差", "en": "spread"},
+    "site.stats.workload.spread": {"zh": "标准差（总体）", "en": "spread (population s.d.)"},
     "site.stats.workload.balance": {"zh": "均衡度", "en": "balance"},
     "site.stats.terms": {"zh": "检查结果分布", "en": "result terms"},
     "site.stats.publication": {"zh": "检查结果公示及时性", "en": "on-time publication"},
