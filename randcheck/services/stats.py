@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import Integer, Text, and_, case, cast, func, null, select, union_all
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, col
 from sqlmodel import select as sm_select
@@ -104,9 +104,16 @@ def compute(
         people = _people(s, badges)
         conn = s.connection()
         term_rows = list(_term_rows(conn, [t.record_digest for t in tasks]))
-        parts = list(_inspections(conn, year, tasks, own_ids, cap))
-        codes = sorted({p.code for p in parts})
-        names = names_of(s, Entity, "code", "name", codes)
+        read = list(_inspections(conn, year, tasks, own_ids, cap))
+        names = {p.code: name for p, name in read if name is not None}
+        # the names the history query did not join: the drawn entities it did not list
+        parts = [p for p, _name in read]
+        totals: Counter[str] = Counter()
+        for p in parts:
+            totals[p.code] += p.random + p.non_random
+        limit = 1 if cap is None else cap
+        unnamed = sorted(c for c, n in totals.items() if n > limit and c not in names)
+        names.update(names_of(s, Entity, "code", "name", unnamed))
     assignments = (
         (t.facts.task_id, target, b)
         for t in tasks
@@ -213,8 +220,9 @@ def _clock_rows(ws: Workspace, engine: Engine, task: str, as_of: date) -> Iterat
 
 def _inspections(
     conn: Connection, year: int, tasks: Sequence[_Task], own_ids: Sequence[str], cap: int | None
-) -> Iterator[core.Inspections]:
-    """Each entity's inspections of ``year`` that can take it past the cap.
+) -> Iterator[tuple[core.Inspections, str | None]]:
+    """Each entity's inspections of ``year`` that can take it past the cap, with the entity's
+    registry name when the database read it (``None``: not read, or not in the registry).
 
     * This workspace: each current target of a task of the year is one random inspection by
       the task's departments.
@@ -222,7 +230,12 @@ def _inspections(
       the year (the rows of one inspection's several items count once), random if any of its
       rows says so; rows whose ref is the id of a task drawn in this workspace are left out
       (that inspection is counted from the record).  Only entities whose history alone
-      exceeds the cap, or that were drawn this year, are read back.
+      exceeds the cap, or that were drawn this year, are read back: counts, departments and
+      names all grouped in the database (:func:`_history_query`), one statement for the
+      whole history and one per ``CHUNK`` of drawn entities.
+
+    :func:`randcheck.core.stats.history_inspections` is the reference this is tested equal to
+    (tests/stats/test_twin.py).
     """
     limit = 1 if cap is None else cap
     drawn: dict[str, list[Any]] = {}
@@ -232,46 +245,79 @@ def _inspections(
             acc[0] += 1
             acc[1].update(t.facts.departments)
     for code, (n, task_depts) in sorted(drawn.items()):
-        yield core.Inspections(code, n, 0, frozenset(task_depts))
-    h = HistoryRow.__table__.c  # type: ignore[attr-defined]
+        yield core.Inspections(code, n, 0, frozenset(task_depts)), None
+    found: dict[str, tuple[int, int, str | None]] = {}
+    depts: dict[str, set[str]] = {}
+
+    def read(q: Any) -> None:
+        for code, n, r, name, dept in raw_rows(conn, q):
+            if dept is None:
+                found[str(code)] = (int(r), int(n) - int(r), None if name is None else str(name))
+            else:
+                depts.setdefault(str(code), set()).add(str(dept))
+
+    read(_history_query(year, own_ids, limit))
+    for part in _chunks(sorted(c for c in drawn if c not in found)):
+        read(_history_query(year, own_ids, None, part))
+    for code, (r, n, name) in sorted(found.items()):
+        yield core.Inspections(code, r, n, frozenset(depts.get(code, ()))), name
+
+
+def _history_query(
+    year: int, own_ids: Sequence[str], limit: int | None, codes: Sequence[str] | None = None
+) -> Any:
+    """One statement: the history's inspections of ``year`` grouped per entity.
+
+    ``ev``: one row per inspection (entity, date, department, ref; random if any row is);
+    ``listed``: per entity, the inspections and random ones, kept when more than ``limit``
+    (``None``: every entity of ``codes``).  The statement returns ``(code, inspections,
+    random, registry name, NULL)`` per listed entity, then ``(code, NULL, NULL, NULL,
+    department)`` per distinct department of a listed entity's rows of the year.  The index
+    ``inspection_history_entity`` (entity, date, department, ref, is_random; migration
+    results_0002) covers both halves: ``ev`` is read in index order without a sort, and the
+    departments by an index search per listed entity."""
+    table = HistoryRow.__table__  # type: ignore[attr-defined]
+    h = table.c
+    cond = _in_year(h, year, own_ids)
+    if codes is not None:
+        cond = and_(cond, h.entity_code.in_(list(codes)))
+    random_flag = func.max(case((h.is_random.is_(True), 1), else_=0)).label("r")
+    ev = (
+        select(h.entity_code, random_flag)
+        .where(cond)
+        .group_by(h.entity_code, h.inspected_on, h.department, h.ref)
+        .cte("ev")
+    )
+    per = select(ev.c.entity_code, func.count().label("n"), func.sum(ev.c.r).label("r")).group_by(
+        ev.c.entity_code
+    )
+    listed = (per if limit is None else per.having(func.count() > limit)).cte("listed")
+    ent = Entity.__table__  # type: ignore[attr-defined]
+    counts = select(
+        listed.c.entity_code, listed.c.n, listed.c.r, ent.c.name, cast(null(), Text)
+    ).select_from(listed.outerjoin(ent, ent.c.code == listed.c.entity_code))
+    hh = table.alias("hh")
+    depts = (
+        select(
+            hh.c.entity_code,
+            cast(null(), Integer),
+            cast(null(), Integer),
+            cast(null(), Text),
+            hh.c.department,
+        )
+        .select_from(listed.join(hh, hh.c.entity_code == listed.c.entity_code))
+        .where(_in_year(hh.c, year, own_ids))
+        .distinct()
+    )
+    return union_all(counts, depts)
+
+
+def _in_year(h: Any, year: int, own_ids: Sequence[str]) -> Any:
+    """History rows of ``year`` that are not the inspections of this workspace's own tasks."""
     where = [h.inspected_on >= f"{year:04d}-01-01", h.inspected_on <= f"{year:04d}-12-31"]
     if own_ids:
         where.append(h.ref.not_in(list(own_ids)))
-    in_year = and_(*where)
-
-    def per_entity(extra: Any = None, having: bool = False) -> Any:
-        cond = in_year if extra is None else and_(in_year, extra)
-        random_flag = func.max(case((h.is_random.is_(True), 1), else_=0)).label("r")
-        events = (
-            select(h.entity_code, random_flag)
-            .where(cond)
-            .group_by(h.entity_code, h.inspected_on, h.department, h.ref)
-            .subquery()
-        )
-        q = select(events.c.entity_code, func.count(), func.sum(events.c.r)).group_by(
-            events.c.entity_code
-        )
-        return q.having(func.count() > limit) if having else q
-
-    found: dict[str, tuple[int, int]] = {}
-    for code, n, r in raw_rows(conn, per_entity(having=True)):
-        found[str(code)] = (int(r), int(n) - int(r))
-    rest = sorted(c for c in drawn if c not in found)
-    for part in _chunks(rest):
-        for code, n, r in raw_rows(conn, per_entity(h.entity_code.in_(part))):
-            found[str(code)] = (int(r), int(n) - int(r))
-    # the departments of the entities that may be listed
-    maybe = sorted(
-        c for c, (r, n) in found.items() if r + n + (drawn[c][0] if c in drawn else 0) > limit
-    )
-    depts: dict[str, set[str]] = {}
-    for part in _chunks(maybe):
-        q = select(h.entity_code, h.department).where(in_year, h.entity_code.in_(part)).distinct()
-        for code, dept in raw_rows(conn, q):
-            depts.setdefault(str(code), set()).add(str(dept))
-    for code in maybe:
-        r, n = found[code]
-        yield core.Inspections(code, r, n, frozenset(depts.get(code, ())))
+    return and_(*where)
 
 
 def _chunks(codes: Sequence[str]) -> Iterable[list[str]]:
