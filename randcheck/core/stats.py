@@ -349,6 +349,44 @@ class Repeated:
                 "non_random": self.non_random, "departments": list(self.departments)}  # fmt: skip
 
 
+@dataclass(frozen=True)
+class HistoryFacts:
+    """One row of the imported inspection history (``inspection_history``)."""
+
+    entity_code: str
+    inspected_on: str  # ISO date
+    department: str
+    ref: str
+    is_random: bool
+
+
+def history_inspections(
+    rows: Iterable[HistoryFacts], year: int, own_ids: Iterable[str]
+) -> tuple[Inspections, ...]:
+    """Each entity's inspections in ``year`` from the history rows (docs/STATS.md §5): one
+    inspection per distinct (entity, date, department, ref) dated in ``year``, random when any
+    of its rows is; rows whose ref is one of ``own_ids`` (tasks with a current record here)
+    are left out.  One part per entity that has any, sorted by code.
+
+    The reference of the service's grouped SQL (``services.stats._history_query``), which
+    computes the same per entity in the database."""
+    own = set(own_ids)
+    lo, hi = f"{year:04d}-01-01", f"{year:04d}-12-31"
+    events: dict[tuple[str, str, str, str], bool] = {}
+    for r in rows:
+        if lo <= r.inspected_on <= hi and r.ref not in own:
+            key = (r.entity_code, r.inspected_on, r.department, r.ref)
+            events[key] = events.get(key, False) or r.is_random
+    acc: dict[str, tuple[int, int, set[str]]] = {}
+    for (code, _day, dept, _ref), is_random in events.items():
+        rnd, non, depts = acc.get(code, (0, 0, set()))
+        depts.add(dept)
+        acc[code] = (rnd + 1, non, depts) if is_random else (rnd, non + 1, depts)
+    return tuple(
+        Inspections(code, rnd, non, frozenset(d)) for code, (rnd, non, d) in sorted(acc.items())
+    )
+
+
 def repeated(
     parts: Iterable[Inspections], names: Mapping[str, str], cap: int | None
 ) -> tuple[Repeated, ...]:

@@ -238,14 +238,9 @@ def _inspections(
     (tests/stats/test_twin.py).
     """
     limit = 1 if cap is None else cap
-    drawn: dict[str, list[Any]] = {}
-    for t in tasks:
-        for code in t.teams:
-            acc = drawn.setdefault(code, [0, set()])
-            acc[0] += 1
-            acc[1].update(t.facts.departments)
-    for code, (n, task_depts) in sorted(drawn.items()):
-        yield core.Inspections(code, n, 0, frozenset(task_depts)), None
+    drawn = {p.code: p for p in _drawn_parts(tasks)}
+    for p in drawn.values():
+        yield p, None
     found: dict[str, tuple[int, int, str | None]] = {}
     depts: dict[str, set[str]] = {}
 
@@ -261,6 +256,37 @@ def _inspections(
         read(_history_query(year, own_ids, None, part))
     for code, (r, n, name) in sorted(found.items()):
         yield core.Inspections(code, r, n, frozenset(depts.get(code, ()))), name
+
+
+def _drawn_parts(tasks: Sequence[_Task]) -> list[core.Inspections]:
+    """Each current target of a task of the year: one random inspection per task, by the
+    task's departments; one part per entity, sorted by code."""
+    drawn: dict[str, list[Any]] = {}
+    for t in tasks:
+        for code in t.teams:
+            acc = drawn.setdefault(code, [0, set()])
+            acc[0] += 1
+            acc[1].update(t.facts.departments)
+    return [core.Inspections(c, n, 0, frozenset(d)) for c, (n, d) in sorted(drawn.items())]
+
+
+def reference_repeated(engine: Engine, year: int, cap: int | None) -> tuple[core.Repeated, ...]:
+    """The repeated inspections of ``year`` the slow, plain way: every history row read
+    into Python and grouped by :func:`randcheck.core.stats.history_inspections`, every
+    name looked up.  For the tests only (``compute`` must give the same: the fast twin sits
+    next to its reference, tests/stats/test_twin.py); it reads the whole table."""
+    h = HistoryRow.__table__.c  # type: ignore[attr-defined]
+    with Session(engine) as s:
+        tasks = list(_tasks(s, year))
+        own_ids = _drawn_task_ids(s)
+        q = select(h.entity_code, h.inspected_on, h.department, h.ref, h.is_random)
+        rows = [
+            core.HistoryFacts(str(c), str(d), str(dep), str(ref), bool(rnd))
+            for c, d, dep, ref, rnd in s.connection().execute(q)
+        ]
+        parts = _drawn_parts(tasks) + list(core.history_inspections(rows, year, own_ids))
+        names = names_of(s, Entity, "code", "name", sorted({p.code for p in parts}))
+    return core.repeated(parts, names, cap)
 
 
 def _history_query(
