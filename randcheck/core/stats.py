@@ -394,13 +394,18 @@ def repeated(
     every part of an entity.  Departments sorted (code-point order; "" left out); entities
     sorted by count descending, then code."""
     limit = 1 if cap is None else cap
-    acc: dict[str, tuple[int, int, set[str]]] = {}
+    acc: dict[str, tuple[list[int], set[str]]] = {}
     for p in parts:
-        r, n, d = acc.get(p.code, (0, 0, set()))
-        acc[p.code] = (r + p.random, n + p.non_random, d | p.departments)
+        got = acc.get(p.code)
+        if got is None:
+            acc[p.code] = ([p.random, p.non_random], set(p.departments))
+        else:
+            got[0][0] += p.random
+            got[0][1] += p.non_random
+            got[1].update(p.departments)
     out = [
-        Repeated(code, names.get(code, ""), r, n, tuple(sorted(x for x in d if x)))
-        for code, (r, n, d) in acc.items()
+        Repeated(code, names.get(code, ""), r, n, tuple(sorted(d - {""})))
+        for code, ([r, n], d) in acc.items()
         if r + n > limit
     ]
     out.sort(key=lambda e: (-e.count, e.code))

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Integer, Text, and_, case, cast, func, null, select, union_all
+from sqlalchemy import and_, case, func, select
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, col
 from sqlmodel import select as sm_select
@@ -243,17 +243,28 @@ def _inspections(
         yield p, None
     found: dict[str, tuple[int, int, str | None]] = {}
     depts: dict[str, set[str]] = {}
+    unsure: list[str] = []  # a department holding the separator: read them plainly
 
     def read(q: Any) -> None:
-        for code, n, r, name, dept in raw_rows(conn, q):
-            if dept is None:
-                found[str(code)] = (int(r), int(n) - int(r), None if name is None else str(name))
+        for code, n, r, joined, name in raw_rows(conn, q):
+            code = str(code)
+            found[code] = (int(r), int(n) - int(r), None if name is None else str(name))
+            names = str(joined).split(SEP)
+            if len(names) == int(n):  # one department per inspection: none held SEP
+                depts[code] = set(names)
             else:
-                depts.setdefault(str(code), set()).add(str(dept))
+                unsure.append(code)
 
     read(_history_query(year, own_ids, limit))
     for part in _chunks(sorted(c for c in drawn if c not in found)):
         read(_history_query(year, own_ids, None, part))
+    h = HistoryRow.__table__.c  # type: ignore[attr-defined]
+    for part in _chunks(sorted(unsure)):
+        q = select(h.entity_code, h.department).where(
+            _in_year(h, year, own_ids), h.entity_code.in_(part)
+        )
+        for code, dept in raw_rows(conn, q.distinct()):
+            depts.setdefault(str(code), set()).add(str(dept))
     for code, (r, n, name) in sorted(found.items()):
         yield core.Inspections(code, r, n, frozenset(depts.get(code, ()))), name
 
@@ -289,53 +300,42 @@ def reference_repeated(engine: Engine, year: int, cap: int | None) -> tuple[core
     return core.repeated(parts, names, cap)
 
 
+SEP = "\x1f"  # joins an entity's departments in SQL (a department holding it is read again)
+
+
 def _history_query(
     year: int, own_ids: Sequence[str], limit: int | None, codes: Sequence[str] | None = None
 ) -> Any:
     """One statement: the history's inspections of ``year`` grouped per entity.
 
     ``ev``: one row per inspection (entity, date, department, ref; random if any row is);
-    ``listed``: per entity, the inspections and random ones, kept when more than ``limit``
-    (``None``: every entity of ``codes``).  The statement returns ``(code, inspections,
-    random, registry name, NULL)`` per listed entity, then ``(code, NULL, NULL, NULL,
-    department)`` per distinct department of a listed entity's rows of the year.  The index
-    ``inspection_history_entity`` (entity, date, department, ref, is_random; migration
-    results_0002) covers both halves: ``ev`` is read in index order without a sort, and the
-    departments by an index search per listed entity."""
-    table = HistoryRow.__table__  # type: ignore[attr-defined]
-    h = table.c
+    then per entity, kept when it has more than ``limit`` inspections (``None``: every entity
+    of ``codes``): ``(code, inspections, random ones, the inspections' departments joined by
+    SEP, registry name)``, the name by a join.  The index ``inspection_history_entity``
+    (entity, date, department, ref, is_random; migration results_0002) covers ``ev``: the
+    year is grouped in index order, without reading the table."""
+    h = HistoryRow.__table__.c  # type: ignore[attr-defined]
     cond = _in_year(h, year, own_ids)
     if codes is not None:
         cond = and_(cond, h.entity_code.in_(list(codes)))
     random_flag = func.max(case((h.is_random.is_(True), 1), else_=0)).label("r")
     ev = (
-        select(h.entity_code, random_flag)
+        select(h.entity_code, h.department, random_flag)
         .where(cond)
         .group_by(h.entity_code, h.inspected_on, h.department, h.ref)
-        .cte("ev")
+        .subquery("ev")
     )
-    per = select(ev.c.entity_code, func.count().label("n"), func.sum(ev.c.r).label("r")).group_by(
-        ev.c.entity_code
-    )
-    listed = (per if limit is None else per.having(func.count() > limit)).cte("listed")
+    per = select(
+        ev.c.entity_code,
+        func.count().label("n"),
+        func.sum(ev.c.r).label("r"),
+        func.aggregate_strings(ev.c.department, SEP).label("d"),
+    ).group_by(ev.c.entity_code)
+    listed = (per if limit is None else per.having(func.count() > limit)).subquery("listed")
     ent = Entity.__table__  # type: ignore[attr-defined]
-    counts = select(
-        listed.c.entity_code, listed.c.n, listed.c.r, ent.c.name, cast(null(), Text)
-    ).select_from(listed.outerjoin(ent, ent.c.code == listed.c.entity_code))
-    hh = table.alias("hh")
-    depts = (
-        select(
-            hh.c.entity_code,
-            cast(null(), Integer),
-            cast(null(), Integer),
-            cast(null(), Text),
-            hh.c.department,
-        )
-        .select_from(listed.join(hh, hh.c.entity_code == listed.c.entity_code))
-        .where(_in_year(hh.c, year, own_ids))
-        .distinct()
+    return select(listed.c.entity_code, listed.c.n, listed.c.r, listed.c.d, ent.c.name).select_from(
+        listed.outerjoin(ent, ent.c.code == listed.c.entity_code)
     )
-    return union_all(counts, depts)
 
 
 def _in_year(h: Any, year: int, own_ids: Sequence[str]) -> Any:

@@ -4,7 +4,8 @@ grouped in Python by ``core.stats.history_inspections``) on random histories.
 
 The histories are drawn from the hand-built world's entities (drawn targets, others, and codes
 not in the registry), over the edges of the year, with several rows per inspection, refs that
-are this workspace's own task ids, empty and comma-holding departments.  Each seed replaces the
+are this workspace's own task ids, empty departments and departments holding a comma or
+the separator ``services.stats.SEP`` (read again plainly).  Each seed replaces the
 module's history (this module has its own world: the ``built`` fixture is module-scoped)."""
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from tests.stats.conftest import Built
 from tests.stats.world import AS_OF
 
 DAYS = ["2025-12-31", "2026-01-01", "2026-03-01", "2026-07-15", "2026-12-31", "2027-01-01"]
-DEPARTMENTS = ["消防", "税务", "药品科", "食品科", "", "市场监管局,稽查"]
+DEPARTMENTS = ["消防", "税务", "药品科", "食品科", "", "市场监管局,稽查", "消防\x1f稽查"]
 REFS = ["T25", "T26", "T27", "ZX-1", "ZX-2", "SJ-3", ""]
 
 
