@@ -105,9 +105,9 @@ def compute(
         conn = s.connection()
         term_rows = list(_term_rows(conn, [t.record_digest for t in tasks]))
         read = list(_inspections(conn, year, tasks, own_ids, cap))
-        names = {p.code: name for p, name in read if name is not None}
-        # the names the history query did not join: the drawn entities it did not list
         parts = [p for p, _name in read]
+        names = {p.code: name for p, name in read if name is not None}
+        # the names the history query did not join (drawn entities), for the listed ones
         totals: Counter[str] = Counter()
         for p in parts:
             totals[p.code] += p.random + p.non_random
@@ -249,9 +249,9 @@ def _inspections(
         for code, n, r, joined, name in raw_rows(conn, q):
             code = str(code)
             found[code] = (int(r), int(n) - int(r), None if name is None else str(name))
-            names = str(joined).split(SEP)
-            if len(names) == int(n):  # one department per inspection: none held SEP
-                depts[code] = set(names)
+            per_inspection = str(joined).split(SEP)
+            if len(per_inspection) == int(n):  # one department per inspection: none held SEP
+                depts[code] = set(per_inspection)
             else:
                 unsure.append(code)
 
