@@ -246,11 +246,11 @@ def _inspections(
     unsure: list[str] = []  # a department holding the separator: read them plainly
 
     def read(q: Any) -> None:
+        # the driver's own str and int (no conversions: up to a few hundred thousand rows)
         for code, n, r, joined, name in raw_rows(conn, q):
-            code = str(code)
-            found[code] = (int(r), int(n) - int(r), None if name is None else str(name))
-            per_inspection = str(joined).split(SEP)
-            if len(per_inspection) == int(n):  # one department per inspection: none held SEP
+            found[code] = (r, n - r, name)
+            per_inspection = joined.split(SEP)
+            if len(per_inspection) == n:  # one department per inspection: none held SEP
                 depts[code] = set(per_inspection)
             else:
                 unsure.append(code)
