@@ -394,19 +394,24 @@ def repeated(
     every part of an entity.  Departments sorted (code-point order; "" left out); entities
     sorted by count descending, then code."""
     limit = 1 if cap is None else cap
-    acc: dict[str, tuple[list[int], set[str]]] = {}
+    merged: dict[str, Inspections] = {}
     for p in parts:
-        got = acc.get(p.code)
-        if got is None:
-            acc[p.code] = ([p.random, p.non_random], set(p.departments))
-        else:
-            got[0][0] += p.random
-            got[0][1] += p.non_random
-            got[1].update(p.departments)
+        q = merged.get(p.code)
+        merged[p.code] = (
+            p
+            if q is None
+            else Inspections(
+                p.code,
+                q.random + p.random,
+                q.non_random + p.non_random,
+                q.departments | p.departments,
+            )
+        )
     out = [
-        Repeated(code, names.get(code, ""), r, n, tuple(sorted(d - {""})))
-        for code, ([r, n], d) in acc.items()
-        if r + n > limit
-    ]
+        Repeated(code, names.get(code, ""), p.random, p.non_random,
+                 tuple(sorted(p.departments - {""})))
+        for code, p in merged.items()
+        if p.random + p.non_random > limit
+    ]  # fmt: skip
     out.sort(key=lambda e: (-e.count, e.code))
     return tuple(out)
