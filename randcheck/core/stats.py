@@ -349,6 +349,44 @@ class Repeated:
                 "non_random": self.non_random, "departments": list(self.departments)}  # fmt: skip
 
 
+@dataclass(frozen=True)
+class HistoryFacts:
+    """One row of the imported inspection history (``inspection_history``)."""
+
+    entity_code: str
+    inspected_on: str  # ISO date
+    department: str
+    ref: str
+    is_random: bool
+
+
+def history_inspections(
+    rows: Iterable[HistoryFacts], year: int, own_ids: Iterable[str]
+) -> tuple[Inspections, ...]:
+    """Each entity's inspections in ``year`` from the history rows (docs/STATS.md §5): one
+    inspection per distinct (entity, date, department, ref) dated in ``year``, random when any
+    of its rows is; rows whose ref is one of ``own_ids`` (tasks with a current record here)
+    are left out.  One part per entity that has any, sorted by code.
+
+    The reference of the service's grouped SQL (``services.stats._history_query``), which
+    computes the same per entity in the database."""
+    own = set(own_ids)
+    lo, hi = f"{year:04d}-01-01", f"{year:04d}-12-31"
+    events: dict[tuple[str, str, str, str], bool] = {}
+    for r in rows:
+        if lo <= r.inspected_on <= hi and r.ref not in own:
+            key = (r.entity_code, r.inspected_on, r.department, r.ref)
+            events[key] = events.get(key, False) or r.is_random
+    acc: dict[str, tuple[int, int, set[str]]] = {}
+    for (code, _day, dept, _ref), is_random in events.items():
+        rnd, non, depts = acc.get(code, (0, 0, set()))
+        depts.add(dept)
+        acc[code] = (rnd + 1, non, depts) if is_random else (rnd, non + 1, depts)
+    return tuple(
+        Inspections(code, rnd, non, frozenset(d)) for code, (rnd, non, d) in sorted(acc.items())
+    )
+
+
 def repeated(
     parts: Iterable[Inspections], names: Mapping[str, str], cap: int | None
 ) -> tuple[Repeated, ...]:
@@ -356,14 +394,24 @@ def repeated(
     every part of an entity.  Departments sorted (code-point order; "" left out); entities
     sorted by count descending, then code."""
     limit = 1 if cap is None else cap
-    acc: dict[str, tuple[int, int, set[str]]] = {}
+    merged: dict[str, Inspections] = {}
     for p in parts:
-        r, n, d = acc.get(p.code, (0, 0, set()))
-        acc[p.code] = (r + p.random, n + p.non_random, d | p.departments)
+        q = merged.get(p.code)
+        merged[p.code] = (
+            p
+            if q is None
+            else Inspections(
+                p.code,
+                q.random + p.random,
+                q.non_random + p.non_random,
+                q.departments | p.departments,
+            )
+        )
     out = [
-        Repeated(code, names.get(code, ""), r, n, tuple(sorted(x for x in d if x)))
-        for code, (r, n, d) in acc.items()
-        if r + n > limit
-    ]
+        Repeated(code, names.get(code, ""), p.random, p.non_random,
+                 tuple(sorted(p.departments - {""})))
+        for code, p in merged.items()
+        if p.random + p.non_random > limit
+    ]  # fmt: skip
     out.sort(key=lambda e: (-e.count, e.code))
     return tuple(out)

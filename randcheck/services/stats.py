@@ -104,9 +104,16 @@ def compute(
         people = _people(s, badges)
         conn = s.connection()
         term_rows = list(_term_rows(conn, [t.record_digest for t in tasks]))
-        parts = list(_inspections(conn, year, tasks, own_ids, cap))
-        codes = sorted({p.code for p in parts})
-        names = names_of(s, Entity, "code", "name", codes)
+        read = list(_inspections(conn, year, tasks, own_ids, cap))
+        parts = [p for p, _name in read]
+        names = {p.code: name for p, name in read if name is not None}
+        # the names the history query did not join (drawn entities), for the listed ones
+        totals: Counter[str] = Counter()
+        for p in parts:
+            totals[p.code] += p.random + p.non_random
+        limit = 1 if cap is None else cap
+        unnamed = sorted(c for c, n in totals.items() if n > limit and c not in names)
+        names.update(names_of(s, Entity, "code", "name", unnamed))
     assignments = (
         (t.facts.task_id, target, b)
         for t in tasks
@@ -213,8 +220,9 @@ def _clock_rows(ws: Workspace, engine: Engine, task: str, as_of: date) -> Iterat
 
 def _inspections(
     conn: Connection, year: int, tasks: Sequence[_Task], own_ids: Sequence[str], cap: int | None
-) -> Iterator[core.Inspections]:
-    """Each entity's inspections of ``year`` that can take it past the cap.
+) -> Iterator[tuple[core.Inspections, str | None]]:
+    """Each entity's inspections of ``year`` that can take it past the cap, with the entity's
+    registry name when the database read it (``None``: not read, or not in the registry).
 
     * This workspace: each current target of a task of the year is one random inspection by
       the task's departments.
@@ -222,56 +230,120 @@ def _inspections(
       the year (the rows of one inspection's several items count once), random if any of its
       rows says so; rows whose ref is the id of a task drawn in this workspace are left out
       (that inspection is counted from the record).  Only entities whose history alone
-      exceeds the cap, or that were drawn this year, are read back.
+      exceeds the cap, or that were drawn this year, are read back: counts, departments and
+      names all grouped in the database (:func:`_history_query`), one statement for the
+      whole history and one per ``CHUNK`` of drawn entities.
+
+    :func:`randcheck.core.stats.history_inspections` is the reference this is tested equal to
+    (tests/stats/test_twin.py).
     """
     limit = 1 if cap is None else cap
+    drawn = {p.code: p for p in _drawn_parts(tasks)}
+    for p in drawn.values():
+        yield p, None
+    found: dict[str, tuple[int, int, str | None]] = {}
+    depts: dict[str, set[str]] = {}
+    unsure: list[str] = []  # a department holding the separator: read them plainly
+
+    def read(q: Any) -> None:
+        # the driver's own str and int (no conversions: up to a few hundred thousand rows)
+        for code, n, r, joined, name in raw_rows(conn, q):
+            found[code] = (r, n - r, name)
+            per_inspection = joined.split(SEP)
+            if len(per_inspection) == n:  # one department per inspection: none held SEP
+                depts[code] = set(per_inspection)
+            else:
+                unsure.append(code)
+
+    read(_history_query(year, own_ids, limit))
+    for part in _chunks(sorted(c for c in drawn if c not in found)):
+        read(_history_query(year, own_ids, None, part))
+    h = HistoryRow.__table__.c  # type: ignore[attr-defined]
+    for part in _chunks(sorted(unsure)):
+        q = select(h.entity_code, h.department).where(
+            _in_year(h, year, own_ids), h.entity_code.in_(part)
+        )
+        for code, dept in raw_rows(conn, q.distinct()):
+            depts.setdefault(str(code), set()).add(str(dept))
+    for code, (r, n, name) in sorted(found.items()):
+        yield core.Inspections(code, r, n, frozenset(depts.get(code, ()))), name
+
+
+def _drawn_parts(tasks: Sequence[_Task]) -> list[core.Inspections]:
+    """Each current target of a task of the year: one random inspection per task, by the
+    task's departments; one part per entity, sorted by code."""
     drawn: dict[str, list[Any]] = {}
     for t in tasks:
         for code in t.teams:
             acc = drawn.setdefault(code, [0, set()])
             acc[0] += 1
             acc[1].update(t.facts.departments)
-    for code, (n, task_depts) in sorted(drawn.items()):
-        yield core.Inspections(code, n, 0, frozenset(task_depts))
+    return [core.Inspections(c, n, 0, frozenset(d)) for c, (n, d) in sorted(drawn.items())]
+
+
+def reference_repeated(engine: Engine, year: int, cap: int | None) -> tuple[core.Repeated, ...]:
+    """The repeated inspections of ``year`` the slow, plain way: every history row read
+    into Python and grouped by :func:`randcheck.core.stats.history_inspections`, every
+    name looked up.  For the tests only (``compute`` must give the same: the fast twin sits
+    next to its reference, tests/stats/test_twin.py); it reads the whole table."""
     h = HistoryRow.__table__.c  # type: ignore[attr-defined]
+    with Session(engine) as s:
+        tasks = list(_tasks(s, year))
+        own_ids = _drawn_task_ids(s)
+        q = select(h.entity_code, h.inspected_on, h.department, h.ref, h.is_random)
+        rows = [
+            core.HistoryFacts(str(c), str(d), str(dep), str(ref), bool(rnd))
+            for c, d, dep, ref, rnd in s.connection().execute(q)
+        ]
+        parts = _drawn_parts(tasks) + list(core.history_inspections(rows, year, own_ids))
+        names = names_of(s, Entity, "code", "name", sorted({p.code for p in parts}))
+    return core.repeated(parts, names, cap)
+
+
+SEP = "\x1f"  # joins an entity's departments in SQL (a department holding it is read again)
+
+
+def _history_query(
+    year: int, own_ids: Sequence[str], limit: int | None, codes: Sequence[str] | None = None
+) -> Any:
+    """One statement: the history's inspections of ``year`` grouped per entity.
+
+    ``ev``: one row per inspection (entity, date, department, ref; random if any row is);
+    then per entity, kept when it has more than ``limit`` inspections (``None``: every entity
+    of ``codes``): ``(code, inspections, random ones, the inspections' departments joined by
+    SEP, registry name)``, the name by a join.  The index ``inspection_history_entity``
+    (entity, date, department, ref, is_random; migration results_0002) covers ``ev``: the
+    year is grouped in index order, without reading the table."""
+    h = HistoryRow.__table__.c  # type: ignore[attr-defined]
+    cond = _in_year(h, year, own_ids)
+    if codes is not None:
+        cond = and_(cond, h.entity_code.in_(list(codes)))
+    random_flag = func.max(case((h.is_random.is_(True), 1), else_=0)).label("r")
+    ev = (
+        select(h.entity_code, h.department, random_flag)
+        .where(cond)
+        .group_by(h.entity_code, h.inspected_on, h.department, h.ref)
+        .subquery("ev")
+    )
+    per = select(
+        ev.c.entity_code,
+        func.count().label("n"),
+        func.sum(ev.c.r).label("r"),
+        func.aggregate_strings(ev.c.department, SEP).label("d"),
+    ).group_by(ev.c.entity_code)
+    listed = (per if limit is None else per.having(func.count() > limit)).subquery("listed")
+    ent = Entity.__table__  # type: ignore[attr-defined]
+    return select(listed.c.entity_code, listed.c.n, listed.c.r, listed.c.d, ent.c.name).select_from(
+        listed.outerjoin(ent, ent.c.code == listed.c.entity_code)
+    )
+
+
+def _in_year(h: Any, year: int, own_ids: Sequence[str]) -> Any:
+    """History rows of ``year`` that are not the inspections of this workspace's own tasks."""
     where = [h.inspected_on >= f"{year:04d}-01-01", h.inspected_on <= f"{year:04d}-12-31"]
     if own_ids:
         where.append(h.ref.not_in(list(own_ids)))
-    in_year = and_(*where)
-
-    def per_entity(extra: Any = None, having: bool = False) -> Any:
-        cond = in_year if extra is None else and_(in_year, extra)
-        random_flag = func.max(case((h.is_random.is_(True), 1), else_=0)).label("r")
-        events = (
-            select(h.entity_code, random_flag)
-            .where(cond)
-            .group_by(h.entity_code, h.inspected_on, h.department, h.ref)
-            .subquery()
-        )
-        q = select(events.c.entity_code, func.count(), func.sum(events.c.r)).group_by(
-            events.c.entity_code
-        )
-        return q.having(func.count() > limit) if having else q
-
-    found: dict[str, tuple[int, int]] = {}
-    for code, n, r in raw_rows(conn, per_entity(having=True)):
-        found[str(code)] = (int(r), int(n) - int(r))
-    rest = sorted(c for c in drawn if c not in found)
-    for part in _chunks(rest):
-        for code, n, r in raw_rows(conn, per_entity(h.entity_code.in_(part))):
-            found[str(code)] = (int(r), int(n) - int(r))
-    # the departments of the entities that may be listed
-    maybe = sorted(
-        c for c, (r, n) in found.items() if r + n + (drawn[c][0] if c in drawn else 0) > limit
-    )
-    depts: dict[str, set[str]] = {}
-    for part in _chunks(maybe):
-        q = select(h.entity_code, h.department).where(in_year, h.entity_code.in_(part)).distinct()
-        for code, dept in raw_rows(conn, q):
-            depts.setdefault(str(code), set()).add(str(dept))
-    for code in maybe:
-        r, n = found[code]
-        yield core.Inspections(code, r, n, frozenset(depts.get(code, ())))
+    return and_(*where)
 
 
 def _chunks(codes: Sequence[str]) -> Iterable[list[str]]:

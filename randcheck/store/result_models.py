@@ -62,7 +62,10 @@ class HistoryRow(SQLModel, table=True):
     """An inspection done outside randcheck (another department, a 个案/专项 check, ...)."""
 
     __tablename__ = "inspection_history"
-    __table_args__ = (Index("inspection_history_entity", "entity_code", "inspected_on"),)
+    __table_args__ = (
+        Index("inspection_history_entity", "entity_code", "inspected_on", "department", "ref",
+              "is_random"),  # results_0002: covers stats' grouping
+    )  # fmt: skip
 
     id: int | None = Field(default=None, sa_column=Column(Integer, primary_key=True))
     entity_code: str = Field(sa_column=Column(String(18), nullable=False))
