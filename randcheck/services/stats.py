@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -88,23 +88,35 @@ def workspace_cap(ws: Workspace) -> int | None:
 
 
 def compute(
-    ws: Workspace, engine: Engine, year: int | None, as_of: date, cap: int | None = None
+    ws: Workspace,
+    engine: Engine,
+    year: int | None,
+    as_of: date,
+    cap: int | None = None,
+    *,
+    published: Collection[str] | None = None,
 ) -> Stats:
     """The statistics of calendar ``year`` (China time; default: the year of ``as_of``) as of
-    ``as_of``; ``cap``: the annual per-entity cap (default: the workspace's, else none)."""
+    ``as_of``; ``cap``: the annual per-entity cap (default: the workspace's, else none).
+
+    ``published``: for a public page, the digests of the records whose draws the office has
+    published.  Then a draw not yet published counts in no figure that names an entity (the
+    repeated inspections: surprise visits stay surprises), and the result terms count only
+    results whose current content is published (docs/STATS.md "On the public site")."""
     year = as_of.year if year is None else year
     if cap is None:
         cap = workspace_cap(ws)
     with Session(engine) as s:
         tasks = list(_tasks(s, year))
+        named = tasks if published is None else [t for t in tasks if t.record_digest in published]
         own_ids = _drawn_task_ids(s)
         items = sorted({i for t in tasks for i in t.facts.items})
         item_names = names_of(s, Item, "code", "name", items)
         badges = sorted({b for t in tasks for team in t.teams.values() for b in team})
         people = _people(s, badges)
         conn = s.connection()
-        term_rows = list(_term_rows(conn, [t.record_digest for t in tasks]))
-        read = list(_inspections(conn, year, tasks, own_ids, cap))
+        term_rows = list(_term_rows(conn, [t.record_digest for t in tasks], published is not None))
+        read = list(_inspections(conn, year, named, own_ids, cap))
         parts = [p for p, _name in read]
         names = {p.code: name for p, name in read if name is not None}
         # the names the history query did not join (drawn entities), for the listed ones
@@ -120,7 +132,7 @@ def compute(
         for target, team in t.teams.items()
         for b in team
     )
-    clock_rows = [row for t in tasks for row in _clock_rows(ws, engine, t.facts.task_id, as_of)]
+    clock_rows = list(_clock_rows(ws, engine, [t.facts.task_id for t in tasks], as_of))
     return Stats(
         year=year,
         as_of=as_of,
@@ -197,19 +209,27 @@ def _people(s: Session, badges: Sequence[str]) -> dict[str, tuple[str, str]]:
 # -- results: terms and the clock ------------------------------------------------------------
 
 
-def _term_rows(conn: Connection, digests: Sequence[str]) -> Iterator[tuple[str, int]]:
-    """(terms text, number of results) of the results entered for these records."""
+def _term_rows(
+    conn: Connection, digests: Sequence[str], published_only: bool
+) -> Iterator[tuple[str, int]]:
+    """(terms text, number of results) of the results entered for these records (only those
+    whose current content is published, with ``published_only``)."""
     r = ResultRow.__table__.c  # type: ignore[attr-defined]
     for start in range(0, len(digests), CHUNK):
         part = sorted(digests[start : start + CHUNK])
-        q = select(r.terms, func.count()).where(r.record_digest.in_(part)).group_by(r.terms)
+        cond = r.record_digest.in_(part)
+        if published_only:
+            cond = and_(cond, r.published.is_not(None), r.pending.is_(False))
+        q = select(r.terms, func.count()).where(cond).group_by(r.terms)
         for text, n in raw_rows(conn, q):
             yield str(text), int(n)
 
 
-def _clock_rows(ws: Workspace, engine: Engine, task: str, as_of: date) -> Iterator[core.ClockFacts]:
-    """The task's entered results on the publication clock (``results due``'s own rows)."""
-    for d in clock.due(ws, engine, task, as_of):
+def _clock_rows(
+    ws: Workspace, engine: Engine, tasks: Sequence[str], as_of: date
+) -> Iterator[core.ClockFacts]:
+    """The tasks' entered results on the publication clock (``results due``'s own rows)."""
+    for d in clock.due(ws, engine, None, as_of, among=tasks):
         if d.status == clock.TO_ENTER:  # nothing entered: no result formed, no deadline
             continue
         yield core.ClockFacts(d.task_id, d.target, d.name, d.item, d.deadline, d.published_on)

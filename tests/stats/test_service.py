@@ -225,7 +225,15 @@ def test_another_year(built: Built) -> None:
     assert (w["count"], w["mean"], w["max"], w["min"], w["spread"], w["balance"]) == (
         2, "1.00", 1, 1, "0.00", "1.00",
     )  # fmt: skip
-    assert got["terms"] == [] and got["repeated"] == []
+    assert got["terms"] == []
+    # T25's one target is drawn at random from 39: when it happens to be A (T26's later
+    # replacement), A's history row of 2025-12-31 is its second 2025 inspection (no cap set:
+    # more than once is listed); any other target leaves 2025 without a repeated inspection
+    a = built.world.replacement
+    if built.world.t25.targets == [a]:
+        assert [(r["code"], r["count"], r["random"]) for r in got["repeated"]] == [(a, 2, 2)]
+    else:
+        assert got["repeated"] == []
     assert got["publication"]["rate"] is None
     # the default year is the year of as_of
     assert compute(built, year=None, as_of=date(2025, 6, 1))["year"] == 2025
@@ -252,3 +260,33 @@ def test_deterministic_read_only_and_float_free(built: Built) -> None:
                 walk(x)
 
     walk(json.loads(one))
+
+
+def test_public_figures_name_no_entity_of_an_unpublished_draw(built: Built) -> None:
+    """For the public site (``published``: the records whose draws are published): with no
+    draw published, draws count in no entity-level figure; only published results count in
+    the terms."""
+    w = built.world
+    a, b = w.replacement, w.t26.targets[1]
+    x, _y = outsiders(w)
+    full = compute(built)
+    public = compute(built, published=frozenset())
+    # A': TS-1 (药品科, not random) + QT-7 (市场监管局, random) without T26 → 2, 1 random;
+    # X: unchanged (history only) → 3, 1 random; B: ZX-9 only (T26 unpublished) → 1, not listed
+    assert public["repeated"] == sorted(
+        [_entry(a, 2, 1, ["市场监管局", "药品科"]), _entry(x, 3, 1, ["消防", "环保", "税务"])],
+        key=lambda r: (-r["count"], r["code"]),
+    )
+    assert b not in {r["code"] for r in public["repeated"]}
+    # published: (A', K01) 未发现问题 and (A', G01) with two terms; B's and C's entered
+    # results are not published
+    assert {t["term"]: t["count"] for t in public["terms"]} == {
+        "未发现问题": 1, "违反食品药品管理相关规定": 1, "发现问题经责令已改正": 1,
+    }  # fmt: skip
+    # figures that name no entity are the same
+    for key in ("coverage", "workload", "publication"):
+        assert public[key] == full[key]
+    # every draw published: the repeated list is the office's own; terms still only published
+    everything = compute(built, published=frozenset({w.t26.record, w.t27.record}))
+    assert everything["repeated"] == full["repeated"]
+    assert everything["terms"] == public["terms"]

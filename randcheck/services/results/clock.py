@@ -154,12 +154,23 @@ class Due:
         }
 
 
-def due(ws: Workspace, engine: Engine, task_id: str | None, on: date) -> list[Due]:
-    """Every target × item of every drawn task (or of ``task_id``) with its status on ``on``."""
+def due(
+    ws: Workspace,
+    engine: Engine,
+    task_id: str | None,
+    on: date,
+    *,
+    among: Sequence[str] | None = None,
+) -> list[Due]:
+    """Every target × item of every drawn task (or of ``task_id``, or of the tasks ``among``:
+    one read of the calendar for them all) with its status on ``on``."""
     out: list[Due] = []
     with Session(engine) as s:
         cal = calendar(s)
-        tasks = drawn_tasks(s) if task_id is None else [task_id]
+        if among is not None:
+            tasks = list(among)
+        else:
+            tasks = drawn_tasks(s) if task_id is None else [task_id]
         days: dict[str, int] = {}
         for t in tasks:
             ctx = load(s, t)
