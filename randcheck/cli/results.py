@@ -7,7 +7,6 @@ not run (no workspace, no record, no key).
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -18,9 +17,9 @@ from rich.table import Table
 from randcheck.catalog import LANGS, normalise_lang
 from randcheck.cli._console import H, err, out, print_json
 from randcheck.cli._context import get
+from randcheck.cli._dates import day_option
 from randcheck.cli._lazy import lazy
 from randcheck.cli.keys import unlock
-from randcheck.core.chinatime import CHINA
 from randcheck.errors import UsageError
 from randcheck.io.atomic import atomic_write
 from randcheck.workspace import DEFAULT_KEY
@@ -41,10 +40,6 @@ history_app = typer.Typer(help=H("history.help"), no_args_is_help=True, rich_mar
 calendar_app = typer.Typer(help=H("calendar.help"), no_args_is_help=True, rich_markup_mode=None)
 
 JSON_OPT = Annotated[bool, typer.Option("--json", help=H("opt.json"))]
-
-
-def _today() -> date:
-    return (datetime.now(UTC) + CHINA).date()
 
 
 @results_app.command("template", help=H("results.template.help"))
@@ -113,10 +108,7 @@ def due_cmd(
 ) -> None:
     app = get(ctx)
     ws = app.workspace.require()
-    try:
-        day = date.fromisoformat(on) if on else _today()
-    except ValueError as exc:
-        raise UsageError("results.bad_on", value=str(on)) from exc
+    day = day_option(on, "results.bad_on")
     rows = clock.due(ws, app.engine(), task, day)
     overdue = sum(1 for r in rows if r.status == clock.OVERDUE)
     unknown = sum(1 for r in rows if r.status == clock.UNKNOWN)

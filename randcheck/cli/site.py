@@ -6,7 +6,6 @@ no key, wrong passphrase, cannot write the folder — nothing is written then).
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -15,10 +14,9 @@ from rich.markup import escape
 
 from randcheck.cli._console import H, err, print_json
 from randcheck.cli._context import get
+from randcheck.cli._dates import day_option
 from randcheck.cli._lazy import lazy
 from randcheck.cli.keys import unlock
-from randcheck.core.chinatime import CHINA
-from randcheck.errors import UsageError
 from randcheck.workspace import DEFAULT_KEY
 
 if TYPE_CHECKING:
@@ -27,16 +25,6 @@ else:
     svc = lazy("randcheck.site.build")
 
 site_app = typer.Typer(help=H("site.help"), no_args_is_help=True, rich_markup_mode=None)
-
-
-def parse_as_of(value: str | None) -> date:
-    """``--as-of`` (YYYY-MM-DD), default today in China time."""
-    if value is None:
-        return (datetime.now(UTC) + CHINA).date()
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise UsageError("site.bad_as_of", value=value) from None
 
 
 @site_app.command("build", help=H("site.build.help"))
@@ -51,7 +39,7 @@ def build_cmd(
     as_json: Annotated[bool, typer.Option("--json", help=H("opt.json"))] = False,
 ) -> None:
     app = get(ctx)
-    day = parse_as_of(as_of)  # before the passphrase is asked for
+    day = day_option(as_of, "site.bad_as_of")  # before the passphrase is asked for
     ws = app.workspace.require()
     engine = app.engine()
     key = unlock(ws, key_name, app.t("keys.prompt.unlock", name=key_name))

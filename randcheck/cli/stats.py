@@ -6,7 +6,6 @@ not run (no workspace, no database).
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -15,8 +14,8 @@ from rich.table import Table
 
 from randcheck.cli._console import H, out, print_json
 from randcheck.cli._context import AppContext, get
+from randcheck.cli._dates import day_option
 from randcheck.cli._lazy import lazy
-from randcheck.core.chinatime import CHINA
 from randcheck.errors import UsageError
 
 if TYPE_CHECKING:
@@ -41,10 +40,7 @@ def stats_cmd(
         raise UsageError("stats.bad_year", value=str(year))
     if cap is not None and not 1 <= cap <= 366:
         raise UsageError("stats.bad_cap", value=str(cap))
-    try:
-        day = date.fromisoformat(as_of) if as_of else (datetime.now(UTC) + CHINA).date()
-    except ValueError as exc:
-        raise UsageError("stats.bad_as_of", value=str(as_of)) from exc
+    day = day_option(as_of, "stats.bad_as_of")
     ws = app.workspace.require()
     result = stats_svc.compute(ws, app.engine(), year, day, cap)
     data = result.to_json()

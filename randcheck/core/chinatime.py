@@ -37,3 +37,13 @@ def reading_date(day: date | str) -> str:
     else:
         parsed = day
     return f"{parsed.year}年{parsed.month}月{parsed.day}日"
+
+
+def china_today(now: datetime | None = None) -> date:
+    """Today's date in China (``now``: a UTC time, default the clock's)."""
+    return ((now or datetime.now(UTC)) + CHINA).date()
+
+
+def china_year(utc: str) -> int:
+    """The year, in China, of a UTC timestamp ``YYYY-MM-DDTHH:MM:SSZ``."""
+    return (datetime.strptime(utc, "%Y-%m-%dT%H:%M:%SZ") + CHINA).year

@@ -16,7 +16,7 @@ import json
 from collections import Counter
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from sqlalchemy import and_, case, func, select
@@ -26,7 +26,7 @@ from sqlmodel import select as sm_select
 
 from randcheck.bundle.table import final_state
 from randcheck.core import stats as core
-from randcheck.core.chinatime import CHINA
+from randcheck.core.chinatime import china_year
 from randcheck.errors import UsageError
 from randcheck.services.results import clock
 from randcheck.services.results.context import names_of
@@ -146,10 +146,6 @@ def compute(
 
 
 # -- the year's tasks --------------------------------------------------------------------------
-
-
-def china_year(utc_text: str) -> int:
-    return (datetime.strptime(utc_text, "%Y-%m-%dT%H:%M:%SZ") + CHINA).year
 
 
 def _drawn_task_ids(s: Session) -> list[str]:
