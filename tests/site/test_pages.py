@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import Engine
 
+from randcheck.catalog import render
 from randcheck.services import registry as reg_svc
 from randcheck.services.audit import AuditLog
 from randcheck.site import entities, statspage
@@ -15,7 +17,7 @@ from randcheck.site.build import build_site
 from randcheck.workspace import Workspace
 from tests.drawfixtures import OPERATOR, entity, insert_rows, seed_world
 from tests.site.helpers import links, resolve, tree
-from tests.site.world import AS_OF
+from tests.site.world import AS_OF, World
 
 HEADER = "事项编码,事项名称,抽查依据,事项类型,抽查比例上限,实施部门\n"
 
@@ -156,3 +158,35 @@ def test_stats_page_renders_tables_beside_the_charts(ws: Workspace, engine: Engi
     assert page.count("<svg") == 5
     assert page.count("<table") >= 8
     assert "某某食品店" not in page and "<bdi>重复企业</bdi>" in page
+
+
+def test_one_jinja_environment_factory_serves_the_bundle_and_the_site() -> None:
+    import randcheck
+
+    root = Path(randcheck.__file__).parent
+    makers = sorted(
+        p.relative_to(root).as_posix()
+        for p in root.rglob("*.py")
+        if "jinja2.Environment(" in p.read_text("utf-8")
+    )
+    assert makers == ["templating.py"]
+    from randcheck.bundle import pages as bundle_pages
+    from randcheck.site import pages as site_pages
+
+    site, bundle = site_pages.environment(), bundle_pages._env()
+    assert {"u", "v", "href"} <= set(site.filters) and {"u", "v", "t", "d"} <= set(bundle.filters)
+    assert site.autoescape is True and bundle.autoescape is True
+
+
+def test_the_site_pages_python_words_are_catalog_entries(world: World) -> None:
+    import randcheck.site.pages as site_pages
+
+    source = Path(site_pages.__file__).read_text("utf-8")
+    assert re.findall(r"[\u4e00-\u9fff]", source) == []  # every word is in the catalog
+    world.build()
+    plans = (world.out / "plans.html").read_text("utf-8")
+    for status in ("created", "announced", "drawn"):  # one status wording: the CLI's
+        assert f"<td>{render(f'task.status.{status}', 'zh')}</td>" in plans
+    assert render("site.rule.ratio", "zh", ratio="1/10") in plans  # T28: not announced yet
+    assert f'aria-current="page">{render("site.nav.plans", "zh")}</a>' in plans
+    assert render("site.mode.directed", "zh") in plans
