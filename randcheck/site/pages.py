@@ -15,6 +15,8 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
+from markupsafe import Markup, escape
+
 from randcheck import __version__, catalog, templating
 from randcheck.bundle import layout
 from randcheck.bundle import results as rbundle
@@ -24,7 +26,7 @@ from randcheck.core.results import china_date
 from randcheck.core.text import visible
 from randcheck.site.data import SiteData, TaskInfo
 from randcheck.site.entities import Counts
-from randcheck.site.history import History
+from randcheck.site.history import USER_PARAMS, History, Line
 
 if TYPE_CHECKING:
     import jinja2
@@ -160,9 +162,22 @@ def index_page(data: SiteData, as_of: date, overdue: Sequence[Mapping[str, Any]]
     )
 
 
+def history_line(line: Line) -> tuple[str, Markup]:
+    """A history line as (reading time, sentence): the catalog sentence, escaped, with the
+    user-supplied parameters (the imported file's name) isolated in a ``<bdi>``."""
+    template = Markup(escape(catalog.MESSAGES[line.key][LANG]))
+    params = {k: user_text(v) if k in USER_PARAMS else v for k, v in line.params.items()}
+    return line.when, template.format(**params)
+
+
 def items_page(data: SiteData, hist: History) -> bytes:
-    rows = [{**it, "history": hist.per_item.get(it["code"], [])} for it in data.items]
-    return render("items.html.j2", "", "items.html", data.bureau, items=rows, whole=hist.whole)
+    def rows(items: Sequence[Mapping[str, str]]) -> list[dict[str, Any]]:
+        return [{**it, "history": [history_line(x) for x in hist.per_item.get(it["code"], [])]}
+                for it in items]  # fmt: skip
+
+    return render("items.html.j2", "", "items.html", data.bureau, items=rows(data.items),
+                  withdrawn=rows(data.withdrawn),
+                  whole=[history_line(x) for x in hist.whole])  # fmt: skip
 
 
 def inspectors_page(data: SiteData) -> bytes:

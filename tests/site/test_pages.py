@@ -14,6 +14,8 @@ from randcheck.services import registry as reg_svc
 from randcheck.services.audit import AuditLog
 from randcheck.site import entities, statspage
 from randcheck.site.build import build_site
+from randcheck.site.history import Line
+from randcheck.site.pages import history_line
 from randcheck.workspace import Workspace
 from tests.drawfixtures import OPERATOR, entity, insert_rows, seed_world
 from tests.site.helpers import links, resolve, tree
@@ -59,12 +61,28 @@ def test_items_import_logs_codes_and_the_page_shows_each_items_history(
                                 datetime(2025, 1, 2, 2, tzinfo=UTC))  # fmt: skip
     build_site(ws, engine, OPERATOR, as_of=AS_OF)
     page = (ws.publish_dir / "site" / "items.html").read_text("utf-8")
-    assert "X01" not in page  # withdrawn: no longer on the list of active items
-    x02 = page[page.index("X02") : page.index("X03")]
-    assert "2026年3月1日 10:00 北京时间：新增（导入 a.csv）" in x02
-    assert "2026年4月1日 10:00 北京时间：修改（导入 b.csv）" in x02
+    active, withdrawn = page.split('<h2 id="withdrawn">已停用事项</h2>')
+    assert "X01" not in active  # withdrawn: no longer on the list of active items...
+    x02 = active[active.index("X02") : active.index("X03")]
+    # the imported file's name is user text: isolated, so it cannot reorder the sentence
+    assert "2026年3月1日 10:00 北京时间：新增（导入 <bdi>a.csv</bdi>）" in x02
+    assert "2026年4月1日 10:00 北京时间：修改（导入 <bdi>b.csv</bdi>）" in x02
     assert "依据二（修订）" in x02
-    assert "2025年1月2日 10:00 北京时间：导入清单文件 old.csv：新增 5 项" in page
+    # ...but listed under 已停用事项, with its content and its whole history
+    assert "X02" not in withdrawn and "<h3><bdi>X01</bdi> <bdi>甲事项</bdi></h3>" in withdrawn
+    assert "依据一" in withdrawn
+    assert "2026年3月1日 10:00 北京时间：新增（导入 <bdi>a.csv</bdi>）" in withdrawn
+    assert "2026年4月1日 10:00 北京时间：停用（导入 <bdi>b.csv</bdi> 时不再列出）" in withdrawn
+    assert "2025年1月2日 10:00 北京时间：导入清单文件 <bdi>old.csv</bdi>：新增 5 项" in page
+
+
+def test_a_history_line_isolates_the_file_name_and_escapes_it() -> None:
+    line = Line("2026年3月1日 10:00 北京时间", "site.history.added", {"file": "<b>\u202eא.csv"})
+    when, text = history_line(line)
+    assert when == "2026年3月1日 10:00 北京时间"
+    assert text == "新增（导入 <bdi>&lt;b&gt;<U+202E>א.csv</bdi>）".replace(
+        "<U+202E>", "&lt;U+202E&gt;"
+    )
 
 
 def test_entity_directory_only_when_asked_and_paged(
