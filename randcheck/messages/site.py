@@ -139,6 +139,29 @@ MESSAGES: dict[str, dict[str, str]] = {
     "site.stats.workload.spread": {"zh": "标准差（总体）", "en": "spread (population s.d.)"},
     "site.stats.workload.balance": {"zh": "均衡度", "en": "balance"},
     "site.stats.terms": {"zh": "检查结果分布", "en": "result terms"},
+    "site.stats.unit.per_mille": {"zh": "‰", "en": "‰"},
+    "site.stats.unit.entities": {"zh": "户", "en": "entities"},
+    "site.stats.unit.results": {"zh": "项", "en": "results"},
+    "site.stats.coverage.note": {
+        "zh": "图中为抽中户数占名录户数的千分比（‰），具体户数见表。",
+        "en": "The chart shows the drawn count per thousand of the pool (‰); the table gives the counts.",
+    },
+    "site.stats.repeated.cap": {
+        "zh": "年度上限：同一检查对象每年检查不超过 {cap} 次（随机与非随机合计）。下列检查对象本年度检查次数超过该上限。",
+        "en": "Annual cap: at most {cap} inspections of an entity a year (random and non-random together). Listed: the entities inspected more often this year.",
+    },
+    "site.stats.repeated.no_cap": {
+        "zh": "本单位未设年度上限。下列检查对象本年度检查超过一次（随机与非随机合计）。",
+        "en": "The office sets no annual cap. Listed: the entities inspected more than once this year (random and non-random together).",
+    },
+    "site.stats.repeated.none_cap": {
+        "zh": "无检查次数超过年度上限（{cap} 次）的检查对象。",
+        "en": "No entity was inspected more than the annual cap ({cap}).",
+    },
+    "site.stats.repeated.none_no_cap": {
+        "zh": "无检查超过一次的检查对象。",
+        "en": "No entity was inspected more than once.",
+    },
     "site.stats.publication": {"zh": "检查结果公示及时性", "en": "on-time publication"},
     "site.stats.publication.on_time": {"zh": "按时公示", "en": "on time"},
     "site.stats.publication.late": {"zh": "逾期后公示", "en": "published late"},

@@ -159,7 +159,8 @@ def test_stats_page_context_from_the_documented_shape() -> None:
     assert items["rows"] == [
         {"key": "K01", "label": "食品经营者监督检查", "drawn": "3", "pool": "40", "ratio": "0.075"}
     ]
-    assert ("按抽查事项", [("食品经营者监督检查", 3)], "户") in calls
+    # coverage is plotted, not the drawn count: 3 of 40 is 75 per mille
+    assert ("按抽查事项", [("食品经营者监督检查", 75)], "‰") in calls
     assert ("检查人员工作量", [("检查员F001", 2), ("检查员F002", 1)], "户") in calls
     assert dict(ctx["workload"]["summary"])["均衡度"] == "0.667"
     assert dict(ctx["publication"]["summary"])["按时公示率"] == "0.5"
@@ -208,3 +209,44 @@ def test_the_site_pages_python_words_are_catalog_entries(world: World) -> None:
     assert render("site.rule.ratio", "zh", ratio="1/10") in plans  # T28: not announced yet
     assert f'aria-current="page">{render("site.nav.plans", "zh")}</a>' in plans
     assert render("site.mode.directed", "zh") in plans
+
+
+def test_coverage_bars_are_per_mille_of_the_pool_rounded_half_up() -> None:
+    assert statspage.per_mille(3, 40) == 75
+    assert statspage.per_mille(1, 3) == 333 and statspage.per_mille(2, 3) == 667
+    assert statspage.per_mille(1, 2000) == 1  # 0.5 rounds up
+    assert statspage.per_mille(5, 5) == 1000 and statspage.per_mille(0, 0) == 0
+    assert statspage.per_mille("7", "10") == 700  # the documented shape allows strings
+
+
+def test_coverage_charts_compare_small_and_large_pools_by_coverage() -> None:
+    calls: list[list[tuple[str, object]]] = []
+
+    def chart(title: str, rows: list[tuple[str, object]], unit: str = "") -> str:
+        calls.append(rows)
+        return "<svg></svg>"
+
+    rows = [{"key": "A", "label": "大部门", "drawn": 10, "pool": 1000, "ratio": "0.01"},
+            {"key": "B", "label": "小部门", "drawn": 4, "pool": 4, "ratio": "1"}]  # fmt: skip
+    statspage.context({**STATS, "coverage": {"departments": rows}}, chart)
+    assert [("大部门", 10), ("小部门", 1000)] in calls  # the fully covered one is the longer bar
+
+
+@pytest.mark.parametrize(
+    ("cap", "repeated", "shown"),
+    [
+        (2, STATS["repeated"], "年度上限：同一检查对象每年检查不超过 2 次"),
+        (2, [], "无检查次数超过年度上限（2 次）的检查对象。"),
+        (None, STATS["repeated"], "本单位未设年度上限。下列检查对象本年度检查超过一次"),
+        (None, [], "无检查超过一次的检查对象。"),
+    ],
+)
+def test_stats_page_says_which_repeat_rule_it_applies(
+    ws: Workspace, engine: Engine, cap: int | None, repeated: object, shown: str
+) -> None:
+    stats = {**STATS, "cap": cap, "repeated": repeated}
+    build_site(ws, engine, OPERATOR, as_of=AS_OF, stats=stats, chart=None)
+    page = (ws.publish_dir / "site" / "stats.html").read_text("utf-8")
+    assert shown in page
+    assert "无超过年度上限的重复检查" not in page
+    assert "抽中户数占名录户数的千分比" in page
