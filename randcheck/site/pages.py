@@ -134,11 +134,10 @@ def _task_summary(t: TaskInfo, root: str = "") -> dict[str, Any]:
 
 def index_page(data: SiteData, as_of: date, overdue: Sequence[Mapping[str, Any]]) -> bytes:
     day = as_of.isoformat()
-    upcoming = [
-        _task_summary(t)
-        for t in data.tasks
-        if not t.drawn_at and t.planned_at and china_date(t.planned_at) >= day
-    ]
+    planned = [t for t in data.tasks if not t.drawn_at and t.planned_at]  # planned_at order
+    upcoming = [_task_summary(t) for t in planned if china_date(t.planned_at) >= day]
+    #: planned before ``as_of`` and still not drawn: listed, never silently dropped
+    missed = [_task_summary(t) for t in planned if china_date(t.planned_at) < day]
     drawn = sorted((t for t in data.tasks if t.drawn_at), key=lambda t: t.id.encode())
     drawn.sort(key=lambda t: t.drawn_at, reverse=True)
     docs = [(d, t) for t in data.tasks for d in t.docs]
@@ -156,6 +155,7 @@ def index_page(data: SiteData, as_of: date, overdue: Sequence[Mapping[str, Any]]
         data.bureau,
         as_of=reading_date(as_of),
         upcoming=upcoming,
+        missed=missed,
         draws=[_task_summary(t) for t in drawn[:LATEST]],
         results=results,
         overdue=overdue,

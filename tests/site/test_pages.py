@@ -250,3 +250,20 @@ def test_stats_page_says_which_repeat_rule_it_applies(
     assert shown in page
     assert "无超过年度上限的重复检查" not in page
     assert "抽中户数占名录户数的千分比" in page
+
+
+def test_the_readme_command_row_names_every_site_build_option() -> None:
+    from typer.testing import CliRunner
+
+    from randcheck.cli import app
+
+    res = CliRunner().invoke(
+        app, ["site", "build", "--help"], env={"RANDCHECK_LANG": "en", "COLUMNS": "200"}
+    )
+    assert res.exit_code == 0, res.output
+    options = set(re.findall(r"(?<![\w-])--[a-z][a-z-]*", res.output)) - {"--help"}
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text("utf-8")
+    (row,) = [line for line in readme.splitlines() if line.startswith("| `site build")]
+    shown = set(re.findall(r"(?<![\w-])--[a-z][a-z-]*", row.split("|")[1]))
+    assert {"--out", "--as-of", "--entity-directory", "--key", "--json"} <= options
+    assert shown == options
