@@ -143,8 +143,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "site.stats.unit.entities": {"zh": "户", "en": "entities"},
     "site.stats.unit.results": {"zh": "项", "en": "results"},
     "site.stats.coverage.note": {
-        "zh": "图中为抽中户数占名录户数的千分比（‰），具体户数见表。",
-        "en": "The chart shows the drawn count per thousand of the pool (‰); the table gives the counts.",
+        "zh": "图中为抽中户数占名录户数的千分比（‰，如 7.5% 即 75‰），具体户数与比例见表。",
+        "en": "The chart shows the drawn count per thousand of the pool (‰, e.g. 7.5% is 75‰); the table gives the counts and the ratio.",
     },
     "site.stats.repeated.cap": {
         "zh": "年度上限：同一检查对象每年检查不超过 {cap} 次（随机与非随机合计）。下列检查对象本年度检查次数超过该上限。",

@@ -248,6 +248,7 @@ def test_stats_page_says_which_repeat_rule_it_applies(
     build_site(ws, engine, OPERATOR, as_of=AS_OF, stats=stats, chart=None)
     page = (ws.publish_dir / "site" / "stats.html").read_text("utf-8")
     assert shown in page
+    assert ("<bdi>重复企业</bdi>" in page) == bool(repeated)
     assert "无超过年度上限的重复检查" not in page
     assert "抽中户数占名录户数的千分比" in page
 
