@@ -22,7 +22,7 @@ from urllib.parse import quote
 
 from markupsafe import Markup, escape
 
-from randcheck import __version__
+from randcheck import __version__, templating
 from randcheck.bundle import layout, marks, results
 from randcheck.bundle.layout import folder_name, short_code
 from randcheck.bundle.table import final_state, result_rows
@@ -154,23 +154,15 @@ def member_html(name: str, badge: str, fallback: str) -> Markup:
 
 
 def _env() -> jinja2.Environment:
-    import jinja2
-
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("randcheck", "templates"),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
+    return templating.environment(
+        {
+            "u": user_text,
+            "t": when,
+            "ts": lambda value: when(value, seconds=True),
+            "lt": local_time,
+            "d": day,
+        }
     )
-    env.filters["u"] = user_text
-    env.filters["t"] = when
-    env.filters["ts"] = lambda value: when(value, seconds=True)
-    env.filters["lt"] = local_time
-    env.filters["d"] = day
-    env.filters["v"] = lambda value: visible(str(value))
-    return env
 
 
 def _rule_text(rule: Mapping[str, Any]) -> str:

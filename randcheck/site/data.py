@@ -110,6 +110,7 @@ class SiteData:
     bureau: dict[str, str]
     tasks: list[TaskInfo]
     items: list[dict[str, str]]  # active items, ITEM_FIELDS, by code
+    withdrawn: list[dict[str, str]]  # withdrawn (inactive) items, ITEM_FIELDS, by code
     item_names: dict[str, str]  # every item (inactive too)
     inspectors: list[dict[str, str]]  # active inspectors, INSPECTOR_FIELDS
     item_log: list[LogEntry]  # items.* entries, seq order
@@ -266,15 +267,16 @@ def gather(ws: Workspace, engine: Engine) -> SiteData:
     with engine.connect() as conn:
         it = Item.__table__.c  # type: ignore[attr-defined]
         items: list[dict[str, str]] = []
+        withdrawn: list[dict[str, str]] = []
         item_names: dict[str, str] = {}
         item_types: dict[str, str] = {}
         for row in conn.execute(select(*(it[f] for f in ITEM_FIELDS), it.active)):
             values = {f: visible(str(row._mapping[f] or "")) for f in ITEM_FIELDS}
             item_names[values["code"]] = values["name"]
             item_types[values["code"]] = values["item_type"]
-            if row.active:
-                items.append(values)
+            (items if row.active else withdrawn).append(values)
         items.sort(key=lambda r: _bytes_key(r["code"]))
+        withdrawn.sort(key=lambda r: _bytes_key(r["code"]))
         ic = Inspector.__table__.c  # type: ignore[attr-defined]
         inspectors = []
         query = select(*(ic[f] for f in INSPECTOR_FIELDS)).where(ic.active.is_(True))
@@ -329,6 +331,7 @@ def gather(ws: Workspace, engine: Engine) -> SiteData:
         bureau={k: visible(str(v)) for k, v in bureau.items()},
         tasks=ordered,
         items=items,
+        withdrawn=withdrawn,
         item_names=item_names,
         inspectors=inspectors,
         item_log=item_log,

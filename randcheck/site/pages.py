@@ -15,7 +15,9 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from randcheck import __version__
+from markupsafe import Markup, escape
+
+from randcheck import __version__, catalog, templating
 from randcheck.bundle import layout
 from randcheck.bundle import results as rbundle
 from randcheck.bundle.pages import user_text
@@ -24,23 +26,16 @@ from randcheck.core.results import china_date
 from randcheck.core.text import visible
 from randcheck.site.data import SiteData, TaskInfo
 from randcheck.site.entities import Counts
-from randcheck.site.history import History
+from randcheck.site.history import USER_PARAMS, History, Line
 
 if TYPE_CHECKING:
     import jinja2
 
-NAV = (
-    ("index.html", "首页"),
-    ("items.html", "抽查事项清单"),
-    ("inspectors.html", "执法检查人员名录"),
-    ("entities.html", "检查对象名录"),
-    ("plans.html", "年度抽查计划"),
-    ("stats.html", "统计"),
-    ("feed.xml", "订阅"),
-)
-STATUS = {"created": "待公告", "announced": "已公告，待抽取", "drawn": "已抽取"}
-MODE = {"directed": "定向抽查", "undirected": "不定向抽查"}
-SCOPE = {"region": "区域", "subject_type": "主体类型", "industry": "行业", "tags": "标签"}
+LANG = "zh"  # the site is rendered in Chinese; its words are catalog entries (site.*)
+NAV = ("index.html", "items.html", "inspectors.html", "entities.html", "plans.html",
+       "stats.html", "feed.xml")  # fmt: skip
+MODES = ("directed", "undirected")
+SCOPES = ("region", "subject_type", "industry", "tags")
 LATEST = 10  # draws and results publications on the home page
 
 
@@ -71,20 +66,7 @@ def href(path: str) -> str:
 
 @cache
 def environment() -> jinja2.Environment:
-    import jinja2
-
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("randcheck", "templates"),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.filters["u"] = user_text
-    env.filters["v"] = lambda value: visible(str(value))
-    env.filters["href"] = href
-    return env
+    return templating.environment({"u": user_text, "href": href})
 
 
 def render(template: str, root: str, current: str, bureau: Mapping[str, str], **ctx: Any) -> bytes:
@@ -94,7 +76,7 @@ def render(template: str, root: str, current: str, bureau: Mapping[str, str], **
         .render(
             root=root,
             current=current,
-            nav=NAV,
+            nav=[(page, word(f"site.nav.{page.split('.')[0]}")) for page in NAV],
             bureau=bureau,
             tool=f"randcheck {__version__}",
             **ctx,
@@ -103,11 +85,29 @@ def render(template: str, root: str, current: str, bureau: Mapping[str, str], **
     return page.encode("utf-8")
 
 
+def word(key: str, **params: Any) -> str:
+    """A catalog entry in the site's language."""
+    return catalog.render(key, LANG, **params)
+
+
+def _status(status: str) -> str:
+    key = f"task.status.{status}"  # the words the CLI uses too
+    return word(key) if key in catalog.MESSAGES else visible(status)
+
+
+def _mode(mode: str) -> str:
+    return word(f"site.mode.{mode}") if mode in MODES else visible(mode)
+
+
+def _scope(name: str) -> str:
+    return word(f"site.scope.{name}") if name in SCOPES else visible(name)
+
+
 def _rule_text(rule: Mapping[str, Any]) -> str:
     if rule.get("count") is not None:
-        return f"固定 {rule['count']} 户"
+        return word("site.rule.count", count=rule["count"])
     if rule.get("ratio"):
-        return f"比例 {rule['ratio']}"
+        return word("site.rule.ratio", ratio=visible(str(rule["ratio"])))
     return "—"
 
 
@@ -116,14 +116,14 @@ def _task_summary(t: TaskInfo, root: str = "") -> dict[str, Any]:
         "id": t.id,
         "title": t.title,
         "link": root + task_link(t),
-        "status": STATUS.get(t.status, t.status),
+        "status": _status(t.status),
         "planned": reading_time(t.planned_at) if t.planned_at else "",
         "announced": reading_time(t.announced_at) if t.announced_at else "",
         "drawn": reading_time(t.drawn_at) if t.drawn_at else "",
         "items": t.items,
         "departments": t.departments,
-        "mode": MODE.get(t.mode, visible(t.mode)),
-        "scope": [(SCOPE.get(k, k), v) for k, v in t.scope],
+        "mode": _mode(t.mode),
+        "scope": [(_scope(k), v) for k, v in t.scope],
         "strata": t.strata,
         "rules": [{"id": r["id"], "text": _rule_text(r)} for r in t.rules],
         "sample": t.sample_total,
@@ -134,11 +134,10 @@ def _task_summary(t: TaskInfo, root: str = "") -> dict[str, Any]:
 
 def index_page(data: SiteData, as_of: date, overdue: Sequence[Mapping[str, Any]]) -> bytes:
     day = as_of.isoformat()
-    upcoming = [
-        _task_summary(t)
-        for t in data.tasks
-        if not t.drawn_at and t.planned_at and china_date(t.planned_at) >= day
-    ]
+    planned = [t for t in data.tasks if not t.drawn_at and t.planned_at]  # planned_at order
+    upcoming = [_task_summary(t) for t in planned if china_date(t.planned_at) >= day]
+    #: planned before ``as_of`` and still not drawn: listed, never silently dropped
+    missed = [_task_summary(t) for t in planned if china_date(t.planned_at) < day]
     drawn = sorted((t for t in data.tasks if t.drawn_at), key=lambda t: t.id.encode())
     drawn.sort(key=lambda t: t.drawn_at, reverse=True)
     docs = [(d, t) for t in data.tasks for d in t.docs]
@@ -156,15 +155,29 @@ def index_page(data: SiteData, as_of: date, overdue: Sequence[Mapping[str, Any]]
         data.bureau,
         as_of=reading_date(as_of),
         upcoming=upcoming,
+        missed=missed,
         draws=[_task_summary(t) for t in drawn[:LATEST]],
         results=results,
         overdue=overdue,
     )
 
 
+def history_line(line: Line) -> tuple[str, Markup]:
+    """A history line as (reading time, sentence): the catalog sentence, escaped, with the
+    user-supplied parameters (the imported file's name) isolated in a ``<bdi>``."""
+    template = Markup(escape(catalog.MESSAGES[line.key][LANG]))
+    params = {k: user_text(v) if k in USER_PARAMS else v for k, v in line.params.items()}
+    return line.when, template.format(**params)
+
+
 def items_page(data: SiteData, hist: History) -> bytes:
-    rows = [{**it, "history": hist.per_item.get(it["code"], [])} for it in data.items]
-    return render("items.html.j2", "", "items.html", data.bureau, items=rows, whole=hist.whole)
+    def rows(items: Sequence[Mapping[str, str]]) -> list[dict[str, Any]]:
+        return [{**it, "history": [history_line(x) for x in hist.per_item.get(it["code"], [])]}
+                for it in items]  # fmt: skip
+
+    return render("items.html.j2", "", "items.html", data.bureau, items=rows(data.items),
+                  withdrawn=rows(data.withdrawn),
+                  whole=[history_line(x) for x in hist.whole])  # fmt: skip
 
 
 def inspectors_page(data: SiteData) -> bytes:
@@ -206,10 +219,10 @@ def plans_page(data: SiteData) -> bytes:
 
 def _size(n: int) -> str:
     if n < 1024:
-        return f"{n} 字节"
+        return word("site.size.bytes", n=n)
     if n < 1024 * 1024:
-        return f"{(n * 10 // 1024) / 10:.1f} KB"
-    return f"{(n * 10 // (1024 * 1024)) / 10:.1f} MB"
+        return word("site.size.kb", n=f"{(n * 10 // 1024) / 10:.1f}")
+    return word("site.size.mb", n=f"{(n * 10 // (1024 * 1024)) / 10:.1f}")
 
 
 #: the results table's columns shown as people read a date (the bundle's CSV keeps ISO dates)

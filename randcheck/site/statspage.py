@@ -6,6 +6,11 @@ what ``site/stats.html.j2`` shows.  Every chart has its numbers in a table too (
 readers and print); ``chart`` draws one (``randcheck.core.charts.bar_chart(title, rows,
 unit)`` returns inline SVG) and may be None, in which case the tables stand alone.
 
+The coverage charts plot coverage, not counts: each bar is the drawn count per thousand of
+the pool (an int, rounded half up, unit ‰), so a small department that was fully covered
+does not look smaller than a large one barely touched.  The repeated-inspections list says
+the rule it applies: the annual cap when one is set, else "inspected more than once".
+
 The overdue list names the task, item and deadline, not the entity: a result that is late
 is the office's fault, and the draw it belongs to may not be published yet.
 """
@@ -44,6 +49,29 @@ def _number(value: Any) -> int | str:
     return value if isinstance(value, int) else _text(value)
 
 
+def per_mille(drawn: Any, pool: Any) -> int:
+    """``drawn`` per thousand of ``pool``, rounded half up (0 when the pool is empty)."""
+    d, p = _int(drawn), _int(pool)
+    if p <= 0 or d < 0:
+        return 0
+    return (2 * 1000 * d + p) // (2 * p)
+
+
+def _int(value: Any) -> int:
+    if isinstance(value, bool):
+        return 0
+    if isinstance(value, int):
+        return value
+    text = _text(value)
+    return int(text) if text.isascii() and text.isdigit() else 0
+
+
+def _cap(value: Any) -> int | None:
+    """The cap of the documented shape (an int, or null when none is set)."""
+    text = _text(value)
+    return _int(value) if text.isascii() and text.isdigit() else None
+
+
 def context(stats: Mapping[str, Any], chart: Chart | None = None) -> dict[str, Any]:
     """The stats page's context from a ``Stats.to_json()`` dict."""
     coverage = []
@@ -60,10 +88,11 @@ def context(stats: Mapping[str, Any], chart: Chart | None = None) -> dict[str, A
             for r in cov.get(kind) or []
         ]
         title = render(f"site.stats.coverage.{kind}", "zh")
-        bars = [(r["label"] or r["key"], _number(x.get("drawn")))
+        bars = [(r["label"] or r["key"], per_mille(x.get("drawn"), x.get("pool")))
                 for r, x in zip(rows, cov.get(kind) or [], strict=True)]  # fmt: skip
+        unit = render("site.stats.unit.per_mille", "zh")
         coverage.append({"kind": kind, "title": title, "rows": rows,
-                         "chart": _svg(chart, title, bars, "户")})  # fmt: skip
+                         "chart": _svg(chart, title, bars, unit)})  # fmt: skip
     work = stats.get("workload") or {}
     inspectors = [
         {f: _text(r.get(f)) for f in ("badge_no", "name", "department", "targets", "tasks")}
@@ -83,7 +112,7 @@ def context(stats: Mapping[str, Any], chart: Chart | None = None) -> dict[str, A
                 (r["name"] or r["badge_no"], _number(x.get("targets")))
                 for r, x in zip(inspectors, work.get("inspectors") or [], strict=True)
             ],
-            "户",
+            render("site.stats.unit.entities", "zh"),
         ),
     }
     terms_rows = [{"term": _text(r.get("term")), "count": _text(r.get("count"))}
@@ -95,7 +124,7 @@ def context(stats: Mapping[str, Any], chart: Chart | None = None) -> dict[str, A
         "chart": _svg(chart, terms_title,
                       [(r["term"], _number(x.get("count")))
                        for r, x in zip(terms_rows, stats.get("terms") or [], strict=True)],
-                      "项"),
+                      render("site.stats.unit.results", "zh")),
     }  # fmt: skip
     pub = stats.get("publication") or {}
     publication = {
@@ -127,10 +156,20 @@ def context(stats: Mapping[str, Any], chart: Chart | None = None) -> dict[str, A
         }
         for r in stats.get("repeated") or []
     ]
+    cap = _cap(stats.get("cap"))
+    if cap is None:
+        rule = render("site.stats.repeated.no_cap", "zh")
+        none = render("site.stats.repeated.none_no_cap", "zh")
+    else:
+        rule = render("site.stats.repeated.cap", "zh", cap=cap)
+        none = render("site.stats.repeated.none_cap", "zh", cap=cap)
     return {
         "year": _text(stats.get("year")),
         "as_of": reading_date(_text(stats.get("as_of"))),
-        "cap": _text(stats.get("cap")),
+        "cap": "" if cap is None else str(cap),
+        "repeated_rule": rule,
+        "repeated_none": none,
+        "coverage_note": render("site.stats.coverage.note", "zh"),
         "coverage": coverage,
         "workload": workload,
         "terms": terms,

@@ -5,7 +5,8 @@ no personal field of the roster anywhere, and no overflow from 200-character nam
 
 The workspace is the site tests' world (tests/site/world.py) taken to every state a page can
 show: T26 drawn, its results partly published and one result overdue, its draw bundle published;
-T27 announced with its draw planned after ``--as-of``; T28 only created; the entity directory on.
+T27 announced with its draw planned after ``--as-of``; T28 only created; T29 created with its
+planned draw time passed; an item withdrawn; the entity directory on.
 Screenshots (whole page, and the first screen at 390 × 844) go to the screenshots folder.
 """
 
@@ -25,6 +26,7 @@ import pytest
 from sqlalchemy import update
 
 from randcheck.services import registry as reg_svc
+from randcheck.services import tasks
 from randcheck.site import entities
 from randcheck.store.db import open_engine
 from randcheck.store.models import Inspector, Item
@@ -40,7 +42,7 @@ from tests.browser.cdp import (
     serve,
 )
 from tests.conftest import fresh_db_url
-from tests.drawfixtures import seed_world
+from tests.drawfixtures import definition, seed_world, write_def
 from tests.results.world import at, draw_task, import_rows, result_row
 from tests.site.world import ID_CARD, NOTE, OK, PHONE, World, add_tasks, import_roster
 
@@ -86,9 +88,14 @@ def _world(folder: Path, stack: ExitStack, bureau: str, long: bool) -> World:
     seed_world(engine)
     for n, basis in ((1, "依据一"), (2, "依据一（修订）")):  # an item with a change history
         path = folder / f"items-{n}.csv"
-        path.write_text(f"{ITEMS_HEADER}X09,餐饮服务抽查,{basis},一般,1/20,食品科\n", "utf-8")
+        rows = f"X09,餐饮服务抽查,{basis},一般,1/20,食品科\n"
+        if n == 1:  # and one withdrawn later (listed under 已停用事项)
+            rows += "X08,旧版餐饮抽查,旧依据,一般,1/20,食品科\n"
+        path.write_text(ITEMS_HEADER + rows, "utf-8")
         reg_svc.import_file(engine, ws, "items", path, actor="t",
                             now=datetime(2026, 3 + n, 1, 2, tzinfo=UTC))  # fmt: skip
+    reg_svc.deactivate(engine, ws, "items", "X08", "合并入 X09", actor="t",
+                       now=datetime(2026, 5, 1, 2, tzinfo=UTC))  # fmt: skip
     if long:
         with engine.begin() as conn:
             conn.execute(update(Item).where(Item.code == "K01").values(name=LONG, legal_basis=LONG))  # type: ignore[arg-type]
@@ -98,6 +105,12 @@ def _world(folder: Path, stack: ExitStack, bureau: str, long: bool) -> World:
     import_roster(ws, engine, folder)
     drawn = draw_task(ws, engine)
     add_tasks(ws, engine, folder)
+    # T29: its planned draw time (15 October) passed before --as-of without a draw
+    late = definition(id="T29", title="2026年第三批食品经营抽查", items=["K01"],
+                      planned_draw_at="2026-10-15T09:00:00+08:00",
+                      strata=[{"id": "S", "risk": ["*"], "count": 1, "reserve": 1}])  # fmt: skip
+    path = write_def(folder / "defs" / "T29.toml", late)
+    tasks.create_tasks(ws, engine, path, "tester", now=datetime(2026, 10, 5, tzinfo=UTC))
     world = World(ws, engine, drawn, folder)
     world.publish_results()
     # a result formed on 9 September and never published: overdue by 20 October
@@ -164,9 +177,14 @@ def test_the_world_has_every_page_kind(site: Site) -> None:
     assert "tasks/T26/T26.zip" in files
     home = (site.root / "index.html").read_text("utf-8")
     assert 'id="overdue"' in home and "2026年11月2日 09:00 北京时间" in home  # overdue, upcoming
+    missed = home[home.index('id="missed"') : home.index('id="draws"')]
+    assert "2026年10月15日 09:00 北京时间" in missed and "2026年第三批食品经营抽查" in missed
     items = (site.root / "items.html").read_text("utf-8")
-    x09 = items[items.index("X09") :]
-    assert "新增（导入 items-1.csv）" in x09 and "修改（导入 items-2.csv）" in x09
+    active, withdrawn = items.split('<h2 id="withdrawn">')
+    x09 = active[active.index("X09") :]
+    assert "新增（导入 <bdi>items-1.csv</bdi>）" in x09
+    assert "修改（导入 <bdi>items-2.csv</bdi>）" in x09
+    assert "X08" not in active and "停用" in withdrawn[withdrawn.index("X08") :]
     published = (site.root / KINDS["task-published"]).read_text("utf-8")
     assert "T26.zip" in published and "第 1 批" in published and OK in published
     # the results table shows dates as people read them (the bundle's CSV keeps ISO dates)

@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import Engine
 
+from randcheck.catalog import render
 from randcheck.services import registry as reg_svc
 from randcheck.services.audit import AuditLog
 from randcheck.site import entities, statspage
 from randcheck.site.build import build_site
+from randcheck.site.history import Line
+from randcheck.site.pages import history_line
 from randcheck.workspace import Workspace
 from tests.drawfixtures import OPERATOR, entity, insert_rows, seed_world
 from tests.site.helpers import links, resolve, tree
-from tests.site.world import AS_OF
+from tests.site.world import AS_OF, World
 
 HEADER = "事项编码,事项名称,抽查依据,事项类型,抽查比例上限,实施部门\n"
 
@@ -57,12 +61,28 @@ def test_items_import_logs_codes_and_the_page_shows_each_items_history(
                                 datetime(2025, 1, 2, 2, tzinfo=UTC))  # fmt: skip
     build_site(ws, engine, OPERATOR, as_of=AS_OF)
     page = (ws.publish_dir / "site" / "items.html").read_text("utf-8")
-    assert "X01" not in page  # withdrawn: no longer on the list of active items
-    x02 = page[page.index("X02") : page.index("X03")]
-    assert "2026年3月1日 10:00 北京时间：新增（导入 a.csv）" in x02
-    assert "2026年4月1日 10:00 北京时间：修改（导入 b.csv）" in x02
+    active, withdrawn = page.split('<h2 id="withdrawn">已停用事项</h2>')
+    assert "X01" not in active  # withdrawn: no longer on the list of active items...
+    x02 = active[active.index("X02") : active.index("X03")]
+    # the imported file's name is user text: isolated, so it cannot reorder the sentence
+    assert "2026年3月1日 10:00 北京时间：新增（导入 <bdi>a.csv</bdi>）" in x02
+    assert "2026年4月1日 10:00 北京时间：修改（导入 <bdi>b.csv</bdi>）" in x02
     assert "依据二（修订）" in x02
-    assert "2025年1月2日 10:00 北京时间：导入清单文件 old.csv：新增 5 项" in page
+    # ...but listed under 已停用事项, with its content and its whole history
+    assert "X02" not in withdrawn and "<h3><bdi>X01</bdi> <bdi>甲事项</bdi></h3>" in withdrawn
+    assert "依据一" in withdrawn
+    assert "2026年3月1日 10:00 北京时间：新增（导入 <bdi>a.csv</bdi>）" in withdrawn
+    assert "2026年4月1日 10:00 北京时间：停用（导入 <bdi>b.csv</bdi> 时不再列出）" in withdrawn
+    assert "2025年1月2日 10:00 北京时间：导入清单文件 <bdi>old.csv</bdi>：新增 5 项" in page
+
+
+def test_a_history_line_isolates_the_file_name_and_escapes_it() -> None:
+    line = Line("2026年3月1日 10:00 北京时间", "site.history.added", {"file": "<b>\u202eא.csv"})
+    when, text = history_line(line)
+    assert when == "2026年3月1日 10:00 北京时间"
+    assert text == "新增（导入 <bdi>&lt;b&gt;<U+202E>א.csv</bdi>）".replace(
+        "<U+202E>", "&lt;U+202E&gt;"
+    )
 
 
 def test_entity_directory_only_when_asked_and_paged(
@@ -139,7 +159,8 @@ def test_stats_page_context_from_the_documented_shape() -> None:
     assert items["rows"] == [
         {"key": "K01", "label": "食品经营者监督检查", "drawn": "3", "pool": "40", "ratio": "0.075"}
     ]
-    assert ("按抽查事项", [("食品经营者监督检查", 3)], "户") in calls
+    # coverage is plotted, not the drawn count: 3 of 40 is 75 per mille
+    assert ("按抽查事项", [("食品经营者监督检查", 75)], "‰") in calls
     assert ("检查人员工作量", [("检查员F001", 2), ("检查员F002", 1)], "户") in calls
     assert dict(ctx["workload"]["summary"])["均衡度"] == "0.667"
     assert dict(ctx["publication"]["summary"])["按时公示率"] == "0.5"
@@ -156,3 +177,94 @@ def test_stats_page_renders_tables_beside_the_charts(ws: Workspace, engine: Engi
     assert page.count("<svg") == 5
     assert page.count("<table") >= 8
     assert "某某食品店" not in page and "<bdi>重复企业</bdi>" in page
+
+
+def test_one_jinja_environment_factory_serves_the_bundle_and_the_site() -> None:
+    import randcheck
+
+    root = Path(randcheck.__file__).parent
+    makers = sorted(
+        p.relative_to(root).as_posix()
+        for p in root.rglob("*.py")
+        if "jinja2.Environment(" in p.read_text("utf-8")
+    )
+    assert makers == ["templating.py"]
+    from randcheck.bundle import pages as bundle_pages
+    from randcheck.site import pages as site_pages
+
+    site, bundle = site_pages.environment(), bundle_pages._env()
+    assert {"u", "v", "href"} <= set(site.filters) and {"u", "v", "t", "d"} <= set(bundle.filters)
+    assert site.autoescape is True and bundle.autoescape is True
+
+
+def test_the_site_pages_python_words_are_catalog_entries(world: World) -> None:
+    import randcheck.site.pages as site_pages
+
+    source = Path(site_pages.__file__).read_text("utf-8")
+    assert re.findall(r"[\u4e00-\u9fff]", source) == []  # every word is in the catalog
+    world.build()
+    plans = (world.out / "plans.html").read_text("utf-8")
+    for status in ("created", "announced", "drawn"):  # one status wording: the CLI's
+        assert f"<td>{render(f'task.status.{status}', 'zh')}</td>" in plans
+    assert render("site.rule.ratio", "zh", ratio="1/10") in plans  # T28: not announced yet
+    assert f'aria-current="page">{render("site.nav.plans", "zh")}</a>' in plans
+    assert render("site.mode.directed", "zh") in plans
+
+
+def test_coverage_bars_are_per_mille_of_the_pool_rounded_half_up() -> None:
+    assert statspage.per_mille(3, 40) == 75
+    assert statspage.per_mille(1, 3) == 333 and statspage.per_mille(2, 3) == 667
+    assert statspage.per_mille(1, 2000) == 1  # 0.5 rounds up
+    assert statspage.per_mille(5, 5) == 1000 and statspage.per_mille(0, 0) == 0
+    assert statspage.per_mille("7", "10") == 700  # the documented shape allows strings
+
+
+def test_coverage_charts_compare_small_and_large_pools_by_coverage() -> None:
+    calls: list[list[tuple[str, object]]] = []
+
+    def chart(title: str, rows: list[tuple[str, object]], unit: str = "") -> str:
+        calls.append(rows)
+        return "<svg></svg>"
+
+    rows = [{"key": "A", "label": "大部门", "drawn": 10, "pool": 1000, "ratio": "0.01"},
+            {"key": "B", "label": "小部门", "drawn": 4, "pool": 4, "ratio": "1"}]  # fmt: skip
+    statspage.context({**STATS, "coverage": {"departments": rows}}, chart)
+    assert [("大部门", 10), ("小部门", 1000)] in calls  # the fully covered one is the longer bar
+
+
+@pytest.mark.parametrize(
+    ("cap", "repeated", "shown"),
+    [
+        (2, STATS["repeated"], "年度上限：同一检查对象每年检查不超过 2 次"),
+        (2, [], "无检查次数超过年度上限（2 次）的检查对象。"),
+        (None, STATS["repeated"], "本单位未设年度上限。下列检查对象本年度检查超过一次"),
+        (None, [], "无检查超过一次的检查对象。"),
+    ],
+)
+def test_stats_page_says_which_repeat_rule_it_applies(
+    ws: Workspace, engine: Engine, cap: int | None, repeated: object, shown: str
+) -> None:
+    stats = {**STATS, "cap": cap, "repeated": repeated}
+    build_site(ws, engine, OPERATOR, as_of=AS_OF, stats=stats, chart=None)
+    page = (ws.publish_dir / "site" / "stats.html").read_text("utf-8")
+    assert shown in page
+    assert ("<bdi>重复企业</bdi>" in page) == bool(repeated)
+    assert "无超过年度上限的重复检查" not in page
+    assert "抽中户数占名录户数的千分比" in page
+
+
+def test_the_readme_command_row_names_every_site_build_option() -> None:
+    from typer.testing import CliRunner
+
+    from randcheck.cli import app
+
+    res = CliRunner().invoke(
+        app, ["site", "build", "--help"], env={"RANDCHECK_LANG": "en", "COLUMNS": "200"}
+    )
+    assert res.exit_code == 0, res.output
+    options = set(re.findall(r"(?<![\w-])--[a-z][a-z-]*", res.output)) - {"--help"}
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text("utf-8")
+    (row,) = [line for line in readme.splitlines() if line.startswith("| `site build")]
+    shown = set(re.findall(r"(?<![\w-])--[a-z][a-z-]*", row.split("|")[1]))
+    assert {"--out", "--as-of", "--entity-directory", "--key", "--json"} <= options
+    assert shown == options
