@@ -49,13 +49,19 @@ def _text(value: str) -> str:
     return html.escape(value, quote=True)
 
 
-def bar_chart(title: str, rows: Sequence[tuple[str, int]], *, unit: str = "") -> str:
+def bar_chart(
+    title: str, rows: Sequence[tuple[str, int]], *, unit: str = "", full: int | None = None
+) -> str:
     """A horizontal bar chart of ``rows`` (label, non-negative count) in the given order, as
     one ``<svg>`` element (its title is only the ``<title>`` a screen reader reads: the page
-    shows the chart under a heading); zero rows draw an empty frame."""
+    shows the chart under a heading); zero rows draw an empty frame.  ``full``: the value a
+    full-width bar stands for (default: the largest row's), e.g. 1000 for ‰ of a pool, so
+    that 75 ‰ is not drawn as a full bar."""
     if any(n < 0 for _label, n in rows):
         raise ValueError("bar_chart draws non-negative counts")
     top = max((n for _label, n in rows), default=0)
+    if full is not None:  # a fixed scale (‰ of a pool: 1000), never shorter than the data
+        top = max(top, full)
     height = TOP + ROW * max(len(rows), 1) + 8
     span = WIDTH - LABEL_W - NUMBER_W - 8
     head = _text(clean(title, MAX_TITLE))

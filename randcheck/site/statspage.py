@@ -37,11 +37,17 @@ def _text(value: Any) -> str:
 
 
 def _svg(
-    chart: Chart | None, title: str, rows: Sequence[tuple[str, Any]], unit: str = ""
+    chart: Chart | None,
+    title: str,
+    rows: Sequence[tuple[str, Any]],
+    unit: str = "",
+    full: int | None = None,
 ) -> Markup:
+    """The chart of ``rows``; ``full``: the value a full-width bar stands for (default: the
+    largest row's)."""
     if chart is None or not rows:
         return Markup("")
-    return Markup(chart(title, list(rows), unit=unit))
+    return Markup(chart(title, list(rows), unit=unit, full=full))
 
 
 def _number(value: Any) -> int | str:
@@ -92,7 +98,7 @@ def context(stats: Mapping[str, Any], chart: Chart | None = None) -> dict[str, A
                 for r, x in zip(rows, cov.get(kind) or [], strict=True)]  # fmt: skip
         unit = render("site.stats.unit.per_mille", "zh")
         coverage.append({"kind": kind, "title": title, "rows": rows,
-                         "chart": _svg(chart, title, bars, unit)})  # fmt: skip
+                         "chart": _svg(chart, title, bars, unit, full=1000)})  # fmt: skip
     work = stats.get("workload") or {}
     inspectors = [
         {f: _text(r.get(f)) for f in ("badge_no", "name", "department", "targets", "tasks")}

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from randcheck.core import charts
 from randcheck.core.charts import MAX_LABEL, bar_chart
 
 NS = "{http://www.w3.org/2000/svg}"
@@ -78,3 +79,19 @@ def test_negative_counts_are_refused() -> None:
 def test_any_text_gives_well_formed_svg(title: str, rows: list[tuple[str, int]]) -> None:
     root = parse(bar_chart(title, rows))
     assert len(list(root.iter(f"{NS}rect"))) == len(rows)
+
+
+def test_a_fixed_scale_draws_coverage_against_the_whole_pool() -> None:
+    """75 ‰ of a pool is 7.5 % of the full width with ``full=1000``, not a full bar."""
+    import re
+
+    def widths(svg: str) -> list[int]:
+        return [int(w) for w in re.findall(r'<rect x="\d+" y="\d+" width="(\d+)"', svg)]
+
+    scaled = widths(bar_chart("覆盖率", [("甲", 75), ("乙", 30)], unit="‰", full=1000))
+    own = widths(bar_chart("覆盖率", [("甲", 75), ("乙", 30)], unit="‰"))
+    assert own[0] > 10 * scaled[0] > 0  # without a scale the largest row fills the width
+    span = charts.WIDTH - charts.LABEL_W - charts.NUMBER_W - 8  # a full bar's width
+    assert own[0] == span and scaled == [(span * 75 + 500) // 1000, (span * 30 + 500) // 1000]
+    # a value above ``full`` still fits (the scale grows, the bar is never cut)
+    assert widths(bar_chart("x", [("a", 1500)], full=1000)) == widths(bar_chart("x", [("a", 1)]))

@@ -149,7 +149,7 @@ STATS = {
 def test_stats_page_context_from_the_documented_shape() -> None:
     calls: list[tuple[str, list[tuple[str, object]], str]] = []
 
-    def chart(title: str, rows: list[tuple[str, object]], unit: str = "") -> str:
+    def chart(title: str, rows: list[tuple[str, object]], unit: str = "", **_: object) -> str:
         calls.append((title, rows, unit))
         return f"<svg><title>{title}</title></svg>"
 
@@ -172,7 +172,7 @@ def test_stats_page_context_from_the_documented_shape() -> None:
 
 def test_stats_page_renders_tables_beside_the_charts(ws: Workspace, engine: Engine) -> None:
     build_site(ws, engine, OPERATOR, as_of=AS_OF, stats=STATS,
-               chart=lambda title, rows, unit="": f'<svg role="img"><title>{title}</title></svg>')  # fmt: skip
+               chart=lambda title, rows, unit="", **_: f'<svg role="img"><title>{title}</title></svg>')  # fmt: skip
     page = (ws.publish_dir / "site" / "stats.html").read_text("utf-8")
     assert page.count("<svg") == 5
     assert page.count("<table") >= 8
@@ -222,7 +222,7 @@ def test_coverage_bars_are_per_mille_of_the_pool_rounded_half_up() -> None:
 def test_coverage_charts_compare_small_and_large_pools_by_coverage() -> None:
     calls: list[list[tuple[str, object]]] = []
 
-    def chart(title: str, rows: list[tuple[str, object]], unit: str = "") -> str:
+    def chart(title: str, rows: list[tuple[str, object]], unit: str = "", **_: object) -> str:
         calls.append(rows)
         return "<svg></svg>"
 
