@@ -63,6 +63,7 @@ def demo_cmd(
                 code=result.code,
                 bundle=str(result.bundle),
                 index=str(result.bundle / "index.html"),
+                site=str((result.site or result.bundle) / "index.html"),
                 pub=str(result.bundle / "keys" / "operator.pub"),
                 witnesses="、".join(str(p) for p in result.witness_keys) or "-",
                 witness_opts="".join(f" --witness-keys {p}" for p in result.witness_keys),

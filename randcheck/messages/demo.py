@@ -67,9 +67,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "独立验证公示材料：{passed}/{checks} 项检查通过",
         "en": "verified the bundle independently: {passed}/{checks} checks passed",
     },
+    "demo.step.site": {
+        "zh": "生成本单位公示网站（{files} 个文件，SHA256SUMS 已签名）→ {path}",
+        "en": "built the office's public site ({files} files, SHA256SUMS signed) → {path}",
+    },
     "demo.done": {
-        "zh": "演示完成。记录摘要 {digest}，核验码 {code}。\n公示材料：{bundle}\n网页：{index}\n自行验证（机关公钥和见证人公钥应从独立渠道获取，演示中即为 {pub} 和 {witnesses}）：\nrandcheck verify {bundle} --trusted-keys {pub}{witness_opts}",
-        "en": "Demo done. Record digest {digest}, verification code {code}.\nBundle: {bundle}\nPage: {index}\nVerify it yourself (take the office key and the witnesses' keys from an independent channel; in the demo they are {pub} and {witnesses}):\nrandcheck verify {bundle} --trusted-keys {pub}{witness_opts}",
+        "zh": "演示完成。记录摘要 {digest}，核验码 {code}。\n公示材料：{bundle}\n网页：{index}\n公示网站：{site}\n自行验证（机关公钥和见证人公钥应从独立渠道获取，演示中即为 {pub} 和 {witnesses}）：\nrandcheck verify {bundle} --trusted-keys {pub}{witness_opts}",
+        "en": "Demo done. Record digest {digest}, verification code {code}.\nBundle: {bundle}\nPage: {index}\nPublic site: {site}\nVerify it yourself (take the office key and the witnesses' keys from an independent channel; in the demo they are {pub} and {witnesses}):\nrandcheck verify {bundle} --trusted-keys {pub}{witness_opts}",
     },
     "demo.failed": {
         "zh": "演示的验证未通过：{check}",

@@ -24,6 +24,7 @@ from sqlmodel import Session
 
 from randcheck.bundle.table import to_csv
 from randcheck.core import signing
+from randcheck.core.chinatime import china_today
 from randcheck.core.draw import drand
 from randcheck.demo_data import write_demo
 from randcheck.errors import ConflictError
@@ -135,6 +136,7 @@ class DemoResult:
     failed_check: str | None
     steps: list[Step] = field(default_factory=list)
     witness_keys: tuple[Path, ...] = ()  # the witnesses' public key files (for --trusted-keys)
+    site: Path | None = None  # the office's public site (randcheck site build)
 
 
 def witness_private(name: str) -> Ed25519PrivateKey:
@@ -370,6 +372,16 @@ def run_demo(
         return {"words_key": anchor.code, "words_params": dict(anchor.params)}
 
     step("demo.step.ordering", do_ordering)
+    sites: list[Path] = []
+
+    def do_site() -> dict[str, Any]:
+        from randcheck.site import build
+
+        res = build.build_site(ws, engine, key, as_of=china_today(clock), actor=actor, now=clock)
+        sites.append(res.path)
+        return {"path": str(res.path), "files": res.files}
+
+    step("demo.step.site", do_site)
     engine.dispose()
     report = reports[0]
     first = next((c for c in report.checks if not c.ok), None)
@@ -382,4 +394,5 @@ def run_demo(
         failed_check=first.name if first else None,
         steps=steps,
         witness_keys=tuple(witness_files),
+        site=sites[0],
     )

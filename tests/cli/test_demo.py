@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
+from randcheck.bundle import layout
 from tests.conftest import Cli
 
 
@@ -24,6 +26,16 @@ def test_demo_runs_the_whole_story_and_verifies(cli: Cli, tmp_path: Path) -> Non
     ):
         assert (bundle / name).is_file(), name
     assert "演示完成" in r.stdout and str(bundle) in r.stdout
+    # the office's public site: the published draw copied in, its manifest signed by the office
+    site = out / "publish" / "site"
+    assert str(site / "index.html") in r.stdout
+    sums = (site / "SHA256SUMS").read_bytes()
+    listed = layout.parse_sums(sums)
+    assert "tasks/DEMO-2023-001/bundle/record.json" in listed
+    assert (site / "tasks/DEMO-2023-001/bundle/record.json").read_bytes() == (
+        bundle / "record.json"
+    ).read_bytes()
+    assert all(hashlib.sha256((site / p).read_bytes()).hexdigest() == d for p, d in listed.items())
     # the page of a v2 draw names v2, and says the commitment (not the office) fixed the round
     page = (bundle / "index.html").read_text("utf-8")
     assert "randcheck/draw/v2" in page and "randcheck/draw/v1" not in page
