@@ -26,6 +26,7 @@ from randcheck.core import signing
 from randcheck.core.canonical import canonical
 from randcheck.core.chinatime import reading_date
 from randcheck.errors import CannotRunError, InputError
+from randcheck.io.atomic import check_writable
 from randcheck.services import audit as audit_svc
 from randcheck.services import keys as keys_svc
 from randcheck.site import entities, feed, output, pages, statspage
@@ -205,7 +206,7 @@ def build_site(
     """Build the site into ``out`` (default ``publish/site``) and log ``site.build``."""
     ws.require()
     folder = (out or default_out(ws)).resolve()
-    output.check_writable(folder)
+    check_writable(folder, "site.cannot_write")
     files, early = render_site(ws, engine, folder, key, as_of, entity_directory=entity_directory,
                         stats=stats, chart=chart)  # fmt: skip
     sums = layout.sums_text(output.Contents(files))

@@ -10,8 +10,6 @@ from disk for ``SHA256SUMS``, not rewritten.
 from __future__ import annotations
 
 import contextlib
-import errno
-import os
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,20 +45,6 @@ class Written:
     written: list[str]
     unchanged: int
     removed: list[str]
-
-
-def check_writable(folder: Path) -> None:
-    """``folder`` is, or can be created as, a writable directory; nothing is created here."""
-    probe = folder
-    while not probe.exists() and probe != probe.parent:
-        probe = probe.parent
-    if not probe.is_dir():
-        reason = os.strerror(errno.ENOTDIR)
-    elif not os.access(probe, os.W_OK | os.X_OK):
-        reason = os.strerror(errno.EACCES)
-    else:
-        return
-    raise CannotRunError("site.cannot_write", path=str(folder), reason=reason)
 
 
 def previous_sums(out: Path) -> dict[str, str]:
