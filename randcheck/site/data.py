@@ -84,9 +84,16 @@ class TaskInfo:
     drawn_at: str = ""
     record_digest: str = ""
     record_seq: int = -1
-    #: publish/<folder>/ when ``randcheck publish`` wrote it (bundle.json and SHA256SUMS)
+    #: publish/<folder>/ when ``randcheck publish`` wrote it (bundle.json and SHA256SUMS);
+    #: the build keeps it only when the bundle's record is the task's current one
     bundle: Path | None = None
     bundle_time: str = ""  # the latest publish.bundle log entry of the task
+    #: the record digest of the bundle's own record.json (its 核验码), set by the build once
+    #: it has read the bundle; "" until then
+    bundle_digest: str = ""
+    #: publish/<folder>/ holds a bundle of another record (the draw was redone, or a
+    #: superseded record was published there): not shown; the page says 待重新公示
+    bundle_stale: bool = False
     notice: Path | None = None
     docs: list[ResultsDoc] = field(default_factory=list)
     #: the 检查结果公示 table (header first) of the published results, empty if none
