@@ -208,3 +208,9 @@ def parse_sums(raw: bytes) -> dict[str, str]:
 def sums_signing_input(sums: bytes) -> bytes:
     """What ``SHA256SUMS.sig`` signs: ``tag("bundle-sums") || lp(SHA256SUMS bytes)``."""
     return tag("bundle-sums") + lp(sums)
+
+
+def site_sums_signing_input(sums: bytes) -> bytes:
+    """What the site's ``SHA256SUMS.sig`` signs: ``tag("site-sums") || lp(SHA256SUMS bytes)``
+    — its own domain tag, so a site manifest's signature is never one over a bundle's."""
+    return tag("site-sums") + lp(sums)

@@ -13,6 +13,8 @@ from typing import Any
 
 from randcheck.bundle import table as tbl
 from randcheck.core import results as rdoc
+from randcheck.core.vocabulary import Vocabulary
+from randcheck.errors import ConflictError
 
 DIR = "results/"
 TABLE_CSV = "inspection-results.csv"
@@ -100,6 +102,38 @@ def table(
             ]
         )
     return rows
+
+
+def published_table(
+    task: str,
+    record_digest: str,
+    record: Mapping[str, Any],
+    addenda: Sequence[Mapping[str, Any]],
+    strata_order: Sequence[str],
+    item_order: Sequence[str],
+    docs: Sequence[tuple[str, Mapping[str, Any]]],
+    vocabularies: Mapping[str, Vocabulary],
+    names: Mapping[str, str],
+) -> list[list[str]]:
+    """The 检查结果公示 table of ``docs`` ((digest, body) in seq order) on the record
+    ``record`` (its body) and its ``addenda`` (bodies, seq order): the chain checked as
+    ``verify`` checks it, targets in publish order (SPEC §14.1).  ``publish`` and the site
+    both build the table here, so the page and the bundle never differ.  ``ConflictError``
+    when the chain is one ``verify`` would refuse (the office's own documents: never shown)."""
+    published, problem = rdoc.check_chain(
+        docs,
+        task=task,
+        record=record_digest,
+        drawn_at=str(record["drawn_at"]),
+        targets_after=targets_after(record, addenda),
+        items=set(item_order),
+        vocabularies=vocabularies,
+    )
+    if problem is not None:
+        raise ConflictError(problem.code, **problem.params)
+    order = [r["code"] for r in tbl.result_rows(strata_order, record, addenda)]
+    bodies = [b for _d, b in docs]
+    return table(task, order, item_order, published, names, corrections(bodies))
 
 
 def corrections(docs: Sequence[Mapping[str, Any]]) -> dict[tuple[str, str], tuple[int, str]]:

@@ -28,6 +28,21 @@ def fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
+def check_writable(folder: Path, code: str) -> None:
+    """``folder`` is, or can be created as, a writable directory; nothing is created here.
+    Otherwise ``CannotRunError(code, path=folder, reason=...)`` (the caller's message)."""
+    probe = folder
+    while not probe.exists() and probe != probe.parent:
+        probe = probe.parent
+    if not probe.is_dir():
+        reason = os.strerror(errno.ENOTDIR)
+    elif not os.access(probe, os.W_OK | os.X_OK):
+        reason = os.strerror(errno.EACCES)
+    else:
+        return
+    raise CannotRunError(code, path=str(folder), reason=reason)
+
+
 def set_mode(fd: int, path: Path | str, mode: int) -> None:
     """Give the open file ``fd`` (at ``path``) exactly ``mode``, whatever the umask.
 

@@ -169,4 +169,17 @@ MESSAGES: dict[str, dict[str, str]] = {
     "site.stats.publication.pending": {"zh": "待公示（未到期）", "en": "pending (not yet due)"},
     "site.stats.publication.unknown": {"zh": "期限待定", "en": "deadline unknown"},
     "site.stats.publication.rate": {"zh": "按时公示率", "en": "on-time rate"},
+    # -- sitefixa (review #10): the site folder's checks --------------------------------
+    "site.out_holds_workspace": {
+        "zh": "网站目录 {path} 是或包含 {folder}：网站须另用一个目录（--out），不得与工作区或 publish 文件夹混用",
+        "en": "the site folder {path} is or holds {folder}: build the site into a folder of its own (--out), not the workspace or its publish folder",
+    },
+    "site.out_in_workspace": {
+        "zh": "网站目录 {path} 位于工作区的 {folder} 文件夹内：请用 --out 另选一个目录",
+        "en": "the site folder {path} is inside the workspace's {folder} folder: choose another folder with --out",
+    },
+    "site.symlinked_folder": {
+        "zh": "网站目录中的 {path} 是符号链接：为免写到网站目录之外，已停止，未写入任何文件；请改为普通文件夹后重试",
+        "en": "{path} in the site folder is a symbolic link: stopped so as not to write outside the site folder, nothing was written; make it a plain folder and try again",
+    },
 }

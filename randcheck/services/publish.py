@@ -20,7 +20,6 @@ entries that may hold free text or a 回避 declaration are named in the result
 from __future__ import annotations
 
 import contextlib
-import errno
 import hashlib
 import json
 import os
@@ -47,8 +46,8 @@ from randcheck.core.draw.announce import parse_announcement
 from randcheck.core.draw.envelope import open_envelope
 from randcheck.core.text import visible
 from randcheck.core.vocabulary import Vocabulary
-from randcheck.errors import CannotRunError, ChainError, ConflictError, NotFoundError
-from randcheck.io.atomic import fsync_dir, make_private_dir
+from randcheck.errors import CannotRunError, ChainError, NotFoundError
+from randcheck.io.atomic import check_writable, fsync_dir, make_private_dir
 from randcheck.services import attempts, commitments, draws, notice, snapshots
 from randcheck.services import audit as audit_svc
 from randcheck.services import keys as keys_svc
@@ -375,25 +374,16 @@ def _results_files(data: _Data) -> dict[str, bytes]:
         vocab = Vocabulary.from_document(parse(voc))
         vocabularies[vocab.digest] = vocab
         files[rbundle.vocabulary_file(vocab.digest)] = voc
-    published, problem = rdoc.check_chain(
-        bodies,
-        task=data.ann.task.id,
-        record=data.rec_env.digest,
-        drawn_at=str(rec["drawn_at"]),
-        targets_after=rbundle.targets_after(rec, adds),
-        items={i.code for i in data.ann.task.items},
-        vocabularies=vocabularies,
-    )
-    if problem is not None:  # the office's own documents: never publish a chain verify refuses
-        raise ConflictError(problem.code, **problem.params)
-    order = [r["code"] for r in tbl.result_rows([p.id for p in data.ann.strata], rec, adds)]
-    rows = rbundle.table(
+    rows = rbundle.published_table(
         data.ann.task.id,
-        order,
+        data.rec_env.digest,
+        rec,
+        adds,
+        [p.id for p in data.ann.strata],
         [i.code for i in data.ann.task.items],
-        published,
+        bodies,
+        vocabularies,
         data.entity_names,
-        rbundle.corrections([b for _d, b in bodies]),
     )
     data.results_table = rows
     stamp = str(bodies[-1][1]["issued_at"])
@@ -415,20 +405,6 @@ def _write_tree(root: Path, files: Mapping[str, bytes]) -> None:
         fsync_dir(d)
 
 
-def _check_writable(folder: Path) -> None:
-    """``folder`` is, or can be created as, a writable directory; nothing is created here."""
-    probe = folder
-    while not probe.exists() and probe != probe.parent:
-        probe = probe.parent
-    if not probe.is_dir():
-        reason = os.strerror(errno.ENOTDIR)
-    elif not os.access(probe, os.W_OK | os.X_OK):
-        reason = os.strerror(errno.EACCES)
-    else:
-        return
-    raise CannotRunError("publish.cannot_write", path=str(folder), reason=reason)
-
-
 def publish_record(
     ws: Workspace,
     engine: Engine,
@@ -447,7 +423,8 @@ def publish_record(
     """
     ws.require()
     parent = (out or ws.publish_dir).resolve()
-    _check_writable(parent)  # before anything is signed (a new checkpoint included)
+    # before anything is signed (a new checkpoint included)
+    check_writable(parent, "publish.cannot_write")
     data, files, cp_size, new_cp = build_files(ws, engine, ref, key)
     target = parent / layout.folder_name(data.ann.task.id)
     try:

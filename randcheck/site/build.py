@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -25,7 +25,9 @@ from randcheck.bundle import layout
 from randcheck.core import signing
 from randcheck.core.canonical import canonical
 from randcheck.core.chinatime import reading_date
-from randcheck.errors import CannotRunError, InputError
+from randcheck.core.draw.envelope import open_envelope
+from randcheck.errors import CannotRunError, InputError, VerificationError
+from randcheck.io.atomic import check_writable
 from randcheck.services import audit as audit_svc
 from randcheck.services import keys as keys_svc
 from randcheck.site import entities, feed, output, pages, statspage
@@ -115,6 +117,66 @@ def _overdue(ws: Workspace, engine: Engine, as_of: date, data: SiteData) -> list
     return out
 
 
+def _record_digest(folder: Path, raw: bytes) -> str:
+    """The digest of a bundle's ``record.json`` (what its 核验码 is made of)."""
+    try:
+        return open_envelope(raw, "record").digest
+    except VerificationError as exc:
+        raise CannotRunError(
+            "site.bundle_unreadable",
+            folder=str(folder),
+            reason_key=exc.code,
+            reason_params=exc.params,
+        ) from exc
+
+
+def current_bundles(data: SiteData) -> dict[str, dict[str, bytes]]:
+    """{task id: files} of the bundles that are the task's current draw, read and checked
+    against their ``SHA256SUMS``.  A folder holding another record's bundle (a redraw since,
+    or a superseded record published there) is not the current draw: the task loses its
+    ``bundle`` and is marked ``bundle_stale`` (待重新公示), and nothing of it is copied."""
+    out: dict[str, dict[str, bytes]] = {}
+    for t in data.tasks:
+        if t.bundle is None:
+            continue
+        try:
+            raw = (t.bundle / layout.RECORD).read_bytes()
+        except OSError as exc:
+            raise CannotRunError(
+                "site.bundle_unreadable", folder=str(t.bundle), reason=exc.strerror or str(exc)
+            ) from exc
+        if _record_digest(t.bundle, raw) != t.record_digest:
+            t.bundle, t.bundle_stale = None, True
+            continue
+        files = bundle_files(t.bundle)  # record.json checked against SHA256SUMS too
+        t.bundle_digest = _record_digest(t.bundle, files.get(layout.RECORD, b""))
+        if t.bundle_digest != t.record_digest:  # replaced while being read
+            raise CannotRunError("site.bundle_changed", folder=str(t.bundle), file=layout.RECORD)
+        out[t.id] = files
+    return out
+
+
+def check_out(ws: Workspace, out: Path, tasks: Sequence[TaskInfo]) -> None:
+    """Refuse a site folder (resolved) that would mix with the workspace: the workspace or
+    ``publish/`` themselves or a folder holding them, anything inside ``keys/``, ``db/`` or
+    ``audit_logs/``, or a task's publication folder or a folder inside one."""
+    root = ws.root.resolve()
+    publish = ws.publish_dir.resolve()
+
+    def within(path: Path, folder: Path) -> bool:
+        return path == folder or folder in path.parents
+
+    for t in tasks:  # a task's folder (e.g. a task named "site": publish/site)
+        if within(out, (ws.publish_dir / t.folder).resolve()):
+            raise CannotRunError("site.is_task_folder", path=str(out), task=t.id)
+    for folder in (root, publish):
+        if within(folder, out):
+            raise CannotRunError("site.out_holds_workspace", path=str(out), folder=str(folder))
+    for folder in (ws.keys_dir, ws.db_dir, ws.audit_dir):
+        if within(out, folder.resolve()):
+            raise CannotRunError("site.out_in_workspace", path=str(out), folder=folder.name)
+
+
 def render_site(
     ws: Workspace,
     engine: Engine,
@@ -128,31 +190,21 @@ def render_site(
 ) -> tuple[dict[str, output.Content], list[str]]:
     """Every file of the site but ``SHA256SUMS`` and its signature, and the files written
     already (``stats``: a ``Stats.to_json()`` dict to show instead of the figures of the year
-    of ``as_of``, ``chart`` its chart maker; tests give both): directory pages (only with
-    ``entity_directory``) are written as they are made (write-if-different) and given as
-    paths, so ten million rows never sit in memory."""
+    of ``as_of``, ``chart`` its chart maker; tests give both).  Everything that can fail
+    (bundles, statistics, zips, pages) comes first; the directory pages (only with
+    ``entity_directory``) last: they are written as they are made (write-if-different) and
+    given as paths, so ten million rows never sit in memory."""
     data = gather(ws, engine)
-    for t in data.tasks:  # a task whose folder is the site's (a task named "site")
-        if out == (ws.publish_dir / t.folder).resolve():
-            raise CannotRunError("site.is_task_folder", path=str(out), task=t.id)
+    check_out(ws, out, data.tasks)
     before = output.previous_sums(out)
     files: dict[str, output.Content] = {}
-    counts = entities.counts(engine)
-    directory: list[tuple[str, str, str]] = []
-    early: list[str] = []
-    if entity_directory:
-        total = max(1, -(-counts.total // entities.PAGE_SIZE))
-        for n, rows in enumerate(entities.directory_pages(engine), start=1):
-            name = entities.page_name(n)
-            if output.write_one(out, name, pages.directory_page(data, n, total, rows)):
-                early.append(name)
-            files[name] = out.joinpath(*name.split("/"))
-            directory.append((name, rows[0][0], rows[-1][0]))
-    files["index.html"] = pages.index_page(data, as_of, _overdue(ws, engine, as_of, data))
-    files["items.html"] = pages.items_page(data, history(data.item_log))
-    files["inspectors.html"] = pages.inspectors_page(data)
-    files["entities.html"] = pages.entities_page(data, counts, directory)
-    files["plans.html"] = pages.plans_page(data)
+    bundles = current_bundles(data)
+    # zlib releases the GIL while it compresses: the zips are made on every core at once
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        zips = dict(zip(bundles, pool.map(
+            lambda t: _zip(out, t, bundles[t.id], before),
+            [t for t in data.tasks if t.id in bundles],
+        ), strict=True))  # fmt: skip
     if stats is None:  # the figures of the year of ``as_of`` (docs/STATS.md)
         from randcheck.core import charts
         from randcheck.services import stats as stats_svc
@@ -160,14 +212,12 @@ def render_site(
         stats = stats_svc.compute(ws, engine, as_of.year, as_of).to_json()
         chart = chart or charts.bar_chart
     stats_ctx = statspage.context(stats, chart)
+    counts = entities.counts(engine)
+    files["index.html"] = pages.index_page(data, as_of, _overdue(ws, engine, as_of, data))
+    files["items.html"] = pages.items_page(data, history(data.item_log))
+    files["inspectors.html"] = pages.inspectors_page(data)
+    files["plans.html"] = pages.plans_page(data)
     files["stats.html"] = pages.stats_page(data, stats_ctx)
-    bundles = {t.id: bundle_files(t.bundle) for t in data.tasks if t.bundle is not None}
-    # zlib releases the GIL while it compresses: the zips are made on every core at once
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        zips = dict(zip(bundles, pool.map(
-            lambda t: _zip(out, t, bundles[t.id], before),
-            [t for t in data.tasks if t.id in bundles],
-        ), strict=True))  # fmt: skip
     for t in data.tasks:
         zip_size: int | None = None
         if t.notice is not None:
@@ -178,7 +228,7 @@ def render_site(
             packed = zips[t.id]
             files[pages.zip_name(t)] = packed
             zip_size = packed.stat().st_size if isinstance(packed, Path) else len(packed)
-        code = layout.short_code(t.record_digest) if t.record_digest else ""
+        code = layout.short_code(t.bundle_digest) if t.bundle_digest else ""
         files[pages.task_link(t)] = pages.task_page(data, t, zip_size, code)
     links = {t.id: pages.task_link(t) for t in data.tasks}
     files["feed.xml"] = feed.atom(data, feed.entries(data, links))
@@ -186,6 +236,17 @@ def render_site(
     own = {k.key_id: k.name for k in keys_svc.own_keys(ws)}
     name = own.get(signing.key_id(signer), "office")
     files[OFFICE_KEY] = keys_svc.export_for(ws, name, signer).encode("utf-8")
+    directory: list[tuple[str, str, str]] = []
+    early: list[str] = []
+    if entity_directory:
+        total = max(1, -(-counts.total // entities.PAGE_SIZE))
+        for n, rows in enumerate(entities.directory_pages(engine), start=1):
+            page = entities.page_name(n)
+            if output.write_one(out, page, pages.directory_page(data, n, total, rows)):
+                early.append(page)
+            files[page] = out.joinpath(*page.split("/"))
+            directory.append((page, rows[0][0], rows[-1][0]))
+    files["entities.html"] = pages.entities_page(data, counts, directory)
     return files, early
 
 
@@ -205,11 +266,11 @@ def build_site(
     """Build the site into ``out`` (default ``publish/site``) and log ``site.build``."""
     ws.require()
     folder = (out or default_out(ws)).resolve()
-    output.check_writable(folder)
+    check_writable(folder, "site.cannot_write")
     files, early = render_site(ws, engine, folder, key, as_of, entity_directory=entity_directory,
                         stats=stats, chart=chart)  # fmt: skip
     sums = layout.sums_text(output.Contents(files))
-    sig = signing.sign(key, layout.sums_signing_input(sums)).hex()
+    sig = signing.sign(key, layout.site_sums_signing_input(sums)).hex()
     keyid = signing.key_id(signing.public_raw(key))
     files[layout.SUMS] = sums
     files[layout.SUMS_SIG] = canonical({"keyid": keyid, "sig": sig}) + b"\n"
@@ -217,8 +278,8 @@ def build_site(
     digest = hashlib.sha256(sums).hexdigest()
     try:
         shown = folder.relative_to(ws.root.resolve()).as_posix()
-    except ValueError:
-        shown = str(folder)
+    except ValueError:  # outside the workspace: its name only (the log tail is published)
+        shown = folder.name
     seq = audit_svc.AuditLog(ws, engine).record(
         actor, KIND, {"out": shown, "files": len(files), "sums": digest}, now
     )

@@ -11,7 +11,7 @@ Entity counts are SQL ``GROUP BY`` (:mod:`randcheck.site.entities`); no entity r
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,14 +19,18 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.engine import Connection, Engine
+from sqlmodel import Session
 
 from randcheck.bundle import layout
 from randcheck.bundle import results as rbundle
 from randcheck.core import results as rdoc
+from randcheck.core.canonical import parse
 from randcheck.core.chinatime import CHINA
 from randcheck.core.text import visible
+from randcheck.core.vocabulary import Vocabulary
+from randcheck.services.results.context import names_of
 from randcheck.store.audit_models import AuditEntry
-from randcheck.store.draw_models import AnnouncementRow, RecordRow, TaskRow
+from randcheck.store.draw_models import AddendumRow, AnnouncementRow, RecordRow, TaskRow
 from randcheck.store.models import Entity, Inspector, Item
 from randcheck.store.result_models import ResultsDocRow
 from randcheck.workspace import Workspace
@@ -80,9 +84,16 @@ class TaskInfo:
     drawn_at: str = ""
     record_digest: str = ""
     record_seq: int = -1
-    #: publish/<folder>/ when ``randcheck publish`` wrote it (bundle.json and SHA256SUMS)
+    #: publish/<folder>/ when ``randcheck publish`` wrote it (bundle.json and SHA256SUMS);
+    #: the build keeps it only when the bundle's record is the task's current one
     bundle: Path | None = None
     bundle_time: str = ""  # the latest publish.bundle log entry of the task
+    #: the record digest of the bundle's own record.json (its 核验码), set by the build once
+    #: it has read the bundle; "" until then
+    bundle_digest: str = ""
+    #: publish/<folder>/ holds a bundle of another record (the draw was redone, or a
+    #: superseded record was published there): not shown; the page says 待重新公示
+    bundle_stale: bool = False
     notice: Path | None = None
     docs: list[ResultsDoc] = field(default_factory=list)
     #: the 检查结果公示 table (header first) of the published results, empty if none
@@ -162,19 +173,6 @@ def log_entries(conn: Connection, kinds: Sequence[str]) -> list[LogEntry]:
     return out
 
 
-def _names(
-    conn: Connection, table: Any, key: str, value: str, keys: Iterable[str]
-) -> dict[str, str]:
-    c = table.__table__.c
-    wanted = sorted(set(keys))
-    out: dict[str, str] = {}
-    for i in range(0, len(wanted), IN_CHUNK):
-        part = wanted[i : i + IN_CHUNK]
-        for k, v in conn.execute(select(c[key], c[value]).where(c[key].in_(part))):
-            out[str(k)] = visible(str(v or ""))
-    return out
-
-
 def _scope(defn: Mapping[str, Any]) -> list[tuple[str, list[str]]]:
     filters = defn.get("filters") or {}
     out = []
@@ -217,48 +215,60 @@ def _task(row: Any, item_names: Mapping[str, str], item_types: Mapping[str, str]
 
 
 def _results(conn: Connection, tasks: Mapping[str, TaskInfo]) -> None:
-    """The published results of each task's official record (its signed documents)."""
+    """The published results of each task's official record (its signed documents), the
+    table built by :func:`randcheck.bundle.results.published_table` as the bundle's is."""
     c = ResultsDocRow.__table__.c  # type: ignore[attr-defined]
-    by_task: dict[str, list[dict[str, Any]]] = {}
-    digests: dict[tuple[str, int], str] = {}
-    for task_id, seq, digest, record, env in conn.execute(
-        select(c.task_id, c.seq, c.digest, c.record_digest, c.envelope).order_by(c.task_id, c.seq)
+    by_task: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+    vocabularies: dict[str, Vocabulary] = {}
+    for task_id, digest, record, env, voc in conn.execute(
+        select(c.task_id, c.digest, c.record_digest, c.envelope, c.vocabulary).order_by(
+            c.task_id, c.seq
+        )
     ):
         info = tasks.get(task_id)
         if info is None or record != info.record_digest:
             continue  # a superseded record's results say nothing of the current draw
-        body = json.loads(bytes(env))["signed"]
-        by_task.setdefault(task_id, []).append(body)
-        digests[(task_id, int(seq))] = str(digest)
-    codes = {str(e.get("target")) for docs in by_task.values() for d in docs
-             for e in d.get("results", [])}  # fmt: skip
-    names = _names(conn, Entity, "code", "name", codes)
+        by_task.setdefault(task_id, []).append((str(digest), json.loads(bytes(env))["signed"]))
+        vocab = Vocabulary.from_document(parse(bytes(voc)))
+        vocabularies[vocab.digest] = vocab
+    codes = {str(e.get("target")) for docs in by_task.values() for _d, b in docs
+             for e in b.get("results", [])}  # fmt: skip
+    with Session(conn) as session:
+        raw = names_of(session, Entity, "code", "name", sorted(codes))
+    names = {k: visible(v) for k, v in raw.items()}
+    rc = RecordRow.__table__.c  # type: ignore[attr-defined]
+    dc = AddendumRow.__table__.c  # type: ignore[attr-defined]
     for task_id, docs in by_task.items():
         info = tasks[task_id]
-        published = rdoc.Published()
-        for d in docs:
+        env = conn.execute(select(rc.envelope).where(rc.digest == info.record_digest)).scalar_one()
+        record = json.loads(bytes(env))["signed"]
+        addenda = [
+            json.loads(bytes(a))["signed"]
+            for (a,) in conn.execute(
+                select(dc.envelope).where(dc.record_digest == info.record_digest).order_by(dc.seq)
+            )
+        ]
+        for digest, d in docs:
             _doc, entries = rdoc.parse(d)
-            day = rdoc.china_date(str(d["issued_at"]))
-            for e in entries:
-                published.current[e.key] = e
-                published.first_on.setdefault(e.key, day)
             info.docs.append(
                 ResultsDoc(
                     seq=int(d["seq"]),
                     issued_at=str(d["issued_at"]),
                     count=len(entries),
                     corrections=sum(1 for e in entries if e.correction is not None),
-                    digest=digests[(task_id, int(d["seq"]))],
+                    digest=digest,
                 )
             )
-        order = sorted({k[0] for k in published.current}, key=_bytes_key)
-        info.results = rbundle.table(
+        info.results = rbundle.published_table(
             task_id,
-            order,
+            info.record_digest,
+            record,
+            addenda,
+            [s.id for s in info.strata],
             [i["code"] for i in info.items],
-            published,
+            docs,
+            vocabularies,
             names,
-            rbundle.corrections(docs),
         )
 
 

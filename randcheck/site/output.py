@@ -10,9 +10,9 @@ from disk for ``SHA256SUMS``, not rewritten.
 from __future__ import annotations
 
 import contextlib
-import errno
 import os
-from collections.abc import Iterator, Mapping
+import stat
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,20 +49,6 @@ class Written:
     removed: list[str]
 
 
-def check_writable(folder: Path) -> None:
-    """``folder`` is, or can be created as, a writable directory; nothing is created here."""
-    probe = folder
-    while not probe.exists() and probe != probe.parent:
-        probe = probe.parent
-    if not probe.is_dir():
-        reason = os.strerror(errno.ENOTDIR)
-    elif not os.access(probe, os.W_OK | os.X_OK):
-        reason = os.strerror(errno.EACCES)
-    else:
-        return
-    raise CannotRunError("site.cannot_write", path=str(folder), reason=reason)
-
-
 def previous_sums(out: Path) -> dict[str, str]:
     """{path: digest} of the folder's current ``SHA256SUMS`` ({} if none or unreadable: then
     nothing is removed)."""
@@ -72,10 +58,48 @@ def previous_sums(out: Path) -> dict[str, str]:
         return {}
 
 
+def _is_link(st: os.stat_result) -> bool:
+    """A symbolic link, or (Windows) a junction or other reparse point."""
+    reparse = getattr(st, "st_file_attributes", 0) & 0x400  # FILE_ATTRIBUTE_REPARSE_POINT
+    return stat.S_ISLNK(st.st_mode) or bool(reparse)
+
+
+def check_folders(out: Path, rels: Iterable[str]) -> None:
+    """Refuse, before anything is written, when a folder inside ``out`` on the way to one of
+    ``rels`` is a symbolic link (or junction): writes and removals through it would land
+    outside the site folder.  Each folder is looked at (``lstat``) once."""
+    seen: set[str] = set()
+    for rel in rels:
+        parts = rel.split("/")[:-1]
+        for n in range(1, len(parts) + 1):
+            sub = "/".join(parts[:n])
+            if sub in seen:
+                continue
+            seen.add(sub)
+            path = out.joinpath(*parts[:n])
+            try:
+                st = os.lstat(path)
+            except OSError:
+                break  # not there yet: made by the write, as a plain folder
+            if _is_link(st):
+                raise CannotRunError("site.symlinked_folder", path=str(path))
+
+
+def _inside(out: Path, path: Path) -> bool:
+    """Whether ``path``'s folder, all links followed, is ``out`` or inside it."""
+    try:
+        parent = path.parent.resolve(strict=True)
+    except OSError:
+        return False
+    return parent == out or out in parent.parents
+
+
 def _mkdirs(out: Path, rel: str) -> None:
     parent = out
     for part in rel.split("/")[:-1]:
         parent = parent / part
+        if parent.is_symlink():
+            raise CannotRunError("site.symlinked_folder", path=str(parent))
         if not parent.is_dir():
             make_private_dir(parent, PUBLISH_MODE)
 
@@ -93,6 +117,7 @@ def same(path: Path, data: bytes) -> bool:
 def write_one(out: Path, rel: str, data: bytes) -> bool:
     """Write ``out/rel`` unless it already holds ``data``; True when written."""
     path = out.joinpath(*rel.split("/"))
+    check_folders(out, [rel])
     if same(path, data):
         return False
     try:
@@ -135,6 +160,8 @@ def write_all(out: Path, files: Mapping[str, Content], last: tuple[str, ...] = (
     others are on disk) those — then remove the files the previous ``SHA256SUMS`` listed that
     ``files`` no longer has."""
     before = previous_sums(out)
+    gone = sorted(set(before) - set(files), key=lambda p: p.encode("utf-8"))
+    check_folders(out, [*files, *gone])
     written: list[str] = []
     unchanged = 0
     order = sorted((p for p in files if p not in last), key=lambda p: p.encode("utf-8"))
@@ -149,8 +176,10 @@ def write_all(out: Path, files: Mapping[str, Content], last: tuple[str, ...] = (
         _write_batch(out, batch)
         written += [rel for rel, _data in batch]
     removed = []
-    for rel in sorted(set(before) - set(files), key=lambda p: p.encode("utf-8")):
+    for rel in gone:
         path = out.joinpath(*rel.split("/"))
+        if not _inside(out, path):  # never delete outside the site folder
+            continue
         if path.is_symlink() or path.is_file():
             with contextlib.suppress(OSError):
                 path.unlink()

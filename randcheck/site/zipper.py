@@ -4,6 +4,12 @@ Entries are sorted by their UTF-8 path, stamped 1980-01-01 00:00:00 (the earlies
 can hold), with mode 0644 and the same "made by" system, deflated at a fixed level (6, zlib's
 default: a bundle's zip is within 0.2 % of level 9's size in less than half the time); no
 extra fields, no comment.  Each path sits under the folder's name, so unzipping gives the folder.
+
+The compressed bytes come from the zlib Python links against: the same machine and zlib build
+give byte-identical zips, but another zlib (zlib-ng, say, or a release that changes its
+matcher) may deflate the same files to other bytes.  The files inside are the same either way;
+only the zip's own SHA-256 in the site's ``SHA256SUMS`` differs (README, docs/SITE.md).
+Deflate is kept: storing uncompressed would make the zip as large as the bundle.
 """
 
 from __future__ import annotations

@@ -172,9 +172,11 @@ def test_manifest_covers_every_file_and_its_signature_verifies(world: World) -> 
     public, _name = keys.parse_public_text(files["keys/office.pub"].decode(), "office.pub")
     assert public == signing.public_raw(OPERATOR)
     assert sig["keyid"] == signing.key_id(public)
-    signing.verify(public, layout.sums_signing_input(sums), bytes.fromhex(sig["sig"]))
+    signing.verify(public, layout.site_sums_signing_input(sums), bytes.fromhex(sig["sig"]))
     with pytest.raises(Exception):  # noqa: B017 - any refusal: the manifest was changed
-        signing.verify(public, layout.sums_signing_input(sums + b"x"), bytes.fromhex(sig["sig"]))
+        signing.verify(
+            public, layout.site_sums_signing_input(sums + b"x"), bytes.fromhex(sig["sig"])
+        )
 
 
 def test_the_build_is_logged(world: World) -> None:

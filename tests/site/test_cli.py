@@ -32,7 +32,9 @@ def test_build_writes_a_signed_site(ready_cli: Cli) -> None:
             "stats.html", "feed.xml", "keys/office.pub", layout.SUMS, layout.SUMS_SIG} <= set(files)  # fmt: skip
     public, _ = keys.parse_public_text(files["keys/office.pub"].decode(), "office.pub")
     sig = json.loads(files[layout.SUMS_SIG])
-    signing.verify(public, layout.sums_signing_input(files[layout.SUMS]), bytes.fromhex(sig["sig"]))
+    signing.verify(
+        public, layout.site_sums_signing_input(files[layout.SUMS]), bytes.fromhex(sig["sig"])
+    )
     again = cli("site", "build", "--as-of", "2026-10-20", "--json", env=ENV)
     assert json.loads(again.stdout)["written"] == []
 
