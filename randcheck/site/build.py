@@ -209,7 +209,9 @@ def render_site(
         from randcheck.core import charts
         from randcheck.services import stats as stats_svc
 
-        stats = stats_svc.compute(ws, engine, as_of.year, as_of).to_json()
+        # the public view: no target of a draw not yet published is named (docs/STATS.md)
+        shown = frozenset(t.bundle_digest for t in data.tasks if t.bundle is not None)
+        stats = stats_svc.compute(ws, engine, as_of.year, as_of, published=shown).to_json()
         chart = chart or charts.bar_chart
     stats_ctx = statspage.context(stats, chart)
     counts = entities.counts(engine)

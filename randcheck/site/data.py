@@ -25,7 +25,7 @@ from randcheck.bundle import layout
 from randcheck.bundle import results as rbundle
 from randcheck.core import results as rdoc
 from randcheck.core.canonical import parse
-from randcheck.core.chinatime import CHINA
+from randcheck.core.chinatime import china_year
 from randcheck.core.text import visible
 from randcheck.core.vocabulary import Vocabulary
 from randcheck.services.results.context import names_of
@@ -126,10 +126,6 @@ class SiteData:
     inspectors: list[dict[str, str]]  # active inspectors, INSPECTOR_FIELDS
     item_log: list[LogEntry]  # items.* entries, seq order
     publish_log: list[LogEntry]  # publish.bundle entries, seq order
-
-
-def china_year(utc: str) -> int:
-    return (datetime.strptime(utc, TIME) + CHINA).year
 
 
 def to_utc(text: str) -> str:

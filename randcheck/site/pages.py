@@ -128,6 +128,7 @@ def _task_summary(t: TaskInfo, root: str = "") -> dict[str, Any]:
         "rules": [{"id": r["id"], "text": _rule_text(r)} for r in t.rules],
         "sample": t.sample_total,
         "published": t.bundle is not None,
+        "stale": t.bundle_stale,  # the bundle in publish/ is not the current record's
         "bundle": root + bundle_link(t),
     }
 

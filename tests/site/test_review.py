@@ -25,7 +25,7 @@ from randcheck.site.data import gather
 from tests.drawfixtures import OPERATOR
 from tests.results.world import at, import_rows, redraw, result_row
 from tests.site.helpers import tree
-from tests.site.world import OK, World
+from tests.site.world import AS_OF, OK, World
 
 
 def test_results_table_is_in_the_bundles_publish_order(world: World) -> None:
@@ -63,6 +63,8 @@ def test_a_redraw_after_publish_does_not_show_the_old_bundle(world: World) -> No
     assert not any(p.startswith("tasks/T26/bundle/") for p in files)
     assert "tasks/T26/T26.zip" not in files and "tasks/T26/T26.zip" in res.removed
     assert b'href="bundle/index.html"' not in files["tasks/T26/index.html"]
+    assert "待重新公示" in files["tasks/T26/index.html"].decode()  # said, not just hidden
+    assert "待重新公示" in files["index.html"].decode()
     assert layout.short_code(world.drawn.record).encode() not in files["tasks/T26/index.html"]
     data = gather(world.ws, world.engine)
     (t26,) = [t for t in data.tasks if t.id == "T26"]
@@ -154,3 +156,25 @@ def test_the_site_manifest_is_signed_under_its_own_tag(world: World) -> None:
     signing.verify(public, layout.site_sums_signing_input(sums), sig)
     with pytest.raises(Exception):  # noqa: B017 - never valid as a bundle's manifest signature
         signing.verify(public, layout.sums_signing_input(sums), sig)
+
+
+def test_the_stats_page_names_no_target_of_an_unpublished_draw(world: World) -> None:
+    """A target of T26 (drawn, not published) with one other inspection this year is repeated
+    for the office (``randcheck stats``: no cap, more than once) but never named on the site
+    until the draw is published."""
+    from randcheck.services import stats
+    from randcheck.services.results import history
+    from tests.publish.cycle import write_csv
+
+    target = world.drawn.targets[0]
+    rows = [["code", "inspected_on", "item", "department", "source", "random", "ref"],
+            [target, "2026-03-01", "X1", "消防", "专项", "否", "ZX-1"]]  # fmt: skip
+    path = write_csv(world.tmp / "history.csv", rows)
+    history.import_history(world.ws, world.engine, path, actor="tester", now=at("2026-10-01"))
+    office = stats.compute(world.ws, world.engine, 2026, AS_OF).to_json()
+    assert target in {r["code"] for r in office["repeated"]}
+    world.build()
+    assert target.encode() not in (world.out / "stats.html").read_bytes()
+    world.publish_bundle()
+    world.build()
+    assert target.encode() in (world.out / "stats.html").read_bytes()
