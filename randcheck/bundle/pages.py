@@ -143,7 +143,7 @@ def file_list(paths: Sequence[str]) -> list[dict[str, str]]:
 
 def user_text(value: Any) -> Markup:
     """The template filter ``u``: user-supplied text, escaped, made visible and isolated."""
-    return Markup("<bdi>") + escape(visible(str(value))) + Markup("</bdi>")
+    return Markup(f"<bdi>{escape(visible(str(value)))}</bdi>")  # one Markup: no re-escaping
 
 
 def member_html(name: str, badge: str, fallback: str) -> Markup:

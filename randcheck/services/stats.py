@@ -95,6 +95,7 @@ def compute(
     cap: int | None = None,
     *,
     published: Collection[str] | None = None,
+    due: Sequence[clock.Due] | None = None,
 ) -> Stats:
     """The statistics of calendar ``year`` (China time; default: the year of ``as_of``) as of
     ``as_of``; ``cap``: the annual per-entity cap (default: the workspace's, else none).
@@ -102,7 +103,9 @@ def compute(
     ``published``: for a public page, the digests of the records whose draws the office has
     published.  Then a draw not yet published counts in no figure that names an entity (the
     repeated inspections: surprise visits stay surprises), and the result terms count only
-    results whose current content is published (docs/STATS.md "On the public site")."""
+    results whose current content is published (docs/STATS.md "On the public site").
+    ``due``: ``clock.due(ws, engine, None, as_of)`` when the caller has it already (it is
+    read once, not again)."""
     year = as_of.year if year is None else year
     if cap is None:
         cap = workspace_cap(ws)
@@ -132,7 +135,10 @@ def compute(
         for target, team in t.teams.items()
         for b in team
     )
-    clock_rows = list(_clock_rows(ws, engine, [t.facts.task_id for t in tasks], as_of))
+    ids = [t.facts.task_id for t in tasks]
+    if due is None:
+        due = clock.due(ws, engine, None, as_of, among=ids)
+    clock_rows = list(_clock_rows(due, set(ids)))
     return Stats(
         year=year,
         as_of=as_of,
@@ -221,12 +227,12 @@ def _term_rows(
             yield str(text), int(n)
 
 
-def _clock_rows(
-    ws: Workspace, engine: Engine, tasks: Sequence[str], as_of: date
-) -> Iterator[core.ClockFacts]:
+def _clock_rows(due: Sequence[clock.Due], tasks: set[str]) -> Iterator[core.ClockFacts]:
     """The tasks' entered results on the publication clock (``results due``'s own rows)."""
-    for d in clock.due(ws, engine, None, as_of, among=tasks):
-        if d.status == clock.TO_ENTER:  # nothing entered: no result formed, no deadline
+    for d in due:
+        if (
+            d.task_id not in tasks or d.status == clock.TO_ENTER
+        ):  # nothing entered: no result formed, no deadline
             continue
         yield core.ClockFacts(d.task_id, d.target, d.name, d.item, d.deadline, d.published_on)
 

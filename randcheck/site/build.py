@@ -30,6 +30,8 @@ from randcheck.errors import CannotRunError, InputError, VerificationError
 from randcheck.io.atomic import check_writable
 from randcheck.services import audit as audit_svc
 from randcheck.services import keys as keys_svc
+from randcheck.services.results import clock
+from randcheck.services.results.clock import Due
 from randcheck.site import entities, feed, output, pages, statspage
 from randcheck.site.data import SiteData, TaskInfo, gather
 from randcheck.site.history import history
@@ -93,13 +95,13 @@ def _zip(
     return deterministic_zip(t.folder, files)
 
 
-def _overdue(ws: Workspace, engine: Engine, as_of: date, data: SiteData) -> list[dict[str, Any]]:
+def _overdue(due: Sequence[Due], data: SiteData) -> list[dict[str, Any]]:
     """Overdue results by task and item: how many, and the earliest deadline (no entity)."""
     from randcheck.services.results import clock
 
     by_id = {t.id: t for t in data.tasks}
     groups: dict[tuple[str, str], list[str]] = {}
-    for row in clock.due(ws, engine, None, as_of):
+    for row in due:
         if row.status == clock.OVERDUE and row.task_id in by_id:
             groups.setdefault((row.task_id, row.item), []).append(row.deadline or "")
     out = []
@@ -149,9 +151,9 @@ def current_bundles(data: SiteData) -> dict[str, dict[str, bytes]]:
             t.bundle, t.bundle_stale = None, True
             continue
         files = bundle_files(t.bundle)  # record.json checked against SHA256SUMS too
-        t.bundle_digest = _record_digest(t.bundle, files.get(layout.RECORD, b""))
-        if t.bundle_digest != t.record_digest:  # replaced while being read
+        if files.get(layout.RECORD) != raw:  # replaced while being read
             raise CannotRunError("site.bundle_changed", folder=str(t.bundle), file=layout.RECORD)
+        t.bundle_digest = t.record_digest
         out[t.id] = files
     return out
 
@@ -205,17 +207,18 @@ def render_site(
             lambda t: _zip(out, t, bundles[t.id], before),
             [t for t in data.tasks if t.id in bundles],
         ), strict=True))  # fmt: skip
+    due = clock.due(ws, engine, None, as_of)  # every drawn task's results on the clock
     if stats is None:  # the figures of the year of ``as_of`` (docs/STATS.md)
         from randcheck.core import charts
         from randcheck.services import stats as stats_svc
 
         # the public view: no target of a draw not yet published is named (docs/STATS.md)
         shown = frozenset(t.bundle_digest for t in data.tasks if t.bundle is not None)
-        stats = stats_svc.compute(ws, engine, as_of.year, as_of, published=shown).to_json()
+        stats = stats_svc.compute(ws, engine, as_of.year, as_of, published=shown, due=due).to_json()
         chart = chart or charts.bar_chart
     stats_ctx = statspage.context(stats, chart)
     counts = entities.counts(engine)
-    files["index.html"] = pages.index_page(data, as_of, _overdue(ws, engine, as_of, data))
+    files["index.html"] = pages.index_page(data, as_of, _overdue(due, data))
     files["items.html"] = pages.items_page(data, history(data.item_log))
     files["inspectors.html"] = pages.inspectors_page(data)
     files["plans.html"] = pages.plans_page(data)
