@@ -208,5 +208,5 @@ def atomic_write_many(files: Sequence[tuple[Path, bytes, int]]) -> None:
             if tmp is not None:
                 with contextlib.suppress(FileNotFoundError):
                     os.unlink(tmp)
-    for folder in sorted({p.parent for p, _d, _m in files}):
-        fsync_dir(folder)
+    with ThreadPoolExecutor(max_workers=WRITERS) as pool:  # each folder's renames, on disk
+        list(pool.map(fsync_dir, sorted({p.parent for p, _d, _m in files})))
