@@ -273,15 +273,19 @@ def child(phase: str, db: Path, out: Path) -> None:
     print(json.dumps(t))
 
 
-def run(phase: str, db: Path, out: Path) -> dict[str, float]:
-    proc = subprocess.run(
-        [sys.executable, __file__, "--child", phase, "--db", str(db), "--out", str(out)],
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
+def child_figures(script: str, *args: str) -> dict[str, float]:
+    """Run ``script`` in a fresh interpreter (its own peak RSS) and return the JSON object
+    its last line of output prints; its error output ends the bench if it fails."""
+    proc = subprocess.run([sys.executable, script, *args], capture_output=True, text=True,
+                          check=False)  # fmt: skip
     if proc.returncode:
         raise SystemExit(proc.stderr)
     result: dict[str, float] = json.loads(proc.stdout.strip().splitlines()[-1])
     return result
+
+
+def run(phase: str, db: Path, out: Path) -> dict[str, float]:
+    return child_figures(__file__, "--child", phase, "--db", str(db), "--out", str(out))
 
 
 def main() -> None:

@@ -20,10 +20,16 @@ import tempfile
 import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.bench_service import BEACON, PASS, ROUND
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+    from randcheck.workspace import Workspace
 
 TASK = """id = "R1"
 title = "结果基准"
@@ -49,37 +55,46 @@ round = 657413
 """
 
 
+def office(root: Path, bureau: str, entities: int, inspectors: int) -> tuple[Workspace, Engine]:
+    """A workspace at ``root`` with ``entities`` generated entities, the office key (``PASS``),
+    items SC-001 and SC-002 and ``inspectors`` inspectors, imported as an office would:
+    (workspace, engine).  bench_site.py builds on it too."""
+    from bench.bench_draw import build_db
+    from randcheck.services import keys, registry
+    from randcheck.services.audit import AuditLog
+    from randcheck.store.db import open_engine
+    from randcheck.workspace import init_workspace
+
+    ws, _ = init_workspace(root, bureau, "320500")
+    build_db(ws.db_dir / "randcheck.sqlite", entities)
+    eng = open_engine(ws.default_db_url())
+    keys.init_key(ws, AuditLog(ws, eng), "bench", PASS)
+    (root / "items.csv").write_text(
+        "code,name,legal_basis,department,item_type\n"
+        "SC-001,食品抽查,《食品安全法》,市场监管局,重点\n"
+        "SC-002,广告抽查,《广告法》,市场监管局,重点\n",
+        "utf-8",
+    )
+    lines = ["badge_no,name,department,cert_valid_until,status"]
+    lines += [f"ZF{i:05d},人员{i},市场监管局,2030-12-31,在职" for i in range(inspectors)]
+    (root / "inspectors.csv").write_text("\n".join(lines) + "\n", "utf-8")
+    registry.import_file(eng, ws, "items", root / "items.csv", actor="bench")
+    registry.import_file(eng, ws, "inspectors", root / "inspectors.csv", actor="bench")
+    return ws, eng
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--entities", type=int, default=200_000)
     ap.add_argument("--targets", type=int, default=50_000)
     args = ap.parse_args()
-    from bench.bench_draw import build_db
     from randcheck.core.draw import drand
-    from randcheck.services import draws, gathering, keys, registry, tasks
-    from randcheck.services.audit import AuditLog
+    from randcheck.services import draws, gathering, keys, tasks
     from randcheck.services.results import clock, entry, publication
-    from randcheck.store.db import open_engine
-    from randcheck.workspace import init_workspace
 
     root = Path(tempfile.mkdtemp(prefix="randcheck-bench-results-")) / "ws"
     try:
-        ws, _ = init_workspace(root, "基准", "320500")
-        build_db(ws.db_dir / "randcheck.sqlite", args.entities)
-        eng = open_engine(ws.default_db_url())
-        keys.init_key(ws, AuditLog(ws, eng), "bench", PASS)
-        (root / "items.csv").write_text(
-            "code,name,legal_basis,department,item_type\n"
-            "SC-001,食品抽查,《食品安全法》,市场监管局,重点\n"
-            "SC-002,广告抽查,《广告法》,市场监管局,重点\n",
-            "utf-8",
-        )
-        need = args.targets * 2 // 40 + 50
-        lines = ["badge_no,name,department,cert_valid_until,status"]
-        lines += [f"ZF{i:05d},人员{i},市场监管局,2030-12-31,在职" for i in range(need)]
-        (root / "inspectors.csv").write_text("\n".join(lines) + "\n", "utf-8")
-        registry.import_file(eng, ws, "items", root / "items.csv", actor="bench")
-        registry.import_file(eng, ws, "inspectors", root / "inspectors.csv", actor="bench")
+        ws, eng = office(root, "基准", args.entities, args.targets * 2 // 40 + 50)
         (root / "task.toml").write_text(TASK.format(targets=args.targets), "utf-8")
         tasks.create_tasks(ws, eng, root / "task.toml", "bench")
         key = keys.load_private_key(ws, "office", PASS)

@@ -26,6 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.bench_results import office
 from bench.bench_service import PASS
 
 TASK = """[[task]]
@@ -62,12 +63,8 @@ def main() -> None:
     args = ap.parse_args()
     from sqlmodel import Session
 
-    from bench.bench_draw import build_db
-    from randcheck.services import draws, gathering, keys, publish, registry, tasks
-    from randcheck.services.audit import AuditLog
+    from randcheck.services import draws, gathering, keys, publish, tasks
     from randcheck.services.results import context, entry, publication
-    from randcheck.store.db import open_engine
-    from randcheck.workspace import init_workspace
 
     keep = args.keep is not None
     root = (args.keep or Path(tempfile.mkdtemp(prefix="randcheck-bench-site-"))) / "ws"
@@ -76,21 +73,7 @@ def main() -> None:
         if keep and (root / "randcheck.toml").is_file():
             time_builds(root, date(2023, 11, 20))
             return
-        ws, _ = init_workspace(root, "基准市市场监督管理局", "320500")
-        build_db(ws.db_dir / "randcheck.sqlite", args.entities)
-        eng = open_engine(ws.default_db_url())
-        keys.init_key(ws, AuditLog(ws, eng), "bench", PASS)
-        (root / "items.csv").write_text(
-            "code,name,legal_basis,department,item_type\n"
-            "SC-001,食品抽查,《食品安全法》,市场监管局,重点\n"
-            "SC-002,广告抽查,《广告法》,市场监管局,重点\n",
-            "utf-8",
-        )
-        lines = ["badge_no,name,department,cert_valid_until,status"]
-        lines += [f"ZF{i:05d},人员{i},市场监管局,2030-12-31,在职" for i in range(60)]
-        (root / "inspectors.csv").write_text("\n".join(lines) + "\n", "utf-8")
-        registry.import_file(eng, ws, "items", root / "items.csv", actor="bench")
-        registry.import_file(eng, ws, "inspectors", root / "inspectors.csv", actor="bench")
+        ws, eng = office(root, "基准市市场监督管理局", args.entities, 60)
         plan_text = DEFAULTS.format(targets=args.targets) + "".join(
             TASK.format(n=n, month=1 + n % 12) for n in range(1, args.tasks + 1)
         )

@@ -34,7 +34,6 @@ import hashlib
 import json
 import resource
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -123,14 +122,9 @@ def copy_to_postgres(sqlite_path: Path, pg_url: str, schema: str | None = None) 
 
 
 def run_child(root: Path, url: str) -> dict[str, float]:
-    proc = subprocess.run(
-        [sys.executable, __file__, "--child", "--root", str(root), "--url", url],
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
-    if proc.returncode:
-        raise SystemExit(proc.stderr)
-    result: dict[str, float] = json.loads(proc.stdout.strip().splitlines()[-1])
-    return result
+    from bench.bench_draw import child_figures
+
+    return child_figures(__file__, "--child", "--root", str(root), "--url", url)
 
 
 def kept_schema(pg_url: str, schema: str) -> bool:

@@ -50,6 +50,11 @@ def _svg(
     return Markup(chart(title, list(rows), unit=unit, full=full))
 
 
+def _row(row: Mapping[str, Any], fields: Sequence[str]) -> dict[str, str]:
+    """``fields`` of a figures row as text ("" for a missing or null value)."""
+    return {f: _text(row.get(f)) for f in fields}
+
+
 def _number(value: Any) -> int | str:
     """A figure as the chart takes it: ints stay ints, decimal strings stay strings."""
     return value if isinstance(value, int) else _text(value)
@@ -83,16 +88,7 @@ def context(stats: Mapping[str, Any], chart: Chart | None = None) -> dict[str, A
     coverage = []
     cov = stats.get("coverage") or {}
     for kind in COVERAGE_KINDS:
-        rows = [
-            {
-                "key": _text(r.get("key")),
-                "label": _text(r.get("label")),
-                "drawn": _text(r.get("drawn")),
-                "pool": _text(r.get("pool")),
-                "ratio": _text(r.get("ratio")),
-            }
-            for r in cov.get(kind) or []
-        ]
+        rows = [_row(r, ("key", "label", "drawn", "pool", "ratio")) for r in cov.get(kind) or []]
         title = render(f"site.stats.coverage.{kind}", "zh")
         bars = [(r["label"] or r["key"], per_mille(x.get("drawn"), x.get("pool")))
                 for r, x in zip(rows, cov.get(kind) or [], strict=True)]  # fmt: skip
@@ -100,10 +96,8 @@ def context(stats: Mapping[str, Any], chart: Chart | None = None) -> dict[str, A
         coverage.append({"kind": kind, "title": title, "rows": rows,
                          "chart": _svg(chart, title, bars, unit, full=1000)})  # fmt: skip
     work = stats.get("workload") or {}
-    inspectors = [
-        {f: _text(r.get(f)) for f in ("badge_no", "name", "department", "targets", "tasks")}
-        for r in work.get("inspectors") or []
-    ]
+    inspectors = [_row(r, ("badge_no", "name", "department", "targets", "tasks"))
+                  for r in work.get("inspectors") or []]  # fmt: skip
     work_title = render("site.stats.workload", "zh")
     workload = {
         "title": work_title,
@@ -151,11 +145,7 @@ def context(stats: Mapping[str, Any], chart: Chart | None = None) -> dict[str, A
     }
     repeated = [
         {
-            "code": _text(r.get("code")),
-            "name": _text(r.get("name")),
-            "count": _text(r.get("count")),
-            "random": _text(r.get("random")),
-            "non_random": _text(r.get("non_random")),
+            **_row(r, ("code", "name", "count", "random", "non_random")),
             "departments": "、".join(_text(d) for d in r.get("departments") or [])
             if isinstance(r.get("departments"), list)
             else _text(r.get("departments")),
