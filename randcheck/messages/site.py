@@ -37,6 +37,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "网站目录 {path} 是任务 {task} 的公示文件夹：请用 --out 另选一个目录",
         "en": "the site folder {path} is the publication folder of task {task}: choose another folder with --out",
     },
+    "site.busy": {
+        "zh": "另一个 randcheck site build 正在本工作区运行（锁文件 {lock}）：请等它结束后再试",
+        "en": "another randcheck site build is running in this workspace (lock file {lock}): try again when it has finished",
+    },
     "site.bundle_changed": {
         "zh": "公示文件夹 {folder} 中的 {file} 与其 SHA256SUMS 不符：请重新运行 randcheck publish 后再生成网站",
         "en": "{file} in the bundle {folder} does not match its SHA256SUMS: run randcheck publish again, then build the site",

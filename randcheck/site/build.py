@@ -20,13 +20,15 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
+from sqlmodel import select as sm_select
 
 from randcheck.bundle import layout
 from randcheck.core import signing
 from randcheck.core.canonical import canonical
 from randcheck.core.chinatime import reading_date
 from randcheck.core.draw.envelope import open_envelope
-from randcheck.errors import CannotRunError, InputError, VerificationError
+from randcheck.errors import CannotRunError, ConflictError, InputError, VerificationError
 from randcheck.io.atomic import check_writable
 from randcheck.services import audit as audit_svc
 from randcheck.services import keys as keys_svc
@@ -36,11 +38,13 @@ from randcheck.site import entities, feed, output, pages, statspage
 from randcheck.site.data import SiteData, TaskInfo, gather
 from randcheck.site.history import history
 from randcheck.site.zipper import deterministic_zip
-from randcheck.workspace import Workspace
+from randcheck.store.draw_models import TaskRow
+from randcheck.workspace import FILE_MODE, Workspace
 
 KIND = "site.build"
 OFFICE_KEY = "keys/office.pub"
 LAST = (layout.SUMS, layout.SUMS_SIG)
+LOCK_NAME = "site.lock"  # in db/: held by the one site build running in the workspace
 
 
 @dataclass(frozen=True)
@@ -158,7 +162,7 @@ def current_bundles(data: SiteData) -> dict[str, dict[str, bytes]]:
     return out
 
 
-def check_out(ws: Workspace, out: Path, tasks: Sequence[TaskInfo]) -> None:
+def check_out(ws: Workspace, out: Path, tasks: Sequence[str]) -> None:
     """Refuse a site folder (resolved) that would mix with the workspace: the workspace or
     ``publish/`` themselves or a folder holding them, anything inside ``keys/``, ``db/`` or
     ``audit_logs/``, or a task's publication folder or a folder inside one."""
@@ -168,9 +172,9 @@ def check_out(ws: Workspace, out: Path, tasks: Sequence[TaskInfo]) -> None:
     def within(path: Path, folder: Path) -> bool:
         return path == folder or folder in path.parents
 
-    for t in tasks:  # a task's folder (e.g. a task named "site": publish/site)
-        if within(out, (ws.publish_dir / t.folder).resolve()):
-            raise CannotRunError("site.is_task_folder", path=str(out), task=t.id)
+    for task in tasks:  # a task's folder (e.g. a task named "site": publish/site)
+        if within(out, (ws.publish_dir / layout.folder_name(task)).resolve()):
+            raise CannotRunError("site.is_task_folder", path=str(out), task=task)
     for folder in (root, publish):
         if within(folder, out):
             raise CannotRunError("site.out_holds_workspace", path=str(out), folder=str(folder))
@@ -197,7 +201,7 @@ def render_site(
     ``entity_directory``) last: they are written as they are made (write-if-different) and
     given as paths, so ten million rows never sit in memory."""
     data = gather(ws, engine)
-    check_out(ws, out, data.tasks)
+    check_out(ws, out, [t.id for t in data.tasks])
     before = output.previous_sums(out)
     files: dict[str, output.Content] = {}
     bundles = current_bundles(data)
@@ -268,10 +272,36 @@ def build_site(
     actor: str = "randcheck",
     now: datetime | None = None,
 ) -> SiteResult:
-    """Build the site into ``out`` (default ``publish/site``) and log ``site.build``."""
+    """Build the site into ``out`` (default ``publish/site``) and log ``site.build``; one
+    build at a time in a workspace (a second one is refused, ``site.busy``)."""
+    from filelock import FileLock, Timeout
+
     ws.require()
     folder = (out or default_out(ws)).resolve()
     check_writable(folder, "site.cannot_write")
+    with Session(engine) as s:  # refused before the lock file is made (render checks again)
+        check_out(ws, folder, list(s.exec(sm_select(TaskRow.id)).all()))
+    lock = ws.db_dir / LOCK_NAME
+    try:  # two builds at once could leave one's pages under the other's signed SHA256SUMS
+        with FileLock(str(lock), timeout=0, mode=FILE_MODE):
+            return _build(ws, engine, key, folder, as_of, entity_directory, stats, chart, actor,
+                          now)  # fmt: skip
+    except Timeout:
+        raise ConflictError("site.busy", lock=str(lock)) from None
+
+
+def _build(
+    ws: Workspace,
+    engine: Engine,
+    key: Ed25519PrivateKey,
+    folder: Path,
+    as_of: date,
+    entity_directory: bool,
+    stats: Mapping[str, Any] | None,
+    chart: Callable[..., str] | None,
+    actor: str,
+    now: datetime | None,
+) -> SiteResult:
     files, early = render_site(ws, engine, folder, key, as_of, entity_directory=entity_directory,
                         stats=stats, chart=chart)  # fmt: skip
     sums = layout.sums_text(output.Contents(files))

@@ -178,3 +178,24 @@ def test_the_stats_page_names_no_target_of_an_unpublished_draw(world: World) -> 
     world.publish_bundle()
     world.build()
     assert target.encode() in (world.out / "stats.html").read_bytes()
+
+
+def test_a_second_build_at_the_same_time_is_refused(world: World) -> None:
+    """One site build at a time: two at once could leave one's pages under the other's signed
+    SHA256SUMS.  While the lock is held (by another process's build) a build is refused,
+    writes nothing and logs nothing; the lock dies with its holder (flock)."""
+    from filelock import FileLock
+
+    from randcheck.errors import ConflictError
+    from randcheck.site.build import LOCK_NAME
+
+    world.build()
+    before = tree(world.out)
+    log = (world.ws.audit_dir / "log.jsonl").read_bytes()
+    with FileLock(str(world.ws.db_dir / LOCK_NAME)):
+        with pytest.raises(ConflictError) as caught:
+            world.build(as_of=date(2026, 11, 5))
+    assert caught.value.code == "site.busy"
+    assert tree(world.out) == before
+    assert (world.ws.audit_dir / "log.jsonl").read_bytes() == log
+    assert world.build(as_of=date(2026, 11, 5)).written  # free again
