@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import stat
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -155,10 +156,30 @@ def _write_batch(out: Path, batch: list[tuple[str, bytes]]) -> None:
         ) from exc  # fmt: skip
 
 
+#: a temp file :mod:`randcheck.io.atomic` writes beside its target (``.<name>.<8 chars>.tmp``)
+TEMP = re.compile(r"^\..+\.[a-z0-9_]{8}\.tmp$")
+
+
+def sweep_temps(out: Path) -> list[str]:
+    """Remove the temp files a build killed mid-write left in the site folder (never followed
+    into a symlinked folder); called with the build lock held.  Returns them, relative."""
+    gone = []
+    for folder, dirs, names in os.walk(out):  # os.walk does not follow links
+        dirs.sort()
+        for name in sorted(names):
+            if TEMP.match(name):
+                path = Path(folder, name)
+                with contextlib.suppress(OSError):
+                    path.unlink()
+                    gone.append(path.relative_to(out).as_posix())
+    return gone
+
+
 def write_all(out: Path, files: Mapping[str, Content], last: tuple[str, ...] = ()) -> Written:
     """Write ``files`` whose bytes changed — all but those named in ``last``, then (once the
     others are on disk) those — then remove the files the previous ``SHA256SUMS`` listed that
     ``files`` no longer has."""
+    sweep_temps(out)
     before = previous_sums(out)
     gone = sorted(set(before) - set(files), key=lambda p: p.encode("utf-8"))
     check_folders(out, [*files, *gone])

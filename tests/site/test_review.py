@@ -199,3 +199,22 @@ def test_a_second_build_at_the_same_time_is_refused(world: World) -> None:
     assert tree(world.out) == before
     assert (world.ws.audit_dir / "log.jsonl").read_bytes() == log
     assert world.build(as_of=date(2026, 11, 5)).written  # free again
+
+
+def test_temp_files_of_a_killed_build_are_swept(world: World) -> None:
+    """A build killed mid-write (kill -9) leaves the atomic writes' temp files beside their
+    targets; the next build removes them, and only them."""
+    world.build()
+    stray = [
+        world.out / ".index.html.a1b2c3d_.tmp",
+        world.out / "tasks" / "T26" / ".x.zzzzzzzz.tmp",
+    ]
+    for path in stray:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"half")
+    office = [world.out / ".htaccess", world.out / "notes.tmp", world.out / ".a.tmp"]
+    for path in office:
+        path.write_bytes(b"the office's own")
+    world.build()
+    assert not any(p.exists() for p in stray)
+    assert all(p.read_bytes() == b"the office's own" for p in office)
