@@ -1,0 +1,4 @@
+// Addenda: not yet written.
+const Addenda = (() => {
+  return {};
+})();

@@ -1,0 +1,4 @@
+// Announce: not yet written.
+const Announce = (() => {
+  return {};
+})();

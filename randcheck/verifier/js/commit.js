@@ -1,0 +1,4 @@
+// Commit: not yet written.
+const Commit = (() => {
+  return {};
+})();

@@ -1,0 +1,4 @@
+// Commitment: not yet written.
+const Commitment = (() => {
+  return {};
+})();

@@ -1,0 +1,4 @@
+// Complete: not yet written.
+const Complete = (() => {
+  return {};
+})();

@@ -1,0 +1,4 @@
+// Documents: not yet written.
+const Documents = (() => {
+  return {};
+})();

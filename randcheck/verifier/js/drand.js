@@ -1,0 +1,4 @@
+// Drand: not yet written.
+const Drand = (() => {
+  return {};
+})();

@@ -1,0 +1,4 @@
+// Entropy: not yet written.
+const Entropy = (() => {
+  return {};
+})();

@@ -1,0 +1,4 @@
+// Envelope: not yet written.
+const Envelope = (() => {
+  return {};
+})();

@@ -1,0 +1,4 @@
+// Files: not yet written.
+const Files = (() => {
+  return {};
+})();

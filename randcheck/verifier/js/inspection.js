@@ -1,0 +1,4 @@
+// Inspection: not yet written.
+const Inspection = (() => {
+  return {};
+})();

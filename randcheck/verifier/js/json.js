@@ -1,0 +1,4 @@
+// Json: not yet written.
+const Json = (() => {
+  return {};
+})();

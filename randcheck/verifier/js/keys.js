@@ -1,0 +1,4 @@
+// Keys: not yet written.
+const Keys = (() => {
+  return {};
+})();

@@ -1,0 +1,4 @@
+// Log: not yet written.
+const Log = (() => {
+  return {};
+})();

@@ -1,0 +1,4 @@
+// Model: not yet written.
+const Model = (() => {
+  return {};
+})();

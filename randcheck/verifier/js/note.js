@@ -1,0 +1,4 @@
+// Note: not yet written.
+const Note = (() => {
+  return {};
+})();

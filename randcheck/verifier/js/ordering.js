@@ -1,0 +1,4 @@
+// Ordering: not yet written.
+const Ordering = (() => {
+  return {};
+})();

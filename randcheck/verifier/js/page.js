@@ -1,0 +1,4 @@
+// Page: not yet written.
+const Page = (() => {
+  return {};
+})();

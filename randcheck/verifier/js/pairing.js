@@ -1,0 +1,4 @@
+// Pairing: not yet written.
+const Pairing = (() => {
+  return {};
+})();

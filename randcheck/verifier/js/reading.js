@@ -1,0 +1,4 @@
+// Reading: not yet written.
+const Reading = (() => {
+  return { sources: {} };
+})();

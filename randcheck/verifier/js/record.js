@@ -1,0 +1,4 @@
+// Record: not yet written.
+const Record = (() => {
+  return {};
+})();

@@ -1,0 +1,4 @@
+// Replay: not yet written.
+const Replay = (() => {
+  return {};
+})();

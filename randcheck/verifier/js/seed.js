@@ -1,0 +1,4 @@
+// Seed: not yet written.
+const Seed = (() => {
+  return {};
+})();

@@ -1,0 +1,4 @@
+// Select: not yet written.
+const Select = (() => {
+  return {};
+})();

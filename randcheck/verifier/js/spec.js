@@ -1,0 +1,4 @@
+// Spec: not yet written.
+const Spec = (() => {
+  return {};
+})();

@@ -1,0 +1,4 @@
+// Tables: not yet written.
+const Tables = (() => {
+  return {};
+})();

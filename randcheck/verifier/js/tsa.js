@@ -1,0 +1,4 @@
+// Tsa: not yet written.
+const Tsa = (() => {
+  return {};
+})();

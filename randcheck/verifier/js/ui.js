@@ -1,0 +1,5 @@
+// Ui: not yet written.
+const Ui = (() => {
+  function boot() {}
+  return { boot };
+})();

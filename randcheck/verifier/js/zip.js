@@ -1,0 +1,4 @@
+// Zip: not yet written.
+const Zip = (() => {
+  return {};
+})();
