@@ -43,6 +43,7 @@ SOURCES: tuple[str, ...] = (
     "keys.js",  # public keys: the key file of `keys export`, C2SP verifier keys, raw base64
     "zip.js",  # reading zip files (a dropped bundle .zip, results.xlsx)
     "reading.js",  # SPEC §14.3: the bundle's files within their bounds; folder, zip, http
+    "uscc.js",  # unified social credit codes: normalising and checking (core/uscc.py)
     "documents.js",  # the bundle's documents, population files, --entity
     "log.js",  # log.checkpoint, log.<doc>, log.order, reveal, chain
     "complete.js",  # log.complete, log.consistency (SPEC §14.6)

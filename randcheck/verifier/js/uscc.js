@@ -1,0 +1,4 @@
+// Uscc: not yet written.
+const Uscc = (() => {
+  return {};
+})();
