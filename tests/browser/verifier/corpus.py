@@ -694,6 +694,13 @@ def tampers(office_private: dict[str, Any]) -> list[Tamper]:
         name = rel.replace("\\", "").replace("[0-9]+", "N").replace(".*", "K")
         add(f"drop.{name.replace('/', '-')}", base, f"{name} deleted", _drop(rel))
 
+    add(
+        "drop.record.json",
+        "demo",
+        "record.json deleted: not a bundle any more (verify cannot run)",
+        _drop(r"record\.json"),
+    )
+
     # extra, swapped, truncated
     add(
         "extra.file",
@@ -741,6 +748,15 @@ def tampers(office_private: dict[str, Any]) -> list[Tamper]:
     return t
 
 
+#: the good bundles, in the order they are built
+GOOD = ("demo", "addenda", "results", "redraw", "large")
+
+
+def ids() -> list[str]:
+    """Every bundle id of the corpus (known before it is built: tests are named after them)."""
+    return [*GOOD, *(t.id for t in tampers({}))]
+
+
 # -- the whole corpus -----------------------------------------------------------------------
 
 
@@ -761,7 +777,7 @@ def build(root: Path, only: Iterable[str] | None = None) -> Corpus:
     """The whole corpus under ``root`` (``root/work`` holds the workspaces, ``root/b/<id>``
     each bundle).  ``only``: ids of the good bundles to build (tampered copies of the others
     are left out)."""
-    want = set(only) if only is not None else {"demo", "addenda", "results", "redraw", "large"}
+    want = set(only) if only is not None else set(GOOD)
     work, out = root / "work", root / "b"
     out.mkdir(parents=True, exist_ok=True)
     corpus = Corpus(root)
