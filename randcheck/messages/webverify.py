@@ -27,8 +27,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "webverify.source.http_button": {"zh": "核验本文件夹", "en": "verify this folder"},
     "webverify.source.http_limits": {
-        "zh": "通过网络核验时无法列出文件夹：读取的是 SHA256SUMS 列出的文件、公示材料的固定文件名、公告所列各层的名录文件以及依次编号的补充记录和检查结果文件。若有人在文件夹中另外放入一个以上都不包含的文件，网络方式看不到它；要检查这一点，请下载整个文件夹（或其 .zip）后在下面选择，或运行 randcheck verify。",
-        "en": "Over the web a folder cannot be listed: the files read are those SHA256SUMS lists, the bundle's fixed names, the pool files of the announcement's strata and the numbered addenda and results documents. A file added to the folder under any other name cannot be seen this way; to check for that, download the folder (or its .zip) and pick it below, or run randcheck verify.",
+        "zh": "通过网络核验时无法列出文件夹：读取的是 SHA256SUMS 及其签名和 SHA256SUMS 列出的文件。若有人在文件夹中另外放入一个 SHA256SUMS 没有列出的文件，网络方式看不到它；要检查这一点，请下载整个文件夹（或其 .zip）后在下面选择，或运行 randcheck verify。",
+        "en": "Over the web a folder cannot be listed: the files read are SHA256SUMS, its signature and the files SHA256SUMS lists. A file added to the folder that SHA256SUMS does not list cannot be seen this way; to check for that, download the folder (or its .zip) and pick it below, or run randcheck verify.",
     },
     "webverify.source.file_note": {
         "zh": "从本地磁盘打开本页面时，浏览器不允许页面读取旁边的文件：请选择公示文件夹（含 record.json 的那一层），或选择、拖放其 .zip 压缩包。",
@@ -101,7 +101,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "witness keys: {count}",
     },
     # -- the entity box --------------------------------------------------------------------------
-    "webverify.entity.heading": {"zh": "三、查询企业（可选）", "en": "3. Look up a company (optional)"},
+    "webverify.entity.heading": {
+        "zh": "三、查询企业（可选）",
+        "en": "3. Look up a company (optional)",
+    },
     "webverify.entity.label": {
         "zh": "统一社会信用代码或注册号：核验后说明它是否在名录中、票号、分界线以及为何被抽中或未被抽中",
         "en": "unified social credit code or registration number: after verifying, whether it was in the pool, its ticket, the cut-off and why it was or was not drawn",
@@ -109,7 +112,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "webverify.entity.button": {"zh": "查询", "en": "look up"},
     # -- running ---------------------------------------------------------------------------------
     "webverify.run": {"zh": "核验", "en": "verify"},
-    "webverify.progress": {"zh": "正在核验：{label}（{done}/{total}）", "en": "verifying: {label} ({done}/{total})"},
+    "webverify.progress": {
+        "zh": "正在核验：{label}（{done}/{total}）",
+        "en": "verifying: {label} ({done}/{total})",
+    },
     "webverify.progress.reading": {"zh": "正在读取文件……", "en": "reading the files…"},
     "webverify.progress.checking": {"zh": "正在核验……", "en": "verifying…"},
     # -- the outcome -----------------------------------------------------------------------------

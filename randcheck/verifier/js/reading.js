@@ -490,10 +490,13 @@ const Reading = (() => {
   }
 
   // -- over http(s): the bundle's own folder -------------------------------------------------
-  // A folder cannot be listed over http: the files are SHA256SUMS's paths, the layout's fixed
-  // names, the population files the announcement names, and addenda/results documents probed
-  // in sequence, each kept when the server answers for it. An extra file that none of these
-  // name (a file dropped into the folder and left out of SHA256SUMS) cannot be seen this way.
+  // A folder cannot be listed over http: the files are SHA256SUMS and its signature and the
+  // paths SHA256SUMS lists, each kept when the server answers for it (a good bundle asks for
+  // nothing that is not there, so the browser logs no failed request). Without a readable
+  // SHA256SUMS, the layout's fixed names, the population files the announcement names and the
+  // numbered addenda and results documents are tried instead. An extra file that SHA256SUMS
+  // does not list (a file dropped into the folder) cannot be seen this way: Python's `files`
+  // check names it as foreign, the page over http cannot; pick the folder or its .zip for that.
   const HTTP_SUMS_CAP = 32 * MIB;
   const FIXED_NAMES = [L.FORMAT_FILE, L.ANNOUNCEMENT, L.RECORD, L.ROSTER, L.INSPECTORS, L.INDEX,
     L.NOTICE, L.RESULTS_CSV, L.RESULTS_XLSX, L.OPERATOR_KEY, L.CHECKPOINT, L.TAIL, L.TAIL_INDEX,
@@ -590,18 +593,28 @@ const Reading = (() => {
       base,
       async list() {
         const found = new Map();
-        await sizes(FIXED_NAMES, found);
-        const names = [];
+        await sizes([L.SUMS, L.SUMS_SIG], found);
+        let listed = null;
         if (found.has(L.SUMS) && found.get(L.SUMS) <= HTTP_SUMS_CAP) {
           const raw = await get(L.SUMS, HTTP_SUMS_CAP);
           cache.set(L.SUMS, raw);
-          let text = "";
-          try { text = Bytes.text(raw); } catch (e) { text = ""; }
-          for (const line of text.split("\n")) {
-            const m = /^[0-9a-f]{64}  (\S(?:.*\S)?)$/.exec(line);
-            if (m && clean(m[1]) !== null) names.push(m[1]);
+          let text = null;
+          try { text = Bytes.text(raw); } catch (e) { text = null; }
+          if (text !== null) {
+            listed = [];
+            for (const line of text.split("\n")) {
+              const m = /^[0-9a-f]{64}  (\S(?:.*\S)?)$/.exec(line);
+              if (m && clean(m[1]) !== null) listed.push(m[1]);
+            }
           }
         }
+        if (listed !== null && listed.length) {
+          await sizes(listed, found);
+          return found;
+        }
+        // no list to go by: try the names a bundle may have
+        await sizes(FIXED_NAMES, found);
+        const names = [];
         if (found.has(L.ANNOUNCEMENT) && found.get(L.ANNOUNCEMENT) <= FIXED[L.ANNOUNCEMENT]) {
           const raw = await get(L.ANNOUNCEMENT, FIXED[L.ANNOUNCEMENT]);
           cache.set(L.ANNOUNCEMENT, raw);
@@ -614,7 +627,7 @@ const Reading = (() => {
             }
           }
         }
-        await sizes(names.filter((p) => p !== null), found);
+        await sizes(names, found);
         await probe((i) => `addenda/${String(i).padStart(4, "0")}.json`, found);
         await probe((i) => `results/${String(i).padStart(4, "0")}.json`, found);
         return found;

@@ -685,6 +685,17 @@ const Ui = (() => {
     fromHash(true);
   }
 
-  return { boot, t, what, reason, entityLines, parseHash, pyFormat, outcome, state, choose, run,
+  /** Show a report (or an error) as a run would: for tests and for callers that verified by
+   *  themselves (RandcheckVerifier.verify). */
+  function show(report, error = null) {
+    state.runId += 1;
+    state.running = false;
+    state.report = report;
+    state.error = error;
+    renderOutcome();
+    renderProgress();
+  }
+
+  return { boot, t, what, reason, entityLines, parseHash, pyFormat, outcome, state, choose, run, show,
     setLang(l) { lang = l; if (el.lang) relabel(); }, get lang() { return lang; } };
 })();

@@ -21,6 +21,7 @@ from typing import Any
 
 import pytest
 
+from randcheck.bundle import layout
 from randcheck.errors import RandcheckError
 from randcheck.services.verify import reading
 from tests.browser.verifier.conftest import js_bytes
@@ -51,8 +52,8 @@ def _bytes(v: Any) -> bytes:
     if isinstance(v, bytes):
         return v
     if v[0] == "fill":
-        return bytes([v[2]]) * v[1]
-    return bytes(v[1]) * v[2]
+        return bytes([v[2]]) * int(v[1])
+    return bytes(v[1]) * int(v[2])
 
 
 def _js_spec(spec: Spec) -> str:
@@ -77,7 +78,7 @@ def _write(root: Path, spec: Spec) -> Path:
 
 def _python_read(root: Path, ann: Any) -> dict[str, Any]:
     files = reading.BundleFiles(root)
-    files.load(reading.layout.ANNOUNCEMENT, reading.FIXED[reading.layout.ANNOUNCEMENT])
+    files.load(layout.ANNOUNCEMENT, reading.FIXED[layout.ANNOUNCEMENT])
     reading.read(files, ann)
     return {
         "read": sorted(files),
@@ -172,12 +173,12 @@ def _python_tail(root: Path) -> dict[str, Any]:
     files.budget += reading.TAIL_BYTES
     out: dict[str, Any] = {"lines": 0, "error": None}
     try:
-        for _line in files.lines(reading.layout.TAIL):
+        for _line in files.lines(layout.TAIL):
             out["lines"] += 1
     except RandcheckError as exc:
         out["error"] = [exc.code, dict(exc.params)]
-    out["digest_after_lines"] = files.digests.get(reading.layout.TAIL)
-    out["sha256"] = files.sha256(reading.layout.TAIL)
+    out["digest_after_lines"] = files.digests.get(layout.TAIL)
+    out["sha256"] = files.sha256(layout.TAIL)
     out["budget"] = files.budget
     out["oversize"] = {p: list(v) for p, v in files.oversize.items()}
     return out
@@ -284,9 +285,7 @@ def test_gunzip_equals_python(js: Callable[[str], Any], name: str) -> None:
         want: Any = reading.gunzip(data, limit).hex()
     except (ValueError, EOFError, OSError, zlib.error):
         want = "refused"
-    got = js(
-        f"V.Reading.gunzip({js_bytes(data)}, {limit}).then(V.Bytes.hex, () => 'refused')"
-    )
+    got = js(f"V.Reading.gunzip({js_bytes(data)}, {limit}).then(V.Bytes.hex, () => 'refused')")
     assert got == want
 
 
@@ -366,12 +365,15 @@ def test_too_many_files_is_refused(js: Callable[[str], Any]) -> None:
     })()"""
     )
     assert got == ["verify.too_many_files", {"path": "big", "limit": reading.MAX_FILES}]
-    assert js(
-        """(async () => {
+    assert (
+        js(
+            """(async () => {
       const m = new Map(); for (let i = 0; i < 100000; i++) m.set(`f/${i}`, 1);
       const f = new V.Reading.BundleFiles({ name: "ok", list: async () => m, read: async () => new Uint8Array(0) });
       await f.list(); return f.present.size; })()"""
-    ) == reading.MAX_FILES
+        )
+        == reading.MAX_FILES
+    )
 
 
 def test_layout_names_follow_python(js: Callable[[str], Any]) -> None:
