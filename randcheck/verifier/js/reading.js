@@ -67,7 +67,20 @@ const Reading = (() => {
     [L.OPERATOR_KEY]: 64 * KIB,
     [L.ANNOUNCEMENT]: 16 * MIB,
     [L.TAIL_INDEX]: 16 * KIB, // two numbers and at most 64 hashes
+    // format v4 only (hasVerifier): the browser verifier, read only to be hashed; their bytes
+    // count in the budget, which grows by VERIFIER_BYTES for them
+    [L.VERIFY_HTML]: 4 * MIB,
+    [L.VERIFY_JS]: 4 * MIB,
   };
+  const VERIFIER_FILES = [L.VERIFY_HTML, L.VERIFY_JS];
+  const VERIFIER_BYTES = 8 * MIB;
+  /** Whether verify.html and verify.js are files of the layout in format `fmt` (v4 on). */
+  const hasVerifier = (fmt) => !["randcheck/bundle/v1", "randcheck/bundle/v2", "randcheck/bundle/v3"].includes(fmt);
+  /** The format bundle.json names; an unreadable one: the newest (Python's reading._format). */
+  function formatOf(files) {
+    if (files.oversize.has(L.FORMAT_FILE)) return null;
+    try { return Files.read_format(files.get(L.FORMAT_FILE)); } catch (e) { return null; }
+  }
   const ADDENDUM = 256 * KIB;
   const ENTRY = MIB;
   const PROOF = 64 * KIB;
@@ -279,7 +292,9 @@ const Reading = (() => {
    *  parsed but not verified; null when unreadable) allows: Python's read(), same order (the
    *  budget depends on it), same caps. */
   async function read(files, ann) {
-    for (const [path, cap] of Object.entries(FIXED)) await files.load(path, cap);
+    for (const [path, cap] of Object.entries(FIXED)) {
+      if (!VERIFIER_FILES.includes(path)) await files.load(path, cap);
+    }
     ann = isMapping(ann) ? ann : {};
     const strata = iter(ann.strata === undefined ? [] : ann.strata).filter(isMapping);
     const pool = strata.reduce((n, s) => n + count(s.count), 0);
@@ -319,6 +334,11 @@ const Reading = (() => {
     }
     await files.load(L.TABLE_CSV, 64 * KIB + resultRows * ROW);
     await files.load(L.TABLE_XLSX, 2 * (64 * KIB + resultRows * ROW));
+    const fmt = formatOf(files);
+    if (fmt === null || hasVerifier(fmt)) { // older formats: foreign files, never read
+      files.budget += VERIFIER_BYTES;
+      for (const path of VERIFIER_FILES) await files.load(path, FIXED[path]);
+    }
     if (files.present.has(L.TAIL)) files.budget += TAIL_BYTES; // read later, line by line
     for (const path of present) {
       if (entrySeq(path) !== null) await files.load(path, ENTRY);
