@@ -688,3 +688,40 @@ def test_population_root_of_a_million_codes(js: Js) -> None:
     print(f"1,000,000 codes in Chromium: parse {parse_ms:.0f} ms, root {web_ms:.0f} ms (WebCrypto) / "
           f"{noble_ms:.0f} ms (noble), disjoint {disjoint_ms:.0f} ms")  # fmt: skip
     assert parse_ms + web_ms < 3000
+
+
+def test_replay_of_a_v2_draw_matches_python(js: Js) -> None:
+    """randcheck/draw/v2 (tests/vectors/v2.json, the §13.5 population and roster): the record's
+    extra ``commitment`` key, the announcement's ``ordering``, and tampered variants of both."""
+    v, d = vector("v2"), vector("draw")
+    base = make_case(
+        v["announcement"].encode(),
+        v["record"].encode(),
+        {k: x.encode() for k, x in d["population"].items()},
+        canonical.canonical(d["roster"]),
+        [],
+        {d["key_id"]: bytes.fromhex(d["public_key"])},
+    )
+    ann, rec = body(base["ann"]), body(base["rec"])
+    variants = [base]
+    changes: list[Callable[[dict[str, Any], dict[str, Any]], object]] = [
+        lambda a, r: r.pop("commitment"),
+        lambda a, r: r.update(spec="randcheck/draw/v1"),
+        lambda a, r: a["ordering"]["witnesses"].reverse(),
+        lambda a, r: a["ordering"].update(tsa=["AB" * 32]),
+        lambda a, r: a["ordering"].update(extra=[]),
+        lambda a, r: a.update(ordering=[]),
+        lambda a, r: a["entropy"][3].update(round=657413),
+        lambda a, r: a["entropy"][3].update(margin=3601),
+    ]
+    for change in changes:
+        a2, r2 = copy.deepcopy(ann), copy.deepcopy(rec)
+        change(a2, r2)
+        new_ann = resign(base["ann"], a2)
+        r2["announcement"] = envelope.open_envelope(new_ann).digest
+        variants.append({**base, "ann": new_ann, "rec": resign(base["rec"], r2)})
+    got = js_replay(js, variants)
+    for case, mine in zip(variants, got, strict=True):
+        assert mine == py_replay(case)
+    assert all(s == "ok" for _, s, _ in got[0]) and len(got[0]) == 19
+    assert sum(all(s == "ok" for _, s, _ in g) for g in got) == 1
