@@ -56,31 +56,25 @@ const Commit = (() => {
   /** Lines [line, …) of `data` from offset `pos` into the CodeList arrays, until offset `stop`;
    *  records the first order error and the first bad code in `st`. Synchronous (one tight loop). */
   function scanLines(data, pos, stop, bytes, start, st) {
-    let o = st.o; let line = st.line; let prevS = st.prevS; let prevE = st.prevE;
+    let o = st.o; let line = st.line; let prevS = st.prevS; let prevL = st.prevL;
     while (pos < stop) {
       start[line] = o;
       let bad = false;
-      let end = pos;
+      let d = 0; // this code against the previous one: the first differing byte
+      let j = 0;
       for (;;) {
-        const b = data[end];
+        const b = data[pos + j];
         if (b === NL) break;
         if (b < 0x21 || b > 0x7e) bad = true;
+        if (d === 0 && j < prevL) d = b - bytes[prevS + j];
         bytes[o++] = b;
-        end++;
+        j++;
       }
-      const len = end - pos;
-      if ((bad || len < 1 || len > 64) && st.codeErr < 0) st.codeErr = line;
-      if (line > 0 && st.orderErr < 0) {
-        // the previous code (already in `bytes`, just before this one) < this code
-        const ps = start[line - 1]; const pl = prevE - prevS; const cs = start[line];
-        const m = pl < len ? pl : len; let d = 0;
-        for (let k = 0; k < m; k++) { d = bytes[ps + k] - bytes[cs + k]; if (d) break; }
-        if (!d) d = pl - len;
-        if (d >= 0) st.orderErr = line;
-      }
-      prevS = pos; prevE = end; pos = end + 1; line++;
+      if ((bad || j < 1 || j > 64) && st.codeErr < 0) st.codeErr = line;
+      if (line > 0 && st.orderErr < 0 && (d < 0 || (d === 0 && j <= prevL))) st.orderErr = line;
+      prevS = o - j; prevL = j; pos += j + 1; line++;
     }
-    st.o = o; st.line = line; st.prevS = prevS; st.prevE = prevE;
+    st.o = o; st.line = line; st.prevS = prevS; st.prevL = prevL;
     return pos;
   }
 
@@ -93,7 +87,7 @@ const Commit = (() => {
     for (let i = data.indexOf(NL); i >= 0; i = data.indexOf(NL, i + 1)) n++;
     const start = new Uint32Array(n + 1);
     const bytes = new Uint8Array(size - n);
-    const st = { o: 0, line: 0, prevS: 0, prevE: 0, orderErr: -1, codeErr: -1 };
+    const st = { o: 0, line: 0, prevS: 0, prevL: 0, orderErr: -1, codeErr: -1 };
     const STEP = 4 << 20; // about 4 MB between progress reports
     let pos = 0;
     while (pos < size) {

@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from randcheck.core import canonical, uscc
 from randcheck.core.checks import Check
 from randcheck.core.draw import commit, envelope, spec
+from randcheck.core.draw.announce import check_disjoint
 from randcheck.core.draw.replay import replay
 from randcheck.core.signing import private_from_seed
 from randcheck.errors import RandcheckError
@@ -725,3 +726,36 @@ def test_replay_of_a_v2_draw_matches_python(js: Js) -> None:
         assert mine == py_replay(case)
     assert all(s == "ok" for _, s, _ in got[0]) and len(got[0]) == 19
     assert sum(all(s == "ok" for _, s, _ in g) for g in got) == 1
+
+
+def test_population_file_errors_and_params_match_python(js: Js) -> None:
+    files = [
+        b"", b"A\n", b"A\nB\n", b"B\nA\n", b"A\nA\n", b"A\nAB\nA\n", b"AB\nA\n", b"A\n\nB\n",
+        b"\n", b"A", b"A\nB", b"A \nB\n", b"A\nB\x00\nA\n", b"~\n\xc3\xa9\n", b"Z" * 64 + b"\n",
+        b"Z" * 65 + b"\n", b"a\nb\r\n", b"0\n00\n000\n",
+    ]  # fmt: skip
+    want = []
+    for f in files:
+        try:
+            want.append(["ok", len(commit.parse_population_file(f, "S"))])
+        except RandcheckError as exc:
+            want.append([exc.code, dict(exc.params)])
+    got = js(
+        f"""(async () => {{ const out = [];
+          for (const h of {json.dumps([f.hex() for f in files])}) {{
+            try {{ out.push(["ok", (await V.Commit.parse_population_file(V.Bytes.fromHex(h), "S")).n]); }}
+            catch (e) {{ out.push([e.code, e.params]); }}
+          }}
+          return out; }})()"""
+    )
+    assert got == want
+    # the code shared by two strata, named as Python names it
+    a, b, c = (commit.parse_population_file(x) for x in (b"A\nC\nE\n", b"B\nC\nE\n", b"0\nE\n"))
+    with pytest.raises(RandcheckError) as raised:
+        check_disjoint({"a": a, "b": b, "c": c})
+    got = js(
+        "(async () => { const f = (s) => V.Commit.parse_population_file(V.Bytes.utf8(s));"
+        " try { await V.Announce.check_disjoint({a: await f('A\\nC\\nE\\n'), b: await f('B\\nC\\nE\\n'),"
+        " c: await f('0\\nE\\n')}); return null; } catch (e) { return [e.code, e.params]; } })()"
+    )
+    assert got == [raised.value.code, dict(raised.value.params)]
