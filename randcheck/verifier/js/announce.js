@@ -101,31 +101,38 @@ const Announce = (() => {
     };
   }
 
+  /** Byte order of code i of CodeList a and code j of CodeList b, without allocating. */
+  function cmpAt(a, i, b, j) {
+    const as = a.start[i]; const al = a.start[i + 1] - as; const bs = b.start[j]; const bl = b.start[j + 1] - bs;
+    const m = al < bl ? al : bl; const x = a.bytes; const y = b.bytes;
+    for (let k = 0; k < m; k++) { const d = x[as + k] - y[bs + k]; if (d) return d; }
+    return al - bl;
+  }
+
   /** RcError proto.code_in_two_strata if a code is in two strata ({stratum: CodeList}, each
-   *  sorted): names the smallest shared code, as Python does. */
+   *  sorted and unique): names the smallest shared code, as Python does. */
   async function check_disjoint(population) {
-    const lists = Object.values(population);
+    const lists = Object.values(population).map((l) => (Commit.isCodeList(l) ? l : Commit.from_codes(l)));
     if (lists.length < 2) return;
-    // k-way merge over the sorted CodeLists; a code equal to the previous one is shared
-    const heads = lists.map(() => 0);
-    let prev = null; let done = 0; let total = 0;
-    for (const l of lists) total += l.n;
-    const code = (l, i) => l.bytes.subarray(l.start[i], l.start[i + 1] - 1);
-    for (;;) {
-      let best = -1; let bestCode = null;
-      for (let j = 0; j < lists.length; j++) {
-        if (heads[j] >= lists[j].n) continue;
-        const c = code(lists[j], heads[j]);
-        if (best < 0 || Bytes.compare(c, bestCode) < 0) { best = j; bestCode = c; }
+    // the smallest code found in two lists: a merge walk of each pair, keeping the least
+    let best = null; // [list, index]
+    for (let p = 0; p < lists.length; p++) {
+      for (let q = p + 1; q < lists.length; q++) {
+        const a = lists[p]; const b = lists[q];
+        let i = 0; let j = 0; let steps = 0;
+        while (i < a.n && j < b.n) {
+          if (best !== null && cmpAt(a, i, best[0], best[1]) >= 0) break;
+          const d = cmpAt(a, i, b, j);
+          if (d === 0) { best = [a, i]; break; }
+          if (d < 0) i++; else j++;
+          if ((++steps & 0xfffff) === 0) await Checks.progress("population.disjoint", steps, a.n + b.n);
+        }
       }
-      if (best < 0) return;
-      if (prev !== null && Bytes.equal(prev, bestCode)) {
-        let entity = "";
-        for (const b of bestCode) entity += b < 0x80 ? String.fromCharCode(b) : "\ufffd";
-        throw Err("proto.code_in_two_strata", { entity });
-      }
-      prev = bestCode; heads[best]++;
-      if ((++done & 0x3ffff) === 0) await Checks.progress("population.disjoint", done, total);
+    }
+    if (best !== null) {
+      let entity = "";
+      for (const c of Commit.code_at(best[0], best[1])) entity += String.fromCharCode(c);
+      throw Err("proto.code_in_two_strata", { entity });
     }
   }
 

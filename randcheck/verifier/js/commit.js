@@ -53,45 +53,55 @@ const Commit = (() => {
   function isCodeList(x) { return x != null && x.start instanceof Uint32Array && x.bytes instanceof Uint8Array; }
   function ascii(raw) { let s = ""; for (const b of raw) s += b < 0x80 ? String.fromCharCode(b) : "\ufffd"; return s; }
 
+  /** Lines [line, …) of `data` from offset `pos` into the CodeList arrays, until offset `stop`;
+   *  records the first order error and the first bad code in `st`. Synchronous (one tight loop). */
+  function scanLines(data, pos, stop, bytes, start, st) {
+    let o = st.o; let line = st.line; let prevS = st.prevS; let prevL = st.prevL;
+    while (pos < stop) {
+      start[line] = o;
+      let bad = false;
+      let d = 0; // this code against the previous one: the first differing byte
+      let j = 0;
+      for (;;) {
+        const b = data[pos + j];
+        if (b === NL) break;
+        if (b < 0x21 || b > 0x7e) bad = true;
+        if (d === 0 && j < prevL) d = b - bytes[prevS + j];
+        bytes[o++] = b;
+        j++;
+      }
+      if ((bad || j < 1 || j > 64) && st.codeErr < 0) st.codeErr = line;
+      if (line > 0 && st.orderErr < 0 && (d < 0 || (d === 0 && j <= prevL))) st.orderErr = line;
+      prevS = o - j; prevL = j; pos += j + 1; line++;
+    }
+    st.o = o; st.line = line; st.prevS = prevS; st.prevL = prevL;
+    return pos;
+  }
+
   /** The codes of a population file, checked sorted, unique and well-formed (codes.py's
    *  Codes(data): the order is checked over the whole file first, then each code). */
   async function parse_population_file(data, stratum = "") {
     const size = data.length;
     if (size && data[size - 1] !== NL) throw Err("proto.population_newline", { stratum });
     let n = 0;
-    for (let i = 0; i < size; i++) if (data[i] === NL) n++;
+    for (let i = data.indexOf(NL); i >= 0; i = data.indexOf(NL, i + 1)) n++;
     const start = new Uint32Array(n + 1);
     const bytes = new Uint8Array(size - n);
-    let o = 0; let line = 0; let ls = 0; // output offset, line index, its start in `data`
-    let orderErr = -1; let codeErr = -1;
-    let prevS = 0; let prevE = 0; // the previous line in `data`
-    for (let i = 0; i < size; i++) {
-      const b = data[i];
-      if (b !== NL) {
-        bytes[o++] = b;
-        if ((b < 0x21 || b > 0x7e) && codeErr < 0) codeErr = line;
-        continue;
-      }
-      start[line] = o - (i - ls);
-      const len = i - ls;
-      if ((len < 1 || len > 64) && codeErr < 0) codeErr = line;
-      if (line > 0 && orderErr < 0) {
-        // previous line < this line, as bytes
-        const pl = prevE - prevS; const m = Math.min(pl, len); let d = 0;
-        for (let k = 0; k < m && !d; k++) d = data[prevS + k] - data[ls + k];
-        if (!d) d = pl - len;
-        if (d >= 0) orderErr = line;
-      }
-      prevS = ls; prevE = i; ls = i + 1; line++;
-      if ((line & 0x3ffff) === 0) await Checks.progress("population", line, n);
+    const st = { o: 0, line: 0, prevS: 0, prevL: 0, orderErr: -1, codeErr: -1 };
+    const STEP = 4 << 20; // about 4 MB between progress reports
+    let pos = 0;
+    while (pos < size) {
+      const stop = Math.min(size, pos + STEP);
+      pos = scanLines(data, pos, stop, bytes, start, st);
+      if (pos < size) await Checks.progress("population", st.line, n);
     }
-    start[n] = o;
+    start[n] = st.o;
     const list = { n, bytes, start };
-    if (orderErr >= 0) {
-      const prev = code_at(list, orderErr - 1); const cur = code_at(list, orderErr);
+    if (st.orderErr >= 0) {
+      const prev = code_at(list, st.orderErr - 1); const cur = code_at(list, st.orderErr);
       throw Err(Bytes.equal(prev, cur) ? "proto.duplicate_code" : "proto.unsorted", { stratum, value: ascii(cur) });
     }
-    if (codeErr >= 0) Spec.check_code(code_at(list, codeErr), `population[${stratum}]`);
+    if (st.codeErr >= 0) Spec.check_code(code_at(list, st.codeErr), `population[${stratum}]`);
     return list;
   }
 

@@ -42,9 +42,16 @@ const Spec = (() => {
       return q + s + q;
     }
     if (v instanceof Uint8Array) {
-      let s = "b'";
-      for (const c of v) s += c >= 0x20 && c < 0x7f && c !== 0x27 && c !== 0x5c ? String.fromCharCode(c) : "\\x" + c.toString(16).padStart(2, "0");
-      return s + "'";
+      const q = v.includes(0x27) && !v.includes(0x22) ? '"' : "'";
+      const named = { 0x09: "\\t", 0x0a: "\\n", 0x0d: "\\r", 0x5c: "\\\\" };
+      let s = "b" + q;
+      for (const c of v) {
+        if (named[c]) s += named[c];
+        else if (String.fromCharCode(c) === q) s += "\\" + q;
+        else if (c >= 0x20 && c < 0x7f) s += String.fromCharCode(c);
+        else s += "\\x" + c.toString(16).padStart(2, "0");
+      }
+      return s + q;
     }
     if (Array.isArray(v)) return "[" + v.map(repr).join(", ") + "]";
     if (typeof v === "object") return "{" + Json.keys(v).map((k) => repr(k) + ": " + repr(v[k])).join(", ") + "}";
