@@ -29,6 +29,7 @@ import pytest
 from openpyxl import load_workbook
 
 from randcheck.bundle import layout
+from randcheck.bundle import results as rbundle
 from randcheck.bundle import table as tbl
 from randcheck.core import signing
 from randcheck.core.canonical import canonical
@@ -38,17 +39,16 @@ from randcheck.services import verify as svc
 from randcheck.services.verify import documents, log, page, reading
 from randcheck.services.verify.reading import BundleFiles
 from tests.browser.verifier.conftest import js_bytes
-from tests.publish.conftest import (  # noqa: F401  (module fixtures used by name)
-    TASK_ID,
-    Drawn,
-    bundle,
-    drawn,
-    files_in,
-    module_db_url,
-)
+from tests.publish import conftest as publish_fixtures
+from tests.publish.conftest import TASK_ID, Drawn, files_in
 from tests.publish.cycle import Cycle, build_cycle, private_key
 
 pytestmark = pytest.mark.browser
+
+# the publish tests' module fixtures: a drawn workspace and its published bundle
+module_db_url = publish_fixtures.module_db_url
+drawn = publish_fixtures.drawn
+bundle = publish_fixtures.bundle
 
 MINE = ("format", "results", "results.xlsx", "page", "inspection.documents", "inspection.log",
         "inspection.table", "inspection.timely", "files", "files.signature")  # fmt: skip
@@ -102,7 +102,7 @@ def _inputs(root: Path, keys: dict[str, bytes]) -> dict[str, Any]:
     envs: dict[str, Any] = {}
     logged: dict[str, Any] = {}
     for path in sorted(found.present):
-        seq = svc.results.rbundle.doc_seq(path)
+        seq = rbundle.doc_seq(path)
         if seq is None or path not in found:
             continue
         raw = found[path]
@@ -172,10 +172,10 @@ def _compare(js: JS, root: Path, keys: dict[str, bytes]) -> list[list[str]]:
     js(SHIMS)
     got = js(RUN + "(" + json.dumps(_inputs(root, keys), ensure_ascii=False) + ")")
     assert got == want
-    return got
+    return list(got)
 
 
-def _resign(root: Path, drawn: Drawn) -> None:  # noqa: F811
+def _resign(root: Path, drawn: Drawn) -> None:
     """Recompute SHA256SUMS and sign it with the office key, as the office itself could."""
     files = files_in(root)
     del files[layout.SUMS], files[layout.SUMS_SIG]
@@ -188,13 +188,13 @@ def _resign(root: Path, drawn: Drawn) -> None:  # noqa: F811
 
 
 @pytest.fixture
-def office(drawn: Drawn) -> dict[str, bytes]:  # noqa: F811
+def office(drawn: Drawn) -> dict[str, bytes]:
     public = signing.public_raw(private_key(drawn))
     return {signing.key_id(public): public}
 
 
 @pytest.fixture(scope="module")
-def cycle(drawn: Drawn, tmp_path_factory: pytest.TempPathFactory) -> Cycle:  # noqa: F811
+def cycle(drawn: Drawn, tmp_path_factory: pytest.TempPathFactory) -> Cycle:
     return build_cycle(drawn, tmp_path_factory.mktemp("js-results-bundles"))
 
 
@@ -209,7 +209,7 @@ def _copy(src: Path, tmp_path: Path) -> Path:
 
 def test_published_bundle_passes_as_in_python(
     js: JS, bundle: Path, office: dict[str, bytes]
-) -> None:  # noqa: F811
+) -> None:
     start = time.perf_counter()
     got = _compare(js, bundle, office)
     assert all(s == "ok" for _n, s, _c in got), got
@@ -258,7 +258,7 @@ def test_a_tampered_results_csv_fails_as_in_python(
     drawn: Drawn,
     office: dict[str, bytes],
     tmp_path: Path,
-    edit: Any,  # noqa: F811
+    edit: Any,
 ) -> None:
     root = _copy(bundle, tmp_path)
     _edit_csv(root, edit)
@@ -324,7 +324,7 @@ def test_a_tampered_results_xlsx_fails_as_in_python(
     drawn: Drawn,
     office: dict[str, bytes],
     tmp_path: Path,
-    edit: Any,  # noqa: F811
+    edit: Any,
 ) -> None:
     root = _copy(bundle, tmp_path)
     _edit_xlsx(root, edit or (lambda wb: None))
@@ -338,7 +338,7 @@ def test_a_workbook_that_is_no_zip_and_a_zip_bomb_fail_as_in_python(
     bundle: Path,
     drawn: Drawn,
     office: dict[str, bytes],
-    tmp_path: Path,  # noqa: F811
+    tmp_path: Path,
 ) -> None:
     root = _copy(bundle, tmp_path)
     (root / layout.RESULTS_XLSX).write_bytes(b"PK not a zip")
@@ -391,7 +391,7 @@ def test_a_tampered_page_fails_as_in_python(
     drawn: Drawn,
     office: dict[str, bytes],
     tmp_path: Path,
-    name: str,  # noqa: F811
+    name: str,
 ) -> None:
     root = _copy(bundle, tmp_path)
     _edit_page(root, *PAGE_EDITS[name])
@@ -405,7 +405,7 @@ def test_an_edited_page_cell_and_a_second_name_fail_as_in_python(
     bundle: Path,
     drawn: Drawn,
     office: dict[str, bytes],
-    tmp_path: Path,  # noqa: F811
+    tmp_path: Path,
 ) -> None:
     root = _copy(bundle, tmp_path)
     rows = tbl.from_csv((root / layout.RESULTS_CSV).read_bytes())
@@ -433,7 +433,7 @@ def test_files_and_signature_fail_as_in_python(
     js: JS,
     bundle: Path,
     office: dict[str, bytes],
-    tmp_path: Path,  # noqa: F811
+    tmp_path: Path,
 ) -> None:
     root = _copy(bundle, tmp_path / "extra")
     (root / "extra.txt").write_text("x")
@@ -459,7 +459,7 @@ def test_files_and_signature_fail_as_in_python(
     assert ["format", "fail", "verify.format_unknown"] in _compare(js, root, office)
 
 
-def test_an_untrusted_key_is_refused_as_in_python(js: JS, bundle: Path) -> None:  # noqa: F811
+def test_an_untrusted_key_is_refused_as_in_python(js: JS, bundle: Path) -> None:
     other = signing.public_raw(signing.private_from_seed(bytes(32)))
     got = _compare(js, bundle, {signing.key_id(other): other})
     assert ["files.signature", "fail", "verify.sums_untrusted"] in got
@@ -473,7 +473,7 @@ def test_tampered_inspection_results_fail_as_in_python(
     cycle: Cycle,
     drawn: Drawn,
     office: dict[str, bytes],
-    tmp_path: Path,  # noqa: F811
+    tmp_path: Path,
 ) -> None:
     # a results document changed (its signature no longer holds)
     root = _copy(cycle.two, tmp_path / "doc")
