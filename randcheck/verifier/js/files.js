@@ -5,8 +5,15 @@ const Files = (() => {
   const FORMAT_V1 = "randcheck/bundle/v1";
   const FORMAT_V2 = "randcheck/bundle/v2";
   const FORMAT_V3 = "randcheck/bundle/v3";
-  const FORMAT = FORMAT_V3; // what `randcheck publish` writes
-  const FORMATS = [FORMAT_V1, FORMAT_V2, FORMAT_V3];
+  // adds the browser verifier (verify.html, verify.js): files like the pages, hashed by `files`
+  const FORMAT_V4 = "randcheck/bundle/v4";
+  const FORMAT = FORMAT_V4; // what `randcheck publish` writes
+  const FORMATS = [FORMAT_V1, FORMAT_V2, FORMAT_V3, FORMAT_V4];
+  const VERIFY_HTML = "verify.html";
+  const VERIFY_JS = "verify.js";
+  const VERIFIER_FILES = [VERIFY_HTML, VERIFY_JS];
+  /** Whether verify.html and verify.js are files of the layout in format `fmt` (v4 on). */
+  const has_verifier = (fmt) => ![FORMAT_V1, FORMAT_V2, FORMAT_V3].includes(fmt);
   const FORMAT_FILE = "bundle.json";
   const SUMS = "SHA256SUMS";
   const SUMS_SIG = "SHA256SUMS.sig";
@@ -67,7 +74,9 @@ const Files = (() => {
     });
   }
 
-  /** Every file listed in SHA256SUMS is present with that hash, and nothing else is there. */
+  /** Every file listed in SHA256SUMS is present with that hash, and nothing else is there. A
+   *  listed file the reader did not read is no file of the layout (verify.file_foreign): so are
+   *  verify.html and verify.js before format v4 (found.sha256 gives null for them). */
   async function files_check(found) {
     const raw = found.get(SUMS);
     if (raw == null) return found.absent("files", SUMS);
@@ -141,7 +150,7 @@ const Files = (() => {
   }
 
   return {
-    FORMAT_V1, FORMAT_V2, FORMAT_V3, FORMAT, FORMATS, FORMAT_FILE, SUMS, SUMS_SIG,
+    FORMAT_V1, FORMAT_V2, FORMAT_V3, FORMAT_V4, FORMAT, FORMATS, VERIFY_HTML, VERIFY_JS, VERIFIER_FILES, has_verifier, FORMAT_FILE, SUMS, SUMS_SIG,
     format_document, read_format, parse_sums, sums_signing_input, format_check, files_check, sums_signature, pySorted,
   };
 })();

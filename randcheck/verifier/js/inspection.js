@@ -188,38 +188,12 @@ const Inspection = (() => {
     return Vocabulary(doc.id, doc.title, ts, own(doc, "source") ? doc.source : null);
   };
 
-  // -- randcheck/core/draw/spec.py: the field checks a results document uses ----------------
-  const pyRepr = (v) => (typeof v === "string" ? `'${v}'` : JSON.stringify(v) ?? "None").slice(0, 80);
-  function check_text(v, field) {
-    if (typeof v !== "string" || !v || v.normalize("NFC") !== v) throw err("proto.bad_text", { field, value: pyRepr(v) });
-    return v;
-  }
-  function validDate(y, m, d) {
-    if (y < 1 || m < 1 || m > 12 || d < 1) return false;
-    const days = [31, (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-    return d <= days[m - 1];
-  }
-  function check_time(v, field) {
-    const m = typeof v === "string" ? /^([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})Z$/.exec(v) : null;
-    if (!m) throw err("proto.bad_time", { field, value: pyRepr(v) });
-    const [y, mo, d, h, mi, s] = m.slice(1).map(Number);
-    if (!validDate(y, mo, d) || h > 23 || mi > 59 || s > 59) throw err("proto.bad_time", { field: "time", value: v });
-    return v;
-  }
-  function check_date(v, field) {
-    const m = typeof v === "string" ? /^([0-9]{4})-([0-9]{2})-([0-9]{2})$/.exec(v) : null;
-    if (!m) throw err("proto.bad_date", { field, value: pyRepr(v) });
-    if (!validDate(Number(m[1]), Number(m[2]), Number(m[3]))) throw err("proto.bad_date", { field, value: v });
-    return v;
-  }
-  function check_hex32(v, field) {
-    if (typeof v !== "string" || !/^[0-9a-f]{64}$/.test(v)) throw err("proto.bad_hex", { field, value: pyRepr(v) });
-    return v;
-  }
-  function check_int(v, field, lo, hi = Number.MAX_SAFE_INTEGER) {
-    if (typeof v !== "number" || !Number.isInteger(v) || v < lo || v > hi) throw err("proto.bad_int", { field, value: pyRepr(v), lo, hi });
-    return v;
-  }
+  // -- randcheck/core/draw/spec.py: the field checks (js/spec.js) ---------------------------
+  const check_text = (v, f) => Spec.check_text(v, f);
+  const check_time = (v, f) => Spec.check_time(v, f);
+  const check_date = (v, f) => Spec.check_date(v, f);
+  const check_hex32 = (v, f) => Spec.check_hex32(v, f);
+  const check_int = (v, f, lo) => Spec.check_int(v, f, lo);
 
   // -- randcheck/core/results.py ---------------------------------------------------------------
   function keysOf(value, expected, where) {
