@@ -144,7 +144,8 @@ const Tsa = (() => {
           first = false;
         } else parts.push(v);
         v = 0n;
-      } else if (i === c.length - 1) throw new DerError(`${what}: truncated OID`);
+      } else if (i === c.length - 1 && strict) throw new DerError(`${what}: truncated OID`);
+      // (asn1crypto drops an unfinished last arc; cryptography refuses it)
     }
     return parts.join(".");
   }
