@@ -391,6 +391,8 @@ def render_index(data: PageData) -> bytes:
         "results_header": data.results_table[0] if data.results_table else [],
         "marks": marks,
         "files": file_list(data.bundle_files),
+        # format v4: the browser verifier beside the page (a plain link: the page has no script)
+        "verifier": layout.VERIFY_HTML if layout.VERIFY_HTML in data.bundle_files else None,
     }
     return _env().get_template("index.html.j2").render(**ctx).encode("utf-8")
 

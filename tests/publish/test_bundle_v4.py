@@ -61,7 +61,10 @@ def test_the_verifier_bytes_are_the_same_for_every_bundle() -> None:
 
 def test_index_links_the_verifier_and_every_file(bundle: Path) -> None:
     page = (bundle / layout.INDEX).read_text(encoding="utf-8")
-    assert 'href="verify.html"' in page and 'href="verify.js"' in page
+    assert '<a class="button" href="verify.html">在浏览器中核验</a>' in page
+    assert 'href="verify.js"' in page  # in the file list
+    how = page[page.index('<h2 id="verify">') :]
+    assert "verify.html#verify&amp;key=" in how and "keys/operator.pub" in how
     for path in layout.parse_sums((bundle / layout.SUMS).read_bytes()):
         assert f'class="mono">{path}</a>' in page, path
     assert "<script" not in page.lower()
