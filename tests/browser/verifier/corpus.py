@@ -624,7 +624,7 @@ def tampers(office_private: dict[str, Any]) -> list[Tamper]:
     add(
         "flip.bundle.json",
         "demo",
-        "bundle.json: the format's version digit flipped (v3 → v2)",
+        "bundle.json: the format's version digit flipped",
         _text("bundle.json", r"/v([0-9])"),
     )
     add(
@@ -638,6 +638,12 @@ def tampers(office_private: dict[str, Any]) -> list[Tamper]:
         "demo",
         "keys/witnesses/<first>.pub: a byte flipped",
         _text(r"keys/witnesses/.*\.pub", KEY_BYTE),
+    )
+    add(
+        "flip.verify.js",
+        "addenda",
+        "verify.js: one byte of the bundle's own browser verifier flipped",
+        _flip_file(r"verify\.js"),
     )
     add(
         "flip.redraw.record",
