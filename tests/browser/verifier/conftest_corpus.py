@@ -85,13 +85,19 @@ def diff(bundle: Bundle, py: dict[str, Any], js: dict[str, Any], how: str) -> st
 # -- the browser -------------------------------------------------------------------------------
 
 
+#: the browser's own websocket answers one command at a time: two threads sending on it would
+#: each read (and drop) the other's answer
+_BROWSER_SOCKET = threading.Lock()
+
+
 @contextlib.contextmanager
 def open_window(browser: Browser, url: str, timeout: float = PAGE_TIMEOUT) -> Iterator[Page]:
     """``url`` loaded in a new *window* (``Browser.open`` makes a tab): Chromium throttles the
     timers of a tab that is not in front (20 × setTimeout(0) took 13 s), which would make
     pages verifying side by side crawl; each window stays visible.  Requests that would leave
-    the machine are failed, as Browser.open does."""
-    target = browser._sock.send("Target.createTarget", url="about:blank", newWindow=True)
+    the machine are failed, as Browser.open does.  Safe to call from several threads."""
+    with _BROWSER_SOCKET:
+        target = browser._sock.send("Target.createTarget", url="about:blank", newWindow=True)
     sock = _Socket(f"ws://127.0.0.1:{browser.port}/devtools/page/{target['targetId']}",
                    timeout=timeout)  # fmt: skip
     page = Page(url=url, width=1280, _sock=sock, _browser=browser, target_id=target["targetId"])
@@ -124,7 +130,8 @@ def open_window(browser: Browser, url: str, timeout: float = PAGE_TIMEOUT) -> It
         sock.wait_event("Page.loadEventFired")
         yield page
     finally:
-        page.close()
+        with _BROWSER_SOCKET:  # Page.close closes the target on the browser's socket
+            page.close()
 
 
 def add_input(page: Page, input_id: str, directory: bool) -> None:
