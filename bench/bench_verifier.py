@@ -40,10 +40,8 @@ from tests.browser.verifier import corpus
 from tests.browser.verifier.conftest_corpus import (
     add_input,
     b64,
-    file_count,
     open_window,
-    set_files,
-    wait_files,
+    pick,
 )
 
 #: precise performance.memory, and gc() to start each run from a collected heap
@@ -179,8 +177,7 @@ def measure(
     keys, witnesses = [b64(bundle.office)], [b64(w) for w in bundle.witnesses]
     with open_window(browser, f"{base}page/verify.html") as page:
         add_input(page, "pick", directory=True)
-        set_files(page, "#pick", [bundle.path])
-        wait_files(page, {"pick": file_count(bundle.path)})
+        pick(page, "pick", bundle.path)
         times, rss, heap, last = [], [], [], {}
         for _ in range(runs):
             pids = renderers(browser)

@@ -4,7 +4,7 @@ For every bundle of the corpus (tests/browser/verifier/corpus.py: good bundles a
 copies), Python's report (``verify_bundle`` with the office's key and, for v2, the witnesses'
 keys) and the browser's (``RandcheckVerifier.verify`` on the bundle folder picked through the
 DevTools protocol, as a reader's file picker gives it) must name the same checks in the same
-order, each with the same status and code, and agree on the report's own fields.  The same
+order, each with the same status, code and params, and agree on the report's own fields.  The same
 through a dropped ``.zip``, over http (the bundle's own folder), without a trusted key
 (``unverified``), and through the page's own UI (``verify.html#verify&key=…``).
 
@@ -36,12 +36,11 @@ from tests.browser.verifier.conftest_corpus import (
     b64,
     diff,
     open_window,
+    pick,
     python_verdict,
     run_specs,
-    set_files,
     spec,
     verify_folders,
-    wait_files,
 )
 from tests.browser.verifier.corpus import Bundle, Corpus
 
@@ -57,6 +56,13 @@ UNTRUSTED = [*GOOD, "forge.other-key", "flip.record", "flip.operator.pub",
 PYTHON_BUGS = {
     "flip.population.gz": "services/verify/documents.py population(): the zlib.error of a "
     "corrupt .txt.gz (bad CRC) escapes (only OSError, EOFError, ValueError are caught)",
+}
+#: (bundle, check) whose params the two verifiers word differently, the status and code
+#: agreeing: {(id, check): what differs}.  Every other check's params must be equal.
+PARAM_GAPS = {
+    ("flip.vocabulary", "inspection.documents"): "results.bad_vocabulary's reason: Python "
+    "names the field (\"terms[10]: missing exclusive; unexpected 'excmusive'\"), the "
+    "browser says 'terms[10]: fields' (js/inspection.js)",
 }
 ZIPPED = {"demo": "DEMO-2023-001", "results": None}  # bundle → the zip's top folder (None: none)
 
@@ -148,8 +154,18 @@ def untrusted(corpus: Corpus, corpus_pages: list[Page]) -> dict[str, dict[str, A
 
 def _check(bundle: Bundle, verdicts: dict[str, dict[str, Any]], how: str) -> None:
     js = verdicts["js"].get(bundle.id, {"crash": "no verdict from the page"})
-    problem = diff(bundle, verdicts["py"][bundle.id], js, how)
+    gaps = {check for (bid, check) in PARAM_GAPS if bid == bundle.id}
+    problem = diff(bundle, verdicts["py"][bundle.id], js, how, params=gaps)
     assert problem is None, problem
+
+
+def test_the_known_param_gaps_are_still_there(trusted: dict[str, dict[str, Any]]) -> None:
+    """Each entry of PARAM_GAPS still differs (take it out once both sides agree)."""
+    for (bid, check), why in PARAM_GAPS.items():
+        py, js = trusted["py"][bid], trusted["js"][bid]
+        p = dict(zip((c[0] for c in py["checks"]), py["params"], strict=True))[check]
+        j = dict(zip((c[0] for c in js["checks"]), js["params"], strict=True))[check]
+        assert p != j, f"{bid}: {check} now agrees ({why}): take it out of PARAM_GAPS"
 
 
 # -- the corpus itself --------------------------------------------------------------------------
@@ -231,8 +247,7 @@ def test_a_dropped_zip(
     page = corpus_pages[0]
     page._sock.send("Page.bringToFront")
     add_input(page, f"zip-{bundle_id}", directory=False)
-    set_files(page, f"#zip-{bundle_id}", [path])
-    wait_files(page, {f"zip-{bundle_id}": 1})
+    pick(page, f"zip-{bundle_id}", path)
     js = run_specs(page, [spec(bundle, "zip", input=f"zip-{bundle_id}")])
     how = f"a dropped .zip ({'top folder ' + top if top else 'no top folder'})"
     _check(bundle, {"py": trusted["py"], "js": js}, how)
