@@ -337,8 +337,8 @@ const Select = (() => {
   }
 
   /** Rank by (ticket, code), keeping only the size + reserve smallest: {drawn, reserve}. */
-  async function draw_stratum(key, codes, size, reserve) {
-    const best = await lowest(key, codeList(codes), size + reserve);
+  async function draw_stratum(key, codes, size, reserve, label = "selection") {
+    const best = await lowest(key, codeList(codes), size + reserve, label);
     return { drawn: best.slice(0, size), reserve: best.slice(size) };
   }
 
@@ -353,7 +353,8 @@ const Select = (() => {
   async function select_all(ann, population, seed) {
     const out = [];
     for (const p of ann.strata) {
-      out.push(await draw_stratum(Seed.ticket_key(seed, p.id), population[p.id], p.sample_size, p.reserve_size));
+      out.push(await draw_stratum(Seed.ticket_key(seed, p.id), population[p.id], p.sample_size, p.reserve_size,
+        `selection.${p.id}`));
     }
     return out;
   }
