@@ -24,8 +24,12 @@ FORMAT_V2 = "randcheck/bundle/v2"
 #: announcement's to the checkpoint's size, so that ``verify`` can prove nothing of the task
 #: (a later record, an addendum, a results document) was left out
 FORMAT_V3 = "randcheck/bundle/v3"
-FORMAT = FORMAT_V3  # what ``randcheck publish`` writes
-FORMATS = (FORMAT_V1, FORMAT_V2, FORMAT_V3)
+#: adds the browser verifier (``verify.html`` and its script ``verify.js``, docs/VERIFIER.md):
+#: display files like the pages, hashed by ``files`` and compared by no other check; v4's
+#: rules are v3's
+FORMAT_V4 = "randcheck/bundle/v4"
+FORMAT = FORMAT_V4  # what ``randcheck publish`` writes
+FORMATS = (FORMAT_V1, FORMAT_V2, FORMAT_V3, FORMAT_V4)
 
 # -- file names ----------------------------------------------------------------------------
 
@@ -45,11 +49,21 @@ TAIL = "log/tail.jsonl"
 #: format v3: JCS ``{"from": a, "prefix": [hex…], "size": n}`` + newline
 TAIL_INDEX = "log/tail.json"
 SUMS = "SHA256SUMS"
+#: format v4: the browser verifier's page and its script (``randcheck.verifier``)
+VERIFY_HTML = "verify.html"
+VERIFY_JS = "verify.js"
+VERIFIER_FILES = (VERIFY_HTML, VERIFY_JS)
 SUMS_SIG = "SHA256SUMS.sig"
 #: randcheck/draw/v2 records only (docs/SPEC-v2.md §7): the entropy commitment envelope, its
 #: RFC 3161 timestamp token (DER) if any, and the co-signing witnesses' public keys
 COMMITMENT = "commitment.json"
 COMMITMENT_TOKEN = "commitment.tsr"
+
+
+def has_verifier(fmt: str) -> bool:
+    """Whether :data:`VERIFIER_FILES` are files of the layout in format ``fmt`` (v4 on); in
+    older formats they are foreign files, never read."""
+    return fmt not in (FORMAT_V1, FORMAT_V2, FORMAT_V3)
 
 
 def witness_key_file(keyid: str) -> str:
@@ -120,7 +134,7 @@ def deterministic_gzip(data: bytes) -> bytes:
 
 
 def format_document(fmt: str = FORMAT) -> bytes:
-    """The bytes of ``bundle.json``: ``{"format":"randcheck/bundle/v3"}`` + newline."""
+    """The bytes of ``bundle.json``: ``{"format":"randcheck/bundle/v4"}`` + newline."""
     return canonical({"format": fmt}) + b"\n"
 
 

@@ -114,6 +114,8 @@ _FILE_ROLES = {
     layout.RESULTS_CSV: "抽查结果表（CSV）",
     layout.RESULTS_XLSX: "抽查结果表（Excel）",
     layout.OPERATOR_KEY: "本单位公钥（仅供参考，请另行从可靠渠道取得）",
+    layout.VERIFY_HTML: "在浏览器中核验本文件夹的页面",
+    layout.VERIFY_JS: "浏览器核验程序（verify.html 使用）",
     layout.SUMS: "全部文件的 SHA-256 校验值",
     layout.SUMS_SIG: "校验值清单的签名",
     layout.COMMITMENT: "熵承诺（见证人联署）",
@@ -389,6 +391,8 @@ def render_index(data: PageData) -> bytes:
         "results_header": data.results_table[0] if data.results_table else [],
         "marks": marks,
         "files": file_list(data.bundle_files),
+        # format v4: the browser verifier beside the page (a plain link: the page has no script)
+        "verifier": layout.VERIFY_HTML if layout.VERIFY_HTML in data.bundle_files else None,
     }
     return _env().get_template("index.html.j2").render(**ctx).encode("utf-8")
 

@@ -5,7 +5,8 @@ the signed documents exactly as signed, the population files, the roster documen
 entries with inclusion proofs and a signed checkpoint, the log tail from the announcement's
 entry to the checkpoint (format v3: it proves that no entry of the task was left out), the
 office's public key, a
-self-contained Chinese 公示 page, results.csv/xlsx and ``SHA256SUMS`` (signed in
+self-contained Chinese 公示 page, the browser verifier (format v4: ``verify.html`` and
+``verify.js``, docs/VERIFIER.md), results.csv/xlsx and ``SHA256SUMS`` (signed in
 ``SHA256SUMS.sig``).  Its layout, format version and tables live in :mod:`randcheck.bundle`,
 which ``randcheck verify`` reads with.  It is built in a temporary folder next to the target
 and renamed into place, so a failed publish leaves the previous folder untouched.
@@ -35,6 +36,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from randcheck import verifier
 from randcheck.bundle import layout, pages
 from randcheck.bundle import results as rbundle
 from randcheck.bundle import table as tbl
@@ -348,6 +350,7 @@ def build_files(
     files[layout.RESULTS_CSV] = tbl.to_csv(table)
     files[layout.RESULTS_XLSX] = tbl.to_xlsx(table, data.rec_env.doc["drawn_at"])
     files.update(_results_files(data))
+    files.update(verifier_files())
     data.bundle_files = [*files, layout.INDEX, layout.SUMS, layout.SUMS_SIG]  # listed on the page
     files[layout.INDEX] = pages.render_index(data)
     sums = layout.sums_text(files)
@@ -355,6 +358,20 @@ def build_files(
     sig = signing.sign(key, layout.sums_signing_input(sums)).hex()
     files[layout.SUMS_SIG] = canonical({"keyid": signer, "sig": sig}) + b"\n"
     return data, files, cp_size, new_cp
+
+
+def verifier_files() -> dict[str, bytes]:
+    """Format v4: the browser verifier (docs/VERIFIER.md), ``verify.html`` loading the
+    ``verify.js`` beside it; the same bytes for every bundle of this version."""
+    files = {
+        layout.VERIFY_HTML: verifier.page().encode("utf-8"),
+        layout.VERIFY_JS: verifier.script().encode("utf-8"),
+    }
+    for path, data in files.items():  # never write a bundle that verify would refuse
+        if len(data) > reading.FIXED[path]:
+            raise CannotRunError("publish.verifier_too_big", file=path, size=len(data),
+                                 limit=reading.FIXED[path])  # fmt: skip
+    return files
 
 
 def _results_files(data: _Data) -> dict[str, bytes]:

@@ -62,7 +62,7 @@ def two(drawn: Drawn, tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_a_complete_v3_bundle_passes(two: Path, office_key: dict[str, bytes]) -> None:
     report = svc.verify_bundle(two, office_key)
     assert report.ok, report.first_failure
-    assert report.fmt == layout.FORMAT_V3
+    assert report.fmt == layout.FORMAT_V4  # v3's rules and the browser verifier
     done = _checks(report)["log.complete"]
     assert done.code == "verify.complete_ok" and done.params["addenda"] == 2
     assert _checks(report)["log.consistency"].code == "verify.consistency_none"
@@ -228,8 +228,8 @@ def test_old_format_bundles_still_verify(
 ) -> None:
     for fmt in (layout.FORMAT_V2, layout.FORMAT_V1):
         b = _copy(two, tmp_path / fmt.rsplit("/", 1)[1])
-        (b / layout.TAIL).unlink()
-        (b / layout.TAIL_INDEX).unlink()
+        for path in (layout.TAIL, layout.TAIL_INDEX, *layout.VERIFIER_FILES):  # v3's, v4's
+            (b / path).unlink()
         if fmt == layout.FORMAT_V1:
             (b / layout.FORMAT_FILE).unlink()
         else:

@@ -86,7 +86,7 @@ def test_cli_verify_json_is_stable(bundle: Path, key_file: Path, tmp_path: Path)
     doc = json.loads(res.stdout)
     assert set(doc) == {"ok", "status", "path", "format", "task_id", "record_digest", "verification_code",
                         "trusted_keys", "log_seqs", "checks", "first_failure", "entity"}  # fmt: skip
-    assert doc["format"] == "randcheck/bundle/v3"
+    assert doc["format"] == "randcheck/bundle/v4"
     assert doc["ok"] is True and doc["first_failure"] is None and doc["entity"] is None
     assert [c["name"] for c in doc["checks"]] == CHECKS
     assert set(doc["checks"][0]) == {"name", "ok", "status", "code", "params", "what", "message"}

@@ -25,7 +25,11 @@ def format_check(files: BundleFiles) -> tuple[str, Check]:
 
 
 def files_check(files: BundleFiles) -> Check:
-    """Every file listed in SHA256SUMS is present with that hash, and nothing else is there."""
+    """Every file listed in SHA256SUMS is present with that hash, and nothing else is there.
+
+    A listed file that :func:`reading.read` did not read is not a file of the layout
+    (``verify.file_foreign``): so are ``verify.html`` and ``verify.js`` in formats v1–v3,
+    which read only from v4 on (``layout.has_verifier``)."""
     raw = files.get(layout.SUMS)
     if raw is None:
         return files.absent("files", layout.SUMS)

@@ -7,7 +7,8 @@ else: a population file cannot be longer than ``count × 65`` bytes (a code is a
 bytes plus its newline), the results files and pages grow with the number of targets, the
 roster with the pool and the inspectors.  A file over its bound is never read: the check that
 needs it fails with ``verify.file_too_big`` and names the file, its size and the bound.
-Files that are not part of a bundle's layout are never read at all.  The log tail
+Files that are not part of a bundle's layout are never read at all (``verify.html`` and
+``verify.js`` are part of it from format v4 on, read under fixed caps).  The log tail
 (``log/tail.jsonl``, format v3) is never held whole: :meth:`BundleFiles.lines` reads it one
 line at a time within its bounds, hashing it as it goes.
 """
@@ -44,7 +45,12 @@ FIXED = {
     layout.OPERATOR_KEY: 64 * KIB,
     layout.ANNOUNCEMENT: 16 * MIB,
     layout.TAIL_INDEX: 16 * KIB,  # two numbers and at most 64 hashes
+    # format v4 only (layout.has_verifier): the browser verifier, read only to be hashed;
+    # their bytes count in the budget, which grows by VERIFIER_BYTES for them
+    layout.VERIFY_HTML: 4 * MIB,
+    layout.VERIFY_JS: 4 * MIB,
 }
+VERIFIER_BYTES = sum(FIXED[p] for p in layout.VERIFIER_FILES)
 ADDENDUM = 256 * KIB
 ENTRY = MIB
 PROOF = 64 * KIB
@@ -245,13 +251,25 @@ def _count(value: Any) -> int:
     return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 0
 
 
+def _format(files: BundleFiles) -> str:
+    """The format ``bundle.json`` names; an unreadable one: the newest (``format`` fails, and
+    the rest is read as ``files.format_check`` says it is checked)."""
+    if layout.FORMAT_FILE in files.oversize:
+        return layout.FORMAT
+    try:
+        return layout.read_format(files.get(layout.FORMAT_FILE))
+    except InputError:
+        return layout.FORMAT
+
+
 def read(files: BundleFiles, ann: Mapping[str, Any] | None) -> None:
     """Read every file of the layout within the bounds that ``ann`` (the announcement's body,
     parsed but not yet verified; None when unreadable) allows.  A forged announcement can
     raise a bound only as far as the counts it states, which the replay then checks against
     the files themselves; the announcement's own size is capped."""
     for path, cap in FIXED.items():
-        files.load(path, cap)
+        if path not in layout.VERIFIER_FILES:
+            files.load(path, cap)
     ann = ann or {}
     strata = [s for s in ann.get("strata", []) if isinstance(s, Mapping)]
     pool = sum(_count(s.get("count")) for s in strata)
@@ -303,6 +321,10 @@ def read(files: BundleFiles, ann: Mapping[str, Any] | None) -> None:
         files.load(path, VOCABULARY)
     files.load(rbundle.TABLE_CSV, 64 * KIB + result_rows * ROW)
     files.load(rbundle.TABLE_XLSX, 2 * (64 * KIB + result_rows * ROW))
+    if layout.has_verifier(_format(files)):  # older formats: foreign files, never read
+        files.budget += VERIFIER_BYTES
+        for path in layout.VERIFIER_FILES:
+            files.load(path, FIXED[path])
     if layout.TAIL in files.present:
         files.budget += TAIL_BYTES  # read later, line by line (BundleFiles.lines)
     for path in sorted(files.present):
