@@ -298,8 +298,7 @@ def _zip(files: dict[str, bytes]) -> bytes:
 
 
 def _has_zip(js: Callable[[str], Any]) -> None:
-    if not js("typeof V.Zip.open === 'function'"):
-        pytest.skip("js/zip.js (the tables engineer's Zip.open) is not merged yet")
+    assert js("typeof V.Zip.open === 'function'"), "js/zip.js's Zip.open is missing"
 
 
 def test_zip_with_a_top_folder_gives_the_bundle_paths(js: Callable[[str], Any]) -> None:
