@@ -91,7 +91,8 @@ def test_refuses_to_replace_another_file_unless_forced(run: Cli, tmp_path: Path)
     assert other.read_bytes() == b"<!DOCTYPE html><title>quarterly report</title>"
     forced = run("verifier-page", "--out", str(other), "--force", "--json")
     assert forced.exit_code == 0, forced.output
-    assert json.loads(forced.stdout)["replaced"] == "other" and _sha(other) == verifier.page_sha256()
+    assert json.loads(forced.stdout)["replaced"] == "other"
+    assert _sha(other) == verifier.page_sha256()
 
 
 def test_replaces_an_earlier_verifier_page_of_any_version(run: Cli, tmp_path: Path) -> None:
