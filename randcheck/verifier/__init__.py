@@ -71,6 +71,9 @@ CATALOG_PREFIXES: tuple[str, ...] = (
     "tsa.",
     "uscc.",
     "commitment.",
+    "publish.excl.",  # exclusion reasons, named in the per-entity answer
+    "signature.",  # an envelope's signature that does not verify
+    "io.",  # "cannot read" and the like, when a file of the bundle cannot be read
 )
 
 

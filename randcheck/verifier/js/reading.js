@@ -1,4 +1,685 @@
-// Reading: not yet written.
+// Reading: a downloaded bundle read with bounded memory (randcheck/services/verify/reading.py,
+// docs/SPEC.md §14.3): no file is read past what the signed documents allow.
+//
+// A *source* is where the bundle's files come from: a picked folder (`<input webkitdirectory>`
+// or dropped files), a dropped bundle .zip, or the bundle's own folder over http(s):
+//   {name, list() → Promise<Map path → size>, read(path, limit) → Promise<Uint8Array>,
+//    stream?(path) → async iterable of Uint8Array chunks}
+// read() returns at most limit + 1 bytes, so that a file that grew since it was listed is seen.
+// BundleFiles is Python's class of the same name over a source; its methods that touch the
+// source are async (`await found.list()`, `await found.load(p, n)`, `await found.sha256(p)`,
+// `for await (const line of found.lines(p))`).
 const Reading = (() => {
-  return { sources: {} };
+  const KIB = 1024;
+  const MIB = 1024 * KIB;
+  const MAX_FILES = 100000; // more entries than this in the folder: not a bundle
+  const JSON_DEPTH = 32; // deeper than any document of a bundle
+  const CODE_LINE = 65; // the longest population-file line: a 64-byte code and its newline
+  const ROW = 4 * KIB; // one target's row in results.csv, or its rows on the page
+  const XLSX_EXPANSION = 20; // the unpacked XML of results.xlsx may be this many times results.csv
+
+  // -- the layout's names (randcheck/bundle/layout.py, randcheck/bundle/results.py) -----------
+  const L = {
+    FORMAT_FILE: "bundle.json", ANNOUNCEMENT: "announcement.json", RECORD: "record.json",
+    ROSTER: "roster.json", INSPECTORS: "inspectors.json", INDEX: "index.html",
+    NOTICE: "notice.html", RESULTS_CSV: "results.csv", RESULTS_XLSX: "results.xlsx",
+    OPERATOR_KEY: "keys/operator.pub", CHECKPOINT: "log/checkpoint.txt", TAIL: "log/tail.jsonl",
+    TAIL_INDEX: "log/tail.json", SUMS: "SHA256SUMS", SUMS_SIG: "SHA256SUMS.sig",
+    COMMITMENT: "commitment.json", COMMITMENT_TOKEN: "commitment.tsr",
+    TABLE_CSV: "inspection-results.csv", TABLE_XLSX: "inspection-results.xlsx",
+    VERIFY_HTML: "verify.html", VERIFY_JS: "verify.js",
+  };
+  // Python's re.match with `$` also matches before one final newline: kept here (`\n?$`)
+  const ADDENDUM_RE = /^addenda\/([0-9]{4})\.json\n?$/;
+  const ENTRY_RE = /^log\/entries\/(0|[1-9][0-9]{0,18})\.json\n?$/;
+  const DOC_RE = /^results\/([0-9]{4})\.json\n?$/;
+  const VOCAB_RE = /^results\/vocabulary-[0-9a-f]{64}\.json\n?$/;
+  const isAddendumFile = (p) => ADDENDUM_RE.test(p);
+  const entrySeq = (p) => { const m = ENTRY_RE.exec(p); return m ? Number(m[1]) : null; };
+  const docSeq = (p) => { const m = DOC_RE.exec(p); return m ? Number(m[1]) : null; };
+  const isVocabularyFile = (p) => VOCAB_RE.test(p);
+  /** urllib.parse.quote(s, safe=""): every byte but A-Z a-z 0-9 _ . - ~ percent-encoded. */
+  function quote(s) {
+    return encodeURIComponent(s).replace(/[!'()*]/g, (c) => "%" + c.charCodeAt(0).toString(16).toUpperCase());
+  }
+  /** `population/<stratum>.txt` (`.txt.gz` when compressed), the stratum id percent-encoded. */
+  function stratumFile(stratum, gz = false) {
+    return `population/${quote(stratum)}.txt` + (gz ? ".gz" : "");
+  }
+  /** Python's sorted() order of str: by code point (JS sorts UTF-16 units). */
+  function cmpStr(a, b) {
+    if (a === b) return 0;
+    const n = Math.min(a.length, b.length);
+    for (let i = 0; i < n; i++) {
+      const x = a.codePointAt(i), y = b.codePointAt(i);
+      if (x !== y) return x - y;
+      if (x > 0xffff) i++;
+    }
+    return a.length - b.length;
+  }
+  const sorted = (it) => Array.from(it).sort(cmpStr);
+
+  //: caps that do not depend on the signed documents
+  const FIXED = {
+    [L.FORMAT_FILE]: KIB,
+    [L.SUMS_SIG]: KIB,
+    [L.CHECKPOINT]: 64 * KIB,
+    [L.OPERATOR_KEY]: 64 * KIB,
+    [L.ANNOUNCEMENT]: 16 * MIB,
+    [L.TAIL_INDEX]: 16 * KIB, // two numbers and at most 64 hashes
+    // format v4 only (hasVerifier): the browser verifier, read only to be hashed; their bytes
+    // count in the budget, which grows by VERIFIER_BYTES for them
+    [L.VERIFY_HTML]: 4 * MIB,
+    [L.VERIFY_JS]: 4 * MIB,
+  };
+  const VERIFIER_FILES = [L.VERIFY_HTML, L.VERIFY_JS];
+  const VERIFIER_BYTES = 8 * MIB;
+  /** Whether verify.html and verify.js are files of the layout in format `fmt` (v4 on). */
+  const hasVerifier = (fmt) => !["randcheck/bundle/v1", "randcheck/bundle/v2", "randcheck/bundle/v3"].includes(fmt);
+  /** The format bundle.json names; an unreadable one: the newest (Python's reading._format). */
+  function formatOf(files) {
+    if (files.oversize.has(L.FORMAT_FILE)) return null;
+    try { return Files.read_format(files.get(L.FORMAT_FILE)); } catch (e) { return null; }
+  }
+  const ADDENDUM = 256 * KIB;
+  const ENTRY = MIB;
+  const PROOF = 64 * KIB;
+  const RESULT_ROW = 4 * KIB;
+  const VOCABULARY = MIB;
+  const SUM_LINE = 64 + 2 + 4 * KIB + 1; // hash, two spaces, a path, newline
+  const TAIL_LINE = ENTRY; // one entry line, without its newline
+  const TAIL_LINES = 100000;
+  const TAIL_BYTES = 256 * MIB;
+
+  const err = (code, params) => new Checks.RcError(code, params);
+
+  /** Why `found.lines` would refuse a log tail of these lines (each without its newline), as
+   *  [code, params]; null when within the bounds (Python's tail_refusal). */
+  function tail_refusal(lines) {
+    if (lines.length > TAIL_LINES) return ["verify.tail_too_many", { file: L.TAIL, limit: TAIL_LINES }];
+    let total = 0;
+    for (let i = 0; i < lines.length; i++) {
+      if (lines[i].length > TAIL_LINE) return ["verify.tail_line_too_long", { file: L.TAIL, line: i + 1, limit: TAIL_LINE }];
+      total += lines[i].length + 1;
+    }
+    if (total > TAIL_BYTES) return ["verify.file_too_big", { file: L.TAIL, size: total, limit: TAIL_BYTES }];
+    return null;
+  }
+
+  /** Python's `fh.readline(max)` over a stream of chunks: pieces that end at a newline
+   *  (included) or are `max` bytes long, the last one possibly shorter. Copies. */
+  async function* readlines(chunks, max) {
+    let buf = new Uint8Array(0);
+    for await (const chunk of chunks) {
+      if (!chunk || !chunk.length) continue;
+      buf = buf.length ? Bytes.concat(buf, chunk) : chunk;
+      let start = 0;
+      for (;;) {
+        const end = Math.min(buf.length, start + max);
+        const nl = buf.subarray(start, end).indexOf(10);
+        if (nl >= 0) { yield buf.slice(start, start + nl + 1); start += nl + 1; }
+        else if (end - start >= max) { yield buf.slice(start, end); start = end; }
+        else break;
+      }
+      buf = buf.subarray(start);
+    }
+    if (buf.length) yield buf.slice();
+  }
+
+  /** The chunks of a source's file: its own stream when it has one, else the file read whole
+   *  (at most `limit` + 1 bytes). */
+  async function* chunksOf(source, path, limit) {
+    if (typeof source.stream === "function") {
+      yield* await source.stream(path);
+      return;
+    }
+    yield await source.read(path, limit);
+  }
+
+  /** The files of one bundle, read on demand and only within their bounds.
+   *  `present`: Map path → size of every regular file (-1: a symlink, where the source can tell);
+   *  `oversize`: Map path → [size, limit] of the files refused for their size;
+   *  `digests`: Map path → SHA-256 hex of the files read line by line, once read to the end. */
+  class BundleFiles {
+    constructor(source) {
+      this.source = source;
+      this.root = source && source.name ? source.name : "";
+      this.present = new Map();
+      this.oversize = new Map();
+      this.digests = new Map();
+      this._data = new Map();
+      // bytes that may still be read in all: set by read() from the signed documents
+      this.budget = FIXED[L.ANNOUNCEMENT];
+    }
+
+    /** The walk: every file and its size, from the source. */
+    async list() {
+      const listed = await this.source.list();
+      this.present = new Map();
+      for (const [path, size] of listed) {
+        this.present.set(path, size);
+        if (this.present.size > MAX_FILES) throw err("verify.too_many_files", { path: this.root, limit: MAX_FILES });
+      }
+      return this.present;
+    }
+
+    // the Mapping: the files read so far
+    get(path) { return this._data.get(path); }
+    has(path) { return this._data.has(path); }
+    keys() { return this._data.keys(); }
+    get size() { return this._data.size; }
+    [Symbol.iterator]() { return this._data.keys(); }
+
+    /** The file's bytes when it exists, is a regular file and is at most `limit` bytes (and
+     *  within the budget); null otherwise (`oversize` then says why). */
+    async load(path, limit) {
+      if (this._data.has(path)) return this._data.get(path);
+      const size = this.present.get(path);
+      if (size === undefined || size < 0) return null;
+      limit = Math.min(limit, this.budget);
+      if (size > limit) { this.oversize.set(path, [size, limit]); return null; }
+      const data = await this._read(path, limit);
+      if (data.length > limit) { this.oversize.set(path, [data.length, limit]); return null; } // grew since listed
+      this._data.set(path, data);
+      this.budget -= data.length;
+      return data;
+    }
+
+    async _read(path, limit) {
+      try {
+        return await this.source.read(path, limit);
+      } catch (e) {
+        if (e instanceof Checks.RcError) throw e;
+        throw err("io.cannot_read", { path: joinPath(this.root, path), reason: (e && e.message) || "" });
+      }
+    }
+
+    /** The log tail's lines, without their newlines, one at a time, within Python's bounds:
+     *  at most TAIL_LINES lines of at most TAIL_LINE bytes, TAIL_BYTES (and the remaining
+     *  budget) in all. Throws RcError (verify.missing_file, verify.file_too_big,
+     *  verify.tail_line_too_long, verify.tail_too_many, verify.tail_torn) on the first line
+     *  past a bound. Once read to the end its SHA-256 is in `digests` and its size charged. */
+    async* lines(path) {
+      const size = this.present.get(path);
+      if (size === undefined || size < 0) throw err("verify.missing_file", { file: path });
+      const limit = Math.min(TAIL_BYTES, this.budget);
+      if (size > limit) {
+        this.oversize.set(path, [size, limit]);
+        throw err("verify.file_too_big", { file: path, size, limit });
+      }
+      const digest = Hash.sha256Stream();
+      let total = 0, count = 0;
+      const pieces = readlines(this._chunks(path, limit), TAIL_LINE + 1);
+      try {
+        for await (const line of pieces) {
+          total += line.length;
+          count += 1;
+          if (total > limit) {
+            this.oversize.set(path, [total, limit]);
+            throw err("verify.file_too_big", { file: path, size: total, limit });
+          }
+          if (count > TAIL_LINES) throw err("verify.tail_too_many", { file: path, limit: TAIL_LINES });
+          if (line[line.length - 1] !== 10) {
+            const code = line.length > TAIL_LINE ? "verify.tail_line_too_long" : "verify.tail_torn";
+            throw err(code, { file: path, line: count, limit: TAIL_LINE });
+          }
+          digest.update(line);
+          yield line.subarray(0, line.length - 1);
+        }
+      } finally {
+        await pieces.return();
+      }
+      this._hashed(path, total, Bytes.hex(digest.digest()));
+    }
+
+    async* _chunks(path, limit) {
+      try {
+        yield* chunksOf(this.source, path, limit);
+      } catch (e) {
+        if (e instanceof Checks.RcError) throw e;
+        throw err("io.cannot_read", { path: joinPath(this.root, path), reason: (e && e.message) || "" });
+      }
+    }
+
+    /** The file's SHA-256 (hex) if it was read (the log tail: read to the end, reading it now
+     *  if need be); null when it was not, or could not be, read. */
+    async sha256(path) {
+      if (this._data.has(path)) return Bytes.hex(await Hash.sha256Async(this._data.get(path)));
+      if (path === L.TAIL && !this.digests.has(path)) {
+        try {
+          for await (const _line of this.lines(path)) { /* hashing */ }
+        } catch (e) {
+          if (!(e instanceof Checks.RcError) || e.code === "io.cannot_read") throw e;
+          if (e.code !== "verify.file_too_big") await this._hash_within(path, Math.min(TAIL_BYTES, this.budget));
+        }
+      }
+      return this.digests.has(path) ? this.digests.get(path) : null;
+    }
+
+    async _hash_within(path, limit) {
+      const digest = Hash.sha256Stream();
+      let total = 0;
+      for await (const chunk of this._chunks(path, limit)) {
+        total += chunk.length;
+        if (total > limit) { this.oversize.set(path, [total, limit]); return; }
+        digest.update(chunk);
+      }
+      this._hashed(path, total, Bytes.hex(digest.digest()));
+    }
+
+    _hashed(path, total, hex) {
+      this.budget -= total;
+      this.digests.set(path, hex);
+    }
+
+    /** The failed check `name` for a file that is missing, or was refused for its size. */
+    absent(name, path) {
+      if (this.oversize.has(path)) {
+        const [size, limit] = this.oversize.get(path);
+        return Checks.failed(name, "verify.file_too_big", { file: path, size, limit });
+      }
+      return Checks.failed(name, "verify.missing_file", { file: path });
+    }
+  }
+
+  function joinPath(root, path) { return root ? `${root}/${path}` : path; }
+
+  const isMapping = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
+  const count = (v) => (typeof v === "number" && Number.isInteger(v) && v > 0 ? v : 0);
+  const iter = (v) => (Array.isArray(v) ? v : typeof v === "string" ? Array.from(v) : isMapping(v) ? Object.keys(v) : []);
+
+  /** Read every file of the layout within the bounds that `ann` (the announcement's body,
+   *  parsed but not verified; null when unreadable) allows: Python's read(), same order (the
+   *  budget depends on it), same caps. */
+  async function read(files, ann) {
+    for (const [path, cap] of Object.entries(FIXED)) {
+      if (!VERIFIER_FILES.includes(path)) await files.load(path, cap);
+    }
+    ann = isMapping(ann) ? ann : {};
+    const strata = iter(ann.strata === undefined ? [] : ann.strata).filter(isMapping);
+    const pool = strata.reduce((n, s) => n + count(s.count), 0);
+    const drawn = strata.reduce((n, s) => n + count(s.sample_size) + count(s.reserve_size), 0);
+    const roster = ann.roster === undefined ? {} : ann.roster;
+    const inspectors = isMapping(roster) ? count(roster.inspectors) : 0;
+    const rules = ann.teams === undefined ? {} : ann.teams;
+    const members = isMapping(rules) ? count(rules.min_inspectors) + count(rules.experts) : 0;
+    const present = sorted(files.present.keys());
+    const addenda = present.filter(isAddendumFile);
+    const rows = drawn + addenda.length + 1;
+    const record = 64 * KIB + drawn * (KIB + members * 256);
+    const rosterCap = MIB + inspectors * 2 * KIB + pool * 8 * 100;
+    const inspectorsCap = 64 * KIB + inspectors * 2 * KIB;
+    const task = ann.task === undefined ? {} : ann.task;
+    const items = isMapping(task) ? (task.items === undefined ? [] : task.items) : [];
+    const resultRows = rows * Math.max(Array.isArray(items) ? items.length : 1, 1);
+    const resultDocs = present.filter((p) => docSeq(p) !== null);
+    const page = MIB + (drawn + rows + (resultDocs.length ? resultRows : 0)) * ROW;
+    files.budget = record + rosterCap + 2 * inspectorsCap + 4 * page + (drawn + 1) * 2 * ADDENDUM + 16 * MIB;
+    await files.load(L.RECORD, record);
+    await files.load(L.ROSTER, rosterCap);
+    await files.load(L.INSPECTORS, inspectorsCap);
+    await files.load(L.INDEX, page);
+    await files.load(L.NOTICE, MIB + 64 * KIB * strata.length);
+    await files.load(L.RESULTS_CSV, 64 * KIB + rows * ROW);
+    await files.load(L.RESULTS_XLSX, 2 * (64 * KIB + rows * ROW));
+    for (const path of addenda) await files.load(path, ADDENDUM);
+    const docCap = 64 * KIB + resultRows * RESULT_ROW;
+    files.budget += resultDocs.length * docCap + 2 * (64 * KIB + resultRows * ROW);
+    for (const path of resultDocs) await files.load(path, docCap);
+    // each document names one vocabulary: no more vocabularies than documents are read
+    const vocabularies = present.filter(isVocabularyFile);
+    for (const path of vocabularies.slice(0, resultDocs.length)) {
+      files.budget += VOCABULARY;
+      await files.load(path, VOCABULARY);
+    }
+    await files.load(L.TABLE_CSV, 64 * KIB + resultRows * ROW);
+    await files.load(L.TABLE_XLSX, 2 * (64 * KIB + resultRows * ROW));
+    const fmt = formatOf(files);
+    if (fmt === null || hasVerifier(fmt)) { // older formats: foreign files, never read
+      files.budget += VERIFIER_BYTES;
+      for (const path of VERIFIER_FILES) await files.load(path, FIXED[path]);
+    }
+    if (files.present.has(L.TAIL)) files.budget += TAIL_BYTES; // read later, line by line
+    for (const path of present) {
+      if (entrySeq(path) !== null) await files.load(path, ENTRY);
+      else if (path.startsWith("log/") && path.endsWith(".tlog-proof")) await files.load(path, PROOF);
+    }
+    files.budget += pool * CODE_LINE;
+    for (const s of strata) {
+      if (typeof s.id === "string") {
+        const cap = count(s.count) * CODE_LINE;
+        let plain, packed;
+        try { plain = stratumFile(s.id); packed = stratumFile(s.id, true); } catch (e) { continue; } // a lone surrogate
+        await files.load(plain, cap);
+        await files.load(packed, cap);
+      }
+    }
+    await files.load(L.SUMS, (files.present.size + 1) * SUM_LINE);
+  }
+
+  /** Decompress one gzip member, refusing (Error) output longer than `limit`, a truncated or
+   *  corrupt member, and anything after it (Python's gunzip; DecompressionStream refuses
+   *  trailing data, a second member included, as the Compression Streams standard says). */
+  async function gunzip(data, limit) {
+    if (!(data instanceof Uint8Array) || data.length === 0) throw new Error("not one gzip member");
+    const ds = new DecompressionStream("gzip");
+    const writer = ds.writable.getWriter();
+    const reader = ds.readable.getReader();
+    writer.write(data).then(() => writer.close()).catch(() => {});
+    const parts = [];
+    let total = 0;
+    for (;;) {
+      let step;
+      try { step = await reader.read(); } catch (e) { throw new Error("not one gzip member"); }
+      if (step.done) break;
+      total += step.value.length;
+      if (total > limit) {
+        reader.cancel().catch(() => {});
+        throw new Error("too big");
+      }
+      parts.push(step.value);
+    }
+    return parts.length === 1 ? parts[0] : Bytes.concat(...parts);
+  }
+
+  /** Whether the workbook's parts unpack to at most `limit` bytes in all (a zip bomb is
+   *  refused before it is opened); true when it is not a zip (the reader says so). */
+  async function xlsx_within(data, limit) {
+    let z;
+    try { z = await Zip.open(data); } catch (e) { return true; }
+    let total = 0;
+    for (const e of z.entries) total += e.size;
+    return total <= limit;
+  }
+
+  // -- sources -------------------------------------------------------------------------------
+
+  /** The folder a set of paths sits in, when the bundle is not at its root: the paths minus
+   *  one top folder if record.json is not at the root but every path is in one top folder
+   *  that has it. */
+  function unwrap(paths) {
+    if (paths.includes(L.RECORD)) return "";
+    const tops = new Set(paths.map((p) => (p.includes("/") ? p.slice(0, p.indexOf("/") + 1) : "")));
+    if (tops.size !== 1) return "";
+    const top = [...tops][0];
+    return top && paths.includes(top + L.RECORD) ? top : "";
+  }
+
+  /** A path inside the bundle, or null for one that would leave it. */
+  function clean(path) {
+    const parts = path.split("/");
+    if (!path || path.startsWith("/") || parts.some((p) => p === "" || p === "." || p === "..")) return null;
+    return path;
+  }
+
+  async function readBlob(blob, limit) {
+    return new Uint8Array(await blob.slice(0, limit + 1).arrayBuffer());
+  }
+
+  async function* blobChunks(blob) {
+    const reader = blob.stream().getReader();
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        yield value;
+      }
+    } finally { reader.releaseLock(); }
+  }
+
+  /** A picked folder (`<input type=file webkitdirectory>`'s FileList) or dropped files: File
+   *  objects with webkitRelativePath "<folder>/<path>", or {path, file} pairs whose path
+   *  starts with the folder. The picked folder's own name is dropped from every path. */
+  function fromFiles(fileList, name = "") {
+    const rows = [];
+    for (const f of Array.from(fileList)) {
+      const file = f instanceof Blob ? f : f.file;
+      const full = f instanceof Blob ? (f.webkitRelativePath || f.name) : f.path;
+      rows.push([full.replace(/^\/+/, ""), file]);
+    }
+    // the picked folder: the first component, when every path has one
+    let top = "";
+    if (rows.length && rows.every(([p]) => p.includes("/"))) {
+      const first = rows[0][0].slice(0, rows[0][0].indexOf("/") + 1);
+      if (rows.every(([p]) => p.startsWith(first))) top = first;
+    }
+    let files = new Map();
+    for (const [p, file] of rows) {
+      const path = clean(p.slice(top.length));
+      if (path !== null && !files.has(path)) files.set(path, file);
+    }
+    const inner = unwrap([...files.keys()]);
+    if (inner) {
+      const out = new Map();
+      for (const [p, file] of files) if (p.startsWith(inner)) out.set(p.slice(inner.length), file);
+      files = out;
+    }
+    const label = name || (top + inner).replace(/\/$/, "") || "";
+    return {
+      name: label,
+      kind: "folder",
+      async list() { return new Map([...files].map(([p, f]) => [p, f.size])); },
+      async read(path, limit) {
+        const f = files.get(path);
+        if (!f) throw err("io.cannot_read", { path, reason: "" });
+        return readBlob(f, limit);
+      },
+      stream(path) {
+        const f = files.get(path);
+        if (!f) throw err("io.cannot_read", { path, reason: "" });
+        return blobChunks(f);
+      },
+    };
+  }
+
+  /** A bundle .zip (its bytes): the bundle at the zip's root or in its one top folder. */
+  async function fromZip(bytes, name = "") {
+    let z;
+    try { z = await Zip.open(bytes); } catch (e) {
+      throw err("webverify.zip_unreadable", { name, reason: (e && (e.code || e.message)) || "" });
+    }
+    const names = new Map();
+    for (const e of z.entries) {
+      if (e.isDir || e.name.endsWith("/")) continue;
+      const path = e.name.replace(/\\/g, "/");
+      if (names.has(path)) throw err("webverify.zip_duplicate", { name, file: path });
+      names.set(path, e);
+    }
+    const inner = unwrap([...names.keys()]);
+    const files = new Map();
+    for (const [p, e] of names) {
+      if (!p.startsWith(inner)) continue;
+      const path = clean(p.slice(inner.length));
+      if (path !== null) files.set(path, e);
+    }
+    return {
+      name: name || inner.replace(/\/$/, ""),
+      kind: "zip",
+      async list() { return new Map([...files].map(([p, e]) => [p, e.size])); },
+      async read(path, limit) {
+        const e = files.get(path);
+        if (!e) throw err("io.cannot_read", { path, reason: "" });
+        // never unpack past the bound (load() asks only for entries whose stated size is
+        // within it): an entry that inflates further, or fails its CRC, cannot be read
+        try { return await z.read(e.name, limit); } catch (x) {
+          if (x instanceof Checks.RcError && x.code === "io.cannot_read") throw x;
+          throw err("io.cannot_read", { path: `${name || "zip"}/${path}`, reason: (x && (x.code || x.message)) || "" });
+        }
+      },
+    };
+  }
+
+  // -- over http(s): the bundle's own folder -------------------------------------------------
+  // A folder cannot be listed over http: the files are SHA256SUMS and its signature and the
+  // paths SHA256SUMS lists, each kept when the server answers for it (a good bundle asks for
+  // nothing that is not there, so the browser logs no failed request). Without a readable
+  // SHA256SUMS, the layout's fixed names, the population files the announcement names and the
+  // numbered addenda and results documents are tried instead. An extra file that SHA256SUMS
+  // does not list (a file dropped into the folder) cannot be seen this way: Python's `files`
+  // check names it as foreign, the page over http cannot; pick the folder or its .zip for that.
+  const HTTP_SUMS_CAP = 32 * MIB;
+  const FIXED_NAMES = [L.FORMAT_FILE, L.ANNOUNCEMENT, L.RECORD, L.ROSTER, L.INSPECTORS, L.INDEX,
+    L.NOTICE, L.RESULTS_CSV, L.RESULTS_XLSX, L.OPERATOR_KEY, L.CHECKPOINT, L.TAIL, L.TAIL_INDEX,
+    L.SUMS, L.SUMS_SIG, L.COMMITMENT, L.COMMITMENT_TOKEN, L.TABLE_CSV, L.TABLE_XLSX,
+    L.VERIFY_HTML, L.VERIFY_JS];
+
+  /** The folder URL of a page URL (hash and query dropped, up to the last slash). */
+  function folderUrl(url) {
+    const u = new URL(String(url));
+    u.hash = ""; u.search = "";
+    u.pathname = u.pathname.replace(/[^/]*$/, "");
+    return u.href;
+  }
+
+  function fileUrl(base, path) {
+    return base + path.split("/").map(encodeURIComponent).join("/");
+  }
+
+  async function readResponse(resp, limit) {
+    if (!resp.body) return new Uint8Array(await resp.arrayBuffer()).slice(0, limit + 1);
+    const reader = resp.body.getReader();
+    const parts = [];
+    let total = 0;
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      parts.push(value);
+      total += value.length;
+      if (total > limit) { reader.cancel().catch(() => {}); break; }
+    }
+    const all = Bytes.concat(...parts);
+    return all.length > limit + 1 ? all.slice(0, limit + 1) : all;
+  }
+
+  /** The bundle folder at `baseUrl` (a page URL in it, or the folder's own URL) over http(s). */
+  function fromHttp(baseUrl, fetchFn) {
+    const doFetch = fetchFn || ((u, o) => fetch(u, o));
+    const base = folderUrl(baseUrl);
+    const cache = new Map(); // path → bytes read while listing (SHA256SUMS, the announcement)
+    const opts = { cache: "no-store", credentials: "same-origin", redirect: "error" };
+
+    /** The size of `path` when the server has it; null when it does not answer 200. */
+    async function size(path) {
+      let resp;
+      try { resp = await doFetch(fileUrl(base, path), { ...opts, method: "HEAD" }); } catch (e) { return null; }
+      if (!resp.ok) return null;
+      const len = resp.headers.get("content-length");
+      const enc = resp.headers.get("content-encoding");
+      if (len !== null && /^[0-9]+$/.test(len) && (!enc || enc === "identity")) return Number(len);
+      // no usable length (compressed or chunked): count the bytes
+      try {
+        const r = await doFetch(fileUrl(base, path), { ...opts, method: "GET" });
+        if (!r.ok) return null;
+        let n = 0;
+        const reader = r.body.getReader();
+        for (;;) { const { value, done } = await reader.read(); if (done) break; n += value.length; }
+        return n;
+      } catch (e) { return null; }
+    }
+
+    async function get(path, limit) {
+      const resp = await doFetch(fileUrl(base, path), { ...opts, method: "GET" });
+      if (!resp.ok) throw err("io.cannot_read", { path: fileUrl(base, path), reason: `HTTP ${resp.status}` });
+      return readResponse(resp, limit);
+    }
+
+    async function sizes(paths, out) {
+      const todo = paths.filter((p) => !out.has(p));
+      let next = 0;
+      async function worker() {
+        while (next < todo.length) {
+          const p = todo[next++];
+          const n = await size(p);
+          if (n !== null) out.set(p, n);
+        }
+      }
+      await Promise.all(Array.from({ length: Math.min(8, todo.length) }, worker));
+    }
+
+    /** Probe name(1), name(2), … while the server has them. */
+    async function probe(name, out) {
+      for (let i = 1; i <= 9999; i++) {
+        const p = name(i);
+        if (out.has(p)) continue;
+        const n = await size(p);
+        if (n === null) return;
+        out.set(p, n);
+      }
+    }
+
+    return {
+      name: base,
+      kind: "http",
+      base,
+      async list() {
+        const found = new Map();
+        await sizes([L.SUMS, L.SUMS_SIG], found);
+        let listed = null;
+        if (found.has(L.SUMS) && found.get(L.SUMS) <= HTTP_SUMS_CAP) {
+          const raw = await get(L.SUMS, HTTP_SUMS_CAP);
+          cache.set(L.SUMS, raw);
+          let text = null;
+          try { text = Bytes.text(raw); } catch (e) { text = null; }
+          if (text !== null) {
+            listed = [];
+            for (const line of text.split("\n")) {
+              const m = /^[0-9a-f]{64}  (\S(?:.*\S)?)$/.exec(line);
+              if (m && clean(m[1]) !== null) listed.push(m[1]);
+            }
+          }
+        }
+        if (listed !== null && listed.length) {
+          await sizes(listed, found);
+          return found;
+        }
+        // no list to go by: try the names a bundle may have
+        await sizes(FIXED_NAMES, found);
+        const names = [];
+        if (found.has(L.ANNOUNCEMENT) && found.get(L.ANNOUNCEMENT) <= FIXED[L.ANNOUNCEMENT]) {
+          const raw = await get(L.ANNOUNCEMENT, FIXED[L.ANNOUNCEMENT]);
+          cache.set(L.ANNOUNCEMENT, raw);
+          let body = null;
+          try { body = Documents.soft_body(raw); } catch (e) { body = null; }
+          const strata = body && Array.isArray(body.strata) ? body.strata : [];
+          for (const s of strata) {
+            if (isMapping(s) && typeof s.id === "string") {
+              try { names.push(stratumFile(s.id), stratumFile(s.id, true)); } catch (e) { /* lone surrogate */ }
+            }
+          }
+        }
+        await sizes(names, found);
+        await probe((i) => `addenda/${String(i).padStart(4, "0")}.json`, found);
+        await probe((i) => `results/${String(i).padStart(4, "0")}.json`, found);
+        return found;
+      },
+      async read(path, limit) {
+        if (cache.has(path)) {
+          const raw = cache.get(path);
+          cache.delete(path);
+          return raw.length > limit + 1 ? raw.slice(0, limit + 1) : raw;
+        }
+        return get(path, limit);
+      },
+      async stream(path) {
+        const resp = await doFetch(fileUrl(base, path), { ...opts, method: "GET" });
+        if (!resp.ok) throw err("io.cannot_read", { path: fileUrl(base, path), reason: `HTTP ${resp.status}` });
+        const reader = resp.body.getReader();
+        return (async function* () {
+          try {
+            for (;;) { const { value, done } = await reader.read(); if (done) return; yield value; }
+          } finally { reader.cancel().catch(() => {}); }
+        })();
+      },
+    };
+  }
+
+  const sources = { fromFiles, fromZip, fromHttp, folderUrl };
+
+  return {
+    KIB, MIB, MAX_FILES, JSON_DEPTH, CODE_LINE, ROW, XLSX_EXPANSION, FIXED, ADDENDUM, ENTRY, PROOF,
+    RESULT_ROW, VOCABULARY, SUM_LINE, TAIL_LINE, TAIL_LINES, TAIL_BYTES, LAYOUT: L,
+    tail_refusal, BundleFiles, read, gunzip, xlsx_within, sources,
+    stratum_file: stratumFile, is_addendum_file: isAddendumFile, entry_seq: entrySeq,
+    doc_seq: docSeq, is_vocabulary_file: isVocabularyFile, quote, cmpStr, readlines,
+  };
 })();

@@ -1,5 +1,701 @@
-// Ui: not yet written.
+// Ui: the verifier's page (issue #11 points 2, 4, 6). Chinese first, English by the switch;
+// every word from CATALOG. Over http(s) it verifies the bundle folder it sits in; opened from
+// disk (or as the standalone page) the reader picks the folder or picks/drops its .zip. The
+// office key never comes from the bundle on trust: it is pasted, picked, or given as
+// `#key=<K>`; `#verify&key=<K>` runs on load over http(s). The outcome is in the DOM:
+// #verify-status[data-verify-status] = pass | fail | incomplete (running while it runs), and
+// one [data-check][data-status][data-code] element per check.
+// Texts are set with textContent only; no inline handlers, no dates, no random ids.
 const Ui = (() => {
-  function boot() {}
-  return { boot };
+  let lang = "zh";
+
+  // -- messages: Python's str.format over the catalog (randcheck/catalog.py: render) -----------
+
+  function pyRepr(v) {
+    if (typeof v === "string") {
+      const q = v.includes("'") && !v.includes('"') ? '"' : "'";
+      let s = "";
+      for (const ch of v) {
+        const c = ch.codePointAt(0);
+        if (ch === "\\") s += "\\\\";
+        else if (ch === q) s += "\\" + q;
+        else if (ch === "\n") s += "\\n";
+        else if (ch === "\r") s += "\\r";
+        else if (ch === "\t") s += "\\t";
+        else if (c < 0x20 || c === 0x7f) s += "\\x" + c.toString(16).padStart(2, "0");
+        else s += ch;
+      }
+      return q + s + q;
+    }
+    return pyStr(v);
+  }
+
+  function pyStr(v) {
+    if (v === null || v === undefined) return "None";
+    if (v === true) return "True";
+    if (v === false) return "False";
+    if (typeof v === "string") return v;
+    if (typeof v === "number") return String(v);
+    if (Array.isArray(v)) return "[" + v.map(pyRepr).join(", ") + "]";
+    if (typeof v === "object") return "{" + Object.entries(v).map(([k, x]) => pyRepr(k) + ": " + pyRepr(x)).join(", ") + "}";
+    return String(v);
+  }
+
+  /** A value formatted by a str.format spec: [[fill]align][sign][0][width][,][.precision][type]. */
+  function formatSpec(v, spec) {
+    const m = /^(?:(.)?([<>^=]))?([+\- ])?(0)?(\d+)?([,_])?(?:\.(\d+))?([sdfeg%xXob])?$/.exec(spec);
+    if (!m) throw new Error("bad spec");
+    let [, fill, align, sign, zero, width, group, prec, type] = m;
+    let s;
+    const num = typeof v === "number";
+    if (num) {
+      let x = v;
+      if (type === "%") x = v * 100;
+      if (type === "f" || type === "%") s = Math.abs(x).toFixed(prec === undefined ? 6 : Number(prec));
+      else if (type === "e") s = Math.abs(x).toExponential(prec === undefined ? 6 : Number(prec));
+      else if (type === "x" || type === "X" || type === "o" || type === "b") {
+        s = Math.abs(x).toString({ x: 16, X: 16, o: 8, b: 2 }[type]);
+        if (type === "X") s = s.toUpperCase();
+      } else s = prec !== undefined && type !== "d" ? String(Number(Math.abs(x).toPrecision(Number(prec)))) : String(Math.abs(x));
+      if (group) {
+        const [i, f] = s.split(".");
+        s = i.replace(/\B(?=(\d{3})+(?!\d))/g, group) + (f !== undefined ? "." + f : "");
+      }
+      if (type === "%") s += "%";
+      const neg = x < 0 || Object.is(x, -0);
+      s = (neg ? "-" : sign === "+" ? "+" : sign === " " ? " " : "") + s;
+      if (zero && !align) { fill = "0"; align = "="; }
+    } else {
+      s = pyStr(v);
+      if (prec !== undefined) s = Array.from(s).slice(0, Number(prec)).join("");
+    }
+    const w = width ? Number(width) : 0;
+    const len = Array.from(s).length;
+    if (len < w) {
+      const pad = (fill || " ").repeat(w - len);
+      const a = align || (num ? ">" : "<");
+      if (a === "<") s = s + pad;
+      else if (a === ">") s = pad + s;
+      else if (a === "^") { const h = Math.floor((w - len) / 2); s = pad.slice(0, h) + s + pad.slice(h); }
+      else if (a === "=") { const sg = /^[+\- ]/.test(s) ? s[0] : ""; s = sg + pad + s.slice(sg.length); }
+    }
+    return s;
+  }
+
+  /** str.format(template, params); throws like Python on a missing name or a bad spec. */
+  function pyFormat(template, params) {
+    let out = "";
+    let i = 0;
+    while (i < template.length) {
+      const ch = template[i];
+      if (ch === "{") {
+        if (template[i + 1] === "{") { out += "{"; i += 2; continue; }
+        const end = template.indexOf("}", i);
+        if (end < 0) throw new Error("single {");
+        const field = template.slice(i + 1, end);
+        const m = /^([A-Za-z_][A-Za-z0-9_]*)(?:!([rsa]))?(?::(.*))?$/.exec(field);
+        if (!m) throw new Error("bad field");
+        if (!Object.prototype.hasOwnProperty.call(params, m[1])) throw new Error("missing " + m[1]);
+        let v = params[m[1]];
+        if (m[2] === "r" || m[2] === "a") v = pyRepr(v);
+        else if (m[2] === "s") v = pyStr(v);
+        out += m[3] !== undefined && m[3] !== "" ? formatSpec(v, m[3]) : pyStr(v);
+        i = end + 1;
+      } else if (ch === "}") {
+        if (template[i + 1] === "}") { out += "}"; i += 2; continue; }
+        throw new Error("single }");
+      } else { out += ch; i += 1; }
+    }
+    return out;
+  }
+
+  /** The message `key` in the page's language with `params` (randcheck.catalog.render). */
+  function t(key, params = {}) {
+    params = { ...params };
+    for (const name of Object.keys(params).filter((k) => k.endsWith("_key")).map((k) => k.slice(0, -4))) {
+      const inner = params[`${name}_key`];
+      const innerParams = params[`${name}_params`] || {};
+      delete params[`${name}_key`]; delete params[`${name}_params`];
+      params[name] = t(String(inner), innerParams);
+    }
+    const texts = CATALOG[key];
+    if (!texts) {
+      const extra = Object.keys(params).sort().map((k) => `${k}=${pyStr(params[k])}`).join(" ");
+      return `${key} ${extra}`.trim();
+    }
+    const template = texts[lang] || texts.en;
+    try { return pyFormat(template, params); } catch (e) { return template; }
+  }
+
+  const has = (key) => Object.prototype.hasOwnProperty.call(CATALOG, key);
+
+  /** The check's title: verify.what.<longest dotted prefix> (cli/verify.py: what). */
+  function what(name) {
+    const parts = name.split(".");
+    while (parts.length) {
+      const key = "verify.what." + parts.join(".");
+      if (has(key)) return t(key);
+      parts.pop();
+    }
+    return name;
+  }
+
+  // the page's own wording for reasons that name a command-line option
+  const PAGE_REASONS = {
+    "verify.no_trusted_keys": "webverify.reason.no_trusted_keys",
+    "verify.untrusted_own_key": "webverify.reason.untrusted_own_key",
+  };
+
+  /** The check's reason from its code (cli/verify.py: reason). */
+  function reason(check) {
+    const params = { ...(check.params || {}) };
+    if (typeof params.reason_code === "string") params.reason_code = t(params.reason_code);
+    return t(PAGE_REASONS[check.code] || check.code, params);
+  }
+
+  // -- the per-entity answer (cli/verify.py: _entity_lines, _absent_lines) ---------------------
+
+  function entityLines(ent) {
+    const code = ent.code;
+    const warnings = (ent.warnings || []).map((w) => t(w.code, w.params || {}));
+    if (!ent.in_pool) return [...absentLines(ent), ...warnings];
+    const lines = [
+      t("verify.entity.in_pool", { code, stratum: ent.stratum, count: ent.count, chunk: ent.chunk_index }),
+      t("verify.entity.ticket", { ticket: ent.ticket }),
+    ];
+    if (ent.cutoff === null || ent.cutoff === undefined) lines.push(t("verify.entity.no_cutoff"));
+    else lines.push(t("verify.entity.cutoff", { cutoff: ent.cutoff, last: ent.last_drawn }));
+    lines.push(t(ent.drawn ? "verify.entity.drawn" : "verify.entity.not_drawn"));
+    if (ent.reserve_rank) lines.push(t("verify.entity.reserve", { rank: ent.reserve_rank }));
+    if (ent.replaced_by_addendum) lines.push(t("verify.entity.replaced", { seq: ent.replaced_by_addendum }));
+    if (ent.brought_in_by_addendum) lines.push(t("verify.entity.brought_in", { seq: ent.brought_in_by_addendum }));
+    lines.push(t("verify.entity.note"));
+    return [...lines, ...warnings];
+  }
+
+  function absentLines(ent) {
+    const code = ent.code;
+    const bad = ent.malformed;
+    if (bad !== undefined && bad !== null) {
+      return [t("verify.entity.malformed", { code, problem: t(bad.code, bad.params || {}) })];
+    }
+    const lines = [t("verify.entity.not_in_pool", { code })];
+    if (!("exclusions" in ent)) return lines; // the announcement could not be read
+    const exclusions = ent.exclusions || {};
+    const total = Object.values(exclusions).reduce((n, v) => n + v, 0);
+    if (total) {
+      const reasons = Object.entries(exclusions).filter(([, v]) => v)
+        .map(([k, v]) => t("verify.entity.reason_count", { reason: exclLabel(k), count: v }))
+        .join(lang === "zh" ? "、" : "; ");
+      lines.push(t("verify.entity.excluded", { total, reasons }));
+      lines.push(t("verify.entity.excluded_which", { code }));
+    } else {
+      lines.push(t("verify.entity.none_excluded", { code }));
+    }
+    return lines;
+  }
+
+  function exclLabel(reasonKey) {
+    const key = `publish.excl.${reasonKey}`;
+    return has(key) ? t(key) : reasonKey;
+  }
+
+  // -- keys --------------------------------------------------------------------------------
+
+  /** A raw key from what a reader gives (Keys.parseTrusted; a bare base64 key if keys.js
+   *  lacks it). Throws RcError / Error. */
+  function parseKey(text) {
+    if (typeof Keys.parseTrusted === "function") return Keys.parseTrusted(text);
+    const raw = Bytes.fromBase64(text.trim());
+    if (raw && raw.length === 32) return raw;
+    throw new Checks.RcError("webverify.key.unreadable", {});
+  }
+
+  /** Keys from a text: the whole text as one key (a key file), else one key per line. */
+  function parseKeys(text) {
+    const trimmed = text.trim();
+    if (!trimmed) return [];
+    try { return [parseKey(trimmed)]; } catch (whole) {
+      const lines = trimmed.split(/\r?\n/).map((l) => l.trim()).filter((l) => l && !l.startsWith("#"));
+      if (lines.length < 2) throw whole;
+      return lines.map(parseKey);
+    }
+  }
+
+  function problemOf(e) {
+    if (e && e.code && has(e.code)) return t(e.code, e.params || {});
+    if (e && e.code) return e.code;
+    return (e && e.message) || String(e);
+  }
+
+  // -- state -------------------------------------------------------------------------------
+
+  const state = {
+    source: null, // a Reading source
+    sourceError: null,
+    ownKeyId: undefined, // undefined: not read yet; null: none readable
+    hashKeys: [], // texts from #key=
+    hashWitnesses: [],
+    keyFiles: [], // texts of picked key files
+    witnessFiles: [],
+    report: null,
+    error: null,
+    running: false,
+    progress: null, // [label, done, total]
+    runId: 0,
+  };
+  const el = {};
+
+  function h(tag, attrs = {}, children = []) {
+    const e = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs)) {
+      if (v === null || v === undefined || v === false) continue;
+      if (k === "text") e.textContent = v;
+      else if (k === "t") { e.dataset.t = v; e.textContent = t(v); }
+      else e.setAttribute(k, v === true ? "" : v);
+    }
+    for (const c of children) if (c) e.appendChild(c);
+    return e;
+  }
+
+  function isHttp() { return typeof location !== "undefined" && /^https?:$/.test(location.protocol); }
+
+  /** #verify&key=K&witness=W&entity=C&lang=en → {verify, keys, witnesses, entity, lang}. */
+  function parseHash(hash) {
+    const out = { verify: false, keys: [], witnesses: [], entity: null, lang: null };
+    for (const part of String(hash || "").replace(/^#/, "").split("&")) {
+      if (!part) continue;
+      const i = part.indexOf("=");
+      const k = i < 0 ? part : part.slice(0, i);
+      let v = i < 0 ? "" : part.slice(i + 1);
+      try { v = decodeURIComponent(v); } catch (e) { /* keep it raw */ }
+      if (k === "verify") out.verify = true;
+      else if (k === "key") out.keys.push(v);
+      else if (k === "witness") out.witnesses.push(v);
+      else if (k === "entity") out.entity = v;
+      else if (k === "lang" && (v === "zh" || v === "en")) out.lang = v;
+    }
+    return out;
+  }
+
+  // -- building the page -----------------------------------------------------------------------
+
+  function build(root) {
+    root.textContent = "";
+    el.lang = h("button", { type: "button", id: "rc-lang", t: "webverify.lang_switch" });
+    const header = h("header", {}, [h("h1", { t: "webverify.title" }), el.lang]);
+    const intro = h("p", { t: "webverify.intro" });
+
+    // 1. the bundle
+    el.httpNote = h("p", { id: "rc-http-note" });
+    el.httpRun = h("button", { type: "button", id: "rc-http-run", t: "webverify.source.http_button" });
+    el.httpLimits = h("p", { class: "rc-note", t: "webverify.source.http_limits" });
+    el.httpBox = h("div", { id: "rc-http", hidden: !isHttp() }, [el.httpNote, el.httpRun, el.httpLimits]);
+    el.folder = h("input", { type: "file", id: "rc-folder", webkitdirectory: true, directory: true, multiple: true });
+    el.zip = h("input", { type: "file", id: "rc-zip", accept: ".zip,application/zip" });
+    el.drop = h("div", { id: "rc-drop", class: "rc-drop", t: "webverify.source.drop" });
+    const pick = h("div", { id: "rc-pick" }, [
+      h("p", { class: "rc-note", t: "webverify.source.file_note" }),
+      h("label", { class: "rc-file" }, [h("span", { t: "webverify.source.pick_folder" }), el.folder]),
+      h("label", { class: "rc-file" }, [h("span", { t: "webverify.source.pick_zip" }), el.zip]),
+      el.drop,
+    ]);
+    el.chosen = h("p", { id: "rc-chosen" });
+    const s1 = h("section", { id: "rc-source" }, [h("h2", { t: "webverify.source.heading" }), el.httpBox, pick, el.chosen]);
+
+    // 2. the keys
+    el.ownKey = h("p", { id: "rc-own-key" });
+    el.key = h("textarea", { id: "rc-key", rows: "3", spellcheck: "false", autocomplete: "off" });
+    el.keyFile = h("input", { type: "file", id: "rc-key-file", multiple: true });
+    el.keyInfo = h("div", { id: "rc-key-info", "aria-live": "polite" });
+    el.witness = h("textarea", { id: "rc-witness", rows: "2", spellcheck: "false", autocomplete: "off" });
+    el.witnessFile = h("input", { type: "file", id: "rc-witness-file", multiple: true });
+    el.witnessInfo = h("div", { id: "rc-witness-info" });
+    const s2 = h("section", { id: "rc-keys" }, [
+      h("h2", { t: "webverify.key.heading" }),
+      h("p", { t: "webverify.key.explain" }),
+      el.ownKey,
+      h("label", { for: "rc-key", t: "webverify.key.paste" }), el.key,
+      h("label", { class: "rc-file" }, [h("span", { t: "webverify.key.file" }), el.keyFile]),
+      el.keyInfo,
+      h("label", { for: "rc-witness", t: "webverify.witness.label" }), el.witness,
+      h("label", { class: "rc-file" }, [h("span", { t: "webverify.witness.file" }), el.witnessFile]),
+      el.witnessInfo,
+    ]);
+
+    // 3. the entity
+    el.entity = h("input", { type: "text", id: "rc-entity", autocomplete: "off", spellcheck: "false", inputmode: "text" });
+    el.entityRun = h("button", { type: "button", id: "rc-entity-run", t: "webverify.entity.button" });
+    const s3 = h("section", { id: "rc-entity-box" }, [
+      h("h2", { t: "webverify.entity.heading" }),
+      h("label", { for: "rc-entity", t: "webverify.entity.label" }),
+      h("div", { class: "rc-row" }, [el.entity, el.entityRun]),
+    ]);
+
+    el.run = h("button", { type: "button", id: "rc-run", class: "rc-primary", t: "webverify.run" });
+    el.progressBar = h("progress", { id: "rc-progress-bar", max: "1" });
+    el.progressText = h("span", { id: "rc-progress-text" });
+    el.progress = h("div", { id: "rc-progress", hidden: true, "aria-live": "polite" }, [el.progressBar, el.progressText]);
+    el.status = h("div", { id: "verify-status", "data-verify-status": "", role: "status" });
+    el.summary = h("p", { id: "rc-summary" });
+    el.task = h("p", { id: "rc-task" });
+    el.entityOut = h("div", { id: "rc-entity-out" });
+    el.checks = h("ol", { id: "rc-checks" });
+    el.checksHeading = h("h2", { t: "webverify.checks.heading", hidden: true });
+    const out = h("section", { id: "rc-outcome" }, [el.run, el.progress, el.status, el.task, el.entityOut, el.checksHeading, el.checks]);
+    el.status.appendChild(el.summary);
+    const foot = h("footer", { id: "rc-version" });
+    root.append(header, intro, s1, s2, s3, out, foot);
+    el.foot = foot;
+  }
+
+  function relabel() {
+    document.documentElement.lang = lang === "zh" ? "zh-CN" : "en";
+    document.title = t("webverify.title") + " · randcheck";
+    for (const e of document.querySelectorAll("[data-t]")) e.textContent = t(e.dataset.t);
+    el.foot.textContent = t("webverify.version", { version: VERSION });
+    if (isHttp()) el.httpNote.textContent = t("webverify.source.http", { url: Reading.sources.folderUrl(location.href) });
+    el.chosen.textContent = state.source ? t("webverify.source.chosen", { name: state.source.name || "" }) : t("webverify.source.none");
+    renderOwnKey();
+    renderKeys();
+    renderOutcome();
+  }
+
+  function renderOwnKey() {
+    if (state.ownKeyId === undefined) { el.ownKey.textContent = ""; return; }
+    el.ownKey.textContent = state.ownKeyId ? t("webverify.key.bundle_id", { key_id: state.ownKeyId }) : t("webverify.key.bundle_none");
+  }
+
+  /** The trusted keys the reader gave: [{raw, id}], and the problems met, per source. */
+  function gatherKeys(texts, fileTexts) {
+    const keys = [], problems = [];
+    for (const [label, text] of texts) {
+      try { for (const raw of parseKeys(text)) keys.push(raw); } catch (e) { problems.push([label, problemOf(e)]); }
+    }
+    for (const [name, text] of fileTexts) {
+      try { for (const raw of parseKeys(text)) keys.push(raw); } catch (e) { problems.push([name, problemOf(e)]); }
+    }
+    const seen = new Set();
+    const out = [];
+    for (const raw of keys) {
+      const id = Hash.keyId(raw);
+      if (!seen.has(id)) { seen.add(id); out.push({ raw, id }); }
+    }
+    return { keys: out, problems };
+  }
+
+  function officeKeys() {
+    return gatherKeys([
+      ...state.hashKeys.map((k) => [t("webverify.key.from_url"), k]),
+      [t("webverify.key.from_text"), el.key.value],
+    ], state.keyFiles);
+  }
+
+  function witnessKeys() {
+    return gatherKeys([
+      ...state.hashWitnesses.map((k) => [t("webverify.key.from_url"), k]),
+      [t("webverify.key.from_text"), el.witness.value],
+    ], state.witnessFiles);
+  }
+
+  function renderKeys() {
+    const { keys, problems } = officeKeys();
+    el.keyInfo.textContent = "";
+    for (const k of keys) {
+      const line = h("p", { class: "rc-key", "data-key-id": k.id, text: t("webverify.key.given", { key_id: k.id }) });
+      if (state.ownKeyId) {
+        const same = state.ownKeyId === k.id;
+        line.appendChild(h("span", { class: same ? "rc-same" : "rc-differs", text: " — " + t(same ? "webverify.key.matches" : "webverify.key.differs") }));
+      }
+      el.keyInfo.appendChild(line);
+    }
+    for (const [label, problem] of problems) {
+      el.keyInfo.appendChild(h("p", { class: "rc-bad", text: t("webverify.key.bad", { source: label, problem }) }));
+    }
+    const w = witnessKeys();
+    el.witnessInfo.textContent = "";
+    if (w.keys.length) el.witnessInfo.appendChild(h("p", { text: t("webverify.witness.given", { count: w.keys.length }) }));
+    for (const [label, problem] of w.problems) {
+      el.witnessInfo.appendChild(h("p", { class: "rc-bad", text: t("webverify.key.bad", { source: label, problem }) }));
+    }
+  }
+
+  /** pass | fail | incomplete of a report (Python's exit codes 0, 1, 4). */
+  function outcome(report) {
+    if (report.ok) return "pass";
+    return report.status === "fail" ? "fail" : "incomplete";
+  }
+
+  function renderOutcome() {
+    const r = state.report;
+    el.checks.textContent = "";
+    el.entityOut.textContent = "";
+    el.task.textContent = "";
+    el.checksHeading.hidden = !r;
+    if (state.running) {
+      el.status.dataset.verifyStatus = "running";
+      el.summary.textContent = t("webverify.status.running");
+      return;
+    }
+    if (state.error) {
+      el.status.dataset.verifyStatus = "fail";
+      el.status.dataset.errorCode = state.error.code || "error";
+      el.summary.textContent = t("webverify.status.error", { reason: problemOf(state.error) });
+      return;
+    }
+    delete el.status.dataset.errorCode;
+    if (!r) {
+      el.status.dataset.verifyStatus = "";
+      el.summary.textContent = t("webverify.status.idle");
+      return;
+    }
+    const status = outcome(r);
+    el.status.dataset.verifyStatus = status;
+    el.summary.textContent = summary(r, status);
+    el.task.textContent = t("webverify.report.task", { task: r.task_id || "?", record: r.record_digest || "?", code: r.verification_code || "?" });
+    for (const c of r.checks) {
+      const mark = c.status === "ok" ? t("verify.pass") : c.status === "warn" ? t("webverify.check.warn")
+        : c.status === "unverified" ? t("verify.unverified") : t("verify.fail");
+      el.checks.appendChild(h("li", { class: `rc-check rc-${c.status}`, "data-check": c.name, "data-status": c.status, "data-code": c.code }, [
+        h("div", { class: "rc-head" }, [
+          h("span", { class: "rc-mark", text: mark }),
+          h("span", { class: "rc-what", text: what(c.name) }),
+          h("code", { class: "rc-name", text: c.name }),
+        ]),
+        h("p", { class: "rc-reason", text: reason(c) }),
+      ]));
+    }
+    if (r.entity) {
+      el.entityOut.appendChild(h("h3", { text: t("verify.entity.title", { code: r.entity.code }) }));
+      const ul = h("ul", { class: "rc-entity-lines", "data-in-pool": r.entity.in_pool ? "true" : "false" });
+      for (const line of entityLines(r.entity)) ul.appendChild(h("li", { text: line }));
+      el.entityOut.appendChild(ul);
+    }
+  }
+
+  function summary(r, status) {
+    const checks = r.checks;
+    const passed = checks.filter((c) => c.ok).length;
+    if (status === "pass") {
+      return t("webverify.status.pass", { count: checks.length, code: r.verification_code || "?", keys: (r.trusted_keys || []).map((k) => k.slice(0, 16)).join(", ") });
+    }
+    if (status === "fail") {
+      const failed = checks.filter((c) => !c.ok && c.status !== "unverified");
+      const first = failed[0];
+      return t("webverify.status.fail", { count: failed.length, check: first.name, what: what(first.name), reason: reason(first) });
+    }
+    const unconfirmed = checks.filter((c) => c.status === "unverified");
+    const names = unconfirmed.map((c) => c.name).join(", ");
+    if (!(r.trusted_keys || []).length) {
+      const trust = checks.find((c) => c.name === "trust");
+      const keyId = trust && trust.params && trust.params.key_id;
+      if (keyId) return t("webverify.status.no_key", { passed, count: unconfirmed.length, checks: names, key_id: keyId, code: r.verification_code || "?" });
+      return t("webverify.status.no_key_none", { count: unconfirmed.length, checks: names });
+    }
+    return t("webverify.status.unconfirmed", { passed, count: unconfirmed.length, checks: names, code: r.verification_code || "?" });
+  }
+
+  function renderProgress() {
+    const p = state.progress;
+    el.progress.hidden = !state.running;
+    if (!state.running) return;
+    if (!p) {
+      el.progressBar.removeAttribute("value");
+      el.progressText.textContent = t("webverify.progress.checking");
+      return;
+    }
+    const [label, done, total] = p;
+    const name = typeof label === "string" && has(label) ? t(label) : String(label);
+    if (total > 0) { el.progressBar.max = total; el.progressBar.value = Math.min(done, total); }
+    else el.progressBar.removeAttribute("value");
+    el.progressText.textContent = t("webverify.progress", { label: name, done, total });
+  }
+
+  // -- actions ---------------------------------------------------------------------------------
+
+  async function readOwnKey(source) {
+    try {
+      const raw = await source.read("keys/operator.pub", Reading.FIXED["keys/operator.pub"]);
+      if (raw.length > Reading.FIXED["keys/operator.pub"]) return null;
+      const pub = Keys.parsePublicText(Bytes.text(raw));
+      return pub ? Hash.keyId(pub) : null;
+    } catch (e) { return null; }
+  }
+
+  async function choose(source) {
+    state.source = source;
+    state.report = null;
+    state.error = null;
+    state.ownKeyId = undefined;
+    relabel();
+    state.ownKeyId = await readOwnKey(source);
+    if (state.source === source) { renderOwnKey(); renderKeys(); }
+    await run();
+  }
+
+  async function run() {
+    if (!state.source) { relabel(); return; }
+    const id = ++state.runId;
+    state.running = true;
+    state.error = null;
+    state.report = null;
+    state.progress = null;
+    renderOutcome();
+    renderProgress();
+    Checks.onProgress((label, done, total) => {
+      if (id !== state.runId) return;
+      state.progress = [label, done, total];
+      renderProgress();
+    });
+    let report = null, error = null;
+    try {
+      const office = officeKeys();
+      const witnesses = witnessKeys();
+      const entity = el.entity.value.trim();
+      report = await Verify.verify(state.source, {
+        keys: office.keys.map((k) => k.raw),
+        witnessKeys: witnesses.keys.map((k) => k.raw),
+        entity: entity ? entity : null,
+        verifyBls: true,
+      });
+    } catch (e) {
+      error = e;
+      if (!(e instanceof Checks.RcError)) console.warn("randcheck verifier:", e); // a bug, not the bundle
+    }
+    if (id !== state.runId) return; // a later run took over
+    state.running = false;
+    state.report = report;
+    state.error = error;
+    renderOutcome();
+    renderProgress();
+  }
+
+  async function readTexts(fileList) {
+    const out = [];
+    for (const f of Array.from(fileList || [])) {
+      if (f.size > 64 * 1024) { out.push([f.name, ""]); continue; }
+      let text;
+      try { text = Bytes.text(new Uint8Array(await f.arrayBuffer())); } catch (e) { text = ""; }
+      out.push([f.name, text]);
+    }
+    return out;
+  }
+
+  /** The files of a dropped folder: [{path, file}] from its entries (webkitGetAsEntry). */
+  async function walkEntries(entries) {
+    const out = [];
+    const fileOf = (entry) => new Promise((resolve, reject) => entry.file(resolve, reject));
+    const readAll = async (dir) => {
+      const reader = dir.createReader();
+      const all = [];
+      for (;;) {
+        const batch = await new Promise((resolve, reject) => reader.readEntries(resolve, reject));
+        if (!batch.length) return all;
+        all.push(...batch);
+        if (out.length + all.length > Reading.MAX_FILES + 1) return all;
+      }
+    };
+    const stack = [...entries];
+    while (stack.length) {
+      const entry = stack.shift();
+      if (!entry) continue;
+      if (entry.isFile) out.push({ path: entry.fullPath.replace(/^\/+/, ""), file: await fileOf(entry) });
+      else if (entry.isDirectory) stack.push(...await readAll(entry));
+      if (out.length > Reading.MAX_FILES + 1) break;
+    }
+    return out;
+  }
+
+  async function onDrop(ev) {
+    ev.preventDefault();
+    el.drop.classList.remove("rc-over");
+    const dt = ev.dataTransfer;
+    if (!dt) return;
+    const items = Array.from(dt.items || []);
+    const entries = items.map((it) => (it.webkitGetAsEntry ? it.webkitGetAsEntry() : null)).filter(Boolean);
+    const files = Array.from(dt.files || []);
+    try {
+      if (entries.length === 1 && entries[0].isFile && /\.zip$/i.test(entries[0].name)) {
+        await openZip(files[0]);
+      } else if (entries.length) {
+        await choose(Reading.sources.fromFiles(await walkEntries(entries)));
+      } else if (files.length === 1 && /\.zip$/i.test(files[0].name)) {
+        await openZip(files[0]);
+      } else if (files.length) {
+        await choose(Reading.sources.fromFiles(files));
+      }
+    } catch (e) { fail(e); }
+  }
+
+  async function openZip(file) {
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    await choose(await Reading.sources.fromZip(bytes, file.name));
+  }
+
+  function fail(e) {
+    state.running = false;
+    state.report = null;
+    state.error = e;
+    renderOutcome();
+    renderProgress();
+  }
+
+  function wire() {
+    el.lang.addEventListener("click", () => { lang = lang === "zh" ? "en" : "zh"; relabel(); renderProgress(); });
+    el.httpRun.addEventListener("click", () => { choose(Reading.sources.fromHttp(location.href)).catch(fail); });
+    el.folder.addEventListener("change", () => {
+      if (el.folder.files && el.folder.files.length) choose(Reading.sources.fromFiles(el.folder.files)).catch(fail);
+    });
+    el.zip.addEventListener("change", () => {
+      if (el.zip.files && el.zip.files[0]) openZip(el.zip.files[0]).catch(fail);
+    });
+    el.drop.addEventListener("dragover", (ev) => { ev.preventDefault(); el.drop.classList.add("rc-over"); });
+    el.drop.addEventListener("dragleave", () => el.drop.classList.remove("rc-over"));
+    el.drop.addEventListener("drop", (ev) => { onDrop(ev).catch(fail); });
+    // a drop outside the box must not make the browser open the file instead of the page
+    document.addEventListener("dragover", (ev) => ev.preventDefault());
+    document.addEventListener("drop", (ev) => { if (!el.drop.contains(ev.target)) onDrop(ev).catch(fail); });
+    el.key.addEventListener("input", renderKeys);
+    el.witness.addEventListener("input", renderKeys);
+    el.keyFile.addEventListener("change", async () => { state.keyFiles = await readTexts(el.keyFile.files); renderKeys(); });
+    el.witnessFile.addEventListener("change", async () => { state.witnessFiles = await readTexts(el.witnessFile.files); renderKeys(); });
+    el.run.addEventListener("click", () => { run().catch(fail); });
+    el.entityRun.addEventListener("click", () => { run().catch(fail); });
+    el.entity.addEventListener("keydown", (ev) => { if (ev.key === "Enter") run().catch(fail); });
+    window.addEventListener("hashchange", () => fromHash(false));
+  }
+
+  function fromHash(first) {
+    const p = parseHash(location.hash);
+    state.hashKeys = p.keys;
+    state.hashWitnesses = p.witnesses;
+    if (p.lang) lang = p.lang;
+    if (p.entity !== null && el.entity) el.entity.value = p.entity;
+    relabel();
+    if (p.verify && isHttp() && (first || !state.running)) {
+      choose(Reading.sources.fromHttp(location.href)).catch(fail);
+    }
+  }
+
+  function boot() {
+    const root = document.getElementById("rc-verifier");
+    if (!root) return;
+    build(root);
+    wire();
+    fromHash(true);
+  }
+
+  /** Show a report (or an error) as a run would: for tests and for callers that verified by
+   *  themselves (RandcheckVerifier.verify). */
+  function show(report, error = null) {
+    state.runId += 1;
+    state.running = false;
+    state.report = report;
+    state.error = error;
+    renderOutcome();
+    renderProgress();
+  }
+
+  return { boot, t, what, reason, entityLines, parseHash, pyFormat, outcome, state, choose, run, show,
+    setLang(l) { lang = l; if (el.lang) relabel(); }, get lang() { return lang; } };
 })();
