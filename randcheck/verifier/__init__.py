@@ -72,7 +72,11 @@ CATALOG_PREFIXES: tuple[str, ...] = (
     "uscc.",
     "commitment.",
     "publish.excl.",  # exclusion reasons, named in the per-entity answer
-    "signature.",  # an envelope's signature that does not verify
+    "signature.",
+    "keys.",  # a pasted or picked key that is not an Ed25519 public key
+    "merkle.",
+    "checkpoint.",
+    "proof.",  # an envelope's signature that does not verify
     "io.",  # "cannot read" and the like, when a file of the bundle cannot be read
 )
 
