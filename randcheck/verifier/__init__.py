@@ -48,7 +48,9 @@ SOURCES: tuple[str, ...] = (
     "log.js",  # log.checkpoint, log.<doc>, log.order, reveal, chain
     "complete.js",  # log.complete, log.consistency (SPEC §14.6)
     "commitment.js",  # SPEC-v2: the entropy commitment
-    "tsa.js",  # SPEC-v2: RFC 3161 timestamp tokens (DER, CMS)
+    "der.js",  # a strict DER reader and the ASN.1 time types' calendar (for x509.js, tsa.js)
+    "x509.js",  # X.509 certificates, their keys and signatures (WebCrypto), for tsa.js
+    "tsa.js",  # SPEC-v2: RFC 3161 timestamp tokens (TimeStampResp, CMS, TSTInfo, the trust rule)
     "ordering.js",  # SPEC-v2 §8: commitment.* and the order checks
     "tables.js",  # SPEC §14.1: results.csv, results.xlsx
     "page.js",  # SPEC §14.4 `page`
