@@ -42,7 +42,8 @@ SOURCES: tuple[str, ...] = (
     "note.js",  # C2SP signed notes, checkpoints, tlog-proof files (SPEC §15.3, §15.4)
     "keys.js",  # public keys: the key file of `keys export`, C2SP verifier keys, raw base64
     "zip.js",  # reading zip files (a dropped bundle .zip, results.xlsx)
-    "reading.js",  # SPEC §14.3: the bundle's files within their bounds; folder, zip, http
+    "reading.js",  # SPEC §14.3: the bundle's files within their bounds (Reading.sources: Sources)
+    "sources.js",  # where the files come from: a picked folder, a dropped .zip, http(s)
     "uscc.js",  # unified social credit codes: normalising and checking (core/uscc.py)
     "documents.js",  # the bundle's documents, population files, --entity
     "log.js",  # log.checkpoint, log.<doc>, log.order, reveal, chain
