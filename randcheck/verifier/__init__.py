@@ -53,6 +53,8 @@ SOURCES: tuple[str, ...] = (
     "x509.js",  # X.509 certificates, their keys and signatures (WebCrypto), for tsa.js
     "tsa.js",  # SPEC-v2: RFC 3161 timestamp tokens (TimeStampResp, CMS, TSTInfo, the trust rule)
     "ordering.js",  # SPEC-v2 §8: commitment.* and the order checks
+    "csv.js",  # Python's csv module (excel dialect): writing and reading results.csv's rows
+    "xlsx.js",  # a workbook read as openpyxl reads it (table.py from_xlsx)
     "tables.js",  # SPEC §14.1: results.csv, results.xlsx
     "page.js",  # SPEC §14.4 `page`
     "inspection.js",  # RESULTS-SPEC §5: inspection.*
