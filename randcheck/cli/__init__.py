@@ -46,6 +46,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "stats": ("stats", "stats.help"),
     "publish": ("publish", "publish.help"),
     "verify": ("verify", "verify.help"),
+    "verifier-page": ("verifierpage", "verifierpage.help"),
     "site": ("site", "site.help"),
     "timestamp": ("timestamp", "timestamp.help"),
     "demo": ("demo", "demo.help"),

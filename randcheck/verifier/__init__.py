@@ -42,14 +42,19 @@ SOURCES: tuple[str, ...] = (
     "note.js",  # C2SP signed notes, checkpoints, tlog-proof files (SPEC §15.3, §15.4)
     "keys.js",  # public keys: the key file of `keys export`, C2SP verifier keys, raw base64
     "zip.js",  # reading zip files (a dropped bundle .zip, results.xlsx)
-    "reading.js",  # SPEC §14.3: the bundle's files within their bounds; folder, zip, http
+    "reading.js",  # SPEC §14.3: the bundle's files within their bounds (Reading.sources: Sources)
+    "sources.js",  # where the files come from: a picked folder, a dropped .zip, http(s)
     "uscc.js",  # unified social credit codes: normalising and checking (core/uscc.py)
     "documents.js",  # the bundle's documents, population files, --entity
     "log.js",  # log.checkpoint, log.<doc>, log.order, reveal, chain
     "complete.js",  # log.complete, log.consistency (SPEC §14.6)
     "commitment.js",  # SPEC-v2: the entropy commitment
-    "tsa.js",  # SPEC-v2: RFC 3161 timestamp tokens (DER, CMS)
+    "der.js",  # a strict DER reader and the ASN.1 time types' calendar (for x509.js, tsa.js)
+    "x509.js",  # X.509 certificates, their keys and signatures (WebCrypto), for tsa.js
+    "tsa.js",  # SPEC-v2: RFC 3161 timestamp tokens (TimeStampResp, CMS, TSTInfo, the trust rule)
     "ordering.js",  # SPEC-v2 §8: commitment.* and the order checks
+    "csv.js",  # Python's csv module (excel dialect): writing and reading results.csv's rows
+    "xlsx.js",  # a workbook read as openpyxl reads it (table.py from_xlsx)
     "tables.js",  # SPEC §14.1: results.csv, results.xlsx
     "page.js",  # SPEC §14.4 `page`
     "inspection.js",  # RESULTS-SPEC §5: inspection.*
@@ -72,7 +77,11 @@ CATALOG_PREFIXES: tuple[str, ...] = (
     "uscc.",
     "commitment.",
     "publish.excl.",  # exclusion reasons, named in the per-entity answer
-    "signature.",  # an envelope's signature that does not verify
+    "signature.",
+    "keys.",  # a pasted or picked key that is not an Ed25519 public key
+    "merkle.",
+    "checkpoint.",
+    "proof.",  # an envelope's signature that does not verify
     "io.",  # "cannot read" and the like, when a file of the bundle cannot be read
 )
 

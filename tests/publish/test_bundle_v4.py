@@ -142,3 +142,15 @@ def test_a_v3_bundle_with_an_unlisted_verifier_fails_files(
     first = report.first_failure
     assert first is not None and (first.name, first.code) == ("files", "verify.file_unlisted")
     assert first.params["file"] == "verify.js"
+
+
+def test_the_verifier_needs_only_its_own_folder(bundle: Path) -> None:
+    """verify.html refers to nothing but verify.js beside it, so every copy of the folder (the
+    office site's tasks/<task>/bundle/, an unzipped .zip) keeps it working."""
+    import re
+
+    page = (bundle / "verify.html").read_text(encoding="utf-8")
+    refs = re.findall(r"""\b(?:src|href)\s*=\s*["']?([^"'\s>]+)""", page, flags=re.I)
+    refs = [r for r in refs if r != "data:,"]  # the empty icon: no request for /favicon.ico
+    assert refs == ["verify.js"]
+    assert (bundle / refs[0]).is_file()

@@ -55,7 +55,19 @@ const Checks = (() => {
     if (now - last < 100) return;
     last = now;
     if (listener) listener(label, done, total);
-    await new Promise((resolve) => setTimeout(resolve, 0));
+    await yieldToBrowser();
+  }
+  // A message to ourselves lets the page repaint without a timer: a background tab's timers
+  // are throttled to one a second (or less), which would stall the verification there.
+  const channel = typeof MessageChannel === "function" ? new MessageChannel() : null;
+  const waiting = [];
+  if (channel) {
+    channel.port1.onmessage = () => { const r = waiting.shift(); if (r) r(); };
+    if (typeof channel.port1.unref === "function") channel.port1.unref(); // Node: do not hold the process open
+  }
+  function yieldToBrowser() {
+    if (!channel) return new Promise((resolve) => setTimeout(resolve, 0));
+    return new Promise((resolve) => { waiting.push(resolve); channel.port2.postMessage(0); });
   }
   return { OK, SKIPPED, passed, warning, failed, notVerified, skipped, RcError, fromError, run, report, onProgress, progress };
 })();

@@ -185,8 +185,132 @@ const Drand = (() => {
     return Hash.sha256(sig);
   }
 
+  // --- beacon JSON --------------------------------------------------------------------------
+  const V1_FIELDS = new Set(["round", "randomness", "signature", "previous_signature"]);
+
+  /** Python's json.loads as parse_beacon calls it: strict JSON, integers as BigInt, and a
+   *  float, NaN/Infinity or a duplicate key refused; throws drand.bad_json. */
+  function _loads(text) {
+    let i = 0;
+    const bad = (reason) => err("drand.bad_json", { reason });
+    const ws = () => { while (i < text.length && " \t\n\r".includes(text[i])) i++; };
+    function value(depth) {
+      if (depth > 900) throw bad("maximum recursion depth exceeded");
+      ws();
+      const c = text[i];
+      if (c === "{") {
+        i++; ws();
+        const obj = new Map();
+        if (text[i] === "}") { i++; return obj; }
+        for (;;) {
+          ws();
+          if (text[i] !== '"') throw bad("Expecting property name enclosed in double quotes");
+          const key = string();
+          ws();
+          if (text[i] !== ":") throw bad("Expecting ':' delimiter");
+          i++;
+          const v = value(depth + 1);
+          if (obj.has(key)) throw bad(`duplicate key ${pyRepr(key)}`);
+          obj.set(key, v);
+          ws();
+          if (text[i] === ",") { i++; continue; }
+          if (text[i] === "}") { i++; return obj; }
+          throw bad("Expecting ',' delimiter");
+        }
+      }
+      if (c === "[") {
+        i++; ws();
+        const arr = [];
+        if (text[i] === "]") { i++; return arr; }
+        for (;;) {
+          arr.push(value(depth + 1));
+          ws();
+          if (text[i] === ",") { i++; continue; }
+          if (text[i] === "]") { i++; return arr; }
+          throw bad("Expecting ',' delimiter");
+        }
+      }
+      if (c === '"') return string();
+      for (const [word, v] of [["true", true], ["false", false], ["null", null]]) {
+        if (text.startsWith(word, i)) { i += word.length; return v; }
+      }
+      for (const word of ["NaN", "Infinity", "-Infinity"]) {
+        if (text.startsWith(word, i)) throw bad(`non-integer number ${word}`);
+      }
+      const m = /^-?(?:0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?/.exec(text.slice(i, i + 4400));
+      if (!m) throw bad("Expecting value");
+      i += m[0].length;
+      if (m[1] !== undefined || m[2] !== undefined) throw bad(`non-integer number ${m[0]}`);
+      return BigInt(m[0]);
+    }
+    function string() {
+      i++; // the opening quote
+      let out = "";
+      for (;;) {
+        if (i >= text.length) throw bad("Unterminated string");
+        const c = text[i++];
+        if (c === '"') return out;
+        if (c.charCodeAt(0) < 0x20) throw bad("Invalid control character");
+        if (c !== "\\") { out += c; continue; }
+        const e = text[i++];
+        const simple = { '"': '"', "\\": "\\", "/": "/", b: "\b", f: "\f", n: "\n", r: "\r", t: "\t" };
+        if (e !== undefined && Object.prototype.hasOwnProperty.call(simple, e)) { out += simple[e]; continue; }
+        if (e === "u" && /^[0-9a-fA-F]{4}$/.test(text.slice(i, i + 4))) {
+          out += String.fromCharCode(parseInt(text.slice(i, i + 4), 16)); i += 4; continue;
+        }
+        throw bad("Invalid \\escape");
+      }
+    }
+    const v = value(0);
+    ws();
+    if (i !== text.length) throw bad("Extra data");
+    return v;
+  }
+
+  function _hex_field(obj, field) {
+    const value = obj.get(field);
+    if (typeof value !== "string") throw err("drand.bad_field_type", { field, expected: "string" });
+    if (!value || !HEX.test(value)) throw err("drand.bad_hex", { field });
+    return value;
+  }
+
+  /** Parse a drand HTTP beacon (v1 /public/{round} or v2 /v2/beacons/{id}/rounds/{n}) into
+   *  [round, signature, previous_signature or null]; throws drand.* as Python's parse_beacon. */
+  function parse_beacon(text) {
+    if (typeof text !== "string") {
+      throw err("drand.bad_json", { reason: `expected text, got ${text instanceof Uint8Array ? "bytes" : typeof text}` });
+    }
+    let obj;
+    try {
+      obj = _loads(text);
+    } catch (e) {
+      if (e instanceof Checks.RcError) throw e;
+      throw err("drand.bad_json", { reason: String(e && e.message) }); // e.g. a RangeError (deep nesting)
+    }
+    if (!(obj instanceof Map)) {
+      const kind = obj === null ? "NoneType" : Array.isArray(obj) ? "list" : typeof obj === "bigint" ? "int" : typeof obj === "boolean" ? "bool" : "str";
+      throw err("drand.bad_json", { reason: `expected an object, got ${kind}` });
+    }
+    for (const field of Array.from(obj.keys()).sort()) {
+      if (!V1_FIELDS.has(field)) throw err("drand.unknown_field", { field });
+    }
+    for (const field of ["round", "signature"]) {
+      if (!obj.has(field)) throw err("drand.missing_field", { field });
+    }
+    const round = obj.get("round");
+    if (typeof round !== "bigint") throw err("drand.bad_field_type", { field: "round", expected: "integer" });
+    _check_round(round);
+    const signature = _hex_field(obj, "signature");
+    const previous = obj.has("previous_signature") ? _hex_field(obj, "previous_signature") : null;
+    if (obj.has("randomness")) {
+      const randomness = _hex_field(obj, "randomness");
+      if (randomness !== Hash.sha256hex(Bytes.fromHex(signature))) throw err("drand.randomness_mismatch", {});
+    }
+    return [_num(round), signature, previous];
+  }
+
   return {
-    SCHEME_CHAINED, SCHEME_G1_RFC9380, DST_G1, DST_G2, CHAINS,
+    SCHEME_CHAINED, SCHEME_G1_RFC9380, DST_G1, DST_G2, CHAINS, parse_beacon,
     chain_by_hash, round_time, round_at, round_message, verify_round, pyRepr,
     _check_round, _hex_bytes, _g1_point, _g2_point,
   };

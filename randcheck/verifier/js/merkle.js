@@ -9,7 +9,7 @@ const Merkle = (() => {
   const EMPTY = Hash.sha256(new Uint8Array(0));
   const fail = (code, params) => new Checks.RcError(code, params);
 
-  function leaf_hash(data) { return Hash.sha256(Bytes.concat(LEAF, data)); }
+  function leaf_hash(data) { return Hash.sha256Stream().update(LEAF).update(data).digest(); }
   function node_hash(left, right) {
     const buf = new Uint8Array(65);
     buf[0] = 1; buf.set(left, 1); buf.set(right, 33);

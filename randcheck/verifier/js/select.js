@@ -208,6 +208,93 @@ const Select = (() => {
     return a;
   }
 
+  // The loops below are plain functions of their arguments (no closures over them), so that
+  // the engine keeps their variables in registers.
+
+  /** Code a versus code b of a CodeList, bytewise: <0, 0, >0. */
+  function cmpCodes(bytes, start, a, b) {
+    const as = start[a], al = start[a + 1] - as, bs = start[b], bl = start[b + 1] - bs;
+    const m = al < bl ? al : bl;
+    for (let j = 0; j < m; j++) { const d = bytes[as + j] - bytes[bs + j]; if (d) return d; }
+    return al - bl;
+  }
+  /** Kept slot x versus slot y by (ticket, code): <0, 0, >0. */
+  function cmpSlots(S, x, y) {
+    const tk = S.tk, ox = 8 * x, oy = 8 * y;
+    for (let j = 0; j < 8; j++) { const a = tk[ox + j], b = tk[oy + j]; if (a !== b) return a < b ? -1 : 1; }
+    return cmpCodes(S.bytes, S.start, S.ci[x], S.ci[y]);
+  }
+
+  /** Codes from…to−1 into the max-heap S.hp of at most S.k kept slots. */
+  function heapScan(S, from, to) {
+    const mid = S.mid, st = S.st, W = S.W, blk = S.blk, bytes = S.bytes, start = S.start;
+    const tk = S.tk, ci = S.ci, hp = S.hp, k = S.k;
+    let size = S.size;
+    for (let i = from; i < to; i++) {
+      ticketWords(mid, st, W, blk, bytes, start[i], start[i + 1]);
+      if (size === k) {
+        const top = hp[0], o = 8 * top; // the largest kept: skip unless smaller
+        let c = 0;
+        for (let j = 0; j < 8; j++) {
+          const a = st[j] >>> 0, b = tk[o + j];
+          if (a !== b) { c = a < b ? -1 : 1; break; }
+        }
+        if (c === 0) c = cmpCodes(bytes, start, i, ci[top]);
+        if (c >= 0) continue;
+        for (let j = 0; j < 8; j++) tk[o + j] = st[j] >>> 0;
+        ci[top] = i;
+        let at = 0; // sift down
+        for (;;) {
+          const l = 2 * at + 1, r = l + 1;
+          if (l >= size) break;
+          let m = l;
+          if (r < size && cmpSlots(S, hp[r], hp[l]) > 0) m = r;
+          if (cmpSlots(S, hp[m], top) <= 0) break;
+          hp[at] = hp[m]; at = m;
+        }
+        hp[at] = top;
+      } else {
+        const slot = size, o = 8 * slot;
+        for (let j = 0; j < 8; j++) tk[o + j] = st[j] >>> 0;
+        ci[slot] = i;
+        let at = size++; // sift up
+        while (at > 0) {
+          const p = (at - 1) >> 1;
+          if (cmpSlots(S, slot, hp[p]) <= 0) break;
+          hp[at] = hp[p]; at = p;
+        }
+        hp[at] = slot;
+      }
+    }
+    S.size = size;
+  }
+
+  /** The first ticket word of codes from…to−1 into S.first. */
+  function firstScan(S, from, to) {
+    const mid = S.mid, st = S.st, W = S.W, blk = S.blk, bytes = S.bytes, start = S.start, first = S.first;
+    for (let i = from; i < to; i++) {
+      ticketWords(mid, st, W, blk, bytes, start[i], start[i + 1]);
+      first[i] = st[0] >>> 0;
+    }
+  }
+
+  /** The full tickets of the codes whose first word is at most `threshold`, as kept slots. */
+  function keepUnder(S, threshold) {
+    const mid = S.mid, st = S.st, W = S.W, blk = S.blk, bytes = S.bytes, start = S.start, first = S.first;
+    const n = first.length;
+    let count = 0;
+    for (let i = 0; i < n; i++) if (first[i] <= threshold) count++;
+    const tk = new Uint32Array(8 * count), ci = new Int32Array(count);
+    let c = 0;
+    for (let i = 0; i < n; i++) {
+      if (first[i] > threshold) continue;
+      ticketWords(mid, st, W, blk, bytes, start[i], start[i + 1]);
+      for (let j = 0; j < 8; j++) tk[8 * c + j] = st[j] >>> 0;
+      ci[c++] = i;
+    }
+    S.tk = tk; S.ci = ci; S.size = count;
+  }
+
   /** The k smallest (ticket, code) of a CodeList, ascending: [[ticket, code], …] (Python's
    *  heapq.nsmallest / accel.lowest). One pass with a max-heap for small k; for large k a pass
    *  that keeps each code's first ticket word (4 bytes a code), the k-th smallest of them as a
@@ -217,89 +304,27 @@ const Select = (() => {
     const n = list.n, bytes = list.bytes, start = list.start;
     k = Math.min(k, n);
     if (k === 0) return [];
-    const mid = new KeyedSha256(key).mid;
-    const st = new Int32Array(8), W = new Int32Array(64), blk = new Uint8Array(128);
-    const cmpCode = (a, b) => {
-      const as = start[a], al = start[a + 1] - as, bs = start[b], bl = start[b + 1] - bs;
-      const m = al < bl ? al : bl;
-      for (let j = 0; j < m; j++) { const d = bytes[as + j] - bytes[bs + j]; if (d) return d; }
-      return al - bl;
+    const S = {
+      mid: new KeyedSha256(key).mid, st: new Int32Array(8), W: new Int32Array(64), blk: new Uint8Array(128),
+      bytes, start, k, size: 0, tk: null, ci: null, hp: null, first: null,
     };
-    let tk, ci, count; // kept codes: ticket words (8 a code), code indices, how many
     if (k <= HEAP_MAX) {
-      tk = new Uint32Array(8 * k);
-      ci = new Int32Array(k);
-      const hp = new Int32Array(k); // the max-heap, of slot numbers
-      let size = 0;
-      const cmpSlots = (x, y) => {
-        const ox = 8 * x, oy = 8 * y;
-        for (let j = 0; j < 8; j++) { const a = tk[ox + j], b = tk[oy + j]; if (a !== b) return a < b ? -1 : 1; }
-        return cmpCode(ci[x], ci[y]);
-      };
-      for (let i = 0; i < n; i++) {
-        if ((i & (PROGRESS_EVERY - 1)) === 0 && i) await Checks.progress(label, i, n);
-        ticketWords(mid, st, W, blk, bytes, start[i], start[i + 1]);
-        if (size === k) {
-          const top = hp[0], o = 8 * top; // the largest kept: skip unless smaller
-          let c = 0;
-          for (let j = 0; j < 8; j++) {
-            const a = st[j] >>> 0, b = tk[o + j];
-            if (a !== b) { c = a < b ? -1 : 1; break; }
-          }
-          if (c === 0) c = cmpCode(i, ci[top]);
-          if (c >= 0) continue;
-          for (let j = 0; j < 8; j++) tk[o + j] = st[j] >>> 0;
-          ci[top] = i;
-          let at = 0; // sift down
-          for (;;) {
-            const l = 2 * at + 1, r = l + 1;
-            if (l >= size) break;
-            let m = l;
-            if (r < size && cmpSlots(hp[r], hp[l]) > 0) m = r;
-            if (cmpSlots(hp[m], top) <= 0) break;
-            hp[at] = hp[m]; at = m;
-          }
-          hp[at] = top;
-        } else {
-          const o = 8 * size;
-          for (let j = 0; j < 8; j++) tk[o + j] = st[j] >>> 0;
-          ci[size] = i;
-          let at = size++; // sift up
-          while (at > 0) {
-            const p = (at - 1) >> 1;
-            if (cmpSlots(size - 1, hp[p]) <= 0) break;
-            hp[at] = hp[p]; at = p;
-          }
-          hp[at] = size - 1;
-        }
+      S.tk = new Uint32Array(8 * k); S.ci = new Int32Array(k); S.hp = new Int32Array(k);
+      for (let i = 0; i < n; i += PROGRESS_EVERY) {
+        if (i) await Checks.progress(label, i, n);
+        heapScan(S, i, Math.min(n, i + PROGRESS_EVERY));
       }
-      count = size;
     } else {
-      const first = new Uint32Array(n);
-      for (let i = 0; i < n; i++) {
-        if ((i & (PROGRESS_EVERY - 1)) === 0 && i) await Checks.progress(label, i, n);
-        ticketWords(mid, st, W, blk, bytes, start[i], start[i + 1]);
-        first[i] = st[0] >>> 0;
+      S.first = new Uint32Array(n);
+      for (let i = 0; i < n; i += PROGRESS_EVERY) {
+        if (i) await Checks.progress(label, i, n);
+        firstScan(S, i, Math.min(n, i + PROGRESS_EVERY));
       }
-      const threshold = first.slice().sort()[k - 1];
-      count = 0;
-      for (let i = 0; i < n; i++) if (first[i] <= threshold) count++;
-      tk = new Uint32Array(8 * count);
-      ci = new Int32Array(count);
-      let c = 0;
-      for (let i = 0; i < n; i++) {
-        if (first[i] > threshold) continue;
-        ticketWords(mid, st, W, blk, bytes, start[i], start[i + 1]);
-        for (let j = 0; j < 8; j++) tk[8 * c + j] = st[j] >>> 0;
-        ci[c++] = i;
-      }
+      keepUnder(S, S.first.slice().sort()[k - 1]);
+      S.first = null;
     }
-    const cmp = (x, y) => {
-      const ox = 8 * x, oy = 8 * y;
-      for (let j = 0; j < 8; j++) { const a = tk[ox + j], b = tk[oy + j]; if (a !== b) return a < b ? -1 : 1; }
-      return cmpCode(ci[x], ci[y]);
-    };
-    const order = sortSlots(tk, count, cmp).subarray(0, k);
+    const order = sortSlots(S.tk, S.size, (x, y) => cmpSlots(S, x, y)).subarray(0, k);
+    const tk = S.tk, ci = S.ci;
     return Array.from(order, (slot) => {
       const t = new Uint8Array(32);
       for (let j = 0; j < 8; j++) {
@@ -312,8 +337,8 @@ const Select = (() => {
   }
 
   /** Rank by (ticket, code), keeping only the size + reserve smallest: {drawn, reserve}. */
-  async function draw_stratum(key, codes, size, reserve) {
-    const best = await lowest(key, codeList(codes), size + reserve);
+  async function draw_stratum(key, codes, size, reserve, label = "selection") {
+    const best = await lowest(key, codeList(codes), size + reserve, label);
     return { drawn: best.slice(0, size), reserve: best.slice(size) };
   }
 
@@ -328,7 +353,8 @@ const Select = (() => {
   async function select_all(ann, population, seed) {
     const out = [];
     for (const p of ann.strata) {
-      out.push(await draw_stratum(Seed.ticket_key(seed, p.id), population[p.id], p.sample_size, p.reserve_size));
+      out.push(await draw_stratum(Seed.ticket_key(seed, p.id), population[p.id], p.sample_size, p.reserve_size,
+        `selection.${p.id}`));
     }
     return out;
   }

@@ -95,7 +95,7 @@ const Verify = (() => {
     const rec = docs.rec_env ? docs.rec_env.doc : null;
     checks.push(await Log.reveal_check(rec, lg));
     checks.push(await Log.chain_check(rec, lg, fmt, Ordering.committed_at(found, docs)));
-    const what = Complete.subject(found, docs.ann ? docs.ann.task.id : null,
+    const what = await Complete.subject(found, docs.ann ? docs.ann.task.id : null,
       docs.rec_env ? docs.rec_env.digest : null, docs.add_envs.map((a) => (a ? a.digest : null)));
     checks.push(...await Complete.checks(found, fmt, lg, what, keys, options.checkpoints || []));
     const exp = Tables.expected(found, docs.ann, rec, docs.add_envs, fmt);

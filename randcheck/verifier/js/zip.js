@@ -3,8 +3,8 @@
 // the browser's DecompressionStream("deflate-raw")), CRC-32 checked, every size bounded by a
 // limit the caller gives so that a zip bomb is refused before it is unpacked.
 //
-// Used for a dropped bundle .zip (js/reading.js) and for the workbooks results.xlsx and
-// results/inspection-results.xlsx (js/tables.js). Python reads neither through this code: its
+// Used for a dropped bundle .zip (js/sources.js) and for the workbooks results.xlsx and
+// results/inspection-results.xlsx (js/xlsx.js). Python reads neither through this code: its
 // xlsx check (randcheck/bundle/table.py from_xlsx) uses zipfile + openpyxl, and
 // services/verify/reading.py xlsx_within sums the central directory's sizes (Zip.total).
 //

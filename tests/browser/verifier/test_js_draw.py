@@ -96,7 +96,7 @@ JSON_CASES = [
     b'{"__proto__":1}', b'{"__proto__":{"x":1},"constructor":2}', b'{"1":1,"0":2,"a":3}',
     b'{"2":1,"10":2}', b" [1, 2] ", b"[1,2]\n", b"\t{}\r\n", b"\xef\xbb\xbf{}", b"\xff",
     b'"\xed\xa0\x80"', b"{'a':1}", b"[" * 64 + b"]" * 64, b"[" * 65 + b"]" * 65,
-    b"[" * 2000, b"[" * 70, b'{"a":' * 65 + b"1" + b"}" * 65, b"[1,[2,[3]]]",
+    b"[" * 70, b'{"a":' * 65 + b"1" + b"}" * 65, b"[1,[2,[3]]]",
     "{\"é\":1,\"e\":2,\"\U0001f600\":3,\"\ufb01\":4}".encode(), b'{"\\ud800":1}',
     b'["\\u0000\\u001f\\b\\f\\n\\r\\t"]', b"[true,false,null]", b"[TRUE]", b"{\"a\" : 1}",
     b'{"a":-0}', b"[1e400]", b"-01", b"--1", b"[-]", b"{,}", b"[,]",
@@ -104,6 +104,8 @@ JSON_CASES = [
 
 
 def test_json_parse_and_canonical_match_python(js: Js) -> None:
+    # not a case: an unclosed "[" * 2000, whose code in Python (canonical.too_deep from a
+    # RecursionError, or canonical.bad_json) depends on how deep Python's own stack already is
     got = js_json(js, JSON_CASES)
     for data, mine in zip(JSON_CASES, got, strict=True):
         assert mine == py_json(data), data[:80]

@@ -965,3 +965,139 @@ def test_departments_exceeding_the_team_are_refused(js: JS) -> None:
     )
     assert got == {"code": "proto.departments_exceed_team",
                    "params": {"departments": 3, "min_inspectors": 2}}  # fmt: skip
+
+
+# --- drand beacon JSON (parse_beacon) -----------------------------------------------------------
+
+Q657413_RAND = "fc1873a13f3545aeade8401532ef5519920652eee6b0d2b19ca12643b87b3587"
+M72785_RAND = "8b676484b5fb1f37f9ec5c413d7d29883504e5b669f604a1ce68b3388e9ae3d9"
+M1337_RAND = "2660664f8d4bc401194d80d81da20a1e79480f65b8e2d205aecbd143b5bfb0d3"
+
+
+def _parse(text: Any) -> list[Any]:
+    r, s, p = drand.parse_beacon(text)
+    return [str(r) if r > 2**53 - 1 else r, s, p]
+
+
+def _parse_in_js(js: JS, texts: list[str]) -> list[Any]:
+    return run(  # type: ignore[no-any-return]
+        js,
+        f"""
+        const out = [];
+        for (const t of {json.dumps(texts)}) {{
+          const o = await outcome(() => V.Drand.parse_beacon(t));
+          if (o.ok) o.ok = o.ok.map((x) => (typeof x === "bigint" ? String(x) : x));
+          out.push(o);
+        }}
+        return out;
+        """,
+    )
+
+
+def test_parse_beacon_cases_equal_python(js: JS) -> None:
+    v1 = {"round": 72785, "randomness": M72785_RAND, "signature": M72785_SIG,
+          "previous_signature": M72785_PREV}  # fmt: skip
+    doctored = {**v1, "randomness": M1337_RAND}
+    texts = [
+        json.dumps(v1),
+        json.dumps(
+            {
+                "round": 1337,
+                "randomness": M1337_RAND,
+                "signature": M1337_SIG,
+                "previous_signature": M1337_PREV,
+            },
+            indent=2,
+            sort_keys=True,
+        ),
+        json.dumps({"round": 657413, "signature": Q657413_SIG}),
+        json.dumps({"round": 657413, "randomness": Q657413_RAND, "signature": Q657413_SIG}),
+        json.dumps(doctored),
+        "",
+        "{",
+        "[]",
+        '"round"',
+        "null",
+        "\ufeff{}",
+        '{"round": 1} x',
+        '{"round": [1, {"a": [}]}',
+        '{"round": 1, "round": 2, "signature": "ab"}',
+        '{"round": 72785.0, "signature": "ab"}',
+        '{"round": 1e3, "signature": "ab"}',
+        '{"round": NaN, "signature": "ab"}',
+        '{"round": -Infinity, "signature": "ab"}',
+        '{"round": 01, "signature": "ab"}',
+        '{"round": "72785", "signature": "ab"}',
+        '{"round": true, "signature": "ab"}',
+        '{"round": 0, "signature": "ab"}',
+        '{"round": -5, "signature": "ab"}',
+        '{"round": 18446744073709551616, "signature": "ab"}',
+        '{"round": 18446744073709551615, "signature": "ab"}',
+        '{"signature": "ab"}',
+        '{"round": 5}',
+        '{"round": 5, "signature": "ab", "beacon_id": "quicknet"}',
+        '{"round": 5, "signature": 171}',
+        '{"round": 5, "signature": null}',
+        '{"round": 5, "signature": "AB"}',
+        '{"round": 5, "signature": "abc"}',
+        '{"round": 5, "signature": ""}',
+        '{"round": 5, "signature": "a\\u0062"}',
+        '{"round": 5, "signature": "ab\\x"}',
+        '{"round": 5, "signature": "ab\n"}',
+        '{"round": 5, "signature": "ab", "previous_signature": null}',
+        '{"round": 5, "signature": "ab", "previous_signature": ""}',
+        '{"round": 5, "signature": "ab", "randomness": "00"}',
+        '{"round": 5, "signature": "ab", "randomness": "0g"}',
+        "[" * 5000 + "]" * 5000,
+    ]
+    want = [outcome(_parse, t) for t in texts]
+    got = _parse_in_js(js, texts)
+    for t, g, w in zip(texts, got, want, strict=True):
+        assert codes_only(g) == codes_only(w), t[:80]
+    assert want[0] == {"ok": [72785, M72785_SIG, M72785_PREV]}
+    assert codes_only(run(js, "return outcome(() => V.Drand.parse_beacon(U('{}')));")) == {
+        "code": "drand.bad_json"
+    }
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(
+            st.sampled_from(["round", "signature", "previous_signature", "randomness", "x"]),
+            inner,
+            max_size=4,
+        )
+    ),
+    max_leaves=8,
+)
+hex_bytes = st.binary(min_size=1, max_size=96)
+beacons = st.builds(
+    lambda r, sig, prev, rnd: json.dumps(
+        {"round": r, "signature": sig.hex()}
+        | ({} if prev is None else {"previous_signature": prev.hex()})
+        | ({"randomness": hashlib.sha256(sig).hexdigest()} if rnd else {})
+    ),
+    st.integers(min_value=1, max_value=2**64 - 1),
+    hex_bytes,
+    st.one_of(st.none(), hex_bytes),
+    st.booleans(),
+)
+
+
+@settings(
+    max_examples=4, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.lists(
+        st.one_of(st.text(max_size=40), json_values.map(json.dumps), beacons),
+        min_size=60,
+        max_size=60,
+    )
+)
+def test_parse_beacon_equals_python_on_generated_text(js: JS, texts: list[str]) -> None:
+    want = [outcome(_parse, t) for t in texts]
+    got = _parse_in_js(js, texts)
+    for t, g, w in zip(texts, got, want, strict=True):
+        assert codes_only(g) == codes_only(w), t

@@ -298,8 +298,7 @@ def _zip(files: dict[str, bytes]) -> bytes:
 
 
 def _has_zip(js: Callable[[str], Any]) -> None:
-    if not js("typeof V.Zip.open === 'function'"):
-        pytest.skip("js/zip.js (the tables engineer's Zip.open) is not merged yet")
+    assert js("typeof V.Zip.open === 'function'"), "js/zip.js's Zip.open is missing"
 
 
 def test_zip_with_a_top_folder_gives_the_bundle_paths(js: Callable[[str], Any]) -> None:
@@ -307,7 +306,7 @@ def test_zip_with_a_top_folder_gives_the_bundle_paths(js: Callable[[str], Any]) 
     data = _zip({"T1/record.json": b"{}", "T1/population/A.txt": b"x\n", "T1/SHA256SUMS": b""})
     got = js(
         f"""(async () => {{
-      const s = await V.Reading.sources.fromZip({js_bytes(data)}, "T1.zip");
+      const s = await V.Sources.fromZip({js_bytes(data)}, "T1.zip");
       const f = new V.Reading.BundleFiles(s); await f.list();
       await f.load("population/A.txt", 100);
       return [Object.fromEntries(f.present), V.Bytes.text(f.get("population/A.txt"))];
@@ -319,8 +318,8 @@ def test_zip_with_a_top_folder_gives_the_bundle_paths(js: Callable[[str], Any]) 
     two = _zip({"T1/record.json": b"{}", "T2/x": b"1"})
     got = js(
         f"""(async () => [
-      [...(await (await V.Reading.sources.fromZip({js_bytes(flat)}, "f.zip")).list()).keys()].sort(),
-      [...(await (await V.Reading.sources.fromZip({js_bytes(two)}, "t.zip")).list()).keys()].sort()])()"""
+      [...(await (await V.Sources.fromZip({js_bytes(flat)}, "f.zip")).list()).keys()].sort(),
+      [...(await (await V.Sources.fromZip({js_bytes(two)}, "t.zip")).list()).keys()].sort()])()"""
     )
     assert got == [["a/b.txt", "record.json"], ["T1/record.json", "T2/x"]]
 
@@ -330,7 +329,7 @@ def test_zip_entry_past_its_bound_is_refused_unread(js: Callable[[str], Any]) ->
     data = _zip({"B/record.json": b"{}", "B/bundle.json": b" " * 5000})
     got = js(
         f"""(async () => {{
-      const f = new V.Reading.BundleFiles(await V.Reading.sources.fromZip({js_bytes(data)}, "b.zip"));
+      const f = new V.Reading.BundleFiles(await V.Sources.fromZip({js_bytes(data)}, "b.zip"));
       await f.list();
       const r = await f.load("bundle.json", V.Reading.FIXED["bundle.json"]);
       return [r, Object.fromEntries(f.oversize), f.absent("format", "bundle.json")];
@@ -345,10 +344,10 @@ def test_files_source_drops_the_picked_folder_and_refuses_escapes(js: Callable[[
     got = js(
         """(async () => {
       const f = (p, text) => ({ path: p, file: new Blob([text]) });
-      const s = V.Reading.sources.fromFiles([f("T1/record.json", "{}"), f("T1/log/tail.jsonl", "{}\\n"),
+      const s = V.Sources.fromFiles([f("T1/record.json", "{}"), f("T1/log/tail.jsonl", "{}\\n"),
         f("T1/../x", "no"), f("T1/a//b", "no")]);
       const listed = Object.fromEntries(await s.list());
-      const one = V.Reading.sources.fromFiles([new File(["{}"], "record.json")]);
+      const one = V.Sources.fromFiles([new File(["{}"], "record.json")]);
       return [s.name, listed, V.Bytes.text(await s.read("record.json", 10)),
               Object.fromEntries(await one.list())];
     })()"""

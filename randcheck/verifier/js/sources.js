@@ -1,0 +1,293 @@
+// Sources: where a bundle's files come from (randcheck/services/verify/reading.py reads a
+// folder; the page also reads a dropped .zip and the bundle's own folder over http(s)). A
+// *source* is
+//   {name, list() → Promise<Map path → size>, read(path, limit) → Promise<Uint8Array>,
+//    stream?(path) → async iterable of Uint8Array chunks}
+// read() returns at most limit + 1 bytes, so that a file that grew since it was listed is seen.
+// Reading.BundleFiles reads a source within the bundle's bounds (js/reading.js).
+const Sources = (() => {
+  const { MIB, FIXED, LAYOUT: L, stratum_file: stratumFile } = Reading;
+  const err = (code, params) => new Checks.RcError(code, params);
+  const isMapping = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
+
+  /** The folder a set of paths sits in, when the bundle is not at its root: the paths minus
+   *  one top folder if record.json is not at the root but every path is in one top folder
+   *  that has it. */
+  function unwrap(paths) {
+    if (paths.includes(L.RECORD)) return "";
+    const tops = new Set(paths.map((p) => (p.includes("/") ? p.slice(0, p.indexOf("/") + 1) : "")));
+    if (tops.size !== 1) return "";
+    const top = [...tops][0];
+    return top && paths.includes(top + L.RECORD) ? top : "";
+  }
+
+  /** A path inside the bundle, or null for one that would leave it. */
+  function clean(path) {
+    const parts = path.split("/");
+    if (!path || path.startsWith("/") || parts.some((p) => p === "" || p === "." || p === "..")) return null;
+    return path;
+  }
+
+  async function readBlob(blob, limit) {
+    return new Uint8Array(await blob.slice(0, limit + 1).arrayBuffer());
+  }
+
+  async function* blobChunks(blob) {
+    const reader = blob.stream().getReader();
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        yield value;
+      }
+    } finally { reader.releaseLock(); }
+  }
+
+  /** A picked folder (`<input type=file webkitdirectory>`'s FileList) or dropped files: File
+   *  objects with webkitRelativePath "<folder>/<path>", or {path, file} pairs whose path
+   *  starts with the folder. The picked folder's own name is dropped from every path. */
+  function fromFiles(fileList, name = "") {
+    const rows = [];
+    for (const f of Array.from(fileList)) {
+      const file = f instanceof Blob ? f : f.file;
+      const full = f instanceof Blob ? (f.webkitRelativePath || f.name) : f.path;
+      rows.push([full.replace(/^\/+/, ""), file]);
+    }
+    // the picked folder: the first component, when every path has one
+    let top = "";
+    if (rows.length && rows.every(([p]) => p.includes("/"))) {
+      const first = rows[0][0].slice(0, rows[0][0].indexOf("/") + 1);
+      if (rows.every(([p]) => p.startsWith(first))) top = first;
+    }
+    let files = new Map();
+    for (const [p, file] of rows) {
+      const path = clean(p.slice(top.length));
+      if (path !== null && !files.has(path)) files.set(path, file);
+    }
+    const inner = unwrap([...files.keys()]);
+    if (inner) {
+      const out = new Map();
+      for (const [p, file] of files) if (p.startsWith(inner)) out.set(p.slice(inner.length), file);
+      files = out;
+    }
+    const label = name || (top + inner).replace(/\/$/, "") || "";
+    return {
+      name: label,
+      kind: "folder",
+      async list() { return new Map([...files].map(([p, f]) => [p, f.size])); },
+      async read(path, limit) {
+        const f = files.get(path);
+        if (!f) throw err("io.cannot_read", { path, reason: "" });
+        return readBlob(f, limit);
+      },
+      stream(path) {
+        const f = files.get(path);
+        if (!f) throw err("io.cannot_read", { path, reason: "" });
+        return blobChunks(f);
+      },
+    };
+  }
+
+  /** A bundle .zip (its bytes): the bundle at the zip's root or in its one top folder. */
+  async function fromZip(bytes, name = "") {
+    let z;
+    try { z = await Zip.open(bytes); } catch (e) {
+      throw err("webverify.zip_unreadable", { name, reason: (e && (e.code || e.message)) || "" });
+    }
+    const names = new Map();
+    for (const e of z.entries) {
+      if (e.isDir || e.name.endsWith("/")) continue;
+      const path = e.name.replace(/\\/g, "/");
+      if (names.has(path)) throw err("webverify.zip_duplicate", { name, file: path });
+      names.set(path, e);
+    }
+    const inner = unwrap([...names.keys()]);
+    const files = new Map();
+    for (const [p, e] of names) {
+      if (!p.startsWith(inner)) continue;
+      const path = clean(p.slice(inner.length));
+      if (path !== null) files.set(path, e);
+    }
+    return {
+      name: name || inner.replace(/\/$/, ""),
+      kind: "zip",
+      async list() { return new Map([...files].map(([p, e]) => [p, e.size])); },
+      async read(path, limit) {
+        const e = files.get(path);
+        if (!e) throw err("io.cannot_read", { path, reason: "" });
+        // never unpack past the bound (load() asks only for entries whose stated size is
+        // within it): an entry that inflates further, or fails its CRC, cannot be read
+        try { return await z.read(e.name, limit); } catch (x) {
+          if (x instanceof Checks.RcError && x.code === "io.cannot_read") throw x;
+          throw err("io.cannot_read", { path: `${name || "zip"}/${path}`, reason: (x && (x.code || x.message)) || "" });
+        }
+      },
+    };
+  }
+
+  // -- over http(s): the bundle's own folder -------------------------------------------------
+  // A folder cannot be listed over http: the files are SHA256SUMS and its signature and the
+  // paths SHA256SUMS lists, each kept when the server answers for it (a good bundle asks for
+  // nothing that is not there, so the browser logs no failed request). Without a readable
+  // SHA256SUMS, the layout's fixed names, the population files the announcement names and the
+  // numbered addenda and results documents are tried instead. An extra file that SHA256SUMS
+  // does not list (a file dropped into the folder) cannot be seen this way: Python's `files`
+  // check names it as foreign, the page over http cannot; pick the folder or its .zip for that.
+  const HTTP_SUMS_CAP = 32 * MIB;
+  const FIXED_NAMES = [L.FORMAT_FILE, L.ANNOUNCEMENT, L.RECORD, L.ROSTER, L.INSPECTORS, L.INDEX,
+    L.NOTICE, L.RESULTS_CSV, L.RESULTS_XLSX, L.OPERATOR_KEY, L.CHECKPOINT, L.TAIL, L.TAIL_INDEX,
+    L.SUMS, L.SUMS_SIG, L.COMMITMENT, L.COMMITMENT_TOKEN, L.TABLE_CSV, L.TABLE_XLSX,
+    L.VERIFY_HTML, L.VERIFY_JS];
+
+  /** The folder URL of a page URL (hash and query dropped, up to the last slash). */
+  function folderUrl(url) {
+    const u = new URL(String(url));
+    u.hash = ""; u.search = "";
+    u.pathname = u.pathname.replace(/[^/]*$/, "");
+    return u.href;
+  }
+
+  function fileUrl(base, path) {
+    return base + path.split("/").map(encodeURIComponent).join("/");
+  }
+
+  async function readResponse(resp, limit) {
+    if (!resp.body) return new Uint8Array(await resp.arrayBuffer()).slice(0, limit + 1);
+    const reader = resp.body.getReader();
+    const parts = [];
+    let total = 0;
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      parts.push(value);
+      total += value.length;
+      if (total > limit) { reader.cancel().catch(() => {}); break; }
+    }
+    const all = Bytes.concat(...parts);
+    return all.length > limit + 1 ? all.slice(0, limit + 1) : all;
+  }
+
+  /** The bundle folder at `baseUrl` (a page URL in it, or the folder's own URL) over http(s). */
+  function fromHttp(baseUrl, fetchFn) {
+    const doFetch = fetchFn || ((u, o) => fetch(u, o));
+    const base = folderUrl(baseUrl);
+    const cache = new Map(); // path → bytes read while listing (SHA256SUMS, the announcement)
+    const opts = { cache: "no-store", credentials: "same-origin", redirect: "error" };
+
+    /** The size of `path` when the server has it; null when it does not answer 200. */
+    async function size(path) {
+      let resp;
+      try { resp = await doFetch(fileUrl(base, path), { ...opts, method: "HEAD" }); } catch (e) { return null; }
+      if (!resp.ok) return null;
+      const len = resp.headers.get("content-length");
+      const enc = resp.headers.get("content-encoding");
+      if (len !== null && /^[0-9]+$/.test(len) && (!enc || enc === "identity")) return Number(len);
+      // no usable length (compressed or chunked): count the bytes
+      try {
+        const r = await doFetch(fileUrl(base, path), { ...opts, method: "GET" });
+        if (!r.ok) return null;
+        let n = 0;
+        const reader = r.body.getReader();
+        for (;;) { const { value, done } = await reader.read(); if (done) break; n += value.length; }
+        return n;
+      } catch (e) { return null; }
+    }
+
+    async function get(path, limit) {
+      const resp = await doFetch(fileUrl(base, path), { ...opts, method: "GET" });
+      if (!resp.ok) throw err("io.cannot_read", { path: fileUrl(base, path), reason: `HTTP ${resp.status}` });
+      return readResponse(resp, limit);
+    }
+
+    async function sizes(paths, out) {
+      const todo = paths.filter((p) => !out.has(p));
+      let next = 0;
+      async function worker() {
+        while (next < todo.length) {
+          const p = todo[next++];
+          const n = await size(p);
+          if (n !== null) out.set(p, n);
+        }
+      }
+      await Promise.all(Array.from({ length: Math.min(8, todo.length) }, worker));
+    }
+
+    /** Probe name(1), name(2), … while the server has them. */
+    async function probe(name, out) {
+      for (let i = 1; i <= 9999; i++) {
+        const p = name(i);
+        if (out.has(p)) continue;
+        const n = await size(p);
+        if (n === null) return;
+        out.set(p, n);
+      }
+    }
+
+    return {
+      name: base,
+      kind: "http",
+      base,
+      async list() {
+        const found = new Map();
+        await sizes([L.SUMS, L.SUMS_SIG], found);
+        let listed = null;
+        if (found.has(L.SUMS) && found.get(L.SUMS) <= HTTP_SUMS_CAP) {
+          const raw = await get(L.SUMS, HTTP_SUMS_CAP);
+          cache.set(L.SUMS, raw);
+          let text = null;
+          try { text = Bytes.text(raw); } catch (e) { text = null; }
+          if (text !== null) {
+            listed = [];
+            for (const line of text.split("\n")) {
+              const m = /^[0-9a-f]{64}  (\S(?:.*\S)?)$/.exec(line);
+              if (m && clean(m[1]) !== null) listed.push(m[1]);
+            }
+          }
+        }
+        if (listed !== null && listed.length) {
+          await sizes(listed, found);
+          return found;
+        }
+        // no list to go by: try the names a bundle may have
+        await sizes(FIXED_NAMES, found);
+        const names = [];
+        if (found.has(L.ANNOUNCEMENT) && found.get(L.ANNOUNCEMENT) <= FIXED[L.ANNOUNCEMENT]) {
+          const raw = await get(L.ANNOUNCEMENT, FIXED[L.ANNOUNCEMENT]);
+          cache.set(L.ANNOUNCEMENT, raw);
+          let body = null;
+          try { body = Documents.soft_body(raw); } catch (e) { body = null; }
+          const strata = body && Array.isArray(body.strata) ? body.strata : [];
+          for (const s of strata) {
+            if (isMapping(s) && typeof s.id === "string") {
+              try { names.push(stratumFile(s.id), stratumFile(s.id, true)); } catch (e) { /* lone surrogate */ }
+            }
+          }
+        }
+        await sizes(names, found);
+        await probe((i) => `addenda/${String(i).padStart(4, "0")}.json`, found);
+        await probe((i) => `results/${String(i).padStart(4, "0")}.json`, found);
+        return found;
+      },
+      async read(path, limit) {
+        if (cache.has(path)) {
+          const raw = cache.get(path);
+          cache.delete(path);
+          return raw.length > limit + 1 ? raw.slice(0, limit + 1) : raw;
+        }
+        return get(path, limit);
+      },
+      async stream(path) {
+        const resp = await doFetch(fileUrl(base, path), { ...opts, method: "GET" });
+        if (!resp.ok) throw err("io.cannot_read", { path: fileUrl(base, path), reason: `HTTP ${resp.status}` });
+        const reader = resp.body.getReader();
+        return (async function* () {
+          try {
+            for (;;) { const { value, done } = await reader.read(); if (done) return; yield value; }
+          } finally { reader.cancel().catch(() => {}); }
+        })();
+      },
+    };
+  }
+
+  return { fromFiles, fromZip, fromHttp, folderUrl };
+})();
