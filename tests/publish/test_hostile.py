@@ -154,6 +154,19 @@ def test_a_gzip_bomb_is_refused(bundle: Path, key_file: Path, tmp_path: Path) ->
     assert code == 1 and _failed(doc)["population.S2"] == "verify.population_gzip"
 
 
+def test_a_corrupt_gzip_is_a_failed_check_not_a_crash(
+    bundle: Path, key_file: Path, tmp_path: Path
+) -> None:
+    root = _copy(bundle, tmp_path)
+    codes = (root / "population/S2.txt").read_bytes()
+    (root / "population/S2.txt").unlink()
+    packed = bytearray(gzip.compress(codes, 9, mtime=0))
+    packed[-6] ^= 1  # the CRC-32 in the trailer: zlib's own error, not a ValueError
+    (root / "population/S2.txt.gz").write_bytes(bytes(packed))
+    code, doc = _verify_in_a_small_process(root, key_file)
+    assert code == 1 and _failed(doc)["population.S2"] == "verify.population_gzip"
+
+
 def test_an_xlsx_bomb_is_not_opened(bundle: Path, key_file: Path, tmp_path: Path) -> None:
     root = _copy(bundle, tmp_path)
     buf = io.BytesIO()

@@ -343,14 +343,19 @@ def read(files: BundleFiles, ann: Mapping[str, Any] | None) -> None:
 
 
 def gunzip(data: bytes, limit: int) -> bytes:
-    """Decompress a gzip member, refusing (``ValueError``) output longer than ``limit``."""
+    """Decompress a gzip member, refusing (``ValueError``) output longer than ``limit`` and
+    data that is not one intact gzip member (a bad header or CRC is zlib's own error, turned
+    into ``ValueError`` here so that the population check fails instead of verify crashing)."""
     import zlib
 
     d = zlib.decompressobj(16 + zlib.MAX_WBITS)
-    out = d.decompress(data, limit + 1)
-    if len(out) > limit or d.unconsumed_tail:
-        raise ValueError("too big")
-    out += d.flush()
+    try:
+        out = d.decompress(data, limit + 1)
+        if len(out) > limit or d.unconsumed_tail:
+            raise ValueError("too big")
+        out += d.flush()
+    except zlib.error as exc:
+        raise ValueError(f"not a gzip member: {exc}") from exc
     if len(out) > limit or not d.eof or d.unused_data:
         raise ValueError("not one gzip member")
     return out

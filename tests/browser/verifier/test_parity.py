@@ -53,10 +53,7 @@ UNTRUSTED = [*GOOD, "forge.other-key", "flip.record", "flip.operator.pub",
              "drop.keys-operator.pub", "flip.sums.sig"]  # fmt: skip
 #: tampered bundles on which ``randcheck verify`` itself is wrong (it raises instead of
 #: reporting a check): {id: where}.  Their tests are expected to fail until Python is fixed.
-PYTHON_BUGS = {
-    "flip.population.gz": "services/verify/documents.py population(): the zlib.error of a "
-    "corrupt .txt.gz (bad CRC) escapes (only OSError, EOFError, ValueError are caught)",
-}
+PYTHON_BUGS: dict[str, str] = {}
 #: (bundle, check) whose params the two verifiers word differently, the status and code
 #: agreeing: {(id, check): what differs}.  Every other check's params must be equal.
 PARAM_GAPS = {
