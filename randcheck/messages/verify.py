@@ -359,6 +359,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "公示页含有不允许的 <{tag}> 内容（脚本、外部资源、隐藏或改写文字的样式）",
         "en": "the page has disallowed <{tag}> content (script, external resource, or style that hides or rewrites text)",
     },
+    "verify.page_link": {
+        "zh": "公示页的链接 <{tag} {attr}=\"{link}\"> 离开了本文件夹：只允许本文件夹内文件的相对路径（不带 ? 或 #）和本页内的 #锚点；<base>、<form> 与 <meta http-equiv> 均不允许。核验页的公钥须由读者自行给出，不能写在链接里",
+        "en": "the page's link <{tag} {attr}=\"{link}\"> leaves the bundle's folder: only relative paths to files in the folder (without ? or #) and #anchors on the page are allowed, and no <base>, <form> or <meta http-equiv>. The reader gives the verifier page its key, never a link",
+    },
     "verify.page_digest": {
         "zh": "公示页上的记录摘要与 record.json 不符",
         "en": "the record digest on the page is not record.json's",

@@ -1,7 +1,10 @@
 """``page``: index.html shows what the signed documents say, and nothing can hide or rewrite it.
 
 The page is parsed as HTML (no browser): it may hold no script, external resource, ``style``
-or ``hidden`` attribute, event handler, or stylesheet rule that can hide or rewrite text; the
+or ``hidden`` attribute, event handler, or stylesheet rule that can hide or rewrite text; its
+links stay in the bundle's folder (a relative path without query or fragment, or ``#…`` on
+the page), so nobody can re-point its 在浏览器中核验 button to another verifier or hand that
+verifier a key; the
 rows the template marks (``data-*`` attributes and ``data-f`` cells) must show exactly the
 record's draw, the current targets and teams in results.csv order, and the addenda.
 User-supplied text sits in ``<bdi>`` elements (bundle format v2), which isolate its direction.
@@ -26,6 +29,20 @@ _CSS_BANNED = re.compile(
     r"transparent|position|clip|text-indent|expression"
 )
 _ACTIVE = frozenset({"script", "iframe", "object", "embed", "link", "img", "svg", "template"})
+#: attributes whose value is a URL (HTML, its obsolete forms, and SVG/MathML's ``xlink:href``)
+_URL_ATTRS = frozenset({
+    "href", "src", "srcset", "imagesrcset", "action", "formaction", "poster", "background",
+    "cite", "data", "ping", "manifest", "longdesc", "lowsrc", "dynsrc", "codebase", "archive",
+    "classid", "profile", "icon", "usemap", "xlink:href",
+})  # fmt: skip
+#: a relative path: segments of unreserved characters and %HH, joined by single ``/``
+_LINK_PATH = re.compile(
+    r"(?:[A-Za-z0-9._~-]|%[0-9A-Fa-f]{2})+(?:/(?:[A-Za-z0-9._~-]|%[0-9A-Fa-f]{2})+)*"
+)
+#: a segment once percent-decoded: the characters of the bundle's file names (SPEC §1, §14)
+_LINK_NAME = re.compile(r"[A-Za-z0-9._~%-]+")
+_PERCENT = re.compile(r"%([0-9A-Fa-f]{2})")
+_LINK_SHOWN = 200  # code points of a refused link named in the check's params
 _VOID = frozenset(
     {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
 )
@@ -130,6 +147,43 @@ def _page_style(nodes: list[_Node]) -> _Problem | None:
             return "verify.page_active", {"tag": n.tag}
         if n.tag == "style" and _CSS_BANNED.search(re.sub(r"\s+", "", n.text().lower())):
             return "verify.page_active", {"tag": "style"}
+    return None
+
+
+def link_ok(value: str) -> bool:
+    """Whether ``value`` (an attribute's URL) stays in the bundle's folder: ``#…`` (a place on
+    the page itself), or a relative path whose segments, percent-decoded, are file names of
+    the bundle's characters and none ``.`` or ``..`` — so no scheme, ``//``, leading ``/``,
+    ``\\``, ``..``, query or fragment (``verify.html#key=…``: the reader gives the key)."""
+    if value.startswith("#"):
+        return True
+    if _LINK_PATH.fullmatch(value) is None:
+        return False
+    for segment in value.split("/"):
+        name = _PERCENT.sub(lambda m: chr(int(m.group(1), 16)), segment)
+        if _LINK_NAME.fullmatch(name) is None or name in (".", ".."):
+            return False
+    return True
+
+
+def _link(tag: str, attr: str, value: str) -> _Problem:
+    shown = value if len(value) <= _LINK_SHOWN else value[:_LINK_SHOWN] + "…"
+    return "verify.page_link", {"tag": tag, "attr": attr, "link": shown}
+
+
+def _page_links(nodes: list[_Node]) -> _Problem | None:
+    """Every link stays in the bundle's folder; nothing re-points links (``<base>``), sends
+    the reader on with a query (``<form>``) or refreshes elsewhere (``<meta http-equiv>``)."""
+    for n in nodes:
+        if n.tag == "base":
+            return _link("base", "href", n.attrs.get("href", ""))
+        if n.tag == "form":
+            return _link("form", "action", n.attrs.get("action", ""))
+        if n.tag == "meta" and "http-equiv" in n.attrs:
+            return _link("meta", "content", n.attrs.get("content", ""))
+        for k, v in n.attrs.items():
+            if k in _URL_ATTRS and not link_ok(v):
+                return _link(n.tag, k, v)
     return None
 
 
@@ -275,6 +329,7 @@ def _page_problem(
     saw: dict[str, set[str]] = {c: {n} for c, n in csv_names.items()}
     problem = (
         _page_style(nodes)
+        or _page_links(nodes)
         or _page_summary(nodes, exp, digest)
         or _page_draw(nodes, rec, adds, saw)
         or _page_teams(nodes, exp, saw)
