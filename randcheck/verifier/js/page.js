@@ -268,6 +268,16 @@ const Page = (() => {
   const CSS_BANNED = /content|:before|:after|url\(|@import|display:none|visibility|opacity|font-size:0|transparent|position|clip|text-indent|expression/;
   const ACTIVE = new Set(["script", "iframe", "object", "embed", "link", "img", "svg", "template"]);
   const PY_SPACE = new RegExp(`[${Tables.PY_WS}]+`, "gu");
+  // attributes whose value is a URL (HTML, its obsolete forms, and SVG/MathML's xlink:href)
+  const URL_ATTRS = new Set(["href", "src", "srcset", "imagesrcset", "action", "formaction", "poster", "background",
+    "cite", "data", "ping", "manifest", "longdesc", "lowsrc", "dynsrc", "codebase", "archive", "classid", "profile",
+    "icon", "usemap", "xlink:href"]);
+  // a relative path: segments of unreserved characters and %HH, joined by single "/"
+  const LINK_PATH = /^(?:[A-Za-z0-9._~-]|%[0-9A-Fa-f]{2})+(?:\/(?:[A-Za-z0-9._~-]|%[0-9A-Fa-f]{2})+)*$/;
+  // a segment once percent-decoded: the characters of the bundle's file names (SPEC §1, §14)
+  const LINK_NAME = /^[A-Za-z0-9._~%-]+$/;
+  const PERCENT = /%([0-9A-Fa-f]{2})/g;
+  const LINK_SHOWN = 200; // code points of a refused link named in the check's params
 
   function rows(table) {
     const out = [];
@@ -293,6 +303,36 @@ const Page = (() => {
       if (ACTIVE.has(nd.tag) || "style" in nd.attrs || "hidden" in nd.attrs) return ["verify.page_active", { tag: nd.tag }];
       if (Object.keys(nd.attrs).some((k) => k.startsWith("on"))) return ["verify.page_active", { tag: nd.tag }];
       if (nd.tag === "style" && CSS_BANNED.test(nd.text().toLowerCase().replace(PY_SPACE, ""))) return ["verify.page_active", { tag: "style" }];
+    }
+    return null;
+  }
+
+  /** Whether value (an attribute's URL) stays in the bundle's folder: "#…" (a place on the
+   *  page itself), or a relative path whose segments, percent-decoded, are file names of the
+   *  bundle's characters and none "." or ".." — so no scheme, "//", leading "/", "\\", "..",
+   *  query or fragment (verify.html#key=…: the reader gives the key). page.py's link_ok. */
+  function link_ok(value) {
+    if (value.startsWith("#")) return true;
+    if (!LINK_PATH.test(value)) return false;
+    for (const segment of value.split("/")) {
+      const name = segment.replace(PERCENT, (_, h) => String.fromCharCode(parseInt(h, 16)));
+      if (!LINK_NAME.test(name) || name === "." || name === "..") return false;
+    }
+    return true;
+  }
+  function link(tag, attr, value) {
+    const cps = Array.from(value);
+    const shown = cps.length <= LINK_SHOWN ? value : cps.slice(0, LINK_SHOWN).join("") + "…";
+    return ["verify.page_link", { tag, attr, link: shown }];
+  }
+  /** Every link stays in the bundle's folder; nothing re-points links (<base>), sends the
+   *  reader on with a query (<form>) or refreshes elsewhere (<meta http-equiv>). */
+  function pageLinks(nodes) {
+    for (const nd of nodes) {
+      if (nd.tag === "base") return link("base", "href", nd.attr("href") || "");
+      if (nd.tag === "form") return link("form", "action", nd.attr("action") || "");
+      if (nd.tag === "meta" && "http-equiv" in nd.attrs) return link("meta", "content", nd.attr("content") || "");
+      for (const k of Object.keys(nd.attrs)) if (URL_ATTRS.has(k) && !link_ok(nd.attrs[k])) return link(nd.tag, k, nd.attrs[k]);
     }
     return null;
   }
@@ -405,7 +445,7 @@ const Page = (() => {
   function pageProblem(page, exp, rec, adds, digest, csvNames) {
     const nodes = page.walk();
     const saw = new Map(Object.entries(csvNames).map(([c, nm]) => [c, new Set([nm])]));
-    const problem = pageStyle(nodes) || pageSummary(nodes, exp, digest) || pageDraw(nodes, rec, adds, saw) ||
+    const problem = pageStyle(nodes) || pageLinks(nodes) || pageSummary(nodes, exp, digest) || pageDraw(nodes, rec, adds, saw) ||
       pageTeams(nodes, exp, saw) || pageAddenda(nodes, adds, exp.inspectors);
     if (problem !== null) return problem;
     const codes = Array.from(saw.keys()).sort((a, b) => pyCompare(a, b));
@@ -466,6 +506,6 @@ const Page = (() => {
 
   return {
     TARGET_COUNT, REPLACED, REPLACEMENT, NO_BATCH, MEMBER, NO_NAME, EXPERT, LIST_SEPARATOR, ATTR_SEPARATOR,
-    member, team_text, addendum_team_text, unescape, parse, page_check, table_cells, short_code,
+    member, team_text, addendum_team_text, unescape, parse, page_check, table_cells, short_code, link_ok,
   };
 })();

@@ -42,6 +42,7 @@ from tests.browser.verifier.conftest import js_bytes
 from tests.publish import conftest as publish_fixtures
 from tests.publish.conftest import TASK_ID, Drawn, files_in
 from tests.publish.cycle import Cycle, build_cycle, private_key
+from tests.publish.test_page_links import ALLOWED, BUTTON, KEY, REFUSED
 
 pytestmark = pytest.mark.browser
 
@@ -381,7 +382,27 @@ PAGE_EDITS = {
     "named-entity": ('data-f="record-digest">', 'data-f="record-digest">&nbsp;'),
     "harmless-entity": ("</body>", "<p>&copy; &amp; &notit; &#38;</p></body>"),
     "harmless-markup": ("</body>", "<p>a<br/>b<![CDATA[x]]><?pi?><!x></p></body>"),
+    # links that leave the bundle (page.py's link_ok; tests/publish/test_page_links.py)
+    "link-https": (BUTTON, '<a class="button" href="https://verify.example.org/verify.html">'),
+    "link-protocol-relative": (BUTTON, '<a class="button" href="//verify.example.org/v.html">'),
+    "link-absolute": (BUTTON, '<a class="button" href="/verify.html">'),
+    "link-parent": (BUTTON, '<a class="button" href="../verify.html">'),
+    "link-encoded-parent": (BUTTON, '<a class="button" href=".%2E/verify.html">'),
+    "link-backslashes": (BUTTON, '<a class="button" href="\\\\example.org\\v.html">'),
+    "link-key-fragment": (BUTTON, f'<a class="button" href="verify.html#verify&amp;key={KEY}">'),
+    "link-key-query": (BUTTON, f'<a class="button" href="verify.html?key={KEY}">'),
+    "link-entity-scheme": (BUTTON, '<a class="button" href="https&#58;//example.org/">'),
+    "link-file-list": ('<a href="announcement.json"', '<a href="https://e.org/announcement.json"'),
+    "link-ping": (BUTTON, '<a class="button" href="verify.html" ping="https://example.org/seen">'),
+    "link-base": ("</title>", '</title><base href="https://verify.example.org/">'),
+    "link-form": ("</main>", f'<form action="verify.html"><input name="key" value="{KEY}"></form></main>'),
+    "link-refresh": ("</title>", '</title><meta http-equiv="refresh" content="0; url=https://e.org/">'),
+    "link-video": ("</main>", '<video src="https://example.org/v.mp4"></video></main>'),
+    "link-long": (BUTTON, '<a class="button" href="https://e.org/' + "\U0001f600" * 300 + '">'),
+    "harmless-links": ("</main>", '<a href="#summary">顶部</a><a href="log/checkpoint.txt">c</a></main>'),
 }
+#: the page check with its params, as both verifiers give it
+RUN_PARAMS = RUN.replace("[c.name, c.status, c.code]", "[c.name, c.status, c.code, c.params]")
 
 
 @pytest.mark.parametrize("name", sorted(PAGE_EDITS))
@@ -398,6 +419,16 @@ def test_a_tampered_page_fails_as_in_python(
     _resign(root, drawn)
     got = {n: (s, c) for n, s, c in _compare(js, root, office)}
     assert got["page"][0] == ("ok" if name.startswith("harmless") else "fail"), got["page"]
+    if name.startswith("link-"):
+        assert got["page"][1] == "verify.page_link"
+        want = next(c for c in svc.verify_bundle(root, office).checks if c.name == "page")
+        both = js(RUN_PARAMS + "(" + json.dumps(_inputs(root, office), ensure_ascii=False) + ")")
+        assert next(c[3] for c in both if c[0] == "page") == want.params
+
+
+@pytest.mark.parametrize("value", [*ALLOWED, *REFUSED, "%C3%A9", "a%2Fb", "#\n//x", "x/y.%2e"])
+def test_link_rule_matches_python(js: JS, value: str) -> None:
+    assert js(f"V.Page.link_ok({json.dumps(value)})") is page.link_ok(value)
 
 
 def test_an_edited_page_cell_and_a_second_name_fail_as_in_python(
