@@ -684,6 +684,22 @@ def tampers(office_private: dict[str, Any]) -> list[Tamper]:
         sums_only,
     )
 
+    def repoint(root: Path) -> None:
+        page = root / "index.html"
+        button = b'<a class="button" href="verify.html">'
+        assert button in page.read_bytes()
+        page.write_bytes(page.read_bytes().replace(
+            button, b'<a class="button" href="https://verify.example.org/verify.html">', 1))
+        resum(root, office_private["redraw"])
+
+    add(
+        "link.button",
+        "redraw",
+        "index.html: the 在浏览器中核验 button re-pointed to a look-alike verifier elsewhere, "
+        "SHA256SUMS rewritten and re-signed with the office key (only page can tell)",
+        repoint,
+    )
+
     # dropped files
     for rel, base in (("announcement.json", "demo"), ("roster.json", "demo"),
                       ("inspectors.json", "demo"), (r"population/S2\.txt", "demo"),
