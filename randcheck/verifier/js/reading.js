@@ -373,264 +373,48 @@ const Reading = (() => {
     await files.load(L.SUMS, (files.present.size + 1) * SUM_LINE);
   }
 
-  // -- gunzip: one gzip member (RFC 1952) of deflate data (RFC 1951) ---------------------------
-  // Written here rather than through DecompressionStream for memory: the browser's stream hands
-  // out the unpacked bytes in 16 KB chunks, each its own ArrayBuffer, which V8 collects only
-  // long after (a 1,000,000-entity population left ~20 MB of them behind, twice the bundle's
-  // size); this inflater writes into one buffer and leaves no garbage. It refuses what zlib
-  // (Python's gunzip, and DecompressionStream) refuses: a header that is not gzip's (magic,
-  // method 8, reserved flag bits, FHCRC checked), a block of type 3, a stored block whose
-  // lengths disagree, Huffman code sets that are over-subscribed or incomplete (but for a
-  // literal/length or distance code of a single one-bit code), a missing end-of-block code,
-  // a bad repeat of code lengths, too many length or distance codes, the symbols 286, 287 and
-  // the distances 30, 31, a distance back past the start, a bad CRC-32 or ISIZE, a truncated
-  // member, and any byte after it.
-  const LBASE = [3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258];
-  const LEXT = [0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0];
-  const DBASE = [1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193, 257, 385, 513, 769, 1025, 1537, 2049, 3073,
-    4097, 6145, 8193, 12289, 16385, 24577];
-  const DEXT = [0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13];
-  const CLORDER = [16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15];
-  const FAST = 10; // codes up to this many bits decode by one table look-up
-  const bad = (why) => new Error(`not one gzip member: ${why}`);
-
-  let crcTable = null;
-  function crc32(data, crc = 0) {
-    if (crcTable === null) {
-      crcTable = new Int32Array(256);
-      for (let n = 0; n < 256; n++) {
-        let c = n;
-        for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-        crcTable[n] = c;
-      }
-    }
-    let c = ~crc;
-    for (let i = 0; i < data.length; i++) c = crcTable[(c ^ data[i]) & 0xff] ^ (c >>> 8);
-    return ~c >>> 0;
-  }
-
-  /** A canonical Huffman code from its code lengths (zlib's inflate_table rules: `codes` is
-   *  the code-length code, which may not be incomplete). {count, symbol, fast}: fast[reversed
-   *  low FAST bits] = symbol << 4 | length for codes of at most FAST bits, else 0. */
-  function huffman(lengths, codes) {
-    const count = new Uint16Array(16);
-    for (let i = 0; i < lengths.length; i++) count[lengths[i]]++;
-    count[0] = 0;
-    let left = 1; let max = 0;
-    for (let len = 1; len <= 15; len++) {
-      left = (left << 1) - count[len];
-      if (left < 0) throw bad("over-subscribed code");
-      if (count[len]) max = len;
-    }
-    if (max > 0 && left > 0 && (codes || max !== 1)) throw bad("incomplete code");
-    const offs = new Uint16Array(16);
-    for (let len = 1; len < 15; len++) offs[len + 1] = offs[len] + count[len];
-    const symbol = new Uint16Array(lengths.length);
-    for (let i = 0; i < lengths.length; i++) if (lengths[i]) symbol[offs[lengths[i]]++] = i;
-    const fast = new Uint16Array(1 << FAST);
-    let code = 0; let k = 0;
-    for (let len = 1; len <= Math.min(max, FAST); len++) {
-      for (let j = 0; j < count[len]; j++, k++, code++) {
-        let rev = 0;
-        for (let b = 0; b < len; b++) rev |= ((code >>> b) & 1) << (len - 1 - b);
-        for (let e = rev; e < 1 << FAST; e += 1 << len) fast[e] = (symbol[k] << 4) | len;
-      }
-      code <<= 1;
-    }
-    return { count, symbol, fast };
-  }
-
-  let fixed = null;
-  function fixedCodes() {
-    if (fixed === null) {
-      const lit = new Uint8Array(288);
-      lit.fill(8, 0, 144); lit.fill(9, 144, 256); lit.fill(7, 256, 280); lit.fill(8, 280, 288);
-      fixed = [huffman(lit, false), huffman(new Uint8Array(32).fill(5), false)];
-    }
-    return fixed;
-  }
-
-  /** The deflate data of `data` from byte `pos` into `out` (grown within `limit`), as a
-   *  resumable reader: {pos, bits, nbits, out, total} advanced by block(). */
-  class Inflater {
-    constructor(data, pos, out, limit) {
-      this.data = data; this.pos = pos; this.bits = 0; this.nbits = 0;
-      this.out = out; this.total = 0; this.limit = limit; this.last = false;
-    }
-
-    need(n) { // at least n (≤ 25) bits in `bits`
-      while (this.nbits < n) {
-        if (this.pos >= this.data.length) throw bad("truncated");
-        this.bits |= this.data[this.pos++] << this.nbits;
-        this.nbits += 8;
-      }
-    }
-
-    take(n) {
-      if (n === 0) return 0;
-      this.need(n);
-      const v = this.bits & ((1 << n) - 1);
-      this.bits >>>= n; this.nbits -= n;
-      return v;
-    }
-
-    /** One symbol of code `h`. */
-    decode(h) {
-      // peek FAST bits (fewer at the end of the data: the rest read as zeros, never used)
-      while (this.nbits < FAST && this.pos < this.data.length) {
-        this.bits |= this.data[this.pos++] << this.nbits;
-        this.nbits += 8;
-      }
-      const e = h.fast[this.bits & ((1 << FAST) - 1)];
-      const len = e & 15;
-      if (len && len <= this.nbits) {
-        this.bits >>>= len; this.nbits -= len;
-        return e >>> 4;
-      }
-      // a longer (or unused) code: bit by bit (puff.c's decode)
-      let code = 0; let first = 0; let index = 0;
-      for (let l = 1; l <= 15; l++) {
-        code |= this.take(1);
-        const c = h.count[l];
-        if (code - c < first) return h.symbol[index + (code - first)];
-        index += c; first = (first + c) << 1; code <<= 1;
-      }
-      throw bad("invalid code");
-    }
-
-    room(n) {
-      const want = this.total + n;
-      if (want > this.limit) throw new Error("too big");
-      if (want > this.out.length) {
-        const grown = new Uint8Array(Math.min(this.limit, Math.max(want, 2 * this.out.length, 1024)));
-        grown.set(this.out.subarray(0, this.total));
-        this.out = grown;
-      }
-    }
-
-    block() {
-      this.last = this.take(1) === 1;
-      const type = this.take(2);
-      if (type === 0) return this.stored();
-      if (type === 3) throw bad("invalid block type");
-      let lit, dist;
-      if (type === 1) [lit, dist] = fixedCodes();
-      else [lit, dist] = this.dynamic();
-      return this.codes(lit, dist);
-    }
-
-    stored() {
-      this.bits >>>= this.nbits & 7; this.nbits -= this.nbits & 7;
-      const len = this.take(16); const nlen = this.take(16);
-      if (len !== (~nlen & 0xffff)) throw bad("invalid stored block lengths");
-      // the bit buffer is byte-aligned and empty after two 16-bit takes from an aligned start,
-      // unless it held more: give its whole bytes back
-      this.pos -= this.nbits >>> 3; this.bits = 0; this.nbits = 0;
-      if (this.pos + len > this.data.length) throw bad("truncated");
-      this.room(len);
-      this.out.set(this.data.subarray(this.pos, this.pos + len), this.total);
-      this.pos += len; this.total += len;
-    }
-
-    dynamic() {
-      const nlen = this.take(5) + 257; const ndist = this.take(5) + 1; const ncode = this.take(4) + 4;
-      if (nlen > 286 || ndist > 30) throw bad("too many length or distance symbols");
-      const cl = new Uint8Array(19);
-      for (let i = 0; i < ncode; i++) cl[CLORDER[i]] = this.take(3);
-      const clh = huffman(cl, true);
-      const lengths = new Uint8Array(nlen + ndist);
-      let have = 0;
-      while (have < nlen + ndist) {
-        const sym = this.decode(clh);
-        if (sym < 16) { lengths[have++] = sym; continue; }
-        let rep; let val = 0;
-        if (sym === 16) {
-          if (have === 0) throw bad("invalid bit length repeat");
-          val = lengths[have - 1]; rep = 3 + this.take(2);
-        } else if (sym === 17) rep = 3 + this.take(3);
-        else rep = 11 + this.take(7);
-        if (have + rep > nlen + ndist) throw bad("invalid bit length repeat");
-        lengths.fill(val, have, have + rep); have += rep;
-      }
-      if (lengths[256] === 0) throw bad("missing end-of-block code");
-      return [huffman(lengths.subarray(0, nlen), false), huffman(lengths.subarray(nlen), false)];
-    }
-
-    codes(lit, dist) {
-      for (;;) {
-        const sym = this.decode(lit);
-        if (sym < 256) {
-          if (this.total >= this.out.length) this.room(1);
-          this.out[this.total++] = sym;
-          continue;
-        }
-        if (sym === 256) return;
-        if (sym > 285) throw bad("invalid literal/length code");
-        const len = LBASE[sym - 257] + this.take(LEXT[sym - 257]);
-        const ds = this.decode(dist);
-        if (ds > 29) throw bad("invalid distance code");
-        const d = DBASE[ds] + this.take(DEXT[ds]);
-        if (d > this.total) throw bad("invalid distance too far back");
-        this.room(len);
-        const out = this.out;
-        let o = this.total;
-        for (let k = 0; k < len; k++, o++) out[o] = out[o - d];
-        this.total = o;
-      }
-    }
-  }
-
+  // -- gunzip: one gzip member (RFC 1952), unpacked by the browser's DecompressionStream ------
   /** Decompress one gzip member, refusing (Error) output longer than `limit`, a truncated or
-   *  corrupt member, and anything after it (Python's gunzip). The output goes into one buffer
-   *  sized by the member's ISIZE field (within `limit`; grown if it lied, and then refused by
-   *  the ISIZE check). */
+   *  corrupt member, and anything after it (Python's gunzip; the browser's zlib refuses what
+   *  Python's does). The stream hands out 16 KB chunks: they are copied into one buffer sized by
+   *  the member's ISIZE field (within `limit`; grown if it lied, which zlib then refuses), so
+   *  the codes are parsed in place without a second join. */
   async function gunzip(data, limit) {
-    if (!(data instanceof Uint8Array) || data.length < 18) throw bad("too short");
-    if (data[0] !== 0x1f || data[1] !== 0x8b) throw bad("incorrect header check");
-    if (data[2] !== 8) throw bad("unknown compression method");
-    const flags = data[3];
-    if (flags & 0xe0) throw bad("unknown header flags set");
-    let pos = 10;
+    if (!(data instanceof Uint8Array) || data.length === 0) throw new Error("not one gzip member");
     const m = data.length;
-    if (flags & 4) {
-      if (pos + 2 > m) throw bad("truncated");
-      pos += 2 + (data[pos] | (data[pos + 1] << 8));
-    }
-    for (const flag of [8, 16]) {
-      if (flags & flag) {
-        while (pos < m && data[pos] !== 0) pos++;
-        pos++;
+    const isize = m >= 4 ? (data[m - 4] | (data[m - 3] << 8) | (data[m - 2] << 16) | (data[m - 1] << 24)) >>> 0 : 0;
+    // deflate packs at most 1032 bytes into one: a larger ISIZE is a lie, not a reason to ask for memory
+    let out = new Uint8Array(Math.min(isize, limit, 1032 * m));
+    let total = 0;
+    const ds = new DecompressionStream("gzip");
+    const writer = ds.writable.getWriter();
+    const reader = ds.readable.getReader();
+    writer.write(data).then(() => writer.close()).catch(() => {});
+    for (;;) {
+      let step;
+      try { step = await reader.read(); } catch (e) { throw new Error("not one gzip member"); }
+      if (step.done) break;
+      const chunk = step.value;
+      if (total + chunk.length > limit) {
+        reader.cancel().catch(() => {});
+        throw new Error("too big");
       }
+      if (total + chunk.length > out.length) {
+        const grown = new Uint8Array(Math.min(limit, Math.max(2 * out.length, total + chunk.length)));
+        grown.set(out.subarray(0, total));
+        out = grown;
+      }
+      out.set(chunk, total);
+      total += chunk.length;
+      await Checks.progress("population", total, isize);
     }
-    if (flags & 2) {
-      if (pos + 2 > m) throw bad("truncated");
-      if ((data[pos] | (data[pos + 1] << 8)) !== (crc32(data.subarray(0, pos)) & 0xffff)) throw bad("header crc mismatch");
-      pos += 2;
-    }
-    if (pos > m) throw bad("truncated");
-    const isize = (data[m - 4] | (data[m - 3] << 8) | (data[m - 2] << 16) | (data[m - 1] << 24)) >>> 0;
-    // deflate packs at most 1032 bytes into one: a larger ISIZE is a lie, and not a reason to
-    // ask for the memory
-    const inf = new Inflater(data, pos, new Uint8Array(Math.min(isize, limit, 1032 * m)), limit);
-    while (!inf.last) {
-      inf.block();
-      await Checks.progress("population", inf.total, isize);
-    }
-    inf.pos -= inf.nbits >>> 3; // whole bytes read ahead: the trailer's
-    pos = inf.pos;
-    if (pos + 8 > m) throw bad("truncated");
-    if (pos + 8 < m) throw bad("data after the member");
-    const out = inf.out.length === inf.total ? inf.out : inf.out.subarray(0, inf.total);
-    const crc = (data[pos] | (data[pos + 1] << 8) | (data[pos + 2] << 16) | (data[pos + 3] << 24)) >>> 0;
-    if (crc32(out) !== crc) throw bad("incorrect data check");
-    if ((inf.total % 0x100000000) !== isize) throw bad("incorrect length check");
-    return out;
+    return total === out.length ? out : out.subarray(0, total);
   }
 
   return {
     KIB, MIB, MAX_FILES, JSON_DEPTH, CODE_LINE, ROW, XLSX_EXPANSION, FIXED, ADDENDUM, ENTRY, PROOF,
     RESULT_ROW, VOCABULARY, SUM_LINE, TAIL_LINE, TAIL_LINES, TAIL_BYTES, LAYOUT: L,
-    tail_refusal, BundleFiles, read, gunzip, crc32,
+    tail_refusal, BundleFiles, read, gunzip,
     get sources() { return Sources; }, // defined later (js/sources.js): read when called
     stratum_file: stratumFile, is_addendum_file: isAddendumFile, entry_seq: entrySeq,
     doc_seq: docSeq, is_vocabulary_file: isVocabularyFile, quote, cmpStr, readlines,

@@ -1,5 +1,5 @@
 """The browser verifier's memory savings keep Python's outcomes (issue #11, "memory ≤ 4× the
-bundle"): js/reading.js's own inflater (gunzip without DecompressionStream's garbage) accepts
+bundle"): js/reading.js's gunzip (DecompressionStream's chunks copied into one buffer) accepts
 and refuses exactly what Python's ``reading.gunzip`` (zlib) does, on many members and on
 thousands of damaged ones; a population file is parsed into its own buffer without changing
 the codes; and a bundle read by ``BundleFiles`` keeps the released files' SHA-256 for ``files``.
