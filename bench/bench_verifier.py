@@ -12,7 +12,10 @@ Memory: the page's renderer process, its peak resident size during the run (``Vm
 10 ms (``performance.memory``, precise with ``--enable-precise-memory-info``).  Both against
 the bundle's size on disk (the JS heap counts ArrayBuffers too: the files' bytes, the gunzipped
 population and its parsed copy; the gzipped 1,000,000-entity bundle is 9 MB on disk, its
-population alone 19 MB unpacked).  ``randcheck verify`` (Python) is timed once on each
+population alone 19 MB unpacked).  "kept": the heap the report and the verifier still hold
+after the run once garbage is collected.  ``--phases`` adds the heap's peak (above the start)
+within each step of ``verify()`` (PHASES), to see where the memory goes.
+``randcheck verify`` (Python) is timed once on each
 bundle for comparison.  Targets (issue #11): demo ≤ 2 s, 1,000,000 entities ≤ 10 s,
 memory ≤ 4× the bundle.
 
@@ -20,6 +23,7 @@ memory ≤ 4× the bundle.
     python bench/bench_verifier.py --keep /tmp/vb      # build once into /tmp/vb, reuse later
     python bench/bench_verifier.py --entities 200000 --runs 5
     python bench/bench_verifier.py --http              # also over http (fromHttp)
+    python bench/bench_verifier.py --keep /tmp/vb --only office-1000000 --phases
 """
 
 from __future__ import annotations
@@ -48,13 +52,58 @@ from tests.browser.verifier.conftest_corpus import (
 #: precise performance.memory, and gc() to start each run from a collected heap
 EXTRA_FLAGS = ("--enable-precise-memory-info", "--js-flags=--expose-gc")
 
-RUN_JS = """(async (input, http, keys, witnesses) => {
+#: the steps of verify() whose peak heap ``--phases`` reports (namespace: functions)
+PHASES = {
+    "Reading": ["read", "gunzip"],
+    "Documents": ["documents", "population"],
+    "Commit": ["parse_population_file", "population_root"],
+    "Replay": ["replay"],
+    "Announce": ["check_disjoint"],
+    "Select": ["select_all"],
+    "Ordering": ["checks"],
+    "Log": ["open"],
+    "Complete": ["checks"],
+    "Tables": ["results_check", "xlsx_check"],
+    "Page": ["page_check"],
+    "Inspection": ["checks"],
+    "Files": ["files_check", "sums_signature"],
+}
+
+RUN_JS = """(async (input, http, keys, witnesses, phases) => {
   const raw = (s) => Uint8Array.from(atob(s), (ch) => ch.charCodeAt(0));
   const R = RandcheckVerifier, mem = () => performance.memory.usedJSHeapSize;
-  if (typeof gc === "function") gc();
+  // gc() twice with a pause: the ArrayBuffers it frees leave the count once swept, after it
+  const collect = async () => {
+    if (typeof gc !== "function") return;
+    gc(); await new Promise((ok) => setTimeout(ok, 200)); gc();
+  };
+  await collect();
   const before = mem();
   let peak = before;
-  const timer = setInterval(() => { peak = Math.max(peak, mem()); }, 10);
+  // --phases: each listed step wrapped (on a copy of the verifier's namespaces: the calls in
+  // verify() look them up when made) to note the heap on entry, on exit and every 10 ms within
+  const stack = [], byPhase = {}, saved = [];
+  const note = () => {
+    const x = mem(), at = stack.join(" > ") || "(verify)";
+    peak = Math.max(peak, x);
+    byPhase[at] = Math.max(byPhase[at] || 0, x - before);
+  };
+  for (const [ns, names] of Object.entries(phases || {})) {
+    for (const f of names) {
+      const space = R.internals[ns], orig = space[f];
+      saved.push([space, f, orig]);
+      space[f] = function (...args) { // sync stays sync (some calls are not awaited)
+        stack.push(`${ns}.${f}`); note();
+        const done = () => { note(); stack.pop(); };
+        let out;
+        try { out = orig.apply(this, args); } catch (e) { done(); throw e; }
+        if (out && typeof out.then === "function") return out.finally(done);
+        done();
+        return out;
+      };
+    }
+  }
+  const timer = setInterval(note, 10);
   const t0 = performance.now();
   const source = http ? R.sources.fromHttp(new URL(http, location.href).href)
                       : R.sources.fromFiles(document.getElementById(input).files);
@@ -62,8 +111,11 @@ RUN_JS = """(async (input, http, keys, witnesses) => {
   const ms = performance.now() - t0;
   clearInterval(timer);
   peak = Math.max(peak, mem());
+  for (const [space, f, orig] of saved) space[f] = orig;
+  let kept = null; // what the report and its verifier still hold once garbage is collected
+  if (typeof gc === "function") { await collect(); kept = mem() - before; }
   return { ms, status: r.status, first: r.first_failure, checks: r.checks.length,
-           heapBefore: before, heapPeak: peak };
+           heapBefore: before, heapPeak: peak, kept, phases: byPhase };
 })"""
 
 
@@ -172,20 +224,27 @@ def reset_peaks(pids: list[int]) -> dict[int, int]:
 
 
 def measure(
-    browser: cdp.Browser, base: str, bundle: corpus.Bundle, runs: int, http: bool
+    browser: cdp.Browser,
+    base: str,
+    bundle: corpus.Bundle,
+    runs: int,
+    http: bool,
+    phases: bool = False,
 ) -> dict[str, Any]:
-    """Opens a fresh window, picks the bundle's folder, verifies ``runs`` times."""
+    """Opens a fresh window, picks the bundle's folder, verifies ``runs`` times (with
+    ``phases``, the last run notes the heap's peak in each step of PHASES)."""
     keys, witnesses = [b64(bundle.office)], [b64(w) for w in bundle.witnesses]
     with open_window(browser, f"{base}page/verify.html") as page:
         add_input(page, "pick", directory=True)
         pick(page, "pick", bundle.path)
-        times, rss, heap, last = [], [], [], {}
-        for _ in range(runs):
+        times, rss, heap, kept, last = [], [], [], [], {}
+        for run in range(runs):
             pids = renderers(browser)
             before = reset_peaks(pids)
             where = json.dumps(f"../{bundle.path.name}/" if http else None)
+            wrap = json.dumps(PHASES if phases and run == runs - 1 else {})
             last = page.eval(
-                f"{RUN_JS}('pick', {where}, {json.dumps(keys)}, {json.dumps(witnesses)})"
+                f"{RUN_JS}('pick', {where}, {json.dumps(keys)}, {json.dumps(witnesses)}, {wrap})"
             )
             grown = [
                 status_kb(p, "VmHWM") - before[p] for p in before if Path(f"/proc/{p}").exists()
@@ -193,7 +252,8 @@ def measure(
             times.append(last["ms"] / 1000)
             rss.append(max(grown, default=0) * 1024)
             heap.append(last["heapPeak"] - last["heapBefore"])
-    return {"times": times, "rss": rss, "heap": heap, "last": last}
+            kept.append(last["kept"] or 0)
+    return {"times": times, "rss": rss, "heap": heap, "kept": kept, "last": last}
 
 
 def main() -> None:
@@ -202,6 +262,12 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--keep", type=Path, help="build the bundles here once and reuse them")
     ap.add_argument("--http", action="store_true", help="also verify over http (fromHttp)")
+    ap.add_argument(
+        "--phases",
+        action="store_true",
+        help="also print the JS heap's peak in each step of verify() (its last run)",
+    )
+    ap.add_argument("--only", help="only this bundle (demo, office-<entities>)")
     args = ap.parse_args()
     binary = cdp.find_chromium()
     if binary is None:
@@ -219,9 +285,11 @@ def main() -> None:
             with cdp.serve(root) as base:
                 print(
                     f"{'bundle':22} {'mode':6} {'on disk':>9} {'median':>8} {'runs':>22} "
-                    f"{'RSS peak':>9} {'×disk':>6} {'JS heap':>9} {'×disk':>6}  status"
+                    f"{'RSS peak':>9} {'×disk':>6} {'JS heap':>9} {'×disk':>6} {'kept':>7}  status"
                 )
                 for name, bundle in found.items():
+                    if args.only and name != args.only:
+                        continue
                     size = disk_size(bundle.path)
                     py = python_seconds(bundle)
                     print(
@@ -229,7 +297,7 @@ def main() -> None:
                         "(randcheck verify in this process, for comparison)"
                     )
                     for mode in ("folder", "http") if args.http else ("folder",):
-                        m = measure(browser, base, bundle, args.runs, mode == "http")
+                        m = measure(browser, base, bundle, args.runs, mode == "http", args.phases)
                         rss, heap = max(m["rss"]), max(m["heap"])
                         last = m["last"]
                         status = last["status"] + (f" ({last['first']})" if last["first"] else "")
@@ -238,8 +306,11 @@ def main() -> None:
                             f"{name:22} {mode:6} {size / 2**20:7.1f}MB "
                             f"{statistics.median(m['times']):7.2f}s {runs:>22} "
                             f"{rss / 2**20:7.1f}MB {rss / size:6.1f} "
-                            f"{heap / 2**20:7.1f}MB {heap / size:6.1f}  {status}"
+                            f"{heap / 2**20:7.1f}MB {heap / size:6.1f} "
+                            f"{max(m['kept']) / 2**20:5.1f}MB  {status}"
                         )
+                        for step, grew in sorted(last["phases"].items()):
+                            print(f"    {step:58} {grew / 2**20:7.1f}MB {grew / size:6.1f}")
         finally:
             browser.close()
     finally:

@@ -12,8 +12,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "webverify.lang_switch": {"zh": "English（切换语言）", "en": "中文（switch language）"},
     "webverify.intro": {
-        "zh": "本页面在您的浏览器中完成与 randcheck verify 相同的全部检查：签名、公告先于随机数、随机数证据、名录、重算抽取结果与检查组、日志证明、公示表格与页面、文件校验值。核验完全在本机进行，不向任何服务器发送数据，也不需要联网。",
-        "en": "This page runs every check of randcheck verify in your browser: signatures, the announcement before the randomness, the entropy evidence, the pool files, the recomputed targets and teams, the log proofs, the public table and page, the file checksums. Everything happens on this computer: nothing is sent to any server and no network is needed.",
+        "zh": "本页面在您的浏览器中完成与 randcheck verify 相同的全部检查：签名、公告先于随机数、随机数证据、名录、重算抽取结果与检查组、日志证明、公示表格与页面、文件校验值。核验完全在本机进行，不向任何服务器发送数据；从本机打开时不需要联网，从网站打开时只读取本页所在文件夹中的公示文件。",
+        "en": "This page runs every check of randcheck verify in your browser: signatures, the announcement before the randomness, the entropy evidence, the pool files, the recomputed targets and teams, the log proofs, the public table and page, the file checksums. Everything happens on this computer and nothing is sent to any server; opened from disk it needs no network, opened from a website it reads only the public files of its own folder.",
     },
     "webverify.version": {
         "zh": "randcheck 浏览器核验程序 {version}",

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from importlib import resources
 
 from randcheck import __version__
@@ -133,7 +134,11 @@ def page(standalone: bool = False) -> str:
     else the page loads ``verify.js`` beside it (a bundle's copy)."""
     text = _read("page.html")
     if standalone:
-        body = script().replace("</script", "<\\/script")
+        # inside <script>, "</script" (any case) would end the element and "<!--" could start
+        # the HTML parser's script-data escape state; both occur only in string literals of
+        # the script, where "\\/" and "\\!" mean "/" and "!"
+        body = re.sub(r"</(script)", r"<\\/\1", script(), flags=re.IGNORECASE)
+        body = body.replace("<!--", "<\\!--")
         tag = "<script>\n" + body + "</script>"
     else:
         tag = '<script src="verify.js"></script>'

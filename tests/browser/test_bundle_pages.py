@@ -122,6 +122,7 @@ def test_every_link_is_a_file_of_the_bundle(demo: Path) -> None:
     # the page offers every file of the folder for download, and only those (verify.html is
     # also linked by the 在浏览器中核验 button and the 如何核验 part)
     assert sorted(set(checked)) == files
+    assert all(checked.count(link) == 1 for link in checked if link != "verify.html")
     assert page_links(demo / "notice.html") == []  # the notice stands alone
 
 

@@ -154,6 +154,23 @@ def test_a_gzip_bomb_is_refused(bundle: Path, key_file: Path, tmp_path: Path) ->
     assert code == 1 and _failed(doc)["population.S2"] == "verify.population_gzip"
 
 
+@pytest.mark.parametrize("count", [2**45, 2**53 - 1, 2**60])
+def test_a_forged_huge_count_is_a_failed_check_not_a_crash(
+    bundle: Path, key_file: Path, tmp_path: Path, count: int
+) -> None:
+    """An unsigned edit of a stratum's count raises every bound computed from it: the files
+    are still read only as far as they go (no read(count × 65) at once), and the announcement
+    fails its signature (or, past 2^53 − 1, its canonical form) like any other edit."""
+    root = _copy(bundle, tmp_path)
+    ann = root / "announcement.json"
+    text = ann.read_text(encoding="utf-8")
+    assert text.count('"count":80') == 1
+    ann.write_text(text.replace('"count":80', f'"count":{count}'), encoding="utf-8")
+    code, doc = _verify_in_a_small_process(root, key_file)
+    assert code == 1, doc
+    assert "announcement.signature" in _failed(doc) or "announcement.envelope" in _failed(doc)
+
+
 def test_a_corrupt_gzip_is_a_failed_check_not_a_crash(
     bundle: Path, key_file: Path, tmp_path: Path
 ) -> None:

@@ -144,7 +144,14 @@ class BundleFiles(Mapping[str, bytes]):
             self.oversize[path] = (size, limit)
             return None
         with self._open(path) as fh:
-            data = fh.read(limit + 1)
+            # in pieces: a forged count can make ``limit`` huge, and read(limit + 1) would ask
+            # for that much memory at once (MemoryError, or OverflowError past 2^63)
+            parts: list[bytes] = []
+            got = 0
+            while got <= limit and (piece := fh.read(min(limit + 1 - got, MIB))):
+                parts.append(piece)
+                got += len(piece)
+            data = b"".join(parts)
         if len(data) > limit:  # grew since it was listed
             self.oversize[path] = (len(data), limit)
             return None
@@ -247,8 +254,14 @@ def bundle_root(path: Path) -> Path:
     return root
 
 
+#: the largest count a bound is computed from: canonical JSON's integers (§1) stop there, and
+#: the browser verifier's numbers too, so that both compute the same bounds from a forgery
+_COUNT_MAX = 2**53 - 1
+
+
 def _count(value: Any) -> int:
-    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 0
+    ok = isinstance(value, int) and not isinstance(value, bool) and 0 < value <= _COUNT_MAX
+    return value if ok else 0
 
 
 def _format(files: BundleFiles) -> str:

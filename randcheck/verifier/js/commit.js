@@ -79,14 +79,18 @@ const Commit = (() => {
   }
 
   /** The codes of a population file, checked sorted, unique and well-formed (codes.py's
-   *  Codes(data): the order is checked over the whole file first, then each code). */
-  async function parse_population_file(data, stratum = "") {
+   *  Codes(data): the order is checked over the whole file first, then each code).
+   *  With `in_place` the codes are packed into `data` itself (each code moves left by the
+   *  newlines before it, so nothing is overwritten before it is read): the CodeList's `bytes`
+   *  is then a view of `data`, whose contents are no longer the file's — for a buffer the
+   *  caller owns and needs no more (a file released by the reader, an unpacked .gz). */
+  async function parse_population_file(data, stratum = "", in_place = false) {
     const size = data.length;
     if (size && data[size - 1] !== NL) throw Err("proto.population_newline", { stratum });
     let n = 0;
     for (let i = data.indexOf(NL); i >= 0; i = data.indexOf(NL, i + 1)) n++;
     const start = new Uint32Array(n + 1);
-    const bytes = new Uint8Array(size - n);
+    const bytes = in_place ? data.subarray(0, size - n) : new Uint8Array(size - n);
     const st = { o: 0, line: 0, prevS: 0, prevL: 0, orderErr: -1, codeErr: -1 };
     const STEP = 4 << 20; // about 4 MB between progress reports
     let pos = 0;
@@ -168,10 +172,14 @@ const Commit = (() => {
     const subtle = globalThis.crypto && globalThis.crypto.subtle;
     if (mode === "webcrypto" && subtle) {
       const BATCH = 64;
+      // one leaf buffer per job of a batch, reused by the next batch (digest() has copied its
+      // input by the time it returns, and the batch has finished anyway): no garbage per chunk
+      const bufs = new Array(BATCH).fill(null);
       for (let b = 0; b < nChunks; b += BATCH) {
         const jobs = [];
         for (let k = b; k < Math.min(nChunks, b + BATCH); k++) {
-          const [buf, len] = leafBytes(list, k * CHUNK, Math.min(list.n, (k + 1) * CHUNK), null);
+          const [buf, len] = leafBytes(list, k * CHUNK, Math.min(list.n, (k + 1) * CHUNK), bufs[k - b]);
+          bufs[k - b] = buf;
           jobs.push(subtle.digest("SHA-256", buf.subarray(0, len)));
         }
         const got = await Promise.all(jobs);

@@ -60,8 +60,21 @@ const Documents = (() => {
     };
   }
 
+  /** A read file's bytes for the caller to keep or change: handed over by a reader that can
+   *  release them (Reading.BundleFiles: it keeps their SHA-256 only), else [bytes, false]. */
+  async function takeFile(found, path) {
+    if (typeof found.release === "function") {
+      const data = await found.release(path);
+      if (data !== undefined) return [data, true];
+    }
+    return [found.get(path), false];
+  }
+
   /** Each stratum's codes from its population file, and the failed population.<s> checks
-   *  that replace the replay's where a file is missing, too big or not a population file. */
+   *  that replace the replay's where a file is missing, too big or not a population file.
+   *  The population files are taken from the reader (which keeps their SHA-256 for `files`)
+   *  and their codes packed into the same buffer, a .gz's into the unpacked one: a stratum's
+   *  codes are held once, and the file is not kept beside them. */
   async function population(found, ann) {
     const pop = Object.create(null);
     const override = Object.create(null);
@@ -70,10 +83,14 @@ const Documents = (() => {
       const name = `population.${plan.id}`;
       const plain = Reading.stratum_file(plan.id); const packed = Reading.stratum_file(plan.id, true);
       pop[plan.id] = Commit.EMPTY();
-      let data;
-      if (found.has(plain)) data = found.get(plain);
+      let data; let own;
+      if (found.has(plain)) [data, own] = await takeFile(found, plain);
       else if (found.has(packed)) {
-        try { data = await Reading.gunzip(found.get(packed), plan.count * Reading.CODE_LINE); } catch (e) {
+        const [gz] = await takeFile(found, packed);
+        try {
+          data = await Reading.gunzip(gz, plan.count * Reading.CODE_LINE);
+          own = true; // the unpacked buffer is this function's
+        } catch (e) {
           override[name] = Checks.failed(name, "verify.population_gzip", { file: packed });
           continue;
         }
@@ -86,7 +103,7 @@ const Documents = (() => {
         continue;
       }
       try {
-        pop[plan.id] = await Commit.parse_population_file(data, plan.id);
+        pop[plan.id] = await Commit.parse_population_file(data, plan.id, own);
       } catch (e) {
         if (!(e instanceof Checks.RcError)) throw e;
         override[name] = Checks.fromError(name, e);

@@ -137,7 +137,11 @@ const Reading = (() => {
   /** The files of one bundle, read on demand and only within their bounds.
    *  `present`: Map path → size of every regular file (-1: a symlink, where the source can tell);
    *  `oversize`: Map path → [size, limit] of the files refused for their size;
-   *  `digests`: Map path → SHA-256 hex of the files read line by line, once read to the end. */
+   *  `digests`: Map path → SHA-256 hex of the files read line by line, once read to the end,
+   *  and of the files whose bytes were handed over by release(path).
+   *  A released file stays read (has(path), keys()) and keeps its SHA-256 (sha256(path)), but
+   *  get(path) no longer gives its bytes: the big files (population files, the verifier's own
+   *  script) are not held twice, or until the end, only for the `files` check's hashes. */
   class BundleFiles {
     constructor(source) {
       this.source = source;
@@ -161,8 +165,8 @@ const Reading = (() => {
       return this.present;
     }
 
-    // the Mapping: the files read so far
-    get(path) { return this._data.get(path); }
+    // the Mapping: the files read so far (a released file's bytes: undefined)
+    get(path) { const d = this._data.get(path); return d === null ? undefined : d; }
     has(path) { return this._data.has(path); }
     keys() { return this._data.keys(); }
     get size() { return this._data.size; }
@@ -171,7 +175,7 @@ const Reading = (() => {
     /** The file's bytes when it exists, is a regular file and is at most `limit` bytes (and
      *  within the budget); null otherwise (`oversize` then says why). */
     async load(path, limit) {
-      if (this._data.has(path)) return this._data.get(path);
+      if (this._data.has(path)) return this.get(path);
       const size = this.present.get(path);
       if (size === undefined || size < 0) return null;
       limit = Math.min(limit, this.budget);
@@ -180,6 +184,17 @@ const Reading = (() => {
       if (data.length > limit) { this.oversize.set(path, [data.length, limit]); return null; } // grew since listed
       this._data.set(path, data);
       this.budget -= data.length;
+      return data;
+    }
+
+    /** Hands the bytes of a read file over to the caller, who may then change them: its
+     *  SHA-256 is kept (sha256(path) answers as before) and the reader lets go of the bytes.
+     *  undefined when the file was not read or was released already. */
+    async release(path) {
+      const data = this._data.get(path);
+      if (data == null) return undefined;
+      this.digests.set(path, Bytes.hex(await Hash.sha256Async(data)));
+      this._data.set(path, null);
       return data;
     }
 
@@ -242,6 +257,7 @@ const Reading = (() => {
     /** The file's SHA-256 (hex) if it was read (the log tail: read to the end, reading it now
      *  if need be); null when it was not, or could not be, read. */
     async sha256(path) {
+      if (this.digests.has(path)) return this.digests.get(path);
       if (this._data.has(path)) return Bytes.hex(await Hash.sha256Async(this._data.get(path)));
       if (path === L.TAIL && !this.digests.has(path)) {
         try {
@@ -335,7 +351,9 @@ const Reading = (() => {
     const fmt = formatOf(files);
     if (fmt === null || hasVerifier(fmt)) { // older formats: foreign files, never read
       files.budget += VERIFIER_BYTES;
-      for (const path of VERIFIER_FILES) await files.load(path, FIXED[path]);
+      for (const path of VERIFIER_FILES) { // only hashed (by `files`): their SHA-256 is kept, not their bytes
+        if (await files.load(path, FIXED[path]) != null && typeof files.release === "function") await files.release(path);
+      }
     }
     if (files.present.has(L.TAIL)) files.budget += TAIL_BYTES; // read later, line by line
     for (const path of present) {
@@ -355,29 +373,42 @@ const Reading = (() => {
     await files.load(L.SUMS, (files.present.size + 1) * SUM_LINE);
   }
 
+  // -- gunzip: one gzip member (RFC 1952), unpacked by the browser's DecompressionStream ------
   /** Decompress one gzip member, refusing (Error) output longer than `limit`, a truncated or
-   *  corrupt member, and anything after it (Python's gunzip; DecompressionStream refuses
-   *  trailing data, a second member included, as the Compression Streams standard says). */
+   *  corrupt member, and anything after it (Python's gunzip; the browser's zlib refuses what
+   *  Python's does). The stream hands out 16 KB chunks: they are copied into one buffer sized by
+   *  the member's ISIZE field (within `limit`; grown if it lied, which zlib then refuses), so
+   *  the codes are parsed in place without a second join. */
   async function gunzip(data, limit) {
     if (!(data instanceof Uint8Array) || data.length === 0) throw new Error("not one gzip member");
+    const m = data.length;
+    const isize = m >= 4 ? (data[m - 4] | (data[m - 3] << 8) | (data[m - 2] << 16) | (data[m - 1] << 24)) >>> 0 : 0;
+    // deflate packs at most 1032 bytes into one: a larger ISIZE is a lie, not a reason to ask for memory
+    let out = new Uint8Array(Math.min(isize, limit, 1032 * m));
+    let total = 0;
     const ds = new DecompressionStream("gzip");
     const writer = ds.writable.getWriter();
     const reader = ds.readable.getReader();
     writer.write(data).then(() => writer.close()).catch(() => {});
-    const parts = [];
-    let total = 0;
     for (;;) {
       let step;
       try { step = await reader.read(); } catch (e) { throw new Error("not one gzip member"); }
       if (step.done) break;
-      total += step.value.length;
-      if (total > limit) {
+      const chunk = step.value;
+      if (total + chunk.length > limit) {
         reader.cancel().catch(() => {});
         throw new Error("too big");
       }
-      parts.push(step.value);
+      if (total + chunk.length > out.length) {
+        const grown = new Uint8Array(Math.min(limit, Math.max(2 * out.length, total + chunk.length)));
+        grown.set(out.subarray(0, total));
+        out = grown;
+      }
+      out.set(chunk, total);
+      total += chunk.length;
+      await Checks.progress("population", total, isize);
     }
-    return parts.length === 1 ? parts[0] : Bytes.concat(...parts);
+    return total === out.length ? out : out.subarray(0, total);
   }
 
   return {
