@@ -301,9 +301,12 @@ class Browser:
     """A headless Chromium with a throwaway profile; :meth:`close` ends it and its children."""
 
     def __init__(
-        self, binary: str, startup_timeout: float = 60.0, flags: Sequence[str] = FLAGS
+        self, binary: str, startup_timeout: float = 60.0, flags: Sequence[str] | None = None
     ) -> None:
+        """Starts ``binary`` with ``flags`` (default: :data:`FLAGS` as it is now: a bench
+        may extend the module's FLAGS before it starts a browser)."""
         self.profile = Path(tempfile.mkdtemp(prefix="randcheck-chromium-"))
+        flags = FLAGS if flags is None else flags
         self.proc = subprocess.Popen(
             [binary, *flags, f"--user-data-dir={self.profile}", "about:blank"],
             stdout=subprocess.DEVNULL,
