@@ -42,16 +42,24 @@ def _code(i: int) -> str:
     return "91" + hashlib.sha256(i.to_bytes(8, "big")).hexdigest()[:16].upper()
 
 
+def _name(i: int) -> str:
+    """A deterministic registered name (a published results table refuses a nameless row)."""
+    return f"企业{i}号"
+
+
 def build_db(path: Path, n: int) -> None:
+    """The workspace database with ``n`` entities (``_code(i)``, ``_name(i)``; 1 in 20
+    deregistered; risk classes A..D), reused when ``path`` already holds them."""
     from randcheck.store.db import open_engine
 
     if path.exists():
         con = sqlite3.connect(path)
         have = con.execute("SELECT count(*) FROM entity").fetchone()[0]
+        first = con.execute("SELECT name FROM entity ORDER BY rowid LIMIT 1").fetchone()
         con.close()
-        if have == n:
+        if have == n and (n == 0 or first == (_name(0),)):
             return
-        path.unlink()
+        path.unlink()  # another size, or built before the entities had names
     open_engine(f"sqlite:///{path}").dispose()  # the real workspace schema (migrations)
     con = sqlite3.connect(path)
     con.execute("PRAGMA journal_mode=OFF")
@@ -59,10 +67,10 @@ def build_db(path: Path, n: int) -> None:
     classes = "ABCD"
     statuses = ["存续"] * 19 + ["注销"]
     rows = (
-        (_code(i), statuses[i % 20], classes[(i * 7) % 4] if i % 10 else classes[i % 4])
+        (_code(i), _name(i), statuses[i % 20], classes[(i * 7) % 4] if i % 10 else classes[i % 4])
         for i in range(n)
     )
-    con.executemany("INSERT INTO entity (code, status, risk_class) VALUES (?, ?, ?)", rows)
+    con.executemany("INSERT INTO entity (code, name, status, risk_class) VALUES (?, ?, ?, ?)", rows)
     con.commit()
     con.close()
 

@@ -61,6 +61,7 @@ SOURCES: tuple[str, ...] = (
     "inspection.js",  # RESULTS-SPEC §5: inspection.*
     "files.js",  # format, files, files.signature
     "verify.js",  # the checks in order (services/verify/__init__.py)
+    "uitext.js",  # the page's words: str.format over the catalog, check and entity wording
     "ui.js",  # the page: picking a bundle, keys, progress, the report, --entity
 )
 

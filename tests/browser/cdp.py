@@ -28,7 +28,7 @@ import subprocess
 import tempfile
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -48,6 +48,22 @@ FLAGS = (
     "--disable-component-update",
     "--disable-sync",
     "--remote-debugging-port=0",
+    # a tab behind another is "hidden": without these Chromium runs its timers about once a
+    # second (20 × setTimeout(0) took 13 s instead of 60 ms, test_harness.py measures it), so
+    # a session-scoped page pushed back by a later test's tab would crawl.  The first flag is
+    # the one that matters for timers (measured each alone); the other two keep a hidden tab's
+    # renderer at normal priority and stop occluded windows being treated as hidden
+    "--disable-background-timer-throttling",
+    "--disable-renderer-backgrounding",
+    "--disable-backgrounding-occluded-windows",
+)
+#: run after load: fonts ready and two frames laid out.  A hidden tab (behind one another
+#: thread opened meanwhile) draws no frames, so a timer ends the wait there (layout is done
+#: anyway when measure() reads the widths)
+SETTLE_JS = (
+    "document.fonts.ready.then(() => Promise.race(["
+    "new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))),"
+    "new Promise((r) => setTimeout(r, 250))]))"
 )
 #: where a page may load from without it counting as leaving the machine
 LOCAL_PREFIXES = ("file:", "data:", "about:", "http://127.0.0.1:", "chrome-error:")
@@ -67,7 +83,12 @@ def find_chromium() -> str | None:
 
 
 class _Socket:
-    """One CDP websocket: commands by id, events kept in arrival order until read."""
+    """One CDP websocket: commands by id, events kept in arrival order until read.
+
+    Safe to share between threads: sends take turns (``_send_lock``), one thread at a time
+    reads the socket (``_reading``) and hands each answer to the thread waiting for its id, so
+    a thread never reads and drops another's answer.  Event hooks run in the reading thread,
+    in arrival order, outside the lock (a hook may :meth:`post`)."""
 
     def __init__(self, url: str, timeout: float = 30.0) -> None:
         self.ws = websocket.create_connection(url, timeout=timeout, suppress_origin=True)
@@ -76,57 +97,96 @@ class _Socket:
         self.events: list[dict[str, Any]] = []
         #: called for each event as it arrives (Fetch.requestPaused must be answered at once)
         self.on_event: list[Any] = []
+        self._send_lock = threading.Lock()
+        self._cond = threading.Condition()
+        self._reading = False  # a thread is reading the socket (under _cond)
+        self._waiting: set[int] = set()  # ids whose answer a thread waits for
+        self._answers: dict[int, dict[str, Any]] = {}  # answers read for another thread
 
-    def _read(self, deadline: float) -> dict[str, Any]:
-        self.ws.settimeout(max(0.05, deadline - time.monotonic()))
-        try:
-            msg: dict[str, Any] = json.loads(self.ws.recv())
-        except websocket.WebSocketTimeoutException as exc:
-            raise CDPError("timed out waiting for the browser") from exc
-        if "method" in msg:
-            self.events.append(msg)
-            for hook in self.on_event:
-                hook(msg)
-        return msg
+    def _pump(self, done: Callable[[], bool], deadline: float) -> None:
+        """Reads messages until ``done()`` (called under the lock) is true: this thread reads
+        if no other does, else waits for the one that does to hand over what it read."""
+        with self._cond:
+            while not done():
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise CDPError("timed out waiting for the browser")
+                if self._reading:
+                    self._cond.wait(remaining)
+                    continue
+                self._reading = True
+                self._cond.release()
+                msg = None
+                try:
+                    self.ws.settimeout(max(0.05, remaining))
+                    try:
+                        msg = json.loads(self.ws.recv())
+                    except websocket.WebSocketTimeoutException as exc:
+                        raise CDPError("timed out waiting for the browser") from exc
+                    if "method" in msg:
+                        for hook in self.on_event:
+                            hook(msg)
+                finally:
+                    self._cond.acquire()
+                    self._reading = False
+                    if msg is not None:
+                        if "method" in msg:
+                            self.events.append(msg)
+                        elif msg.get("id") in self._waiting:
+                            self._answers[msg["id"]] = msg
+                    self._cond.notify_all()
 
-    def send(self, method: str, **params: Any) -> dict[str, Any]:
-        """Sends a command and returns its result, handling events that arrive meanwhile."""
-        self.next_id += 1
-        my_id = self.next_id
-        self.ws.send(json.dumps({"id": my_id, "method": method, "params": params}))
-        deadline = time.monotonic() + self.timeout
-        while True:
-            msg = self._read(deadline)
-            if msg.get("id") == my_id:
-                if "error" in msg:
-                    raise CDPError(f"{method}: {msg['error']}")
-                result: dict[str, Any] = msg.get("result", {})
-                return result
+    def _post(self, method: str, params: dict[str, Any], wait: bool) -> int:
+        with self._send_lock:
+            self.next_id += 1
+            my_id = self.next_id
+            if wait:  # registered before it is sent: the answer may come at once
+                with self._cond:
+                    self._waiting.add(my_id)
+            self.ws.send(json.dumps({"id": my_id, "method": method, "params": params}))
+        return my_id
 
     def post(self, method: str, **params: Any) -> None:
         """Sends a command without waiting for its answer (from inside an event hook)."""
-        self.next_id += 1
-        self.ws.send(json.dumps({"id": self.next_id, "method": method, "params": params}))
+        self._post(method, params, wait=False)
+
+    def send(self, method: str, **params: Any) -> dict[str, Any]:
+        """Sends a command and returns its result, handling events that arrive meanwhile."""
+        my_id = self._post(method, params, wait=True)
+        try:
+            self._pump(lambda: my_id in self._answers, time.monotonic() + self.timeout)
+        finally:
+            with self._cond:
+                self._waiting.discard(my_id)
+                msg = self._answers.pop(my_id, None)
+        assert msg is not None
+        if "error" in msg:
+            raise CDPError(f"{method}: {msg['error']}")
+        result: dict[str, Any] = msg.get("result", {})
+        return result
 
     def wait_event(self, method: str, timeout: float | None = None) -> dict[str, Any]:
         """The first not yet consumed event named ``method`` (waiting for it if needed)."""
-        deadline = time.monotonic() + (timeout or self.timeout)
+        found: list[dict[str, Any]] = []
         seen = 0
-        while True:
+
+        def look() -> bool:
+            nonlocal seen
             for i in range(seen, len(self.events)):
                 if self.events[i]["method"] == method:
-                    ev = self.events[i]
+                    found.append(self.events[i])
                     self.events[i] = {"method": "#consumed"}
-                    return ev
+                    return True
             seen = len(self.events)
-            self._read(deadline)
+            return False
+
+        self._pump(look, time.monotonic() + (timeout or self.timeout))
+        return found[0]
 
     def drain(self, seconds: float) -> None:
         """Reads events for ``seconds`` (late requests, console messages)."""
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            with contextlib.suppress(CDPError):
-                self._read(deadline)
+        with contextlib.suppress(CDPError):
+            self._pump(lambda: False, time.monotonic() + seconds)
 
     def close(self) -> None:
         with contextlib.suppress(Exception):
@@ -240,10 +300,15 @@ _OVERFLOWING_JS = """(() => {
 class Browser:
     """A headless Chromium with a throwaway profile; :meth:`close` ends it and its children."""
 
-    def __init__(self, binary: str, startup_timeout: float = 60.0) -> None:
+    def __init__(
+        self, binary: str, startup_timeout: float = 60.0, flags: Sequence[str] | None = None
+    ) -> None:
+        """Starts ``binary`` with ``flags`` (default: :data:`FLAGS` as it is now: a bench
+        may extend the module's FLAGS before it starts a browser)."""
         self.profile = Path(tempfile.mkdtemp(prefix="randcheck-chromium-"))
+        flags = FLAGS if flags is None else flags
         self.proc = subprocess.Popen(
-            [binary, *FLAGS, f"--user-data-dir={self.profile}", "about:blank"],
+            [binary, *flags, f"--user-data-dir={self.profile}", "about:blank"],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             start_new_session=True,  # its own process group: close() ends the helpers too
@@ -322,10 +387,7 @@ class Browser:
             page.close()
             raise CDPError(f"cannot load {url}: {nav['errorText']}")
         sock.wait_event("Page.loadEventFired")
-        page.eval(
-            "document.fonts.ready.then(() => new Promise(r => "
-            "requestAnimationFrame(() => requestAnimationFrame(r))))"
-        )
+        page.eval(SETTLE_JS)
         sock.drain(settle)
         page.measure()
         return page

@@ -6,15 +6,14 @@ folder or a file to the browser the way a reader's file picker does.
 from __future__ import annotations
 
 import base64
-import contextlib
 import difflib
 import json
 import threading
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
 from typing import Any
 
-from tests.browser.cdp import LOCAL_PREFIXES, Browser, CDPError, Page, _Socket
+from tests.browser.cdp import Browser, Page
 from tests.browser.verifier.corpus import Bundle
 
 #: browser pages verifying in parallel (Chromium gives each tab its own renderer process)
@@ -91,53 +90,14 @@ def diff(bundle: Bundle, py: dict[str, Any], js: dict[str, Any], how: str,
 # -- the browser -------------------------------------------------------------------------------
 
 
-#: the browser's own websocket answers one command at a time: two threads sending on it would
-#: each read (and drop) the other's answer
-_BROWSER_SOCKET = threading.Lock()
-
-
-@contextlib.contextmanager
-def open_window(browser: Browser, url: str, timeout: float = PAGE_TIMEOUT) -> Iterator[Page]:
-    """``url`` loaded in a new *window* (``Browser.open`` makes a tab): Chromium throttles the
-    timers of a tab that is not in front (20 × setTimeout(0) took 13 s), which would make
-    pages verifying side by side crawl; each window stays visible.  Requests that would leave
-    the machine are failed, as Browser.open does.  Safe to call from several threads."""
-    with _BROWSER_SOCKET:
-        target = browser._sock.send("Target.createTarget", url="about:blank", newWindow=True)
-    sock = _Socket(f"ws://127.0.0.1:{browser.port}/devtools/page/{target['targetId']}",
-                   timeout=timeout)  # fmt: skip
-    page = Page(url=url, width=1280, _sock=sock, _browser=browser, target_id=target["targetId"])
-
-    def on_event(ev: dict[str, Any]) -> None:
-        params = ev.get("params", {})
-        if ev["method"] == "Fetch.requestPaused":
-            req = params["request"]["url"]
-            page.requests.append(req)
-            if req.startswith(LOCAL_PREFIXES):
-                sock.post("Fetch.continueRequest", requestId=params["requestId"])
-            else:
-                page.blocked.append(req)
-                sock.post("Fetch.failRequest", requestId=params["requestId"],
-                          errorReason="BlockedByClient")  # fmt: skip
-        elif ev["method"] == "Runtime.exceptionThrown":
-            details = params["exceptionDetails"]
-            page.console_errors.append(
-                str(details.get("exception", {}).get("description") or details.get("text"))
-            )
-
-    sock.on_event.append(on_event)
-    try:
-        for domain in ("Page", "Runtime"):
-            sock.send(f"{domain}.enable")
-        sock.send("Fetch.enable", patterns=[{"urlPattern": "*"}])
-        nav = sock.send("Page.navigate", url=url)
-        if nav.get("errorText"):
-            raise CDPError(f"cannot load {url}: {nav['errorText']}")
-        sock.wait_event("Page.loadEventFired")
-        yield page
-    finally:
-        with _BROWSER_SOCKET:  # Page.close closes the target on the browser's socket
-            page.close()
+def open_window(browser: Browser, url: str, timeout: float = PAGE_TIMEOUT) -> Page:
+    """``url`` loaded in a new tab whose commands may take ``timeout`` seconds (a page's
+    share of the corpus).  It was a new *window*, opened under a lock: Chromium throttled the
+    timers of a tab behind another (20 × setTimeout(0) took 13 s) and the browser's socket was
+    not safe between threads.  cdp.py now starts Chromium without that throttling and shares
+    its sockets between threads, so a plain tab does; requests that would leave the machine
+    are failed, as ever."""
+    return browser.open(url, settle=0, timeout=timeout)
 
 
 def add_input(page: Page, input_id: str, directory: bool) -> None:

@@ -33,7 +33,6 @@ import io
 import json
 import re
 import shutil
-import sqlite3
 import sys
 import time
 import zipfile
@@ -223,9 +222,6 @@ def office_bundle(work: Path, out: Path, entities: int, targets: int = 20,
                    for s, r in rows)  # fmt: skip
     ws, eng = office(work / "ws", "核验基准", entities, targets * strata * 2 // 40 + 20)
     try:
-        # bench's entities have no names; a published table needs them (``results``)
-        with sqlite3.connect(ws.db_dir / "randcheck.sqlite") as con:
-            con.execute("UPDATE entity SET name = '核验企业' || substr(code, 9, 9)")
         (work / "task.toml").write_text(OFFICE_TASK.format(strata=text), "utf-8")
         tasks.create_tasks(ws, eng, work / "task.toml", "bench")
         key = keys.load_private_key(ws, "office", PASS)
