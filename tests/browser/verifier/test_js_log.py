@@ -454,7 +454,6 @@ def test_trusted_keys_in_every_accepted_form(js: JS) -> None:
     assert all(g[1]["path"] == "pasted" for g in got)
 
 
-
 def _both_alphabets() -> bytes:
     """A 32-byte key whose standard base64 has both "+" and "/" (so a mix can be made)."""
     for n in range(1000):
@@ -472,7 +471,9 @@ def test_trusted_base64_is_strict(js: JS) -> None:
     std = base64.b64encode(raw).decode()
     url = base64.urlsafe_b64encode(raw).decode()
     accepted = [std, std.rstrip("="), url, url.rstrip("=")]
-    assert js(f"{jstr(accepted)}.map((t) => V.Bytes.hex(V.Keys.parseTrusted(t)))") == [raw.hex()] * 4
+    assert (
+        js(f"{jstr(accepted)}.map((t) => V.Bytes.hex(V.Keys.parseTrusted(t)))") == [raw.hex()] * 4
+    )
     last = std[42]  # carries 4 bits of the key and 2 padding bits, which must be zero
     alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
     dirty = alphabet[alphabet.index(last) | 1]
@@ -494,6 +495,7 @@ def test_spki_prefix_is_hash_s(js: JS) -> None:
     )
     assert js(f"V.Bytes.hex(V.Hash.spkiDer({js_bytes(PUB)}))") == der.hex()
     assert js(f"V.Bytes.hex(V.Keys.parsePublicText({jstr(_pem(KEY.public_key()))}))") == PUB.hex()
+
 
 # -- the log checks of a published bundle -------------------------------------------------------------
 

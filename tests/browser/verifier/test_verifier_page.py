@@ -243,7 +243,8 @@ def test_every_message_renders_as_python(browser: Browser, site: str) -> None:
     with browser.open(f"{site}verify.html") as page:
         for lang in ("zh", "en"):
             got = _v(
-                page, f"(V.Uitext.setLang('{lang}'), {json.dumps(cases)}.map(([k, p]) => V.Uitext.t(k, p)))"
+                page,
+                f"(V.Uitext.setLang('{lang}'), {json.dumps(cases)}.map(([k, p]) => V.Uitext.t(k, p)))",
             )
             want = [render(k, lang, **p) for k, p in cases]
             assert got == want
@@ -252,7 +253,8 @@ def test_every_message_renders_as_python(browser: Browser, site: str) -> None:
             "webverify.status.error", "en", **nested
         )
         assert _v(
-            page, "V.Uitext.pyFormat('{a:>8,}|{b:.2f}|{c!r}|{{x}}', {a: 12345, b: 2.5, c: \"it's\"})"
+            page,
+            "V.Uitext.pyFormat('{a:>8,}|{b:.2f}|{c!r}|{{x}}', {a: 12345, b: 2.5, c: \"it's\"})",
         ) == ("{a:>8,}|{b:.2f}|{c!r}|{{x}}".format(a=12345, b=2.5, c="it's"))
 
 
@@ -353,7 +355,8 @@ def test_entity_lines_equal_the_cli(browser: Browser, site: str) -> None:
     with browser.open(f"{site}verify.html") as page:
         for lang in ("zh", "en"):
             got = _v(
-                page, f"(V.Uitext.setLang('{lang}'), {json.dumps(ENTITIES)}.map(V.Uitext.entityLines))"
+                page,
+                f"(V.Uitext.setLang('{lang}'), {json.dumps(ENTITIES)}.map(V.Uitext.entityLines))",
             )
             app = _App(lang)
             assert got == [cli_verify._entity_lines(app, e) for e in ENTITIES]  # type: ignore[arg-type]
@@ -617,16 +620,21 @@ def test_every_code_the_scripts_name_is_in_the_catalog() -> None:
 def test_zip_problems_are_worded(browser: Browser, site: str) -> None:
     with browser.open(f"{site}verify.html") as page:
         for lang in ("zh", "en"):
-            got = _v(page, f"""(async () => {{ V.Uitext.setLang('{lang}');
+            got = _v(
+                page,
+                f"""(async () => {{ V.Uitext.setLang('{lang}');
               try {{ await V.Sources.fromZip(new Uint8Array([1, 2, 3]), "b.zip"); return null; }}
-              catch (e) {{ return [e.code, e.params, V.Uitext.problemOf(e)]; }} }})()""")
+              catch (e) {{ return [e.code, e.params, V.Uitext.problemOf(e)]; }} }})()""",
+            )
             code, params, text = got
             assert code == "webverify.zip_unreadable"
             assert params["reason_key"] == "webverify.zip_bad"
             assert text == render(code, lang, **params)
             assert "webverify." not in text and params["reason_params"]["reason"] in text
         _v(page, "V.Uitext.setLang('zh')")
-        too_big = _v(page, "V.Uitext.t('webverify.zip_too_big', {file: 'a.txt', size: 9, limit: 8})")
+        too_big = _v(
+            page, "V.Uitext.t('webverify.zip_too_big', {file: 'a.txt', size: 9, limit: 8})"
+        )
         assert too_big == render("webverify.zip_too_big", "zh", file="a.txt", size=9, limit=8)
 
 
@@ -703,10 +711,19 @@ def test_key_sources_and_the_pass_wording(browser: Browser, site: str) -> None:
                   "document.getElementById('rc-key').dispatchEvent(new Event('input'))")  # fmt: skip
         assert [r[:2] for r in _key_lines(page)] == [
             [signing.key_id(a), "address"], [signing.key_id(b), "pasted"]]  # fmt: skip
-        ok = [Check.passed("trust", "verify.trust_ok", count=1, keys="0123"), Check.passed("format")]
+        ok = [
+            Check.passed("trust", "verify.trust_ok", count=1, keys="0123"),
+            Check.passed("format"),
+        ]
         ids = [signing.key_id(a), signing.key_id(b)]
-        for address_only, key in (([], "webverify.status.pass"), (ids[:1], "webverify.status.pass_address")):
-            _v(page, f"V.Ui.show({json.dumps(_report(ok, trusted_keys=ids))}, null, {json.dumps(address_only)})")
+        for address_only, key in (
+            ([], "webverify.status.pass"),
+            (ids[:1], "webverify.status.pass_address"),
+        ):
+            _v(
+                page,
+                f"V.Ui.show({json.dumps(_report(ok, trusted_keys=ids))}, null, {json.dumps(address_only)})",
+            )
             assert _status(page) == "pass"  # the outcome itself is unchanged
             keys = ", ".join(address_only) if address_only else ", ".join(k[:16] for k in ids)
             assert page.eval("document.getElementById('rc-summary').textContent") == render(
