@@ -13,38 +13,29 @@ const Commitment = (() => {
   const ANCHOR_TSA = "tsa";
   const ANCHOR_WITNESSES = "witnesses";
   const ANCHOR_CLOCK = "clock";
-  const SPEC_V2_ID = "randcheck/draw/v2";
+  const { SPEC_V2_ID } = Spec;
   // a window wide enough for any value-only evidence check (dice and lottery have no timing)
   const EVER = ["0000-01-01T00:00:00Z", "9999-12-31T23:59:59Z"];
 
   const fail = (code, params = {}) => new Checks.RcError(code, params);
   /** Python's KeyError / TypeError, for `proto.malformed`'s detail. */
   function pyError(name, message = "") { const e = new Error(message); e.name = name; return e; }
-  const isMapping = (v) => Json.isObject(v);
   function keysOf(o) { return Json.keys(o); }
   /** o[key] as Python's o[key]: KeyError when absent, TypeError when o is no mapping. */
   function item(o, key) {
-    if (!isMapping(o)) throw pyError("TypeError", "not subscriptable");
+    if (!Json.isObject(o)) throw pyError("TypeError", "not subscriptable");
     if (!Object.prototype.hasOwnProperty.call(o, key)) throw pyError("KeyError", key);
     return o[key];
   }
   /** o.get(key) (undefined → null). */
   function get(o, key) {
-    return isMapping(o) && Object.prototype.hasOwnProperty.call(o, key) ? o[key] : null;
+    return Json.isObject(o) && Object.prototype.hasOwnProperty.call(o, key) ? o[key] : null;
   }
   const isInt = (v) => typeof v === "number" && Number.isInteger(v);
-  function pyRepr(v) {
-    if (typeof Spec !== "undefined" && typeof Spec.repr === "function") return Spec.repr(v);
-    if (v === null || v === undefined) return "None";
-    if (v === true) return "True";
-    if (v === false) return "False";
-    if (typeof v === "string") return `'${v}'`;
-    return String(v);
-  }
 
   /** A checked commitment body (SPEC-v2 §3) against its announcement; RcError. */
   async function parse_commitment(doc, ann, ann_digest) {
-    if (!isMapping(doc)) throw fail("proto.commitment_fields");
+    if (!Json.isObject(doc)) throw fail("proto.commitment_fields");
     const ks = keysOf(doc);
     if (ks.length !== COMMITMENT_KEYS.length || !COMMITMENT_KEYS.every((k) => ks.includes(k))) {
       throw fail("proto.commitment_fields");
@@ -64,7 +55,7 @@ const Commitment = (() => {
     for (let i = 0; i < values.length; i++) {
       const src = ann.entropy[i], value = values[i];
       if (COMMITTED_TYPES.includes(src.type)) {
-        if (!isMapping(value)) throw fail("proto.commitment_mismatch", { field: `values[${i}]` });
+        if (!Json.isObject(value)) throw fail("proto.commitment_mismatch", { field: `values[${i}]` });
         await Entropy.check_evidence(src, value, i, EVER[0], EVER[1], false);
       } else if (value !== null) {
         throw fail("proto.commitment_mismatch", { field: `values[${i}]` });
@@ -85,7 +76,7 @@ const Commitment = (() => {
     for (let i = 0; i < evidence.length; i++) {
       const value = c.values[i], ev = evidence[i];
       if (value === null) continue;
-      if (!isMapping(ev)) throw pyError("TypeError", "dict() of a non-mapping");
+      if (!Json.isObject(ev)) throw pyError("TypeError", "dict() of a non-mapping");
       if (!Bytes.equal(jcs(value), jcs(ev))) throw fail("proto.commitment_values_differ", { index: i + 1 });
     }
   }
@@ -93,7 +84,7 @@ const Commitment = (() => {
   /** The round a v2 draw must use (core/draw/v2.round_after, SPEC-v2 §5). */
   function round_after(chain, committed_at, margin) {
     if (!isInt(margin) || margin < 0) {
-      throw fail("proto.bad_int", { field: "margin", value: pyRepr(margin), lo: 0, hi: "-" });
+      throw fail("proto.bad_int", { field: "margin", value: Spec.repr(margin), lo: 0, hi: "-" });
     }
     const x = committed_at + margin;
     const genesis = Number(chain.genesis_time), period = Number(chain.period);
@@ -106,7 +97,7 @@ const Commitment = (() => {
     const out = [];
     ann.entropy.forEach((src, i) => {
       if (src.type === "drand") {
-        const chain = Drand.chain_by_hash(String(src.chain_hash));
+        const chain = Drand.chain_by_hash(Spec.pyStr(src.chain_hash));
         out.push([i, round_after(chain, committed_at, src.margin)]);
       }
     });
@@ -115,7 +106,7 @@ const Commitment = (() => {
 
   /** The earliest publication time (unix) among the fixed rounds. */
   function first_publication(ann, rounds) {
-    const times = rounds.map(([i, r]) => Number(Drand.round_time(Drand.chain_by_hash(String(ann.entropy[i].chain_hash)), r)));
+    const times = rounds.map(([i, r]) => Number(Drand.round_time(Drand.chain_by_hash(Spec.pyStr(ann.entropy[i].chain_hash)), r)));
     if (!times.length) throw fail("proto.v2_drand_required");
     return Math.min(...times);
   }
@@ -134,8 +125,8 @@ const Commitment = (() => {
     for (const [i, want] of expected_rounds(ann, committed_at)) {
       if (!Array.isArray(evidence)) throw pyError("TypeError", "not subscriptable");
       if (i >= evidence.length) throw pyError("IndexError", "list index out of range");
-      const got = isMapping(evidence[i]) ? get(evidence[i], "round") : null;
-      if (got !== want) throw fail("proto.commitment_round", { got: pyRepr(got), want });
+      const got = Json.isObject(evidence[i]) ? get(evidence[i], "round") : null;
+      if (got !== want) throw fail("proto.commitment_round", { got: Spec.repr(got), want });
     }
   }
 

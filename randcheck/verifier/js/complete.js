@@ -9,10 +9,10 @@ const Complete = (() => {
   const CONSISTENCY = "log.consistency";
   const ADDENDUM = "draw.addendum";
   const RESULTS = "results.published";
-  const { RECORD, REVEALED, ABORTED, COMMITTED, get, has, isInt, pyStr, pyEq } = Log;
+  const { RECORD, REVEALED, ABORTED, COMMITTED, get, has, isInt, pyEq } = Log;
+  const { pyStr } = Spec;
   const TASK_KINDS = new Set([RECORD, ADDENDUM, REVEALED, ABORTED, COMMITTED]);
   const ATTEMPT_KINDS = new Set([REVEALED, ABORTED, COMMITTED]);
-  const RESULTS_DOC = /^results\/([0-9]{4})\.json\n?$/; // bundle/results.py: doc_seq
   const RESULTS_KIND = "results"; // core/results.py: KIND
   const HEX32 = /^[0-9a-f]{64}\n?$/;
   const fail = (code, params) => new Checks.RcError(code, params);
@@ -27,7 +27,7 @@ const Complete = (() => {
    *  results documents by digest (unreadable ones are left out). */
   async function subject(found, task_id, record, addenda) {
     const digests = new Set();
-    const paths = Array.from(found.present.keys()).filter((p) => RESULTS_DOC.test(p)).sort();
+    const paths = Array.from(found.present.keys()).filter((p) => Reading.doc_seq(p) !== null).sort();
     for (const path of paths) {
       const data = found.get(path);
       if (data == null) continue;
@@ -48,7 +48,7 @@ const Complete = (() => {
 
   /** The commitment digest the bundle's record names (v2), if it names one. */
   async function _commitment(found) {
-    const raw = found.get("record.json");
+    const raw = found.get(Reading.LAYOUT.RECORD);
     if (raw == null) return null;
     let value;
     try { value = get((await Envelope.open_envelope(raw, null)).doc, "commitment"); } catch (e) {
@@ -67,7 +67,7 @@ const Complete = (() => {
       const text = Bytes.text(data.length && data[data.length - 1] === 0x0a ? data.subarray(0, data.length - 1) : new Uint8Array(0));
       doc = JSON.parse(text); // what it says is checked below against the exact bytes
     } catch (e) { throw bad(); }
-    if (!Log.isDict(doc) || Object.keys(doc).length !== 3 || !["from", "size", "prefix"].every((k) => has(doc, k))) throw bad();
+    if (!Json.isObject(doc) || Object.keys(doc).length !== 3 || !["from", "size", "prefix"].every((k) => has(doc, k))) throw bad();
     const start = doc.from, size = doc.size, prefix = doc.prefix;
     if (!(Number.isSafeInteger(start) && Number.isSafeInteger(size) && start >= 0 && start <= size
       && Array.isArray(prefix) && prefix.length === Merkle.bit_count(start)
@@ -92,7 +92,7 @@ const Complete = (() => {
   }
 
   async function _checks(found, fmt, lg, what, keys, held) {
-    if (fmt === Log.FORMAT_V1 || fmt === Log.FORMAT_V2) {
+    if (fmt === Files.FORMAT_V1 || fmt === Files.FORMAT_V2) {
       return [Checks.warning(COMPLETE, "verify.complete_before_v3", { format: fmt }),
         Checks.warning(CONSISTENCY, "verify.consistency_before_v3", { format: fmt })];
     }

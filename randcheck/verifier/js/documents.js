@@ -36,8 +36,8 @@ const Documents = (() => {
   }
 
   async function documents(found) {
-    const ann_raw = found.get("announcement.json") || EMPTY;
-    const rec_raw = found.get("record.json") || EMPTY;
+    const ann_raw = found.get(Reading.LAYOUT.ANNOUNCEMENT) || EMPTY;
+    const rec_raw = found.get(Reading.LAYOUT.RECORD) || EMPTY;
     const ann_env = soft_envelope(ann_raw, "announcement");
     let ann = null;
     if (ann_env !== null) {
@@ -48,7 +48,7 @@ const Documents = (() => {
     }
     let roster = Json.object([]);
     try {
-      const parsed = Json.parse(found.get("roster.json") || EMPTY, Reading.JSON_DEPTH);
+      const parsed = Json.parse(found.get(Reading.LAYOUT.ROSTER) || EMPTY, Reading.JSON_DEPTH);
       if (Json.isObject(parsed)) roster = parsed;
     } catch (e) {
       if (!(e instanceof Checks.RcError)) throw e;

@@ -44,27 +44,13 @@ const Drand = (() => {
     }),
   });
 
-  /** Python's repr() of a parsed JSON value, for error parameters. */
-  function pyRepr(v) {
-    if (v === null || v === undefined) return "None";
-    if (v === true) return "True";
-    if (v === false) return "False";
-    if (typeof v === "bigint") return v.toString();
-    if (typeof v === "number") return Number.isInteger(v) ? String(v) : (Number.isFinite(v) ? String(v) : (Number.isNaN(v) ? "nan" : (v > 0 ? "inf" : "-inf")));
-    if (typeof v === "string") return "'" + v.replace(/\\/g, "\\\\").replace(/'/g, "\\'") + "'";
-    if (v instanceof Uint8Array) return "b'…'";
-    if (Array.isArray(v)) return "[" + v.map(pyRepr).join(", ") + "]";
-    if (typeof v === "object") return "{" + Object.keys(v).map((k) => pyRepr(k) + ": " + pyRepr(v[k])).join(", ") + "}";
-    return String(v);
-  }
-
   /** The pinned chain whose hash is `chain_hash` (exact); drand.unknown_chain otherwise. */
   function chain_by_hash(chain_hash) {
     for (const name of Object.keys(CHAINS).sort()) {
       if (CHAINS[name].chain_hash === chain_hash) return CHAINS[name];
     }
     const known = Object.keys(CHAINS).sort().map((n) => `${n}=${CHAINS[n].chain_hash}`).join(", ");
-    throw err("drand.unknown_chain", { chain_hash: typeof chain_hash === "string" ? chain_hash : pyRepr(chain_hash), known });
+    throw err("drand.unknown_chain", { chain_hash: typeof chain_hash === "string" ? chain_hash : Spec.repr(chain_hash), known });
   }
 
   /** A round number as a BigInt, or drand.bad_round (Python: `type(round) is int`, 1 ≤ r < 2^64). */
@@ -72,8 +58,8 @@ const Drand = (() => {
     let r;
     if (typeof round === "bigint") r = round;
     else if (typeof round === "number" && Number.isInteger(round)) r = BigInt(round);
-    else throw err("drand.bad_round", { round: pyRepr(round) });
-    if (r < 1n || r > MAX_ROUND) throw err("drand.bad_round", { round: pyRepr(round) });
+    else throw err("drand.bad_round", { round: Spec.repr(round) });
+    if (r < 1n || r > MAX_ROUND) throw err("drand.bad_round", { round: Spec.repr(round) });
     return r;
   }
   function _check_round(round) { _round(round); return round; }
@@ -88,7 +74,7 @@ const Drand = (() => {
   /** The first round whose publication time is at or after `unix_time` (≥ 1). */
   function round_at(chain, unix_time) {
     if (!(typeof unix_time === "bigint" || (typeof unix_time === "number" && Number.isInteger(unix_time)))) {
-      throw err("drand.bad_time", { time: pyRepr(unix_time) });
+      throw err("drand.bad_time", { time: Spec.repr(unix_time) });
     }
     const t = BigInt(unix_time), g = BigInt(chain.genesis_time), p = BigInt(chain.period);
     if (t <= g) return 1;
@@ -210,7 +196,7 @@ const Drand = (() => {
           if (text[i] !== ":") throw bad("Expecting ':' delimiter");
           i++;
           const v = value(depth + 1);
-          if (obj.has(key)) throw bad(`duplicate key ${pyRepr(key)}`);
+          if (obj.has(key)) throw bad(`duplicate key ${Spec.repr(key)}`);
           obj.set(key, v);
           ws();
           if (text[i] === ",") { i++; continue; }
@@ -311,7 +297,7 @@ const Drand = (() => {
 
   return {
     SCHEME_CHAINED, SCHEME_G1_RFC9380, DST_G1, DST_G2, CHAINS, parse_beacon,
-    chain_by_hash, round_time, round_at, round_message, verify_round, pyRepr,
+    chain_by_hash, round_time, round_at, round_message, verify_round,
     _check_round, _hex_bytes, _g1_point, _g2_point,
   };
 })();

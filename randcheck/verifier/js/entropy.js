@@ -25,7 +25,6 @@ const Entropy = (() => {
   };
   const err = (code, params) => new Checks.RcError(code, params);
   const has = (o, k) => Object.prototype.hasOwnProperty.call(o, k);
-  const isMapping = (o) => o !== null && typeof o === "object" && !Array.isArray(o) && !(o instanceof Uint8Array);
   const keysEqual = (o, want) => {
     const ks = Object.keys(o);
     return ks.length === want.size && ks.every((k) => want.has(k));
@@ -55,7 +54,6 @@ const Entropy = (() => {
     return new Uint8Array(out);
   }
   class ValueError extends Error {}
-  const repr = (v) => Drand.pyRepr(v);
 
   /** H(tag("nonce") || lp(nonce)) for the operator's secret 32-byte nonce (hex). */
   function nonce_commitment(nonce) {
@@ -69,11 +67,11 @@ const Entropy = (() => {
     const keys = spec === Spec.SPEC_V2_ID ? SOURCE_KEYS_V2 : SOURCE_KEYS;
     const types = [];
     sources.forEach((src, i) => {
-      const kind = isMapping(src) ? src.type : undefined;
+      const kind = Json.isObject(src) ? src.type : undefined;
       // Python: `kind not in keys` raises TypeError for an unhashable kind (a list or an object)
       if (kind !== null && typeof kind === "object") throw new TypeError("unhashable type");
       if (typeof kind !== "string" || !has(keys, kind) || !keysEqual(src, keys[kind])) {
-        throw err("proto.bad_source", { index: i, value: repr(src).slice(0, 120) });
+        throw err("proto.bad_source", { index: i, value: Spec.repr(src).slice(0, 120) });
       }
       types.push(kind);
       const where = `entropy[${i}]`;
@@ -94,7 +92,7 @@ const Entropy = (() => {
           Drand.chain_by_hash(src.chain_hash);
         } catch (e) {
           if (e instanceof Checks.RcError && e.code === "drand.unknown_chain") {
-            throw err("proto.unknown_chain", { value: typeof src.chain_hash === "string" ? src.chain_hash : repr(src.chain_hash) });
+            throw err("proto.unknown_chain", { value: Spec.pyStr(src.chain_hash) });
           }
           throw e;
         }
@@ -111,7 +109,7 @@ const Entropy = (() => {
    *  BLS check may take a few tens of milliseconds. */
   async function check_evidence(source, evidence, index, announced_at, drawn_at, verify_bls = true) {
     const kind = source.type;
-    if (!isMapping(evidence) || !pyEq(evidence.type, kind) || !keysEqual(evidence, EVIDENCE_KEYS[kind])) {
+    if (!Json.isObject(evidence) || !pyEq(evidence.type, kind) || !keysEqual(evidence, EVIDENCE_KEYS[kind])) {
       throw err("proto.evidence_shape", { index, type: kind });
     }
     try {
@@ -132,7 +130,7 @@ const Entropy = (() => {
         }
         for (const v of values) {
           if (typeof v !== "number" || !Number.isInteger(v) || !(lo <= v && v <= hi)) {
-            throw err("proto.evidence_range", { index, value: repr(v), lo, hi });
+            throw err("proto.evidence_range", { index, value: Spec.repr(v), lo, hi });
           }
         }
       } else {

@@ -9,16 +9,12 @@ const Files = (() => {
   const FORMAT_V4 = "randcheck/bundle/v4";
   const FORMAT = FORMAT_V4; // what `randcheck publish` writes
   const FORMATS = [FORMAT_V1, FORMAT_V2, FORMAT_V3, FORMAT_V4];
-  const VERIFY_HTML = "verify.html";
-  const VERIFY_JS = "verify.js";
-  const VERIFIER_FILES = [VERIFY_HTML, VERIFY_JS];
   /** Whether verify.html and verify.js are files of the layout in format `fmt` (v4 on). */
   const has_verifier = (fmt) => ![FORMAT_V1, FORMAT_V2, FORMAT_V3].includes(fmt);
-  const FORMAT_FILE = "bundle.json";
-  const SUMS = "SHA256SUMS";
-  const SUMS_SIG = "SHA256SUMS.sig";
+  const { FORMAT_FILE, SUMS, SUMS_SIG, VERIFY_HTML, VERIFY_JS } = Reading.LAYOUT;
+  const { VERIFIER_FILES } = Reading;
   // layout._SUM_LINE with Python's \S and "." (anything but a newline)
-  const SUM_LINE = new RegExp(`^([0-9a-f]{64}) {2}([^${Tables.PY_WS}](?:[^\\n]*[^${Tables.PY_WS}])?)$`, "u");
+  const SUM_LINE = new RegExp(`^([0-9a-f]{64}) {2}([^${Spec.PY_WS}](?:[^\\n]*[^${Spec.PY_WS}])?)$`, "u");
 
   /** The bytes of bundle.json: {"format":"…"} + newline (canonical JSON of one string). */
   function format_document(fmt = FORMAT) { return Bytes.utf8(JSON.stringify({ format: fmt }) + "\n"); }
@@ -115,13 +111,6 @@ const Files = (() => {
     return new Uint8Array(out);
   }
 
-  /** Python's str() of a parsed JSON value (for the key id and signature fields). */
-  function pyStr(v) {
-    if (typeof v === "string") return v;
-    if (v === null || typeof v !== "object") return Tables.pyStr(v);
-    return JSON.stringify(v); // a list or object: never a key id, and never hex
-  }
-
   /** SHA256SUMS.sig verifies under a trusted key. */
   async function sums_signature(found, keys) {
     const raw = found.get(SUMS_SIG);
@@ -132,11 +121,11 @@ const Files = (() => {
       let end = raw.length;
       while (end > 0 && raw[end - 1] === 0x0a) end--;
       const doc = Json.parse(raw.subarray(0, end));
-      if (doc === null || typeof doc !== "object" || Array.isArray(doc)) throw new Error("shape");
+      if (!Json.isObject(doc)) throw new Error("shape");
       const ks = Object.keys(doc);
       if (ks.length !== 2 || !ks.includes("keyid") || !ks.includes("sig")) throw new Error("shape");
-      keyid = pyStr(doc.keyid);
-      sig = fromhex(pyStr(doc.sig));
+      keyid = Spec.pyStr(doc.keyid);
+      sig = fromhex(Spec.pyStr(doc.sig));
       if (sig === null) throw new Error("hex");
     } catch (e) {
       return Checks.failed("files.signature", "verify.sums_sig_malformed");

@@ -10,19 +10,15 @@
 const Inspection = (() => {
   const NAMES = ["inspection.documents", "inspection.log", "inspection.table", "inspection.timely"];
   const KIND = "results";
-  const RESULTS_SPEC_ID = "randcheck/results/v1";
+  const { RESULTS_SPEC_ID } = Spec;
   const FIELDS = ["spec", "kind", "tool", "task", "authority", "record", "addenda", "seq", "previous", "issued_at", "vocabulary", "results"];
   const ENTRY_FIELDS = ["target", "item", "completed_on", "terms", "deadline", "correction"];
-  const INDEX = "index.html";
+  const { INDEX, TABLE_CSV, TABLE_XLSX } = Reading.LAYOUT;
 
   // -- randcheck/bundle/results.py ------------------------------------------------------------
   const DIR = "results/";
-  const TABLE_CSV = "inspection-results.csv";
-  const TABLE_XLSX = "inspection-results.xlsx";
   const SHEET = "检查结果公示";
   const PAGE_TABLE = "inspection-results";
-  const DOC = /^results\/([0-9]{4})\.json$/;
-  const VOCAB = /^results\/vocabulary-[0-9a-f]{64}\.json$/;
   const COLUMNS = ["no", "task", "code", "name", "item", "completed_on", "terms", "published_on", "note"];
   const TITLES = {
     no: "序号", task: "任务编号", code: "统一社会信用代码/注册号", name: "名称", item: "抽查事项",
@@ -33,13 +29,11 @@ const Inspection = (() => {
   const NOTE_CORRECTED = "第 {seq} 号公示更正：{reason}";
 
   const own = (o, k) => o !== null && typeof o === "object" && Object.prototype.hasOwnProperty.call(o, k);
-  const isObj = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
   const err = (code, params = {}) => new Checks.RcError(code, params);
 
   const vocabulary_file = (digest) => `${DIR}vocabulary-${digest}.json`;
-  const is_vocabulary_file = (path) => VOCAB.test(path);
+  const { is_vocabulary_file, doc_seq } = Reading;
   const doc_file = (seq) => `${DIR}${String(seq).padStart(4, "0")}.json`;
-  function doc_seq(path) { const m = DOC.exec(path); return m ? Number(m[1]) : null; }
 
   /** The current targets once the first n addenda apply, for n = 0 .. len(addenda). */
   function targets_after(record, addenda) {
@@ -67,7 +61,7 @@ const Inspection = (() => {
   const SPLIT = new RegExp(SPLIT_CLASS, "u");
   const SPLIT_ALL = new RegExp(SPLIT_CLASS, "gu");
   const DROP = new RegExp(`[${BIDI}${INVISIBLE}]`, "gu");
-  const WS = new RegExp(`[${Tables.PY_WS}]+`, "gu");
+  const WS = new RegExp(`[${Spec.PY_WS}]+`, "gu");
   const DOC_KEYS = ["id", "title", "source", "terms"];
   const TERM_KEYS = ["code", "text", "parent", "exclusive", "aliases"];
 
@@ -88,7 +82,7 @@ const Inspection = (() => {
     return ks.length === keys.length && keys.every((k) => own(obj, k));
   }
   function term(value, where) {
-    if (!isObj(value)) throw new Bad(`${where}: expected an object`);
+    if (!Json.isObject(value)) throw new Bad(`${where}: expected an object`);
     if (!sameKeys(value, TERM_KEYS)) throw new Bad(`${where}: fields`);
     const code = word(value.code, `${where}.code`);
     if (!CODE.test(code)) throw new Bad(`${where}.code: not 1-16 ASCII letters, digits, '.', '_' or '-'`);
@@ -170,12 +164,12 @@ const Inspection = (() => {
   Vocabulary.from_document = function (doc) {
     let ts;
     try {
-      if (!isObj(doc)) throw new Bad("expected an object");
+      if (!Json.isObject(doc)) throw new Bad("expected an object");
       const keys = Object.keys(doc);
       if (!["id", "title", "terms"].every((k) => own(doc, k)) || !keys.every((k) => DOC_KEYS.includes(k))) throw new Bad("fields");
       for (const name of ["id", "title"]) {
         const v = doc[name];
-        if (typeof v !== "string" || !Tables.pyStrip(v) || problem(v)) throw new Bad(`${name}: expected a non-empty single-line string`);
+        if (typeof v !== "string" || !Spec.pyStrip(v) || problem(v)) throw new Bad(`${name}: expected a non-empty single-line string`);
       }
       const source = own(doc, "source") ? doc.source : null;
       if (source !== null && (typeof source !== "string" || problem(source))) throw new Bad("source: expected a single-line string");
@@ -197,7 +191,7 @@ const Inspection = (() => {
 
   // -- randcheck/core/results.py ---------------------------------------------------------------
   function keysOf(value, expected, where) {
-    if (!isObj(value) || !sameKeys(value, expected)) throw err("results.bad_fields", { where });
+    if (!Json.isObject(value) || !sameKeys(value, expected)) throw err("results.bad_fields", { where });
     return value;
   }
   /** UTF-8 byte order of (target, item): code point order, which JS's < on strings is not. */
@@ -312,7 +306,7 @@ const Inspection = (() => {
   }
 
   // -- randcheck/bundle/results.py: the table ------------------------------------------------
-  const fmtText = (t, p) => t.replace(/\{(\w+)\}/g, (_, k) => String(p[k]));
+  const fmtText = Spec.pyFormat;
   function pyCmp(a, b) {
     if (typeof a === "number") return a - b;
     const x = Array.from(a), y = Array.from(b);
@@ -344,9 +338,9 @@ const Inspection = (() => {
     for (const d of docs) {
       for (const e of own(d, "results") ? d.results : []) {
         const corr = own(e, "correction") ? e.correction : null;
-        if (isObj(corr)) {
-          const key = keyStr([Tables.pyStr(own(e, "target") ? e.target : null), Tables.pyStr(own(e, "item") ? e.item : null)]);
-          out.set(key, [own(d, "seq") ? d.seq : 0, Tables.pyStr(own(corr, "reason") ? corr.reason : "")]);
+        if (Json.isObject(corr)) {
+          const key = keyStr([Spec.pyStr(own(e, "target") ? e.target : null), Spec.pyStr(own(e, "item") ? e.item : null)]);
+          out.set(key, [own(d, "seq") ? d.seq : 0, Spec.pyStr(own(corr, "reason") ? corr.reason : "")]);
         }
       }
     }
@@ -412,7 +406,7 @@ const Inspection = (() => {
     const [published, bad] = check_chain(bodies, {
       task: ann.task.id,
       record: rec_env.digest,
-      drawn_at: Tables.pyStr(rec.drawn_at),
+      drawn_at: Spec.pyStr(rec.drawn_at),
       targets_after: targets_after(rec, adds),
       items: new Set(ann.task.items.map((i) => i.code)),
       vocabularies: vocabs,

@@ -10,21 +10,10 @@ const Log = (() => {
   const fail = (code, params) => new Checks.RcError(code, params);
 
   // -- layout (bundle/layout.py) ----------------------------------------------------------------
-  const CHECKPOINT = "log/checkpoint.txt";
-  const TAIL = "log/tail.jsonl";
-  const TAIL_INDEX = "log/tail.json";
-  const FORMAT_V1 = "randcheck/bundle/v1";
-  const FORMAT_V2 = "randcheck/bundle/v2";
-  const FORMAT_V3 = "randcheck/bundle/v3";
-  // Python's re "$" also matches before a final newline
-  const ENTRY_PATH = /^log\/entries\/(0|[1-9][0-9]{0,18})\.json\n?$/;
+  const { CHECKPOINT, TAIL, TAIL_INDEX } = Reading.LAYOUT;
   const entry_file = (seq) => `log/entries/${seq}.json`;
   const proof_file = (seq) => `log/${seq}.tlog-proof`;
-  /** The seq of an entry file's path, or null when `path` is not one. */
-  function entry_seq(path) {
-    const m = ENTRY_PATH.exec(path);
-    return m ? Number(m[1]) : null;
-  }
+  const { entry_seq } = Reading; // the seq of an entry file's path, or null
 
   // -- attempts (services/attempts.py) ------------------------------------------------------------
   const REVEALED = "draw.revealed";
@@ -35,13 +24,11 @@ const Log = (() => {
   const PRE_SEED_STAGES = ["checks", "entropy"];
 
   // -- Python semantics on parsed JSON -------------------------------------------------------------
-  const isDict = (v) => v !== null && typeof v === "object" && !Array.isArray(v) && !(v instanceof Uint8Array);
-  const has = (obj, k) => isDict(obj) && Object.prototype.hasOwnProperty.call(obj, k);
+  const { isObject: isDict, has } = Json; // a dict; `k in obj` for a dict
   /** dict.get(k): undefined when absent (None and absent are both `== null`). */
   const get = (obj, k) => (has(obj, k) ? obj[k] : undefined);
   const isNone = (v) => v === undefined || v === null;
-  /** isinstance(v, int) and not isinstance(v, bool) */
-  const isInt = (v) => (typeof v === "number" && Number.isInteger(v)) || typeof v === "bigint";
+  const isInt = Spec.isInt; // isinstance(v, int) and not isinstance(v, bool)
   /** Python's == */
   function pyEq(a, b) {
     if (isNone(a) && isNone(b)) return true;
@@ -55,19 +42,14 @@ const Log = (() => {
     if (isDict(v)) return Object.keys(v).length > 0;
     return true;
   }
-  /** Python's str() */
-  function pyStr(v) {
-    if (typeof v === "string") return v;
-    if (v === undefined) return "None";
-    return Spec.repr(v);
-  }
+  const pyStr = Spec.pyStr; // Python's str()
   /** Python's `value or []` iterated: a list, a string's characters, a dict's keys; TypeError
    *  for what Python cannot iterate. */
   function pyIter(v) {
     if (!truthy(v)) return [];
     if (Array.isArray(v)) return v;
     if (typeof v === "string") return Array.from(v);
-    if (isDict(v)) return Json.keys ? Json.keys(v) : Object.keys(v);
+    if (isDict(v)) return Json.keys(v);
     throw new TypeError(`'${typeof v}' object is not iterable`);
   }
   const sortedSeqs = (entries) => Array.from(entries.keys()).sort((x, y) => x - y);
@@ -448,7 +430,7 @@ const Log = (() => {
         return Checks.failed("chain", "verify.chain_order", { previous: prev.slice(0, 16) });
       }
     }
-    if (fmt === FORMAT_V1) { // v1 bundles carry no attempts: a redraw needs a previous
+    if (fmt === Files.FORMAT_V1) { // v1 bundles carry no attempts: a redraw needs a previous
       if (isNone(prev) && !isNone(redraw)) return Checks.failed("chain", "verify.redraw_no_previous");
     } else {
       if (r === undefined) return Checks.skipped("chain");
@@ -468,9 +450,9 @@ const Log = (() => {
   }
 
   return {
-    CHECKPOINT, TAIL, TAIL_INDEX, FORMAT_V1, FORMAT_V2, FORMAT_V3, entry_file, proof_file, entry_seq,
+    CHECKPOINT, TAIL, TAIL_INDEX, entry_file, proof_file, entry_seq,
     REVEALED, ABORTED, RECORD, COMMITTED, SEEN_SEED_STAGES, PRE_SEED_STAGES,
-    isDict, has, get, isNone, isInt, pyEq, truthy, pyStr, pyIter, plain,
+    has, get, isNone, isInt, pyEq, truthy, pyIter, plain,
     ENTRIES, problem, check_entry, log_name_for, open_checkpoint, verify_proof,
     entries, naming, open, LogData, order_check, reveal_check, discarded_entropy, _predecessor_ok,
     predecessors, _committed_at, _redraw_too_early, chain_check,

@@ -27,9 +27,7 @@ const Note = (() => {
   // Python's str.splitlines() (no keepends)
   const LINE_BREAK = /\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]/;
   // Python's str.strip() without arguments (its whitespace differs from String.prototype.trim)
-  const PY_SPACE = "[\\t\\n\\v\\f\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]";
-  const PY_STRIP = new RegExp(`^${PY_SPACE}+|${PY_SPACE}+$`, "g");
-  function pystrip(s) { return s.replace(PY_STRIP, ""); }
+  const pystrip = Spec.pyStrip;
   function splitlines(s) {
     const out = s.split(LINE_BREAK);
     if (out.length && out[out.length - 1] === "") out.pop();

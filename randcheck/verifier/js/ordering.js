@@ -12,15 +12,8 @@ const Ordering = (() => {
   const TOKEN_CAP = 64 * KIB;
   const KEY_CAP = 4 * KIB;
   const SIGNER_CHECKS = new Set(["commitment.signature"]);
-  const COMMITMENT = "commitment.json";
-  const COMMITMENT_TOKEN = "commitment.tsr";
-  const ANNOUNCEMENT = "announcement.json";
-  const RECORD = "record.json";
-  const SUMS_SIG = "SHA256SUMS.sig";
-  const CHECKPOINT = "log/checkpoint.txt";
-  const SPEC_V2_ID = "randcheck/draw/v2";
-  const ADDENDUM = /^addenda\/([0-9]{4})\.json$/;
-  const RESULTS_DOC = /^results\/([0-9]{4})\.json$/;
+  const { COMMITMENT, COMMITMENT_TOKEN, ANNOUNCEMENT, RECORD, SUMS_SIG, CHECKPOINT } = Reading.LAYOUT;
+  const { SPEC_V2_ID } = Spec;
   const LOG_NAME = /^randcheck\/[0-9]{6}\/([0-9a-f]{16})$/;
   const own = (o, k) => o != null && Object.prototype.hasOwnProperty.call(o, k);
 
@@ -58,10 +51,10 @@ const Ordering = (() => {
     add(docs.ann_env, ANNOUNCEMENT);
     add(docs.rec_env, RECORD);
     const paths = loaded(found);
-    const addenda = paths.filter((p) => ADDENDUM.test(p));
+    const addenda = paths.filter(Reading.is_addendum_file);
     for (let i = 0; i < Math.min(docs.add_envs.length, addenda.length); i++) add(docs.add_envs[i], addenda[i]);
     for (const path of paths) {
-      if (!RESULTS_DOC.test(path)) continue;
+      if (Reading.doc_seq(path) === null) continue;
       let env;
       try { env = Envelope.open_envelope(found.get(path)); } catch (e) { continue; }
       add(env, path);

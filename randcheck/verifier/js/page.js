@@ -20,8 +20,8 @@ const Page = (() => {
   const EXPERT = "专家";
   const LIST_SEPARATOR = "、";
   const ATTR_SEPARATOR = ";";
-  const INDEX = "index.html";
-  const fmtText = (t, p) => t.replace(/\{(\w+)\}/g, (_, k) => String(p[k]));
+  const { INDEX } = Reading.LAYOUT;
+  const fmtText = Spec.pyFormat;
   const get = (m, k) => (Object.prototype.hasOwnProperty.call(m, k) ? m[k] : undefined);
 
   function member(name, badge, expert) {
@@ -102,7 +102,7 @@ const Page = (() => {
       for (const c of this.children) if (typeof c === "string") s += c; else if (c.tag === "bdi") s += c.text();
       return s;
     }
-    classes() { return new Set((get(this.attrs, "class") || "").split(new RegExp(`[${Tables.PY_WS}]+`, "u")).filter((x) => x)); }
+    classes() { return new Set((get(this.attrs, "class") || "").split(new RegExp(`[${Spec.PY_WS}]+`, "u")).filter((x) => x)); }
     walk() {
       const out = [];
       const visit = (n) => { for (const c of n.children) if (typeof c !== "string") { out.push(c); visit(c); } };
@@ -267,7 +267,7 @@ const Page = (() => {
   // -- services/verify/page.py ----------------------------------------------------------------
   const CSS_BANNED = /content|:before|:after|url\(|@import|display:none|visibility|opacity|font-size:0|transparent|position|clip|text-indent|expression/;
   const ACTIVE = new Set(["script", "iframe", "object", "embed", "link", "img", "svg", "template"]);
-  const PY_SPACE = new RegExp(`[${Tables.PY_WS}]+`, "gu");
+  const PY_SPACE = new RegExp(`[${Spec.PY_WS}]+`, "gu");
   // attributes whose value is a URL (HTML, its obsolete forms, and SVG/MathML's xlink:href)
   const URL_ATTRS = new Set(["href", "src", "srcset", "imagesrcset", "action", "formaction", "poster", "background",
     "cite", "data", "ping", "manifest", "longdesc", "lowsrc", "dynsrc", "codebase", "archive", "classid", "profile",
@@ -296,7 +296,7 @@ const Page = (() => {
   const rowAt = (table, row, entity) => ["verify.page_row", { table, row, entity }];
   const same = (a, b) => a.length === b.length && a.every((v, i) => v === b[i]);
   const short_code = (d) => { const u = d.toUpperCase(); return `${u.slice(0, 4)}-${u.slice(4, 8)}-${u.slice(8, 12)}`; };
-  const str = (v) => Tables.pyStr(v);
+  const str = Spec.pyStr;
 
   function pageStyle(nodes) {
     for (const nd of nodes) {

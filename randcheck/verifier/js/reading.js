@@ -65,15 +65,13 @@ const Reading = (() => {
     [L.OPERATOR_KEY]: 64 * KIB,
     [L.ANNOUNCEMENT]: 16 * MIB,
     [L.TAIL_INDEX]: 16 * KIB, // two numbers and at most 64 hashes
-    // format v4 only (hasVerifier): the browser verifier, read only to be hashed; their bytes
+    // format v4 only (Files.has_verifier): the browser verifier, read only to be hashed; their bytes
     // count in the budget, which grows by VERIFIER_BYTES for them
     [L.VERIFY_HTML]: 4 * MIB,
     [L.VERIFY_JS]: 4 * MIB,
   };
   const VERIFIER_FILES = [L.VERIFY_HTML, L.VERIFY_JS];
   const VERIFIER_BYTES = 8 * MIB;
-  /** Whether verify.html and verify.js are files of the layout in format `fmt` (v4 on). */
-  const hasVerifier = (fmt) => !["randcheck/bundle/v1", "randcheck/bundle/v2", "randcheck/bundle/v3"].includes(fmt);
   /** The format bundle.json names; an unreadable one: the newest (Python's reading._format). */
   function formatOf(files) {
     if (files.oversize.has(L.FORMAT_FILE)) return null;
@@ -298,9 +296,8 @@ const Reading = (() => {
 
   function joinPath(root, path) { return root ? `${root}/${path}` : path; }
 
-  const isMapping = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
   const count = (v) => (typeof v === "number" && Number.isInteger(v) && v > 0 ? v : 0);
-  const iter = (v) => (Array.isArray(v) ? v : typeof v === "string" ? Array.from(v) : isMapping(v) ? Object.keys(v) : []);
+  const iter = (v) => (Array.isArray(v) ? v : typeof v === "string" ? Array.from(v) : Json.isObject(v) ? Json.keys(v) : []);
 
   /** Read every file of the layout within the bounds that `ann` (the announcement's body,
    *  parsed but not verified; null when unreadable) allows: Python's read(), same order (the
@@ -309,14 +306,14 @@ const Reading = (() => {
     for (const [path, cap] of Object.entries(FIXED)) {
       if (!VERIFIER_FILES.includes(path)) await files.load(path, cap);
     }
-    ann = isMapping(ann) ? ann : {};
-    const strata = iter(ann.strata === undefined ? [] : ann.strata).filter(isMapping);
+    ann = Json.isObject(ann) ? ann : {};
+    const strata = iter(ann.strata === undefined ? [] : ann.strata).filter(Json.isObject);
     const pool = strata.reduce((n, s) => n + count(s.count), 0);
     const drawn = strata.reduce((n, s) => n + count(s.sample_size) + count(s.reserve_size), 0);
     const roster = ann.roster === undefined ? {} : ann.roster;
-    const inspectors = isMapping(roster) ? count(roster.inspectors) : 0;
+    const inspectors = Json.isObject(roster) ? count(roster.inspectors) : 0;
     const rules = ann.teams === undefined ? {} : ann.teams;
-    const members = isMapping(rules) ? count(rules.min_inspectors) + count(rules.experts) : 0;
+    const members = Json.isObject(rules) ? count(rules.min_inspectors) + count(rules.experts) : 0;
     const present = sorted(files.present.keys());
     const addenda = present.filter(isAddendumFile);
     const rows = drawn + addenda.length + 1;
@@ -324,7 +321,7 @@ const Reading = (() => {
     const rosterCap = MIB + inspectors * 2 * KIB + pool * 8 * 100;
     const inspectorsCap = 64 * KIB + inspectors * 2 * KIB;
     const task = ann.task === undefined ? {} : ann.task;
-    const items = isMapping(task) ? (task.items === undefined ? [] : task.items) : [];
+    const items = Json.isObject(task) ? (task.items === undefined ? [] : task.items) : [];
     const resultRows = rows * Math.max(Array.isArray(items) ? items.length : 1, 1);
     const resultDocs = present.filter((p) => docSeq(p) !== null);
     const page = MIB + (drawn + rows + (resultDocs.length ? resultRows : 0)) * ROW;
@@ -349,7 +346,7 @@ const Reading = (() => {
     await files.load(L.TABLE_CSV, 64 * KIB + resultRows * ROW);
     await files.load(L.TABLE_XLSX, 2 * (64 * KIB + resultRows * ROW));
     const fmt = formatOf(files);
-    if (fmt === null || hasVerifier(fmt)) { // older formats: foreign files, never read
+    if (fmt === null || Files.has_verifier(fmt)) { // older formats: foreign files, never read
       files.budget += VERIFIER_BYTES;
       for (const path of VERIFIER_FILES) { // only hashed (by `files`): their SHA-256 is kept, not their bytes
         if (await files.load(path, FIXED[path]) != null && typeof files.release === "function") await files.release(path);
@@ -413,7 +410,7 @@ const Reading = (() => {
 
   return {
     KIB, MIB, MAX_FILES, JSON_DEPTH, CODE_LINE, ROW, XLSX_EXPANSION, FIXED, ADDENDUM, ENTRY, PROOF,
-    RESULT_ROW, VOCABULARY, SUM_LINE, TAIL_LINE, TAIL_LINES, TAIL_BYTES, LAYOUT: L,
+    RESULT_ROW, VOCABULARY, SUM_LINE, TAIL_LINE, TAIL_LINES, TAIL_BYTES, LAYOUT: L, VERIFIER_FILES,
     tail_refusal, BundleFiles, read, gunzip,
     get sources() { return Sources; }, // defined later (js/sources.js): read when called
     stratum_file: stratumFile, is_addendum_file: isAddendumFile, entry_seq: entrySeq,

@@ -175,7 +175,7 @@ const Replay = (() => {
     const rec = Envelope.open_envelope(record, "record").doc;
     const plan = ann.strata.find((p) => p.id === proof.stratum);
     if (plan === undefined) {
-      throw Err("proto.not_in_population", { entity: String(proof.code === undefined ? "None" : proof.code), stratum: "?" });
+      throw Err("proto.not_in_population", { entity: Spec.pyStr(proof.code), stratum: "?" });
     }
     const code = proof.code;
     Commit.verify_inclusion(proof, code, plan.count, plan.root);

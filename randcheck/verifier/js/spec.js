@@ -19,7 +19,15 @@ const Spec = (() => {
   const ALL_SPECS = [SPEC_ID, SPEC_V2_ID, RESULTS_SPEC_ID];
   const Err = (code, params) => new Checks.RcError(code, params);
 
-  /** A rough Python repr() for error parameters (params are for the reader, not compared). */
+  // -- Python's str semantics, the one home for every namespace ---------------------------------
+  /** Python's whitespace (str.split(), str.strip(), re's \\s on str), as a character-class body. */
+  const PY_WS = "\\t-\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000";
+  const STRIP = new RegExp(`^[${PY_WS}]+|[${PY_WS}]+$`, "gu");
+  /** Python's str.strip() (no argument). */
+  function pyStrip(s) { return s.replace(STRIP, ""); }
+  /** What Python's str.isprintable() refuses (categories Cc Cf Cs Co Cn Zl Zp Zs, but " "). */
+  const UNPRINTABLE = /^(?! )[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}\p{Zs}]$/u;
+  /** Python's repr() of a parsed JSON value (or bytes), for error parameters. */
   function repr(v) {
     if (v === null || v === undefined) return "None";
     if (v === true) return "True";
@@ -37,7 +45,10 @@ const Spec = (() => {
         else if (ch === "\r") s += "\\r";
         else if (ch === "\t") s += "\\t";
         else if (c < 0x20 || c === 0x7f) s += "\\x" + c.toString(16).padStart(2, "0");
-        else s += ch;
+        else if (c < 0x7f || !UNPRINTABLE.test(ch)) s += ch;
+        else if (c <= 0xff) s += "\\x" + c.toString(16).padStart(2, "0");
+        else if (c <= 0xffff) s += "\\u" + c.toString(16).padStart(4, "0");
+        else s += "\\U" + c.toString(16).padStart(8, "0");
       }
       return q + s + q;
     }
@@ -58,6 +69,12 @@ const Spec = (() => {
     return String(v);
   }
   const short = (v, n = 80) => repr(v).slice(0, n);
+  /** Python's str() of a parsed JSON value: a string itself, anything else its repr()
+   *  (undefined, an absent value, as None). */
+  function pyStr(v) { return typeof v === "string" ? v : repr(v); }
+  /** Python's template.format(**params) for plain named fields ("{seq}"), as the bundle's
+   *  fixed texts use it (uitext.js has the full format spec, for the catalog). */
+  function pyFormat(template, params) { return template.replace(/\{(\w+)\}/g, (_, k) => pyStr(params[k])); }
 
   function spec_allowed(kind, spec) {
     return typeof kind === "string" && Object.prototype.hasOwnProperty.call(DOCUMENT_SPECS, kind) && DOCUMENT_SPECS[kind].includes(spec);
@@ -190,6 +207,6 @@ const Spec = (() => {
     SPEC_ID, SPEC_V2_ID, DRAW_SPECS, CHUNK, TAG_PREFIX, KINDS, RESULTS_SPEC_ID, DOCUMENT_SPECS,
     ALL_SPECS, spec_allowed, u32, u64, lp, tag, hkdf_extract, hkdf_expand, digest, signing_input,
     check_code, check_id, check_text, check_time, check_date, check_hex32, check_int, check_bool,
-    unix_time, repr, short, isInt, visible, strCompare,
+    unix_time, repr, short, isInt, visible, strCompare, pyStr, pyStrip, PY_WS, pyFormat,
   };
 })();

@@ -25,19 +25,12 @@ const Tables = (() => {
   const BOM = new Uint8Array([0xef, 0xbb, 0xbf]);
   const TRIGGERS = new Set(["=", "+", "-", "@", "\t", "\r", "'"]);
 
-  // layout.py names and reading.py bounds used here
-  const FORMAT_V1 = "randcheck/bundle/v1";
-  const INSPECTORS = "inspectors.json";
-  const ROSTER = "roster.json";
-  const RESULTS_CSV = "results.csv";
-  const RESULTS_XLSX = "results.xlsx";
+  // layout.py names and reading.py bounds used here (the format ids: Files, defined later)
+  const { INSPECTORS, ROSTER, RESULTS_CSV, RESULTS_XLSX } = Reading.LAYOUT;
+  const { JSON_DEPTH, XLSX_EXPANSION } = Reading;
   const PUBLIC_INSPECTOR_FIELDS = ["badge_no", "name", "unit", "department", "issuer"];
-  const JSON_DEPTH = 32;
-  const XLSX_EXPANSION = 20;
 
-  /** Python's whitespace (str.split(), str.strip(), re's \\s on str), as a character-class body. */
-  const PY_WS = "\\t-\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000";
-  const fmtText = (template, params) => template.replace(/\{(\w+)\}/g, (_, k) => String(params[k]));
+  const fmtText = Spec.pyFormat;
   /** Python's dict[key]: a missing key (or a non-object) throws, as KeyError/TypeError would. */
   function need(obj, key) {
     if (obj === null || typeof obj !== "object" || !Object.prototype.hasOwnProperty.call(obj, key)) {
@@ -46,13 +39,7 @@ const Tables = (() => {
     return obj[key];
   }
   const has = (obj, key) => Object.prototype.hasOwnProperty.call(obj, key);
-  /** Python's str() of the JSON values a signed document may hold here. */
-  function pyStr(v) {
-    if (v === true) return "True";
-    if (v === false) return "False";
-    if (v === null || v === undefined) return "None";
-    return String(v);
-  }
+  const { pyStr, pyStrip } = Spec; // Python's str() and str.strip()
 
   /** `value` with a leading ' when it starts with = + - @, tab, CR or '. */
   function inert(value) { return TRIGGERS.has(value.slice(0, 1)) ? "'" + value : value; }
@@ -151,7 +138,7 @@ const Tables = (() => {
   }
 
   function cells(table, fmt) {
-    if (fmt === FORMAT_V1) return table.map((row) => row.slice());
+    if (fmt === Files.FORMAT_V1) return table.map((row) => row.slice());
     return table.map((row) => row.map(inert));
   }
 
@@ -193,7 +180,7 @@ const Tables = (() => {
       const ids = Array.from(need(roster, "inspectors")).map((r) => pyStr(need(r, "id")));
       names = new Map();
       for (const r of rows) {
-        if (r === null || typeof r !== "object" || Array.isArray(r)) return null;
+        if (!Json.isObject(r)) return null;
         const keys = Object.keys(r);
         if (keys.length !== PUBLIC_INSPECTOR_FIELDS.length || !PUBLIC_INSPECTOR_FIELDS.every((f) => has(r, f) && typeof r[f] === "string")) return null;
         if (names.has(r.badge_no)) return null;
@@ -241,7 +228,7 @@ const Tables = (() => {
   /** code → entity name as results.csv shows it (the inert-cell prefix taken off). */
   function csv_names(found, fmt) {
     const rows = csv_rows(found) || [];
-    const unquote = fmt === FORMAT_V1 ? (v) => v : raw;
+    const unquote = fmt === Files.FORMAT_V1 ? (v) => v : raw;
     const out = {};
     for (const r of rows.slice(1)) if (r.length === COLUMNS.length) out[unquote(r[CODE_COL])] = unquote(r[NAME_COL]);
     return out;
@@ -256,7 +243,7 @@ const Tables = (() => {
     const rows = csv_rows(found);
     if (rows === null) return Checks.failed("results", "verify.results_unreadable", { file: RESULTS_CSV });
     if (!rows.length || !sameRow(rows[0], exp.table[0])) return Checks.failed("results", "verify.results_header", { file: RESULTS_CSV });
-    const unquote = fmt === FORMAT_V1 ? (v) => v : raw;
+    const unquote = fmt === Files.FORMAT_V1 ? (v) => v : raw;
     const n = Math.min(rows.length, exp.table.length);
     for (let k = 1; k < n; k++) {
       const got = rows[k];
@@ -268,7 +255,7 @@ const Tables = (() => {
         const g = got[c];
         const w = want[c];
         if (c === NAME_COL) {
-          if (fmt !== FORMAT_V1 && inert(raw(g)) !== g) return Checks.failed("results", "verify.results_live", { row: i, entity });
+          if (fmt !== Files.FORMAT_V1 && inert(raw(g)) !== g) return Checks.failed("results", "verify.results_live", { row: i, entity });
           if (!pyStrip(unquote(g))) return Checks.failed("results", "verify.results_no_name", { row: i, entity });
         } else if (g !== w) {
           return Checks.failed("results", "verify.results_cell", { row: i, column: TITLES[COLUMNS[c]], got: Array.from(g).slice(0, 60).join(""), expected: w });
@@ -278,10 +265,6 @@ const Tables = (() => {
     if (rows.length !== exp.table.length) return Checks.failed("results", "verify.results_count", { got: rows.length - 1, expected: exp.table.length - 1 });
     return Checks.passed("results", "verify.results_ok", { rows: rows.length - 1 });
   }
-
-  // Python's str.strip() (no argument): Unicode whitespace, including \x1c-\x1f
-  const STRIP = new RegExp(`^[${PY_WS}]+|[${PY_WS}]+$`, "gu");
-  function pyStrip(s) { return s.replace(STRIP, ""); }
 
   /** results.xlsx shows exactly results.csv, header row included, as plain text cells. */
   async function xlsx_check(found) {
@@ -312,6 +295,6 @@ const Tables = (() => {
     COLUMNS, TITLES, HEADER, NAME_COL, CODE_COL, NOTE_REPLACEMENT, NOTE_TEAM_CHANGED, SEPARATOR, SHEET, BOM, TRIGGERS,
     XLSX_EXPANSION, JSON_DEPTH,
     inert, raw, final_state, result_rows, note_text, build, cells, to_csv, from_csv, from_xlsx,
-    inspector_names, expected, isCheck, csv_rows, csv_names, results_check, xlsx_check, trimmed, pyStr, pyStrip, PY_WS, need, sameRow,
+    inspector_names, expected, isCheck, csv_rows, csv_names, results_check, xlsx_check, trimmed, need, sameRow,
   };
 })();

@@ -8,12 +8,16 @@
 //           checkpoints: [Uint8Array…] (held checkpoints, C2SP signed notes),
 //           tsaCerts: [DER Uint8Array…], entity: "credit code" | null, verifyBls: true}
 const Verify = (() => {
-  // the checks whose outcome depends on whose key signed (addendum.<n> by prefix)
+  const L = Reading.LAYOUT;
+  // the checks whose outcome depends on whose key signed (addendum.<n> by prefix; and
+  // Ordering.SIGNER_CHECKS, read when called: ordering.js is joined before this file)
   const SIGNER_CHECKS = new Set(["announcement.signature", "record.signature", "log.checkpoint",
-    "log.consistency", "inspection.documents", "files.signature", "commitment.signature"]);
+    "log.consistency", "inspection.documents", "files.signature"]);
   const NOTHING_SIGNED = new Set(["verify.results_none", "verify.consistency_none"]);
 
-  function isSignerCheck(name) { return SIGNER_CHECKS.has(name) || name.startsWith("addendum."); }
+  function isSignerCheck(name) {
+    return SIGNER_CHECKS.has(name) || Ordering.SIGNER_CHECKS.has(name) || name.startsWith("addendum.");
+  }
 
   /** {key id: raw} from a list of raw keys. */
   function keyMap(raws) {
@@ -24,7 +28,7 @@ const Verify = (() => {
 
   /** The bundle's own keys/operator.pub as {key id: raw}; empty when absent or unreadable. */
   function ownKey(found) {
-    const raw = found.get("keys/operator.pub");
+    const raw = found.get(L.OPERATOR_KEY);
     if (raw == null) return {};
     let pub;
     try { pub = Keys.parsePublicText(Bytes.text(raw)); } catch (e) { return {}; }
@@ -61,16 +65,16 @@ const Verify = (() => {
     const witnesses = new Set(Object.keys(keyMap(options.witnessKeys)));
     const found = new Reading.BundleFiles(source);
     await found.list();
-    if (!found.present.has("record.json")) throw new Checks.RcError("verify.not_bundle", { path: source.name || "" });
-    await found.load("announcement.json", Reading.FIXED["announcement.json"]);
-    await Reading.read(found, Documents.soft_body(found.get("announcement.json")));
+    if (!found.present.has(L.RECORD)) throw new Checks.RcError("verify.not_bundle", { path: source.name || "" });
+    await found.load(L.ANNOUNCEMENT, Reading.FIXED[L.ANNOUNCEMENT]);
+    await Reading.read(found, Documents.soft_body(found.get(L.ANNOUNCEMENT)));
     const [fmt, formatCheck] = Files.format_check(found);
     const own = Object.keys(trusted).length ? {} : ownKey(found);
     const keys = Object.keys(trusted).length ? trusted : own;
     let checks = [trust(keys), formatCheck];
     const docs = await Documents.documents(found);
     const [population, overrides] = await Documents.population(found, docs.ann);
-    for (const [name, path] of [["announcement.envelope", "announcement.json"], ["record.envelope", "record.json"]]) {
+    for (const [name, path] of [["announcement.envelope", L.ANNOUNCEMENT], ["record.envelope", L.RECORD]]) {
       if (!found.has(path)) overrides[name] = found.absent(name, path);
     }
     const replayed = await Replay.replay(docs.ann_raw, docs.rec_raw, population, docs.roster, keys,

@@ -1060,6 +1060,55 @@ def test_parse_beacon_cases_equal_python(js: JS) -> None:
     }
 
 
+#: values whose repr() Python writes with escapes: a quote (repr picks the other quote, or
+#: escapes it), newlines and control characters, non-printable Unicode, nested containers
+AWKWARD = ["it's", 'say "hi"', "both ' and \"", "a\nb\r\tc\x01\x7f", "\\", "\xa0\u2028\u200b\x85é",
+           "\U0001f600", ["it's", None, True, 3], {"k\n": "v'", "n": [False]}]  # fmt: skip
+
+
+def test_drand_params_with_quotes_and_newlines_equal_python(js: JS) -> None:
+    """drand.bad_round, drand.bad_time, drand.unknown_chain and the beacon's duplicate key name
+    the value as Python's repr() does (Spec.repr), escapes and quotes included."""
+    beacons = [
+        "{" + f'{json.dumps(k)}: 1, {json.dumps(k)}: 2, "signature": "ab"' + "}"
+        for k in AWKWARD[:6]
+    ]
+    got = run(
+        js,
+        f"""
+        const values = {json.dumps(AWKWARD)};
+        const C = V.Drand.CHAINS;
+        const each = async (f) => Promise.all(values.map((v) => outcome(() => f(v))));
+        return {{
+          round: await each((v) => V.Drand.round_time(C.mainnet, v)),
+          verify: await each((v) => V.Drand.verify_round(C.quicknet, v, "ab")),
+          time: await each((v) => V.Drand.round_at(C.quicknet, v)),
+          chain: await each((v) => V.Drand.chain_by_hash(v)),
+          beacon: await Promise.all({json.dumps(beacons)}.map((t) => outcome(() => V.Drand.parse_beacon(t)))),
+        }};
+        """,
+    )
+    strings = [v for v in AWKWARD if isinstance(v, str)]
+    want = {
+        "round": [outcome(round_time, MAINNET, v) for v in AWKWARD],
+        "verify": [outcome(verify_round, QUICKNET, v, "ab") for v in AWKWARD],
+        "time": [outcome(round_at, QUICKNET, v) for v in AWKWARD],
+        "beacon": [outcome(_parse, t) for t in beacons],
+    }
+    assert {k: got[k] for k in want} == want
+    n = len(AWKWARD)
+    assert [o["code"] for o in want["round"] + want["verify"]] == ["drand.bad_round"] * 2 * n
+    assert [o["code"] for o in want["time"]] == ["drand.bad_time"] * n
+    assert {o["params"]["reason"][:14] for o in want["beacon"]} == {"duplicate key "}
+    assert want["round"][0]["params"] == {"round": '"it\'s"'}  # Python picks the other quote
+    # a string names itself (Python passes chain_hash as it is), a non-string by its repr()
+    chain = [outcome(drand.chain_by_hash, v) for v in strings]
+    assert got["chain"][: len(strings)] == chain
+    assert [o["params"]["chain_hash"] for o in got["chain"][len(strings) :]] == [
+        repr(v) for v in AWKWARD[len(strings) :]
+    ]
+
+
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8),
     lambda inner: (
