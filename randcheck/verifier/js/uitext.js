@@ -7,10 +7,8 @@ const Uitext = (() => {
   let lang = "zh";
   // -- messages: Python's str.format over the catalog (randcheck/catalog.py: render) -----------
 
-  // Python's repr() and str() of a parameter: Spec.repr (spec.js), str() being repr() but for
-  // a string itself
-  const pyRepr = (v) => Spec.repr(v);
-  const pyStr = (v) => (typeof v === "string" ? v : Spec.repr(v));
+  // Python's repr() and str() of a parameter (spec.js)
+  const { repr: pyRepr, pyStr } = Spec;
 
   /** A value formatted by a str.format spec: [[fill]align][sign][0][width][,][.precision][type]. */
   function formatSpec(v, spec) {
