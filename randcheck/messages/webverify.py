@@ -46,6 +46,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "无法读取压缩包 {name}：{reason}",
         "en": "cannot read the zip {name}: {reason}",
     },
+    "webverify.zip_bad": {
+        "zh": "压缩包已损坏或无法读取（{reason}）",
+        "en": "a damaged or unsupported zip ({reason})",
+    },
+    "webverify.zip_too_big": {
+        "zh": "压缩包中的 {file} 解压后有 {size} 字节，超过上限 {limit} 字节",
+        "en": "{file} in the zip unpacks to {size} bytes, more than the limit of {limit} bytes",
+    },
     "webverify.zip_duplicate": {
         "zh": "压缩包 {name} 中的 {file} 出现了不止一次：无法确定哪一个是公示文件",
         "en": "the zip {name} holds {file} more than once: it cannot be told which is the bundle's",
@@ -81,13 +89,17 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "与本文件夹自带的公钥不同：除非材料确由您给出的密钥签署，签名检查将不通过",
         "en": "not the folder's own key: the signature checks fail unless the files were signed with the key you gave",
     },
+    "webverify.key.given_address": {
+        "zh": "网址中给出的公钥：密钥编号 {key_id}（只有当该编号与机关公布的密钥编号一致时，它才是机关的公钥）",
+        "en": "the key given in the address: key id {key_id} (it is the office's only if this id is the one the office publishes)",
+    },
+    "webverify.key.matches_address": {
+        "zh": "与本文件夹自带的公钥相同，但这说明不了什么：伪造文件夹的人也会在网址中给出自己的公钥。请核对密钥编号",
+        "en": "the same as the folder's own key, which proves nothing: whoever forged the folder would put their own key in the address too. Compare the key id",
+    },
     "webverify.key.bad": {
         "zh": "无法读取您给出的公钥（{source}）：{problem}",
         "en": "cannot read the key you gave ({source}): {problem}",
-    },
-    "webverify.key.unreadable": {
-        "zh": "不是 32 字节公钥的 base64",
-        "en": "not a 32-byte key in base64",
     },
     "webverify.key.from_url": {"zh": "网址中的 key=", "en": "key= in the address"},
     "webverify.key.from_text": {"zh": "粘贴的文本", "en": "the pasted text"},
@@ -116,7 +128,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "正在核验：{label}（{done}/{total}）",
         "en": "verifying: {label} ({done}/{total})",
     },
-    "webverify.progress.reading": {"zh": "正在读取文件……", "en": "reading the files…"},
     "webverify.progress.checking": {"zh": "正在核验……", "en": "verifying…"},
     # -- the outcome -----------------------------------------------------------------------------
     "webverify.status.idle": {
@@ -127,6 +138,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "webverify.status.pass": {
         "zh": "核验通过：全部 {count} 项检查通过，签名者为您给出的机关公钥（{keys}）。核验码 {code}",
         "en": "VERIFIED: all {count} checks passed, signed with the office key you gave ({keys}). Verification code {code}",
+    },
+    "webverify.status.pass_address": {
+        "zh": "全部 {count} 项检查通过，签名者为网址中给出的公钥（密钥编号 {keys}）：只有当该编号与机关公布的密钥编号一致时，它才是机关的公钥，材料才由机关签署。请经独立渠道（机关网站、公文）核对该编号，或将机关公钥粘贴到上面。核验码 {code}",
+        "en": "All {count} checks passed, signed with the key given in the address (key id {keys}): it is the office's only if this id is the one the office publishes. Compare the id through an independent channel (its website, an official letter), or paste the office's key above. Verification code {code}",
     },
     "webverify.status.fail": {
         "zh": "核验未通过：{count} 项检查失败。第一项：{check}（{what}）—— {reason}",
@@ -151,7 +166,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "webverify.checks.heading": {"zh": "各项检查", "en": "the checks"},
     "webverify.check.warn": {"zh": "通过（有提示）", "en": "PASS (note)"},
-    "webverify.check.name": {"zh": "检查项 {name}", "en": "check {name}"},
     # the trust check's reasons, said for this page (the CLI's name --trusted-keys)
     "webverify.reason.no_trusted_keys": {
         "zh": "没有可信公钥：请在上面给出机关公钥（经机关网站等独立渠道取得；文件夹内的 keys/operator.pub 不能自证）",
@@ -161,5 +175,4 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "未检查：没有给出可信公钥。内容已按文件夹自带的 keys/operator.pub（密钥 {key_id}…）核验，但它不能证明自己属于机关：请在上面给出经独立渠道取得的机关公钥",
         "en": "not checked: no trusted key given. The content was checked against the folder's own keys/operator.pub (key {key_id}…), which cannot prove it is the office's: give the office's public key, obtained through an independent channel, above",
     },
-    "webverify.entity.result": {"zh": "查询结果：{code}", "en": "look-up: {code}"},
 }

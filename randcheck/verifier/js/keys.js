@@ -7,7 +7,8 @@
 // (the `cryptography` package) refuses it.
 const Keys = (() => {
   const fail = (code, params) => new Checks.RcError(code, params);
-  const SPKI_PREFIX = Bytes.fromHex("302a300506032b6570032100");
+  // the DER an Ed25519 key's SubjectPublicKeyInfo starts with: Hash.spkiDer's (the key id's)
+  const SPKI_PREFIX = Hash.spkiDer(new Uint8Array(0));
   // the algorithms `cryptography` loads from a SubjectPublicKeyInfo (a key that is not Ed25519:
   // keys.not_ed25519_public); any other OID, or a broken structure, is not a key file it reads
   const OTHER_KEY_OIDS = new Set([
@@ -127,10 +128,13 @@ const Keys = (() => {
   /** The raw 32-byte key of a key file's text (parse_public_text without the name). */
   function parsePublicText(text, source = "") { return parse_public_text(text, source)[0]; }
 
-  const RAW_B64 = /^[A-Za-z0-9+/_-]{43}=?$/;
+  // 32 bytes in base64: 43 characters of ONE alphabet (standard or URL-safe), the last one
+  // carrying 4 bits and 2 zero padding bits (A E I … 8), then "=" or nothing
+  const RAW_B64 = /^(?:[A-Za-z0-9+/]{42}|[A-Za-z0-9_-]{42})[AEIMQUYcgkosw048]=?$/;
 
   /** A key a reader trusts, as pasted or given in `#key=`: the raw 32-byte Ed25519 key in
-   *  base64 (standard or URL-safe alphabet, padding optional), the C2SP verifier-key string
+   *  base64 (the standard or the URL-safe alphabet, not a mix; canonical, so the padding bits
+   *  are zero; the "=" optional), the C2SP verifier-key string
    *  of `randcheck keys export` ("# note-key:"), or the whole key-file text → raw key.  Throws
    *  RcError keys.bad_public_file ({path: label}) for anything else, keys.not_ed25519_public
    *  for another kind of key, keys.key_id_mismatch for a key file whose stated id is wrong. */
@@ -144,5 +148,5 @@ const Keys = (() => {
     return parse_public_text(s, label)[0];
   }
 
-  return { SPKI_PREFIX, spkiAlgorithm, pemBlock, parse_public_text, parsePublicText, parseTrusted };
+  return { spkiAlgorithm, pemBlock, parse_public_text, parsePublicText, parseTrusted };
 })();

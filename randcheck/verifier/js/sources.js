@@ -9,6 +9,11 @@ const Sources = (() => {
   const { MIB, FIXED, LAYOUT: L, stratum_file: stratumFile } = Reading;
   const err = (code, params) => new Checks.RcError(code, params);
   const isMapping = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
+  /** The params that name why, for a message with a {reason}: a catalog error nested
+   *  (reason_key/reason_params, which the page's t() renders), anything else by its text. */
+  const because = (e) => (e instanceof Checks.RcError
+    ? { reason_key: e.code, reason_params: e.params || {} }
+    : { reason: (e && e.message) || String(e) });
 
   /** The folder a set of paths sits in, when the bundle is not at its root: the paths minus
    *  one top folder if record.json is not at the root but every path is in one top folder
@@ -92,7 +97,7 @@ const Sources = (() => {
   async function fromZip(bytes, name = "") {
     let z;
     try { z = await Zip.open(bytes); } catch (e) {
-      throw err("webverify.zip_unreadable", { name, reason: (e && (e.code || e.message)) || "" });
+      throw err("webverify.zip_unreadable", { name, ...because(e) });
     }
     const names = new Map();
     for (const e of z.entries) {
@@ -119,7 +124,7 @@ const Sources = (() => {
         // within it): an entry that inflates further, or fails its CRC, cannot be read
         try { return await z.read(e.name, limit); } catch (x) {
           if (x instanceof Checks.RcError && x.code === "io.cannot_read") throw x;
-          throw err("io.cannot_read", { path: `${name || "zip"}/${path}`, reason: (x && (x.code || x.message)) || "" });
+          throw err("io.cannot_read", { path: `${name || "zip"}/${path}`, ...because(x) });
         }
       },
     };
@@ -134,6 +139,11 @@ const Sources = (() => {
   // does not list (a file dropped into the folder) cannot be seen this way: Python's `files`
   // check names it as foreign, the page over http cannot; pick the folder or its .zip for that.
   const HTTP_SUMS_CAP = 32 * MIB;
+  // a file served without a usable Content-Length is read once while listing, at most this
+  // many bytes (its fixed cap when it has one) + 1, and kept for read(): a bigger one is listed
+  // with that lower bound as its size (enough to refuse it where its bound is lower) and read
+  // again, within its own bound, when it is read
+  const HTTP_BODY_CAP = 64 * MIB;
   const FIXED_NAMES = [L.FORMAT_FILE, L.ANNOUNCEMENT, L.RECORD, L.ROSTER, L.INSPECTORS, L.INDEX,
     L.NOTICE, L.RESULTS_CSV, L.RESULTS_XLSX, L.OPERATOR_KEY, L.CHECKPOINT, L.TAIL, L.TAIL_INDEX,
     L.SUMS, L.SUMS_SIG, L.COMMITMENT, L.COMMITMENT_TOKEN, L.TABLE_CSV, L.TABLE_XLSX,
@@ -171,8 +181,11 @@ const Sources = (() => {
   function fromHttp(baseUrl, fetchFn) {
     const doFetch = fetchFn || ((u, o) => fetch(u, o));
     const base = folderUrl(baseUrl);
-    const cache = new Map(); // path → bytes read while listing (SHA256SUMS, the announcement)
-    const opts = { cache: "no-store", credentials: "same-origin", redirect: "error" };
+    // path → the whole file, read while listing (SHA256SUMS, the announcement, a file served
+    // without a usable length); handed out once by read() or stream()
+    const cache = new Map();
+    // no cookies or other credentials: the bundle is public, and nothing is kept from a visit
+    const opts = { cache: "no-store", credentials: "omit", redirect: "error" };
 
     /** The size of `path` when the server has it; null when it does not answer 200. */
     async function size(path) {
@@ -182,14 +195,14 @@ const Sources = (() => {
       const len = resp.headers.get("content-length");
       const enc = resp.headers.get("content-encoding");
       if (len !== null && /^[0-9]+$/.test(len) && (!enc || enc === "identity")) return Number(len);
-      // no usable length (compressed or chunked): count the bytes
+      // no usable length (compressed or chunked): read the body once, up to the cap + 1
+      const cap = Object.prototype.hasOwnProperty.call(FIXED, path) ? FIXED[path] : HTTP_BODY_CAP;
       try {
         const r = await doFetch(fileUrl(base, path), { ...opts, method: "GET" });
         if (!r.ok) return null;
-        let n = 0;
-        const reader = r.body.getReader();
-        for (;;) { const { value, done } = await reader.read(); if (done) break; n += value.length; }
-        return n;
+        const data = await readResponse(r, cap);
+        if (data.length <= cap) cache.set(path, data); // the whole file
+        return data.length;
       } catch (e) { return null; }
     }
 
@@ -232,16 +245,14 @@ const Sources = (() => {
         await sizes([L.SUMS, L.SUMS_SIG], found);
         let listed = null;
         if (found.has(L.SUMS) && found.get(L.SUMS) <= HTTP_SUMS_CAP) {
-          const raw = await get(L.SUMS, HTTP_SUMS_CAP);
-          cache.set(L.SUMS, raw);
-          let text = null;
-          try { text = Bytes.text(raw); } catch (e) { text = null; }
-          if (text !== null) {
-            listed = [];
-            for (const line of text.split("\n")) {
-              const m = /^[0-9a-f]{64}  (\S(?:.*\S)?)$/.exec(line);
-              if (m && clean(m[1]) !== null) listed.push(m[1]);
-            }
+          const raw = cache.has(L.SUMS) ? cache.get(L.SUMS) : await get(L.SUMS, HTTP_SUMS_CAP);
+          if (raw.length <= HTTP_SUMS_CAP) {
+            cache.set(L.SUMS, raw);
+            // as the `files` check reads it (Files.parse_sums); a malformed one lists nothing
+            // (that check fails on it) and the layout's names are tried instead
+            let sums = null;
+            try { sums = Files.parse_sums(raw); } catch (e) { sums = null; }
+            if (sums !== null) listed = [...sums.keys()].filter((p) => clean(p) !== null);
           }
         }
         if (listed !== null && listed.length) {
@@ -252,7 +263,7 @@ const Sources = (() => {
         await sizes(FIXED_NAMES, found);
         const names = [];
         if (found.has(L.ANNOUNCEMENT) && found.get(L.ANNOUNCEMENT) <= FIXED[L.ANNOUNCEMENT]) {
-          const raw = await get(L.ANNOUNCEMENT, FIXED[L.ANNOUNCEMENT]);
+          const raw = cache.has(L.ANNOUNCEMENT) ? cache.get(L.ANNOUNCEMENT) : await get(L.ANNOUNCEMENT, FIXED[L.ANNOUNCEMENT]);
           cache.set(L.ANNOUNCEMENT, raw);
           let body = null;
           try { body = Documents.soft_body(raw); } catch (e) { body = null; }
@@ -277,6 +288,11 @@ const Sources = (() => {
         return get(path, limit);
       },
       async stream(path) {
+        if (cache.has(path)) {
+          const raw = cache.get(path);
+          cache.delete(path);
+          return (async function* () { yield raw; })();
+        }
         const resp = await doFetch(fileUrl(base, path), { ...opts, method: "GET" });
         if (!resp.ok) throw err("io.cannot_read", { path: fileUrl(base, path), reason: `HTTP ${resp.status}` });
         const reader = resp.body.getReader();

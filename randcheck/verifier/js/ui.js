@@ -3,6 +3,9 @@
 // the bundle folder it sits in; opened from disk (or as the standalone page) the reader picks
 // the folder or picks/drops its .zip. The office key never comes from the bundle on trust:
 // it is pasted, picked, or given as `#key=<K>`; `#verify&key=<K>` runs on load over http(s).
+// A key given only in the address is the sender's word, not the reader's: whoever forged a
+// bundle can send a link with their own key, so the page names such a key by its id and says
+// it is the office's only if that id is the one the office publishes (no green "matches").
 // The outcome is in the DOM:
 // #verify-status[data-verify-status] = pass | fail | incomplete (running while it runs), and
 // one [data-check][data-status][data-code] element per check.
@@ -13,23 +16,15 @@ const Ui = (() => {
 
   // -- keys --------------------------------------------------------------------------------
 
-  /** A raw key from what a reader gives (Keys.parseTrusted; a bare base64 key if keys.js
-   *  lacks it). Throws RcError / Error. */
-  function parseKey(text) {
-    if (typeof Keys.parseTrusted === "function") return Keys.parseTrusted(text);
-    const raw = Bytes.fromBase64(text.trim());
-    if (raw && raw.length === 32) return raw;
-    throw new Checks.RcError("webverify.key.unreadable", {});
-  }
-
-  /** Keys from a text: the whole text as one key (a key file), else one key per line. */
+  /** Keys from a text (Keys.parseTrusted): the whole text as one key (a key file), else one
+   *  key per line. Throws RcError. */
   function parseKeys(text) {
     const trimmed = text.trim();
     if (!trimmed) return [];
-    try { return [parseKey(trimmed)]; } catch (whole) {
+    try { return [Keys.parseTrusted(trimmed)]; } catch (whole) {
       const lines = trimmed.split(/\r?\n/).map((l) => l.trim()).filter((l) => l && !l.startsWith("#"));
       if (lines.length < 2) throw whole;
-      return lines.map(parseKey);
+      return lines.map((l) => Keys.parseTrusted(l));
     }
   }
 
@@ -45,6 +40,7 @@ const Ui = (() => {
     keyFiles: [], // texts of picked key files
     witnessFiles: [],
     report: null,
+    reportAddressOnly: [], // ids of the report's trusted keys that came only from the address
     error: null,
     running: false,
     progress: null, // [label, done, total]
@@ -66,7 +62,8 @@ const Ui = (() => {
 
   function isHttp() { return typeof location !== "undefined" && /^https?:$/.test(location.protocol); }
 
-  /** #verify&key=K&witness=W&entity=C&lang=en → {verify, keys, witnesses, entity, lang}. */
+  /** #verify&key=K&witness=W&entity=C&lang=en → {verify, keys, witnesses, entity, lang}.
+   *  Only `verify` or `verify=1` asks to verify on load (`verify=0` does not). */
   function parseHash(hash) {
     const out = { verify: false, keys: [], witnesses: [], entity: null, lang: null };
     for (const part of String(hash || "").replace(/^#/, "").split("&")) {
@@ -75,7 +72,7 @@ const Ui = (() => {
       const k = i < 0 ? part : part.slice(0, i);
       let v = i < 0 ? "" : part.slice(i + 1);
       try { v = decodeURIComponent(v); } catch (e) { /* keep it raw */ }
-      if (k === "verify") out.verify = true;
+      if (k === "verify") out.verify = i < 0 || v === "1";
       else if (k === "key") out.keys.push(v);
       else if (k === "witness") out.witnesses.push(v);
       else if (k === "entity") out.entity = v;
@@ -172,46 +169,57 @@ const Ui = (() => {
     el.ownKey.textContent = state.ownKeyId ? t("webverify.key.bundle_id", { key_id: state.ownKeyId }) : t("webverify.key.bundle_none");
   }
 
-  /** The trusted keys the reader gave: [{raw, id}], and the problems met, per source. */
-  function gatherKeys(texts, fileTexts) {
-    const keys = [], problems = [];
-    for (const [label, text] of texts) {
-      try { for (const raw of parseKeys(text)) keys.push(raw); } catch (e) { problems.push([label, problemOf(e)]); }
+  // where a key came from, the reader's own sources first: a key both pasted and in the
+  // address is the reader's
+  const SOURCES = ["pasted", "file", "address"];
+
+  /** The keys given: [{raw, id, source}] (source: pasted | file | address, the reader's own
+   *  when a key came from several), and the problems met, per source. `given`: [source,
+   *  label, text] rows. */
+  function gatherKeys(given) {
+    const byId = new Map(), problems = [];
+    for (const [source, label, text] of given) {
+      let raws;
+      try { raws = parseKeys(text); } catch (e) { problems.push([label, problemOf(e)]); continue; }
+      for (const raw of raws) {
+        const id = Hash.keyId(raw);
+        const had = byId.get(id);
+        if (!had) byId.set(id, { raw, id, source });
+        else if (SOURCES.indexOf(source) < SOURCES.indexOf(had.source)) had.source = source;
+      }
     }
-    for (const [name, text] of fileTexts) {
-      try { for (const raw of parseKeys(text)) keys.push(raw); } catch (e) { problems.push([name, problemOf(e)]); }
-    }
-    const seen = new Set();
-    const out = [];
-    for (const raw of keys) {
-      const id = Hash.keyId(raw);
-      if (!seen.has(id)) { seen.add(id); out.push({ raw, id }); }
-    }
-    return { keys: out, problems };
+    return { keys: [...byId.values()], problems };
   }
 
   function officeKeys() {
     return gatherKeys([
-      ...state.hashKeys.map((k) => [t("webverify.key.from_url"), k]),
-      [t("webverify.key.from_text"), el.key.value],
-    ], state.keyFiles);
+      ...state.hashKeys.map((k) => ["address", t("webverify.key.from_url"), k]),
+      ["pasted", t("webverify.key.from_text"), el.key.value],
+      ...state.keyFiles.map(([name, text]) => ["file", name, text]),
+    ]);
   }
 
   function witnessKeys() {
     return gatherKeys([
-      ...state.hashWitnesses.map((k) => [t("webverify.key.from_url"), k]),
-      [t("webverify.key.from_text"), el.witness.value],
-    ], state.witnessFiles);
+      ...state.hashWitnesses.map((k) => ["address", t("webverify.key.from_url"), k]),
+      ["pasted", t("webverify.key.from_text"), el.witness.value],
+      ...state.witnessFiles.map(([name, text]) => ["file", name, text]),
+    ]);
   }
 
   function renderKeys() {
     const { keys, problems } = officeKeys();
     el.keyInfo.textContent = "";
     for (const k of keys) {
-      const line = h("p", { class: "rc-key", "data-key-id": k.id, text: t("webverify.key.given", { key_id: k.id }) });
+      const address = k.source === "address";
+      const line = h("p", { class: "rc-key", "data-key-id": k.id, "data-key-source": k.source,
+        text: t(address ? "webverify.key.given_address" : "webverify.key.given", { key_id: k.id }) });
       if (state.ownKeyId) {
         const same = state.ownKeyId === k.id;
-        line.appendChild(h("span", { class: same ? "rc-same" : "rc-differs", text: " — " + t(same ? "webverify.key.matches" : "webverify.key.differs") }));
+        // the folder's own key matching a key from the address proves nothing: not green
+        const [cls, key] = !same ? ["rc-differs", "webverify.key.differs"]
+          : address ? ["rc-same-address", "webverify.key.matches_address"] : ["rc-same", "webverify.key.matches"];
+        line.appendChild(h("span", { class: cls, text: " — " + t(key) }));
       }
       el.keyInfo.appendChild(line);
     }
@@ -257,7 +265,7 @@ const Ui = (() => {
     }
     const status = outcome(r);
     el.status.dataset.verifyStatus = status;
-    el.summary.textContent = summary(r, status);
+    el.summary.textContent = summary(r, status, state.reportAddressOnly);
     el.task.textContent = t("webverify.report.task", { task: r.task_id || "?", record: r.record_digest || "?", code: r.verification_code || "?" });
     for (const c of r.checks) {
       const mark = c.status === "ok" ? t("verify.pass") : c.status === "warn" ? t("webverify.check.warn")
@@ -332,9 +340,10 @@ const Ui = (() => {
       state.progress = [label, done, total];
       renderProgress();
     });
-    let report = null, error = null;
+    let report = null, error = null, addressOnly = [];
     try {
       const office = officeKeys();
+      addressOnly = office.keys.filter((k) => k.source === "address").map((k) => k.id);
       const witnesses = witnessKeys();
       const entity = el.entity.value.trim();
       report = await Verify.verify(state.source, {
@@ -347,9 +356,10 @@ const Ui = (() => {
       error = e;
       if (!(e instanceof Checks.RcError)) console.warn("randcheck verifier:", e); // a bug, not the bundle
     }
-    if (id !== state.runId) return; // a later run took over
+    if (id !== state.runId) return; // a later run (or an edited key) took over
     state.running = false;
     state.report = report;
+    state.reportAddressOnly = addressOnly;
     state.error = error;
     renderOutcome();
     renderProgress();
@@ -417,6 +427,19 @@ const Ui = (() => {
     await choose(await Reading.sources.fromZip(bytes, file.name));
   }
 
+  /** The keys, witnesses or entity changed: the outcome on screen (or a run under way) was
+   *  for the old ones, so it goes; the reader verifies again. */
+  function clearOutcome() {
+    state.runId += 1; // a run under way no longer reports
+    state.running = false;
+    state.report = null;
+    state.reportAddressOnly = [];
+    state.error = null;
+    state.progress = null;
+    renderOutcome();
+    renderProgress();
+  }
+
   function fail(e) {
     state.running = false;
     state.report = null;
@@ -440,10 +463,11 @@ const Ui = (() => {
     // a drop outside the box must not make the browser open the file instead of the page
     document.addEventListener("dragover", (ev) => ev.preventDefault());
     document.addEventListener("drop", (ev) => { if (!el.drop.contains(ev.target)) onDrop(ev).catch(fail); });
-    el.key.addEventListener("input", renderKeys);
-    el.witness.addEventListener("input", renderKeys);
-    el.keyFile.addEventListener("change", async () => { state.keyFiles = await readTexts(el.keyFile.files); renderKeys(); });
-    el.witnessFile.addEventListener("change", async () => { state.witnessFiles = await readTexts(el.witnessFile.files); renderKeys(); });
+    el.key.addEventListener("input", () => { clearOutcome(); renderKeys(); });
+    el.witness.addEventListener("input", () => { clearOutcome(); renderKeys(); });
+    el.entity.addEventListener("input", clearOutcome);
+    el.keyFile.addEventListener("change", async () => { clearOutcome(); state.keyFiles = await readTexts(el.keyFile.files); renderKeys(); });
+    el.witnessFile.addEventListener("change", async () => { clearOutcome(); state.witnessFiles = await readTexts(el.witnessFile.files); renderKeys(); });
     el.run.addEventListener("click", () => { run().catch(fail); });
     el.entityRun.addEventListener("click", () => { run().catch(fail); });
     el.entity.addEventListener("keydown", (ev) => { if (ev.key === "Enter") run().catch(fail); });
@@ -452,10 +476,12 @@ const Ui = (() => {
 
   function fromHash(first) {
     const p = parseHash(location.hash);
+    const before = JSON.stringify([state.hashKeys, state.hashWitnesses, el.entity.value]);
     state.hashKeys = p.keys;
     state.hashWitnesses = p.witnesses;
     if (p.lang) Uitext.setLang(p.lang);
-    if (p.entity !== null && el.entity) el.entity.value = p.entity;
+    if (p.entity !== null) el.entity.value = p.entity;
+    if (!first && JSON.stringify([state.hashKeys, state.hashWitnesses, el.entity.value]) !== before) clearOutcome();
     relabel();
     if (p.verify && isHttp() && (first || !state.running)) {
       choose(Reading.sources.fromHttp(location.href)).catch(fail);
@@ -471,17 +497,18 @@ const Ui = (() => {
   }
 
   /** Show a report (or an error) as a run would: for tests and for callers that verified by
-   *  themselves (RandcheckVerifier.verify). */
-  function show(report, error = null) {
+   *  themselves (RandcheckVerifier.verify); `addressOnly`: the ids of its trusted keys that
+   *  came only from the address. */
+  function show(report, error = null, addressOnly = []) {
     state.runId += 1;
     state.running = false;
     state.report = report;
+    state.reportAddressOnly = addressOnly;
     state.error = error;
     renderOutcome();
     renderProgress();
   }
 
-  // t, what, reason, entityLines, pyFormat: Uitext's, still reachable as Ui's for its callers
-  return { boot, t, what, reason, entityLines, parseHash, pyFormat: Uitext.pyFormat, outcome, state, choose, run, show,
+  return { boot, parseHash, outcome, state, choose, run, show,
     setLang(l) { Uitext.setLang(l); if (el.lang) relabel(); }, get lang() { return Uitext.lang; } };
 })();

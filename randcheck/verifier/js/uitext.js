@@ -7,35 +7,8 @@ const Uitext = (() => {
   let lang = "zh";
   // -- messages: Python's str.format over the catalog (randcheck/catalog.py: render) -----------
 
-  function pyRepr(v) {
-    if (typeof v === "string") {
-      const q = v.includes("'") && !v.includes('"') ? '"' : "'";
-      let s = "";
-      for (const ch of v) {
-        const c = ch.codePointAt(0);
-        if (ch === "\\") s += "\\\\";
-        else if (ch === q) s += "\\" + q;
-        else if (ch === "\n") s += "\\n";
-        else if (ch === "\r") s += "\\r";
-        else if (ch === "\t") s += "\\t";
-        else if (c < 0x20 || c === 0x7f) s += "\\x" + c.toString(16).padStart(2, "0");
-        else s += ch;
-      }
-      return q + s + q;
-    }
-    return pyStr(v);
-  }
-
-  function pyStr(v) {
-    if (v === null || v === undefined) return "None";
-    if (v === true) return "True";
-    if (v === false) return "False";
-    if (typeof v === "string") return v;
-    if (typeof v === "number") return String(v);
-    if (Array.isArray(v)) return "[" + v.map(pyRepr).join(", ") + "]";
-    if (typeof v === "object") return "{" + Object.entries(v).map(([k, x]) => pyRepr(k) + ": " + pyRepr(x)).join(", ") + "}";
-    return String(v);
-  }
+  // Python's repr() and str() of a parameter (spec.js)
+  const { repr: pyRepr, pyStr } = Spec;
 
   /** A value formatted by a str.format spec: [[fill]align][sign][0][width][,][.precision][type]. */
   function formatSpec(v, spec) {
@@ -205,12 +178,20 @@ const Uitext = (() => {
     return (e && e.message) || String(e);
   }
 
-  /** The report's one-line summary for its outcome (pass | fail | incomplete). */
-  function summary(r, status) {
+  /** The report's one-line summary for its outcome (pass | fail | incomplete). `addressOnly`:
+   *  the ids of the trusted keys that came only from the page's address (`#key=`), not from
+   *  the reader: a pass under one of them says whose key it is only if the id is the office's
+   *  (a forger can send a link with their own key). */
+  function summary(r, status, addressOnly = []) {
     const checks = r.checks;
     const passed = checks.filter((c) => c.ok).length;
     if (status === "pass") {
-      return t("webverify.status.pass", { count: checks.length, code: r.verification_code || "?", keys: (r.trusted_keys || []).map((k) => k.slice(0, 16)).join(", ") });
+      const trusted = r.trusted_keys || [];
+      const fromAddress = trusted.filter((k) => addressOnly.includes(k));
+      if (fromAddress.length) {
+        return t("webverify.status.pass_address", { count: checks.length, code: r.verification_code || "?", keys: fromAddress.join(", ") });
+      }
+      return t("webverify.status.pass", { count: checks.length, code: r.verification_code || "?", keys: trusted.map((k) => k.slice(0, 16)).join(", ") });
     }
     if (status === "fail") {
       const failed = checks.filter((c) => !c.ok && c.status !== "unverified");

@@ -454,6 +454,49 @@ def test_trusted_keys_in_every_accepted_form(js: JS) -> None:
     assert all(g[1]["path"] == "pasted" for g in got)
 
 
+def _both_alphabets() -> bytes:
+    """A 32-byte key whose standard base64 has both "+" and "/" (so a mix can be made)."""
+    for n in range(1000):
+        raw = hashlib.sha256(b"k%d" % n).digest()
+        text = base64.b64encode(raw).decode()
+        if "+" in text and "/" in text:
+            return raw
+    raise AssertionError("no such key")
+
+
+def test_trusted_base64_is_strict(js: JS) -> None:
+    """One alphabet and canonical padding bits: anything else is not the key (a reader who
+    pastes a mangled key learns so, rather than trusting some other 32 bytes)."""
+    raw = _both_alphabets()
+    std = base64.b64encode(raw).decode()
+    url = base64.urlsafe_b64encode(raw).decode()
+    accepted = [std, std.rstrip("="), url, url.rstrip("=")]
+    assert (
+        js(f"{jstr(accepted)}.map((t) => V.Bytes.hex(V.Keys.parseTrusted(t)))") == [raw.hex()] * 4
+    )
+    last = std[42]  # carries 4 bits of the key and 2 padding bits, which must be zero
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+    dirty = alphabet[alphabet.index(last) | 1]
+    assert base64.b64decode(std[:42] + dirty + "=") == raw  # Python's lenient decoder takes it
+    refused = [std.replace("+", "-", 1), std.replace("/", "_", 1), url.replace("-", "+", 1),
+               std[:42] + dirty + "=", std[:42] + dirty, std + "=", std[:-1] + "A"]  # fmt: skip
+    got = js(
+        f"""{jstr(refused)}.map((t) => {{
+          try {{ V.Keys.parseTrusted(t, "pasted"); return null; }} catch (e) {{ return e.code; }}
+        }})"""
+    )
+    assert got == ["keys.bad_public_file"] * len(refused)
+
+
+def test_spki_prefix_is_hash_s(js: JS) -> None:
+    """keys.js reads an Ed25519 PEM by the same prefix the key id hashes (Hash.spkiDer)."""
+    der = KEY.public_key().public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    assert js(f"V.Bytes.hex(V.Hash.spkiDer({js_bytes(PUB)}))") == der.hex()
+    assert js(f"V.Bytes.hex(V.Keys.parsePublicText({jstr(_pem(KEY.public_key()))}))") == PUB.hex()
+
+
 # -- the log checks of a published bundle -------------------------------------------------------------
 
 #: a fake of js/reading.js's BundleFiles over files Python's reader loaded (and the unread log

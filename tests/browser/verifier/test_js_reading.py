@@ -397,3 +397,73 @@ def test_layout_names_follow_python(js: Callable[[str], Any]) -> None:
     ]  # fmt: skip
     names = ["b", "a", "é", "😀", "\uffff", "Z"]
     assert js(f"{json.dumps(names)}.sort(V.Reading.cmpStr)") == sorted(names)
+
+
+#: a fake server for Sources.fromHttp: {path: [text, headers]}; every request is logged as
+#: [method, path, credentials, cache], and the bytes its bodies handed out are counted
+FAKE_HTTP_JS = """(files) => {
+  const log = [], served = { bytes: 0 };
+  const fetchFn = async (url, opts) => {
+    const path = decodeURIComponent(url.slice("http://x/t/".length));
+    log.push([opts.method, path, opts.credentials, opts.cache]);
+    if (!(path in files)) return { ok: false, status: 404, headers: new Map(), body: null };
+    const [text, headers] = files[path];
+    const data = V.Bytes.utf8(text);
+    let at = 0;
+    const body = new ReadableStream({ pull(c) {
+      if (at >= data.length) { c.close(); return; }
+      const chunk = data.slice(at, at + 256); at += chunk.length; served.bytes += chunk.length;
+      c.enqueue(chunk);
+    } }, { highWaterMark: 0 });
+    return { ok: true, status: 200, headers: new Map(Object.entries(headers)),
+             body: opts.method === "HEAD" ? null : body };
+  };
+  return { source: V.Sources.fromHttp("http://x/t/verify.html", fetchFn), log, served };
+}"""
+
+
+def test_http_reads_a_body_once_within_its_cap(js: Callable[[str], Any]) -> None:
+    """A file served without a usable Content-Length is read once (not counted, then fetched
+    again), no further than its cap + 1; no request carries credentials or uses the cache."""
+    sha = "0" * 64
+    files = {
+        "SHA256SUMS": [f"{sha}  record.json\n{sha}  bundle.json\n{sha}  population/a.txt\n", {}],
+        "record.json": ["{}", {"content-encoding": "gzip"}],
+        "population/a.txt": ["x" * 3000, {"content-length": "3000"}],
+        "bundle.json": ["y" * 5000, {}],  # over its fixed cap of 1 KiB
+    }
+    got = js(
+        f"""(async () => {{
+      const {{ source, log, served }} = ({FAKE_HTTP_JS})({json.dumps(files)});
+      const listed = Object.fromEntries(await source.list());
+      const before = served.bytes;
+      const record = V.Bytes.text(await source.read("record.json", 100));
+      const pop = (await source.read("population/a.txt", 5000)).length;
+      return [listed, before, record, pop, log];
+    }})()"""
+    )
+    listed, before, record, pop, log = got
+    assert listed == {"SHA256SUMS": len(files["SHA256SUMS"][0]), "record.json": 2,
+                      "population/a.txt": 3000, "bundle.json": 1025}  # fmt: skip
+    # SHA256SUMS and record.json whole, bundle.json up to its cap + 1 (in 256-byte pieces)
+    assert before <= len(files["SHA256SUMS"][0]) + 2 + 1025 + 256
+    assert record == "{}" and pop == 3000
+    gets = [p for m, p, _, _ in log if m == "GET"]
+    assert sorted(gets) == ["SHA256SUMS", "bundle.json", "population/a.txt", "record.json"]
+    assert {(c, k) for _, _, c, k in log} == {("omit", "no-store")}
+
+
+def test_http_lists_by_python_s_sums_parser(js: Callable[[str], Any]) -> None:
+    """SHA256SUMS is read as the `files` check reads it (Files.parse_sums): one that it refuses
+    (here: no final newline) lists nothing, and the layout's fixed names are tried instead."""
+    sha = "0" * 64
+    for sums, listed_by_sums in ((f"{sha}  record.json\n", True), (f"{sha}  record.json", False)):
+        files = {"SHA256SUMS": [sums, {}], "record.json": ["{}", {}]}
+        log = js(
+            f"""(async () => {{
+          const {{ source, log }} = ({FAKE_HTTP_JS})({json.dumps(files)});
+          await source.list();
+          return log.map(([m, p]) => p);
+        }})()"""
+        )
+        assert ("announcement.json" in log) is not listed_by_sums, log

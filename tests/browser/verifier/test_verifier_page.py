@@ -177,8 +177,9 @@ def test_page_loads_clean(browser: Browser, site: str, width: int, screenshots: 
         assert_no_overflow(page)
         assert_no_external_requests(page, [site])
         assert page.console_errors == []
-        # deterministic: no date, no random id in the page's markup
-        assert "Date" not in verifier.script().split("/* ---- ui.js ---- */")[1]
+        # deterministic: no date, no random id in the page's markup or its words
+        for source in ("uitext.js", "ui.js"):
+            assert "Date" not in _source_of(source), source
         assert "Math.random" not in verifier.script()
 
 
@@ -220,6 +221,12 @@ def test_language_switch_relabels_everything(browser: Browser, site: str) -> Non
         )
 
 
+def _source_of(name: str) -> str:
+    """One source file's part of the joined script."""
+    part = verifier.script().split(f"/* ---- {name} ---- */\n")[1]
+    return part.split("\n/* ---- ")[0]
+
+
 def _sample(template_keys: set[str]) -> dict[str, Any]:
     values: list[Any] = ["甲'乙", 12345, "a\nb", 0, "T-1"]
     return {k: values[i % len(values)] for i, k in enumerate(sorted(template_keys))}
@@ -236,16 +243,18 @@ def test_every_message_renders_as_python(browser: Browser, site: str) -> None:
     with browser.open(f"{site}verify.html") as page:
         for lang in ("zh", "en"):
             got = _v(
-                page, f"(V.Ui.setLang('{lang}'), {json.dumps(cases)}.map(([k, p]) => V.Ui.t(k, p)))"
+                page,
+                f"(V.Uitext.setLang('{lang}'), {json.dumps(cases)}.map(([k, p]) => V.Uitext.t(k, p)))",
             )
             want = [render(k, lang, **p) for k, p in cases]
             assert got == want
         nested = {"reason_key": "verify.not_bundle", "reason_params": {"path": "P"}}
-        assert _v(page, f"V.Ui.t('webverify.status.error', {json.dumps(nested)})") == render(
+        assert _v(page, f"V.Uitext.t('webverify.status.error', {json.dumps(nested)})") == render(
             "webverify.status.error", "en", **nested
         )
         assert _v(
-            page, "V.Ui.pyFormat('{a:>8,}|{b:.2f}|{c!r}|{{x}}', {a: 12345, b: 2.5, c: \"it's\"})"
+            page,
+            "V.Uitext.pyFormat('{a:>8,}|{b:.2f}|{c!r}|{{x}}', {a: 12345, b: 2.5, c: \"it's\"})",
         ) == ("{a:>8,}|{b:.2f}|{c!r}|{{x}}".format(a=12345, b=2.5, c="it's"))
 
 
@@ -346,13 +355,14 @@ def test_entity_lines_equal_the_cli(browser: Browser, site: str) -> None:
     with browser.open(f"{site}verify.html") as page:
         for lang in ("zh", "en"):
             got = _v(
-                page, f"(V.Ui.setLang('{lang}'), {json.dumps(ENTITIES)}.map(V.Ui.entityLines))"
+                page,
+                f"(V.Uitext.setLang('{lang}'), {json.dumps(ENTITIES)}.map(V.Uitext.entityLines))",
             )
             app = _App(lang)
             assert got == [cli_verify._entity_lines(app, e) for e in ENTITIES]  # type: ignore[arg-type]
         if any("publish.excl.".startswith(p) for p in verifier.CATALOG_PREFIXES):
             ent = {**ENTITIES[2], "exclusions": {"recent": 3}}
-            got = _v(page, f"V.Ui.entityLines({json.dumps(ent)})")
+            got = _v(page, f"V.Uitext.entityLines({json.dumps(ent)})")
             assert got == cli_verify._entity_lines(_App("en"), ent)  # type: ignore[arg-type]
         # the box: shown under the outcome, in the page's language
         _v(page, f"V.Ui.show({json.dumps(_report([Check.passed('trust')], entity=ENTITIES[0]))})")
@@ -560,3 +570,162 @@ def test_http_tampered_bundle_fails(browser: Browser, served_bundle: tuple[str, 
         assert status == "fail"
         failing = [r["name"] for r in _checks(page) if r["status"] == "fail"]
         assert "files" in failing
+
+
+# -- the messages the scripts name, the trust wording, stale outcomes ---------------------------
+
+#: quoted strings of js/*.js that start like a catalog code but are not one: check names, the
+#: layout's file names and prefixes that a code is built from
+NOT_CODES = {
+    "commitment.anchor", "commitment.binding", "commitment.envelope", "commitment.round",
+    "commitment.signature", "commitment.witnesses", "log.", "log.announcement",
+    "log.checkpoint", "log.commitment", "log.complete", "log.consistency", "log.entries",
+    "log.order", "log.record", "results.", "results.published", "verify.what.",
+    "commitment.json", "commitment.tsr", "results.csv", "results.xlsx", "verify.html",
+    "verify.js",
+}  # fmt: skip
+
+
+def _quoted_codes() -> dict[str, set[str]]:
+    """Every quoted string in js/*.js that starts with a catalog prefix: {text: {file, …}}."""
+    import re
+    from importlib import resources
+
+    prefixes = "|".join(re.escape(p) for p in verifier.CATALOG_PREFIXES)
+    quoted = re.compile(rf"""(["'`])((?:{prefixes})[A-Za-z0-9_.\-]*)\1""")
+    found: dict[str, set[str]] = {}
+    for source in verifier.SOURCES:
+        text = resources.files(verifier).joinpath("js", source).read_text(encoding="utf-8")
+        for m in quoted.finditer(text):
+            found.setdefault(m.group(2), set()).add(source)
+    return found
+
+
+def test_every_code_the_scripts_name_is_in_the_catalog() -> None:
+    """A code a script throws or reports (``"verify.xxx"``, ``"webverify.xxx"``, ``"keys.xxx"``,
+    …) has a message in both languages: else a reader sees the bare code."""
+    catalog = verifier.catalog()
+    found = _quoted_codes()
+    assert "webverify.zip_bad" in found and "keys.bad_public_file" in found  # the scan sees them
+    missing = {k: sorted(v) for k, v in found.items() if k not in catalog and k not in NOT_CODES}
+    assert missing == {}
+    # the exceptions are real: each still occurs and none is a message after all
+    assert NOT_CODES <= set(found) and not NOT_CODES & set(catalog)
+    # and no message of the page's own is left that nothing uses
+    scripts = "".join(verifier.script().split("const CATALOG = ")[1].split("\n", 1)[1:])
+    unused = [k for k in catalog if k.startswith("webverify.") and f'"{k}"' not in scripts]
+    assert unused == []
+
+
+def test_zip_problems_are_worded(browser: Browser, site: str) -> None:
+    with browser.open(f"{site}verify.html") as page:
+        for lang in ("zh", "en"):
+            got = _v(
+                page,
+                f"""(async () => {{ V.Uitext.setLang('{lang}');
+              try {{ await V.Sources.fromZip(new Uint8Array([1, 2, 3]), "b.zip"); return null; }}
+              catch (e) {{ return [e.code, e.params, V.Uitext.problemOf(e)]; }} }})()""",
+            )
+            code, params, text = got
+            assert code == "webverify.zip_unreadable"
+            assert params["reason_key"] == "webverify.zip_bad"
+            assert text == render(code, lang, **params)
+            assert "webverify." not in text and params["reason_params"]["reason"] in text
+        _v(page, "V.Uitext.setLang('zh')")
+        too_big = _v(
+            page, "V.Uitext.t('webverify.zip_too_big', {file: 'a.txt', size: 9, limit: 8})"
+        )
+        assert too_big == render("webverify.zip_too_big", "zh", file="a.txt", size=9, limit=8)
+
+
+def test_verify_on_load_only_when_asked(browser: Browser, site: str) -> None:
+    with browser.open(f"{site}verify.html") as page:
+        got = [_v(page, f"V.Ui.parseHash({json.dumps(h)}).verify")
+               for h in ("#verify", "#verify=1", "#verify=0", "#verify=", "#verify=no", "#key=x")]  # fmt: skip
+        assert got == [True, True, False, False, False, False]
+
+
+def _key_lines(page: Page) -> list[list[str]]:
+    rows: list[list[str]] = page.eval(
+        "[...document.querySelectorAll('#rc-key-info [data-key-id]')].map(e => [e.dataset.keyId,"
+        " e.dataset.keySource, e.className, e.querySelector('span')?.className || ''])"
+    )
+    return rows
+
+
+def test_a_key_only_in_the_address_is_not_the_readers(
+    browser: Browser, standalone: Path, demo: tuple[Path, bytes]
+) -> None:
+    """A forger can send a link with their own key: a pass under a key from the address says
+    whose key it is only by its id, and a match with the folder's own key is not green."""
+    bundle, raw = demo
+    kid = signing.key_id(raw)
+    url = f"{standalone.as_uri()}#key={_b64url(raw)}{_witness_hash(bundle)}"
+    with browser.open(url) as page:
+        assert _key_lines(page) == [[kid, "address", "rc-key", ""]]
+        assert page.eval("document.querySelector('#rc-key-info [data-key-id]').textContent") == (
+            render("webverify.key.given_address", "zh", key_id=kid)
+        )
+        _set_files(page, "#rc-folder", [bundle])
+        status = _wait(page)
+        _full(page)
+        assert status == "pass", _checks(page)
+        assert _key_lines(page) == [[kid, "address", "rc-key", "rc-same-address"]]
+        assert page.eval("document.querySelectorAll('#rc-key-info .rc-same').length") == 0
+        summary = page.eval("document.getElementById('rc-summary').textContent")
+        count = len(_checks(page))
+        code = page.eval("RandcheckVerifier.internals.Ui.state.report.verification_code")
+        assert summary == render("webverify.status.pass_address", "zh", count=count, keys=kid,
+                                 code=code)  # fmt: skip
+        # the reader pastes the same key: now it is theirs, and the old outcome is gone
+        page.eval(f"document.getElementById('rc-key').value = {json.dumps(_b64url(raw))};"
+                  "document.getElementById('rc-key').dispatchEvent(new Event('input'))")  # fmt: skip
+        assert _status(page) == ""
+        assert page.eval("document.querySelectorAll('#rc-checks [data-check]').length") == 0
+        assert _key_lines(page) == [[kid, "pasted", "rc-key", "rc-same"]]
+        page.eval("document.getElementById('rc-run').click()")
+        time.sleep(0.05)
+        assert _wait(page) == "pass", _checks(page)
+        assert page.eval("document.getElementById('rc-summary').textContent") == render(
+            "webverify.status.pass", "zh", count=count, keys=kid[:16], code=code
+        )
+        # typing an entity, or a witness key, also takes the outcome away
+        for box in ("rc-entity", "rc-witness"):
+            page.eval("document.getElementById('rc-run').click()")
+            time.sleep(0.05)
+            assert _wait(page) == "pass"
+            page.eval(f"document.getElementById('{box}').dispatchEvent(new Event('input'))")
+            assert _status(page) == ""
+        assert page.console_errors == []
+
+
+def test_key_sources_and_the_pass_wording(browser: Browser, site: str) -> None:
+    """data-key-source says where each key came from (the reader's own source wins when a key
+    came from several); Ui.show words a pass by the keys that came only from the address."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    a, b = (signing.public_raw(Ed25519PrivateKey.from_private_bytes(bytes([n]) * 32))
+            for n in (1, 2))  # fmt: skip
+    with browser.open(f"{site}verify.html#key={_b64url(a)}&key={_b64url(b)}") as page:
+        page.eval(f"document.getElementById('rc-key').value = {json.dumps(_b64url(b))};"
+                  "document.getElementById('rc-key').dispatchEvent(new Event('input'))")  # fmt: skip
+        assert [r[:2] for r in _key_lines(page)] == [
+            [signing.key_id(a), "address"], [signing.key_id(b), "pasted"]]  # fmt: skip
+        ok = [
+            Check.passed("trust", "verify.trust_ok", count=1, keys="0123"),
+            Check.passed("format"),
+        ]
+        ids = [signing.key_id(a), signing.key_id(b)]
+        for address_only, key in (
+            ([], "webverify.status.pass"),
+            (ids[:1], "webverify.status.pass_address"),
+        ):
+            _v(
+                page,
+                f"V.Ui.show({json.dumps(_report(ok, trusted_keys=ids))}, null, {json.dumps(address_only)})",
+            )
+            assert _status(page) == "pass"  # the outcome itself is unchanged
+            keys = ", ".join(address_only) if address_only else ", ".join(k[:16] for k in ids)
+            assert page.eval("document.getElementById('rc-summary').textContent") == render(
+                key, "zh", count=2, keys=keys, code="ABAB-ABAB-ABAB"
+            )
