@@ -72,8 +72,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "built the office's public site ({files} files, SHA256SUMS signed) → {path}",
     },
     "demo.done": {
-        "zh": "演示完成。记录摘要 {digest}，核验码 {code}。\n公示材料：{bundle}\n网页：{index}\n公示网站：{site}\n自行验证（机关公钥和见证人公钥应从独立渠道获取，演示中即为 {pub} 和 {witnesses}）：\nrandcheck verify {bundle} --trusted-keys {pub}{witness_opts}",
-        "en": "Demo done. Record digest {digest}, verification code {code}.\nBundle: {bundle}\nPage: {index}\nPublic site: {site}\nVerify it yourself (take the office key and the witnesses' keys from an independent channel; in the demo they are {pub} and {witnesses}):\nrandcheck verify {bundle} --trusted-keys {pub}{witness_opts}",
+        "zh": "演示完成。记录摘要 {digest}，核验码 {code}。\n公示材料：{bundle}\n网页：{index}\n公示网站：{site}\n自行验证（机关公钥和见证人公钥应从独立渠道获取，演示中即为 {pub} 和 {witnesses}）：\nrandcheck verify {bundle} --trusted-keys {pub}{witness_opts}\n或在浏览器中打开 {bundle}/verify.html，选择这些公钥文件（或粘贴其内容）后核验，不必安装任何程序。",
+        "en": "Demo done. Record digest {digest}, verification code {code}.\nBundle: {bundle}\nPage: {index}\nPublic site: {site}\nVerify it yourself (take the office key and the witnesses' keys from an independent channel; in the demo they are {pub} and {witnesses}):\nrandcheck verify {bundle} --trusted-keys {pub}{witness_opts}\nOr open {bundle}/verify.html in a browser and give it those key files (or paste them): nothing to install.",
     },
     "demo.failed": {
         "zh": "演示的验证未通过：{check}",

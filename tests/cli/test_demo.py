@@ -55,7 +55,11 @@ def test_demo_runs_the_whole_story_and_verifies(cli: Cli, tmp_path: Path) -> Non
     # second review 4: witness keys go with --witness-keys, --trusted-keys is the office's only
     opts = [a for w in witnesses for a in ("--witness-keys", str(w))]
     printed = " ".join(r.stdout.split())
-    command = printed[printed.rindex("randcheck verify ") :].split()
+    command_line, browser_line = printed[printed.rindex("randcheck verify ") :].split(" 或在浏览器中打开 ")
+    command = command_line.split()
+    # the browser route: the bundle's own verify.html, with the same key files
+    assert browser_line.startswith(f"{bundle}/verify.html")
+    assert (bundle / "verify.html").is_file() and (bundle / "verify.js").is_file()
     assert command[2:] == [str(bundle), "--trusted-keys", str(bundle / "keys" / "operator.pub"),
                            *opts]  # fmt: skip
     run = cli(*command[1:], lang="zh")  # the printed command, as a reader would type it
