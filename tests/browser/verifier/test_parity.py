@@ -51,9 +51,6 @@ GOOD = list(corpus_mod.GOOD)
 #: checked without a trusted key too: the good bundles, and tampering that touches the keys
 UNTRUSTED = [*GOOD, "forge.other-key", "flip.record", "flip.operator.pub",
              "drop.keys-operator.pub", "flip.sums.sig"]  # fmt: skip
-#: tampered bundles on which ``randcheck verify`` itself is wrong (it raises instead of
-#: reporting a check): {id: where}.  Their tests are expected to fail until Python is fixed.
-PYTHON_BUGS: dict[str, str] = {}
 #: (bundle, check) whose params the two verifiers word differently, the status and code
 #: agreeing: {(id, check): what differs}.  Every other check's params must be equal.
 PARAM_GAPS = {
@@ -195,11 +192,7 @@ def test_python_passes_the_good_and_fails_the_tampered(
     for b in corpus.good:
         assert py[b.id].get("status") == "ok", (b.id, py[b.id])
     crashed = {b.id: py[b.id]["crash"] for b in corpus.tampered if "crash" in py[b.id]}
-    assert set(crashed) <= set(PYTHON_BUGS), (
-        f"randcheck verify raised instead of reporting: {crashed}"
-    )
-    fixed = set(PYTHON_BUGS) - set(crashed)
-    assert not fixed, f"fixed in Python: take {fixed} out of PYTHON_BUGS"
+    assert not crashed, f"randcheck verify raised instead of reporting: {crashed}"
     passed = [b.id for b in corpus.tampered if py[b.id].get("status") not in ("fail", None)]
     assert not passed, f"randcheck verify did not refuse {passed}"
 
@@ -207,13 +200,7 @@ def test_python_passes_the_good_and_fails_the_tampered(
 # -- parity --------------------------------------------------------------------------------------
 
 
-def _known(ids: list[str]) -> list[Any]:
-    """``ids`` as parameters, those of PYTHON_BUGS marked as expected to fail."""
-    return [pytest.param(i, marks=pytest.mark.xfail(reason=PYTHON_BUGS[i])) if i in PYTHON_BUGS
-            else i for i in ids]  # fmt: skip
-
-
-@pytest.mark.parametrize("bundle_id", _known(ALL))
+@pytest.mark.parametrize("bundle_id", ALL)
 def test_a_picked_folder_gives_pythons_verdict(
     bundle_id: str, corpus: Corpus, trusted: dict[str, dict[str, Any]]
 ) -> None:
@@ -317,7 +304,7 @@ def ui(corpus: Corpus, browser: Browser, corpus_base: str) -> dict[str, dict[str
     return out
 
 
-@pytest.mark.parametrize("bundle_id", _known(UI_IDS))
+@pytest.mark.parametrize("bundle_id", UI_IDS)
 def test_the_page_reports_pythons_verdict(
     bundle_id: str, corpus: Corpus, ui: dict[str, dict[str, Any]],
     trusted: dict[str, dict[str, Any]],
