@@ -37,7 +37,7 @@ from randcheck.services.results.clock import Due
 from randcheck.site import entities, feed, output, pages, statspage
 from randcheck.site.data import SiteData, TaskInfo, gather
 from randcheck.site.history import history
-from randcheck.site.zipper import deterministic_zip
+from randcheck.site.zipper import Deflated, fast_zip
 from randcheck.store.draw_models import TaskRow
 from randcheck.workspace import FILE_MODE, Workspace
 
@@ -86,17 +86,22 @@ def bundle_files(folder: Path) -> dict[str, bytes]:
 
 
 def _zip(
-    out: Path, t: TaskInfo, files: Mapping[str, bytes], before: Mapping[str, str]
+    out: Path,
+    t: TaskInfo,
+    files: Mapping[str, bytes],
+    before: Mapping[str, str],
+    shared: Deflated,
 ) -> output.Content:
     """The task's zip: the one in place when the site's copy of the bundle has the same
-    ``SHA256SUMS`` and the zip is what the previous build listed; else a new one."""
+    ``SHA256SUMS`` and the zip is what the previous build listed; else a new one (the large
+    files the bundles share deflated once, in ``shared``)."""
     name = pages.zip_name(t)
     path = out.joinpath(*name.split("/"))
     copy = out.joinpath(*pages.task_dir(t).split("/"), "bundle", layout.SUMS)
     if name in before and output.same(copy, files[layout.SUMS]) and path.is_file():
         if hashlib.sha256(path.read_bytes()).hexdigest() == before[name]:
             return path
-    return deterministic_zip(t.folder, files)
+    return fast_zip(t.folder, files, shared)
 
 
 def _overdue(due: Sequence[Due], data: SiteData) -> list[dict[str, Any]]:
@@ -206,9 +211,10 @@ def render_site(
     files: dict[str, output.Content] = {}
     bundles = current_bundles(data)
     # zlib releases the GIL while it compresses: the zips are made on every core at once
+    shared: Deflated = {}
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
         zips = dict(zip(bundles, pool.map(
-            lambda t: _zip(out, t, bundles[t.id], before),
+            lambda t: _zip(out, t, bundles[t.id], before, shared),
             [t for t in data.tasks if t.id in bundles],
         ), strict=True))  # fmt: skip
     due = clock.due(ws, engine, None, as_of)  # every drawn task's results on the clock
