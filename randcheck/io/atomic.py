@@ -220,14 +220,18 @@ def atomic_write_many(files: Sequence[tuple[Path, bytes, int]], *, one_flush: bo
     ``io.cannot_write`` naming the file.  The folders must exist.
 
     ``one_flush`` (where :data:`ONE_FLUSH`, i.e. on Linux; elsewhere it changes nothing): the
-    temp files are written without an fsync each, then made durable all at once by
-    :func:`flush_file_systems` — one flush instead of one per file — and only then renamed.
-    The crash guarantee is the same: no file is renamed before every temp file's data is on
-    disk.  The flush also writes out whatever else is pending on those file systems (other
-    programs' files too), so it is for batches of many files, where it saves most."""
+    temp files are written without an fsync each (one thread a core), then made durable all
+    at once by :func:`flush_file_systems` — one flush instead of one per file — and only then
+    renamed; a second flush, instead of an fsync a folder, puts the renames on disk before
+    this returns.  The crash guarantee is the same: no file is renamed before every temp
+    file's data is on disk.  A flush also writes out whatever else is pending on those file
+    systems (other programs' files too), so it is for batches of many files, where it saves
+    most."""
     from concurrent.futures import ThreadPoolExecutor
 
     at_once = one_flush and ONE_FLUSH
+    # without an fsync each, a write waits on no disk: threads beyond the cores only contend
+    writers = min(WRITERS, os.cpu_count() or 1) if at_once else WRITERS
     temps: list[str | None] = [None] * len(files)
     folders = sorted({p.parent for p, _d, _m in files})
 
@@ -241,17 +245,11 @@ def atomic_write_many(files: Sequence[tuple[Path, bytes, int]], *, one_flush: bo
             ) from exc
 
     try:
-        with ThreadPoolExecutor(max_workers=WRITERS) as pool:
+        with ThreadPoolExecutor(max_workers=writers) as pool:
             for done in [pool.submit(one, i) for i in range(len(files))]:
                 done.result()
         if at_once and files:
-            try:
-                flush_file_systems(folders)
-            except OSError as exc:
-                raise CannotRunError(
-                    "io.cannot_write", path=str(exc.filename or folders[0]),
-                    reason=exc.strerror or str(exc),
-                ) from exc  # fmt: skip
+            _flush(folders)
         for i, (path, _data, _mode) in enumerate(files):
             tmp = temps[i]
             assert tmp is not None
@@ -267,5 +265,18 @@ def atomic_write_many(files: Sequence[tuple[Path, bytes, int]], *, one_flush: bo
             if tmp is not None:
                 with contextlib.suppress(FileNotFoundError):
                     os.unlink(tmp)
+    if at_once and files:  # the renames, on disk: one more flush, not an fsync a folder
+        _flush(folders)
+        return
     with ThreadPoolExecutor(max_workers=WRITERS) as pool:  # each folder's renames, on disk
         list(pool.map(fsync_dir, folders))
+
+
+def _flush(folders: Sequence[Path]) -> None:
+    """:func:`flush_file_systems`, its error as ``io.cannot_write``."""
+    try:
+        flush_file_systems(folders)
+    except OSError as exc:
+        raise CannotRunError(
+            "io.cannot_write", path=str(exc.filename or folders[0]), reason=exc.strerror or str(exc)
+        ) from exc
