@@ -182,16 +182,19 @@ def compare(keep: Path, other: Path, rounds: int) -> None:
         for name in ("this", "other") if n % 2 == 0 else ("other", "this"):
             script = trees[name] / "bench" / "bench_site.py"
             clear_site(keep / "ws")  # the same for both, whatever the other tree's bench does
+            cpu = children_cpu()
             run = subprocess.run([sys.executable, str(script), "--keep", str(keep)],
                                  capture_output=True, text=True, check=True)  # fmt: skip
+            times.setdefault((name, CPU), []).append(children_cpu() - cpu)
             for line in run.stdout.splitlines():
                 m = LINE.match(line)
                 if m:
                     times.setdefault((name, m.group(1)), []).append(float(m.group(2)))
             print(f"round {n + 1} {name:5s}: " + ", ".join(
-                f"{times[(name, k)][-1]:.2f}" for k in LABELS if (name, k) in times))  # fmt: skip
+                f"{times[(name, k)][-1]:.2f}" for k in (*LABELS, CPU) if (name, k) in times),
+                flush=True)  # fmt: skip
     print(f"{'':28s} {'this':>22s} {'other':>22s}  this/other")
-    for label in LABELS:
+    for label in (*LABELS, CPU):
         cells = []
         for name in ("this", "other"):
             got = times.get((name, label), [])
@@ -201,6 +204,19 @@ def compare(keep: Path, other: Path, rounds: int) -> None:
 
 
 LABELS = ("first build", "rebuild, nothing changed", "rebuild, next day")
+#: the CPU time (user + system) of the whole process: start, the three builds, exit — steadier
+#: than the wall-clock times when other programs share the cores
+CPU = "cpu, whole run"
+
+
+def children_cpu() -> float:
+    """User + system CPU seconds of the finished child processes so far (0 where unknown)."""
+    if sys.platform == "win32":
+        return 0.0
+    import resource
+
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
 
 
 def draws_by_task(eng: object) -> dict[str, str]:
