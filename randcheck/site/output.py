@@ -133,16 +133,8 @@ def write_one(out: Path, rel: str, data: bytes) -> bool:
     return True
 
 
-#: from this many files a batch, one flush of the file system beats an fsync a file
-MANY = 64
-
-
 def _write_batch(out: Path, batch: list[tuple[str, bytes]]) -> None:
-    """Write ``batch`` ({relative path, bytes}) atomically, the disk waits overlapped: on
-    Linux a batch of at least :data:`MANY` files is made durable by one flush of the file
-    system before the first rename (``atomic_write_many``'s ``one_flush``), not by an fsync a
-    file; a few files (a next-day rebuild's) keep theirs, since a flush also waits for
-    whatever other programs have pending on the file system."""
+    """Write ``batch`` ({relative path, bytes}) atomically, the disk waits overlapped."""
     todo = []
     for rel, data in batch:
         path = out.joinpath(*rel.split("/"))
@@ -156,7 +148,7 @@ def _write_batch(out: Path, batch: list[tuple[str, bytes]]) -> None:
             ) from exc
         todo.append((path, data, 0o644))
     try:
-        atomic_write_many(todo, one_flush=len(todo) >= MANY)
+        atomic_write_many(todo)
     except CannotRunError as exc:
         raise CannotRunError(
             "site.cannot_write", path=exc.params.get("path", str(out)),
