@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
+import operator
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from randcheck.core.draw.spec import (
+    CODE_BYTES,
     check_bool,
     check_date,
     check_id,
@@ -207,15 +210,20 @@ class Roster:
     previous: frozenset[tuple[str, str]] = field(default_factory=frozenset)
 
     def document(self) -> dict[str, Any]:
-        """The canonical roster document (SPEC §7.1): every list sorted."""
-        ids = [i.id for i in self.inspectors]
-        if len(set(ids)) != len(ids):
-            raise InputError("proto.duplicate_inspector")
-        return {
-            "inspectors": [i.to_json() for i in sorted(self.inspectors, key=lambda i: i.id)],
-            "conflicts": [list(p) for p in sorted(self.conflicts)],
-            "previous": [list(p) for p in sorted(self.previous)],
-        }
+        """The canonical roster document (SPEC §7.1): every list sorted.  Built once per
+        roster (its pair lists run to millions with rotation); each call gets new lists."""
+        doc: dict[str, list[Any]] | None = self.__dict__.get("_document")
+        if doc is None:
+            ids = [i.id for i in self.inspectors]
+            if len(set(ids)) != len(ids):
+                raise InputError("proto.duplicate_inspector")
+            doc = {
+                "inspectors": [i.to_json() for i in sorted(self.inspectors, key=lambda i: i.id)],
+                "conflicts": list(map(list, sorted(self.conflicts))),
+                "previous": list(map(list, sorted(self.previous))),
+            }
+            object.__setattr__(self, "_document", doc)  # frozen: a cache, not a field
+        return {k: list(v) for k, v in doc.items()}
 
     @classmethod
     def from_document(cls, doc: Mapping[str, Any]) -> Roster:
@@ -244,16 +252,37 @@ class Roster:
             raise InputError("proto.unsorted_list", field="roster.inspectors")
         pairs: list[frozenset[tuple[str, str]]] = []
         for name in ("conflicts", "previous"):
-            rows = [
-                (check_id(p[0], name), check_id(p[1], name))
-                if isinstance(p, list) and len(p) == 2
-                else _bad_pair(name, p)
-                for p in _list(doc[name], name)
-            ]
-            if rows != sorted(set(rows)):
+            given = _list(doc[name], name)
+            rows = _id_pairs(given)
+            if rows is None:  # not all well-formed: the item-by-item check names the first
+                rows = [
+                    (check_id(p[0], name), check_id(p[1], name))
+                    if isinstance(p, list) and len(p) == 2
+                    else _bad_pair(name, p)
+                    for p in given
+                ]
+            if not all(map(operator.lt, rows, itertools.islice(rows, 1, None))):
                 raise InputError("proto.unsorted_list", field=f"roster.{name}")
             pairs.append(frozenset(rows))
         return cls(tuple(inspectors), pairs[0], pairs[1])
+
+
+def _id_pairs(given: Sequence[Any]) -> list[tuple[str, str]] | None:
+    """``given`` as tuples when every item is a list of two ids (``check_id``: 1-64 bytes of
+    visible ASCII), checked by type and by byte class in C over the whole list; else None."""
+    if not given:
+        return []
+    if set(map(type, given)) != {list} or set(map(len, given)) != {2}:
+        return None
+    flat = list(itertools.chain.from_iterable(given))
+    if set(map(type, flat)) != {str}:
+        return None
+    joined = "\n".join(flat).encode("utf-8")
+    if joined.translate(None, CODE_BYTES) != b"\n" * (len(flat) - 1):
+        return None  # a byte outside visible ASCII, or a newline inside an id
+    if min(map(len, flat)) < 1 or max(map(len, flat)) > 64:  # ASCII: characters are bytes
+        return None
+    return cast(list[tuple[str, str]], list(map(tuple, given)))
 
 
 def _bad_pair(name: str, value: object) -> tuple[str, str]:
