@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import and_, select
@@ -183,20 +184,21 @@ def compute_pool(session: Session, rt: ResolvedTask, now: datetime, *, fast: boo
     today = (now + CHINA).date()
     year = today.strftime("%Y")
     per_year, item_pairs, previous = _history(session, year)
+    recent_limit = today - timedelta(days=d.recent_days) if d.recent_days else None
+    recent_text = recent_limit.isoformat() if recent_limit else ""
     outside = history.inputs(
         conn,
         year,
         random_only=d.annual_cap_counts == "random",
         items=d.items if d.drawn_this_year else (),
         rotation=d.rotation,
+        last_after=recent_text if recent_limit is not None else None,  # only recent ones
     )
     per_year.update(outside.per_year)  # inspections outside randcheck's own draws
     item_pairs |= outside.item_pairs
     last_seen = outside.last
     task_items = set(d.items)
     drawn_for_items = {code for code, it in item_pairs if it in task_items}
-    recent_limit = today - timedelta(days=d.recent_days) if d.recent_days else None
-    recent_text = recent_limit.isoformat() if recent_limit else ""
     listed = {c: s.id for s in d.strata for c in s.risk if c != "*"}
     star = next((s.id for s in d.strata if "*" in s.risk), None)
     # raw registration status text compared as its vocabulary word (core.status), one
@@ -212,8 +214,9 @@ def compute_pool(session: Session, rt: ResolvedTask, now: datetime, *, fast: boo
     if recent_limit is not None:
         verdict.update({c: "recent" for c, day in last_seen.items() if day > recent_text})
     strata_ids = [s.id for s in d.strata]
-    previous |= outside.previous
+    # the history's inspectors stay unsplit until the pool is known (most are not in it)
     prev_codes = {c for c, _b in previous}
+    prev_codes.update(map(itemgetter(0), outside.inspectors))
     fast_got = None
     if fast:
         fast_got = poolsql.classify_sql(
@@ -238,7 +241,8 @@ def compute_pool(session: Session, rt: ResolvedTask, now: datetime, *, fast: boo
         strata,
         dict(sorted(got.reasons.items())),
         dict(sorted(got.uncovered.items())),
-        {(c, b) for c, b in previous if c in kept},
+        {(c, b) for c, b in previous if c in kept}
+        | {(c, b) for c, badges in outside.inspectors if c in kept for b in split_list(badges)},
         outside.digest,
     )
 

@@ -19,6 +19,7 @@ from sqlmodel import Session
 
 from randcheck.core.taskdef import StratumDef
 from randcheck.services import eligible, poolsql, tasks
+from randcheck.services.results import history
 from randcheck.store.models import Entity
 from randcheck.store.result_models import HistoryRow
 from randcheck.workspace import init_workspace
@@ -169,6 +170,7 @@ def test_sql_pass_equals_the_loop(
     layers = tuple(StratumDef(sid, risk, 1, None, 0) for sid, risk in layout)
     d = dataclasses.replace(rt.definition, strata=layers, **over)
     _fill(engine, rows, history, odd)
+    _check_history_inputs(engine, history, over["recent_days"] or 30)
     used: list[bool] = []
     fast, slow = _both(engine, dataclasses.replace(rt, definition=d), used)
     assert _fields(fast) == _fields(slow)
@@ -178,6 +180,27 @@ def test_sql_pass_equals_the_loop(
 
 
 _RT: dict[Engine, eligible.ResolvedTask] = {}
+
+
+def _check_history_inputs(engine: Engine, rows: list[Any], recent_days: int) -> None:
+    """``last`` read only after a date holds exactly the entities whose latest inspection is
+    after it, with that date; ``previous`` splits every inspection's inspectors."""
+    latest: dict[str, str] = {}
+    pairs = set()
+    for i, d, _item, badges, _rnd, _dep, _ref in rows:
+        latest[code_of(i)] = max(latest.get(code_of(i), ""), day(d))
+        pairs.update((code_of(i), b) for b in badges)
+    since = day(-recent_days)
+    with Session(engine) as s:
+        conn = s.connection()
+        every = history.inputs(conn, "2023", random_only=False)
+        recent = history.inputs(conn, "2023", random_only=False, last_after=since)
+        none = history.inputs(conn, "2023", random_only=False, last_after=None, rotation=False)
+    assert every.last == latest
+    assert recent.last == {c: x for c, x in latest.items() if x > since}
+    assert none.last == {} and none.inspectors == []
+    assert every.previous == pairs == recent.previous
+    assert every.digest == recent.digest == none.digest
 
 
 def test_sql_pass_declines_what_it_cannot_read_exactly(tmp_path: Path, engine: Engine) -> None:
