@@ -23,6 +23,7 @@ from sqlmodel import Session, col
 from sqlmodel import select as sm_select
 
 from randcheck.core import status as reg_status
+from randcheck.core.bulk import without_gc
 from randcheck.core.chinatime import CHINA
 from randcheck.core.draw import envelope
 from randcheck.core.draw.codes import Codes
@@ -173,6 +174,7 @@ def _china_year(utc_text: str) -> str:
     return (datetime.strptime(utc_text, "%Y-%m-%dT%H:%M:%SZ") + CHINA).strftime("%Y")
 
 
+@without_gc
 def compute_pool(session: Session, rt: ResolvedTask, now: datetime, *, fast: bool = True) -> Pool:
     """Scope filters (定向) in SQL, then exclusion rules in a fixed order, then strata.
 
@@ -340,6 +342,7 @@ def active_inspectors(session: Session) -> list[Inspector]:
     return inspectors
 
 
+@without_gc
 def build_roster(
     session: Session,
     rt: ResolvedTask,

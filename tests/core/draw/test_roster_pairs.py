@@ -9,7 +9,7 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from randcheck.core.draw.model import Inspector, Roster
+from randcheck.core.draw.model import Inspector, Roster, _sorted_pairs
 from randcheck.core.draw.spec import check_id
 from randcheck.errors import InputError
 
@@ -64,3 +64,25 @@ def test_document_is_built_once_and_each_call_gets_its_own_lists() -> None:
     b = r.document()
     assert b["previous"] == [["C1", "F1"], ["C2", "F1"]]
     assert Roster.from_document(b) == r
+
+
+@given(
+    st.sets(
+        st.tuples(
+            st.text(alphabet=st.sampled_from(["A", "B", "\x00", "\x01", "~", "é"]), max_size=3),
+            st.text(alphabet=st.sampled_from(["A", "B", "\x00", " "]), max_size=2),
+        ),
+        max_size=12,
+    )
+)
+def test_pairs_sorted_as_joined_texts_in_tuple_order(pairs: set[tuple[str, str]]) -> None:
+    """Prefixes ("A" < "AB"), low characters, and the NUL the fast sort joins with (then it
+    sorts the tuples instead): always the order of the tuples."""
+    assert _sorted_pairs(frozenset(pairs)) == [list(p) for p in sorted(pairs)]
+
+
+def test_a_parsed_roster_reuses_its_checked_pair_lists() -> None:
+    doc = {"inspectors": [], "conflicts": [["F1", "C1"]], "previous": [["C1", "F1"], ["C2", "F1"]]}
+    r = Roster.from_document(doc)
+    assert r.document() == doc
+    assert Roster(r.inspectors, r.conflicts, r.previous).document() == doc
