@@ -117,16 +117,20 @@ def classify_sql(
     if other:  # a risk class no stratum takes: the loop counts them per class
         return None
     blobs = dict.fromkeys(strata, b"")
-    hits: list[str] = []
-    kept: list[str] = []
+    # the codes as bytes, as they came: one object per line, hashed once, no decoding
+    judged = set(map(str.encode, verdict))
+    earlier = set(map(str.encode, prev_codes))
+    hits: set[bytes] = set()
+    kept: set[bytes] = set()
     for name, part in zip(outs, parts, strict=True):
-        lines = part.decode("utf-8").split("\n")[:-1]
-        hits += filter(verdict.__contains__, lines)
-        left = list(filterfalse(verdict.__contains__, lines)) if verdict else lines
-        if prev_codes:
-            kept += filter(prev_codes.__contains__, left)
+        lines = part.split(b"\n")
+        lines.pop()  # after the last newline
+        found = judged.intersection(lines)
+        left = list(filterfalse(found.__contains__, lines)) if found else lines
+        hits |= found
+        kept |= earlier.intersection(left)
         sid = star if name == "*" else listed[name]
         assert sid is not None
-        blobs[sid] += ("\n".join(left) + "\n").encode("utf-8") if left else b""
-    reasons.update(verdict[c] for c in hits)
-    return Classified(blobs, reasons, Counter(), set(kept))
+        blobs[sid] += b"\n".join(left) + b"\n" if left else b""
+    reasons.update(map(verdict.__getitem__, map(bytes.decode, hits)))
+    return Classified(blobs, reasons, Counter(), set(map(bytes.decode, kept)))

@@ -200,6 +200,8 @@ def _check_history_inputs(engine: Engine, rows: list[Any], recent_days: int) -> 
     assert recent.last == {c: x for c, x in latest.items() if x > since}
     assert none.last == {} and none.inspectors == []
     assert every.previous == pairs == recent.previous
+    some = {c for c, _b in sorted(pairs)[::2]}
+    assert eligible._pairs_of(every.inspectors, some) == {p for p in pairs if p[0] in some}
     assert every.digest == recent.digest == none.digest
 
 
