@@ -11,10 +11,18 @@ signed record stored and logged).
     python bench/bench_service.py                      # 1,000,000 entities
     python bench/bench_service.py --entities 10000000
     python bench/bench_service.py --entities 10000000 --history 2000000 --rules
+    python bench/bench_service.py --root /tmp/b10m --entities 10000000 --history 2000000 \
+        --rules --repeat 3                             # build once, keep, time again later
 
 ``--history N`` adds N rows of inspection history (``history import``'s table, dates spread
 over the two years before the draw, a third of them not random, each with an inspector);
 ``--rules`` turns on ``recent_days``, ``annual_cap``, ``drawn_this_year`` and rotation.
+
+``--root DIR`` keeps the workspace: it is built once in ``DIR/pristine`` (with the options
+given; a later run with ``--root DIR`` reuses it and ignores them) and every timed run works on
+a fresh copy ``DIR/ws``, so announce can be timed again and again on the same data;
+``--repeat N`` times announce N times (the draw after the last), ``--profile FILE`` writes
+a cProfile of the (last) announce child.
 """
 
 from __future__ import annotations
@@ -254,19 +262,93 @@ def setup(
         add_office_history(ws.db_dir / "randcheck.sqlite", history, skew, hot)
 
 
-def child(phase: str, root: Path) -> dict[str, float]:
+# what ``--parts`` times inside a phase (module, function): cumulative seconds each, the
+# nested ones included in their callers
+PARTS = (
+    ("randcheck.services.tasks", "check_task"),
+    ("randcheck.services.eligible", "compute_pool"),
+    ("randcheck.services.results.history", "inputs"),
+    ("randcheck.services.poolsql", "classify_sql"),
+    ("randcheck.services.eligible", "build_roster"),
+    ("randcheck.core.draw.announce", "announce"),
+    ("randcheck.core.draw.model", "Roster.document"),
+    ("randcheck.core.draw.model", "Roster.from_document"),
+    ("randcheck.core.canonical", "canonical"),
+    ("randcheck.core.draw.pairing", "Pairing.__init__"),
+    ("randcheck.core.draw.pairing", "Pairing.staff"),
+    ("randcheck.services.snapshots", "store_population"),
+    ("randcheck.services.snapshots", "load_population"),
+    ("randcheck.services.tasks", "_write_notice"),
+    ("randcheck.services.draws", "prepare"),
+    ("randcheck.services.draws", "reveal"),
+    ("randcheck.services.draws", "compute"),
+    ("randcheck.services.draws", "finalize"),
+)
+
+
+def _time_parts(spent: dict[str, float]) -> None:
+    """Wrap each of ``PARTS`` to add its wall time to ``spent``; a module function is also
+    rebound in every randcheck module that imported it by name."""
+    import functools
+    import importlib
+
+    def wrap(fn: Any, name: str) -> Any:
+        @functools.wraps(fn)
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            t = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                spent[name] = spent.get(name, 0.0) + time.perf_counter() - t
+
+        return timed
+
+    for path, qualname in PARTS:
+        mod = importlib.import_module(path)
+        owner: Any = mod
+        cls, _, attr = qualname.rpartition(".")
+        if cls:
+            owner = getattr(mod, cls)
+        raw = owner.__dict__[attr]
+        name = f"{path.rsplit('.', 1)[-1]}.{qualname}"
+        if isinstance(raw, classmethod):
+            setattr(owner, attr, classmethod(wrap(raw.__func__, name)))
+            continue
+        new = wrap(raw, name)
+        setattr(owner, attr, new)
+        if not cls:
+            for other in list(sys.modules.values()):
+                if getattr(other, "__name__", "").startswith("randcheck") and (
+                    getattr(other, "__dict__", {}).get(attr) is raw
+                ):
+                    setattr(other, attr, new)
+
+
+def child(
+    phase: str, root: Path, profile: Path | None = None, parts: bool = False
+) -> dict[str, float]:
     from randcheck.core.draw import drand
     from randcheck.services import draws, gathering, keys, tasks
     from randcheck.store.db import open_engine
     from randcheck.workspace import Workspace
 
+    spent: dict[str, float] = {}
+    if parts:
+        _time_parts(spent)
     ws = Workspace(root)
     key = keys.load_private_key(ws, "office", PASS)
     round_at = datetime.fromtimestamp(drand.round_time(drand.CHAINS["quicknet"], ROUND), UTC)
     t0 = time.perf_counter()
     eng = open_engine(ws.default_db_url())
     out: dict[str, float] = {}
-    if phase == "announce":
+    if phase == "announce" and profile is not None:
+        import cProfile
+
+        cProfile.runctx(
+            'tasks.announce(ws, eng, "B1", key, "bench", round_at - timedelta(minutes=15))',
+            globals(), {**locals(), "tasks": tasks}, str(profile),
+        )  # fmt: skip
+    elif phase == "announce":
         tasks.announce(ws, eng, "B1", key, "bench", round_at - timedelta(minutes=15))
     else:
         plan = draws.prepare(eng, "B1")
@@ -279,8 +361,29 @@ def child(phase: str, root: Path) -> dict[str, float]:
         body = draws.compute(plan, evidence, drawn_at)
         draws.finalize(ws, eng, plan, body, key, [], "bench", seq, at)
     out["total"] = time.perf_counter() - t0
+    out.update({f"part:{k}": v for k, v in spent.items()})
     out["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return out
+
+
+def run_phase(
+    phase: str, root: Path, profile: Path | None = None, parts: bool = False
+) -> dict[str, float]:
+    """One phase in a child process (its own peak RSS)."""
+    cmd = [sys.executable, __file__, "--child", phase, "--root", str(root)]
+    if profile is not None:
+        cmd += ["--profile", str(profile)]
+    if parts:
+        cmd += ["--parts"]
+    proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    if proc.returncode:
+        raise SystemExit(proc.stderr)
+    r: dict[str, float] = json.loads(proc.stdout.strip().splitlines()[-1])
+    print(f"{phase:9s} {r['total']:7.2f} s   peak {r['peak_mb']:6.0f} MB", flush=True)
+    for k, v in r.items():
+        if k.startswith("part:"):
+            print(f"    {k[5:]:28s} {v:7.2f} s", flush=True)
+    return r
 
 
 def main() -> None:
@@ -290,36 +393,53 @@ def main() -> None:
     ap.add_argument("--rules", action="store_true")
     ap.add_argument("--no-rotation", action="store_true", help="[teams] rotation = false")
     ap.add_argument("--child", default=None)
-    ap.add_argument("--root", type=Path, default=None)
+    ap.add_argument("--root", type=Path, default=None, help="keep (or reuse) the workspace here")
+    ap.add_argument("--repeat", type=int, default=1, help="time announce this many times")
+    ap.add_argument("--no-draw", action="store_true", help="announce only")
+    ap.add_argument("--profile", type=Path, default=None, help="cProfile of announce, to FILE")
+    ap.add_argument("--parts", action="store_true", help="time announce's and draw's parts")
     args = ap.parse_args()
     if args.child:
-        print(json.dumps(child(args.child, args.root)))
+        print(json.dumps(child(args.child, args.root, args.profile, args.parts)))
         return
-    root = Path(tempfile.mkdtemp(prefix="randcheck-bench-")) / "ws"
+    keep = args.root is not None
+    base = args.root.resolve() if keep else Path(tempfile.mkdtemp(prefix="randcheck-bench-"))
+    pristine, root = base / "pristine", base / "ws"
     try:
-        t = time.perf_counter()
-        setup(root, args.entities, args.history, args.rules, not args.no_rotation)
-        print(
-            f"workspace with {args.entities:,} entities and {args.history:,} history rows"
-            f"{' (exclusion rules on)' if args.rules else ''}"
-            f"{' (rotation off)' if args.no_rotation else ''} prepared in"
-            f" {time.perf_counter() - t:.1f} s"
-        )
-        results = {}
-        for phase in ("announce", "draw"):
-            proc = subprocess.run(
-                [sys.executable, __file__, "--child", phase, "--root", str(root)],
-                capture_output=True, text=True, check=False,
-            )  # fmt: skip
-            if proc.returncode:
-                raise SystemExit(proc.stderr)
-            results[phase] = json.loads(proc.stdout.strip().splitlines()[-1])
-            r = results[phase]
-            print(f"{phase:9s} {r['total']:7.2f} s   peak {r['peak_mb']:6.0f} MB")
-        total = results["announce"]["total"] + results["draw"]["total"]
-        print(f"announce + draw: {total:.2f} s end to end through the services")
+        if (pristine / ".done").exists():
+            print(f"workspace reused from {pristine}")
+        else:
+            shutil.rmtree(pristine, ignore_errors=True)
+            t = time.perf_counter()
+            setup(pristine, args.entities, args.history, args.rules, not args.no_rotation)
+            (pristine / ".done").write_text("", "utf-8")
+            print(
+                f"workspace with {args.entities:,} entities and {args.history:,} history rows"
+                f"{' (exclusion rules on)' if args.rules else ''}"
+                f"{' (rotation off)' if args.no_rotation else ''} prepared in"
+                f" {time.perf_counter() - t:.1f} s"
+            )
+        results: dict[str, dict[str, float]] = {}
+        times = []
+        for k in range(max(1, args.repeat)):
+            shutil.rmtree(root, ignore_errors=True)
+            shutil.copytree(pristine, root)
+            last = k == max(1, args.repeat) - 1
+            results["announce"] = run_phase(
+                "announce", root, args.profile if last else None, args.parts
+            )
+            times.append(results["announce"]["total"])
+        if len(times) > 1:
+            ordered = sorted(times)
+            print(f"announce median {ordered[len(ordered) // 2]:.2f} s"
+                  f" (min {ordered[0]:.2f}, max {ordered[-1]:.2f}, n={len(times)})")  # fmt: skip
+        if not args.no_draw:
+            results["draw"] = run_phase("draw", root, None, args.parts)
+            total = results["announce"]["total"] + results["draw"]["total"]
+            print(f"announce + draw: {total:.2f} s end to end through the services")
     finally:
-        shutil.rmtree(root.parent, ignore_errors=True)
+        if not keep:
+            shutil.rmtree(base, ignore_errors=True)
 
 
 if __name__ == "__main__":

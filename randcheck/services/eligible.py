@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import bisect
 from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from itertools import compress, repeat
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import and_, select
@@ -21,13 +24,14 @@ from sqlmodel import Session, col
 from sqlmodel import select as sm_select
 
 from randcheck.core import status as reg_status
+from randcheck.core.bulk import without_gc
 from randcheck.core.chinatime import CHINA
 from randcheck.core.draw import envelope
 from randcheck.core.draw.codes import Codes
 from randcheck.core.draw.model import Inspector, Item, Roster, Rule, StratumSpec, Task, TeamRules
 from randcheck.core.taskdef import TaskDef
 from randcheck.errors import InputError
-from randcheck.services import taskhints
+from randcheck.services import poolsql, taskhints
 from randcheck.services.registry import split_list
 from randcheck.services.results import history
 from randcheck.store.draw_models import AddendumRow, AnnouncementRow, RecordRow
@@ -171,40 +175,35 @@ def _china_year(utc_text: str) -> str:
     return (datetime.strptime(utc_text, "%Y-%m-%dT%H:%M:%SZ") + CHINA).strftime("%Y")
 
 
-def compute_pool(session: Session, rt: ResolvedTask, now: datetime) -> Pool:
-    """Scope filters (定向) in SQL, then exclusion rules in a fixed order, then strata."""
+@without_gc
+def compute_pool(session: Session, rt: ResolvedTask, now: datetime, *, fast: bool = True) -> Pool:
+    """Scope filters (定向) in SQL, then exclusion rules in a fixed order, then strata.
+
+    The registry pass runs in SQL (``services.poolsql``) unless ``fast`` is off or it cannot
+    read the registry exactly; :func:`classify_rows` is the reference it is tested equal to."""
     d = rt.definition
-    e = EntityTable.__table__.c  # type: ignore[attr-defined]
     scope = [f.condition for f in taskhints.scope_filters(d, rt.scope_tags)]
-    query = select(e.code, e.active, e.status, e.last_inspected_on, e.risk_class)
-    if scope:
-        query = query.where(and_(*scope))
     conn: Connection = session.connection()
     today = (now + CHINA).date()
     year = today.strftime("%Y")
     per_year, item_pairs, previous = _history(session, year)
+    recent_limit = today - timedelta(days=d.recent_days) if d.recent_days else None
+    recent_text = recent_limit.isoformat() if recent_limit else ""
     outside = history.inputs(
         conn,
         year,
         random_only=d.annual_cap_counts == "random",
         items=d.items if d.drawn_this_year else (),
         rotation=d.rotation,
+        last_after=recent_text if recent_limit is not None else None,  # only recent ones
     )
     per_year.update(outside.per_year)  # inspections outside randcheck's own draws
     item_pairs |= outside.item_pairs
-    previous |= outside.previous
     last_seen = outside.last
     task_items = set(d.items)
     drawn_for_items = {code for code, it in item_pairs if it in task_items}
-    recent_limit = today - timedelta(days=d.recent_days) if d.recent_days else None
-    recent_text = recent_limit.isoformat() if recent_limit else ""
-    prev_codes = {c for c, _b in previous}
-    kept: set[str] = set()  # pool entities with earlier inspectors (rotation)
     listed = {c: s.id for s in d.strata for c in s.risk if c != "*"}
     star = next((s.id for s in d.strata if "*" in s.risk), None)
-    found: dict[str, list[str]] = {s.id: [] for s in d.strata}
-    reasons: Counter[str] = Counter()
-    uncovered: Counter[str] = Counter()
     # raw registration status text compared as its vocabulary word (core.status), one
     # normalisation per distinct raw value
     allowed = reg_status.Allowed(d.statuses)
@@ -217,8 +216,74 @@ def compute_pool(session: Session, rt: ResolvedTask, now: datetime) -> Pool:
         verdict.update({c: "annual_cap" for c, n in per_year.items() if n >= d.annual_cap})
     if recent_limit is not None:
         verdict.update({c: "recent" for c, day in last_seen.items() if day > recent_text})
+    strata_ids = [s.id for s in d.strata]
+    # the history's inspectors stay unsplit until the pool is known (most are not in it)
+    prev_codes = {c for c, _b in previous}
+    prev_codes.update(map(itemgetter(0), outside.inspectors))
+    fast_got = None
+    if fast:
+        fast_got = poolsql.classify_sql(
+            conn, scope, allowed, recent_limit, verdict, listed, star, strata_ids, prev_codes
+        )
+    got: poolsql.Classified | _Rows
+    if fast_got is not None:
+        got = fast_got
+        strata = {sid: Codes.from_unsorted(blob, sid) for sid, blob in fast_got.blobs.items()}
+    else:
+        e = EntityTable.__table__.c  # type: ignore[attr-defined]
+        query = select(e.code, e.active, e.status, e.last_inspected_on, e.risk_class)
+        if scope:
+            query = query.where(and_(*scope))
+        got = classify_rows(
+            raw_rows(conn, query), allowed, recent_limit, verdict, listed, star, strata_ids,
+            prev_codes,
+        )  # fmt: skip
+        strata = {sid: _codes(codes, sid) for sid, codes in got.found.items()}
+    kept = got.kept
+    return Pool(
+        strata,
+        dict(sorted(got.reasons.items())),
+        dict(sorted(got.uncovered.items())),
+        {(c, b) for c, b in previous if c in kept} | _pairs_of(outside.inspectors, kept),
+        outside.digest,
+    )
+
+
+def _pairs_of(rows: list[tuple[str, str]], kept: set[str]) -> set[tuple[str, str]]:
+    """(code, badge) for each badge of the stored ``|b1|b2|`` rows of the ``kept`` codes
+    (``split_list``'s parts: the non-empty ones); the rows picked in C, not one by one."""
+    out: set[tuple[str, str]] = set()
+    add = out.update
+    for code, badges in compress(rows, map(kept.__contains__, map(itemgetter(0), rows))):
+        add(zip(repeat(code), filter(None, badges.split("|"))))
+    return out
+
+
+@dataclass
+class _Rows:
+    found: dict[str, list[str]]
+    reasons: Counter[str]
+    uncovered: Counter[str]
+    kept: set[str]  # pool entities with earlier inspectors (rotation)
+
+
+def classify_rows(
+    rows: Iterable[tuple[Any, ...]],
+    allowed: Mapping[str | None, bool],
+    recent_limit: date | None,
+    verdict: Mapping[str, str],
+    listed: Mapping[str, str],
+    star: str | None,
+    strata: list[str],
+    prev_codes: set[str],
+) -> _Rows:
+    """The registry pass, one row at a time: the reference of ``poolsql.classify_sql``."""
+    found: dict[str, list[str]] = {sid: [] for sid in strata}
+    reasons: Counter[str] = Counter()
+    uncovered: Counter[str] = Counter()
+    kept: set[str] = set()
     judged = verdict.get
-    for code, active, status, last, risk in raw_rows(conn, query):
+    for code, active, status, last, risk in rows:
         if not active:
             reasons["invalid"] += 1
         elif not allowed[status]:
@@ -237,14 +302,7 @@ def compute_pool(session: Session, rt: ResolvedTask, now: datetime) -> Pool:
             found[sid].append(code)
             if code in prev_codes:
                 kept.add(code)
-    strata = {sid: _codes(codes, sid) for sid, codes in found.items()}
-    return Pool(
-        strata,
-        dict(sorted(reasons.items())),
-        dict(sorted(uncovered.items())),
-        {(c, b) for c, b in previous if c in kept},
-        outside.digest,
-    )
+    return _Rows(found, reasons, uncovered, kept)
 
 
 def _codes(codes: list[str], stratum: str) -> Codes:
@@ -294,6 +352,7 @@ def active_inspectors(session: Session) -> list[Inspector]:
     return inspectors
 
 
+@without_gc
 def build_roster(
     session: Session,
     rt: ResolvedTask,

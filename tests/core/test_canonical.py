@@ -130,3 +130,28 @@ def test_a_value_containing_itself_is_refused_not_looped_on() -> None:
         [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True
     )
     assert out.stdout.split() == ["refused", "refused"]
+
+
+@given(
+    st.lists(
+        st.lists(_texts, min_size=2, max_size=2)
+        | st.lists(_texts | st.integers(0, 9), max_size=3)
+        | st.lists(st.lists(_texts, max_size=2), max_size=2),
+        max_size=6,
+    )
+)
+def test_lists_of_text_pairs_checked_by_type_give_the_rfc8785_bytes(value: object) -> None:
+    """A roster's pair lists take the by-type shortcut of the fast path (lists of texts, or
+    of lists of texts); anything else in them (a number, a deeper list) takes the walk."""
+    assert canonical(value) == rfc8785.dumps(value)
+    assert canonical({"previous": value}) == rfc8785.dumps({"previous": value})
+
+
+def test_a_pair_list_with_a_float_or_lone_surrogate_is_still_refused_or_escaped() -> None:
+    with pytest.raises(InputError):
+        canonical([["a", "b"], ["c", 1.5]])
+    value = [["a", "\ud800"]]
+    with pytest.raises(Exception):  # noqa: B017 - what rfc8785 raises for it
+        rfc8785.dumps(value)
+    with pytest.raises(Exception):  # noqa: B017
+        canonical(value)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from randcheck.core.draw import accel
@@ -49,7 +50,10 @@ class Pairing:
         self._raw = {i.id: i.id.encode("utf-8") for i in self.inspectors}
         self._name = {raw: iid for iid, raw in self._raw.items()}
         self._level: dict[int, set[bytes]] = {0: set(self._name)}  # load -> raw ids
-        self.previous = set(roster.previous) if rules.rotation else set()
+        # the roster's own frozenset, not a copy: a roster holds millions of pairs
+        self.previous: AbstractSet[tuple[str, str]] = (
+            roster.previous if rules.rotation else frozenset()
+        )
         self.recused: set[tuple[str, str]] = set()
         self._key = key
         required = set(rules.qualifications)
@@ -66,12 +70,12 @@ class Pairing:
                 reason = "qualification"
             self.static[i.id] = reason
         self.conflicts = set(roster.conflicts)
-        # conflicts (i, c) and previous (c, i) by code: the inspectors each target rules out
-        self._blocked: dict[str, set[bytes]] = {}
+        # conflicts (i, c) by code: the inspectors each target rules out; previous (c, i)
+        # are looked up per target staffed (_blocked_for), never indexed as a whole
+        self._conflicted: dict[str, set[bytes]] = {}
         for iid, code in self.conflicts:
-            self._blocked.setdefault(code, set()).add(iid.encode("utf-8"))
-        for code, iid in self.previous:
-            self._blocked.setdefault(code, set()).add(iid.encode("utf-8"))
+            self._conflicted.setdefault(code, set()).add(iid.encode("utf-8"))
+        self._blocked: dict[str, frozenset[bytes]] = {}
         regular = [i for i in self.inspectors if not i.expert]
         self._groups: dict[str, tuple[list[Inspector], frozenset[bytes]]] = {}
         for name, members in [
@@ -111,12 +115,26 @@ class Pairing:
             return "workload"
         return None
 
+    def _blocked_for(self, code: str) -> frozenset[bytes]:
+        """The roster's inspectors that a conflict or (with rotation) a previous inspection
+        rules out for ``code``; one set lookup per inspector, once per target."""
+        found = self._blocked.get(code)
+        if found is None:
+            prev = self.previous
+            found = frozenset(
+                self._conflicted.get(code, set()).union(
+                    raw for iid, raw in self._raw.items() if (code, iid) in prev
+                )
+            )
+            self._blocked[code] = found
+        return found
+
     def _pick(self, code: str, step: str, team: list[Member]) -> Member:
         """Add the best eligible candidate of group ``step`` (SPEC §7.3) for ``code``."""
         candidates, ok = self._groups[step]
         pool = set(ok)
         pool.difference_update([self._raw[m.id] for m in team])
-        blocked = self._blocked.get(code)
+        blocked = self._blocked_for(code)
         if blocked:
             pool -= blocked
         if self.recused:

@@ -181,8 +181,14 @@ class HistoryInputs:
     last: dict[str, str] = field(default_factory=dict)  # latest inspection date (ISO text)
     per_year: Counter[str] = field(default_factory=Counter)  # inspections this year (outside draws)
     item_pairs: set[tuple[str, str]] = field(default_factory=set)  # random, this year
-    previous: set[tuple[str, str]] = field(default_factory=set)  # (code, badge), all years
+    # (code, "|b1|b2|") of every inspection with inspectors, all years (only with rotation)
+    inspectors: list[tuple[str, str]] = field(default_factory=list)
     digest: str = ""
+
+    @property
+    def previous(self) -> set[tuple[str, str]]:
+        """(code, badge) of every inspection's inspectors."""
+        return {(code, b) for code, badges in self.inspectors for b in split_list(badges)}
 
 
 def inputs(
@@ -192,27 +198,42 @@ def inputs(
     random_only: bool,
     items: Collection[str] = (),
     rotation: bool = True,
+    last_after: str | None = "",
 ) -> HistoryInputs:
     """Read the history once, aggregated in SQL where it can be.
 
-    ``per_year`` counts the inspections of this Beijing year recorded in ``history import``
-    (random and not, or random only), one per distinct (date, department, ref); inspections
-    of randcheck's own tasks are counted from their records by the caller.  ``item_pairs``
-    are this year's random inspections of ``items``; ``previous`` (only with ``rotation``) the
-    inspectors of every inspection.  ``digest`` identifies the history read: SHA-256 over the
-    sorted content digests of every history and result row.
+    ``last`` holds the latest inspection date of each entity inspected after ``last_after``
+    (ISO text; ``""``: every entity, ``None``: none are read) -- the dates of the others are
+    not needed to tell whether they are recent.  ``per_year`` counts the inspections of this
+    Beijing year recorded in ``history import`` (random and not, or random only), one per
+    distinct (date, department, ref); inspections of randcheck's own tasks are counted from
+    their records by the caller.  ``item_pairs`` are this year's random inspections of
+    ``items``; ``inspectors`` (only with ``rotation``) the inspectors of every inspection,
+    as stored (``previous`` splits them).  ``digest`` identifies the history read: SHA-256
+    over the sorted content digests of every history and result row.
     """
     out = HistoryInputs()
     h = HistoryRow.__table__.c  # type: ignore[attr-defined]
     r = ResultRow.__table__.c  # type: ignore[attr-defined]
-    # imported history first (the big one: a dict straight from the rows), then results
-    last = out.last = dict(
-        raw_rows(conn, select(h.entity_code, func.max(h.inspected_on)).group_by(h.entity_code))
-    )
-    mine = select(r.entity_code, func.max(r.completed_on)).group_by(r.entity_code)
-    for code, day in raw_rows(conn, mine):
-        if day > last.get(code, ""):
-            last[code] = day
+    if last_after is not None:
+        # imported history first (the big one: a dict straight from the rows), then results;
+        # an entity's latest date after last_after is its latest date among those after it
+        last = out.last = dict(
+            raw_rows(
+                conn,
+                select(h.entity_code, func.max(h.inspected_on))
+                .where(h.inspected_on > last_after)
+                .group_by(h.entity_code),
+            )
+        )
+        mine = (
+            select(r.entity_code, func.max(r.completed_on))
+            .where(r.completed_on > last_after)
+            .group_by(r.entity_code)
+        )
+        for code, day in raw_rows(conn, mine):
+            if day > last.get(code, ""):
+                last[code] = day
     first, final = f"{year}-01-01", f"{year}-12-31"
     in_year = and_(h.inspected_on >= first, h.inspected_on <= final)
     events = select(h.entity_code, h.inspected_on, h.department, h.ref).where(in_year)
@@ -229,11 +250,9 @@ def inputs(
         )
         out.item_pairs = set(raw_rows(conn, pairs))
     if rotation:
-        prev = out.previous
         for cols in (h, r):
             q = select(cols.entity_code, cols.inspectors).where(cols.inspectors != "")
-            for code, badges in raw_rows(conn, q):
-                prev.update((code, b) for b in split_list(badges))
+            out.inspectors.extend(raw_rows(conn, q))
     hasher = hashlib.sha256(b"randcheck/history-inputs/v1\n")
     for cols in (h, r):
         contents = raw_rows(conn, select(cols.content).order_by(cols.content))
