@@ -10,6 +10,12 @@ one day later: only the date-dependent home page and the manifest change).
 
     python bench/bench_site.py
     python bench/bench_site.py --tasks 40 --bundles 10     # a quicker run
+    python bench/bench_site.py --keep DIR --vs OTHER --rounds 3
+
+``--vs OTHER`` (with ``--keep``: the workspace is built once) times the three builds of this
+tree's randcheck and of the one in ``OTHER`` (another checkout, e.g. ``git worktree add`` of
+main, or ``git archive main | tar -x -C OTHER``), each in its own process, alternately for
+``--rounds`` rounds, and prints each figure's median, spread and the ratio of the medians.
 """
 
 from __future__ import annotations
@@ -17,7 +23,11 @@ from __future__ import annotations
 import argparse
 import csv
 import io
+import os
+import re
 import shutil
+import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -60,7 +70,14 @@ def main() -> None:
         default=None,
         help="build the workspace in this folder and keep it; reuse it if it exists",
     )
+    ap.add_argument("--vs", type=Path, default=None, help="another randcheck tree to compare")
+    ap.add_argument("--rounds", type=int, default=3)
     args = ap.parse_args()
+    if args.vs is not None:
+        if args.keep is None or not (args.keep / "ws" / "randcheck.toml").is_file():
+            ap.error("--vs needs --keep DIR with a workspace built there (run once without --vs)")
+        compare(args.keep, args.vs, args.rounds)
+        return
     from sqlmodel import Session
 
     from randcheck.services import draws, gathering, keys, publish, tasks
@@ -131,7 +148,7 @@ def time_builds(root: Path, as_of: date) -> None:
     from randcheck.workspace import Workspace
 
     ws = Workspace(root)
-    shutil.rmtree(ws.publish_dir / "site", ignore_errors=True)
+    clear_site(root)
     eng = open_engine(ws.default_db_url())
     key = keys.load_private_key(ws, "office", PASS)
     runs = [("first build", as_of), ("rebuild, nothing changed", as_of),
@@ -142,6 +159,64 @@ def time_builds(root: Path, as_of: date) -> None:
         took = time.perf_counter() - t
         print(f"{label:28s} {took:6.2f} s  ({res.files:,} files, {len(res.written):,} written)")
     eng.dispose()
+
+
+LINE = re.compile(r"^(first build|rebuild, nothing changed|rebuild, next day)\s+([0-9.]+) s")
+
+
+def clear_site(root: Path) -> None:
+    """Remove the site a previous run built, and wait until the removal is on disk: the first
+    build is timed into an empty folder, not billed for deleting 7,000 files (ext4 mounted
+    with ``discard`` trims their blocks at the next commit)."""
+    shutil.rmtree(root / "publish" / "site", ignore_errors=True)
+    if hasattr(os, "sync"):
+        os.sync()
+
+
+def compare(keep: Path, other: Path, rounds: int) -> None:
+    """This tree against ``other``: each round runs both (order alternating), each the three
+    timed builds of :func:`time_builds` in a fresh process on the kept workspace."""
+    trees = {"this": Path(__file__).resolve().parent.parent, "other": other.resolve()}
+    times: dict[tuple[str, str], list[float]] = {}
+    for n in range(rounds):
+        for name in ("this", "other") if n % 2 == 0 else ("other", "this"):
+            script = trees[name] / "bench" / "bench_site.py"
+            clear_site(keep / "ws")  # the same for both, whatever the other tree's bench does
+            cpu = children_cpu()
+            run = subprocess.run([sys.executable, str(script), "--keep", str(keep)],
+                                 capture_output=True, text=True, check=True)  # fmt: skip
+            times.setdefault((name, CPU), []).append(children_cpu() - cpu)
+            for line in run.stdout.splitlines():
+                m = LINE.match(line)
+                if m:
+                    times.setdefault((name, m.group(1)), []).append(float(m.group(2)))
+            print(f"round {n + 1} {name:5s}: " + ", ".join(
+                f"{times[(name, k)][-1]:.2f}" for k in (*LABELS, CPU) if (name, k) in times),
+                flush=True)  # fmt: skip
+    print(f"{'':28s} {'this':>22s} {'other':>22s}  this/other")
+    for label in (*LABELS, CPU):
+        cells = []
+        for name in ("this", "other"):
+            got = times.get((name, label), [])
+            cells.append(f"{statistics.median(got):6.2f} s ({min(got):.2f}–{max(got):.2f})")
+        a, b = (statistics.median(times[(n, label)]) for n in ("this", "other"))
+        print(f"{label:28s} {cells[0]:>22s} {cells[1]:>22s}  {a / b:.2f}")
+
+
+LABELS = ("first build", "rebuild, nothing changed", "rebuild, next day")
+#: the CPU time (user + system) of the whole process: start, the three builds, exit — steadier
+#: than the wall-clock times when other programs share the cores
+CPU = "cpu, whole run"
+
+
+def children_cpu() -> float:
+    """User + system CPU seconds of the finished child processes so far (0 where unknown)."""
+    if sys.platform == "win32":
+        return 0.0
+    import resource
+
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
 
 
 def draws_by_task(eng: object) -> dict[str, str]:

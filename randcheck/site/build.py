@@ -37,7 +37,7 @@ from randcheck.services.results.clock import Due
 from randcheck.site import entities, feed, output, pages, statspage
 from randcheck.site.data import SiteData, TaskInfo, gather
 from randcheck.site.history import history
-from randcheck.site.zipper import deterministic_zip
+from randcheck.site.zipper import Deflated, fast_zip
 from randcheck.store.draw_models import TaskRow
 from randcheck.workspace import FILE_MODE, Workspace
 
@@ -86,17 +86,22 @@ def bundle_files(folder: Path) -> dict[str, bytes]:
 
 
 def _zip(
-    out: Path, t: TaskInfo, files: Mapping[str, bytes], before: Mapping[str, str]
+    out: Path,
+    t: TaskInfo,
+    files: Mapping[str, bytes],
+    before: Mapping[str, str],
+    shared: Deflated,
 ) -> output.Content:
     """The task's zip: the one in place when the site's copy of the bundle has the same
-    ``SHA256SUMS`` and the zip is what the previous build listed; else a new one."""
+    ``SHA256SUMS`` and the zip is what the previous build listed; else a new one (the large
+    files the bundles share deflated once, in ``shared``)."""
     name = pages.zip_name(t)
     path = out.joinpath(*name.split("/"))
     copy = out.joinpath(*pages.task_dir(t).split("/"), "bundle", layout.SUMS)
     if name in before and output.same(copy, files[layout.SUMS]) and path.is_file():
         if hashlib.sha256(path.read_bytes()).hexdigest() == before[name]:
             return path
-    return deterministic_zip(t.folder, files)
+    return fast_zip(t.folder, files, shared)
 
 
 def _overdue(due: Sequence[Due], data: SiteData) -> list[dict[str, Any]]:
@@ -205,40 +210,45 @@ def render_site(
     before = output.previous_sums(out)
     files: dict[str, output.Content] = {}
     bundles = current_bundles(data)
-    # zlib releases the GIL while it compresses: the zips are made on every core at once
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        zips = dict(zip(bundles, pool.map(
-            lambda t: _zip(out, t, bundles[t.id], before),
-            [t for t in data.tasks if t.id in bundles],
-        ), strict=True))  # fmt: skip
-    due = clock.due(ws, engine, None, as_of)  # every drawn task's results on the clock
-    if stats is None:  # the figures of the year of ``as_of`` (docs/STATS.md)
-        from randcheck.core import charts
-        from randcheck.services import stats as stats_svc
+    # zlib releases the GIL while it compresses: the zips are made on every core while the
+    # pages are rendered; each task's page (it shows the zip's size) waits for its zip
+    pool = ThreadPoolExecutor(max_workers=os.cpu_count() or 1)
+    try:
+        shared: Deflated = {}
+        zips = {t.id: pool.submit(_zip, out, t, bundles[t.id], before, shared)
+                for t in data.tasks if t.id in bundles}  # fmt: skip
+        due = clock.due(ws, engine, None, as_of)  # every drawn task's results on the clock
+        if stats is None:  # the figures of the year of ``as_of`` (docs/STATS.md)
+            from randcheck.core import charts
+            from randcheck.services import stats as stats_svc
 
-        # the public view: no target of a draw not yet published is named (docs/STATS.md)
-        shown = frozenset(t.bundle_digest for t in data.tasks if t.bundle is not None)
-        stats = stats_svc.compute(ws, engine, as_of.year, as_of, published=shown, due=due).to_json()
-        chart = chart or charts.bar_chart
-    stats_ctx = statspage.context(stats, chart)
-    counts = entities.counts(engine)
-    files["index.html"] = pages.index_page(data, as_of, _overdue(due, data))
-    files["items.html"] = pages.items_page(data, history(data.item_log))
-    files["inspectors.html"] = pages.inspectors_page(data)
-    files["plans.html"] = pages.plans_page(data)
-    files["stats.html"] = pages.stats_page(data, stats_ctx)
-    for t in data.tasks:
-        zip_size: int | None = None
-        if t.notice is not None:
-            files[pages.notice_name(t)] = t.notice.read_bytes()
-        if t.id in bundles:
-            base = f"{pages.task_dir(t)}/bundle/"
-            files.update({base + rel: b for rel, b in bundles[t.id].items()})
-            packed = zips[t.id]
-            files[pages.zip_name(t)] = packed
-            zip_size = packed.stat().st_size if isinstance(packed, Path) else len(packed)
-        code = layout.short_code(t.bundle_digest) if t.bundle_digest else ""
-        files[pages.task_link(t)] = pages.task_page(data, t, zip_size, code)
+            # the public view: no target of a draw not yet published is named (docs/STATS.md)
+            shown = frozenset(t.bundle_digest for t in data.tasks if t.bundle is not None)
+            stats = stats_svc.compute(
+                ws, engine, as_of.year, as_of, published=shown, due=due
+            ).to_json()
+            chart = chart or charts.bar_chart
+        stats_ctx = statspage.context(stats, chart)
+        counts = entities.counts(engine)
+        files["index.html"] = pages.index_page(data, as_of, _overdue(due, data))
+        files["items.html"] = pages.items_page(data, history(data.item_log))
+        files["inspectors.html"] = pages.inspectors_page(data)
+        files["plans.html"] = pages.plans_page(data)
+        files["stats.html"] = pages.stats_page(data, stats_ctx)
+        for t in data.tasks:
+            zip_size: int | None = None
+            if t.notice is not None:
+                files[pages.notice_name(t)] = t.notice.read_bytes()
+            if t.id in bundles:
+                base = f"{pages.task_dir(t)}/bundle/"
+                files.update({base + rel: b for rel, b in bundles[t.id].items()})
+                packed = zips[t.id].result()
+                files[pages.zip_name(t)] = packed
+                zip_size = packed.stat().st_size if isinstance(packed, Path) else len(packed)
+            code = layout.short_code(t.bundle_digest) if t.bundle_digest else ""
+            files[pages.task_link(t)] = pages.task_page(data, t, zip_size, code)
+    finally:  # after an error, the zips not begun are dropped
+        pool.shutdown(wait=True, cancel_futures=True)
     links = {t.id: pages.task_link(t) for t in data.tasks}
     files["feed.xml"] = feed.atom(data, feed.entries(data, links))
     signer = signing.public_raw(key)

@@ -245,6 +245,42 @@ def _results_table(
     return header, rows, header.index(name) if name in header else -1, sorted(dates)
 
 
+#: the rows of a task page's results table as a template writes them: the reference of
+#: :func:`results_rows`, which writes the same text without a template (10,000 rows a year)
+RESULTS_ROWS = (
+    "{% for row in rows %}<tr>{% for cell in row %}<td{% if loop.index0 == lead %}"
+    ' class="lead"{% else %}{% if loop.index0 in dates %} class="when"{% endif %}'
+    ' data-label="{{ header[loop.index0] }}"{% endif %}>{{ cell|u if cell else "—" }}</td>'
+    "{% endfor %}</tr>\n{% endfor %}"
+)
+
+
+def results_rows(
+    header: Sequence[str], rows: Sequence[Sequence[str]], lead: int, dates: Sequence[int]
+) -> Markup:
+    """The ``<tr>`` rows of the results table (each cell user text in a ``<bdi>``, labelled
+    with its column for the phone layout, the lead column marked), as :data:`RESULTS_ROWS`
+    renders them; a value repeated down a column is escaped once."""
+    opens = [
+        Markup('<td class="lead">') if i == lead
+        else Markup('<td{}{}>').format(
+            Markup(' class="when"') if i in dates else "", Markup(' data-label="{}"').format(h)
+        )
+        for i, h in enumerate(header)
+    ]  # fmt: skip
+    shown: dict[str, str] = {"": "—"}
+    out = []
+    for row in rows:
+        cells = []
+        for i, cell in enumerate(row):
+            text = shown.get(cell)
+            if text is None:
+                text = shown[cell] = user_text(cell)
+            cells.append(f"{opens[i]}{text}</td>")
+        out.append(f"<tr>{''.join(cells)}</tr>\n")
+    return Markup("".join(out))  # every piece escaped above
+
+
 def task_page(data: SiteData, t: TaskInfo, zip_size: int | None, code: str) -> bytes:
     """``tasks/<folder>/index.html``; links are relative to that folder."""
     ctx = _task_summary(t, "")
@@ -266,8 +302,7 @@ def task_page(data: SiteData, t: TaskInfo, zip_size: int | None, code: str) -> b
         ],
         results_header=header,
         results=rows,
-        results_lead=lead,
-        results_dates=dates,
+        results_rows=results_rows(header, rows, lead, dates),
     )
     return render("task.html.j2", "../../", "plans.html", data.bureau, t=ctx)
 
