@@ -37,7 +37,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from randcheck.errors import CannotRunError, InputError, RowError
 from randcheck.io.readers import Progress, RowReader
-from randcheck.services.registry.digests import state_digests, tuple_hash
+from randcheck.services.registry.digests import state_digests, with_row_hashes
 from randcheck.services.registry.kinds import Slow
 from randcheck.services.registry.specs import SILENT, RegistrySpec, spec_for
 from randcheck.services.registry.tables import col, key_where
@@ -330,7 +330,7 @@ def _run_import(
     key_of = importer.key
     seen = SeenKeys()
     chunk: dict[str, int] = {}  # key text -> row, of the rows since the last settle
-    waiting: list[tuple[Any, ...]] = []  # their row tuples (with hash), to be written
+    waiting: list[tuple[Any, ...]] = []  # their row tuples, to be hashed and written
     errors: list[RowError] = []
     error_count = 0
     names: dict[str, str] = {}
@@ -359,7 +359,7 @@ def _run_import(
                 if len(errors) < MAX_REPORTED_ERRORS:
                     errors.append(duplicate(line, key, first))
         if not error_count:
-            importer.extend(waiting)
+            importer.extend(with_row_hashes(name, waiting))
         chunk.clear()
         waiting.clear()
 
@@ -395,7 +395,7 @@ def _run_import(
                 if first is None:
                     chunk[text_key] = src.row
                     if not error_count:
-                        waiting.append((*row, tuple_hash(name, row)))
+                        waiting.append(row)
                     if len(chunk) >= BATCH:
                         settle()
                     continue
