@@ -16,6 +16,7 @@
  *   best_pair(key, code, ids)  the smallest (pair ticket, id) of ids: (index, ticket)
  *   pair_tickets(key, code, ids)  H(K_p || lp(code) || lp(id)) for each id (SPEC §7.3)
  *   uscc_ok(text)            a clean USCC with both check characters right (bulk import)
+ *   legacy_ok(text)          a 15-digit 注册号 with its check digit right (bulk import)
  *   row_hashes(name, rows)   each import row tuple + its row hash (registry digests' twin)
  *   sha256(data)             plain SHA-256 (for the tests of the compression functions)
  *   backend()                "sha-ni" or "portable"; use_portable(flag) forces the latter
@@ -1049,6 +1050,26 @@ static PyObject *py_uscc_ok(PyObject *self, PyObject *arg) {
     Py_RETURN_TRUE;
 }
 
+/* legacy_ok(text) -> bool: the twin of randcheck.core.uscc.is_clean_valid_legacy: 15 ASCII
+ * digits whose last is the ISO 7064 MOD 11,10 check digit of the first 14 (a 注册号). */
+static PyObject *py_legacy_ok(PyObject *self, PyObject *arg) {
+    if (!PyUnicode_Check(arg)) {
+        PyErr_SetString(PyExc_TypeError, "legacy_ok takes a str");
+        return NULL;
+    }
+    if (PyUnicode_GET_LENGTH(arg) != 15 || !PyUnicode_IS_ASCII(arg)) Py_RETURN_FALSE;
+    const unsigned char *c = (const unsigned char *)PyUnicode_DATA(arg);
+    for (int i = 0; i < 15; i++)
+        if (c[i] < '0' || c[i] > '9') Py_RETURN_FALSE;
+    int p = 10;
+    for (int i = 0; i < 14; i++) {
+        int s = (p + (c[i] - '0')) % 10;
+        p = (s == 0 ? 10 : s) * 2 % 11;
+    }
+    if (c[14] - '0' != (11 - p) % 10) Py_RETURN_FALSE;
+    Py_RETURN_TRUE;
+}
+
 /* A growable byte buffer for row_hashes. */
 typedef struct {
     uint8_t *data;
@@ -1225,6 +1246,7 @@ static PyMethodDef methods[] = {
     {"best_pair", py_best_pair, METH_VARARGS, "best_pair(key, code, ids) -> (index, ticket)"},
     {"pair_tickets", py_pair_tickets, METH_VARARGS, "pair_tickets(key, code, ids) -> list"},
     {"uscc_ok", py_uscc_ok, METH_O, "uscc_ok(text) -> bool"},
+    {"legacy_ok", py_legacy_ok, METH_O, "legacy_ok(text) -> bool"},
     {"row_hashes", py_row_hashes, METH_VARARGS, "row_hashes(name, rows) -> list[tuple]"},
     {"sha256", py_sha256, METH_VARARGS, "sha256(data) -> bytes"},
     {"backend", py_backend, METH_NOARGS, "backend() -> 'sha-ni' | 'portable'"},

@@ -457,7 +457,8 @@ class RowReader:
                     }
                     joined = "".join(values.values())
                 row = SourceRow(line, values)
-                if not joined.isprintable() or "'" in joined:  # else nothing to clean
+                unusual = not joined.isprintable() or "'" in joined  # else nothing to clean
+                if unusual:
                     clean_row(path, row, names, keep, spreadsheet=True)
                 if len(cells) > header_width and "".join(cells[header_width:]).strip():
                     row.errors.append(
@@ -470,7 +471,8 @@ class RowReader:
                             {"expected": header_width},
                         )
                     )
-                _check_sizes(path, row, names)
+                if unusual or len(joined) > MAX_FIELD_CHARS:  # else no value can be too long
+                    _check_sizes(path, row, names)
                 yield row
 
     def _xlsx(self) -> Iterator[SourceRow]:

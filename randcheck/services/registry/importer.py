@@ -23,9 +23,10 @@ from __future__ import annotations
 import contextlib
 import gc
 import hashlib
+import operator
 import sqlite3
 import tempfile
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -180,6 +181,8 @@ class _Importer:
         self.cols = [f.name for f in spec.fields] + ["row_hash"]
         self.index = {c: i for i, c in enumerate(self.cols)}
         self.key_idx = [self.index[k] for k in spec.key]
+        #: a row's key: the value for a one-column key, else the tuple of values (in C)
+        self.key: Callable[[tuple[Any, ...]], Any] = operator.itemgetter(*self.key_idx)
         self.hash_idx = self.index["row_hash"]
         self.active_idx = self.index["active"]
         self.update_stmt = (
@@ -210,11 +213,6 @@ class _Importer:
         self.insert_idx = [self.index[c] for c in order]
         self.in_order = self.positional and self.insert_idx == list(range(len(self.cols)))
 
-    def key(self, row: tuple[Any, ...]) -> Any:
-        if len(self.key_idx) == 1:
-            return row[self.key_idx[0]]
-        return tuple(row[i] for i in self.key_idx)
-
     def extend(self, rows: Sequence[tuple[Any, ...]]) -> None:
         self.batch.extend(rows)
         if len(self.batch) >= BATCH:
@@ -237,14 +235,17 @@ class _Importer:
                 existing[r[0] if nkey == 1 else tuple(r[:nkey])] = (r[-2], bool(r[-1]))
         inserts: list[tuple[Any, ...]] = []
         updates: list[tuple[Any, ...]] = []
-        for row in batch:
-            old = existing.get(self.key(row))
-            if old is None:
-                inserts.append(row)
-            elif old[0] != row[self.hash_idx] or old[1] != row[self.active_idx]:
-                updates.append(row)
-            else:
-                self.unchanged += 1
+        if self.empty:  # a first import: every row is new (the file's keys are distinct)
+            inserts = batch
+        else:
+            for row in batch:
+                old = existing.get(self.key(row))
+                if old is None:
+                    inserts.append(row)
+                elif old[0] != row[self.hash_idx] or old[1] != row[self.active_idx]:
+                    updates.append(row)
+                else:
+                    self.unchanged += 1
         self.added += len(inserts)
         self.updated += len(updates)
         if self.track:
@@ -326,7 +327,7 @@ def _run_import(
     write: bool,
 ) -> None:
     importer = _Importer(conn, spec, write)
-    fast = fast_for(spec)
+    fast = fast_for(spec, reader.column_names)  # the file's columns: see fast_for
     key_of = importer.key
     seen = SeenKeys()
     chunk: dict[str, int] = {}  # key text -> row, of the rows since the last settle
