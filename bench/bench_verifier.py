@@ -237,7 +237,7 @@ def measure(
     with open_window(browser, f"{base}page/verify.html") as page:
         add_input(page, "pick", directory=True)
         pick(page, "pick", bundle.path)
-        times, rss, heap, kept, last = [], [], [], [], {}
+        times, rss, top, heap, kept, last = [], [], [], [], [], {}
         for run in range(runs):
             pids = renderers(browser)
             before = reset_peaks(pids)
@@ -249,11 +249,13 @@ def measure(
             grown = [
                 status_kb(p, "VmHWM") - before[p] for p in before if Path(f"/proc/{p}").exists()
             ]
+            peaks = [status_kb(p, "VmHWM") for p in before if Path(f"/proc/{p}").exists()]
             times.append(last["ms"] / 1000)
             rss.append(max(grown, default=0) * 1024)
+            top.append(max(peaks, default=0) * 1024)
             heap.append(last["heapPeak"] - last["heapBefore"])
             kept.append(last["kept"] or 0)
-    return {"times": times, "rss": rss, "heap": heap, "kept": kept, "last": last}
+    return {"times": times, "rss": rss, "top": top, "heap": heap, "kept": kept, "last": last}
 
 
 def main() -> None:
@@ -308,6 +310,10 @@ def main() -> None:
                             f"{rss / 2**20:7.1f}MB {rss / size:6.1f} "
                             f"{heap / 2**20:7.1f}MB {heap / size:6.1f} "
                             f"{max(m['kept']) / 2**20:5.1f}MB  {status}"
+                        )
+                        print(
+                            f"{'':22} {'':6} renderer's peak RSS itself (not less its size "
+                            f"before the run): {max(m['top']) / 2**20:.1f}MB"
                         )
                         for step, grew in sorted(last["phases"].items()):
                             print(f"    {step:58} {grew / 2**20:7.1f}MB {grew / size:6.1f}")

@@ -74,7 +74,8 @@ const Documents = (() => {
    *  that replace the replay's where a file is missing, too big or not a population file.
    *  The population files are taken from the reader (which keeps their SHA-256 for `files`)
    *  and their codes packed into the same buffer, a .gz's into the unpacked one: a stratum's
-   *  codes are held once, and the file is not kept beside them. */
+   *  codes are held once, and the file is not kept beside them (a .gz is streamed from the
+   *  source into the unpacked buffer by a reader that left it there: BundleFiles.gunzip). */
   async function population(found, ann) {
     const pop = Object.create(null);
     const override = Object.create(null);
@@ -86,11 +87,14 @@ const Documents = (() => {
       let data; let own;
       if (found.has(plain)) [data, own] = await takeFile(found, plain);
       else if (found.has(packed)) {
-        const [gz] = await takeFile(found, packed);
+        const limit = plan.count * Reading.CODE_LINE;
         try {
-          data = await Reading.gunzip(gz, plan.count * Reading.CODE_LINE);
+          // the reader unpacks it (streamed from the source when it left it there), else we do
+          data = typeof found.gunzip === "function" ? await found.gunzip(packed, limit)
+            : await Reading.gunzip((await takeFile(found, packed))[0], limit);
           own = true; // the unpacked buffer is this function's
         } catch (e) {
+          if (e instanceof Checks.RcError) throw e; // the file could not be read: as in read()
           override[name] = Checks.failed(name, "verify.population_gzip", { file: packed });
           continue;
         }

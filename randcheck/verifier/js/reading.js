@@ -123,10 +123,11 @@ const Reading = (() => {
   }
 
   /** The chunks of a source's file: its own stream when it has one, else the file read whole
-   *  (at most `limit` + 1 bytes). */
-  async function* chunksOf(source, path, limit) {
+   *  (at most `limit` + 1 bytes). With `reuse` the source may hand out one buffer again and
+   *  again: each chunk is then only valid until the next is asked for. */
+  async function* chunksOf(source, path, limit, reuse = false) {
     if (typeof source.stream === "function") {
-      yield* await source.stream(path);
+      yield* await source.stream(path, reuse);
       return;
     }
     yield await source.read(path, limit);
@@ -139,7 +140,11 @@ const Reading = (() => {
    *  and of the files whose bytes were handed over by release(path).
    *  A released file stays read (has(path), keys()) and keeps its SHA-256 (sha256(path)), but
    *  get(path) no longer gives its bytes: the big files (population files, the verifier's own
-   *  script) are not held twice, or until the end, only for the `files` check's hashes. */
+   *  script) are not held twice, or until the end, only for the `files` check's hashes.
+   *  A gzipped population file is not even read then (load(path, limit, true), when the source
+   *  can stream a file and read its tail): it is checked against its bounds and charged to the
+   *  budget as if read, and unpacked later by gunzip(path, limit) straight from the source,
+   *  its SHA-256 taken on the way, its compressed bytes never held whole. */
   class BundleFiles {
     constructor(source) {
       this.source = source;
@@ -148,6 +153,7 @@ const Reading = (() => {
       this.oversize = new Map();
       this.digests = new Map();
       this._data = new Map();
+      this._lazy = new Map(); // path → size of the files loaded but left in the source
       // bytes that may still be read in all: set by read() from the signed documents
       this.budget = FIXED[L.ANNOUNCEMENT];
     }
@@ -172,12 +178,18 @@ const Reading = (() => {
 
     /** The file's bytes when it exists, is a regular file and is at most `limit` bytes (and
      *  within the budget); null otherwise (`oversize` then says why). */
-    async load(path, limit) {
+    async load(path, limit, lazy = false) {
       if (this._data.has(path)) return this.get(path);
       const size = this.present.get(path);
       if (size === undefined || size < 0) return null;
       limit = Math.min(limit, this.budget);
       if (size > limit) { this.oversize.set(path, [size, limit]); return null; }
+      if (lazy && this._streams()) { // read when unpacked (gunzip), its bytes charged now
+        this._data.set(path, null);
+        this._lazy.set(path, size);
+        this.budget -= size;
+        return null;
+      }
       const data = await this._read(path, limit);
       if (data.length > limit) { this.oversize.set(path, [data.length, limit]); return null; } // grew since listed
       this._data.set(path, data);
@@ -194,6 +206,61 @@ const Reading = (() => {
       this.digests.set(path, Bytes.hex(await Hash.sha256Async(data)));
       this._data.set(path, null);
       return data;
+    }
+
+    _streams() {
+      return this.source != null && typeof this.source.stream === "function" && typeof this.source.tail === "function";
+    }
+
+    /** The unpacked bytes of the read .gz file `path` (at most `limit` of them), for the caller
+     *  to keep: Reading.gunzip's answer, Error when it refuses the member. A file left in the
+     *  source by load(path, limit, true) is streamed from it through the SHA-256 (kept for
+     *  sha256(path)) into the browser's DecompressionStream, one reused buffer at a time; any
+     *  other is released (its SHA-256 kept) and unpacked. undefined when not read. */
+    async gunzip(path, limit) {
+      const size = this._lazy.get(path);
+      if (size === undefined) {
+        const data = await this.release(path);
+        return data === undefined ? undefined : gunzip(data, limit);
+      }
+      if (size === 0) throw new Error("not one gzip member");
+      const tail = await this._io(path, () => this.source.tail(path, 4));
+      const digest = Hash.sha256Stream();
+      let total = 0;
+      const out = await unpack(this._chunks(path, size, true), limit, size, isizeOf(tail), (chunk) => {
+        total += chunk.length;
+        digest.update(chunk);
+      });
+      if (total !== size) throw this._changed(path);
+      this.digests.set(path, Bytes.hex(digest.digest()));
+      return out;
+    }
+
+    /** The SHA-256 of a file left in the source, streamed (a member gunzip refused stops early). */
+    async _hash_lazy(path) {
+      const size = this._lazy.get(path);
+      const digest = Hash.sha256Stream();
+      let total = 0;
+      for await (const chunk of this._chunks(path, size, true)) {
+        total += chunk.length;
+        if (total > size) break;
+        digest.update(chunk);
+      }
+      if (total !== size) throw this._changed(path);
+      this.digests.set(path, Bytes.hex(digest.digest()));
+    }
+
+    _changed(path) {
+      return err("io.cannot_read", { path: joinPath(this.root, path), reason: "its size changed while it was read" });
+    }
+
+    async _io(path, f) {
+      try {
+        return await f();
+      } catch (e) {
+        if (e instanceof Checks.RcError) throw e;
+        throw err("io.cannot_read", { path: joinPath(this.root, path), reason: (e && e.message) || "" });
+      }
     }
 
     async _read(path, limit) {
@@ -243,9 +310,9 @@ const Reading = (() => {
       this._hashed(path, total, Bytes.hex(digest.digest()));
     }
 
-    async* _chunks(path, limit) {
+    async* _chunks(path, limit, reuse = false) {
       try {
-        yield* chunksOf(this.source, path, limit);
+        yield* chunksOf(this.source, path, limit, reuse);
       } catch (e) {
         if (e instanceof Checks.RcError) throw e;
         throw err("io.cannot_read", { path: joinPath(this.root, path), reason: (e && e.message) || "" });
@@ -256,6 +323,7 @@ const Reading = (() => {
      *  if need be); null when it was not, or could not be, read. */
     async sha256(path) {
       if (this.digests.has(path)) return this.digests.get(path);
+      if (this._lazy.has(path)) { await this._hash_lazy(path); return this.digests.get(path); }
       if (this._data.has(path)) return Bytes.hex(await Hash.sha256Async(this._data.get(path)));
       if (path === L.TAIL && !this.digests.has(path)) {
         try {
@@ -364,54 +432,103 @@ const Reading = (() => {
         let plain, packed;
         try { plain = stratumFile(s.id); packed = stratumFile(s.id, true); } catch (e) { continue; } // a lone surrogate
         await files.load(plain, cap);
-        await files.load(packed, cap);
+        await files.load(packed, cap, true); // unpacked later straight from the source (gunzip)
       }
     }
     await files.load(L.SUMS, (files.present.size + 1) * SUM_LINE);
   }
 
   // -- gunzip: one gzip member (RFC 1952), unpacked by the browser's DecompressionStream ------
+  /** The member's ISIZE field (its last 4 bytes: the unpacked size mod 2^32), 0 without them.
+   *  Only a hint for the buffer's first size: whoever made the file chose it. */
+  function isizeOf(tail) {
+    const m = tail.length;
+    return m >= 4 ? (tail[m - 4] | (tail[m - 3] << 8) | (tail[m - 2] << 16) | (tail[m - 1] << 24)) >>> 0 : 0;
+  }
+
   /** Decompress one gzip member, refusing (Error) output longer than `limit`, a truncated or
    *  corrupt member, and anything after it (Python's gunzip; the browser's zlib refuses what
-   *  Python's does). The stream hands out 16 KB chunks: they are copied into one buffer sized by
-   *  the member's ISIZE field (within `limit`; grown if it lied, which zlib then refuses), so
-   *  the codes are parsed in place without a second join. */
+   *  Python's does). */
   async function gunzip(data, limit) {
     if (!(data instanceof Uint8Array) || data.length === 0) throw new Error("not one gzip member");
-    const m = data.length;
-    const isize = m >= 4 ? (data[m - 4] | (data[m - 3] << 8) | (data[m - 2] << 16) | (data[m - 1] << 24)) >>> 0 : 0;
-    // deflate packs at most 1032 bytes into one: a larger ISIZE is a lie, not a reason to ask for memory
-    let out = new Uint8Array(Math.min(isize, limit, 1032 * m));
+    return unpack([data], limit, data.length, isizeOf(data));
+  }
+
+  /** Lets go of the memory of a chunk that was copied and that nothing else holds (the whole
+   *  of its own ArrayBuffer): detached by transfer(0), its bytes are freed at once instead of
+   *  when the garbage collector gets to them — V8 collects such short-lived buffers late, and
+   *  DecompressionStream's 16 KB chunks of a 1,000,000-entity population (18 MB) stayed in the
+   *  page's heap long after they were copied. A browser without transfer(): left to the GC. */
+  function free(chunk) {
+    const buf = chunk.buffer;
+    if (typeof buf.transfer === "function" && chunk.byteOffset === 0 && chunk.byteLength === buf.byteLength) buf.transfer(0);
+  }
+
+  /** gunzip() of a member given as chunks (an iterable or async iterable of Uint8Array, in
+   *  order), `size` bytes in all, `isize` its ISIZE field. Each chunk is handed to the stream
+   *  and consumed (the write settled) before the next is asked for, so a reader may hand out
+   *  one buffer again and again; `onChunk(chunk)` sees each first (the file's hash). The
+   *  stream's 16 KB output chunks are copied into one buffer sized by ISIZE — capped by
+   *  `limit` and by deflate's ratio (at most 1032 bytes out per byte in: a larger ISIZE is a lie,
+   *  not a reason to ask for memory), grown by doubling when it was too small — and freed at
+   *  once (free()), so the codes are parsed in place without a second join. ISIZE decides
+   *  nothing else: zlib checks it against the output. An error of the chunks' own source (an RcError) is
+   *  thrown as it is. */
+  async function unpack(chunks, limit, size, isize, onChunk = null) {
+    let out = new Uint8Array(Math.min(isize, limit, 1032 * size));
     let total = 0;
     const ds = new DecompressionStream("gzip");
     const writer = ds.writable.getWriter();
     const reader = ds.readable.getReader();
-    writer.write(data).then(() => writer.close()).catch(() => {});
-    for (;;) {
-      let step;
-      try { step = await reader.read(); } catch (e) { throw new Error("not one gzip member"); }
-      if (step.done) break;
-      const chunk = step.value;
-      if (total + chunk.length > limit) {
-        reader.cancel().catch(() => {});
-        throw new Error("too big");
+    let sourceError = null;
+    const feeding = (async () => {
+      try {
+        for await (const chunk of chunks) {
+          if (!chunk || !chunk.length) continue;
+          if (onChunk) onChunk(chunk);
+          await writer.write(chunk);
+        }
+        await writer.close();
+      } catch (e) {
+        if (e instanceof Checks.RcError) sourceError = e;
+        writer.abort(e).catch(() => {}); // the readable side errors, so the loop below ends
       }
-      if (total + chunk.length > out.length) {
-        const grown = new Uint8Array(Math.min(limit, Math.max(2 * out.length, total + chunk.length)));
-        grown.set(out.subarray(0, total));
-        out = grown;
+    })();
+    try {
+      for (;;) {
+        let step;
+        try { step = await reader.read(); } catch (e) {
+          if (sourceError) throw sourceError;
+          throw new Error("not one gzip member");
+        }
+        if (step.done) break;
+        const chunk = step.value;
+        if (total + chunk.length > limit) {
+          reader.cancel().catch(() => {});
+          throw new Error("too big");
+        }
+        if (total + chunk.length > out.length) {
+          const grown = new Uint8Array(Math.min(limit, Math.max(2 * out.length, total + chunk.length)));
+          grown.set(out.subarray(0, total));
+          free(out);
+          out = grown;
+        }
+        out.set(chunk, total);
+        total += chunk.length;
+        free(chunk);
+        await Checks.progress("population", total, isize);
       }
-      out.set(chunk, total);
-      total += chunk.length;
-      await Checks.progress("population", total, isize);
+    } finally {
+      await feeding; // never throws: the source is let go before we return
     }
+    if (sourceError) throw sourceError;
     return total === out.length ? out : out.subarray(0, total);
   }
 
   return {
     KIB, MIB, MAX_FILES, JSON_DEPTH, CODE_LINE, ROW, XLSX_EXPANSION, FIXED, ADDENDUM, ENTRY, PROOF,
     RESULT_ROW, VOCABULARY, SUM_LINE, TAIL_LINE, TAIL_LINES, TAIL_BYTES, LAYOUT: L, VERIFIER_FILES,
-    tail_refusal, BundleFiles, read, gunzip,
+    tail_refusal, BundleFiles, read, gunzip, unpack, isizeOf,
     get sources() { return Sources; }, // defined later (js/sources.js): read when called
     stratum_file: stratumFile, is_addendum_file: isAddendumFile, entry_seq: entrySeq,
     doc_seq: docSeq, is_vocabulary_file: isVocabularyFile, quote, cmpStr, readlines,

@@ -2,7 +2,9 @@
 // folder; the page also reads a dropped .zip and the bundle's own folder over http(s)). A
 // *source* is
 //   {name, list() → Promise<Map path → size>, read(path, limit) → Promise<Uint8Array>,
-//    stream?(path) → async iterable of Uint8Array chunks}
+//    stream?(path, reuse) → async iterable of Uint8Array chunks (with `reuse`, one buffer may be
+//      handed out again: a chunk is valid until the next is asked for),
+//    tail?(path, n) → Promise<Uint8Array>: the file's last n bytes (fewer in a shorter file)}
 // read() returns at most limit + 1 bytes, so that a file that grew since it was listed is seen.
 // Reading.BundleFiles reads a source within the bundle's bounds (js/reading.js).
 const Sources = (() => {
@@ -37,8 +39,36 @@ const Sources = (() => {
     return new Uint8Array(await blob.slice(0, limit + 1).arrayBuffer());
   }
 
-  async function* blobChunks(blob) {
-    const reader = blob.stream().getReader();
+  function blobChunks(blob) { return blobChunksOf(blob.stream()); }
+
+  const REUSED = 64 * 1024;
+  /** The blob's chunks read into one buffer of REUSED bytes, handed out again and again (a
+   *  byte stream's BYOB reader): no new memory per chunk. Each chunk is valid until the next is
+   *  asked for. A browser whose blob stream is no byte stream: blobChunks. */
+  async function* blobChunksReused(blob) {
+    const stream = blob.stream();
+    let reader;
+    try { reader = stream.getReader({ mode: "byob" }); } catch (e) {
+      yield* blobChunksOf(stream);
+      return;
+    }
+    let buf = new ArrayBuffer(REUSED);
+    let done = false;
+    try {
+      while (!done) {
+        const step = await reader.read(new Uint8Array(buf, 0, REUSED));
+        done = step.done;
+        if (step.value) buf = step.value.buffer; // the same memory, handed back (transferred)
+        if (!done && step.value.length) yield step.value;
+      }
+    } finally {
+      if (!done) await reader.cancel().catch(() => {});
+      reader.releaseLock();
+    }
+  }
+
+  async function* blobChunksOf(stream) {
+    const reader = stream.getReader();
     try {
       for (;;) {
         const { value, done } = await reader.read();
@@ -85,10 +115,15 @@ const Sources = (() => {
         if (!f) throw err("io.cannot_read", { path, reason: "" });
         return readBlob(f, limit);
       },
-      stream(path) {
+      stream(path, reuse = false) {
         const f = files.get(path);
         if (!f) throw err("io.cannot_read", { path, reason: "" });
-        return blobChunks(f);
+        return reuse ? blobChunksReused(f) : blobChunks(f);
+      },
+      async tail(path, n) {
+        const f = files.get(path);
+        if (!f) throw err("io.cannot_read", { path, reason: "" });
+        return new Uint8Array(await f.slice(Math.max(0, f.size - n)).arrayBuffer());
       },
     };
   }

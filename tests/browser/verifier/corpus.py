@@ -403,6 +403,23 @@ def _regz_changed(root: Path) -> None:
     path.write_bytes(layout.deterministic_gzip(bytes(data)))
 
 
+def _gz_isize(isize: Callable[[int], int] | None) -> Callable[[Path], None]:
+    """The .txt.gz's ISIZE field (its last 4 bytes) set to ``isize(true size)``, or (None) a
+    copy of it appended after the member: the browser sizes its buffer by that field, which
+    whoever made the file chose, and zlib refuses each of these as Python's gunzip does."""
+
+    def change(root: Path) -> None:
+        path = one(root, r"population/.*\.txt\.gz")
+        data = path.read_bytes()
+        if isize is None:
+            path.write_bytes(data + data[-4:])
+        else:
+            true = int.from_bytes(data[-4:], "little")
+            path.write_bytes(data[:-4] + (isize(true) % 2**32).to_bytes(4, "little"))
+
+    return change
+
+
 def _xlsx_cell(rel: str) -> Callable[[Path], None]:
     """The workbook rewritten with one credit code's digit changed in the first sheet (a
     valid .xlsx that says something else)."""
@@ -517,6 +534,13 @@ def tampers(office_private: dict[str, Any]) -> list[Tamper]:
         "population/A.txt.gz: one code changed, re-gzipped",
         _regz_changed,
     )
+    for name, what, isize in (
+        ("isize-zero", "its ISIZE field 0", lambda n: 0),
+        ("isize-small", "its ISIZE field half the true size", lambda n: n // 2),
+        ("isize-huge", "its ISIZE field 2^32 - 1", lambda n: 2**32 - 1),
+        ("isize-trailing", "a copy of its ISIZE appended after the member", None),
+    ):
+        add(f"{name}.population.gz", "large", f"population/A.txt.gz: {what}", _gz_isize(isize))
     add(
         "flip.entry",
         "demo",
