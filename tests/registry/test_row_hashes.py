@@ -45,7 +45,7 @@ def test_the_reference_is_the_documented_json(rows: list[tuple[Any, ...]]) -> No
 
 
 @needs_native
-@given(st.sampled_from(["entities", "inspectors", "名录\n\""]), _rows)
+@given(st.sampled_from(["entities", "inspectors", '名录\n"']), _rows)
 def test_c_row_hashes_equal_the_reference(name: str, rows: list[tuple[Any, ...]]) -> None:
     assert native is not None
     assert native.row_hashes(name, rows) == pure_with_row_hashes(name, rows)
