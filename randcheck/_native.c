@@ -16,6 +16,8 @@
  *   best_pair(key, code, ids)  the smallest (pair ticket, id) of ids: (index, ticket)
  *   pair_tickets(key, code, ids)  H(K_p || lp(code) || lp(id)) for each id (SPEC §7.3)
  *   uscc_ok(text)            a clean USCC with both check characters right (bulk import)
+ *   legacy_ok(text)          a 15-digit 注册号 with its check digit right (bulk import)
+ *   row_hashes(name, rows)   each import row tuple + its row hash (registry digests' twin)
  *   sha256(data)             plain SHA-256 (for the tests of the compression functions)
  *   backend()                "sha-ni" or "portable"; use_portable(flag) forces the latter
  *
@@ -1048,6 +1050,165 @@ static PyObject *py_uscc_ok(PyObject *self, PyObject *arg) {
     Py_RETURN_TRUE;
 }
 
+/* legacy_ok(text) -> bool: the twin of randcheck.core.uscc.is_clean_valid_legacy: 15 ASCII
+ * digits whose last is the ISO 7064 MOD 11,10 check digit of the first 14 (a 注册号). */
+static PyObject *py_legacy_ok(PyObject *self, PyObject *arg) {
+    if (!PyUnicode_Check(arg)) {
+        PyErr_SetString(PyExc_TypeError, "legacy_ok takes a str");
+        return NULL;
+    }
+    if (PyUnicode_GET_LENGTH(arg) != 15 || !PyUnicode_IS_ASCII(arg)) Py_RETURN_FALSE;
+    const unsigned char *c = (const unsigned char *)PyUnicode_DATA(arg);
+    for (int i = 0; i < 15; i++)
+        if (c[i] < '0' || c[i] > '9') Py_RETURN_FALSE;
+    int p = 10;
+    for (int i = 0; i < 14; i++) {
+        int s = (p + (c[i] - '0')) % 10;
+        p = (s == 0 ? 10 : s) * 2 % 11;
+    }
+    if (c[14] - '0' != (11 - p) % 10) Py_RETURN_FALSE;
+    Py_RETURN_TRUE;
+}
+
+/* A growable byte buffer for row_hashes. */
+typedef struct {
+    uint8_t *data;
+    size_t len, cap;
+} buf_t;
+
+static int buf_reserve(buf_t *b, size_t more) {
+    if (b->len + more <= b->cap) return 1;
+    size_t cap = b->cap ? b->cap : 1024;
+    while (cap < b->len + more) cap *= 2;
+    uint8_t *data = realloc(b->data, cap);
+    if (data == NULL) {
+        PyErr_NoMemory();
+        return 0;
+    }
+    b->data = data;
+    b->cap = cap;
+    return 1;
+}
+
+static int buf_put(buf_t *b, const void *p, size_t n) {
+    if (!buf_reserve(b, n)) return 0;
+    memcpy(b->data + b->len, p, n);
+    b->len += n;
+    return 1;
+}
+
+/* A str as json.dumps(..., ensure_ascii=False) writes it, in UTF-8: '"' and '\\' and the
+ * C0 controls escaped (\b \t \n \f \r short, the others \u00xx), everything else as is. */
+static int buf_json_str(buf_t *b, PyObject *s) {
+    Py_ssize_t n;
+    const char *u = PyUnicode_AsUTF8AndSize(s, &n);
+    if (u == NULL) return 0;
+    if (!buf_reserve(b, (size_t)n * 6 + 2)) return 0;
+    uint8_t *o = b->data + b->len;
+    *o++ = '"';
+    static const char hex[] = "0123456789abcdef";
+    for (Py_ssize_t i = 0; i < n; i++) {
+        uint8_t c = (uint8_t)u[i];
+        if (c >= 0x20 && c != '"' && c != '\\') {
+            *o++ = c;
+            continue;
+        }
+        *o++ = '\\';
+        switch (c) {
+        case '"': *o++ = '"'; break;
+        case '\\': *o++ = '\\'; break;
+        case '\b': *o++ = 'b'; break;
+        case '\t': *o++ = 't'; break;
+        case '\n': *o++ = 'n'; break;
+        case '\f': *o++ = 'f'; break;
+        case '\r': *o++ = 'r'; break;
+        default:
+            *o++ = 'u'; *o++ = '0'; *o++ = '0';
+            *o++ = (uint8_t)hex[c >> 4]; *o++ = (uint8_t)hex[c & 15];
+        }
+    }
+    *o++ = '"';
+    b->len = (size_t)(o - b->data);
+    return 1;
+}
+
+/* row_hashes(name, rows) -> list: each row tuple with one more item, the twin of
+ * randcheck.services.registry.digests.tuple_hash: the lowercase hex SHA-256 of the compact
+ * JSON array [name, *row[:-1]] (ensure_ascii=False, UTF-8).  Values may be str, None, bool
+ * or int; anything else is a TypeError (the caller then uses the Python twin). */
+static PyObject *py_row_hashes(PyObject *self, PyObject *args) {
+    PyObject *name, *rows;
+    if (!PyArg_ParseTuple(args, "UO!", &name, &PyList_Type, &rows)) return NULL;
+    Py_ssize_t count = PyList_GET_SIZE(rows);
+    PyObject *out = PyList_New(count);
+    if (out == NULL) return NULL;
+    buf_t b = {NULL, 0, 0};
+    for (Py_ssize_t r = 0; r < count; r++) {
+        PyObject *row = PyList_GET_ITEM(rows, r);
+        if (!PyTuple_Check(row) || PyTuple_GET_SIZE(row) < 1) {
+            PyErr_SetString(PyExc_TypeError, "row_hashes: rows must be non-empty tuples");
+            goto fail;
+        }
+        Py_ssize_t width = PyTuple_GET_SIZE(row);
+        b.len = 0;
+        if (!buf_put(&b, "[", 1) || !buf_json_str(&b, name)) goto fail;
+        for (Py_ssize_t i = 0; i < width - 1; i++) {
+            PyObject *v = PyTuple_GET_ITEM(row, i);
+            if (!buf_put(&b, ",", 1)) goto fail;
+            if (PyUnicode_CheckExact(v)) {
+                if (!buf_json_str(&b, v)) goto fail;
+            } else if (v == Py_None) {
+                if (!buf_put(&b, "null", 4)) goto fail;
+            } else if (v == Py_True) {
+                if (!buf_put(&b, "true", 4)) goto fail;
+            } else if (v == Py_False) {
+                if (!buf_put(&b, "false", 5)) goto fail;
+            } else if (PyLong_CheckExact(v)) {
+                PyObject *text = PyObject_Str(v);
+                if (text == NULL) goto fail;
+                Py_ssize_t n;
+                const char *u = PyUnicode_AsUTF8AndSize(text, &n);
+                int ok = u != NULL && buf_put(&b, u, (size_t)n);
+                Py_DECREF(text);
+                if (!ok) goto fail;
+            } else {
+                PyErr_Format(PyExc_TypeError, "row_hashes: a %.100s value",
+                             Py_TYPE(v)->tp_name);
+                goto fail;
+            }
+        }
+        if (!buf_put(&b, "]", 1)) goto fail;
+        uint8_t digest[32];
+        char hexd[64];
+        static const char hex[] = "0123456789abcdef";
+        sha256_full(b.data, b.len, digest);
+        for (int i = 0; i < 32; i++) {
+            hexd[2 * i] = hex[digest[i] >> 4];
+            hexd[2 * i + 1] = hex[digest[i] & 15];
+        }
+        PyObject *item = PyTuple_New(width + 1);
+        if (item == NULL) goto fail;
+        for (Py_ssize_t i = 0; i < width; i++) {
+            PyObject *v = PyTuple_GET_ITEM(row, i);
+            Py_INCREF(v);
+            PyTuple_SET_ITEM(item, i, v);
+        }
+        PyObject *h = PyUnicode_FromStringAndSize(hexd, 64);
+        if (h == NULL) {
+            Py_DECREF(item);
+            goto fail;
+        }
+        PyTuple_SET_ITEM(item, width, h);
+        PyList_SET_ITEM(out, r, item);
+    }
+    free(b.data);
+    return out;
+fail:
+    free(b.data);
+    Py_DECREF(out);
+    return NULL;
+}
+
 /* ------------------------------------------------------------------ module */
 
 static PyObject *py_sha256(PyObject *self, PyObject *args) {
@@ -1085,6 +1246,8 @@ static PyMethodDef methods[] = {
     {"best_pair", py_best_pair, METH_VARARGS, "best_pair(key, code, ids) -> (index, ticket)"},
     {"pair_tickets", py_pair_tickets, METH_VARARGS, "pair_tickets(key, code, ids) -> list"},
     {"uscc_ok", py_uscc_ok, METH_O, "uscc_ok(text) -> bool"},
+    {"legacy_ok", py_legacy_ok, METH_O, "legacy_ok(text) -> bool"},
+    {"row_hashes", py_row_hashes, METH_VARARGS, "row_hashes(name, rows) -> list[tuple]"},
     {"sha256", py_sha256, METH_VARARGS, "sha256(data) -> bytes"},
     {"backend", py_backend, METH_NOARGS, "backend() -> 'sha-ni' | 'portable'"},
     {"use_portable", py_use_portable, METH_O, "use_portable(flag) -> backend"},

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.markup import escape
-from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from randcheck.catalog import MESSAGES
@@ -56,6 +55,15 @@ def _progress(app: AppContext, path: Path) -> Iterator[Callable[[int, int], None
     if size < PROGRESS_MIN_BYTES:
         yield None
         return
+    # here, not at the top: only a big import shows a bar (rich.progress costs ~10 ms)
+    from rich.progress import (
+        BarColumn,
+        Progress,
+        TaskProgressColumn,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
     with Progress(
         TextColumn(escape(app.t("registry.progress", file=path.name))),
         BarColumn(),

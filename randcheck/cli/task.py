@@ -17,7 +17,6 @@ from randcheck.catalog import render
 from randcheck.cli._console import H, err, out, print_json
 from randcheck.cli._context import get
 from randcheck.cli._lazy import lazy
-from randcheck.cli.keys import unlock
 from randcheck.core.canonical import parse
 from randcheck.errors import EXIT_NO, ConflictError
 from randcheck.workspace import DEFAULT_KEY
@@ -26,13 +25,14 @@ if TYPE_CHECKING:
     import sqlmodel
 
     from randcheck.services import keys as keys_svc
-    from randcheck.services import notice
+    from randcheck.services import notice, tasklist
     from randcheck.services import tasks as svc
 else:
     sqlmodel = lazy("sqlmodel")
     keys_svc = lazy("randcheck.services.keys")
     notice = lazy("randcheck.services.notice")
     svc = lazy("randcheck.services.tasks")
+    tasklist = lazy("randcheck.services.tasklist")
 
 task_app = typer.Typer(help=H("task.help"), no_args_is_help=True, rich_markup_mode=None)
 JSON_OPT = Annotated[bool, typer.Option("--json", help=H("opt.json"))]
@@ -54,7 +54,7 @@ def create_cmd(
 def list_cmd(ctx: typer.Context, as_json: JSON_OPT = False) -> None:
     app = get(ctx)
     app.workspace.require()
-    rows = svc.list_tasks(app.engine())
+    rows = tasklist.list_tasks(app.engine())  # not svc: listing needs none of its imports
     if as_json:
         print_json(
             [
@@ -212,6 +212,8 @@ def announce_cmd(
         out.print(_findings_table(app.lang, report))
         err.print(escape(app.t("task.check_bad", task=task)))
         raise typer.Exit(EXIT_NO)
+    from randcheck.cli.keys import unlock  # here: its key-file code loads cryptography
+
     private = unlock(ws, key, app.t("task.passphrase", name=key))
     result = svc.announce(ws, engine, task, private, app.actor)
     if as_json:

@@ -332,10 +332,9 @@ class RowReader:
             raise _file_error(path, "registry.empty_file")
 
     def __iter__(self) -> Iterator[SourceRow]:
-        if self._first is not None:
-            first, self._first = self._first, None
-            yield first
-            yield from self._iter
+        # chain, not a generator around self._iter: one generator step less per row
+        first, self._first = self._first, None
+        return chain((first,) if first is not None else (), self._iter)
 
     def _hmap(self, headers: list[str], row: int = 1, hint: bool = False) -> HeaderMap:
         hmap = HeaderMap(
@@ -434,44 +433,43 @@ class RowReader:
             width = max(idx, default=-1) + 1
             pick = _picker(idx)
             line = self.header_row  # records() stopped at the header: the reader goes on
-            while True:  # inline, not through records(): a generator costs per row
-                try:
-                    cells = next(reader)
-                except StopIteration:
-                    break
-                except csv.Error as exc:
-                    raise _file_error(
-                        path, "registry.bad_csv", row=line + 1, reason=str(exc)
-                    ) from exc
-                line += 1
-                if not cells or (not cells[0].strip() and not "".join(cells).strip()):
-                    continue  # blank line
-                if len(cells) >= width:
-                    picked = pick(cells)
-                    values = dict(zip(fields, picked, strict=True))
-                    joined = "".join(picked)
-                else:
-                    values = {
-                        f: (cells[i] if i < len(cells) else "")
-                        for i, f in zip(idx, fields, strict=True)
-                    }
-                    joined = "".join(values.values())
-                row = SourceRow(line, values)
-                if not joined.isprintable() or "'" in joined:  # else nothing to clean
-                    clean_row(path, row, names, keep, spreadsheet=True)
-                if len(cells) > header_width and "".join(cells[header_width:]).strip():
-                    row.errors.append(
-                        RowError(
-                            path.name,
-                            line,
-                            "",
-                            str(len(cells)),
-                            "registry.extra_cells",
-                            {"expected": header_width},
+            # a for loop, not next() per row through records(): a generator or a try per row
+            # costs; a csv.Error is the row after the last one counted, as in records()
+            try:
+                for cells in reader:
+                    line += 1
+                    if not cells or (not cells[0].strip() and not "".join(cells).strip()):
+                        continue  # blank line
+                    if len(cells) >= width:
+                        picked = pick(cells)
+                        values = dict(zip(fields, picked, strict=True))
+                        joined = "".join(picked)
+                    else:
+                        values = {
+                            f: (cells[i] if i < len(cells) else "")
+                            for i, f in zip(idx, fields, strict=True)
+                        }
+                        joined = "".join(values.values())
+                    row = SourceRow(line, values)
+                    unusual = not joined.isprintable() or "'" in joined  # else nothing to clean
+                    if unusual:
+                        clean_row(path, row, names, keep, spreadsheet=True)
+                    if len(cells) > header_width and "".join(cells[header_width:]).strip():
+                        row.errors.append(
+                            RowError(
+                                path.name,
+                                line,
+                                "",
+                                str(len(cells)),
+                                "registry.extra_cells",
+                                {"expected": header_width},
+                            )
                         )
-                    )
-                _check_sizes(path, row, names)
-                yield row
+                    if unusual or len(joined) > MAX_FIELD_CHARS:  # else no value can be too long
+                        _check_sizes(path, row, names)
+                    yield row
+            except csv.Error as exc:
+                raise _file_error(path, "registry.bad_csv", row=line + 1, reason=str(exc)) from exc
 
     def _xlsx(self) -> Iterator[SourceRow]:
         import openpyxl

@@ -115,6 +115,7 @@ HEAVY = (
 
 MODULES_AFTER = r"""
 import json, runpy, sys
+full = bool(json.loads(sys.argv[2]))
 sys.argv = ["randcheck", *json.loads(sys.argv[1])]
 try:
     runpy.run_module("randcheck", run_name="__main__")
@@ -124,15 +125,16 @@ else:
     code = 0
 from importlib.util import _LazyModule  # a module randcheck.cli._lazy has not loaded yet
 loaded = {n for n, m in sys.modules.items() if not isinstance(m, _LazyModule)}
-print(json.dumps({"code": code, "modules": sorted({m.split(".")[0] for m in loaded})}))
+print(json.dumps({"code": code, "modules": sorted(loaded if full else {m.split(".")[0] for m in loaded})}))
 """
 
 
-def _modules_after(*args: str, env: dict[str, str] | None = None) -> set[str]:
-    """The top-level packages imported by ``randcheck ARGS`` run in a fresh interpreter."""
+def _modules_after(*args: str, env: dict[str, str] | None = None, full: bool = False) -> set[str]:
+    """The top-level packages (every module with ``full``) imported by ``randcheck ARGS`` run
+    in a fresh interpreter."""
     full_env = {**os.environ, **(env or {})}
     out = subprocess.run(
-        [sys.executable, "-c", MODULES_AFTER, json.dumps(list(args))],
+        [sys.executable, "-c", MODULES_AFTER, json.dumps(list(args)), json.dumps(full)],
         capture_output=True, text=True, check=True, env=full_env,
     )
     result = json.loads(out.stdout.strip().splitlines()[-1])
@@ -181,6 +183,31 @@ def test_a_command_on_a_migrated_database_imports_no_alembic_or_py_ecc(ready_cli
     assert sorted(loaded & {"alembic", "py_ecc", "eth_utils", "openpyxl", "jinja2"}) == []
     loaded = _modules_after("task", "list", env=env)
     assert sorted(loaded & {"alembic", "py_ecc", "eth_utils", "openpyxl", "jinja2"}) == []
+
+
+def test_listing_and_counting_load_only_what_they_need(ready_cli: Cli) -> None:
+    """``task list`` reads its columns through Core (services/tasklist.py): no task service,
+    no model classes, no key-file crypto; ``entities count`` loads the registry's queries,
+    not its reader, importer or template code (bench/bench_startup.py has the times)."""
+    env = {
+        "RANDCHECK_HOME": str(ready_cli.root),
+        "RANDCHECK_DATABASE_URL": ready_cli.db_url,
+        "RANDCHECK_LANG": "en",
+    }
+    loaded = _modules_after("task", "list", env=env, full=True)
+    assert "randcheck.services.tasklist" in loaded  # the probe works
+    heavy = {
+        "sqlmodel", "cryptography", "randcheck.services.tasks", "randcheck.store.draw_models",
+        "randcheck.store.models", "randcheck.io.keyfile", "randcheck.cli.keys",
+    }
+    assert sorted(loaded & heavy) == []
+    loaded = _modules_after("entities", "count", env=env, full=True)
+    assert "randcheck.services.registry.queries" in loaded
+    heavy = {
+        "randcheck.io.readers", "randcheck.services.registry.importer",
+        "randcheck.services.registry.template", "rich.progress", "openpyxl",
+    }
+    assert sorted(loaded & heavy) == []
 
 
 def test_the_command_table_matches_what_the_modules_register() -> None:

@@ -295,6 +295,34 @@ def test_fast_path_equals_reference_path() -> None:
     assert fast_hits > 300
 
 
+@pytest.mark.parametrize(
+    "dropped",
+    [(), ("active",), ("tags", "risk_as_of", "legacy_reg_no"), ("region_code", "status", "name")],
+    ids=str,
+)
+def test_fast_path_for_a_files_columns_equals_reference_path(dropped: tuple[str, ...]) -> None:
+    """``fast_for(spec, present)`` takes the value of a field the file has no column for as a
+    constant: the same tuples as the reference (or a refusal: ``name`` is required)."""
+    spec = reg.ENTITIES
+    rows = [
+        {k: v for k, v in values.items() if k not in dropped}
+        for values in demo_data.iter_entities(SEED, 300)
+    ]
+    present = [f.name for f in spec.fields if f.name not in dropped and f.name != "active"]
+    fast = reg.fast_for(spec, present)
+    hits = 0
+    for values in rows:
+        checked = reg.validate_record(spec, values, "f", 2, {})
+        try:
+            got = fast(values)
+        except (reg.Slow, ValueError):
+            continue
+        hits += 1
+        assert checked.record is not None
+        assert got == reg.row_tuple(spec, checked.record) == reg.fast_for(spec)(values)
+    assert hits > 200 if "name" not in dropped else hits == 0
+
+
 def test_inspectors_items_conflicts_and_filters(
     tmp_path: Path, engine: Engine, ws: Workspace
 ) -> None:

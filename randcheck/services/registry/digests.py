@@ -35,10 +35,14 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session
 
+from randcheck.core.draw import accel
 from randcheck.services.registry.specs import SPECS, RegistrySpec
 from randcheck.services.registry.tables import bind, col, ordered
 
 DIGEST_TAG = "randcheck/registry-state/v1"
+_native_row_hashes: Callable[..., Any] | None = (
+    accel.native.row_hashes if accel.native is not None else None
+)
 
 
 _HASH_FIELDS: dict[str, list[str]] = {}
@@ -122,3 +126,21 @@ def state_digests(session: Session | Connection, recompute: bool = True) -> dict
 def tuple_hash(spec_name: str, row: tuple[Any, ...]) -> str:
     """``row_hash`` of an import row tuple: every field but the last (active), dates ISO."""
     return hashlib.sha256("".join(_ROW_ENCODE([spec_name, *row[:-1]], 0)).encode()).hexdigest()
+
+
+def pure_with_row_hashes(spec_name: str, rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """Each import row tuple followed by its ``tuple_hash`` (the reference of the C twin)."""
+    return [(*row, tuple_hash(spec_name, row)) for row in rows]
+
+
+def with_row_hashes(spec_name: str, rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """``pure_with_row_hashes``, a batch in one C call when the extension is built (its
+    ``row_hashes``: the JSON text and SHA-256 of every row without a Python call per row;
+    tests/registry/test_row_hashes.py checks both agree).  A value the C code does not take
+    (not str, None, bool or int) sends the batch to the reference."""
+    if _native_row_hashes is not None:
+        try:
+            return _native_row_hashes(spec_name, rows)  # type: ignore[no-any-return]
+        except (TypeError, ValueError):  # ValueError: UnicodeEncodeError of a lone surrogate
+            pass
+    return pure_with_row_hashes(spec_name, rows)

@@ -23,9 +23,13 @@ from __future__ import annotations
 import contextlib
 import gc
 import hashlib
+import heapq
+import itertools
+import operator
 import sqlite3
+import sys
 import tempfile
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -37,7 +41,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from randcheck.errors import CannotRunError, InputError, RowError
 from randcheck.io.readers import Progress, RowReader
-from randcheck.services.registry.digests import state_digests, tuple_hash
+from randcheck.services.registry.digests import state_digests, with_row_hashes
 from randcheck.services.registry.kinds import Slow
 from randcheck.services.registry.specs import SILENT, RegistrySpec, spec_for
 from randcheck.services.registry.tables import col, key_where
@@ -101,14 +105,21 @@ def _key_filter(spec: RegistrySpec, keys: Sequence[tuple[str, ...]]) -> ColumnEl
     return tuple_(*(col(spec, k) for k in spec.key)).in_(keys)
 
 
+AFTER_EVERY_ROW = sys.maxsize  # where the last chunk settles, in the order errors are found
 KEY_SEP = "\t"  # between the parts of a composite key (a normalised code never holds one)
 
 
 class SeenKeys:
-    """The keys an import has read so far, each with the row it was first read in, kept in a
-    scratch SQLite file (deleted on ``close``) so that memory does not grow with the file:
-    the duplicate check and ``--replace`` need every key of the file, and a Python dict of
-    ten million keys alone took over a gigabyte.  Keys are added a chunk at a time."""
+    """The keys an import has read so far, each with the row it was first read in (within its
+    chunk) and the chunk's number, kept in a scratch SQLite file (deleted on ``close``) so that
+    memory does not grow with the file: the duplicate check and ``--replace`` need every key
+    of the file, and a Python dict of ten million keys alone took over a gigabyte.
+
+    Keys are appended a chunk at a time to a table without an index (a sequential write);
+    ``duplicates`` finds the keys read in more than one chunk with one sort at the end, and
+    ``present`` indexes the table on its first call.  Both cost far less than keeping a
+    B-tree of random keys up to date on every chunk (over a third of a first import's writes).
+    """
 
     LOOKUP = 500  # keys per lookup query (under SQLite's bound-parameter limit)
     CACHE_KIB = 16_384
@@ -118,6 +129,7 @@ class SeenKeys:
             self._dir = tempfile.TemporaryDirectory(prefix="randcheck-import-")
             self._db = sqlite3.connect(Path(self._dir.name) / "keys.sqlite")
             self._setup()
+        self._indexed = False
 
     @staticmethod
     @contextlib.contextmanager
@@ -139,22 +151,39 @@ class SeenKeys:
         ):
             self._db.execute(f"PRAGMA {pragma}")
         self._db.execute(
-            "CREATE TABLE seen (k TEXT PRIMARY KEY, row INTEGER NOT NULL) WITHOUT ROWID"
+            "CREATE TABLE seen (k TEXT NOT NULL, row INTEGER NOT NULL, part INTEGER NOT NULL)"
         )
 
-    def add(self, chunk: Mapping[str, int]) -> dict[str, int]:
-        """Adds ``chunk`` (key -> row; its keys distinct); returns the keys of it that an
-        earlier chunk held, with the row where they were first read."""
+    def add(self, chunk: Mapping[str, int], part: int) -> None:
+        """Adds ``chunk`` (key -> row; its keys distinct), the ``part``-th chunk."""
         with self._failing():
-            before = self._db.total_changes
-            self._db.executemany("INSERT OR IGNORE INTO seen VALUES (?, ?)", chunk.items())
-            if self._db.total_changes - before == len(chunk):
-                return {}
-            return {key: row for key, row in self._rows(list(chunk)) if row != chunk[key]}
+            self._db.executemany(
+                "INSERT INTO seen VALUES (?, ?, ?)", [(k, r, part) for k, r in chunk.items()]
+            )
+
+    def duplicates(self) -> Iterator[tuple[str, int, int, int]]:
+        """``(key, row, part, first)`` for every key read in an earlier chunk too: the later
+        reads, in row order, with the row where the key was first read."""
+        with self._failing():
+            self._db.execute(
+                "CREATE TEMP TABLE twice AS SELECT k, MIN(row) AS first FROM seen"
+                " GROUP BY k HAVING COUNT(*) > 1"
+            )
+            if self._db.execute("SELECT 1 FROM twice LIMIT 1").fetchone() is None:
+                return  # the usual case: one sort of the keys, nothing else
+            cursor = self._db.execute(
+                "SELECT s.k, s.row, s.part, t.first FROM seen AS s JOIN twice AS t ON t.k = s.k"
+                " WHERE s.row > t.first ORDER BY s.row"
+            )
+            while part := cursor.fetchmany(self.LOOKUP):
+                yield from part
 
     def present(self, keys: Sequence[str]) -> set[str]:
         """Which of ``keys`` were read."""
         with self._failing():
+            if not self._indexed:
+                self._db.execute("CREATE INDEX seen_k ON seen (k)")
+                self._indexed = True
             return {key for key, _row in self._rows(keys)}
 
     def _rows(self, keys: Sequence[str]) -> Iterator[tuple[str, int]]:
@@ -180,6 +209,8 @@ class _Importer:
         self.cols = [f.name for f in spec.fields] + ["row_hash"]
         self.index = {c: i for i, c in enumerate(self.cols)}
         self.key_idx = [self.index[k] for k in spec.key]
+        #: a row's key: the value for a one-column key, else the tuple of values (in C)
+        self.key: Callable[[tuple[Any, ...]], Any] = operator.itemgetter(*self.key_idx)
         self.hash_idx = self.index["row_hash"]
         self.active_idx = self.index["active"]
         self.update_stmt = (
@@ -210,11 +241,6 @@ class _Importer:
         self.insert_idx = [self.index[c] for c in order]
         self.in_order = self.positional and self.insert_idx == list(range(len(self.cols)))
 
-    def key(self, row: tuple[Any, ...]) -> Any:
-        if len(self.key_idx) == 1:
-            return row[self.key_idx[0]]
-        return tuple(row[i] for i in self.key_idx)
-
     def extend(self, rows: Sequence[tuple[Any, ...]]) -> None:
         self.batch.extend(rows)
         if len(self.batch) >= BATCH:
@@ -237,14 +263,17 @@ class _Importer:
                 existing[r[0] if nkey == 1 else tuple(r[:nkey])] = (r[-2], bool(r[-1]))
         inserts: list[tuple[Any, ...]] = []
         updates: list[tuple[Any, ...]] = []
-        for row in batch:
-            old = existing.get(self.key(row))
-            if old is None:
-                inserts.append(row)
-            elif old[0] != row[self.hash_idx] or old[1] != row[self.active_idx]:
-                updates.append(row)
-            else:
-                self.unchanged += 1
+        if self.empty:  # a first import: every row is new (the file's keys are distinct)
+            inserts = batch
+        else:
+            for row in batch:
+                old = existing.get(self.key(row))
+                if old is None:
+                    inserts.append(row)
+                elif old[0] != row[self.hash_idx] or old[1] != row[self.active_idx]:
+                    updates.append(row)
+                else:
+                    self.unchanged += 1
         self.added += len(inserts)
         self.updated += len(updates)
         if self.track:
@@ -326,11 +355,11 @@ def _run_import(
     write: bool,
 ) -> None:
     importer = _Importer(conn, spec, write)
-    fast = fast_for(spec)
+    fast = fast_for(spec, reader.column_names)  # the file's columns: see fast_for
     key_of = importer.key
     seen = SeenKeys()
     chunk: dict[str, int] = {}  # key text -> row, of the rows since the last settle
-    waiting: list[tuple[Any, ...]] = []  # their row tuples (with hash), to be written
+    waiting: list[tuple[Any, ...]] = []  # their row tuples, to be hashed and written
     errors: list[RowError] = []
     error_count = 0
     names: dict[str, str] = {}
@@ -343,25 +372,41 @@ def _run_import(
         shown = key.replace(KEY_SEP, "/")
         return RowError(file, line, column, shown, "registry.duplicate_key", {"first": first})
 
-    def settle() -> None:
-        """Checks the chunk's keys against the earlier ones; writes its rows (when no row
-        was bad so far)."""
-        nonlocal error_count
+    settled: list[int] = []  # per chunk: the row read last before it was settled
+
+    def settle(last: int) -> None:
+        """Adds the chunk's keys to ``seen`` (keys read in an earlier chunk too are found at
+        the end, by ``late_duplicates``); writes its rows (when no row was bad so far)."""
         if not chunk:
             return
-        earlier = seen.add(chunk)
-        if earlier and not names:
-            names.update(reader.column_names)
-        for key, line in chunk.items():
-            first = earlier.get(key)
-            if first is not None:
-                error_count += 1
-                if len(errors) < MAX_REPORTED_ERRORS:
-                    errors.append(duplicate(line, key, first))
+        seen.add(chunk, len(settled))
+        settled.append(last)
         if not error_count:
-            importer.extend(waiting)
+            importer.extend(with_row_hashes(name, waiting))
         chunk.clear()
         waiting.clear()
+
+    def late_duplicates() -> int:
+        """Adds to ``errors`` the keys read in an earlier chunk too; returns how many.
+
+        ``errors`` holds the first ``MAX_REPORTED_ERRORS`` in the order they were found, and
+        these belong where checking each chunk against the earlier ones as it settled would
+        have found them: after the errors of the rows read up to that chunk's settling, in
+        row order.  So the kept errors are the same whichever way the keys are checked."""
+        found: list[tuple[tuple[int, int, int], RowError]] = []
+        count = 0
+        for key, line, part, first in seen.duplicates():
+            count += 1
+            if len(found) < MAX_REPORTED_ERRORS:
+                if not names:
+                    names.update(reader.column_names)
+                found.append(((settled[part], 1, line), duplicate(line, key, first)))
+        if count:
+            merged = heapq.merge(
+                [((e.row, 0, 0), e) for e in errors], found, key=operator.itemgetter(0)
+            )
+            errors[:] = [e for _at, e in itertools.islice(merged, MAX_REPORTED_ERRORS)]
+        return count
 
     gc_was_enabled = gc.isenabled()
     gc.disable()  # the bulk path makes no reference cycles
@@ -395,19 +440,20 @@ def _run_import(
                 if first is None:
                     chunk[text_key] = src.row
                     if not error_count:
-                        waiting.append((*row, tuple_hash(name, row)))
+                        waiting.append(row)
                     if len(chunk) >= BATCH:
-                        settle()
+                        settle(src.row)
                     continue
                 if not names:
                     names = dict(reader.column_names)
                 row_errors = [duplicate(src.row, text_key, first)]
             error_count += len(row_errors)
             errors.extend(row_errors[: max(MAX_REPORTED_ERRORS - len(errors), 0)])
-        settle()
+        settle(AFTER_EVERY_ROW)
+        error_count += late_duplicates()
         result.rows = rows
         if error_count:
-            errors.sort(key=lambda e: e.row)  # a duplicate is found when its chunk settles
+            errors.sort(key=lambda e: e.row)  # a duplicate is found at the end
             raise InputError("registry.bad_rows", rows=errors, file=file, count=error_count)
         importer.flush()
         result.added, result.updated, result.unchanged = (

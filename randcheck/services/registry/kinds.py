@@ -212,8 +212,14 @@ def _f_code(text: str) -> str:
     raise Slow
 
 
+# and of a clean 注册号 (the twin of uscc.is_clean_valid_legacy, tested equal)
+_legacy_ok: Callable[[str], bool] = (
+    accel.native.legacy_ok if accel.native is not None else uscc.is_clean_valid_legacy
+)
+
+
 def _f_legacy(text: str) -> str:
-    if not text or uscc.is_clean_valid_legacy(text):
+    if not text or _legacy_ok(text):
         return text
     raise Slow
 

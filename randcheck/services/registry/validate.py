@@ -10,7 +10,7 @@ ratio cap.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -115,11 +115,17 @@ def row_tuple(spec: RegistrySpec, record: Mapping[str, Any]) -> tuple[Any, ...]:
     )
 
 
-def _fast_validator(spec: RegistrySpec) -> Callable[[Mapping[str, str]], tuple[Any, ...]]:
+def _fast_validator(
+    spec: RegistrySpec, present: frozenset[str] | None
+) -> Callable[[Mapping[str, str]], tuple[Any, ...]]:
     """A function from text values to the row tuple (schema order, dates as ISO text), for
     rows with nothing unusual; it raises ``Slow`` (or ``ValueError``) otherwise, and the row
     then goes through ``validate_record``, which is the reference.  Generated once per
-    registry so that the per-row cost is a handful of direct calls (the bulk-import budget)."""
+    registry so that the per-row cost is a handful of direct calls (the bulk-import budget).
+
+    ``present``: the fields the file has a column for (``None``: any).  A field outside it
+    is absent from every row's values, so its twin's value for ``""`` is computed here once
+    and the function uses that constant (a file without an 有效 column …)."""
     lines = ["def fast(v):", "    g = v.get"]
     names = []
     namespace: dict[str, Any] = {"_Slow": Slow, "_region_of": region_of}
@@ -127,6 +133,16 @@ def _fast_validator(spec: RegistrySpec) -> Callable[[Mapping[str, str]], tuple[A
     for i, f in enumerate(spec.fields):
         var = f"x{i}"
         names.append(var)
+        if present is not None and f.name not in present:
+            try:
+                namespace[f"k{i}"] = "".strip() if f.kind == "text" else KINDS[f.kind].fast("")
+            except (Slow, ValueError):
+                pass  # the twin refuses "": the call below refuses every row the same way
+            else:
+                lines.append(f"    {var} = k{i}")
+                if f.required:
+                    lines.append(f"    if {var} == '' or {var} is None: raise _Slow")
+                continue
         if f.kind == "text":  # inline: the twin of text is str.strip
             lines.append(f"    {var} = g({f.name!r}, '').strip()")
         else:
@@ -146,11 +162,16 @@ def _fast_validator(spec: RegistrySpec) -> Callable[[Mapping[str, str]], tuple[A
     return fast
 
 
-_FAST: dict[str, Callable[[Mapping[str, str]], tuple[Any, ...]]] = {}
+_FAST: dict[tuple[str, frozenset[str] | None], Callable[[Mapping[str, str]], tuple[Any, ...]]] = {}
 
 
-def fast_for(spec: RegistrySpec) -> Callable[[Mapping[str, str]], tuple[Any, ...]]:
-    fast = _FAST.get(spec.name)
+def fast_for(
+    spec: RegistrySpec, present: Collection[str] | None = None
+) -> Callable[[Mapping[str, str]], tuple[Any, ...]]:
+    """The fast path of ``spec`` (see ``_fast_validator``), for rows whose values hold only
+    fields of ``present`` (``None``: any fields)."""
+    key = (spec.name, None if present is None else frozenset(present))
+    fast = _FAST.get(key)
     if fast is None:
-        fast = _FAST[spec.name] = _fast_validator(spec)
+        fast = _FAST[key] = _fast_validator(spec, key[1])
     return fast

@@ -982,3 +982,42 @@ def test_uscc_ok_accepts_real_codes_and_refuses_wrong_check_characters() -> None
             assert native.uscc_ok(wrong) is uscc.is_clean_valid_uscc(wrong) is False
     with pytest.raises(TypeError):
         native.uscc_ok(b"91350100M000100Y43")
+
+
+@st.composite
+def legacy_like(draw: st.DrawFn) -> str:
+    """15-digit 注册号 with the check digit computed, then possibly one character changed."""
+    from randcheck.core import uscc
+
+    body = draw(st.text("0123456789", min_size=14, max_size=14))
+    number = body + uscc.legacy_check_digit(body)
+    if draw(st.booleans()):
+        i = draw(st.integers(0, 14))
+        number = (
+            number[:i] + draw(st.sampled_from([*"0123456789", "A", "０", " "])) + number[i + 1 :]
+        )
+    return number
+
+
+@needs_native
+@FAST
+@given(legacy_like() | st.text("0123456789０A", max_size=16) | st.text(max_size=16))
+def test_legacy_ok_matches_the_python_check(text: str) -> None:
+    from randcheck.core import uscc
+
+    assert native is not None
+    assert native.legacy_ok(text) == uscc.is_clean_valid_legacy(text)
+
+
+@needs_native
+def test_legacy_ok_accepts_every_check_digit_only_where_it_is_right() -> None:
+    from randcheck.core import uscc
+
+    assert native is not None
+    for body in ("32058300000001", "11010500000000", "99999999999999"):
+        right = uscc.legacy_check_digit(body)
+        for digit in "0123456789":
+            assert native.legacy_ok(body + digit) is (digit == right)
+            assert uscc.is_clean_valid_legacy(body + digit) is (digit == right)
+    with pytest.raises(TypeError):
+        native.legacy_ok(b"320583000000017")
