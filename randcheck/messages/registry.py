@@ -59,6 +59,11 @@ _FILTERS: dict[str, tuple[str, str]] = {
 }
 
 MESSAGES: dict[str, dict[str, str]] = {
+    "registry.changed_meanwhile": {
+        "zh": "导入期间 {table} 表被其他操作写入，本次未导入任何内容；请重新导入",
+        "en": "the {table} table was written by another operation during the import; "
+        "nothing was imported: run the import again",
+    },
     "registry.scratch_failed": {
         "zh": "导入所需的临时文件（{path}）无法写入：{reason}。请腾出磁盘空间，或设置环境变量 TMPDIR 指向有空间的目录后重试；数据库未作任何改动",
         "en": "the import's scratch file (in {path}) could not be written: {reason}. Free disk space, or set TMPDIR to a folder with room, and try again; the database was not changed",

@@ -74,3 +74,55 @@ def test_the_kept_errors_are_those_found_chunk_by_chunk(
     firsts = {row: first for row, key, first in found if key == "registry.duplicate_key"}
     for row, first in firsts.items():  # the row where that code was first read
         assert first == 2 + plan.index(plan[row - 2])
+
+
+@pytest.mark.parametrize("plan", [["A", "B", "A", "C"], ["A", "B", "C", "D", "E", "B"]])
+def test_a_first_import_reports_a_key_repeated_across_chunks_and_writes_nothing(
+    tmp_path: Path,
+    ws_root: Path,
+    engine: Engine,
+    monkeypatch: pytest.MonkeyPatch,
+    plan: list[str],
+) -> None:
+    """No bad row stops the writes first: the repeated key reaches the empty table's insert,
+    which must end as the row's error (not the database's unique-key error), nothing kept."""
+    from sqlalchemy import func, select
+
+    from randcheck.store.models import Entity
+
+    monkeypatch.setattr(importer, "BATCH", 2)
+    found, count = _errors(tmp_path, ws_root, engine, plan)
+    dup = next(i for i, n in enumerate(plan) if n in plan[:i])
+    assert found == [(2 + dup, "registry.duplicate_key", 2 + plan.index(plan[dup]))]
+    assert count == 1
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(Entity)).scalar_one() == 0
+
+
+def test_a_first_import_whose_table_is_written_meanwhile_says_so_and_keeps_nothing(
+    tmp_path: Path, ws_root: Path, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The table was empty when the import began and another writer added one of the file's
+    keys since: the unique-key clash is no repeated row of the file, and is named as such."""
+    from sqlalchemy import func, select
+
+    from randcheck.errors import CannotRunError
+    from randcheck.store.models import Entity
+
+    ws = init_workspace(ws_root, "测试局", "330481")[0]
+    rows = list(demo_data.iter_entities("meanwhile", 5))
+    path = tmp_path / "e.csv"
+    demo_data.write_csv(path, demo_data.ENTITY_FIELDS, demo_data.ENTITY_FIELDS, rows)
+    real_init = importer._Importer.__init__
+
+    def init(self: importer._Importer, conn, spec, write) -> None:  # type: ignore[no-untyped-def]
+        real_init(self, conn, spec, write)
+        conn.execute(Entity.__table__.insert().values(  # type: ignore[attr-defined]
+            code=rows[3]["code"], name="另一个写入者", row_hash="x", active=True))  # fmt: skip
+
+    monkeypatch.setattr(importer._Importer, "__init__", init)
+    with pytest.raises(CannotRunError) as caught:
+        reg.import_file(engine, ws, "entities", path, actor="t", now=NOW)
+    assert caught.value.code == "registry.changed_meanwhile"
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(Entity)).scalar_one() == 0

@@ -37,6 +37,7 @@ from typing import Any
 
 from sqlalchemy import bindparam, func, select, tuple_
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql.elements import ColumnElement
 
 from randcheck.errors import CannotRunError, InputError, RowError
@@ -219,6 +220,7 @@ class _Importer:
             .values({c: bindparam(f"v_{c}") for c in self.cols if c not in spec.key})
         )
         self.added = self.updated = self.unchanged = 0
+        self.clashed = False  # an insert of a first import broke the unique key (flush)
         # the items registry is small: its import logs which codes it added, updated and
         # deactivated, so that the public item list can show each item's dated changes
         self.track = spec.name == TRACKED
@@ -289,7 +291,19 @@ class _Importer:
                 params = [tuple([row[i] for i in idx]) for row in inserts]
             else:
                 params = [dict(zip(self.cols, row, strict=True)) for row in inserts]
-            self.conn.exec_driver_sql(self.insert_sql, params)
+            try:
+                self.conn.exec_driver_sql(self.insert_sql, params)
+            except IntegrityError:
+                if not self.empty:
+                    raise
+                # A first import writes without looking (the file's keys are distinct, but a
+                # key that an earlier chunk held too is found only at the end of the file, by
+                # late_duplicates): a repeated key breaks the table's unique key here.  Stop
+                # writing; the end of the import reports that row by its number, and the
+                # caller's transaction, already failed on PostgreSQL, is rolled back.
+                self.write = False
+                self.clashed = True
+                return
         if updates:
             self.conn.execute(
                 self.update_stmt,
@@ -456,6 +470,8 @@ def _run_import(
             errors.sort(key=lambda e: e.row)  # a duplicate is found at the end
             raise InputError("registry.bad_rows", rows=errors, file=file, count=error_count)
         importer.flush()
+        if importer.clashed:  # not a repeated key of the file (late_duplicates found none)
+            raise CannotRunError("registry.changed_meanwhile", table=spec.table.name)
         result.added, result.updated, result.unchanged = (
             importer.added,
             importer.updated,
