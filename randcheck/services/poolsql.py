@@ -15,7 +15,8 @@ few statements, and only the eligible codes cross into Python, as one text per c
    set lookup in C (``filter``), not a step of a Python loop.
 
 Anything the fast path cannot read exactly (a NULL status, a code or risk class holding the
-separator, a risk class no stratum takes) makes it answer ``None``: the caller then runs
+separator, a risk class no stratum takes, texts too long for one value: ``MAX_TEXT``) makes it
+answer ``None``: the caller then runs
 the reference loop.  Tests prove both equal on random registries and histories, on SQLite
 and PostgreSQL.
 """
@@ -29,7 +30,7 @@ from datetime import date
 from itertools import filterfalse
 from typing import Any
 
-from sqlalchemy import and_, case, func, literal, or_, select, true
+from sqlalchemy import LargeBinary, and_, case, cast, func, literal, or_, select, true
 from sqlalchemy.engine import Connection
 
 from randcheck.core.draw import accel
@@ -51,6 +52,19 @@ def _agg(conn: Connection, column: Any) -> Any:
     if conn.dialect.name == "postgresql":
         return func.string_agg(column, ",")
     return func.group_concat(column)  # SQLite's default separator "," is its fast path
+
+
+#: the most bytes one aggregated column may hold: SQLite refuses a text over 1,000,000,000
+#: bytes (SQLITE_MAX_LENGTH) and PostgreSQL over 1 GB; past half that (some 26 million
+#: 18-character codes) the reference loop runs instead, its memory not four copies of it
+MAX_TEXT = 500_000_000
+
+
+def _bytes(conn: Connection, column: Any) -> Any:
+    """The length of a text column in bytes (UTF-8), in SQL."""
+    if conn.dialect.name == "postgresql":
+        return func.octet_length(column)
+    return func.length(cast(column, LargeBinary))
 
 
 def _split(text: str | None, n: int) -> bytes | None:
@@ -91,19 +105,24 @@ def classify_sql(
     def count_if(cond: Any) -> Any:
         return func.coalesce(func.sum(case((cond, 1), else_=0)), 0)
 
+    names = list(listed)
+    risk = func.coalesce(e.risk_class, "")
+    key = case((risk.in_(names), risk), else_="*") if names else literal("*")
+    # the size of the two texts below at most (every row in scope, its longest values)
+    sizes = [func.count(), func.max(_bytes(conn, e.code)), func.max(_bytes(conn, key))]
     counts = [count_if(e.active.is_not(True)), count_if(and_(active, e.status.not_in(ok)))]
     if recent is not None:
         counts.append(count_if(and_(active, good_status, recent)))
-    row = conn.execute(select(*counts).where(base)).one()
-    for name, n in zip(("invalid", "status", "recent"), row, strict=False):
+    row = conn.execute(select(*sizes, *counts).where(base)).one()
+    rows, longest = int(row[0]), max(int(row[1] or 0), int(row[2] or 0))
+    if rows * (longest + 1) > MAX_TEXT:
+        return None
+    for name, n in zip(("invalid", "status", "recent"), row[3:], strict=False):
         if n:
             reasons[name] += int(n)
     row_ok = [base, active, good_status]
     if recent is not None:
         row_ok.append(or_(e.last_inspected_on.is_(None), e.last_inspected_on <= recent_limit))
-    names = list(listed)
-    risk = func.coalesce(e.risk_class, "")
-    key = case((risk.in_(names), risk), else_="*") if names else literal("*")
     codes, keys, n = conn.execute(
         select(_agg(conn, e.code), _agg(conn, key), func.count()).where(*row_ok)
     ).one()

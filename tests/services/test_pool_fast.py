@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import delete, insert
@@ -225,3 +226,23 @@ def test_sql_pass_declines_what_it_cannot_read_exactly(tmp_path: Path, engine: E
     fast, slow = _both(engine, dataclasses.replace(rt, definition=d))
     assert _fields(fast) == _fields(slow)
     assert fast.uncovered == {"Q": 1}
+
+
+def test_sql_pass_declines_texts_longer_than_one_value_may_be(
+    tmp_path: Path, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past MAX_TEXT bytes (every row in scope times its longest code or stratum key, with a
+    separator) the databases would refuse the aggregated text: the loop answers instead."""
+    rt = _world(tmp_path, engine)
+    _fill(engine, [(i, True, "存续", None, "A") for i in range(1, 5)], [], False)
+    d = dataclasses.replace(rt.definition, statuses=("存续",))
+    width = len(code_of(1).encode()) + 1  # each code and its separator
+    with Session(engine) as s:
+        conn = s.connection()
+        args = (conn, [], {"存续": True}, None, {}, {"A": "S1"}, None, ["S1"], set())
+        monkeypatch.setattr(poolsql, "MAX_TEXT", 4 * width)
+        assert poolsql.classify_sql(*args) is not None  # exactly at the bound
+        monkeypatch.setattr(poolsql, "MAX_TEXT", 4 * width - 1)
+        assert poolsql.classify_sql(*args) is None
+    fast, slow = _both(engine, dataclasses.replace(rt, definition=d))
+    assert _fields(fast) == _fields(slow)
