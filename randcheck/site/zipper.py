@@ -54,6 +54,8 @@ _DOS_TIME = EPOCH[3] << 11 | EPOCH[4] << 5 | EPOCH[5] // 2
 _UTF8_NAME = 0x800
 #: beyond this many bytes in all, :mod:`zipfile` may add ZIP64 records: left to it
 _SMALL = (1 << 31) // 2
+#: beyond this many files, :mod:`zipfile` writes ZIP64 records: left to it
+_MAX_ENTRIES = 0xFFFF
 #: files at least this large are deflated once a build (by content) and reused
 SHARED_MIN = 64 * 1024
 
@@ -73,7 +75,7 @@ def fast_zip(folder: str, files: Mapping[str, bytes], shared: Deflated | None = 
     once more and kept, keyed by its content, in ``shared`` (one dict for all the zips of a
     build; a content key cannot go stale, and deflate gives the same bytes for the same input),
     so only the files several bundles share are held twice in memory."""
-    if sum(len(data) for data in files.values()) >= _SMALL:
+    if len(files) > _MAX_ENTRIES or sum(len(data) for data in files.values()) >= _SMALL:
         return deterministic_zip(folder, files)
     out: list[bytes] = []
     central: list[bytes] = []

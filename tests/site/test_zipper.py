@@ -51,3 +51,11 @@ def test_large_files_shared_between_zips_give_the_reference_bytes() -> None:
 
 def test_an_empty_bundle_zips_like_the_reference() -> None:
     assert zipper.fast_zip("T", {}, {}) == zipper.deterministic_zip("T", {})
+
+
+def test_more_files_than_a_zip_without_zip64_holds_zip_like_the_reference() -> None:
+    """Past 65,535 entries zipfile adds ZIP64 records: the fast writer leaves those to it."""
+    files = {f"f{i:05d}.txt": b"" for i in range(0x10000)}
+    got = zipper.fast_zip("t", files)
+    assert got == zipper.deterministic_zip("t", files)
+    assert len(zipfile.ZipFile(io.BytesIO(got)).namelist()) == 0x10000
