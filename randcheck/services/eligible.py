@@ -19,7 +19,7 @@ from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import and_, select
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, col
 from sqlmodel import select as sm_select
 
@@ -31,7 +31,7 @@ from randcheck.core.draw.codes import Codes
 from randcheck.core.draw.model import Inspector, Item, Roster, Rule, StratumSpec, Task, TeamRules
 from randcheck.core.taskdef import TaskDef
 from randcheck.errors import InputError
-from randcheck.services import poolsql, taskhints
+from randcheck.services import poolindex, poolsql, taskhints
 from randcheck.services.registry import split_list
 from randcheck.services.results import history
 from randcheck.store.draw_models import AddendumRow, AnnouncementRow, RecordRow
@@ -179,8 +179,10 @@ def _china_year(utc_text: str) -> str:
 def compute_pool(session: Session, rt: ResolvedTask, now: datetime, *, fast: bool = True) -> Pool:
     """Scope filters (定向) in SQL, then exclusion rules in a fixed order, then strata.
 
-    The registry pass runs in SQL (``services.poolsql``) unless ``fast`` is off or it cannot
-    read the registry exactly; :func:`classify_rows` is the reference it is tested equal to."""
+    The registry pass runs over the kept index of the registry (``services.poolindex``) for
+    an undirected task, else in SQL (``services.poolsql``), unless ``fast`` is off or neither
+    can read the registry exactly; :func:`classify_rows` is the reference both are tested
+    equal to."""
     d = rt.definition
     scope = [f.condition for f in taskhints.scope_filters(d, rt.scope_tags)]
     conn: Connection = session.connection()
@@ -220,13 +222,23 @@ def compute_pool(session: Session, rt: ResolvedTask, now: datetime, *, fast: boo
     # the history's inspectors stay unsplit until the pool is known (most are not in it)
     prev_codes = {c for c, _b in previous}
     prev_codes.update(map(itemgetter(0), outside.inspectors))
-    fast_got = None
-    if fast:
+    fast_got = indexed = None
+    if fast and not scope:  # the kept index of the registry (services.poolindex)
+        bind = session.get_bind()
+        index = poolindex.current(conn, bind if isinstance(bind, Engine) else None)
+        if index is not None:
+            fast_got = indexed = poolindex.classify(
+                index, allowed, recent_limit, verdict, listed, star, strata_ids, prev_codes
+            )
+    if fast and fast_got is None:
         fast_got = poolsql.classify_sql(
             conn, scope, allowed, recent_limit, verdict, listed, star, strata_ids, prev_codes
         )
     got: poolsql.Classified | _Rows
-    if fast_got is not None:
+    if indexed is not None:  # already sorted
+        got = indexed
+        strata = {sid: Codes(blob, sid) for sid, blob in indexed.blobs.items()}
+    elif fast_got is not None:
         got = fast_got
         strata = {sid: Codes.from_unsorted(blob, sid) for sid, blob in fast_got.blobs.items()}
     else:

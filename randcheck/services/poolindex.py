@@ -1,0 +1,377 @@
+"""The pool index: the entity registry read once, kept sorted, reused by every announcement.
+
+``compute_pool`` needs, for each task, the registry's codes sorted per stratum with the
+exclusion rules applied.  Read from the table each time, that is two scans of every row and a
+sort (``services.poolsql``): some 15 s at 10 million entities.  The index keeps what those
+scans find, ready:
+
+* the codes grouped by ``(active, status, risk_class)``, each group a sorted population file
+  (SPEC §3): a task's strata are merges of whole groups (``accel.merge``);
+* the codes that have a ``last_inspected_on``, sorted by that date, so that the registry's
+  own ``recent`` rule is a binary search and a cut.
+
+A task's pool is then a few merge walks in C (``accel.sift``: the codes the history excludes,
+reason by reason, in the same order as the reference loop ``eligible.classify_rows``, which
+it is tested equal to).
+
+**Freshness.** The index is stored in the database (``pool_index_part``) tagged with the entity
+table's change counter (``registry_generation``), which a trigger bumps on every insert,
+update and delete of an entity, in the writer's transaction, whoever the writer is (migration
+``registries_0002``).  An index whose tag differs from the counter is never used: it is built
+again from the table (one statement, so the rows and the counter read are one snapshot) and
+stored if nothing changed meanwhile.  ``registry import`` builds it after a change to the
+entities, so the next ``task check`` and ``task announce`` find it ready.
+
+Where the index cannot be exact it is not built (``build`` answers ``None``) and the SQL pass
+or the loop answers: a directed task (its scope filters read other columns), a value holding
+the aggregation's separators, a date that is not ``YYYY-MM-DD``, texts too long for one value.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import re
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import (
+    String,
+    case,
+    cast,
+    delete,
+    func,
+    insert,
+    literal,
+    select,
+    update,
+)
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import SQLAlchemyError
+
+from randcheck.core.draw import accel
+from randcheck.services.poolsql import MAX_TEXT, Classified, _bytes
+from randcheck.store.db import SQLITE_BUSY_SECONDS
+from randcheck.store.models import Entity as EntityTable
+from randcheck.store.models import PoolIndexPart, RegistryGeneration
+
+FORMAT = "randcheck/pool-index/v1"
+PART_BYTES = 8 * 1024 * 1024
+STORE_WAIT_MS = 2000  # how long storing waits for another writer before giving up
+SEP = "\x1f"  # between the parts of a group key (no registry value holds it: checked)
+_DATED = re.compile(rb"(?:\d{4}-\d\d-\d\d [^\n]+\n)*")
+_DAY_PREFIX = re.compile(rb"(?m)^.{11}")
+
+
+@dataclass(frozen=True)
+class Group:
+    active: bool
+    status: str
+    risk: str
+    codes: bytes  # sorted population file
+
+    @property
+    def count(self) -> int:
+        return self.codes.count(b"\n")
+
+
+@dataclass(frozen=True)
+class PoolIndex:
+    generation: int
+    groups: tuple[Group, ...]
+    dated: bytes  # "YYYY-MM-DD code\n" per code with a last_inspected_on, sorted
+
+    def recent(self, limit: date) -> bytes:
+        """The codes with a ``last_inspected_on`` after ``limit``, sorted."""
+        if not self.dated:
+            return b""
+        blob = self.dated
+        offsets = memoryview(accel.offsets(blob)).cast("Q")
+        n = len(offsets) - 1
+        text = limit.isoformat().encode("ascii")
+        k = bisect.bisect_right(range(n), text, key=lambda i: blob[offsets[i] : offsets[i] + 10])
+        if k == n:
+            return b""
+        return accel.sort_lines(_DAY_PREFIX.sub(b"", blob[offsets[k] :]))
+
+
+# -- the counter ------------------------------------------------------------------------------
+
+
+def generation(conn: Connection) -> int | None:
+    g = RegistryGeneration.__table__.c  # type: ignore[attr-defined]
+    value = conn.execute(select(g.generation).where(g.name == "entity")).scalar()
+    return None if value is None else int(value)
+
+
+# -- building ---------------------------------------------------------------------------------
+
+
+def _agg(conn: Connection, column: Any) -> Any:
+    if conn.dialect.name == "postgresql":
+        return func.string_agg(column, ",")
+    return func.group_concat(column)
+
+
+def _cat(*parts: Any) -> Any:
+    """``a || b || ...`` in SQL (both databases)."""
+    out = parts[0]
+    for p in parts[1:]:
+        out = out.op("||")(p)
+    return out
+
+
+def _lines(text: str | None, n: int) -> bytes | None:
+    """``n`` comma-separated values as a newline-terminated blob; None if a value holds a
+    comma or a newline (the count would not match)."""
+    if not n:
+        return b""
+    if text is None or "\n" in text or text.count(",") != n - 1:
+        return None
+    return (text.replace(",", "\n") + "\n").encode("utf-8")
+
+
+def build(conn: Connection) -> PoolIndex | None:
+    """The index of the entity table as it is now, or None where it cannot be exact."""
+    if conn.dialect.name not in ("sqlite", "postgresql"):
+        return None
+    e = EntityTable.__table__.c  # type: ignore[attr-defined]
+    g = RegistryGeneration.__table__.c  # type: ignore[attr-defined]
+    pg = conn.dialect.name == "postgresql"
+    sep = func.chr(31, type_=String) if pg else func.char(31, type_=String)
+    flag = case((e.active.is_(True), "1"), else_="0")
+    key = _cat(flag, sep, e.status, sep, e.risk_class)
+    day = (
+        func.to_char(e.last_inspected_on, "YYYY-MM-DD", type_=String)
+        if pg
+        else cast(e.last_inspected_on, String)
+    )
+    sizes = conn.execute(
+        select(func.count(), func.max(_bytes(conn, e.code)), func.max(_bytes(conn, key)))
+    ).one()
+    rows, longest = int(sizes[0]), max(int(sizes[1] or 0), int(sizes[2] or 0))
+    if rows * (longest + 12) > MAX_TEXT:
+        return None
+    keys = [k for (k,) in conn.execute(select(key).distinct())]
+    if any(k is None or "," in k or "\n" in k or k.count(SEP) != 2 for k in keys):
+        return None
+    dated = e.last_inspected_on.is_not(None)
+    # one statement: the counter and the rows are read in one snapshot
+    row = conn.execute(
+        select(
+            select(g.generation).where(g.name == "entity").scalar_subquery(),
+            _agg(conn, e.code),
+            _agg(conn, key),
+            func.count(),
+            select(_agg(conn, _cat(day, literal(" "), e.code))).where(dated).scalar_subquery(),
+            select(func.count()).where(dated).scalar_subquery(),
+        )
+    ).one()
+    gen, codes, keys_text, n, days_text, n_dated = row
+    if gen is None:
+        return None
+    code_blob, key_blob = _lines(codes, int(n)), _lines(keys_text, int(n))
+    day_blob = _lines(days_text, int(n_dated))
+    del codes, keys_text, days_text
+    if code_blob is None or key_blob is None or day_blob is None:
+        return None
+    names = [k.encode("utf-8") for k in keys]
+    parts, other = accel.partition(code_blob, key_blob, names)
+    del code_blob, key_blob
+    if other:  # a group that appeared after the DISTINCT (the count would be wrong)
+        return None
+    groups = []
+    for k, part in sorted(zip(keys, parts, strict=True)):
+        if not part:
+            continue
+        active, status, risk = k.split(SEP)
+        groups.append(Group(active == "1", status, risk, accel.sort_lines(part)))
+    dated_lines = accel.sort_lines(day_blob)  # "YYYY-MM-DD code": by date, then code
+    del day_blob
+    if not _DATED.fullmatch(dated_lines):
+        return None
+    return PoolIndex(int(gen), tuple(groups), dated_lines)
+
+
+# -- storing and loading ----------------------------------------------------------------------
+
+
+def _manifest(index: PoolIndex) -> bytes:
+    return json.dumps(
+        {
+            "format": FORMAT,
+            "generation": index.generation,
+            "groups": [[g.active, g.status, g.risk, len(g.codes)] for g in index.groups],
+            "dated": len(index.dated),
+        },
+        ensure_ascii=False,
+    ).encode("utf-8")
+
+
+def store(engine: Engine, index: PoolIndex) -> bool:
+    """Store ``index`` in its own transaction, only if the registry is still at its
+    generation (else nothing is written); False when it was not stored."""
+    p = PoolIndexPart.__table__  # type: ignore[attr-defined]
+    gt = RegistryGeneration.__table__  # type: ignore[attr-defined]
+    g = gt.c
+    payload = b"".join([*(x.codes for x in index.groups), index.dated])
+    chunks = [payload[i : i + PART_BYTES] for i in range(0, len(payload), PART_BYTES)]
+    sqlite = engine.dialect.name == "sqlite"
+    try:
+        with engine.connect() as conn:
+            if sqlite:  # wait briefly for another writer, not the usual 120 s
+                conn.exec_driver_sql(f"PRAGMA busy_timeout = {STORE_WAIT_MS}")
+                conn.commit()
+            try:
+                with conn.begin():
+                    # a write that takes the counter's row lock first: a writer of the
+                    # registry waits for it (or it for them), so the check stays true
+                    touched = conn.execute(
+                        update(gt)
+                        .where(g.name == "entity", g.generation == index.generation)
+                        .values(generation=g.generation)
+                    ).rowcount
+                    if touched != 1:
+                        return False
+                    conn.execute(delete(p))
+                    conn.execute(
+                        insert(p),
+                        {"part": 0, "generation": index.generation, "data": _manifest(index)},
+                    )
+                    for i, chunk in enumerate(chunks):
+                        conn.execute(
+                            insert(p),
+                            {"part": i + 1, "generation": index.generation, "data": chunk},
+                        )
+            finally:
+                if sqlite:
+                    conn.rollback()  # a failed write's transaction, if any
+                    conn.exec_driver_sql(f"PRAGMA busy_timeout = {SQLITE_BUSY_SECONDS * 1000}")
+                    conn.commit()
+    except SQLAlchemyError:
+        return False  # e.g. the database is locked by a long writer: the next reader builds
+    return True
+
+
+def load(conn: Connection) -> PoolIndex | None:
+    """The stored index if it was read at the registry's current generation, else None."""
+    p = PoolIndexPart.__table__.c  # type: ignore[attr-defined]
+    now = generation(conn)
+    if now is None:
+        return None
+    head = conn.execute(select(p.generation, p.data).where(p.part == 0)).one_or_none()
+    if head is None or int(head[0]) != now:
+        return None
+    meta = json.loads(bytes(head[1]).decode("utf-8"))
+    if meta.get("format") != FORMAT or meta.get("generation") != now:
+        return None
+    rows = conn.execute(select(p.generation, p.data).where(p.part > 0).order_by(p.part)).all()
+    if any(int(r[0]) != now for r in rows):
+        return None
+    payload = b"".join(bytes(r[1]) for r in rows)
+    groups = []
+    at = 0
+    for active, status, risk, size in meta["groups"]:
+        groups.append(Group(bool(active), str(status), str(risk), payload[at : at + size]))
+        at += size
+    dated = payload[at : at + meta["dated"]]
+    if at + meta["dated"] != len(payload):
+        return None
+    return PoolIndex(now, tuple(groups), dated)
+
+
+def current(conn: Connection, engine: Engine | None = None) -> PoolIndex | None:
+    """The index for the registry as ``conn`` sees it: loaded, or built (and stored through
+    ``engine`` when given); None where it cannot be exact."""
+    index = load(conn)
+    if index is not None:
+        return index
+    index = build(conn)
+    if index is not None and engine is not None:
+        store(engine, index)
+    return index
+
+
+def refresh(engine: Engine) -> PoolIndex | None:
+    """Build and store the index if the stored one is not current (after an import)."""
+    with engine.connect() as conn:
+        if load(conn) is not None:
+            return None
+        index = build(conn)
+    if index is not None:
+        store(engine, index)
+    return index
+
+
+# -- a task's pool ----------------------------------------------------------------------------
+
+
+def _blob(codes: Any) -> bytes | None:
+    """Codes (str) as a sorted population file; None when one holds a newline."""
+    items = list(codes)
+    if not items:
+        return b""
+    blob = ("\n".join(items) + "\n").encode("utf-8")
+    if blob.count(b"\n") != len(items):
+        return None
+    return accel.sort_lines(blob)
+
+
+def classify(
+    index: PoolIndex,
+    allowed: Mapping[str | None, bool],
+    recent_limit: date | None,
+    verdict: Mapping[str, str],
+    listed: Mapping[str, str],
+    star: str | None,
+    strata: list[str],
+    prev_codes: set[str],
+) -> Classified | None:
+    """``eligible.classify_rows`` over the index: whole groups judged by their key, the
+    history's and the registry's exclusions removed by merge walks, in the loop's order
+    (invalid, status, recent, then the history's other reasons, then strata or uncovered)."""
+    reasons: Counter[str] = Counter()
+    uncovered: Counter[str] = Counter()
+    runs: dict[str, list[bytes]] = {}  # stratum id, or "\0" + risk class for uncovered
+    for grp in index.groups:
+        if not grp.active:
+            reasons["invalid"] += grp.count
+        elif not allowed[grp.status]:
+            reasons["status"] += grp.count
+        elif grp.codes:
+            sid = listed.get(grp.risk or "", star)
+            runs.setdefault("\0" + grp.risk if sid is None else sid, []).append(grp.codes)
+    by_reason: dict[str, list[str]] = {}
+    for code, why in verdict.items():
+        by_reason.setdefault(why, []).append(code)
+    recent = _blob(by_reason.pop("recent", ()))
+    others = {why: _blob(codes) for why, codes in sorted(by_reason.items())}
+    earlier = _blob(prev_codes)
+    if recent is None or earlier is None or any(b is None for b in others.values()):
+        return None
+    if recent_limit is not None:
+        recent = accel.merge([recent, index.recent(recent_limit)])
+    blobs = dict.fromkeys(strata, b"")
+    kept: list[str] = []
+    for target, parts in sorted(runs.items()):
+        pool = parts[0] if len(parts) == 1 else accel.merge(parts)
+        pool, hit = accel.sift(pool, recent)
+        if hit:
+            reasons["recent"] += hit.count(b"\n")
+        for why, blob in others.items():
+            assert blob is not None
+            pool, hit = accel.sift(pool, blob)
+            if hit:
+                reasons[why] += hit.count(b"\n")
+        if target.startswith("\0"):
+            if pool:
+                uncovered[target[1:]] += pool.count(b"\n")
+            continue
+        blobs[target] = pool
+        found = accel.sift(pool, earlier)[1]
+        if found:
+            kept.extend(found.decode("utf-8").split("\n")[:-1])
+    return Classified(blobs, reasons, uncovered, set(kept))
