@@ -389,11 +389,11 @@ def build_roster(
         )
         if badge in ids and in_pool(code)
     }
-    previous = (  # pool.previous holds pool entities only
-        {(code, badge) for code, badge in pool.previous if badge in ids}
-        if rt.definition.rotation
-        else set()
-    )
+    previous: set[tuple[str, str]] | frozenset[tuple[str, str]] = set()
+    if rt.definition.rotation:  # pool.previous holds pool entities only
+        previous = pool.previous
+        if not set(map(itemgetter(1), previous)) <= ids:  # some served another department
+            previous = {(code, badge) for code, badge in previous if badge in ids}
     return Roster(tuple(inspectors), frozenset(conflicts), frozenset(previous))
 
 

@@ -295,12 +295,25 @@ def current(conn: Connection, engine: Engine | None = None) -> PoolIndex | None:
     return index
 
 
+def is_current(conn: Connection) -> bool:
+    """Whether the stored index was read at the registry's current generation."""
+    p = PoolIndexPart.__table__.c  # type: ignore[attr-defined]
+    now = generation(conn)
+    stored = conn.execute(select(p.generation).where(p.part == 0)).scalar()
+    return now is not None and stored is not None and int(stored) == now
+
+
 def refresh(engine: Engine) -> PoolIndex | None:
-    """Build and store the index if the stored one is not current (after an import)."""
-    with engine.connect() as conn:
-        if load(conn) is not None:
-            return None
-        index = build(conn)
+    """Build and store the index unless the stored one is current (after an import); the
+    index built, or None.  Never raises for the database: an index not stored is built by
+    the next reader."""
+    try:
+        with engine.connect() as conn:
+            if is_current(conn):
+                return None
+            index = build(conn)
+    except SQLAlchemyError:
+        return None
     if index is not None:
         store(engine, index)
     return index
