@@ -53,7 +53,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from randcheck.core.draw import accel
-from randcheck.services.poolsql import MAX_TEXT, Classified, _bytes
+from randcheck.services.poolsql import MAX_TEXT, Classified
 from randcheck.store.db import SQLITE_BUSY_SECONDS
 from randcheck.store.models import Entity as EntityTable
 from randcheck.store.models import PoolIndexPart, RegistryGeneration
@@ -61,7 +61,7 @@ from randcheck.store.models import PoolIndexPart, RegistryGeneration
 FORMAT = "randcheck/pool-index/v1"
 PART_BYTES = 8 * 1024 * 1024
 STORE_WAIT_MS = 2000  # how long storing waits for another writer before giving up
-SEP = "\x1f"  # between the parts of a group key (no registry value holds it: checked)
+CODE_BYTES = 19  # an 18-character code and its separator
 _DATED = re.compile(rb"(?:\d{4}-\d\d-\d\d [^\n]+\n)*")
 _DAY_PREFIX = re.compile(rb"(?m)^.{11}")
 
@@ -135,65 +135,97 @@ def _lines(text: str | None, n: int) -> bytes | None:
 
 
 def build(conn: Connection) -> PoolIndex | None:
-    """The index of the entity table as it is now, or None where it cannot be exact."""
+    """The index of the entity table as it is now, or None where it cannot be exact.
+
+    Each column is aggregated on its own (building a key per row in SQL costs more than the
+    scan); the codes are then split by status, risk class and ``active`` in C, each split
+    keeping the order, so the columns stay aligned line by line."""
     if conn.dialect.name not in ("sqlite", "postgresql"):
         return None
     e = EntityTable.__table__.c  # type: ignore[attr-defined]
     g = RegistryGeneration.__table__.c  # type: ignore[attr-defined]
     pg = conn.dialect.name == "postgresql"
-    sep = func.chr(31, type_=String) if pg else func.char(31, type_=String)
-    flag = case((e.active.is_(True), "1"), else_="0")
-    key = _cat(flag, sep, e.status, sep, e.risk_class)
+    rows = int(conn.execute(select(func.count()).select_from(EntityTable)).scalar() or 0)
+    if rows * CODE_BYTES > MAX_TEXT:  # codes of 18 characters (one of 64 would not be one)
+        return None
+    names: dict[str, set[str]] = {"status": set(), "risk": set()}
+    for status, risk in conn.execute(select(e.status, e.risk_class).distinct()):
+        names["status"].add(status)
+        names["risk"].add(risk)
+    values = names["status"] | names["risk"]
+    if any(v is None or "," in v or "\n" in v for v in values):
+        return None
+    for column in names.values():  # half of what one text may hold, as in poolsql
+        if rows * (max((len(v.encode("utf-8")) for v in column), default=0) + 1) > MAX_TEXT:
+            return None
+    flag = case((e.active.is_(True), "1"), else_="0") if pg else e.active
     day = (
         func.to_char(e.last_inspected_on, "YYYY-MM-DD", type_=String)
         if pg
         else cast(e.last_inspected_on, String)
     )
-    sizes = conn.execute(
-        select(func.count(), func.max(_bytes(conn, e.code)), func.max(_bytes(conn, key)))
-    ).one()
-    rows, longest = int(sizes[0]), max(int(sizes[1] or 0), int(sizes[2] or 0))
-    if rows * (longest + 12) > MAX_TEXT:
-        return None
-    keys = [k for (k,) in conn.execute(select(key).distinct())]
-    if any(k is None or "," in k or "\n" in k or k.count(SEP) != 2 for k in keys):
-        return None
     dated = e.last_inspected_on.is_not(None)
     # one statement: the counter and the rows are read in one snapshot
     row = conn.execute(
         select(
             select(g.generation).where(g.name == "entity").scalar_subquery(),
-            _agg(conn, e.code),
-            _agg(conn, key),
             func.count(),
-            select(_agg(conn, _cat(day, literal(" "), e.code))).where(dated).scalar_subquery(),
+            _agg(conn, e.code),
+            _agg(conn, flag),
+            _agg(conn, e.status),
+            _agg(conn, e.risk_class),
             select(func.count()).where(dated).scalar_subquery(),
+            select(_agg(conn, _cat(day, literal(" "), e.code))).where(dated).scalar_subquery(),
         )
     ).one()
-    gen, codes, keys_text, n, days_text, n_dated = row
-    if gen is None:
+    gen, n = row[0], int(row[1])
+    blobs = [_lines(text, n) for text in row[2:6]]
+    day_blob = _lines(row[7], int(row[6]))
+    del row
+    if gen is None or day_blob is None or any(b is None for b in blobs):
         return None
-    code_blob, key_blob = _lines(codes, int(n)), _lines(keys_text, int(n))
-    day_blob = _lines(days_text, int(n_dated))
-    del codes, keys_text, days_text
-    if code_blob is None or key_blob is None or day_blob is None:
-        return None
-    names = [k.encode("utf-8") for k in keys]
-    parts, other = accel.partition(code_blob, key_blob, names)
-    del code_blob, key_blob
-    if other:  # a group that appeared after the DISTINCT (the count would be wrong)
-        return None
+    codes, flags, statuses, risks = [b or b"" for b in blobs]
+    del blobs
+    status_names = sorted(names["status"])
+    risk_names = sorted(names["risk"])
     groups = []
-    for k, part in sorted(zip(keys, parts, strict=True)):
-        if not part:
-            continue
-        active, status, risk = k.split(SEP)
-        groups.append(Group(active == "1", status, risk, accel.sort_lines(part)))
+    by_status = _split([codes, flags, risks], statuses, status_names)
+    if by_status is None:  # a value that appeared after the DISTINCT
+        return None
+    del codes, flags, risks, statuses
+    for status, (s_codes, s_flags, s_risks) in zip(status_names, by_status, strict=True):
+        by_risk = _split([s_codes, s_flags], s_risks, risk_names)
+        if by_risk is None:
+            return None
+        for risk, (r_codes, r_flags) in zip(risk_names, by_risk, strict=True):
+            by_flag = _split([r_codes], r_flags, [b"1", b"0"])
+            if by_flag is None:  # an ``active`` stored as something else than 1 / 0
+                return None
+            for active, (part,) in zip((True, False), by_flag, strict=True):
+                if part:
+                    groups.append(Group(active, status, risk, accel.sort_lines(part)))
+    groups.sort(key=lambda x: (x.active, x.status, x.risk))
     dated_lines = accel.sort_lines(day_blob)  # "YYYY-MM-DD code": by date, then code
     del day_blob
     if not _DATED.fullmatch(dated_lines):
         return None
     return PoolIndex(int(gen), tuple(groups), dated_lines)
+
+
+def _split(
+    blobs: list[bytes], keys: bytes, names: list[str] | list[bytes]
+) -> list[list[bytes]] | None:
+    """Each of ``blobs`` split by the line-aligned ``keys`` into one part per name (in the
+    order of ``names``); None when some key is none of them."""
+    raw = [n if isinstance(n, bytes) else n.encode("utf-8") for n in names]
+    outs: list[list[bytes]] = [[] for _ in raw]
+    for blob in blobs:
+        parts, other = accel.partition(blob, keys, raw)
+        if other:
+            return None
+        for out, part in zip(outs, parts, strict=True):
+            out.append(part)
+    return outs
 
 
 # -- storing and loading ----------------------------------------------------------------------
