@@ -14,7 +14,6 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from itertools import compress, repeat
 from operator import itemgetter
 from typing import Any
 
@@ -221,7 +220,7 @@ def compute_pool(session: Session, rt: ResolvedTask, now: datetime, *, fast: boo
     strata_ids = [s.id for s in d.strata]
     # the history's inspectors stay unsplit until the pool is known (most are not in it)
     prev_codes = {c for c, _b in previous}
-    prev_codes.update(map(itemgetter(0), outside.inspectors))
+    prev_codes.update(outside.rotation.codes)
     fast_got = indexed = None
     if fast and not scope:  # the kept index of the registry (services.poolindex)
         bind = session.get_bind()
@@ -256,19 +255,9 @@ def compute_pool(session: Session, rt: ResolvedTask, now: datetime, *, fast: boo
         strata,
         dict(sorted(got.reasons.items())),
         dict(sorted(got.uncovered.items())),
-        {(c, b) for c, b in previous if c in kept} | _pairs_of(outside.inspectors, kept),
+        {(c, b) for c, b in previous if c in kept} | outside.rotation.pairs_of(kept),
         outside.digest,
     )
-
-
-def _pairs_of(rows: list[tuple[str, str]], kept: set[str]) -> set[tuple[str, str]]:
-    """(code, badge) for each badge of the stored ``|b1|b2|`` rows of the ``kept`` codes
-    (``split_list``'s parts: the non-empty ones); the rows picked in C, not one by one."""
-    out: set[tuple[str, str]] = set()
-    add = out.update
-    for code, badges in compress(rows, map(kept.__contains__, map(itemgetter(0), rows))):
-        add(zip(repeat(code), filter(None, badges.split("|"))))
-    return out
 
 
 @dataclass

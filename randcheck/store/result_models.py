@@ -65,6 +65,8 @@ class HistoryRow(SQLModel, table=True):
     __table_args__ = (
         Index("inspection_history_entity", "entity_code", "inspected_on", "department", "ref",
               "is_random"),  # results_0002: covers stats' grouping
+        Index("inspection_history_day", "inspected_on", "entity_code", "department", "ref",
+              "is_random", "item_code"),  # results_0003: covers the announce's reads
     )  # fmt: skip
 
     id: int | None = Field(default=None, sa_column=Column(Integer, primary_key=True))
