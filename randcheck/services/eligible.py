@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from itertools import chain
 from operator import itemgetter
 from typing import Any
 
@@ -219,16 +220,19 @@ def compute_pool(session: Session, rt: ResolvedTask, now: datetime, *, fast: boo
         verdict.update({c: "recent" for c, day in last_seen.items() if day > recent_text})
     strata_ids = [s.id for s in d.strata]
     # the history's inspectors stay unsplit until the pool is known (most are not in it)
-    prev_codes = {c for c, _b in previous}
-    prev_codes.update(outside.rotation.codes)
+    drawn_here = {c for c, _b in previous}
     fast_got = indexed = None
     if fast and not scope:  # the kept index of the registry (services.poolindex)
         bind = session.get_bind()
         index = poolindex.current(conn, bind if isinstance(bind, Engine) else None)
-        if index is not None:
+        if index is not None:  # the codes with earlier inspectors, repeats and all
+            earlier = chain(drawn_here, outside.rotation.codes)
             fast_got = indexed = poolindex.classify(
-                index, allowed, recent_limit, verdict, listed, star, strata_ids, prev_codes
+                index, allowed, recent_limit, verdict, listed, star, strata_ids, earlier
             )
+    prev_codes = drawn_here
+    if indexed is None:
+        prev_codes.update(outside.rotation.codes)
     if fast and fast_got is None:
         fast_got = poolsql.classify_sql(
             conn, scope, allowed, recent_limit, verdict, listed, star, strata_ids, prev_codes

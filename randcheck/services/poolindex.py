@@ -33,7 +33,7 @@ import bisect
 import json
 import re
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -373,11 +373,12 @@ def classify(
     listed: Mapping[str, str],
     star: str | None,
     strata: list[str],
-    prev_codes: set[str],
+    prev_codes: Iterable[str],
 ) -> Classified | None:
     """``eligible.classify_rows`` over the index: whole groups judged by their key, the
     history's and the registry's exclusions removed by merge walks, in the loop's order
-    (invalid, status, recent, then the history's other reasons, then strata or uncovered)."""
+    (invalid, status, recent, then the history's other reasons, then strata or uncovered).
+    ``prev_codes`` may repeat a code (they are sorted into one file here, not a set)."""
     reasons: Counter[str] = Counter()
     uncovered: Counter[str] = Counter()
     runs: dict[str, list[bytes]] = {}  # stratum id, or "\0" + risk class for uncovered
