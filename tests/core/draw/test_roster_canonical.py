@@ -48,7 +48,7 @@ any_inspectors = st.lists(
         Inspector,
         id=any_ids,
         department=st.sampled_from(["食品科", "", "e\u0301", "x"]),
-        expert=st.booleans() | st.just(1),  # type: ignore[arg-type]
+        expert=st.booleans() | st.just(1),
         cert_from=st.sampled_from(["2020-01-01", "2020-1-1"]),
         cert_to=st.just("2030-12-31"),
         qualifications=st.lists(st.sampled_from(["食品", "", "e\u0301"]), max_size=2).map(tuple),
