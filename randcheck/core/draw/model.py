@@ -240,9 +240,12 @@ class Roster:
         cached: bytes | None = self.__dict__.get("_canonical")
         if cached is not None:
             return cached
-        texts = self._pair_texts()
         out = None
-        if texts["conflicts"] is not None and texts["previous"] is not None:
+        # a roster read by from_document has its pair lists in order already: encoding them
+        # costs less than sorting the pairs again
+        texts = {} if "_pairs" in self.__dict__ else self._pair_texts()
+        conflicts, previous = texts.get("conflicts"), texts.get("previous")
+        if conflicts is not None and previous is not None:
             ids = [i.id for i in self.inspectors]
             try:
                 if len(set(ids)) == len(ids):
@@ -250,9 +253,9 @@ class Roster:
                         [i.to_json() for i in sorted(self.inspectors, key=lambda i: i.id)]
                     )
                     out = b"".join((
-                        b'{"conflicts":', _pairs_json(texts["conflicts"]),
+                        b'{"conflicts":', _pairs_json(conflicts),
                         b',"inspectors":', people,
-                        b',"previous":', _pairs_json(texts["previous"]), b"}",
+                        b',"previous":', _pairs_json(previous), b"}",
                     ))  # fmt: skip
             except InputError:
                 out = None  # the reference path raises it, with its own path in the document
