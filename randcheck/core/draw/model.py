@@ -375,16 +375,27 @@ def _pair_text_ok(text: bytes, n: int) -> bool:
     return not (n and empty)
 
 
+_SLICE = 8192
+
+
 def _pair_text(pairs: Set[tuple[str, str]]) -> bytes | None:
     """``pairs`` sorted (as :func:`_sorted_pairs` sorts them) as ASCII lines ``a NUL b``
-    joined by newlines, when every pair is two ids (``check_id``); else None.
+    joined by newlines, when every pair is a tuple of two ids (``check_id``); else None.
 
     The lines are sorted as bytes in C (``accel.sort_lines``): with no NUL inside an id, the
-    order of the pairs.  One pass over the set, no list per pair."""
+    order of the pairs.  A set of such tuples gives distinct lines, so the text is strictly
+    sorted as a pair list must be.  No list per pair."""
     if not pairs:
         return b""
+    items = list(pairs)
+    keys: list[str] = []
     try:
-        keys = list(map("\0".join, pairs))
+        # by slices, so that the type check and the join read each tuple while in cache
+        for lo in range(0, len(items), _SLICE):
+            part = items[lo : lo + _SLICE]
+            if set(map(type, part)) != {tuple}:  # e.g. a text "ab" joins as ("a", "b")
+                return None
+            keys += map("\0".join, part)
         text = "\n".join(keys).encode("utf-8")
     except (TypeError, UnicodeEncodeError):  # not texts, or a lone surrogate
         return None
