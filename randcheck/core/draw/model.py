@@ -447,7 +447,7 @@ def _from_canonical(data: bytes) -> Roster | None:
         return None
     i = data.find(_INSPECTORS)
     j = data.rfind(_PREVIOUS)
-    if i < 0 or j < i:
+    if i < 0 or j < i + len(_INSPECTORS):
         return None
     texts: dict[str, bytes] = {}
     pairs: dict[str, frozenset[tuple[str, str]]] = {}
@@ -457,10 +457,10 @@ def _from_canonical(data: bytes) -> Roster | None:
         if text is None:
             return None
         flat = text.decode("ascii").replace("\0", "\n").split("\n") if text else []
-        it = iter(flat)
         if max(map(len, flat), default=0) > 64:
             return None
-        rows = list(zip(it, it, strict=True))
+        it = iter(flat)
+        rows = list(zip(it, it, strict=True))  # even: one NUL per line, checked
         if not all(map(operator.lt, rows, itertools.islice(rows, 1, None))):
             return None  # unsorted or repeated: the reference names it
         texts[name], pairs[name] = text, frozenset(rows)
