@@ -441,15 +441,17 @@ def _from_canonical(data: bytes) -> Roster | None:
     """The roster whose canonical bytes are ``data``, checked; None when ``data`` is not that
     (then ``Roster.from_document(parse(data))`` answers, error included).
 
-    The pair lists are cut out of the bytes and split in bulk; whatever the cut, the result
-    stands only if the roster's canonical form, rebuilt from its parts, equals ``data``."""
+    ``data`` is cut into its five parts (the three keys are fixed); each pair list is split in
+    bulk.  It is the roster's canonical form because each part is: a pair list's text, made by
+    replacing its delimiters ``"],["`` and ``","`` with a newline and a NUL (neither in the
+    list), gives the list back by the reverse replacements, which is what :func:`_pairs_json`
+    does for ids that need no escaping; the inspectors' part is compared with theirs."""
     if not (data.startswith(_HEAD) and data.endswith(b"]}")):
         return None
     i = data.find(_INSPECTORS)
     j = data.rfind(_PREVIOUS)
     if i < 0 or j < i + len(_INSPECTORS):
         return None
-    texts: dict[str, bytes] = {}
     pairs: dict[str, frozenset[tuple[str, str]]] = {}
     parts = {"conflicts": data[len(_HEAD) : i], "previous": data[j + len(_PREVIOUS) : -1]}
     for name, part in parts.items():
@@ -463,17 +465,16 @@ def _from_canonical(data: bytes) -> Roster | None:
         rows = list(zip(it, it, strict=True))  # even: one NUL per line, checked
         if not all(map(operator.lt, rows, itertools.islice(rows, 1, None))):
             return None  # unsorted or repeated: the reference names it
-        texts[name], pairs[name] = text, frozenset(rows)
+        pairs[name] = frozenset(rows)
+    people = data[i + len(_INSPECTORS) : j]
     try:
-        people = jcs.parse(data[i + len(_INSPECTORS) : j])
-        inspectors = _inspectors(_list(people, "roster.inspectors"))
+        inspectors = _inspectors(_list(jcs.parse(people), "roster.inspectors"))
+        if jcs.canonical([x.to_json() for x in inspectors]) != people:
+            return None  # e.g. spaces, or an escape where none is needed
     except InputError:
         return None
     roster = Roster(tuple(inspectors), pairs["conflicts"], pairs["previous"])
-    object.__setattr__(roster, "_texts", dict(texts))
-    if roster.canonical() != data:
-        return None
-    object.__setattr__(roster, "_canonical", data)  # the same bytes: one copy kept
+    object.__setattr__(roster, "_canonical", data)  # the stored bytes, not a copy
     return roster
 
 
