@@ -54,13 +54,12 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from randcheck.core.draw import accel
 from randcheck.services.poolsql import MAX_TEXT, Classified
-from randcheck.store.db import SQLITE_BUSY_SECONDS
+from randcheck.store.aside import write_aside
 from randcheck.store.models import Entity as EntityTable
 from randcheck.store.models import PoolIndexPart, RegistryGeneration
 
 FORMAT = "randcheck/pool-index/v1"
 PART_BYTES = 8 * 1024 * 1024
-STORE_WAIT_MS = 2000  # how long storing waits for another writer before giving up
 CODE_BYTES = 19  # an 18-character code and its separator
 _DATED = re.compile(rb"(?:\d{4}-\d\d-\d\d [^\n]+\n)*")
 _DAY_PREFIX = re.compile(rb"(?m)^.{11}")
@@ -251,41 +250,26 @@ def store(engine: Engine, index: PoolIndex) -> bool:
     g = gt.c
     payload = b"".join([*(x.codes for x in index.groups), index.dated])
     chunks = [payload[i : i + PART_BYTES] for i in range(0, len(payload), PART_BYTES)]
-    sqlite = engine.dialect.name == "sqlite"
-    try:
-        with engine.connect() as conn:
-            if sqlite:  # wait briefly for another writer, not the usual 120 s
-                conn.exec_driver_sql(f"PRAGMA busy_timeout = {STORE_WAIT_MS}")
-                conn.commit()
-            try:
-                with conn.begin():
-                    # a write that takes the counter's row lock first: a writer of the
-                    # registry waits for it (or it for them), so the check stays true
-                    touched = conn.execute(
-                        update(gt)
-                        .where(g.name == "entity", g.generation == index.generation)
-                        .values(generation=g.generation)
-                    ).rowcount
-                    if touched != 1:
-                        return False
-                    conn.execute(delete(p))
-                    conn.execute(
-                        insert(p),
-                        {"part": 0, "generation": index.generation, "data": _manifest(index)},
-                    )
-                    for i, chunk in enumerate(chunks):
-                        conn.execute(
-                            insert(p),
-                            {"part": i + 1, "generation": index.generation, "data": chunk},
-                        )
-            finally:
-                if sqlite:
-                    conn.rollback()  # a failed write's transaction, if any
-                    conn.exec_driver_sql(f"PRAGMA busy_timeout = {SQLITE_BUSY_SECONDS * 1000}")
-                    conn.commit()
-    except SQLAlchemyError:
-        return False  # e.g. the database is locked by a long writer: the next reader builds
-    return True
+
+    def work(conn: Connection) -> bool:
+        # a write that takes the counter's row lock first: a writer of the registry waits
+        # for it (or it for them), so the check stays true until the commit
+        touched = conn.execute(
+            update(gt)
+            .where(g.name == "entity", g.generation == index.generation)
+            .values(generation=g.generation)
+        ).rowcount
+        if touched != 1:
+            return False
+        conn.execute(delete(p))
+        conn.execute(
+            insert(p), {"part": 0, "generation": index.generation, "data": _manifest(index)}
+        )
+        for i, chunk in enumerate(chunks):
+            conn.execute(insert(p), {"part": i + 1, "generation": index.generation, "data": chunk})
+        return True
+
+    return write_aside(engine, work)
 
 
 def load(conn: Connection) -> PoolIndex | None:

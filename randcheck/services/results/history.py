@@ -19,7 +19,7 @@ from operator import itemgetter, sub
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import LargeBinary, and_, cast, func, literal, select
+from sqlalchemy import LargeBinary, and_, cast, func, literal, select, update
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, col
@@ -32,8 +32,9 @@ from randcheck.errors import InputError, RowError
 from randcheck.io.readers import RowReader
 from randcheck.services.audit import AuditLog
 from randcheck.services.registry import file_sha256, parse_bool, parse_date, parse_list, split_list
+from randcheck.store.aside import write_aside
 from randcheck.store.raw import raw_rows
-from randcheck.store.result_models import HistoryRow, ResultRow
+from randcheck.store.result_models import HistoryRow, HistoryState, ResultRow
 from randcheck.workspace import Workspace
 
 MAX_ERRORS = 10_000
@@ -396,11 +397,44 @@ def inputs(
         ):
             out.rotation.codes.append(code)
             out.rotation.texts.append(text)
-    digest = _content_digest(conn, whole=rows <= DIGEST_CHUNK)
+    at = _state(conn)
+    digest = at[1] if at is not None and at[1] is not None else None
     if digest is None:
-        return inputs_reference(conn, year, **args)
+        digest = _content_digest(conn, whole=rows <= DIGEST_CHUNK)
+        if digest is None:
+            return inputs_reference(conn, year, **args)
+        if at is not None:
+            _remember(conn.engine, at[0], digest)
     out.digest = digest
     return out
+
+
+def _state(conn: Connection) -> tuple[int, str | None] | None:
+    """The history's change counter and the digest cached at that counter (or None)."""
+    s = HistoryState.__table__.c  # type: ignore[attr-defined]
+    row = conn.execute(
+        select(s.generation, s.digest_at, s.digest).where(s.name == "history")
+    ).one_or_none()
+    if row is None:
+        return None
+    generation, digest_at, digest = int(row[0]), row[1], str(row[2])
+    return generation, (digest if digest_at == generation and digest else None)
+
+
+def _remember(engine: Engine, generation: int, digest: str) -> bool:
+    """Keep ``digest`` for the next announcement, if the history is still at ``generation``
+    (the counter moved: a write came between, and the digest may not be of what it left)."""
+    s = HistoryState.__table__  # type: ignore[attr-defined]
+
+    def work(conn: Connection) -> bool:
+        done = conn.execute(
+            update(s)
+            .where(s.c.name == "history", s.c.generation == generation)
+            .values(digest=digest, digest_at=generation)
+        ).rowcount
+        return bool(done == 1)
+
+    return write_aside(engine, work)
 
 
 def _latest_results(conn: Connection, last: dict[str, str], after: str) -> None:
