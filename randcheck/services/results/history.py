@@ -172,7 +172,22 @@ def import_history(
                     "unchanged": out.unchanged,
                 },
             )
+    if out.added:
+        keep_digest(engine)  # the next announcement finds the digest ready
     return out
+
+
+def keep_digest(engine: Engine) -> str | None:
+    """Compute and keep the history digest unless the kept one is current (after a write to
+    the history or the results); the digest, or None where it could not be computed so."""
+    with engine.connect() as conn:
+        at = _state(conn)
+        if at is None or at[1] is not None:
+            return None if at is None else at[1]
+        digest = _content_digest(conn, whole=False)
+    if digest is not None:
+        _remember(engine, at[0], digest)
+    return digest
 
 
 # -- what the next announcement reads ---------------------------------------------------------
