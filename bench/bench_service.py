@@ -264,8 +264,8 @@ def setup(
 
 
 def index_registry(root: Path) -> float:
-    """Build the pool index as ``registry import`` does after it writes entities, and keep
-    the history digest as ``history import`` does (the rows here were inserted in bulk, not
+    """Build the pool index as the first ``task check`` after an import does, and keep the
+    history digest as ``history import`` does (the rows here were inserted in bulk, not
     imported); the seconds it took (a fraction of one when both were current)."""
     from randcheck.services import poolindex
     from randcheck.services.results import history
@@ -433,7 +433,8 @@ def main() -> None:
             print(f"workspace reused from {pristine}")
             took = index_registry(pristine)  # a pristine made before the index, or migrated
             if took > 1:
-                print(f"pool index and history digest kept in {took:.1f} s (as the imports do)")
+                print(f"pool index and history digest kept in {took:.1f} s (as task check and"
+                      " history import do)")  # fmt: skip
         else:
             shutil.rmtree(pristine, ignore_errors=True)
             t = time.perf_counter()

@@ -555,8 +555,4 @@ def import_file(
         if result.codes is not None:
             payload["codes"] = result.codes
         result.seq = tx.record(f"{spec.name}.import", payload)
-    if spec.name == "entities":
-        from randcheck.services import poolindex
-
-        poolindex.refresh(engine)  # the next task check / announce finds the pool index ready
     return result
