@@ -220,3 +220,37 @@ def test_an_index_in_several_parts_loads_back_equal(
     with engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM pool_index_part")).scalar() == parts + 1
         assert poolindex.load(conn) == built
+
+
+def test_an_import_counts_itself_once_and_leaves_the_trigger_on(
+    tmp_path: Path, engine: Engine
+) -> None:
+    """``registry import`` pauses the per-row trigger inside its own transaction and bumps
+    the counter once; after it, the trigger counts every write again."""
+    from randcheck.demo_data import ENTITY_FIELDS, iter_entities, write_csv
+    from randcheck.services import registry
+    from randcheck.workspace import init_workspace
+
+    ws = init_workspace(tmp_path / "ws2", "测试市市场监督管理局", "320500")[0]
+    csv_path = tmp_path / "entities.csv"
+    write_csv(csv_path, ENTITY_FIELDS, ENTITY_FIELDS, iter_entities("t", 50))
+
+    def state() -> tuple[int, bool]:
+        with engine.connect() as conn:
+            g, paused = conn.execute(
+                text("SELECT generation, paused FROM registry_generation WHERE name = 'entity'")
+            ).one()
+        return int(g), bool(paused)
+
+    before = state()
+    registry.import_file(engine, ws, "entities", csv_path, actor="tester")
+    after = state()
+    assert after[1] is False and after[0] > before[0]
+    if engine.dialect.name == "sqlite":
+        assert after[0] == before[0] + 1  # once, not once per row
+    with engine.connect() as conn:
+        index = poolindex.build(conn)
+    assert index is not None and sum(g.count for g in index.groups) == 50
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE entity SET risk_class = 'Z'"))
+    assert state()[0] > after[0]
