@@ -751,6 +751,62 @@ static PyObject *py_shared(PyObject *self, PyObject *args) {
     return with_list(self, args, shared_impl, "shared runs");
 }
 
+/* sift(a, b) -> (kept, found): the lines of the sorted population file a that are not in
+ * the sorted file b, and those that are, each in a's order (one merge walk over both). */
+static PyObject *py_sift(PyObject *self, PyObject *args) {
+    if (PyTuple_GET_SIZE(args) != 2) {
+        PyErr_SetString(PyExc_TypeError, "sift takes two arguments");
+        return NULL;
+    }
+    if (!bytes_args(args, 2)) return NULL;
+    PyObject *a = PyTuple_GET_ITEM(args, 0), *b = PyTuple_GET_ITEM(args, 1);
+    Py_ssize_t na = PyBytes_GET_SIZE(a), nb = PyBytes_GET_SIZE(b);
+    if ((na > 0 && PyBytes_AS_STRING(a)[na - 1] != '\n') ||
+        (nb > 0 && PyBytes_AS_STRING(b)[nb - 1] != '\n')) {
+        PyErr_SetString(PyExc_ValueError, "sift inputs must end with a newline");
+        return NULL;
+    }
+    PyObject *kept = PyBytes_FromStringAndSize(NULL, na);
+    PyObject *found = PyBytes_FromStringAndSize(NULL, na);
+    if (kept == NULL || found == NULL) {
+        Py_XDECREF(kept);
+        Py_XDECREF(found);
+        return NULL;
+    }
+    uint8_t *k = (uint8_t *)PyBytes_AS_STRING(kept), *f = (uint8_t *)PyBytes_AS_STRING(found);
+    run_t ra = {(const uint8_t *)PyBytes_AS_STRING(a), NULL, 0, 0};
+    run_t rb = {(const uint8_t *)PyBytes_AS_STRING(b), NULL, 0, 0};
+    ra.end = ra.pos + na;
+    rb.end = rb.pos + nb;
+    Py_BEGIN_ALLOW_THREADS;
+    run_load(&ra);
+    run_load(&rb);
+    while (ra.pos < ra.end) {
+        int c = 1;
+        while (rb.pos < rb.end && (c = run_cmp(&rb, &ra)) < 0) run_next(&rb);
+        if (rb.pos >= rb.end) c = 1;
+        uint8_t **dst = c == 0 ? &f : &k;
+        memcpy(*dst, ra.pos, ra.len + 1);
+        *dst += ra.len + 1;
+        run_next(&ra);
+    }
+    Py_END_ALLOW_THREADS;
+    Py_ssize_t nk = (Py_ssize_t)(k - (uint8_t *)PyBytes_AS_STRING(kept));
+    Py_ssize_t nf = (Py_ssize_t)(f - (uint8_t *)PyBytes_AS_STRING(found));
+    if (_PyBytes_Resize(&kept, nk) < 0) {
+        Py_DECREF(found);
+        return NULL;
+    }
+    if (_PyBytes_Resize(&found, nf) < 0) {
+        Py_DECREF(kept);
+        return NULL;
+    }
+    PyObject *out = PyTuple_Pack(2, kept, found);
+    Py_DECREF(kept);
+    Py_DECREF(found);
+    return out;
+}
+
 /* ------------------------------------------------------------------ tickets */
 
 typedef struct {
@@ -1242,6 +1298,7 @@ static PyMethodDef methods[] = {
     {"lowest", py_lowest, METH_VARARGS, "lowest(key, blob, k) -> list[(ticket, code)]"},
     {"shared", py_shared, METH_VARARGS, "shared(runs) -> bytes | None"},
     {"merge", py_merge, METH_VARARGS, "merge(runs) -> bytes"},
+    {"sift", py_sift, METH_VARARGS, "sift(a, b) -> (kept, found)"},
     {"partition", py_partition, METH_VARARGS, "partition(codes, keys, names) -> (list, int)"},
     {"best_pair", py_best_pair, METH_VARARGS, "best_pair(key, code, ids) -> (index, ticket)"},
     {"pair_tickets", py_pair_tickets, METH_VARARGS, "pair_tickets(key, code, ids) -> list"},

@@ -36,7 +36,6 @@ from sqlmodel import Session, col, select
 
 from randcheck.bundle.layout import short_code
 from randcheck.core import signing
-from randcheck.core.canonical import parse
 from randcheck.core.checks import Check
 from randcheck.core.draw import commitment, entropy, envelope, record
 from randcheck.core.draw.announce import parse_announcement
@@ -151,7 +150,7 @@ def prepare(engine: Engine, task_id: str, resuming: int | None = None) -> DrawPl
         checks.append(
             Check(f"snapshot.{plan.id}", ok, params={"detail": f"{plan.count} / {plan.root[:16]}"})
         )
-    roster = Roster.from_document(parse(ann_row.roster))
+    roster = Roster.from_canonical(ann_row.roster)  # = from_document(parse(...))
     record.check_roster(ann, roster)
     checks.append(Check.passed("roster", detail=str(doc["roster"]["digest"])[:16]))
     bad = next((c for c in checks if not c.ok), None)

@@ -14,12 +14,12 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from itertools import compress, repeat
+from itertools import chain
 from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import and_, select
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, col
 from sqlmodel import select as sm_select
 
@@ -31,7 +31,7 @@ from randcheck.core.draw.codes import Codes
 from randcheck.core.draw.model import Inspector, Item, Roster, Rule, StratumSpec, Task, TeamRules
 from randcheck.core.taskdef import TaskDef
 from randcheck.errors import InputError
-from randcheck.services import poolsql, taskhints
+from randcheck.services import poolindex, poolsql, taskhints
 from randcheck.services.registry import split_list
 from randcheck.services.results import history
 from randcheck.store.draw_models import AddendumRow, AnnouncementRow, RecordRow
@@ -179,8 +179,10 @@ def _china_year(utc_text: str) -> str:
 def compute_pool(session: Session, rt: ResolvedTask, now: datetime, *, fast: bool = True) -> Pool:
     """Scope filters (定向) in SQL, then exclusion rules in a fixed order, then strata.
 
-    The registry pass runs in SQL (``services.poolsql``) unless ``fast`` is off or it cannot
-    read the registry exactly; :func:`classify_rows` is the reference it is tested equal to."""
+    The registry pass runs over the kept index of the registry (``services.poolindex``) for
+    an undirected task, else in SQL (``services.poolsql``), unless ``fast`` is off or neither
+    can read the registry exactly; :func:`classify_rows` is the reference both are tested
+    equal to."""
     d = rt.definition
     scope = [f.condition for f in taskhints.scope_filters(d, rt.scope_tags)]
     conn: Connection = session.connection()
@@ -218,15 +220,28 @@ def compute_pool(session: Session, rt: ResolvedTask, now: datetime, *, fast: boo
         verdict.update({c: "recent" for c, day in last_seen.items() if day > recent_text})
     strata_ids = [s.id for s in d.strata]
     # the history's inspectors stay unsplit until the pool is known (most are not in it)
-    prev_codes = {c for c, _b in previous}
-    prev_codes.update(map(itemgetter(0), outside.inspectors))
-    fast_got = None
-    if fast:
+    drawn_here = {c for c, _b in previous}
+    fast_got = indexed = None
+    if fast and not scope:  # the kept index of the registry (services.poolindex)
+        bind = session.get_bind()
+        index = poolindex.current(conn, bind if isinstance(bind, Engine) else None)
+        if index is not None:  # the codes with earlier inspectors, repeats and all
+            earlier = chain(drawn_here, outside.rotation.codes)
+            fast_got = indexed = poolindex.classify(
+                index, allowed, recent_limit, verdict, listed, star, strata_ids, earlier
+            )
+    prev_codes = drawn_here
+    if indexed is None:
+        prev_codes.update(outside.rotation.codes)
+    if fast and fast_got is None:
         fast_got = poolsql.classify_sql(
             conn, scope, allowed, recent_limit, verdict, listed, star, strata_ids, prev_codes
         )
     got: poolsql.Classified | _Rows
-    if fast_got is not None:
+    if indexed is not None:  # already sorted
+        got = indexed
+        strata = {sid: Codes(blob, sid) for sid, blob in indexed.blobs.items()}
+    elif fast_got is not None:
         got = fast_got
         strata = {sid: Codes.from_unsorted(blob, sid) for sid, blob in fast_got.blobs.items()}
     else:
@@ -244,19 +259,9 @@ def compute_pool(session: Session, rt: ResolvedTask, now: datetime, *, fast: boo
         strata,
         dict(sorted(got.reasons.items())),
         dict(sorted(got.uncovered.items())),
-        {(c, b) for c, b in previous if c in kept} | _pairs_of(outside.inspectors, kept),
+        {(c, b) for c, b in previous if c in kept} | outside.rotation.pairs_of(kept),
         outside.digest,
     )
-
-
-def _pairs_of(rows: list[tuple[str, str]], kept: set[str]) -> set[tuple[str, str]]:
-    """(code, badge) for each badge of the stored ``|b1|b2|`` rows of the ``kept`` codes
-    (``split_list``'s parts: the non-empty ones); the rows picked in C, not one by one."""
-    out: set[tuple[str, str]] = set()
-    add = out.update
-    for code, badges in compress(rows, map(kept.__contains__, map(itemgetter(0), rows))):
-        add(zip(repeat(code), filter(None, badges.split("|"))))
-    return out
 
 
 @dataclass
@@ -377,11 +382,11 @@ def build_roster(
         )
         if badge in ids and in_pool(code)
     }
-    previous = (  # pool.previous holds pool entities only
-        {(code, badge) for code, badge in pool.previous if badge in ids}
-        if rt.definition.rotation
-        else set()
-    )
+    previous: set[tuple[str, str]] | frozenset[tuple[str, str]] = set()
+    if rt.definition.rotation:  # pool.previous holds pool entities only
+        previous = pool.previous
+        if not set(map(itemgetter(1), previous)) <= ids:  # some served another department
+            previous = {(code, badge) for code, badge in previous if badge in ids}
     return Roster(tuple(inspectors), frozenset(conflicts), frozenset(previous))
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
+from randcheck.core.draw import accel
 from randcheck.errors import NotFoundError
 from randcheck.store.draw_models import AddendumRow, AnnouncementRow, RecordRow, SnapshotPart
 
@@ -18,13 +19,21 @@ PART_BYTES = 8 * 1024 * 1024  # population-file bytes per stored part (before co
 def store_population(session: Session, task_id: str, population: Mapping[str, bytes]) -> None:
     """Store each stratum's population file (SPEC §3) compressed, in parts, replacing any old."""
     session.exec(delete(SnapshotPart).where(col(SnapshotPart.task_id) == task_id))
+    keys: list[tuple[str, int]] = []
+    chunks: list[bytes] = []
     for stratum in sorted(population):
         data = population[stratum]
         parts = [data[i : i + PART_BYTES] for i in range(0, len(data), PART_BYTES)] or [b""]
         for n, chunk in enumerate(parts):
-            session.add(
-                SnapshotPart(task_id=task_id, stratum=stratum, part=n, data=zlib.compress(chunk, 1))
-            )
+            keys.append((stratum, n))
+            chunks.append(chunk)
+    # zlib lets go of the GIL while it deflates: the parts are compressed on every core
+    for (stratum, n), packed in zip(keys, accel.parallel_map(_pack, chunks), strict=True):
+        session.add(SnapshotPart(task_id=task_id, stratum=stratum, part=n, data=packed))
+
+
+def _pack(chunk: bytes) -> bytes:
+    return zlib.compress(chunk, 1)
 
 
 def load_population(session: Session, task_id: str) -> dict[str, bytes]:
@@ -35,8 +44,10 @@ def load_population(session: Session, task_id: str) -> dict[str, bytes]:
         .order_by(col(SnapshotPart.stratum), col(SnapshotPart.part))
     ).all()
     out: dict[str, list[bytes]] = {}
-    for row in rows:
-        out.setdefault(row.stratum, []).append(zlib.decompress(row.data))
+    for row, data in zip(
+        rows, accel.parallel_map(zlib.decompress, [r.data for r in rows]), strict=True
+    ):
+        out.setdefault(row.stratum, []).append(data)
     return {s: b"".join(parts) for s, parts in out.items()}
 
 

@@ -480,7 +480,7 @@ def announce(
     )
     env = envelope.signed(body, key)
     opened = envelope.open_envelope(env, "announcement")
-    roster_doc = canonical(roster.document())
+    roster_doc = roster.canonical()  # the bytes the announced digest was taken over
     audit = AuditLog(ws, engine)
     with audit.transaction(actor, now) as tx:
         current = tx.session.get(TaskRow, task_id)

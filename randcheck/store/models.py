@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from sqlalchemy import BigInteger, Column, LargeBinary
 from sqlmodel import Field, SQLModel
 
 
@@ -99,3 +100,24 @@ class Conflict(SQLModel, table=True):
     declared_on: date | None = None
     active: bool = True
     row_hash: str = Field(default="", max_length=64)
+
+
+class RegistryGeneration(SQLModel, table=True):
+    """A change counter per watched registry table, bumped by a database trigger on every
+    insert, update and delete (migration ``registries_0002``)."""
+
+    __tablename__ = "registry_generation"
+
+    name: str = Field(primary_key=True, max_length=64)
+    generation: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
+    paused: bool = False  # set only inside a bulk writer's own transaction (registries_0002)
+
+
+class PoolIndexPart(SQLModel, table=True):
+    """One part of the stored pool index (``services.poolindex``), read at ``generation``."""
+
+    __tablename__ = "pool_index_part"
+
+    part: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    generation: int = Field(sa_column=Column(BigInteger, nullable=False))
+    data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))

@@ -10,7 +10,7 @@ stored as their envelope bytes, verbatim, like records and addenda.
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, Index, Integer, LargeBinary, String, Text
+from sqlalchemy import BigInteger, Boolean, Column, Index, Integer, LargeBinary, String, Text
 from sqlmodel import Field, SQLModel
 
 
@@ -65,6 +65,8 @@ class HistoryRow(SQLModel, table=True):
     __table_args__ = (
         Index("inspection_history_entity", "entity_code", "inspected_on", "department", "ref",
               "is_random"),  # results_0002: covers stats' grouping
+        Index("inspection_history_day", "inspected_on", "entity_code", "department", "ref",
+              "is_random", "item_code"),  # results_0003: covers the announce's reads
     )  # fmt: skip
 
     id: int | None = Field(default=None, sa_column=Column(Integer, primary_key=True))
@@ -91,3 +93,16 @@ class CalendarDay(SQLModel, table=True):
 
 
 __all__ = ["CalendarDay", "HistoryRow", "ResultRow", "ResultsDocRow"]
+
+
+class HistoryState(SQLModel, table=True):
+    """The history's change counter, bumped by triggers on every write to the history and
+    results tables, and the history digest computed at ``digest_at`` (migration
+    ``results_0004``)."""
+
+    __tablename__ = "history_state"
+
+    name: str = Field(primary_key=True, max_length=64)
+    generation: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
+    digest_at: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    digest: str = Field(default="", max_length=64)

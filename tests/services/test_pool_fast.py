@@ -202,7 +202,7 @@ def _check_history_inputs(engine: Engine, rows: list[Any], recent_days: int) -> 
     assert none.last == {} and none.inspectors == []
     assert every.previous == pairs == recent.previous
     some = {c for c, _b in sorted(pairs)[::2]}
-    assert eligible._pairs_of(every.inspectors, some) == {p for p in pairs if p[0] in some}
+    assert history.pairs_of_reference(every.inspectors, some) == {p for p in pairs if p[0] in some}
     assert every.digest == recent.digest == none.digest
 
 

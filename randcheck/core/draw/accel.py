@@ -179,6 +179,23 @@ def pure_shared(runs: list[bytes]) -> bytes | None:
     return min(dups) if dups else None
 
 
+def pure_sift(a: bytes, b: bytes) -> tuple[bytes, bytes]:
+    """The lines of the sorted population file ``a`` not in the sorted file ``b``, and those
+    in it, each in ``a``'s order; like the C version, a merge walk (so the two agree on
+    unsorted input too)."""
+    if (a and not a.endswith(b"\n")) or (b and not b.endswith(b"\n")):
+        raise ValueError("sift inputs must end with a newline")
+    ys = _lines(b) if b else []
+    kept: list[bytes] = []
+    found: list[bytes] = []
+    j = 0
+    for x in _lines(a) if a else []:
+        while j < len(ys) and ys[j] < x:
+            j += 1
+        (found if j < len(ys) and ys[j] == x else kept).append(x + b"\n")
+    return b"".join(kept), b"".join(found)
+
+
 def pure_pair_tickets(key: bytes, code: bytes, ids: list[bytes]) -> list[bytes]:
     """``H(key || lp(code) || lp(id))`` for each id, in order (SPEC §7.3); ``key`` is 64 bytes."""
     if len(key) != 64:
@@ -212,6 +229,7 @@ partition: Callable[[bytes, bytes, list[bytes]], tuple[list[bytes], int]] = pure
 best_pair: Callable[[bytes, bytes, list[bytes]], tuple[int, bytes]] = pure_best_pair
 merge: Callable[[list[bytes]], bytes] = pure_merge
 shared: Callable[[list[bytes]], bytes | None] = pure_shared
+sift: Callable[[bytes, bytes], tuple[bytes, bytes]] = pure_sift
 if native is not None:
     scan = native.scan
     _c_sort_lines = native.sort_lines
@@ -229,3 +247,4 @@ if native is not None:
     best_pair = native.best_pair
     merge = native.merge
     shared = native.shared
+    sift = native.sift

@@ -11,7 +11,7 @@ from typing import Any
 from randcheck import __version__
 from randcheck.core.draw import accel, entropy
 from randcheck.core.draw.codes import Codes
-from randcheck.core.draw.commit import check_sorted_codes, population_root, roster_digest
+from randcheck.core.draw.commit import check_sorted_codes, population_root, roster_digest_of
 from randcheck.core.draw.model import Roster, Rule, StratumSpec, Task, TeamRules, _keys, _list
 from randcheck.core.draw.select import check_cap, sample_size
 from randcheck.core.draw.spec import (
@@ -148,7 +148,7 @@ def announce(
         plan_stratum, [task] * len(ordered), ordered, [population[s.id] for s in ordered]
     )
     check_disjoint(population)
-    roster_doc = roster.document()
+    roster_bytes = roster.canonical()  # = canonical(roster.document()), made once
     body: dict[str, Any] = {
         "spec": SPEC_ID if ordering is None else SPEC_V2_ID,
         "kind": "announcement",
@@ -158,14 +158,14 @@ def announce(
         "task": task.to_json(),
         "strata": [p.to_json() for p in plans],
         "exclusions": {str(k): int(v) for k, v in sorted(exclusions.items())},
-        "roster": {"digest": roster_digest(roster_doc), "inspectors": len(roster.inspectors)},
+        "roster": {"digest": roster_digest_of(roster_bytes), "inspectors": len(roster.inspectors)},
         "teams": teams.to_json(),
         "entropy": [dict(s) for s in sources],
     }
     if ordering is not None:
         body["ordering"] = ordering.to_json()
     parse_announcement(body)  # the same checks a verifier runs
-    Roster.from_document(roster_doc)
+    roster.check()  # raises as Roster.from_document(roster.document()) would
     return body
 
 

@@ -124,4 +124,12 @@ def verify_inclusion(proof: Mapping[str, Any], code: str, count: int, root: str)
 
 def roster_digest(roster_doc: Mapping[str, Any]) -> str:
     """``H(tag("roster") || JCS(roster document))`` in hex."""
-    return hashlib.sha256(tag("roster") + canonical(dict(roster_doc))).hexdigest()
+    return roster_digest_of(canonical(dict(roster_doc)))
+
+
+def roster_digest_of(canonical_roster: bytes) -> str:
+    """:func:`roster_digest` of the document whose JCS bytes are ``canonical_roster``
+    (``Roster.canonical()``: made once, not again from millions of pairs)."""
+    h = hashlib.sha256(tag("roster"))
+    h.update(canonical_roster)
+    return h.hexdigest()

@@ -8,7 +8,7 @@ from typing import Any
 from randcheck.core.draw import accel, entropy
 from randcheck.core.draw import seed as seedmod
 from randcheck.core.draw.announce import TOOL, Announcement, parse_announcement
-from randcheck.core.draw.commit import population_root, roster_digest
+from randcheck.core.draw.commit import population_root, roster_digest_of
 from randcheck.core.draw.envelope import open_envelope
 from randcheck.core.draw.model import Roster
 from randcheck.core.draw.pairing import Member, Pairing
@@ -44,8 +44,8 @@ def check_population(ann: Announcement, population: Mapping[str, Sequence[bytes]
 
 
 def check_roster(ann: Announcement, roster: Roster) -> None:
-    doc = roster.document()
-    if roster_digest(doc) != ann.roster_digest or len(roster.inspectors) != ann.roster_size:
+    digest_now = roster_digest_of(roster.canonical())  # = roster_digest(roster.document())
+    if digest_now != ann.roster_digest or len(roster.inspectors) != ann.roster_size:
         raise VerificationError("proto.roster_mismatch")
 
 

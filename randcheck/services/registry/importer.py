@@ -35,7 +35,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import bindparam, func, select, tuple_
+from sqlalchemy import bindparam, func, select, tuple_, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql.elements import ColumnElement
@@ -47,6 +47,7 @@ from randcheck.services.registry.kinds import Slow
 from randcheck.services.registry.specs import SILENT, RegistrySpec, spec_for
 from randcheck.services.registry.tables import col, key_where
 from randcheck.services.registry.validate import fast_for, row_tuple, validate_record
+from randcheck.store.models import RegistryGeneration
 from randcheck.workspace import Workspace
 
 BATCH = 5000
@@ -491,6 +492,20 @@ def _run_import(
             gc.enable()
 
 
+@contextlib.contextmanager
+def _counted_once(conn: Connection, registry: str) -> Iterator[None]:
+    """The entity table's change counter bumped once for this whole transaction, its per-row
+    trigger paused meanwhile (migration registries_0002); other registries as they are."""
+    if registry != "entities":
+        yield
+        return
+    state = RegistryGeneration.__table__  # type: ignore[attr-defined]
+    row = state.c.name == "entity"
+    conn.execute(update(state).where(row).values(generation=state.c.generation + 1, paused=True))
+    yield  # an error rolls the whole transaction back, the pause with it
+    conn.execute(update(state).where(row).values(paused=False))
+
+
 def import_file(
     engine: Engine,
     workspace: Workspace,
@@ -541,7 +556,8 @@ def import_file(
         return result
     with AuditLog(workspace, engine).transaction(actor, now) as tx:
         conn = tx.session.connection()
-        _run_import(conn, spec, reader, result, replace, write=True)
+        with _counted_once(conn, spec.name):
+            _run_import(conn, spec, reader, result, replace, write=True)
         payload: dict[str, Any] = {
             "registry": spec.name,
             "file": result.file,

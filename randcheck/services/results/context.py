@@ -36,7 +36,14 @@ class TaskTargets:
     item_names: dict[str, str] = field(default_factory=dict)
     names: dict[str, str] = field(default_factory=dict)  # entity code -> name
     inspector_names: dict[str, str] = field(default_factory=dict)
-    targets_after: list[set[str]] = field(default_factory=list)  # after the first n addenda
+    record_doc: dict[str, Any] = field(default_factory=dict)  # the record's signed body
+    addenda_docs: list[dict[str, Any]] = field(default_factory=list)
+
+    @cached_property
+    def targets_after(self) -> list[set[str]]:
+        """The current targets after the first n addenda, for n = 0 .. n_addenda (computed
+        when asked: ``results due`` does not need them)."""
+        return targets_after(self.record_doc, self.addenda_docs)
 
     @cached_property
     def drawn_on(self) -> date:
@@ -93,7 +100,8 @@ def load(session: Session, task_id: str, names: bool = True) -> TaskTargets:
         teams=teams,
         ever=ever,
         items=items,
-        targets_after=targets_after(record, adds),
+        record_doc=record,
+        addenda_docs=adds,
     )
     if names:
         out.item_names = names_of(session, Item, "code", "name", items)

@@ -457,6 +457,10 @@ def import_results(
                     "vocabulary": vocab.id,
                 },
             )
+    if summary.seq is not None:
+        from randcheck.services.results import history
+
+        history.keep_digest(engine)  # the next announcement finds the digest ready
     return summary
 
 

@@ -880,6 +880,46 @@ def test_merge_and_shared_match_pure(groups: list[list[bytes]]) -> None:
 
 
 @needs_native
+@FAST
+@given(
+    st.lists(st.binary(max_size=30).map(lambda b: b.replace(b"\n", b"")), max_size=40),
+    st.lists(st.binary(max_size=30).map(lambda b: b.replace(b"\n", b"")), max_size=40),
+    st.booleans(),
+)
+def test_sift_matches_pure_and_sets(xs: list[bytes], ys: list[bytes], share: bool) -> None:
+    """``sift(a, b)``: a minus b and a intersect b, both in a's order, on sorted files (long
+    shared prefixes, zero bytes and empty lines included), and equal twins on unsorted ones."""
+    assert native is not None
+    if share:
+        ys = ys + xs[::2]
+    a = _sorted_file([b"P" * 20 + c if i % 3 else c for i, c in enumerate(xs)])
+    b = _sorted_file([b"P" * 20 + c if i % 3 else c for i, c in enumerate(ys)])
+    kept, found = native.sift(a, b)
+    assert (kept, found) == accel.pure_sift(a, b)
+    theirs = set(accel._lines(b)) if b else set()
+    lines = accel._lines(a) if a else []
+    assert kept == b"".join(c + b"\n" for c in lines if c not in theirs)
+    assert found == b"".join(c + b"\n" for c in lines if c in theirs)
+    raw_a = b"".join(c + b"\n" for c in xs)
+    raw_b = b"".join(c + b"\n" for c in ys)
+    assert native.sift(raw_a, raw_b) == accel.pure_sift(raw_a, raw_b)
+
+
+@needs_native
+def test_sift_refuses_files_without_final_newline_and_other_buffers() -> None:
+    assert native is not None
+    for fn in (native.sift, accel.pure_sift):
+        with pytest.raises(ValueError, match="newline"):
+            fn(b"a\n", b"b")
+        with pytest.raises(ValueError, match="newline"):
+            fn(b"a", b"b\n")
+    with pytest.raises(TypeError):
+        native.sift(bytearray(b"a\n"), b"a\n")
+    with pytest.raises(TypeError):
+        native.sift(b"a\n")
+
+
+@needs_native
 def test_merge_refuses_runs_without_final_newline() -> None:
     assert native is not None
     for fn in (native.merge, accel.pure_merge):
