@@ -78,8 +78,11 @@ class RandcheckGroup(TyperGroup):
             raise
 
     def invoke(self, ctx: Any) -> Any:
+        from randcheck.store.aside import held
+
         try:
-            return super().invoke(ctx)
+            with held():  # derived data a command stores is kept only if it succeeds
+                return super().invoke(ctx)
         except ClickException as exc:
             localise_error(exc)
             raise
