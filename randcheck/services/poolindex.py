@@ -19,8 +19,12 @@ table's change counter (``registry_generation``), which a trigger bumps on every
 update and delete of an entity, in the writer's transaction, whoever the writer is (migration
 ``registries_0002``).  An index whose tag differs from the counter is never used: it is built
 again from the table (one statement, so the rows and the counter read are one snapshot) and
-stored if nothing changed meanwhile.  ``registry import`` builds it after a change to the
-entities, so the next ``task check`` and ``task announce`` find it ready.
+stored if nothing changed meanwhile.  ``registry import`` only moves the counter (once per
+import, not once per row); the first ``task check`` or ``task announce`` after it builds the
+index (about 10 s and 1 GB at 10 million entities, past what an import may use) and stores it
+for the next one: some 190 MB of parts rewritten, so a database's write-ahead log or WAL
+grows by that much once per registry change, not once per announcement.  A command that fails
+stores nothing (``store.aside.held``).
 
 Where the index cannot be exact it is not built (``build`` answers ``None``) and the SQL pass
 or the loop answers: a directed task (its scope filters read other columns), a value holding
@@ -61,7 +65,7 @@ from randcheck.store.models import PoolIndexPart, RegistryGeneration
 FORMAT = "randcheck/pool-index/v1"
 PART_BYTES = 8 * 1024 * 1024
 CODE_BYTES = 19  # an 18-character code and its separator
-_DATED = re.compile(rb"(?:\d{4}-\d\d-\d\d [^\n]+\n)*")
+_DATED = re.compile(rb"(?:\d{4}-\d\d-\d\d [^\n ]+\n)*")  # no space in a code
 _DAY_PREFIX = re.compile(rb"(?m)^.{11}")
 
 

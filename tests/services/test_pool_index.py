@@ -195,6 +195,21 @@ def test_index_declines_what_it_cannot_hold(tmp_path: Path, engine: Engine) -> N
     assert PoolIndexPart.__tablename__ == "pool_index_part"
 
 
+def test_a_date_with_a_time_of_day_is_not_read_as_a_date(tmp_path: Path, engine: Engine) -> None:
+    """A ``last_inspected_on`` written by plain SQL as ``2024-05-01 00:00:00`` (SQLite keeps
+    any text): its dated line would read ``00:00:00 CODE`` as the code, so no index."""
+    if engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL's date column cannot hold a time of day")
+    _world(tmp_path, engine)
+    _fill(engine, [(1, True, "存续", -400, "A")], [], False)
+    with engine.connect() as conn:
+        assert poolindex.build(conn) is not None  # a plain date: indexed
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE entity SET last_inspected_on = '2024-05-01 00:00:00'"))
+    with engine.connect() as conn:
+        assert poolindex.build(conn) is None
+
+
 def test_a_directed_task_does_not_use_the_index(tmp_path: Path, engine: Engine) -> None:
     rt = _world(tmp_path, engine)  # the fixture's definition is directed (scope tags)
     _fill(engine, [(1, True, "存续", None, "A")], [], False)
