@@ -70,3 +70,17 @@ def test_a_digest_is_not_kept_when_the_history_moved_meanwhile(engine: Engine) -
     assert _state(engine)[1] is None
     assert history._remember(engine, generation, "e" * 64) is True
     assert _state(engine)[1:] == (generation, "e" * 64)
+
+
+def test_keeping_the_digest_never_fails_the_import_that_asked(
+    engine: Engine, monkeypatch: Any
+) -> None:
+    """keep_digest runs after the import's commit: a database error there (a locked or
+    vanished database) answers None, and the next announcement computes the digest."""
+    from sqlalchemy.exc import OperationalError
+
+    def broken(conn: Any) -> Any:
+        raise OperationalError("SELECT", {}, Exception("database is locked"))
+
+    monkeypatch.setattr(history, "_state", broken)
+    assert history.keep_digest(engine) is None

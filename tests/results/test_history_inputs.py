@@ -189,3 +189,17 @@ def test_the_history_is_indexed_by_day(engine: Engine) -> None:
     assert indexes["inspection_history_day"] == [
         "inspected_on", "entity_code", "department", "ref", "is_random", "item_code",
     ]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    rows=st.lists(st.tuples(codes, st.text(alphabet="|\nAB", max_size=8)), max_size=8),
+    kept=st.sets(codes),
+)
+def test_pairs_of_equals_the_reference_whatever_the_texts_hold(
+    rows: list[tuple[str, str]], kept: set[str]
+) -> None:
+    """Any text a database may hold, newlines and stray bars included: the bulk split gives
+    the reference's pairs, or hands the rows to it; it never raises."""
+    got = history.Inspections([c for c, _ in rows], [t for _, t in rows]).pairs_of(kept)
+    assert got == history.pairs_of_reference(rows, kept)

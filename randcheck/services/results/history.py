@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import LargeBinary, and_, cast, func, literal, select, update
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, col
 from sqlmodel import select as sm_select
 
@@ -180,11 +181,14 @@ def import_history(
 def keep_digest(engine: Engine) -> str | None:
     """Compute and keep the history digest unless the kept one is current (after a write to
     the history or the results); the digest, or None where it could not be computed so."""
-    with engine.connect() as conn:
-        at = _state(conn)
-        if at is None or at[1] is not None:
-            return None if at is None else at[1]
-        digest = _content_digest(conn, whole=False)
+    try:
+        with engine.connect() as conn:
+            at = _state(conn)
+            if at is None or at[1] is not None:
+                return None if at is None else at[1]
+            digest = _content_digest(conn, whole=False)
+    except SQLAlchemyError:  # after the caller's commit: an announcement computes it again
+        return None
     if digest is not None:
         _remember(engine, at[0], digest)
     return digest
@@ -221,11 +225,12 @@ class Inspections:
             return set()
         joined = "\n".join(texts)
         # the usual form: each line starts and ends with "|", holds no "||" and is not "|"
-        # alone (lines hold no newline: the lists were split on it)
+        # alone, and holds no newline (a result's text is read as it is stored)
         framed = f"\n{joined}\n"
         n = len(texts)
         if (
-            framed.count("\n|") != n
+            joined.count("\n") != n - 1
+            or framed.count("\n|") != n
             or framed.count("|\n") != n
             or "||" in joined
             or "\n|\n" in framed
