@@ -269,3 +269,25 @@ def test_an_import_counts_itself_once_and_leaves_the_trigger_on(
     with engine.begin() as conn:
         conn.execute(text("UPDATE entity SET risk_class = 'Z'"))
     assert state()[0] > after[0]
+
+
+def test_the_counter_moves_in_the_written_tables_schema(engine: Engine) -> None:
+    """PostgreSQL: a writer whose search_path does not name randcheck's schema (a DBA's
+    session, a script) writes the table by its qualified name; the trigger still bumps the
+    counters beside the tables written, not a table its search_path happens to find."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has no schemas")
+    with engine.connect() as conn:
+        schema = conn.execute(text("SELECT current_schema()")).scalar()
+        entity_at = poolindex.generation(conn)
+        history_at = conn.execute(text("SELECT generation FROM history_state")).scalar()
+    assert schema and entity_at is not None and history_at is not None
+    with engine.begin() as conn:
+        conn.execute(text("SET LOCAL search_path = pg_catalog"))
+        conn.execute(
+            text(f"INSERT INTO \"{schema}\".entity (code, name) VALUES ('{code_of(9)}', 'x')")
+        )
+        conn.execute(text(f'DELETE FROM "{schema}".inspection_history'))
+    with engine.connect() as conn:
+        assert (poolindex.generation(conn) or 0) > entity_at
+        assert conn.execute(text("SELECT generation FROM history_state")).scalar() > history_at
