@@ -54,7 +54,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from randcheck.core.draw import accel
 from randcheck.services.poolsql import MAX_TEXT, Classified
@@ -65,6 +65,7 @@ from randcheck.store.models import PoolIndexPart, RegistryGeneration
 FORMAT = "randcheck/pool-index/v1"
 PART_BYTES = 8 * 1024 * 1024
 CODE_BYTES = 19  # an 18-character code and its separator
+MAX_ROW = 900_000_000  # the sum of the columns build() reads in one row (PostgreSQL: 1 GB)
 _DATED = re.compile(rb"(?:\d{4}-\d\d-\d\d [^\n ]+\n)*")  # no space in a code
 _DAY_PREFIX = re.compile(rb"(?m)^.{11}")
 
@@ -148,7 +149,8 @@ def build(conn: Connection) -> PoolIndex | None:
     e = EntityTable.__table__.c  # type: ignore[attr-defined]
     g = RegistryGeneration.__table__.c  # type: ignore[attr-defined]
     pg = conn.dialect.name == "postgresql"
-    rows = int(conn.execute(select(func.count()).select_from(EntityTable)).scalar() or 0)
+    counted = conn.execute(select(func.count(), func.count(e.last_inspected_on))).one()
+    rows, dated_rows = int(counted[0] or 0), int(counted[1] or 0)
     if rows * CODE_BYTES > MAX_TEXT:  # codes of 18 characters (one of 64 would not be one)
         return None
     names: dict[str, set[str]] = {"status": set(), "risk": set()}
@@ -158,9 +160,16 @@ def build(conn: Connection) -> PoolIndex | None:
     values = names["status"] | names["risk"]
     if any(v is None or "," in v or "\n" in v for v in values):
         return None
-    for column in names.values():  # half of what one text may hold, as in poolsql
-        if rows * (max((len(v.encode("utf-8")) for v in column), default=0) + 1) > MAX_TEXT:
-            return None
+    widths = [
+        max((len(v.encode("utf-8")) for v in column), default=0) + 1 for column in names.values()
+    ]
+    if any(rows * w > MAX_TEXT for w in widths):  # half of what one text may hold, as in poolsql
+        return None
+    # PostgreSQL builds the one result row in one allocation of at most 1 GB: bound its sum
+    # (a little more than the dated codes counted, as rows may come between the two reads)
+    whole = rows * (CODE_BYTES + 2 + sum(widths)) + (dated_rows + rows // 100) * (CODE_BYTES + 11)
+    if pg and whole > MAX_ROW:
+        return None
     flag = case((e.active.is_(True), "1"), else_="0") if pg else e.active
     day = (
         func.to_char(e.last_inspected_on, "YYYY-MM-DD", type_=String)
@@ -169,18 +178,24 @@ def build(conn: Connection) -> PoolIndex | None:
     )
     dated = e.last_inspected_on.is_not(None)
     # one statement: the counter and the rows are read in one snapshot
-    row = conn.execute(
-        select(
-            select(g.generation).where(g.name == "entity").scalar_subquery(),
-            func.count(),
-            _agg(conn, e.code),
-            _agg(conn, flag),
-            _agg(conn, e.status),
-            _agg(conn, e.risk_class),
-            select(func.count()).where(dated).scalar_subquery(),
-            select(_agg(conn, _cat(day, literal(" "), e.code))).where(dated).scalar_subquery(),
-        )
-    ).one()
+    query = select(
+        select(g.generation).where(g.name == "entity").scalar_subquery(),
+        func.count(),
+        _agg(conn, e.code),
+        _agg(conn, flag),
+        _agg(conn, e.status),
+        _agg(conn, e.risk_class),
+        select(func.count()).where(dated).scalar_subquery(),
+        select(_agg(conn, _cat(day, literal(" "), e.code))).where(dated).scalar_subquery(),
+    )
+    if pg:  # a limit met after all (a server's smaller memory) leaves the transaction usable
+        try:
+            with conn.begin_nested():
+                row = conn.execute(query).one()
+        except DBAPIError:
+            return None
+    else:
+        row = conn.execute(query).one()
     gen, n = row[0], int(row[1])
     blobs = [_lines(text, n) for text in row[2:6]]
     day_blob = _lines(row[7], int(row[6]))
@@ -253,7 +268,6 @@ def store(engine: Engine, index: PoolIndex) -> bool:
     gt = RegistryGeneration.__table__  # type: ignore[attr-defined]
     g = gt.c
     payload = b"".join([*(x.codes for x in index.groups), index.dated])
-    chunks = [payload[i : i + PART_BYTES] for i in range(0, len(payload), PART_BYTES)]
 
     def work(conn: Connection) -> bool:
         # a write that takes the counter's row lock first: a writer of the registry waits
@@ -269,7 +283,8 @@ def store(engine: Engine, index: PoolIndex) -> bool:
         conn.execute(
             insert(p), {"part": 0, "generation": index.generation, "data": _manifest(index)}
         )
-        for i, chunk in enumerate(chunks):
+        for i, at in enumerate(range(0, len(payload), PART_BYTES)):  # one part's copy at a time
+            chunk = payload[at : at + PART_BYTES]
             conn.execute(insert(p), {"part": i + 1, "generation": index.generation, "data": chunk})
         return True
 

@@ -291,3 +291,18 @@ def test_the_counter_moves_in_the_written_tables_schema(engine: Engine) -> None:
     with engine.connect() as conn:
         assert (poolindex.generation(conn) or 0) > entity_at
         assert conn.execute(text("SELECT generation FROM history_state")).scalar() > history_at
+
+
+def test_a_registry_past_one_rows_bound_is_not_indexed_on_postgresql(
+    tmp_path: Path, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PostgreSQL returns build()'s columns in one row (at most 1 GB): past MAX_ROW the SQL
+    pass answers instead; SQLite bounds each value, not the row."""
+    rt = _undirected(_world(tmp_path, engine), statuses=("存续",))
+    _fill(engine, [(1, True, "存续", -3, "A"), (2, True, "存续", None, "B")], [], False)
+    monkeypatch.setattr(poolindex, "MAX_ROW", 50)
+    with engine.connect() as conn:
+        built = poolindex.build(conn)
+    assert (built is None) == (engine.dialect.name == "postgresql")
+    got = _three(engine, rt)
+    assert _fields(got["index"]) == _fields(got["sql"]) == _fields(got["loop"])
