@@ -215,7 +215,7 @@ def announce_cmd(
     from randcheck.cli.keys import unlock  # here: its key-file code loads cryptography
 
     private = unlock(ws, key, app.t("task.passphrase", name=key))
-    result = svc.announce(ws, engine, task, private, app.actor)
+    result = svc.announce(ws, engine, task, private, app.actor, checked=report)
     if as_json:
         print_json(
             {

@@ -116,6 +116,7 @@ class Pool:
     uncovered: dict[str, int] = field(default_factory=dict)  # risk class -> entities
     previous: set[tuple[str, str]] = field(default_factory=set)  # (code, inspector) in the pool
     history_digest: str = ""  # of the inspection-history inputs read (services.results.history)
+    inputs: tuple[Any, ...] | None = None  # pool_inputs() read before the pool (None: unknown)
 
     def contains(self, code: str) -> bool:
         """Whether ``code`` is in some stratum (each stratum list is sorted)."""
@@ -128,6 +129,23 @@ class Pool:
 
     def sizes(self) -> dict[str, int]:
         return {s: len(c) for s, c in self.strata.items()}
+
+
+def pool_inputs(session: Session, rt: ResolvedTask, now: datetime) -> tuple[Any, ...] | None:
+    """What a task's pool is a function of, read cheaply: the resolved task, the day in China,
+    the change counters of the registry and of the history (moved by triggers on every
+    write), and this workspace's official records and addenda.  Two equal answers mean equal
+    pools (``task announce`` reuses the pool its check computed); None where a counter is
+    missing, and then nothing is reused."""
+    conn = session.connection()
+    registry, inspected = poolindex.generation(conn), history.generation(conn)
+    if registry is None or inspected is None:
+        return None
+    r = RecordRow.__table__.c  # type: ignore[attr-defined]
+    a = AddendumRow.__table__.c  # type: ignore[attr-defined]
+    records = tuple(map(tuple, conn.execute(select(r.digest, r.superseded).order_by(r.digest))))
+    addenda = tuple(conn.execute(select(a.digest).order_by(a.digest)).scalars())
+    return (rt, (now + CHINA).date(), registry, inspected, records, addenda)
 
 
 def _history(
@@ -184,6 +202,7 @@ def compute_pool(session: Session, rt: ResolvedTask, now: datetime, *, fast: boo
     can read the registry exactly; :func:`classify_rows` is the reference both are tested
     equal to."""
     d = rt.definition
+    inputs = pool_inputs(session, rt, now)  # before the reads: a write after them moves it
     scope = [f.condition for f in taskhints.scope_filters(d, rt.scope_tags)]
     conn: Connection = session.connection()
     today = (now + CHINA).date()
@@ -261,6 +280,7 @@ def compute_pool(session: Session, rt: ResolvedTask, now: datetime, *, fast: boo
         dict(sorted(got.uncovered.items())),
         {(c, b) for c, b in previous if c in kept} | outside.rotation.pairs_of(kept),
         outside.digest,
+        inputs,
     )
 
 

@@ -47,6 +47,7 @@ from randcheck.services.eligible import (
     active_inspectors,
     build_roster,
     compute_pool,
+    pool_inputs,
     resolve_items,
     strata_specs,
     team_rules,
@@ -236,8 +237,14 @@ class CheckReport(Report):
     status: str = "created"  # the task's status: created, announced or drawn
 
 
-def check_task(session: Session, task_id: str, now: datetime | None = None) -> CheckReport:
-    """Feasibility before anything is announced: items, strata, caps, inspectors, staffing."""
+def check_task(
+    session: Session, task_id: str, now: datetime | None = None, *, reuse: Pool | None = None
+) -> CheckReport:
+    """Feasibility before anything is announced: items, strata, caps, inspectors, staffing.
+
+    ``reuse``: a pool an earlier check computed, taken instead of computing it again when
+    nothing it depends on has changed since (``eligible.pool_inputs``: the task, the day,
+    the registry, the history, the records); else it is computed as usual."""
     now = now or _now()
     row, d = get_task(session, task_id)
     found: list[Check] = []
@@ -249,7 +256,12 @@ def check_task(session: Session, task_id: str, now: datetime | None = None) -> C
     except RandcheckError as exc:
         add(Check.from_error("task.items", exc))
         return CheckReport(tuple(found), task_id=task_id, status=row.status)
-    pool = compute_pool(session, rt, now)
+    if reuse is not None and reuse.inputs is not None and reuse.inputs == pool_inputs(
+        session, rt, now
+    ):
+        pool = reuse
+    else:
+        pool = compute_pool(session, rt, now)
     for risk, n in pool.uncovered.items():
         add(Check.failed("task.coverage", "check.uncovered_class", count=n, risk=risk or "-"))
     specs = strata_specs(d)
@@ -442,14 +454,20 @@ def announce(
     key: Ed25519PrivateKey,
     actor: str,
     now: datetime | None = None,
+    checked: CheckReport | None = None,
 ) -> AnnounceResult:
-    """Freeze, sign and log the announcement of ``task_id``; then write the public notice."""
+    """Freeze, sign and log the announcement of ``task_id``; then write the public notice.
+
+    ``checked``: the report of a ``check_task`` just run (the command checks before it asks
+    for the passphrase); its pool is reused when nothing it depends on has changed since,
+    else the check computes it again."""
     now = (now or _now()).astimezone(UTC).replace(microsecond=0)
     with Session(engine) as session:
         row, d = get_task(session, task_id)
         if row.status != "created":
             raise ConflictError("task.already_announced", task=task_id)
-        report = check_task(session, task_id, now)
+        reuse = checked.pool if checked is not None and checked.task_id == task_id else None
+        report = check_task(session, task_id, now, reuse=reuse)
         first = report.first_failure
         if first is not None:
             raise InputError(

@@ -237,3 +237,21 @@ def test_announce_shows_the_planned_drand_round_in_beijing_time(world: Any) -> N
     result = world("task", "announce", "DR", env=PW, lang="zh")
     assert result.exit_code == 0, result.output
     assert f"drand 第 {r} 轮将于北京时间 {beijing} 产生" in result.stderr
+
+
+def test_announce_reads_the_pool_once(world: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The command checks before it asks for the passphrase, then announces with the pool
+    that check computed: a large registry is read once, not twice."""
+    from randcheck.services import tasks
+
+    real, calls = tasks.compute_pool, []
+
+    def spy(*args: Any, **kw: Any) -> Any:
+        calls.append(1)
+        return real(*args, **kw)
+
+    monkeypatch.setattr(tasks, "compute_pool", spy)
+    assert world("task", "create", deffile(world, definition())).exit_code == 0
+    r = world("task", "announce", "T1", env=PW)
+    assert r.exit_code == 0, r.output
+    assert len(calls) == 1

@@ -429,6 +429,12 @@ def inputs(
     return out
 
 
+def generation(conn: Connection) -> int | None:
+    """The history's change counter (moved by every write to the history and the results)."""
+    at = _state(conn)
+    return None if at is None else at[0]
+
+
 def _state(conn: Connection) -> tuple[int, str | None] | None:
     """The history's change counter and the digest cached at that counter (or None)."""
     s = HistoryState.__table__.c  # type: ignore[attr-defined]
