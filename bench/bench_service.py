@@ -22,13 +22,16 @@ over the two years before the draw, a third of them not random, each with an ins
 given; a later run with ``--root DIR`` reuses it and ignores them) and every timed run works on
 a fresh copy ``DIR/ws``, so announce can be timed again and again on the same data;
 ``--repeat N`` times announce N times (the draw after the last), ``--profile FILE`` writes
-a cProfile of the (last) announce child.
+a cProfile of the (last) announce child.  ``--pg URL`` times the same on PostgreSQL: each run
+copies the workspace's database into a new schema of that server (``COPY``, after randcheck's
+own migrations made the tables and triggers) and the children open it there.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import shutil
 import subprocess
@@ -263,7 +266,7 @@ def setup(
     index_registry(root)
 
 
-def index_registry(root: Path) -> float:
+def index_registry(root: Path, url: str | None = None) -> float:
     """Build the pool index as the first ``task check`` after an import does, and keep the
     history digest as ``history import`` does (the rows here were inserted in bulk, not
     imported); the seconds it took (a fraction of one when both were current)."""
@@ -273,11 +276,65 @@ def index_registry(root: Path) -> float:
     from randcheck.workspace import Workspace
 
     t = time.perf_counter()
-    eng = open_engine(Workspace(root).default_db_url())
+    eng = open_engine(url or Workspace(root).default_db_url())
     poolindex.refresh(eng)  # nothing to do when current
     history.keep_digest(eng)  # likewise
     eng.dispose()
     return time.perf_counter() - t
+
+
+def copy_to_postgres(db: Path, url: str) -> str:
+    """The workspace database ``db`` (SQLite) copied into a new schema of the PostgreSQL
+    server at ``url``, migrated by randcheck first (tables, triggers); the schema's URL."""
+    import sqlite3
+    import uuid
+
+    from sqlalchemy import create_engine, text
+
+    from randcheck.store.db import open_engine
+
+    schema = "bench_" + uuid.uuid4().hex[:12]
+    admin = create_engine(url)
+    with admin.begin() as conn:
+        for (old,) in conn.execute(
+            text("SELECT nspname FROM pg_namespace WHERE nspname LIKE 'bench\\_%'")
+        ):
+            conn.execute(text(f'DROP SCHEMA "{old}" CASCADE'))  # an earlier run's
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    admin.dispose()
+    target = f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{schema}"
+    eng = open_engine(target)
+    src = sqlite3.connect(db)
+    tables = [r[0] for r in src.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%' "
+        "AND name != 'alembic_version'"
+    )]  # fmt: skip
+    raw = eng.raw_connection()
+    try:
+        cur = raw.cursor()
+        for table in tables:
+            cols = ", ".join(f'"{r[1]}"' for r in src.execute(f'PRAGMA table_info("{table}")'))
+            cur.execute(f'DELETE FROM "{table}"')  # rows the migrations seeded
+            with cur.copy(f'COPY "{table}" ({cols}) FROM STDIN') as copy:
+                for row in src.execute(f'SELECT {cols} FROM "{table}"'):
+                    copy.write_row(row)
+        for table in tables:  # serial columns continue after the rows copied
+            cur.execute(
+                "SELECT a.attname FROM pg_attribute a WHERE a.attrelid = %s::regclass "
+                "AND pg_get_serial_sequence(%s, a.attname) IS NOT NULL",
+                (f'"{table}"', f'"{table}"'),
+            )
+            for (column,) in cur.fetchall():
+                cur.execute(
+                    f"SELECT setval(pg_get_serial_sequence('\"{table}\"', '{column}'), "
+                    f'coalesce(max("{column}"), 0) + 1, false) FROM "{table}"'
+                )
+        raw.commit()
+    finally:
+        raw.close()
+        src.close()
+        eng.dispose()
+    return target
 
 
 # what ``--parts`` times inside a phase (module, function): cumulative seconds each, the
@@ -362,7 +419,7 @@ def child(
     key = keys.load_private_key(ws, "office", PASS)
     round_at = datetime.fromtimestamp(drand.round_time(drand.CHAINS["quicknet"], ROUND), UTC)
     t0 = time.perf_counter()
-    eng = open_engine(ws.default_db_url())
+    eng = open_engine(os.environ.get("BENCH_DB_URL") or ws.default_db_url())
     out: dict[str, float] = {}
     if phase == "announce" and profile is not None:
         import cProfile
@@ -421,6 +478,10 @@ def main() -> None:
     ap.add_argument("--no-draw", action="store_true", help="announce only")
     ap.add_argument("--profile", type=Path, default=None, help="cProfile of announce, to FILE")
     ap.add_argument("--parts", action="store_true", help="time announce's and draw's parts")
+    ap.add_argument(
+        "--pg", default=None, metavar="URL",
+        help="time on PostgreSQL: each run copies the workspace's database into a new schema",
+    )  # fmt: skip
     args = ap.parse_args()
     if args.child:
         print(json.dumps(child(args.child, args.root, args.profile, args.parts)))
@@ -451,6 +512,13 @@ def main() -> None:
         for k in range(max(1, args.repeat)):
             shutil.rmtree(root, ignore_errors=True)
             shutil.copytree(pristine, root)
+            if args.pg:
+                t = time.perf_counter()
+                url = copy_to_postgres(root / "db" / "randcheck.sqlite", args.pg)
+                took = index_registry(root, url)
+                os.environ["BENCH_DB_URL"] = url  # the children's database
+                print(f"copied to PostgreSQL in {time.perf_counter() - t:.1f} s"
+                      f" (pool index and history digest {took:.1f} s)")  # fmt: skip
             last = k == max(1, args.repeat) - 1
             results["announce"] = run_phase(
                 "announce", root, args.profile if last else None, args.parts
