@@ -17,15 +17,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from typing import TYPE_CHECKING
 
-from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import SQLAlchemyError
-
-from randcheck.store.db import SQLITE_BUSY_SECONDS
+if TYPE_CHECKING:  # the CLI enters held() for every command, --help too: no database layer
+    from sqlalchemy.engine import Connection, Engine
 
 WAIT_MS = 2000  # how long a write beside a reader waits for another writer
 
-Work = Callable[[Connection], bool]
+Work = Callable[["Connection"], bool]
 _held: ContextVar[list[tuple[Engine, Work]] | None] = ContextVar("randcheck_aside", default=None)
 
 
@@ -55,6 +54,10 @@ def write_aside(engine: Engine, work: Work) -> bool:
 
 
 def _write(engine: Engine, work: Work) -> bool:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from randcheck.store.db import SQLITE_BUSY_SECONDS
+
     sqlite = engine.dialect.name == "sqlite"
     try:
         with engine.connect() as conn:
