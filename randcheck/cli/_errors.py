@@ -81,8 +81,18 @@ class RandcheckGroup(TyperGroup):
         from randcheck.store.aside import held
 
         try:
-            with held():  # derived data a command stores is kept only if it succeeds
-                return super().invoke(ctx)
+            # derived data a command stores aside (the pool index a check built) is kept when
+            # the command runs to its end, whatever its verdict (an exit code it chose), and
+            # dropped when it stops on an error (a wrong passphrase, a database failure)
+            verdict: typer.Exit | None = None
+            with held():
+                try:
+                    result = super().invoke(ctx)
+                except typer.Exit as exc:
+                    verdict = exc
+            if verdict is not None:
+                raise verdict
+            return result
         except ClickException as exc:
             localise_error(exc)
             raise

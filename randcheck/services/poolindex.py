@@ -23,8 +23,8 @@ stored if nothing changed meanwhile.  ``registry import`` only moves the counter
 import, not once per row); the first ``task check`` or ``task announce`` after it builds the
 index (about 10 s and 1 GB at 10 million entities, past what an import may use) and stores it
 for the next one: some 190 MB of parts rewritten, so a database's write-ahead log or WAL
-grows by that much once per registry change, not once per announcement.  A command that fails
-stores nothing (``store.aside.held``).
+grows by that much once per registry change, not once per announcement.  A command that stops
+on an error stores nothing (``store.aside.held``).
 
 Where the index cannot be exact it is not built (``build`` answers ``None``) and the SQL pass
 or the loop answers: a directed task (its scope filters read other columns), a value holding

@@ -8,8 +8,9 @@ gives up quietly on any database error (a locked or read-only database): the nex
 computes the value again.
 
 Inside :func:`held` (the CLI runs every command in it) such writes wait for the end of the
-block and are dropped if it raises: a command that fails (a wrong passphrase, a task that
-does not pass its check) leaves the database byte for byte as it found it.
+block and are dropped if it raises: a command that stops on an error (a wrong passphrase, a
+database failure) leaves the database byte for byte as it found it.  A command that runs to
+its verdict, even "no" (``task check`` of a task that is not feasible, exit 1), keeps them.
 """
 
 from __future__ import annotations

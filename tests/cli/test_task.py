@@ -255,3 +255,28 @@ def test_announce_reads_the_pool_once(world: Any, monkeypatch: pytest.MonkeyPatc
     r = world("task", "announce", "T1", env=PW)
     assert r.exit_code == 0, r.output
     assert len(calls) == 1
+
+
+def test_a_check_that_says_no_keeps_the_pool_index_an_error_does_not(world: Any) -> None:
+    """The pool index is derived data: a check that ran to its verdict (exit 1, the task is
+    not feasible) keeps the index it built for the next check; a command that stopped on
+    an error (a wrong passphrase) keeps nothing."""
+    from randcheck.services import poolindex
+
+    def indexed() -> bool:
+        engine = open_engine(world.db_url)
+        try:
+            with engine.connect() as conn:
+                return poolindex.is_current(conn)
+        finally:
+            engine.dispose()
+
+    bad = definition(id="BAD", mode="undirected", strata=[{"id": "S", "risk": ["A"], "count": 1}])
+    good = definition(mode="undirected")
+    assert world("task", "create", deffile(world, bad, "bad.toml")).exit_code == 0
+    assert world("task", "create", deffile(world, good)).exit_code == 0
+    assert not indexed()
+    r = world("task", "announce", "T1", env={"RANDCHECK_KEY_PASSPHRASE": "错的"})
+    assert r.exit_code == 3 and not indexed()
+    r = world("task", "check", "BAD")
+    assert r.exit_code == 1 and indexed()
