@@ -87,6 +87,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--entities", type=int, default=200_000)
     ap.add_argument("--targets", type=int, default=50_000)
+    ap.add_argument("--profile", type=Path, default=None, help="cProfile of results due, to FILE")
     args = ap.parse_args()
     from randcheck.core.draw import drand
     from randcheck.services import draws, gathering, keys, tasks
@@ -128,6 +129,11 @@ def main() -> None:
         again = entry.import_results(ws, eng, filled, actor="bench", now=now)
         took = time.perf_counter() - t
         print(f"results import again {again.unchanged:,} unchanged  {took:6.2f} s")
+        if args.profile is not None:
+            import cProfile
+
+            cProfile.runctx("clock.due(ws, eng, None, date(2023, 11, 20))", globals(),
+                            {**locals(), "clock": clock}, str(args.profile))  # fmt: skip
         t = time.perf_counter()
         due = clock.due(ws, eng, None, date(2023, 11, 20))
         print(f"results due         {len(due):,} rows  {time.perf_counter() - t:6.2f} s")

@@ -330,6 +330,8 @@ def copy_to_postgres(db: Path, url: str) -> str:
                     f'coalesce(max("{column}"), 0) + 1, false) FROM "{table}"'
                 )
         raw.commit()
+        cur.execute("ANALYZE")  # as autovacuum would after a load this size
+        raw.commit()
     finally:
         raw.close()
         src.close()

@@ -15,7 +15,7 @@ from sqlmodel import Session
 from randcheck.core.workdays import Calendar, Deadline, YearDays
 from randcheck.errors import UsageError
 from randcheck.services.results import clock
-from randcheck.store.result_models import CalendarDay, ResultRow
+from randcheck.store.result_models import CalendarDay
 from randcheck.workspace import Workspace
 from tests.drawfixtures import entity, seed_world
 from tests.results.world import (
@@ -44,19 +44,18 @@ def test_calendar_counts_working_days_and_never_guesses_a_year() -> None:
     assert known.deadline(date(2026, 12, 10), 20) == Deadline(date(2027, 1, 8), None)
 
 
-def _row(formed: str, first: str | None = None, pending: bool = True) -> ResultRow:
-    return ResultRow(
-        task_id="T", entity_code="C", item_code="K01", record_digest="r", completed_on=formed,
-        terms="|未发现问题|", vocabulary="v", entered_by="a", entered_at="x", content="c",
-        pending=pending, published=1 if first else None, first_published_on=first,
-    )  # fmt: skip
+def _row(formed: str, first: str | None = None, pending: int = 1) -> tuple[str, str | None, int]:
+    """A result as ``due`` reads it from the driver: (completed_on, first_published_on,
+    pending), ``pending`` an integer as SQLite returns it."""
+    return (formed, first, pending)
 
 
 def test_status_of_one_target_item() -> None:
     cal = Calendar.shipped()
+    deadlines: dict[Any, Any] = {}  # shared: the later calls reuse the counts of the first
 
-    def status(row: ResultRow | None, on: date) -> clock.Due:
-        return clock._status("T", "C", "名称", "K01", row, cal, 20, on)
+    def status(row: tuple[str, str | None, int] | None, on: date) -> clock.Due:
+        return clock._status("T", "C", "名称", "K01", row, cal, 20, on, deadlines)
 
     assert status(None, date(2026, 10, 1)).status == clock.TO_ENTER
     s = status(_row("2026-09-28"), date(2026, 10, 30))
@@ -64,12 +63,13 @@ def test_status_of_one_target_item() -> None:
         clock.TO_PUBLISH, "2026-09-28", "2026-10-30", None,
     )  # fmt: skip
     assert status(_row("2026-09-28"), date(2026, 10, 31)).status == clock.OVERDUE
-    on_time = status(_row("2026-09-28", "2026-10-30", pending=False), date(2026, 12, 1))
+    on_time = status(_row("2026-09-28", "2026-10-30", pending=0), date(2026, 12, 1))
     assert (on_time.status, on_time.late, on_time.correction_pending) == (
         clock.PUBLISHED, False, False,
     )  # fmt: skip
-    late = status(_row("2026-09-28", "2026-10-31", pending=True), date(2026, 12, 1))
+    late = status(_row("2026-09-28", "2026-10-31", pending=1), date(2026, 12, 1))
     assert (late.status, late.late, late.correction_pending) == (clock.PUBLISHED, True, True)
+    assert late.correction_pending is True  # a bool in the JSON, not the driver's 1
     unknown = status(_row("2026-12-10"), date(2027, 6, 1))
     assert (unknown.status, unknown.deadline, unknown.missing_year) == (clock.UNKNOWN, None, 2027)
 

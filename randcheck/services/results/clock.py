@@ -18,6 +18,7 @@ from randcheck.core.workdays import Calendar, YearDays, parse_office_calendar
 from randcheck.errors import NotFoundError, UsageError
 from randcheck.services.audit import AuditLog
 from randcheck.services.results.context import drawn_tasks, load
+from randcheck.store.raw import raw_rows
 from randcheck.store.result_models import CalendarDay, ResultRow
 from randcheck.workspace import Workspace
 
@@ -172,6 +173,7 @@ def due(
         else:
             tasks = drawn_tasks(s) if task_id is None else [task_id]
         days: dict[str, int] = {}
+        deadlines: dict[tuple[str, int], tuple[date | None, str | None, int | None]] = {}
         for t in tasks:
             ctx = load(s, t)
             # only the results of the current official record: after a redraw, what was
@@ -180,7 +182,8 @@ def due(
             query = sa_select(
                 c.entity_code, c.item_code, c.completed_on, c.first_published_on, c.pending
             ).where(c.task_id == t, c.record_digest == ctx.record.digest)
-            rows = {(r.entity_code, r.item_code): r for r in s.execute(query)}
+            # driver rows, not ORM rows: 100,000 of them cost 0.4 s more through the ORM
+            rows = {(r[0], r[1]): r[2:] for r in raw_rows(s.connection(), query)}
             for code in ctx.targets:
                 for item in ctx.items:
                     if item not in days:
@@ -195,6 +198,7 @@ def due(
                             cal,
                             days[item],
                             on,
+                            deadlines,
                         )
                     )
     return out
@@ -205,35 +209,43 @@ def _status(
     code: str,
     name: str,
     item: str,
-    row: Any,  # a result row (its completed_on, first_published_on, pending), or None
+    row: Any,  # a result's (completed_on, first_published_on, pending), or None
     cal: Calendar,
     days: int,
     on: date,
+    deadlines: dict[tuple[str, int], tuple[date | None, str | None, int | None]],
 ) -> Due:
     if row is None:
         return Due(task, code, name, item, TO_ENTER, None, None, None, None, False, False)
-    dl = cal.deadline(date.fromisoformat(row.completed_on), days)
-    deadline = dl.due.isoformat() if dl.due else None
-    first = row.first_published_on
+    completed_on, first, pending_flag = row
+    known = deadlines.get((completed_on, days))
+    if known is None:  # one count per formation day and period, not one per result
+        dl = cal.deadline(date.fromisoformat(completed_on), days)
+        known = deadlines[(completed_on, days)] = (
+            dl.due,
+            dl.due.isoformat() if dl.due else None,
+            dl.missing_year,
+        )
+    due_on, deadline, missing_year = known
     late = first is not None and deadline is not None and first > deadline
     if first is not None:
         status = PUBLISHED
-    elif dl.due is None:
+    elif due_on is None:
         status = UNKNOWN
-    elif on > dl.due:
+    elif on > due_on:
         status = OVERDUE
     else:
         status = TO_PUBLISH
-    pending = first is not None and row.pending
+    pending = first is not None and bool(pending_flag)
     return Due(
         task,
         code,
         name,
         item,
         status,
-        row.completed_on,
+        completed_on,
         deadline,
-        dl.missing_year,
+        missing_year,
         first,
         late,
         pending,
