@@ -110,7 +110,6 @@ class RegistryGeneration(SQLModel, table=True):
 
     name: str = Field(primary_key=True, max_length=64)
     generation: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
-    paused: bool = False  # set only inside a bulk writer's own transaction (registries_0002)
 
 
 class PoolIndexPart(SQLModel, table=True):

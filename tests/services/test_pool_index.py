@@ -240,8 +240,8 @@ def test_an_index_in_several_parts_loads_back_equal(
 def test_an_import_counts_itself_once_and_leaves_the_trigger_on(
     tmp_path: Path, engine: Engine
 ) -> None:
-    """``registry import`` pauses the per-row trigger inside its own transaction and bumps
-    the counter once; after it, the trigger counts every write again."""
+    """``registry import`` sets the per-row triggers aside inside its own transaction and
+    bumps the counter once; after it, the triggers are back and count every write again."""
     from randcheck.demo_data import ENTITY_FIELDS, iter_entities, write_csv
     from randcheck.services import registry
     from randcheck.workspace import init_workspace
@@ -250,17 +250,26 @@ def test_an_import_counts_itself_once_and_leaves_the_trigger_on(
     csv_path = tmp_path / "entities.csv"
     write_csv(csv_path, ENTITY_FIELDS, ENTITY_FIELDS, iter_entities("t", 50))
 
-    def state() -> tuple[int, bool]:
+    def state() -> tuple[int, list[Any]]:
         with engine.connect() as conn:
-            g, paused = conn.execute(
-                text("SELECT generation, paused FROM registry_generation WHERE name = 'entity'")
-            ).one()
-        return int(g), bool(paused)
+            g = conn.execute(
+                text("SELECT generation FROM registry_generation WHERE name = 'entity'")
+            ).scalar_one()
+            if engine.dialect.name == "sqlite":
+                triggers = conn.exec_driver_sql(
+                    "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name"
+                ).all()
+            else:
+                triggers = conn.execute(
+                    text("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal ORDER BY 1")
+                ).all()
+        return int(g), [tuple(t) for t in triggers]
 
     before = state()
+    assert before[1]  # the migration's triggers
     registry.import_file(engine, ws, "entities", csv_path, actor="tester")
     after = state()
-    assert after[1] is False and after[0] > before[0]
+    assert after[0] > before[0] and after[1] == before[1]  # the same triggers, back
     if engine.dialect.name == "sqlite":
         assert after[0] == before[0] + 1  # once, not once per row
     with engine.connect() as conn:
@@ -306,3 +315,43 @@ def test_a_registry_past_one_rows_bound_is_not_indexed_on_postgresql(
     assert (built is None) == (engine.dialect.name == "postgresql")
     got = _three(engine, rt)
     assert _fields(got["index"]) == _fields(got["sql"]) == _fields(got["loop"])
+
+
+def test_an_import_that_fails_leaves_the_triggers_and_the_counter_as_they_were(
+    tmp_path: Path, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The triggers set aside by an import come back with its rollback."""
+    from randcheck.demo_data import ENTITY_FIELDS, iter_entities, write_csv
+    from randcheck.services import registry
+    from randcheck.services.registry import importer
+    from randcheck.workspace import init_workspace
+
+    ws = init_workspace(tmp_path / "ws3", "测试市市场监督管理局", "320500")[0]
+    csv_path = tmp_path / "entities.csv"
+    write_csv(csv_path, ENTITY_FIELDS, ENTITY_FIELDS, iter_entities("t", 20))
+    real = importer._run_import
+
+    def fails_after_writing(*args: Any, **kw: Any) -> Any:
+        real(*args, **kw)  # every row written, the triggers aside
+        raise RuntimeError("the disk is full")
+
+    def seen() -> tuple[Any, ...]:
+        with engine.connect() as conn:
+            return (
+                poolindex.generation(conn),
+                conn.execute(text("SELECT count(*) FROM entity")).scalar(),
+                conn.exec_driver_sql(
+                    "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name"
+                ).all()
+                if engine.dialect.name == "sqlite"
+                else conn.execute(text("SELECT tgname FROM pg_trigger ORDER BY 1")).all(),
+            )
+
+    before = seen()
+    monkeypatch.setattr(importer, "_run_import", fails_after_writing)
+    with pytest.raises(RuntimeError):
+        registry.import_file(engine, ws, "entities", csv_path, actor="tester")
+    assert seen() == before
+    with engine.begin() as conn:  # and they count the next write
+        conn.execute(text(f"INSERT INTO entity (code, name) VALUES ('{code_of(5)}', 'x')"))
+    assert (seen()[0] or 0) > (before[0] or 0)

@@ -494,16 +494,33 @@ def _run_import(
 
 @contextlib.contextmanager
 def _counted_once(conn: Connection, registry: str) -> Iterator[None]:
-    """The entity table's change counter bumped once for this whole transaction, its per-row
-    trigger paused meanwhile (migration registries_0002); other registries as they are."""
+    """The entity table's change counter bumped once for this whole transaction; on SQLite
+    its per-row triggers (migration registries_0002) are set aside meanwhile and put back,
+    as they were, before the commit.  SQLite's DDL is transactional: no other connection
+    ever sees the table without them, and an error rolls the whole transaction back, the
+    triggers' absence with it.  A trigger per row cost 1.9x the import of 10 million rows; a
+    condition per row, 8 %.  PostgreSQL's trigger runs once per statement: it stays."""
     if registry != "entities":
         yield
         return
     state = RegistryGeneration.__table__  # type: ignore[attr-defined]
-    row = state.c.name == "entity"
-    conn.execute(update(state).where(row).values(generation=state.c.generation + 1, paused=True))
-    yield  # an error rolls the whole transaction back, the pause with it
-    conn.execute(update(state).where(row).values(paused=False))
+    conn.execute(
+        update(state).where(state.c.name == "entity").values(generation=state.c.generation + 1)
+    )
+    kept: list[tuple[str, str]] = []
+    if conn.dialect.name == "sqlite":
+        kept = [
+            (str(name), str(sql))
+            for name, sql in conn.exec_driver_sql(
+                "SELECT name, sql FROM sqlite_master "
+                "WHERE type = 'trigger' AND tbl_name = 'entity' ORDER BY name"
+            )
+        ]
+        for name, _sql in kept:
+            conn.exec_driver_sql(f'DROP TRIGGER "{name}"')
+    yield
+    for _name, sql in kept:
+        conn.exec_driver_sql(sql)
 
 
 def import_file(
