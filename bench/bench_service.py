@@ -313,7 +313,14 @@ def copy_to_postgres(db: Path, url: str) -> str:
     try:
         cur = raw.cursor()
         for table in tables:
-            cols = ", ".join(f'"{r[1]}"' for r in src.execute(f'PRAGMA table_info("{table}")'))
+            cur.execute(
+                "SELECT column_name FROM information_schema.columns "
+                "WHERE table_schema = current_schema() AND table_name = %s",
+                (table,),
+            )
+            there = {r[0] for r in cur.fetchall()}  # a pristine older than a migration
+            here = [r[1] for r in src.execute(f'PRAGMA table_info("{table}")')]
+            cols = ", ".join(f'"{c}"' for c in here if c in there)
             cur.execute(f'DELETE FROM "{table}"')  # rows the migrations seeded
             with cur.copy(f'COPY "{table}" ({cols}) FROM STDIN') as copy:
                 for row in src.execute(f'SELECT {cols} FROM "{table}"'):
@@ -332,6 +339,10 @@ def copy_to_postgres(db: Path, url: str) -> str:
         raw.commit()
         cur.execute("ANALYZE")  # as autovacuum would after a load this size
         raw.commit()
+        try:  # the load's dirty pages written now, not while announce is timed
+            cur.execute("CHECKPOINT")
+        except Exception:  # a role that may not: timed as it comes
+            raw.rollback()
     finally:
         raw.close()
         src.close()
