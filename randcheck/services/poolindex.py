@@ -268,7 +268,6 @@ def store(engine: Engine, index: PoolIndex) -> bool:
     p = PoolIndexPart.__table__  # type: ignore[attr-defined]
     gt = RegistryGeneration.__table__  # type: ignore[attr-defined]
     g = gt.c
-    payload = b"".join([*(x.codes for x in index.groups), index.dated])
 
     def work(conn: Connection) -> bool:
         # a write that takes the counter's row lock first: a writer of the registry waits
@@ -284,6 +283,9 @@ def store(engine: Engine, index: PoolIndex) -> bool:
         conn.execute(
             insert(p), {"part": 0, "generation": index.generation, "data": _manifest(index)}
         )
+        # joined here, not before: a command holds its writes aside to its end (store.aside),
+        # and the index alone is enough to keep meanwhile
+        payload = b"".join([*(x.codes for x in index.groups), index.dated])
         for i, at in enumerate(range(0, len(payload), PART_BYTES)):  # one part's copy at a time
             chunk = payload[at : at + PART_BYTES]
             conn.execute(insert(p), {"part": i + 1, "generation": index.generation, "data": chunk})
