@@ -27,8 +27,8 @@ from tests.drawfixtures import (
     insert_rows,
     later,
     seed_world,
-    write_def,
 )
+from tests.services.test_tasks import check, create, draw_official
 
 ALL = [{"id": "S", "risk": ["*"], "count": 3}]
 
@@ -53,14 +53,7 @@ def computed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 
 def _create(ws: Workspace, engine: Engine, **over: Any) -> str:
-    path = write_def(ws.root.parent / "defs" / f"{over.get('id', 'T1')}.toml", definition(**over))
-    (d,) = tasks.create_tasks(ws, engine, path, "tester")
-    return d.id
-
-
-def _check(engine: Engine, task_id: str, now: Any = ANNOUNCE_AT) -> tasks.CheckReport:
-    with Session(engine) as s:
-        return tasks.check_task(s, task_id, now)
+    return create(ws, engine, definition(**over), f"{over.get('id', 'T1')}.toml")
 
 
 def _stored(engine: Engine, task_id: str) -> dict[str, bytes]:
@@ -73,7 +66,7 @@ def test_an_unchanged_world_announces_the_checked_pool_without_reading_it_again(
 ) -> None:
     seed_world(engine, entities=[entity(i) for i in range(10)])
     t = _create(ws, engine, strata=ALL)
-    report = _check(engine, t)
+    report = check(engine, t)
     assert computed == [t] and report.pool is not None and report.pool.inputs is not None
     got = tasks.announce(ws, engine, t, OPERATOR, "tester", ANNOUNCE_AT, checked=report)
     assert computed == [t]  # reused
@@ -109,9 +102,9 @@ def test_a_change_after_the_check_is_read_again(
 ) -> None:
     seed_world(engine, entities=[entity(i) for i in range(10)])
     t = _create(ws, engine, strata=ALL, exclusions={"statuses": ["存续"], "recent_days": 90})
-    report = _check(engine, t)
+    report = check(engine, t)
     change(engine)
-    fresh = _check(engine, "T1")  # what a check after the change says
+    fresh = check(engine, "T1")  # what a check after the change says
     got = tasks.announce(ws, engine, t, OPERATOR, "tester", ANNOUNCE_AT, checked=report)
     assert computed == [t, t, t]  # not reused
     assert fresh.pool is not None and report.pool is not None
@@ -126,10 +119,10 @@ def test_another_day_or_another_task_is_read_again(
     seed_world(engine, entities=[entity(i) for i in range(10)])
     t1 = _create(ws, engine, strata=ALL)
     t2 = _create(ws, engine, id="T2", strata=ALL)
-    yesterday = _check(engine, t1, later(-1))
+    yesterday = check(engine, t1, later(-1))
     tasks.announce(ws, engine, t1, OPERATOR, "tester", ANNOUNCE_AT, checked=yesterday)
     assert computed == [t1, t1]
-    other = _check(engine, t1, later(1))  # T1's report offered to T2
+    other = check(engine, t1, later(1))  # T1's report offered to T2
     tasks.announce(ws, engine, t2, OPERATOR, "tester", later(1), checked=other)
     assert computed == [t1, t1, t1, t2]
 
@@ -138,13 +131,11 @@ def test_a_new_official_record_is_read_again(
     ws: Workspace, engine: Engine, computed: list[str]
 ) -> None:
     """An official draw between the check and the announcement changes drawn_this_year."""
-    from tests.services.test_tasks import draw_official
-
     seed_world(engine, entities=[entity(i) for i in range(10)])
     first = _create(ws, engine, strata=ALL)
     tasks.announce(ws, engine, first, OPERATOR, "tester", ANNOUNCE_AT)
     second = _create(ws, engine, id="T2", strata=[{"id": "S", "risk": ["*"], "count": 1}])
-    report = _check(engine, second)
+    report = check(engine, second)
     draw_official(ws, engine, first)
     got = tasks.announce(ws, engine, second, OPERATOR, "tester", ANNOUNCE_AT, checked=report)
     assert computed == [first, second, second]

@@ -155,6 +155,10 @@ class Due:
         }
 
 
+#: a deadline counted once per (formation day, period): its date, as text, a missing year
+Known = tuple[date | None, str | None, int | None]
+
+
 def due(
     ws: Workspace,
     engine: Engine,
@@ -173,7 +177,7 @@ def due(
         else:
             tasks = drawn_tasks(s) if task_id is None else [task_id]
         days: dict[str, int] = {}
-        deadlines: dict[tuple[str, int], tuple[date | None, str | None, int | None]] = {}
+        deadlines: dict[tuple[str, int], Known] = {}
         for t in tasks:
             ctx = load(s, t)
             # only the results of the current official record: after a redraw, what was
@@ -213,7 +217,7 @@ def _status(
     cal: Calendar,
     days: int,
     on: date,
-    deadlines: dict[tuple[str, int], tuple[date | None, str | None, int | None]],
+    deadlines: dict[tuple[str, int], Known],
 ) -> Due:
     if row is None:
         return Due(task, code, name, item, TO_ENTER, None, None, None, None, False, False)
