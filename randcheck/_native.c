@@ -751,21 +751,31 @@ static PyObject *py_shared(PyObject *self, PyObject *args) {
     return with_list(self, args, shared_impl, "shared runs");
 }
 
+/* Whether args are two bytes files, each empty or ending with a newline (else an exception
+ * naming the function). */
+static int two_files(PyObject *args, const char *name) {
+    if (PyTuple_GET_SIZE(args) != 2) {
+        PyErr_Format(PyExc_TypeError, "%s takes two arguments", name);
+        return 0;
+    }
+    if (!bytes_args(args, 2)) return 0;
+    for (Py_ssize_t i = 0; i < 2; i++) {
+        PyObject *x = PyTuple_GET_ITEM(args, i);
+        Py_ssize_t n = PyBytes_GET_SIZE(x);
+        if (n > 0 && PyBytes_AS_STRING(x)[n - 1] != '\n') {
+            PyErr_Format(PyExc_ValueError, "%s inputs must end with a newline", name);
+            return 0;
+        }
+    }
+    return 1;
+}
+
 /* sift(a, b) -> (kept, found): the lines of the sorted population file a that are not in
  * the sorted file b, and those that are, each in a's order (one merge walk over both). */
 static PyObject *py_sift(PyObject *self, PyObject *args) {
-    if (PyTuple_GET_SIZE(args) != 2) {
-        PyErr_SetString(PyExc_TypeError, "sift takes two arguments");
-        return NULL;
-    }
-    if (!bytes_args(args, 2)) return NULL;
+    if (!two_files(args, "sift")) return NULL;
     PyObject *a = PyTuple_GET_ITEM(args, 0), *b = PyTuple_GET_ITEM(args, 1);
     Py_ssize_t na = PyBytes_GET_SIZE(a), nb = PyBytes_GET_SIZE(b);
-    if ((na > 0 && PyBytes_AS_STRING(a)[na - 1] != '\n') ||
-        (nb > 0 && PyBytes_AS_STRING(b)[nb - 1] != '\n')) {
-        PyErr_SetString(PyExc_ValueError, "sift inputs must end with a newline");
-        return NULL;
-    }
     PyObject *kept = PyBytes_FromStringAndSize(NULL, na);
     PyObject *found = PyBytes_FromStringAndSize(NULL, na);
     if (kept == NULL || found == NULL) {
@@ -804,6 +814,90 @@ static PyObject *py_sift(PyObject *self, PyObject *args) {
     PyObject *out = PyTuple_Pack(2, kept, found);
     Py_DECREF(kept);
     Py_DECREF(found);
+    return out;
+}
+
+/* pick(pairs, codes) -> bytes: the distinct lines of the sorted file pairs (lines
+ * "key NUL rest", or a whole line as its key) whose key is a line of the sorted population
+ * file codes, in pairs' order. The keys of byte-sorted lines come in byte order (NUL is the
+ * smallest byte), so one merge walk over both finds them. */
+static PyObject *py_pick(PyObject *self, PyObject *args) {
+    if (!two_files(args, "pick")) return NULL;
+    PyObject *a = PyTuple_GET_ITEM(args, 0), *b = PyTuple_GET_ITEM(args, 1);
+    Py_ssize_t na = PyBytes_GET_SIZE(a), nb = PyBytes_GET_SIZE(b);
+    PyObject *out = PyBytes_FromStringAndSize(NULL, na);
+    if (out == NULL) return NULL;
+    uint8_t *dst = (uint8_t *)PyBytes_AS_STRING(out);
+    const uint8_t *p = (const uint8_t *)PyBytes_AS_STRING(a), *pe = p + na;
+    const uint8_t *q = (const uint8_t *)PyBytes_AS_STRING(b), *qe = q + nb;
+    const uint8_t *last = NULL;
+    size_t last_len = 0;
+    Py_BEGIN_ALLOW_THREADS;
+    const uint8_t *qn = q < qe ? memchr(q, '\n', (size_t)(qe - q)) : NULL;
+    while (p < pe) {
+        const uint8_t *nl = memchr(p, '\n', (size_t)(pe - p));
+        size_t len = (size_t)(nl - p);
+        const uint8_t *nul = memchr(p, '\0', len);
+        size_t klen = nul ? (size_t)(nul - p) : len;
+        int c = 1;
+        while (q < qe && (c = cmp_code(q, (size_t)(qn - q), p, klen)) < 0) {
+            q = qn + 1;
+            qn = q < qe ? memchr(q, '\n', (size_t)(qe - q)) : NULL;
+        }
+        if (q < qe && c == 0 && !(last && last_len == len && memcmp(last, p, len) == 0)) {
+            memcpy(dst, p, len + 1);
+            dst += len + 1;
+            last = p;
+            last_len = len;
+        }
+        p = nl + 1;
+    }
+    Py_END_ALLOW_THREADS;
+    Py_ssize_t n = (Py_ssize_t)(dst - (uint8_t *)PyBytes_AS_STRING(out));
+    if (_PyBytes_Resize(&out, n) < 0) return NULL;
+    return out;
+}
+
+/* repeated(blob, k) -> bytes: each distinct line of the sorted file blob that it holds at
+ * least k times, once, in blob's order (k <= 1: every distinct line). */
+static PyObject *py_repeated(PyObject *self, PyObject *args) {
+    PyObject *a;
+    Py_ssize_t k;
+    if (!PyArg_ParseTuple(args, "On", &a, &k)) return NULL;
+    if (!PyBytes_Check(a)) {
+        PyErr_SetString(PyExc_TypeError, "randcheck._native takes bytes, not other buffers");
+        return NULL;
+    }
+    Py_ssize_t na = PyBytes_GET_SIZE(a);
+    if (na > 0 && PyBytes_AS_STRING(a)[na - 1] != '\n') {
+        PyErr_SetString(PyExc_ValueError, "repeated input must end with a newline");
+        return NULL;
+    }
+    PyObject *out = PyBytes_FromStringAndSize(NULL, na);
+    if (out == NULL) return NULL;
+    uint8_t *dst = (uint8_t *)PyBytes_AS_STRING(out);
+    const uint8_t *p = (const uint8_t *)PyBytes_AS_STRING(a), *pe = p + na;
+    Py_BEGIN_ALLOW_THREADS;
+    while (p < pe) {
+        const uint8_t *nl = memchr(p, '\n', (size_t)(pe - p));
+        size_t len = (size_t)(nl - p);
+        Py_ssize_t run = 1;
+        const uint8_t *q = nl + 1;
+        while (q < pe) {
+            const uint8_t *qn = memchr(q, '\n', (size_t)(pe - q));
+            if ((size_t)(qn - q) != len || memcmp(q, p, len) != 0) break;
+            run++;
+            q = qn + 1;
+        }
+        if (run >= k) {
+            memcpy(dst, p, len + 1);
+            dst += len + 1;
+        }
+        p = q;
+    }
+    Py_END_ALLOW_THREADS;
+    Py_ssize_t n = (Py_ssize_t)(dst - (uint8_t *)PyBytes_AS_STRING(out));
+    if (_PyBytes_Resize(&out, n) < 0) return NULL;
     return out;
 }
 
@@ -1299,6 +1393,8 @@ static PyMethodDef methods[] = {
     {"shared", py_shared, METH_VARARGS, "shared(runs) -> bytes | None"},
     {"merge", py_merge, METH_VARARGS, "merge(runs) -> bytes"},
     {"sift", py_sift, METH_VARARGS, "sift(a, b) -> (kept, found)"},
+    {"pick", py_pick, METH_VARARGS, "pick(pairs, codes) -> bytes"},
+    {"repeated", py_repeated, METH_VARARGS, "repeated(blob, k) -> bytes"},
     {"partition", py_partition, METH_VARARGS, "partition(codes, keys, names) -> (list, int)"},
     {"best_pair", py_best_pair, METH_VARARGS, "best_pair(key, code, ids) -> (index, ticket)"},
     {"pair_tickets", py_pair_tickets, METH_VARARGS, "pair_tickets(key, code, ids) -> list"},

@@ -196,6 +196,46 @@ def pure_sift(a: bytes, b: bytes) -> tuple[bytes, bytes]:
     return b"".join(kept), b"".join(found)
 
 
+def pure_pick(pairs: bytes, codes: bytes) -> bytes:
+    """The distinct lines of the sorted file ``pairs`` (``key NUL rest``, or a whole line as
+    its key) whose key is a line of the sorted population file ``codes``, in ``pairs``'
+    order; like the C version, a merge walk (the keys of byte-sorted lines are in byte
+    order: NUL is the smallest byte)."""
+    if (pairs and not pairs.endswith(b"\n")) or (codes and not codes.endswith(b"\n")):
+        raise ValueError("pick inputs must end with a newline")
+    ys = _lines(codes) if codes else []
+    out: list[bytes] = []
+    last: bytes | None = None
+    j = 0
+    for x in _lines(pairs) if pairs else []:
+        key = x.split(b"\0", 1)[0]
+        while j < len(ys) and ys[j] < key:
+            j += 1
+        if j < len(ys) and ys[j] == key and x != last:
+            out.append(x + b"\n")
+            last = x
+    return b"".join(out)
+
+
+def pure_repeated(blob: bytes, k: int) -> bytes:
+    """Each distinct line of the sorted file ``blob`` that it holds at least ``k`` times,
+    once, in ``blob``'s order (``k`` <= 1: every distinct line); like the C version, runs of
+    equal neighbours (so the two agree on unsorted input too)."""
+    if blob and not blob.endswith(b"\n"):
+        raise ValueError("repeated input must end with a newline")
+    out: list[bytes] = []
+    lines = _lines(blob) if blob else []
+    i = 0
+    while i < len(lines):
+        j = i + 1
+        while j < len(lines) and lines[j] == lines[i]:
+            j += 1
+        if j - i >= k:
+            out.append(lines[i] + b"\n")
+        i = j
+    return b"".join(out)
+
+
 def pure_pair_tickets(key: bytes, code: bytes, ids: list[bytes]) -> list[bytes]:
     """``H(key || lp(code) || lp(id))`` for each id, in order (SPEC §7.3); ``key`` is 64 bytes."""
     if len(key) != 64:
@@ -230,6 +270,8 @@ best_pair: Callable[[bytes, bytes, list[bytes]], tuple[int, bytes]] = pure_best_
 merge: Callable[[list[bytes]], bytes] = pure_merge
 shared: Callable[[list[bytes]], bytes | None] = pure_shared
 sift: Callable[[bytes, bytes], tuple[bytes, bytes]] = pure_sift
+pick: Callable[[bytes, bytes], bytes] = pure_pick
+repeated: Callable[[bytes, int], bytes] = pure_repeated
 if native is not None:
     scan = native.scan
     _c_sort_lines = native.sort_lines
@@ -248,3 +290,5 @@ if native is not None:
     merge = native.merge
     shared = native.shared
     sift = native.sift
+    pick = native.pick
+    repeated = native.repeated

@@ -920,6 +920,75 @@ def test_sift_refuses_files_without_final_newline_and_other_buffers() -> None:
 
 
 @needs_native
+@FAST
+@given(
+    st.lists(
+        st.tuples(
+            st.binary(max_size=12).map(lambda b: b.replace(b"\n", b"").replace(b"\0", b"")),
+            st.one_of(st.none(), st.binary(max_size=8).map(lambda b: b.replace(b"\n", b""))),
+        ),
+        max_size=40,
+    ),
+    st.lists(st.binary(max_size=12).map(lambda b: b.replace(b"\n", b"")), max_size=30),
+    st.booleans(),
+)
+def test_pick_matches_pure_and_sets(
+    pairs: list[tuple[bytes, bytes | None]], codes: list[bytes], share: bool
+) -> None:
+    """``pick(pairs, codes)``: the distinct pair lines whose key (the part before the first
+    NUL, or the whole line) is a code, in the pairs' order; keys that are prefixes of one
+    another, empty keys and empty rests included; equal twins on unsorted files too."""
+    assert native is not None
+    if share:
+        codes = codes + [k for k, _ in pairs[::2]]
+    lines = [k if r is None else k + b"\0" + r for k, r in pairs]
+    lines += lines[::3]  # repeats: picked once
+    a = b"".join(x + b"\n" for x in sorted(lines))
+    b = _sorted_file(codes)
+    got = native.pick(a, b)
+    assert got == accel.pure_pick(a, b)
+    wanted = sorted({x for x in lines if x.split(b"\0", 1)[0] in set(codes)})
+    assert got == b"".join(x + b"\n" for x in wanted)
+    raw_a = b"".join(x + b"\n" for x in lines)
+    raw_b = b"".join(c + b"\n" for c in codes)
+    assert native.pick(raw_a, raw_b) == accel.pure_pick(raw_a, raw_b)
+
+
+@needs_native
+@FAST
+@given(
+    st.lists(st.binary(max_size=6).map(lambda b: b.replace(b"\n", b"")), max_size=40),
+    st.integers(-1, 4),
+)
+def test_repeated_matches_pure_and_counts(xs: list[bytes], k: int) -> None:
+    """``repeated(blob, k)``: the lines held at least k times, once each (prefixes of one
+    another and empty lines included); equal twins on unsorted files too."""
+    assert native is not None
+    blob = b"".join(x + b"\n" for x in sorted(xs))
+    got = native.repeated(blob, k)
+    assert got == accel.pure_repeated(blob, k)
+    assert got == b"".join(x + b"\n" for x in sorted(set(xs)) if xs.count(x) >= k)
+    raw = b"".join(x + b"\n" for x in xs)
+    assert native.repeated(raw, k) == accel.pure_repeated(raw, k)
+    for fn in (native.repeated, accel.pure_repeated):
+        with pytest.raises(ValueError, match="newline"):
+            fn(b"a", k)
+
+
+@needs_native
+def test_pick_refuses_files_without_final_newline_and_other_buffers() -> None:
+    assert native is not None
+    for fn in (native.pick, accel.pure_pick):
+        with pytest.raises(ValueError, match="newline"):
+            fn(b"a\0b\n", b"a")
+        with pytest.raises(ValueError, match="newline"):
+            fn(b"a\0b", b"a\n")
+        assert fn(b"", b"a\n") == b"" and fn(b"a\0b\n", b"") == b""
+    with pytest.raises(TypeError):
+        native.pick(bytearray(b"a\n"), b"a\n")
+
+
+@needs_native
 def test_merge_refuses_runs_without_final_newline() -> None:
     assert native is not None
     for fn in (native.merge, accel.pure_merge):
