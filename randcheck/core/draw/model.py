@@ -12,6 +12,8 @@ from typing import Any, cast
 from randcheck.core import canonical as jcs
 from randcheck.core.bulk import no_gc
 from randcheck.core.draw import accel
+from randcheck.core.draw.pairset import PairSet
+from randcheck.core.draw.pairset import pair_text_ok as _pair_text_ok
 from randcheck.core.draw.spec import (
     CODE_BYTES,
     check_bool,
@@ -207,11 +209,13 @@ class Inspector:
 
 @dataclass(frozen=True)
 class Roster:
-    """The pairing input: inspectors, 回避 pairs (inspector, code), previous (code, inspector)."""
+    """The pairing input: inspectors, 回避 pairs (inspector, code), previous (code, inspector).
+    A pair set is a ``frozenset`` of tuples or, for the millions of rotation pairs, a
+    :class:`~randcheck.core.draw.pairset.PairSet` (its canonical text)."""
 
     inspectors: tuple[Inspector, ...]
-    conflicts: frozenset[tuple[str, str]] = field(default_factory=frozenset)
-    previous: frozenset[tuple[str, str]] = field(default_factory=frozenset)
+    conflicts: Set[tuple[str, str]] = field(default_factory=frozenset)
+    previous: Set[tuple[str, str]] = field(default_factory=frozenset)
 
     def document(self) -> dict[str, Any]:
         """The canonical roster document (SPEC §7.1): every list sorted.  Its pair lists
@@ -352,27 +356,13 @@ def _inspectors(given: Sequence[Any]) -> list[Inspector]:
     return inspectors
 
 
-def _sorted_pairs(pairs: frozenset[tuple[str, str]]) -> list[list[str]]:
+def _sorted_pairs(pairs: Set[tuple[str, str]]) -> list[list[str]]:
     """``pairs`` sorted, as lists.  Sorted as texts ``a NUL b``: the same order as the
     tuples (no text holds a NUL, checked), several times faster than comparing tuples."""
     keys = sorted(map("\0".join, pairs))
     if "".join(keys).count("\0") != len(keys):
         return list(map(list, sorted(pairs)))
     return list(map(methodcaller("split", "\0"), keys))
-
-
-def _pair_skeleton(n: int) -> bytes:
-    """What is left of a pair text of ``n`` pairs once its id bytes are deleted."""
-    return b"\0" + b"\n\0" * (n - 1) if n else b""
-
-
-def _pair_text_ok(text: bytes, n: int) -> bool:
-    """Whether ``text`` is ``n`` lines ``a NUL b`` joined by newlines (no final one), every
-    ``a`` and ``b`` 1 or more bytes of visible ASCII (the caller checks the 64-byte bound)."""
-    if text.translate(None, CODE_BYTES) != _pair_skeleton(n):
-        return False  # a byte outside visible ASCII, or not one NUL per line
-    empty = text[:1] == b"\0" or text[-1:] == b"\0" or b"\n\0" in text or b"\0\n" in text
-    return not (n and empty)
 
 
 _SLICE = 8192
@@ -387,6 +377,8 @@ def _pair_text(pairs: Set[tuple[str, str]]) -> bytes | None:
     sorted as a pair list must be.  No list per pair."""
     if not pairs:
         return b""
+    if isinstance(pairs, PairSet):  # checked when made
+        return pairs.text
     items = list(pairs)
     keys: list[str] = []
     try:
@@ -452,20 +444,14 @@ def _from_canonical(data: bytes) -> Roster | None:
     j = data.rfind(_PREVIOUS)
     if i < 0 or j < i + len(_INSPECTORS):
         return None
-    pairs: dict[str, frozenset[tuple[str, str]]] = {}
+    pairs: dict[str, PairSet] = {}
     parts = {"conflicts": data[len(_HEAD) : i], "previous": data[j + len(_PREVIOUS) : -1]}
     for name, part in parts.items():
         text = _json_pairs(part)
-        if text is None:
-            return None
-        flat = text.decode("ascii").replace("\0", "\n").split("\n") if text else []
-        if max(map(len, flat), default=0) > 64:
-            return None
-        it = iter(flat)
-        rows = list(zip(it, it, strict=True))  # even: one NUL per line, checked
-        if not all(map(operator.lt, rows, itertools.islice(rows, 1, None))):
-            return None  # unsorted or repeated: the reference names it
-        pairs[name] = frozenset(rows)
+        found = None if text is None else PairSet.of_text(text)
+        if found is None:
+            return None  # e.g. unsorted or repeated: the reference names it
+        pairs[name] = found
     people = data[i + len(_INSPECTORS) : j]
     try:
         inspectors = _inspectors(_list(jcs.parse(people), "roster.inspectors"))

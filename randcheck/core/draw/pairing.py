@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from randcheck.core.draw import accel
 from randcheck.core.draw.model import Inspector, Roster, TeamRules
+from randcheck.core.draw.pairset import PairSet
 from randcheck.errors import InputError
 
 REASONS = ("department", "certificate", "qualification", "conflict", "rotation", "workload")
@@ -121,11 +122,12 @@ class Pairing:
         found = self._blocked.get(code)
         if found is None:
             prev = self.previous
-            found = frozenset(
-                self._conflicted.get(code, set()).union(
-                    raw for iid, raw in self._raw.items() if (code, iid) in prev
-                )
-            )
+            if isinstance(prev, PairSet):  # its inspectors of the code, found at once
+                mine = prev.seconds_of(code)
+                earlier = [raw for iid, raw in self._raw.items() if iid in mine]
+            else:
+                earlier = [raw for iid, raw in self._raw.items() if (code, iid) in prev]
+            found = frozenset(self._conflicted.get(code, set()).union(earlier))
             self._blocked[code] = found
         return found
 
