@@ -35,7 +35,6 @@ the aggregation's separators, a date that is not ``YYYY-MM-DD``, texts too long 
 from __future__ import annotations
 
 import bisect
-import json
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -47,27 +46,23 @@ from sqlalchemy import (
     String,
     case,
     cast,
-    delete,
     func,
-    insert,
     literal,
     select,
-    update,
 )
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError
 
 from randcheck.core.draw import accel
 from randcheck.services.poolsql import MAX_TEXT, Classified
-from randcheck.store.aside import write_aside
+from randcheck.store.kept import KeptIndex
 from randcheck.store.models import Entity as EntityTable
 from randcheck.store.models import PoolIndexPart, RegistryGeneration
 
 FORMAT = "randcheck/pool-index/v1"
-PART_BYTES = 8 * 1024 * 1024
 CODE_BYTES = 19  # an 18-character code and its separator
 MAX_ROW = 900_000_000  # the sum of the columns build() reads in one row (PostgreSQL: 1 GB)
-_DATED = re.compile(rb"(?:\d{4}-\d\d-\d\d [^\n ]+\n)*")  # no space in a code
+DATED = re.compile(rb"(?:\d{4}-\d\d-\d\d [^\n ]+\n)*")  # no space in a code
 _DAY_PREFIX = re.compile(rb"(?m)^.{11}")
 
 
@@ -91,25 +86,28 @@ class PoolIndex:
 
     def recent(self, limit: date) -> bytes:
         """The codes with a ``last_inspected_on`` after ``limit``, sorted."""
-        if not self.dated:
-            return b""
-        blob = self.dated
-        offsets = memoryview(accel.offsets(blob)).cast("Q")
-        n = len(offsets) - 1
-        text = limit.isoformat().encode("ascii")
-        k = bisect.bisect_right(range(n), text, key=lambda i: blob[offsets[i] : offsets[i] + 10])
-        if k == n:
-            return b""
-        return accel.sort_lines(_DAY_PREFIX.sub(b"", blob[offsets[k] :]))
+        return dated_after(self.dated, limit.isoformat())
+
+
+def dated_after(dated: bytes, day: str) -> bytes:
+    """The codes of the sorted lines ``YYYY-MM-DD code`` of ``dated`` whose date is after the
+    ISO date ``day``, sorted by code (one binary search and a cut)."""
+    if not dated:
+        return b""
+    offsets = memoryview(accel.offsets(dated)).cast("Q")
+    n = len(offsets) - 1
+    text = day.encode("ascii")
+    k = bisect.bisect_right(range(n), text, key=lambda i: dated[offsets[i] : offsets[i] + 10])
+    if k == n:
+        return b""
+    return accel.sort_lines(_DAY_PREFIX.sub(b"", dated[offsets[k] :]))
 
 
 # -- the counter ------------------------------------------------------------------------------
 
 
 def generation(conn: Connection) -> int | None:
-    g = RegistryGeneration.__table__.c  # type: ignore[attr-defined]
-    value = conn.execute(select(g.generation).where(g.name == "entity")).scalar()
-    return None if value is None else int(value)
+    return KEPT.generation(conn)
 
 
 # -- building ---------------------------------------------------------------------------------
@@ -226,7 +224,7 @@ def build(conn: Connection) -> PoolIndex | None:
     groups.sort(key=lambda x: (x.active, x.status, x.risk))
     dated_lines = accel.sort_lines(day_blob)  # "YYYY-MM-DD code": by date, then code
     del day_blob
-    if not _DATED.fullmatch(dated_lines):
+    if not DATED.fullmatch(dated_lines):
         return None
     return PoolIndex(int(gen), tuple(groups), dated_lines)
 
@@ -250,111 +248,59 @@ def _split(
 # -- storing and loading ----------------------------------------------------------------------
 
 
-def _manifest(index: PoolIndex) -> bytes:
-    return json.dumps(
-        {
-            "format": FORMAT,
-            "generation": index.generation,
-            "groups": [[g.active, g.status, g.risk, len(g.codes)] for g in index.groups],
-            "dated": len(index.dated),
-        },
-        ensure_ascii=False,
-    ).encode("utf-8")
+def _pack(index: PoolIndex) -> tuple[int, dict[str, Any], list[bytes]]:
+    groups = [[g.active, g.status, g.risk] for g in index.groups]
+    return index.generation, {"groups": groups}, [*(g.codes for g in index.groups), index.dated]
+
+
+def _unpack(now: int, meta: dict[str, Any], texts: list[bytes]) -> PoolIndex | None:
+    if len(meta.get("groups", ())) + 1 != len(texts):
+        return None
+    groups = tuple(
+        Group(bool(active), str(status), str(risk), codes)
+        for (active, status, risk), codes in zip(meta["groups"], texts, strict=False)
+    )
+    return PoolIndex(now, groups, texts[-1])
+
+
+KEPT: KeptIndex[PoolIndex] = KeptIndex(
+    PoolIndexPart.__table__,  # type: ignore[attr-defined]
+    RegistryGeneration.__table__,  # type: ignore[attr-defined]
+    "entity",
+    FORMAT,
+    lambda conn: build(conn),  # looked up when called
+    _pack,
+    _unpack,
+)
 
 
 def store(engine: Engine, index: PoolIndex) -> bool:
     """Store ``index`` in its own transaction, only if the registry is still at its
     generation (else nothing is written); False when it was not stored."""
-    p = PoolIndexPart.__table__  # type: ignore[attr-defined]
-    gt = RegistryGeneration.__table__  # type: ignore[attr-defined]
-    g = gt.c
-
-    def work(conn: Connection) -> bool:
-        # a write that takes the counter's row lock first: a writer of the registry waits
-        # for it (or it for them), so the check stays true until the commit
-        touched = conn.execute(
-            update(gt)
-            .where(g.name == "entity", g.generation == index.generation)
-            .values(generation=g.generation)
-        ).rowcount
-        if touched != 1:
-            return False
-        conn.execute(delete(p))
-        conn.execute(
-            insert(p), {"part": 0, "generation": index.generation, "data": _manifest(index)}
-        )
-        # joined here, not before: a command holds its writes aside to its end (store.aside),
-        # and the index alone is enough to keep meanwhile
-        payload = b"".join([*(x.codes for x in index.groups), index.dated])
-        for i, at in enumerate(range(0, len(payload), PART_BYTES)):  # one part's copy at a time
-            chunk = payload[at : at + PART_BYTES]
-            conn.execute(insert(p), {"part": i + 1, "generation": index.generation, "data": chunk})
-        return True
-
-    return write_aside(engine, work)
+    return KEPT.store(engine, index)
 
 
 def load(conn: Connection) -> PoolIndex | None:
     """The stored index if it was read at the registry's current generation, else None."""
-    p = PoolIndexPart.__table__.c  # type: ignore[attr-defined]
-    now = generation(conn)
-    if now is None:
-        return None
-    head = conn.execute(select(p.generation, p.data).where(p.part == 0)).one_or_none()
-    if head is None or int(head[0]) != now:
-        return None
-    meta = json.loads(bytes(head[1]).decode("utf-8"))
-    if meta.get("format") != FORMAT or meta.get("generation") != now:
-        return None
-    rows = conn.execute(select(p.generation, p.data).where(p.part > 0).order_by(p.part)).all()
-    if any(int(r[0]) != now for r in rows):
-        return None
-    payload = b"".join(bytes(r[1]) for r in rows)
-    groups = []
-    at = 0
-    for active, status, risk, size in meta["groups"]:
-        groups.append(Group(bool(active), str(status), str(risk), payload[at : at + size]))
-        at += size
-    dated = payload[at : at + meta["dated"]]
-    if at + meta["dated"] != len(payload):
-        return None
-    return PoolIndex(now, tuple(groups), dated)
+    return KEPT.load(conn)
 
 
 def current(conn: Connection, engine: Engine | None = None) -> PoolIndex | None:
     """The index for the registry as ``conn`` sees it: loaded, or built (and stored through
     ``engine`` when given); None where it cannot be exact."""
-    index = load(conn)
-    if index is not None:
-        return index
-    index = build(conn)
-    if index is not None and engine is not None:
-        store(engine, index)
-    return index
+    return KEPT.current(conn, engine)
 
 
 def is_current(conn: Connection) -> bool:
     """Whether the stored index was read at the registry's current generation."""
-    p = PoolIndexPart.__table__.c  # type: ignore[attr-defined]
-    now = generation(conn)
-    stored = conn.execute(select(p.generation).where(p.part == 0)).scalar()
-    return now is not None and stored is not None and int(stored) == now
+    return KEPT.is_current(conn)
 
 
 def refresh(engine: Engine) -> PoolIndex | None:
     """Build and store the index unless the stored one is current (after an import); the
     index built, or None.  Never raises for the database: an index not stored is built by
     the next reader."""
-    try:
-        with engine.connect() as conn:
-            if is_current(conn):
-                return None
-            index = build(conn)
-    except SQLAlchemyError:
-        return None
-    if index is not None:
-        store(engine, index)
-    return index
+    return KEPT.refresh(engine)
 
 
 # -- a task's pool ----------------------------------------------------------------------------
@@ -380,11 +326,15 @@ def classify(
     star: str | None,
     strata: list[str],
     prev_codes: Iterable[str],
+    excluded: Mapping[str, bytes] | None = None,
 ) -> Classified | None:
     """``eligible.classify_rows`` over the index: whole groups judged by their key, the
     history's and the registry's exclusions removed by merge walks, in the loop's order
     (invalid, status, recent, then the history's other reasons, then strata or uncovered).
-    ``prev_codes`` may repeat a code (they are sorted into one file here, not a set)."""
+    ``prev_codes`` may repeat a code (they are sorted into one file here, not a set).
+    ``excluded`` adds, per reason, codes the history excludes as a sorted file (repeats
+    allowed: ``services.results.historyindex``), as if they were in ``verdict``; a code
+    under two reasons counts under the first, as ``verdict`` keeps the first."""
     reasons: Counter[str] = Counter()
     uncovered: Counter[str] = Counter()
     runs: dict[str, list[bytes]] = {}  # stratum id, or "\0" + risk class for uncovered
@@ -400,30 +350,39 @@ def classify(
     for code, why in verdict.items():
         by_reason.setdefault(why, []).append(code)
     recent = _blob(by_reason.pop("recent", ()))
-    others = {why: _blob(codes) for why, codes in sorted(by_reason.items())}
+    found_blobs = {why: _blob(codes) for why, codes in by_reason.items()}
     earlier = _blob(prev_codes)
-    if recent is None or earlier is None or any(b is None for b in others.values()):
+    if recent is None or earlier is None or any(b is None for b in found_blobs.values()):
         return None
+    extra = {why: blob for why, blob in (excluded or {}).items() if blob}
     if recent_limit is not None:
-        recent = accel.merge([recent, index.recent(recent_limit)])
+        recent = accel.merge([recent, index.recent(recent_limit), extra.pop("recent", b"")])
+    elif "recent" in extra:
+        recent = accel.merge([recent, extra.pop("recent")])
+    for why, blob in extra.items():
+        mine = found_blobs.get(why)
+        found_blobs[why] = accel.merge([mine, blob]) if mine else blob
+    # reason by reason, first reason first; one walk over the pool takes them all out
+    ordered = [(why, b) for why, b in [("recent", recent), *sorted(found_blobs.items())] if b]
+    every = b""
+    if ordered:
+        every = ordered[0][1] if len(ordered) == 1 else accel.merge([b for _, b in ordered])
     blobs = dict.fromkeys(strata, b"")
     kept: list[str] = []
     for target, parts in sorted(runs.items()):
         pool = parts[0] if len(parts) == 1 else accel.merge(parts)
-        pool, hit = accel.sift(pool, recent)
-        if hit:
-            reasons["recent"] += hit.count(b"\n")
-        for why, blob in others.items():
-            assert blob is not None
-            pool, hit = accel.sift(pool, blob)
-            if hit:
-                reasons[why] += hit.count(b"\n")
+        if every:
+            pool, hit = accel.sift(pool, every)
+            for why, blob in ordered:
+                hit, found = accel.sift(hit, blob)
+                if found:
+                    reasons[why] += found.count(b"\n")
         if target.startswith("\0"):
             if pool:
                 uncovered[target[1:]] += pool.count(b"\n")
             continue
         blobs[target] = pool
-        found = accel.sift(pool, earlier)[1]
+        found = accel.sift(pool, earlier)[1] if earlier else b""
         if found:
             kept.extend(found.decode("utf-8").split("\n")[:-1])
     return Classified(blobs, reasons, uncovered, set(kept))

@@ -20,6 +20,7 @@ from sqlmodel import Session
 
 from randcheck.core.taskdef import StratumDef
 from randcheck.services import eligible, poolindex, poolsql
+from randcheck.store import kept
 from randcheck.store.models import Entity, PoolIndexPart
 from tests.drawfixtures import ANNOUNCE_AT
 from tests.services.test_pool_fast import (
@@ -229,12 +230,18 @@ def test_an_index_in_several_parts_loads_back_equal(
     with engine.connect() as conn:
         built = poolindex.build(conn)
     assert built is not None
-    size = sum(len(g.codes) for g in built.groups) + len(built.dated)
-    monkeypatch.setattr(poolindex, "PART_BYTES", -(-size // parts))
+    texts = [g.codes for g in built.groups] + [built.dated]
+    size = -(-max(map(len, texts)) // parts)  # the longest text in ``parts`` parts
+    monkeypatch.setattr(kept, "PART_BYTES", size)
     assert poolindex.store(engine, built)
+    rows = 1 + sum(-(-len(t) // size) for t in texts)
+    assert rows >= parts + 1
     with engine.connect() as conn:
-        assert conn.execute(text("SELECT count(*) FROM pool_index_part")).scalar() == parts + 1
+        assert conn.execute(text("SELECT count(*) FROM pool_index_part")).scalar() == rows
         assert poolindex.load(conn) == built
+    monkeypatch.setattr(kept, "PART_BYTES", size + 1)  # kept in another layout: not read
+    with engine.connect() as conn:
+        assert poolindex.load(conn) is None
 
 
 def test_an_import_counts_itself_once_and_leaves_the_trigger_on(
