@@ -10,8 +10,9 @@ inspectors form the roster (:func:`build_roster`).  ``task check`` and ``task an
 from __future__ import annotations
 
 import bisect
+import dataclasses
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Set
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from itertools import chain
@@ -26,14 +27,15 @@ from sqlmodel import select as sm_select
 from randcheck.core import status as reg_status
 from randcheck.core.bulk import without_gc
 from randcheck.core.chinatime import CHINA
-from randcheck.core.draw import envelope
+from randcheck.core.draw import accel, envelope
 from randcheck.core.draw.codes import Codes
 from randcheck.core.draw.model import Inspector, Item, Roster, Rule, StratumSpec, Task, TeamRules
+from randcheck.core.draw.pairset import PairSet
 from randcheck.core.taskdef import TaskDef
 from randcheck.errors import InputError
 from randcheck.services import poolindex, poolsql, taskhints
 from randcheck.services.registry import split_list
-from randcheck.services.results import history
+from randcheck.services.results import history, historyindex
 from randcheck.store.draw_models import AddendumRow, AnnouncementRow, RecordRow
 from randcheck.store.models import Conflict as ConflictTable
 from randcheck.store.models import Entity as EntityTable
@@ -114,7 +116,7 @@ class Pool:
     strata: dict[str, Codes]
     exclusions: dict[str, int]
     uncovered: dict[str, int] = field(default_factory=dict)  # risk class -> entities
-    previous: set[tuple[str, str]] = field(default_factory=set)  # (code, inspector) in the pool
+    previous: Set[tuple[str, str]] = field(default_factory=set)  # (code, inspector) in the pool
     history_digest: str = ""  # of the inspection-history inputs read (services.results.history)
     inputs: tuple[Any, ...] | None = None  # pool_inputs() read before the pool (None: unknown)
 
@@ -198,9 +200,10 @@ def compute_pool(session: Session, rt: ResolvedTask, now: datetime, *, fast: boo
     """Scope filters (定向) in SQL, then exclusion rules in a fixed order, then strata.
 
     The registry pass runs over the kept index of the registry (``services.poolindex``) for
-    an undirected task, else in SQL (``services.poolsql``), unless ``fast`` is off or neither
-    can read the registry exactly; :func:`classify_rows` is the reference both are tested
-    equal to."""
+    an undirected task, with the kept index of the history (``historyindex``) where it can
+    be built (:func:`_indexed_pool`), else in SQL (``services.poolsql``), unless ``fast``
+    is off or neither can read the registry exactly; :func:`classify_rows` with
+    ``history.inputs`` is the reference they are tested equal to."""
     d = rt.definition
     inputs = pool_inputs(session, rt, now)  # before the reads: a write after them moves it
     scope = [f.condition for f in taskhints.scope_filters(d, rt.scope_tags)]
@@ -210,6 +213,24 @@ def compute_pool(session: Session, rt: ResolvedTask, now: datetime, *, fast: boo
     per_year, item_pairs, previous = _history(session, year)
     recent_limit = today - timedelta(days=d.recent_days) if d.recent_days else None
     recent_text = recent_limit.isoformat() if recent_limit else ""
+    listed = {c: s.id for s in d.strata for c in s.risk if c != "*"}
+    star = next((s.id for s in d.strata if "*" in s.risk), None)
+    # raw registration status text compared as its vocabulary word (core.status), one
+    # normalisation per distinct raw value
+    allowed = reg_status.Allowed(d.statuses)
+    strata_ids = [s.id for s in d.strata]
+    index = None
+    bind = session.get_bind()
+    engine = bind if isinstance(bind, Engine) else None
+    if fast and not scope:  # the kept indexes of the registry and the history
+        index = poolindex.current(conn, engine)
+        if index is not None:
+            whole = _indexed_pool(
+                conn, engine, d, index, allowed, listed, star, strata_ids, year, recent_text,
+                per_year, item_pairs, previous,
+            )  # fmt: skip
+            if whole is not None:
+                return dataclasses.replace(whole, inputs=inputs)
     outside = history.inputs(
         conn,
         year,
@@ -223,11 +244,6 @@ def compute_pool(session: Session, rt: ResolvedTask, now: datetime, *, fast: boo
     last_seen = outside.last
     task_items = set(d.items)
     drawn_for_items = {code for code, it in item_pairs if it in task_items}
-    listed = {c: s.id for s in d.strata for c in s.risk if c != "*"}
-    star = next((s.id for s in d.strata if "*" in s.risk), None)
-    # raw registration status text compared as its vocabulary word (core.status), one
-    # normalisation per distinct raw value
-    allowed = reg_status.Allowed(d.statuses)
     # the history's verdict per entity, first reason first (recent, annual_cap,
     # drawn_this_year): one lookup per registry row in a dict of the few it excludes
     verdict: dict[str, str] = {}
@@ -237,18 +253,15 @@ def compute_pool(session: Session, rt: ResolvedTask, now: datetime, *, fast: boo
         verdict.update({c: "annual_cap" for c, n in per_year.items() if n >= d.annual_cap})
     if recent_limit is not None:
         verdict.update({c: "recent" for c, day in last_seen.items() if day > recent_text})
-    strata_ids = [s.id for s in d.strata]
     # the history's inspectors stay unsplit until the pool is known (most are not in it)
     drawn_here = {c for c, _b in previous}
     fast_got = indexed = None
-    if fast and not scope:  # the kept index of the registry (services.poolindex)
-        bind = session.get_bind()
-        index = poolindex.current(conn, bind if isinstance(bind, Engine) else None)
-        if index is not None:  # the codes with earlier inspectors, repeats and all
-            earlier = chain(drawn_here, outside.rotation.codes)
-            fast_got = indexed = poolindex.classify(
-                index, allowed, recent_limit, verdict, listed, star, strata_ids, earlier
-            )
+    if index is not None:  # the registry's index without the history's: the codes with
+        # earlier inspectors, repeats and all
+        earlier = chain(drawn_here, outside.rotation.codes)
+        fast_got = indexed = poolindex.classify(
+            index, allowed, recent_limit, verdict, listed, star, strata_ids, earlier
+        )
     prev_codes = drawn_here
     if indexed is None:
         prev_codes.update(outside.rotation.codes)
@@ -281,6 +294,77 @@ def compute_pool(session: Session, rt: ResolvedTask, now: datetime, *, fast: boo
         {(c, b) for c, b in previous if c in kept} | outside.rotation.pairs_of(kept),
         outside.digest,
         inputs,
+    )
+
+
+def _indexed_pool(
+    conn: Connection,
+    engine: Engine | None,
+    d: TaskDef,
+    index: poolindex.PoolIndex,
+    allowed: Mapping[str | None, bool],
+    listed: Mapping[str, str],
+    star: str | None,
+    strata_ids: list[str],
+    year: str,
+    recent_text: str,
+    per_year: Counter[str],
+    item_pairs: set[tuple[str, str]],
+    previous: set[tuple[str, str]],
+) -> Pool | None:
+    """The pool from the kept indexes of the registry and of the history, every exclusion a
+    sorted file and every step a merge walk in C (``poolindex.classify``, ``accel.pick``);
+    the history's pairs stay one text (a :class:`PairSet`).  ``per_year``, ``item_pairs``
+    and ``previous`` are this workspace's own draws (:func:`_history`).  None where the
+    history index cannot be exact: the caller reads the tables (the reference it is tested
+    equal to)."""
+    uses = d.rotation or d.annual_cap is not None or d.drawn_this_year or bool(d.recent_days)
+    hist = historyindex.current(conn, engine) if uses else None
+    if uses and hist is None:
+        return None
+    digest = history.current_digest(conn)
+    if digest is None:
+        return None
+    own = PairSet.of_pairs(previous)  # this workspace's draws: a few pairs
+    if own is None:  # an id a roster refuses: the reference path names it
+        return None
+    excluded: dict[str, bytes] = {}
+    if hist is not None:
+        if d.recent_days:
+            excluded["recent"] = hist.recent(recent_text)
+        if d.annual_cap is not None:
+            random_only = d.annual_cap_counts == "random"
+            excluded["annual_cap"] = hist.capped(year, random_only, d.annual_cap, per_year)
+        if d.drawn_this_year:
+            task_items = set(d.items)
+            here = historyindex.codes_blob([c for c, it in item_pairs if it in task_items])
+            excluded["drawn_this_year"] = accel.merge([hist.drawn(year, d.items), here])
+    recent_limit = date.fromisoformat(recent_text) if d.recent_days else None
+    got = poolindex.classify(
+        index, allowed, recent_limit, {}, listed, star, strata_ids, (), excluded
+    )
+    if got is None:
+        return None
+    # the earlier inspectors of the pool's entities: the history's and this workspace's,
+    # picked per stratum (in C, on every core)
+    lines = own.text + b"\n" if own else b""
+    checked = True
+    if hist is not None and d.rotation:
+        lines = accel.merge([hist.pairs, lines])
+        checked = hist.pairs_ok
+    found = [b for b in got.blobs.values() if b] if lines else []
+    picked = accel.merge(accel.parallel_map(accel.pick, [lines] * len(found), found))
+    pairs: Set[tuple[str, str]] | None = (
+        PairSet.of_checked(picked) if checked else PairSet.of_text(picked[:-1])
+    )
+    if pairs is None:  # an id a roster refuses: as tuples, and the roster names it
+        pairs = {(a, b) for a, _, b in (x.partition("\0") for x in picked.decode().splitlines())}
+    return Pool(
+        {sid: Codes(blob, sid) for sid, blob in got.blobs.items()},
+        dict(sorted(got.reasons.items())),
+        dict(sorted(got.uncovered.items())),
+        pairs,
+        digest,
     )
 
 
@@ -402,12 +486,17 @@ def build_roster(
         )
         if badge in ids and in_pool(code)
     }
-    previous: set[tuple[str, str]] | frozenset[tuple[str, str]] = set()
+    previous: Set[tuple[str, str]] = frozenset()
     if rt.definition.rotation:  # pool.previous holds pool entities only
         previous = pool.previous
-        if not set(map(itemgetter(1), previous)) <= ids:  # some served another department
-            previous = {(code, badge) for code, badge in previous if badge in ids}
-    return Roster(tuple(inspectors), frozenset(conflicts), frozenset(previous))
+        if isinstance(previous, PairSet):  # kept as its text
+            if not previous.seconds() <= ids:  # some served another department
+                previous = previous.with_seconds(ids)
+        else:
+            if not set(map(itemgetter(1), previous)) <= ids:
+                previous = {(code, badge) for code, badge in previous if badge in ids}
+            previous = frozenset(previous)
+    return Roster(tuple(inspectors), frozenset(conflicts), previous)
 
 
 def team_rules(rt: ResolvedTask) -> TeamRules:

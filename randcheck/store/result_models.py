@@ -106,3 +106,14 @@ class HistoryState(SQLModel, table=True):
     generation: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
     digest_at: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
     digest: str = Field(default="", max_length=64)
+
+
+class HistoryIndexPart(SQLModel, table=True):
+    """One part of the kept history index (``services.results.historyindex``), read at the
+    history's ``generation`` (migration ``results_0005``)."""
+
+    __tablename__ = "history_index_part"
+
+    part: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    generation: int = Field(sa_column=Column(BigInteger, nullable=False))
+    data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))

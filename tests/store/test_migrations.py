@@ -40,7 +40,7 @@ def test_older_workspace_gains_new_tables_and_keeps_its_rows(db_url: str) -> Non
         names = conn.execute(text("SELECT name FROM entity")).scalars().all()
         heads = set(conn.execute(text("SELECT version_num FROM alembic_version")).scalars())
     assert names == ["旧数据有限公司"]
-    assert {"registries_0002", "audit_0002", "draws_0002", "results_0004"} <= heads
+    assert {"registries_0002", "audit_0002", "draws_0002", "results_0005"} <= heads
     assert {"inspection_result", "results_document", "inspection_history"} <= tables
     new.dispose()
     # opening again is a no-op

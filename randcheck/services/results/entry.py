@@ -457,10 +457,11 @@ def import_results(
                     "vocabulary": vocab.id,
                 },
             )
-    if summary.seq is not None:
-        from randcheck.services.results import history
+    if summary.seq is not None:  # the next announcement finds the digest and the index ready
+        from randcheck.services.results import history, historyindex
 
-        history.keep_digest(engine)  # the next announcement finds the digest ready
+        history.keep_digest(engine)
+        historyindex.refresh(engine)
     return summary
 
 

@@ -33,6 +33,7 @@ from randcheck.errors import InputError, RowError
 from randcheck.io.readers import RowReader
 from randcheck.services.audit import AuditLog
 from randcheck.services.registry import file_sha256, parse_bool, parse_date, parse_list, split_list
+from randcheck.services.results import historyindex
 from randcheck.store.aside import write_aside
 from randcheck.store.raw import raw_rows
 from randcheck.store.result_models import HistoryRow, HistoryState, ResultRow
@@ -173,8 +174,9 @@ def import_history(
                     "unchanged": out.unchanged,
                 },
             )
-    if out.added:
-        keep_digest(engine)  # the next announcement finds the digest ready
+    if out.added:  # the next announcement finds the digest and the history index ready
+        keep_digest(engine)
+        historyindex.refresh(engine)
     return out
 
 
@@ -417,16 +419,28 @@ def inputs(
         ):
             out.rotation.codes.append(code)
             out.rotation.texts.append(text)
-    at = _state(conn)
-    digest = at[1] if at is not None and at[1] is not None else None
+    digest = current_digest(conn, rows)
     if digest is None:
-        digest = _content_digest(conn, whole=rows <= DIGEST_CHUNK)
-        if digest is None:
-            return inputs_reference(conn, year, **args)
-        if at is not None:
-            _remember(conn.engine, at[0], digest)
+        return inputs_reference(conn, year, **args)
     out.digest = digest
     return out
+
+
+def current_digest(conn: Connection, rows: int | None = None) -> str | None:
+    """:attr:`HistoryInputs.digest` of the history as ``conn`` sees it: the one kept at the
+    current counter, or computed (and kept); None where only :func:`inputs_reference` can
+    compute it (a content that is not ASCII).  ``rows``: at most as many history rows, when
+    the caller knows (else they are counted)."""
+    at = _state(conn)
+    if at is not None and at[1] is not None:
+        return at[1]
+    if rows is None:
+        h = HistoryRow.__table__.c  # type: ignore[attr-defined]
+        rows = int(conn.execute(select(func.count(h.id))).scalar() or 0)
+    digest = _content_digest(conn, whole=rows <= DIGEST_CHUNK)
+    if digest is not None and at is not None:
+        _remember(conn.engine, at[0], digest)
+    return digest
 
 
 def generation(conn: Connection) -> int | None:

@@ -1,0 +1,218 @@
+"""The kept history index (``services.results.historyindex``): an undirected task's pool read
+from the registry's and the history's indexes equals the reference (the tables read row by
+row, ``eligible.classify_rows``) on random registries, histories and results, roster bytes
+included; it is used only while the history is unchanged, declines what it cannot hold; on
+SQLite and (with ``RANDCHECK_TEST_DATABASE_URL``) PostgreSQL."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from pathlib import Path
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import delete, insert, text
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from randcheck.core.draw.pairset import PairSet
+from randcheck.core.taskdef import StratumDef
+from randcheck.services import eligible
+from randcheck.services.results import historyindex
+from randcheck.store.result_models import ResultRow
+from tests.drawfixtures import ANNOUNCE_AT
+from tests.services.test_pool_fast import (
+    BADGES,
+    EDGES,
+    _fields,
+    _fill,
+    _world,
+    code_of,
+    day,
+    entities,
+    inspections,
+    rules,
+    strata,
+)
+
+results = st.lists(
+    st.tuples(
+        st.integers(0, 22),  # code number
+        st.sampled_from(EDGES) | st.integers(-400, 0),  # completed on, days from today
+        st.lists(st.sampled_from(BADGES), max_size=3, unique=True),
+        st.sampled_from(["T1", "T2"]),
+    ),
+    max_size=8,
+    unique_by=lambda r: (r[0], r[3]),
+)
+
+
+def _results(engine: Engine, rows: list[Any]) -> None:
+    with engine.begin() as conn:
+        conn.execute(delete(ResultRow.__table__))  # type: ignore[attr-defined]
+        made = [
+            {"task_id": task, "entity_code": code_of(i), "item_code": "K01", "record_digest": "0"
+             * 64, "completed_on": day(d), "terms": "|未发现问题|", "vocabulary": "v1",
+             "inspectors": "".join(f"|{b}" for b in badges) + ("|" if badges else ""),
+             "entered_by": "t", "entered_at": "2023-09-15T00:00:00Z", "findings": "",
+             "followup": "", "note": "", "late_reason": "", "correction": "",
+             "content": hashlib.sha256(f"r{n}".encode()).hexdigest(), "pending": False}
+            for n, (i, d, badges, task) in enumerate(rows)
+        ]  # fmt: skip
+        if made:
+            conn.execute(insert(ResultRow.__table__), made)  # type: ignore[attr-defined]
+
+
+def _pools(engine: Engine, rt: eligible.ResolvedTask) -> tuple[Any, Any, list[str]]:
+    """The pool and roster by the indexes and by the reference, and what answered."""
+    used: list[str] = []
+    real = historyindex.current
+
+    def spy(*args: Any, **kw: Any) -> Any:
+        got = real(*args, **kw)
+        used.append("history-index" if got is not None else "declined")
+        return got
+
+    historyindex.current = spy  # type: ignore[assignment]
+    try:
+        with Session(engine) as s:
+            fast = eligible.compute_pool(s, rt, ANNOUNCE_AT)
+            fast_roster = eligible.build_roster(s, rt, fast)
+    finally:
+        historyindex.current = real  # type: ignore[assignment]
+    with Session(engine) as s:
+        slow = eligible.compute_pool(s, rt, ANNOUNCE_AT, fast=False)
+        slow_roster = eligible.build_roster(s, rt, slow)
+    return (fast, fast_roster), (slow, slow_roster), used
+
+
+_RT: dict[Engine, eligible.ResolvedTask] = {}
+
+
+def _rt(tmp: Any, engine: Engine, layout: Any = (("S1", ("*",)),), **over: Any) -> Any:
+    rt = _RT.get(engine)
+    if rt is None:
+        rt = _RT[engine] = _world(tmp.mktemp("hist") if hasattr(tmp, "mktemp") else tmp, engine)
+    layers = tuple(StratumDef(sid, risk, 1, None, 0) for sid, risk in layout)
+    d = dataclasses.replace(rt.definition, mode="undirected", strata=layers, **over)
+    return dataclasses.replace(rt, definition=d, scope_tags=())
+
+
+@settings(
+    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(rows=entities, history=inspections, done=results, layout=strata, over=rules)
+def test_pool_by_the_indexes_equals_the_reference(
+    tmp_path_factory: Any,
+    engine: Engine,
+    rows: list[Any],
+    history: list[Any],
+    done: list[Any],
+    layout: Any,
+    over: dict[str, Any],
+) -> None:
+    rt = _rt(tmp_path_factory, engine, layout, **over)
+    _fill(engine, rows, history, False)
+    _results(engine, done)
+    (fast, fast_roster), (slow, slow_roster), used = _pools(engine, rt)
+    assert _fields(fast) == _fields(slow)
+    assert fast_roster == slow_roster and fast_roster.canonical() == slow_roster.canonical()
+    d = rt.definition
+    if d.rotation or d.recent_days or d.annual_cap is not None or d.drawn_this_year:
+        assert used == ["history-index"]
+        if d.rotation:
+            assert isinstance(fast.previous, PairSet)
+    else:
+        assert used == []  # nothing of the history is read but its digest
+
+
+def test_index_is_kept_reused_and_dropped_on_any_change(tmp_path: Path, engine: Engine) -> None:
+    rt = _rt(tmp_path, engine, rotation=True, recent_days=30)
+    _fill(engine, [(1, True, "存续", None, "A"), (2, True, "存续", None, "B")],
+          [(1, -3, "K01", ["F000", "F001"], True, "消防", "R1")], False)  # fmt: skip
+    _results(engine, [])
+    with engine.connect() as conn:
+        assert historyindex.load(conn) is None
+    (fast, _), (slow, _), used = _pools(engine, rt)
+    assert used == ["history-index"] and _fields(fast) == _fields(slow)
+    assert fast.exclusions.get("recent") == 1
+    with engine.connect() as conn:
+        kept = historyindex.load(conn)
+        assert kept is not None and kept == historyindex.build(conn)
+    with engine.begin() as conn:  # a write behind randcheck's back moves the counter
+        conn.execute(text("UPDATE inspection_history SET inspected_on = :d"), {"d": day(-300)})
+    with engine.connect() as conn:
+        assert historyindex.load(conn) is None
+    (fast, _), (slow, _), _used = _pools(engine, rt)
+    assert _fields(fast) == _fields(slow) and "recent" not in fast.exclusions
+    _results(engine, [(2, -1, ["F002"], "T1")])  # a result moves it too
+    with engine.connect() as conn:
+        assert historyindex.load(conn) is None
+    (fast, _), (slow, _), _used = _pools(engine, rt)
+    assert _fields(fast) == _fields(slow) and fast.exclusions.get("recent") == 1
+    assert fast.previous == {(code_of(1), "F000"), (code_of(1), "F001")}  # 2 is recent
+
+
+def test_store_refuses_an_index_the_history_moved_past(tmp_path: Path, engine: Engine) -> None:
+    _rt(tmp_path, engine)
+    _fill(engine, [], [(1, -3, "", ["F000"], True, "消防", "")], False)
+    with engine.connect() as conn:
+        built = historyindex.build(conn)
+    assert built is not None
+    _results(engine, [(2, -1, ["F002"], "T1")])
+    assert not historyindex.store(engine, built)
+    assert historyindex.refresh(engine) is not None  # built again, and kept
+    with engine.connect() as conn:
+        assert historyindex.load(conn) is not None
+    assert historyindex.refresh(engine) is None  # nothing to do
+
+
+def test_index_declines_what_it_cannot_hold_and_the_tables_answer(
+    tmp_path: Path, engine: Engine
+) -> None:
+    rt = _rt(tmp_path, engine, rotation=True, annual_cap=1)
+    _fill(engine, [(1, True, "存续", None, "A")],
+          [(1, -3, "", ["F000"], True, "消防", "")], False)  # fmt: skip
+    _results(engine, [])
+    with engine.begin() as conn:  # a badge holding a tab: the lines would not be the rows
+        conn.execute(text("UPDATE inspection_history SET inspectors = :t"), {"t": "|F\t0|"})
+    with engine.connect() as conn:
+        assert historyindex.build(conn) is None
+    (fast, fr), (slow, sr), used = _pools(engine, rt)
+    assert used == ["declined"] and _fields(fast) == _fields(slow) and fr == sr
+
+
+def test_one_badge_each_and_several_give_the_same_pairs(engine: Engine, tmp_path: Path) -> None:
+    """The usual one-badge rows take two replacements; any other row the per-row split."""
+    single = historyindex._pairs(b"A\t|x|\nB\t|y|\n")
+    several = historyindex._pairs(b"A\t|x|\nB\t||y||\n")
+    assert single == several == b"A\0x\nB\0y\n"
+    assert historyindex._pairs(b"A\t|x|z|\nA\t\n") == b"A\0x\nA\0z\n"
+    assert historyindex._pairs(b"A\t|x\t|\n") is None
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.tuples(st.sampled_from("ABCDE"), st.booleans()), max_size=20),
+    st.dictionaries(st.sampled_from("ABCDEF"), st.integers(1, 3), max_size=4),
+    st.integers(1, 4),
+    st.booleans(),
+)
+def test_capped_counts_the_history_and_the_own_draws(
+    events: list[tuple[str, bool]], own: dict[str, int], cap: int, random_only: bool
+) -> None:
+    """An entity is capped when its inspections of the year in the history (random ones only
+    with ``random_only``) and this workspace's draws of it reach the cap."""
+    from collections import Counter
+
+    by_kind: dict[tuple[str, bool], bytes] = {}
+    for random in (False, True):
+        codes = sorted(c for c, r in events if r == random)
+        by_kind[("2023", random)] = b"".join(c.encode() + b"\n" for c in codes)
+    by_kind[("2022", True)] = b"A\nA\nA\nA\n"  # another year counts for nothing
+    index = historyindex.HistoryIndex(1, b"", b"", by_kind, {})
+    got = index.capped("2023", random_only, cap, Counter(own))
+    counted = Counter(c for c, r in events if r or not random_only) + Counter(own)
+    assert sorted(set(got.decode().split())) == sorted(c for c, n in counted.items() if n >= cap)
