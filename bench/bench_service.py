@@ -268,10 +268,11 @@ def setup(
 
 def index_registry(root: Path, url: str | None = None) -> float:
     """Build the pool index as the first ``task check`` after an import does, and keep the
-    history digest as ``history import`` does (the rows here were inserted in bulk, not
-    imported); the seconds it took (a fraction of one when both were current)."""
+    history digest and the history index as ``history import`` does (the rows here were
+    inserted in bulk, not imported); the seconds it took (a fraction of one when all three
+    were current)."""
     from randcheck.services import poolindex
-    from randcheck.services.results import history
+    from randcheck.services.results import history, historyindex
     from randcheck.store.db import open_engine
     from randcheck.workspace import Workspace
 
@@ -279,6 +280,7 @@ def index_registry(root: Path, url: str | None = None) -> float:
     eng = open_engine(url or Workspace(root).default_db_url())
     poolindex.refresh(eng)  # nothing to do when current
     history.keep_digest(eng)  # likewise
+    historyindex.refresh(eng)  # likewise
     eng.dispose()
     return time.perf_counter() - t
 
@@ -357,8 +359,15 @@ PARTS = (
     ("randcheck.services.eligible", "compute_pool"),
     ("randcheck.services.results.history", "inputs"),
     ("randcheck.services.poolsql", "classify_sql"),
-    ("randcheck.services.poolindex", "load"),
+    ("randcheck.store.kept", "KeptIndex.load"),
     ("randcheck.services.poolindex", "classify"),
+    ("randcheck.services.results.historyindex", "build"),
+    ("randcheck.services.eligible", "_indexed_pool"),
+    ("randcheck.services.results.historyindex", "HistoryIndex.capped"),
+    ("randcheck.services.results.historyindex", "HistoryIndex.recent"),
+    ("randcheck.services.results.historyindex", "HistoryIndex.drawn"),
+    ("randcheck.services.results.history", "current_digest"),
+    ("randcheck.core.draw.pairset", "PairSet.of_text"),
     ("randcheck.services.eligible", "build_roster"),
     ("randcheck.core.draw.announce", "announce"),
     ("randcheck.core.draw.model", "Roster.document"),
@@ -507,8 +516,8 @@ def main() -> None:
             print(f"workspace reused from {pristine}")
             took = index_registry(pristine)  # a pristine made before the index, or migrated
             if took > 1:
-                print(f"pool index and history digest kept in {took:.1f} s (as task check and"
-                      " history import do)")  # fmt: skip
+                print(f"pool index, history digest and history index kept in {took:.1f} s (as"
+                      " task check and history import do)")  # fmt: skip
         else:
             shutil.rmtree(pristine, ignore_errors=True)
             t = time.perf_counter()
