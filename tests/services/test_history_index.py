@@ -21,7 +21,8 @@ from randcheck.core.draw.pairset import PairSet
 from randcheck.core.taskdef import StratumDef
 from randcheck.services import eligible
 from randcheck.services.results import historyindex
-from randcheck.store.result_models import ResultRow
+from randcheck.store.result_models import HistoryRow, ResultRow
+from randcheck.workspace import init_workspace
 from tests.drawfixtures import ANNOUNCE_AT
 from tests.services.test_pool_fast import (
     BADGES,
@@ -216,3 +217,49 @@ def test_capped_counts_the_history_and_the_own_draws(
     got = index.capped("2023", random_only, cap, Counter(own))
     counted = Counter(c for c, r in events if r or not random_only) + Counter(own)
     assert sorted(set(got.decode().split())) == sorted(c for c, n in counted.items() if n >= cap)
+
+
+def test_own_draws_count_with_the_history_as_the_reference_counts_them(
+    tmp_path: Path, engine: Engine
+) -> None:
+    """An undirected task after an official draw of this workspace (its targets, teams and
+    items) and with history rows of the same entities: the indexes give the reference's pool,
+    exclusion counts and rotation pairs, cap and rotation counting both sources."""
+    from randcheck.services import tasks
+    from tests.drawfixtures import OPERATOR, definition, entity, seed_world
+    from tests.services.test_tasks import create, draw_official
+
+    ws = init_workspace(tmp_path / "ws", "测试市市场监督管理局", "320500")[0]
+    seed_world(engine, entities=[entity(i) for i in range(12)])
+    first = create(ws, engine, definition(mode="undirected",
+                                          strata=[{"id": "S", "risk": ["*"], "count": 4}]))  # fmt: skip
+    tasks.announce(ws, engine, first, OPERATOR, "tester", ANNOUNCE_AT)
+    body = draw_official(ws, engine, first)
+    drawn = [d["code"] for d in body["strata"][0]["drawn"]]
+    hist = [
+        {"entity_code": c, "inspected_on": day(-400 if k % 2 else -100), "item_code": "K01",
+         "inspectors": "|F000|", "result": "", "department": "消防", "source": "s",
+         "is_random": bool(k % 3), "ref": f"R{k}", "content": hashlib.sha256(f"{k}{c}".encode()).hexdigest()}
+        for k, c in enumerate(drawn[:2] + [entity(i)["code"] for i in (9, 10, 11)])
+    ]  # fmt: skip
+    with engine.begin() as conn:
+        conn.execute(insert(HistoryRow.__table__), hist)  # type: ignore[attr-defined]
+    with Session(engine) as s:
+        _row, d = tasks.get_task(s, first)
+        base = eligible.resolve_items(s, d)
+    for over in (
+        {"annual_cap": 2, "rotation": True},
+        {"annual_cap": 1, "annual_cap_counts": "random", "drawn_this_year": False},
+        {"drawn_this_year": False, "rotation": True, "recent_days": 200},
+    ):
+        rt = dataclasses.replace(
+            base, definition=dataclasses.replace(base.definition, id="T2", **over)
+        )
+        (fast, fr), (slow, sr), used = _pools(engine, rt)
+        assert used == ["history-index"]
+        assert _fields(fast) == _fields(slow) and fr.canonical() == sr.canonical()
+        assert fast.exclusions, over  # the draw and the history exclude someone
+    # the last: the first draw's targets that are not recent keep their teams as rotation pairs
+    teams = {(t["target"], m["id"]) for t in body["teams"] for m in t["members"]}
+    kept = {(c, b) for c, b in teams if fast.contains(c)}
+    assert kept and kept <= set(fast.previous)
