@@ -7,11 +7,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import delete
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from randcheck.core.draw import accel
 from randcheck.errors import NotFoundError
 from randcheck.store.draw_models import AddendumRow, AnnouncementRow, RecordRow, SnapshotPart
+from randcheck.store.raw import raw_rows
 
 PART_BYTES = 8 * 1024 * 1024  # population-file bytes per stored part (before compression)
 
@@ -37,17 +39,19 @@ def _pack(chunk: bytes) -> bytes:
 
 
 def load_population(session: Session, task_id: str) -> dict[str, bytes]:
-    """Each stratum's population file bytes, exactly as frozen at the announcement."""
-    rows = session.exec(
-        select(SnapshotPart)
-        .where(col(SnapshotPart.task_id) == task_id)
-        .order_by(col(SnapshotPart.stratum), col(SnapshotPart.part))
-    ).all()
+    """Each stratum's population file bytes, exactly as frozen at the announcement (the
+    parts read through the driver, in binary on PostgreSQL)."""
+    p = SnapshotPart.__table__.c  # type: ignore[attr-defined]
+    query = (
+        sa_select(p.stratum, p.data)
+        .where(p.task_id == task_id)
+        .order_by(p.stratum, p.part)
+    )
+    rows = list(raw_rows(session.connection(), query, binary=True))
+    packed = [d if isinstance(d, bytes) else bytes(d) for _s, d in rows]
     out: dict[str, list[bytes]] = {}
-    for row, data in zip(
-        rows, accel.parallel_map(zlib.decompress, [r.data for r in rows]), strict=True
-    ):
-        out.setdefault(row.stratum, []).append(data)
+    for (stratum, _d), data in zip(rows, accel.parallel_map(zlib.decompress, packed), strict=True):
+        out.setdefault(stratum, []).append(data)
     return {s: b"".join(parts) for s, parts in out.items()}
 
 
