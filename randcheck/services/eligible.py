@@ -358,7 +358,8 @@ def _indexed_pool(
         PairSet.of_checked(picked) if checked else PairSet.of_text(picked[:-1])
     )
     if pairs is None:  # an id a roster refuses: as tuples, and the roster names it
-        pairs = {(a, b) for a, _, b in (x.partition("\0") for x in picked.decode().splitlines())}
+        texts = picked.decode().split("\n")[:-1]  # not splitlines: a badge may hold \r, \x1d
+        pairs = {(a, b) for a, _, b in (x.partition("\0") for x in texts)}
     return Pool(
         {sid: Codes(blob, sid) for sid, blob in got.blobs.items()},
         dict(sorted(got.reasons.items())),

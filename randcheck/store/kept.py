@@ -124,10 +124,21 @@ class KeptIndex(Generic[T]):
     def store(self, engine: Engine, index: T) -> bool:
         """Keep ``index`` in a transaction of its own (``store.aside``), only if the counter
         is still at its generation (else nothing is written); False when it was not kept."""
+        return self._keep(engine, lambda: self._pack(index))
+
+    def _decline(self, engine: Engine, generation: int) -> bool:
+        """Keep a note that the tables at ``generation`` cannot be indexed exactly, so that
+        the readers after do not build again in vain (until the next write moves the
+        counter)."""
+        return self._keep(engine, lambda: (generation, {"declined": True}, []))
+
+    def _keep(
+        self, engine: Engine, pack: Callable[[], tuple[int, dict[str, Any], list[bytes]]]
+    ) -> bool:
         c = self.counter.c
 
         def work(conn: Connection) -> bool:
-            generation, manifest, texts = self._pack(index)
+            generation, manifest, texts = pack()
             # a write that takes the counter's row lock first: a writer of the tables waits
             # for it (or it for them), so the check stays true until the commit
             touched = conn.execute(
@@ -142,13 +153,18 @@ class KeptIndex(Generic[T]):
 
         return write_aside(engine, work)
 
+    def _kept(self, conn: Connection) -> tuple[int | None, dict[str, Any] | None, list[bytes]]:
+        """The counter, and the manifest and texts kept at it (None when nothing is)."""
+        now = self.generation(conn)
+        got = None if now is None else load_parts(conn, self.parts, now, self.fmt)
+        return (now, None, []) if got is None else (now, *got)
+
     def load(self, conn: Connection) -> T | None:
         """The kept index if it was read at the current counter, else None."""
-        now = self.generation(conn)
-        if now is None:
+        now, meta, texts = self._kept(conn)
+        if now is None or meta is None or meta.get("declined"):
             return None
-        got = load_parts(conn, self.parts, now, self.fmt)
-        return None if got is None else self._unpack(now, *got)
+        return self._unpack(now, meta, texts)
 
     def is_current(self, conn: Connection) -> bool:
         """Whether the kept index was read at the current counter (in this layout)."""
@@ -157,13 +173,20 @@ class KeptIndex(Generic[T]):
 
     def current(self, conn: Connection, engine: Engine | None = None) -> T | None:
         """The index for the tables as ``conn`` sees them: loaded, or built (and kept
-        through ``engine`` when given); None where it cannot be exact."""
-        index = self.load(conn)
-        if index is not None:
-            return index
+        through ``engine`` when given); None where it cannot be exact, and then, the tables
+        unchanged, not built again."""
+        now, meta, texts = self._kept(conn)
+        if now is not None and meta is not None:
+            if meta.get("declined"):
+                return None
+            index = self._unpack(now, meta, texts)
+            if index is not None:
+                return index
         index = self._build(conn)
-        if index is not None and engine is not None:
+        if engine is not None and index is not None:
             self.store(engine, index)
+        elif engine is not None and now is not None:
+            self._decline(engine, now)
         return index
 
     def refresh(self, engine: Engine) -> T | None:
@@ -174,9 +197,12 @@ class KeptIndex(Generic[T]):
             with engine.connect() as conn:
                 if self.is_current(conn):
                     return None
+                now = self.generation(conn)  # before the build: a note of this counter
                 index = self._build(conn)
         except SQLAlchemyError:
             return None
         if index is not None:
             self.store(engine, index)
+        elif now is not None:
+            self._decline(engine, now)
         return index

@@ -183,6 +183,34 @@ def test_index_declines_what_it_cannot_hold_and_the_tables_answer(
         assert historyindex.build(conn) is None
     (fast, fr), (slow, sr), used = _pools(engine, rt)
     assert used == ["declined"] and _fields(fast) == _fields(slow) and fr == sr
+    builds: list[int] = []
+    real = historyindex.build
+    historyindex.build = lambda conn: builds.append(1) or real(conn)  # type: ignore[assignment]
+    try:  # a note that the history cannot be indexed: not built again until a write
+        (fast, fr), (slow, sr), used = _pools(engine, rt)
+        assert builds == [] and _fields(fast) == _fields(slow) and fr == sr
+        assert historyindex.refresh(engine) is None and builds == []
+        _results(engine, [(1, -1, ["F002"], "T1")])
+        assert historyindex.refresh(engine) is None and builds == [1]  # still a tab: no index
+    finally:
+        historyindex.build = real  # type: ignore[assignment]
+
+
+def test_a_badge_with_another_line_break_stays_one_badge(tmp_path: Path, engine: Engine) -> None:
+    """A badge holding a line break other than a newline (written behind randcheck's back)
+    is one odd badge, as the reference reads it, not two pairs."""
+    rt = _rt(tmp_path, engine, rotation=True)
+    _fill(engine, [(1, True, "存续", None, "A")],
+          [(1, -3, "", ["F000"], True, "消防", "")], False)  # fmt: skip
+    _results(engine, [])
+    for odd in ("\x1d", "\r", "\u2028", "\x85"):
+        with engine.begin() as conn:
+            conn.execute(text("UPDATE inspection_history SET inspectors = :t"),
+                         {"t": f"|F000{odd}F001|"})  # fmt: skip
+        (fast, fr), (slow, sr), used = _pools(engine, rt)
+        assert used == ["history-index"]
+        assert _fields(fast) == _fields(slow) and fr.canonical() == sr.canonical()
+        assert fast.previous == {(code_of(1), f"F000{odd}F001")}
 
 
 def test_one_badge_each_and_several_give_the_same_pairs(engine: Engine, tmp_path: Path) -> None:
@@ -263,3 +291,18 @@ def test_own_draws_count_with_the_history_as_the_reference_counts_them(
     teams = {(t["target"], m["id"]) for t in body["teams"] for m in t["members"]}
     kept = {(c, b) for c, b in teams if fast.contains(c)}
     assert kept and kept <= set(fast.previous)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["0023", "2022", "2023", "9999"]),
+                          st.sampled_from(["", "K", "K0", "K\x01", "检查", "k 1"]),
+                          st.sampled_from(["A", "AB", "B", "91X"])), max_size=30))  # fmt: skip
+def test_groups_are_the_lines_of_each_head(lines: list[tuple[str, str, str]]) -> None:
+    """Lines grouped by their head (years far apart, items that are prefixes of one another),
+    one binary search per group: each group is its lines' codes, sorted, repeats kept."""
+    blob = b"".join(sorted(f"{y}\0{i}\0{c}\n".encode() for y, i, c in lines))
+    got = historyindex._groups(blob, historyindex._item_head)
+    want: dict[bytes, list[bytes]] = {}
+    for y, i, c in sorted(lines, key=lambda x: f"{x[0]}\0{x[1]}\0{x[2]}".encode()):
+        want.setdefault(f"{y}\0{i}\0".encode(), []).append(c.encode() + b"\n")
+    assert got == {h: b"".join(v) for h, v in want.items()}

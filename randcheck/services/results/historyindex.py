@@ -28,9 +28,10 @@ value) it is not built and the announcement reads the tables as before.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,7 +51,6 @@ FORMAT = "randcheck/history-index/v1"
 ROW_BYTES = 200
 MAX_ROW = 900_000_000
 _SINGLE = re.compile(rb"(?:[^\t\n|]*\t\|[^\t\n|]+\|\n)*")  # code TAB |badge|, the usual
-_ITEM_HEAD = re.compile(rb"(?m)^(\d{4}\0[^\0\n]*\0)")
 
 
 @dataclass(frozen=True)
@@ -94,26 +94,34 @@ class HistoryIndex:
         return accel.merge([self.items.get((year, item), b"") for item in sorted(set(items))])
 
 
-def _prefixed(blob: bytes, head: bytes) -> bytes:
-    """The lines of the sorted ``blob`` that start with ``head`` (they are contiguous)."""
-    if blob.startswith(head):
-        start = 0
-    else:
-        found = blob.find(b"\n" + head)
-        if found < 0:
-            return b""
-        start = found + 1
-    last = max(start, blob.rfind(b"\n" + head) + 1)  # the start of the last such line
-    return blob[start : blob.index(b"\n", last) + 1]
+def _groups(blob: bytes, head: Callable[[bytes], bytes]) -> dict[bytes, bytes]:
+    """The lines of the sorted ``blob`` grouped by ``head`` (a prefix of each line that
+    sorts as the lines do), each group without its head: still sorted.  One binary search
+    over the line offsets per group, whatever the heads are (years, items)."""
+    if not blob:
+        return {}
+    offsets = memoryview(accel.offsets(blob)).cast("Q")
+    n = len(offsets) - 1
 
+    def head_of(i: int) -> bytes:
+        return head(blob[offsets[i] : offsets[i + 1]])
 
-def _by_head(blob: bytes, heads: re.Pattern[bytes]) -> dict[bytes, bytes]:
-    """The sorted lines of ``blob`` grouped by their head (``heads``' first group, matched
-    at the start of every line), each group without its head: still sorted."""
     out = {}
-    for head in sorted(set(heads.findall(blob))):
-        out[head] = _cut(_prefixed(blob, head), head)
+    i = 0
+    while i < n:
+        h = head_of(i)
+        j = bisect.bisect_right(range(n), h, lo=i, key=head_of)
+        out[h] = _cut(blob[offsets[i] : offsets[j]], h)
+        i = j
     return out
+
+
+def _event_head(line: bytes) -> bytes:
+    return line[:7]  # "YYYY R "
+
+
+def _item_head(line: bytes) -> bytes:
+    return line[: line.index(b"\0", 5) + 1]  # "YYYY NUL item NUL"
 
 
 def _cut(lines: bytes, head: bytes) -> bytes:
@@ -205,22 +213,15 @@ def build(conn: Connection) -> HistoryIndex | None:
     event_blob = accel.sort_lines(event_lines)
     if not re.fullmatch(rb"(?:\d{4} [01] [^\n]*\n)*", event_blob):
         return None
-    events = {}
-    if event_blob:  # the years between the first and the last inspection's
-        last = dated[dated.rfind(b"\n", 0, len(dated) - 1) + 1 :]
-        for y in range(int(dated[:4]), int(last[:4]) + 1):
-            for random in (False, True):
-                head = f"{y:04d} {int(random)} ".encode()
-                lines = _prefixed(event_blob, head)
-                if lines:
-                    events[(f"{y:04d}", random)] = _cut(lines, head)
+    events = {(h[:4].decode(), h[5:6] == b"1"): codes
+              for h, codes in _groups(event_blob, _event_head).items()}  # fmt: skip
     del event_blob
     n_items = item_lines.count(b"\n")
     if item_lines.count(b"\t") != 2 * n_items or b"\0" in item_lines:
         return None
     item_blob = accel.sort_lines(item_lines.replace(b"\t", b"\0"))
     items = {(h[:4].decode(), h[5:-1].decode("utf-8")): codes
-             for h, codes in _by_head(item_blob, _ITEM_HEAD).items()}  # fmt: skip
+             for h, codes in _groups(item_blob, _item_head).items()}  # fmt: skip
     return HistoryIndex(int(gen), pairs, dated, events, items, lines_ok(pairs))
 
 
