@@ -359,7 +359,7 @@ PARTS = (
     ("randcheck.services.eligible", "compute_pool"),
     ("randcheck.services.results.history", "inputs"),
     ("randcheck.services.poolsql", "classify_sql"),
-    ("randcheck.store.kept", "KeptIndex.load"),
+    ("randcheck.store.kept", "load_parts"),
     ("randcheck.services.poolindex", "classify"),
     ("randcheck.services.results.historyindex", "build"),
     ("randcheck.services.eligible", "_indexed_pool"),
