@@ -272,15 +272,14 @@ def index_registry(root: Path, url: str | None = None) -> float:
     inserted in bulk, not imported); the seconds it took (a fraction of one when all three
     were current)."""
     from randcheck.services import poolindex
-    from randcheck.services.results import history, historyindex
+    from randcheck.services.results import history
     from randcheck.store.db import open_engine
     from randcheck.workspace import Workspace
 
     t = time.perf_counter()
     eng = open_engine(url or Workspace(root).default_db_url())
     poolindex.refresh(eng)  # nothing to do when current
-    history.keep_digest(eng)  # likewise
-    historyindex.refresh(eng)  # likewise
+    history.keep_for_announcements(eng)  # likewise
     eng.dispose()
     return time.perf_counter() - t
 

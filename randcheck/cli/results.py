@@ -26,13 +26,13 @@ from randcheck.workspace import DEFAULT_KEY
 
 if TYPE_CHECKING:
     from randcheck.services import keys as keys_svc
-    from randcheck.services.results import clock, entry, export, history, publication
+    from randcheck.services.results import clock, entry, export, historyimport, publication
 else:
     keys_svc = lazy("randcheck.services.keys")
     clock = lazy("randcheck.services.results.clock")
     entry = lazy("randcheck.services.results.entry")
     export = lazy("randcheck.services.results.export")
-    history = lazy("randcheck.services.results.history")
+    historyimport = lazy("randcheck.services.results.historyimport")
     publication = lazy("randcheck.services.results.publication")
 
 results_app = typer.Typer(help=H("results.help"), no_args_is_help=True, rich_markup_mode=None)
@@ -213,7 +213,7 @@ def history_import_cmd(
 ) -> None:
     app = get(ctx)
     ws = app.workspace.require()
-    done = history.import_history(ws, app.engine(), file, actor=app.actor)
+    done = historyimport.import_history(ws, app.engine(), file, actor=app.actor)
     if as_json:
         print_json(done.to_json())
         return

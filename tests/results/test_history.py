@@ -16,7 +16,7 @@ from randcheck.core.canonical import parse
 from randcheck.errors import InputError
 from randcheck.services import eligible, tasks
 from randcheck.services.audit import AuditLog
-from randcheck.services.results import history
+from randcheck.services.results import history, historyimport
 from randcheck.services.snapshots import announcement_row
 from randcheck.workspace import Workspace
 from tests.drawfixtures import (
@@ -77,7 +77,7 @@ def test_history_import_adds_once_and_refuses_bad_rows(
         [code(2), "2023-05-02", "原抽查系统", "是", "F003", "K01", "食品科"],
     ]
     path = history_file(tmp_path / "h.csv", rows)
-    done = history.import_history(ws, engine, path, actor="tester", now=ANNOUNCE_AT)
+    done = historyimport.import_history(ws, engine, path, actor="tester", now=ANNOUNCE_AT)
     assert (done.rows, done.added, done.unchanged) == (3, 3, 0)
     assert AuditLog(ws, engine).entries()[-1]["kind"] == "history.import"
     listed = history.entity_history(engine, code(2))
@@ -86,7 +86,7 @@ def test_history_import_adds_once_and_refuses_bad_rows(
         ("2023-04-02", ["F001", "F002"], True),
     ]
     before = state(ws, engine)
-    again = history.import_history(ws, engine, path, actor="tester", now=ANNOUNCE_AT)
+    again = historyimport.import_history(ws, engine, path, actor="tester", now=ANNOUNCE_AT)
     assert (again.added, again.unchanged, again.seq) == (0, 3, None)
     assert state(ws, engine) == before
     typo = code(3)[:-1] + ("0" if code(3)[-1] != "0" else "1")
@@ -102,7 +102,7 @@ def test_history_import_adds_once_and_refuses_bad_rows(
     ]
     path = history_file(tmp_path / "bad.csv", bad)
     with pytest.raises(InputError) as exc:
-        history.import_history(ws, engine, path, actor="tester", now=ANNOUNCE_AT)
+        historyimport.import_history(ws, engine, path, actor="tester", now=ANNOUNCE_AT)
     assert exc.value.code == "history.bad_rows"
     assert [(e.file, e.row, e.column, e.code) for e in exc.value.rows] == [
         ("bad.csv", 3, "统一社会信用代码", "history.no_code"),
@@ -118,7 +118,7 @@ def test_history_import_adds_once_and_refuses_bad_rows(
     no_source = history_file(tmp_path / "ns.csv", [[code(3), "2023-03-01", "否"]],
                              header=["统一社会信用代码", "检查日期", "是否随机抽查"])  # fmt: skip
     with pytest.raises(InputError) as exc:
-        history.import_history(ws, engine, no_source, actor="tester", now=ANNOUNCE_AT)
+        historyimport.import_history(ws, engine, no_source, actor="tester", now=ANNOUNCE_AT)
     assert [e.code for e in exc.value.rows] == ["registry.missing_column"]
     assert state(ws, engine) == before
 
@@ -137,7 +137,7 @@ def test_history_feeds_recent_exclusion_and_rotation(
         # inspected long ago by F003 and F004: eligible, but not by them again
         [code(1), "2022-06-01", "原抽查系统", "是", "F003;F004", "K01", "食品科"],
     ]
-    history.import_history(ws, engine, history_file(tmp_path / "h.csv", rows), actor="tester",
+    historyimport.import_history(ws, engine, history_file(tmp_path / "h.csv", rows), actor="tester",
                            now=ANNOUNCE_AT)  # fmt: skip
     after = pool(engine, t)
     assert after.exclusions == {"recent": 1}
@@ -211,7 +211,7 @@ def test_annual_cap_counts_all_or_random_inspections(
         [code(5), "2023-05-01", "原抽查系统", "是", "", "K01", "食品科"],
         [code(5), "2023-05-01", "原抽查系统", "是", "", "G01", "食品科"],
     ]
-    history.import_history(ws, engine, history_file(tmp_path / "h.csv", rows), actor="tester",
+    historyimport.import_history(ws, engine, history_file(tmp_path / "h.csv", rows), actor="tester",
                            now=ANNOUNCE_AT)  # fmt: skip
     s_all = [{"id": "S", "risk": ["*"], "count": 1}]
     every = create(ws, engine, "ALL", items=["J01"], strata=s_all, exclusions={"annual_cap": 1})

@@ -163,14 +163,14 @@ def test_the_stats_page_names_no_target_of_an_unpublished_draw(world: World) -> 
     for the office (``randcheck stats``: no cap, more than once) but never named on the site
     until the draw is published."""
     from randcheck.services import stats
-    from randcheck.services.results import history
+    from randcheck.services.results import historyimport
     from tests.publish.cycle import write_csv
 
     target = world.drawn.targets[0]
     rows = [["code", "inspected_on", "item", "department", "source", "random", "ref"],
             [target, "2026-03-01", "X1", "消防", "专项", "否", "ZX-1"]]  # fmt: skip
     path = write_csv(world.tmp / "history.csv", rows)
-    history.import_history(world.ws, world.engine, path, actor="tester", now=at("2026-10-01"))
+    historyimport.import_history(world.ws, world.engine, path, actor="tester", now=at("2026-10-01"))
     office = stats.compute(world.ws, world.engine, 2026, AS_OF).to_json()
     assert target in {r["code"] for r in office["repeated"]}
     world.build()

@@ -29,7 +29,7 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 
 from randcheck.services import draws, gathering, substitutions, tasks
-from randcheck.services.results import history, publication
+from randcheck.services.results import historyimport, publication
 from randcheck.store.models import Entity, Inspector, Item
 from randcheck.workspace import Workspace
 from tests.drawfixtures import (
@@ -175,7 +175,7 @@ def import_history(w: World, engine: Engine, tmp: Path) -> None:
         [y, "2026-02-01", "", "消防", "专项", "否", "ZX-1"],
     ]
     path = write_csv(tmp / "history.csv", rows)
-    history.import_history(w.ws, engine, path, actor="tester", now=at("2026-12-12"))
+    historyimport.import_history(w.ws, engine, path, actor="tester", now=at("2026-12-12"))
 
 
 def outsiders(w: World) -> tuple[str, str]:

@@ -457,11 +457,10 @@ def import_results(
                     "vocabulary": vocab.id,
                 },
             )
-    if summary.seq is not None:  # the next announcement finds the digest and the index ready
-        from randcheck.services.results import history, historyindex
+    if summary.seq is not None:
+        from randcheck.services.results import history
 
-        history.keep_digest(engine)
-        historyindex.refresh(engine)
+        history.keep_for_announcements(engine)
     return summary
 
 
