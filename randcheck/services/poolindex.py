@@ -50,7 +50,7 @@ from sqlalchemy import (
     literal,
     select,
 )
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 
 from randcheck.core.draw import accel
@@ -274,33 +274,12 @@ KEPT: KeptIndex[PoolIndex] = KeptIndex(
 )
 
 
-def store(engine: Engine, index: PoolIndex) -> bool:
-    """Store ``index`` in its own transaction, only if the registry is still at its
-    generation (else nothing is written); False when it was not stored."""
-    return KEPT.store(engine, index)
-
-
-def load(conn: Connection) -> PoolIndex | None:
-    """The stored index if it was read at the registry's current generation, else None."""
-    return KEPT.load(conn)
-
-
-def current(conn: Connection, engine: Engine | None = None) -> PoolIndex | None:
-    """The index for the registry as ``conn`` sees it: loaded, or built (and stored through
-    ``engine`` when given); None where it cannot be exact."""
-    return KEPT.current(conn, engine)
-
-
-def is_current(conn: Connection) -> bool:
-    """Whether the stored index was read at the registry's current generation."""
-    return KEPT.is_current(conn)
-
-
-def refresh(engine: Engine) -> PoolIndex | None:
-    """Build and store the index unless the stored one is current (after an import); the
-    index built, or None.  Never raises for the database: an index not stored is built by
-    the next reader."""
-    return KEPT.refresh(engine)
+# the index's keeping, by KeptIndex (store.kept): each a method of KEPT
+store = KEPT.store
+load = KEPT.load
+current = KEPT.current
+refresh = KEPT.refresh
+is_current = KEPT.is_current
 
 
 # -- a task's pool ----------------------------------------------------------------------------

@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import String, case, func, literal, select, true
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 
 from randcheck.core.draw import accel
@@ -299,27 +299,11 @@ KEPT: KeptIndex[HistoryIndex] = KeptIndex(
 )
 
 
-def store(engine: Engine, index: HistoryIndex) -> bool:
-    """Keep ``index`` in its own transaction, only if the history is still at its generation
-    (else nothing is written); False when it was not kept."""
-    return KEPT.store(engine, index)
-
-
-def load(conn: Connection) -> HistoryIndex | None:
-    """The kept index if it was read at the history's current generation, else None."""
-    return KEPT.load(conn)
-
-
-def current(conn: Connection, engine: Engine | None = None) -> HistoryIndex | None:
-    """The index for the history as ``conn`` sees it: loaded, or built (and kept through
-    ``engine`` when given); None where it cannot be exact."""
-    return KEPT.current(conn, engine)
-
-
-def refresh(engine: Engine) -> HistoryIndex | None:
-    """Build and keep the index unless the kept one is current (after an import); the index
-    built, or None.  Never raises for the database."""
-    return KEPT.refresh(engine)
+# the index's keeping, by KeptIndex (store.kept): each a method of KEPT
+store = KEPT.store
+load = KEPT.load
+current = KEPT.current
+refresh = KEPT.refresh
 
 
 def codes_blob(codes: Collection[str]) -> bytes:
